@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import type { components, paths } from './generated/nango-api';
+import { ResponseValidators } from './openapi/responseValidators';
+
+/** The YAML spec this suite is built on, copied verbatim from Nango's documentation. */
+export const SPEC_FILE = join(__dirname, '..', 'spec', 'nango-connect-session.openapi.yaml');
+
+export const DELETE_SESSION = { method: 'delete', path: '/connect/session' } as const;
+
+/** Types generated from the same YAML by openapi-typescript (`npm run types:generate`), never written by hand. */
+export type StdError = components['schemas']['StdError'];
+type DeleteSessionResponses = paths['/connect/session']['delete']['responses'];
+export type DocumentedStatus = keyof DeleteSessionResponses;
+export type ErrorStatus = Exclude<DocumentedStatus, 204>;
+
+let shared: ResponseValidators | undefined;
+
+/** The spec's validators, compiled once per process. */
+export function nangoValidators(): ResponseValidators {
+  shared ??= ResponseValidators.fromFile(SPEC_FILE);
+  return shared;
+}

@@ -1,0 +1,195 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isJsonObject, type JsonObject } from '../json';
+import { ajvForDocument } from './ajv';
+import { escapeToken, resolvePointer } from './jsonPointer';
+import { isJsonMediaType, matchMediaType } from './mediaType';
+import { loadSpecFile, SpecError, type SpecDocument } from './specDocument';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Validates a parsed body; returns readable problems such as `401 body: /error must have required property 'code'`. */
+export type BodyValidator = (body: unknown) => string[];
+
+/** A compiled schema; its problems name the JSON pointer but not yet the status (a `4XX` schema serves many). */
+type SchemaCheck = (body: unknown) => string[];
+
+/** A response as it crossed the wire: the raw body text ('' when there was none). */
+export interface ObservedResponse {
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly bodyText: string;
+}
+
+interface DocumentedResponse {
+  /** The key under `responses`: `204`, `4XX` or `default`. */
+  readonly key: string;
+  /** Media type key → compiled schema; empty when the spec documents no body. */
+  readonly content: ReadonlyMap<string, SchemaCheck>;
+}
+
+interface Operation {
+  readonly label: string;
+  readonly responses: ReadonlyMap<string, DocumentedResponse>;
+}
+
+/**
+ * Every response schema of the spec, compiled once by Ajv straight from the YAML document:
+ * one validator per (method, path, status, media type).
+ */
+export class ResponseValidators {
+  private constructor(
+    readonly source: string,
+    private readonly operations: ReadonlyMap<string, Operation>,
+  ) {}
+
+  static fromFile(file: string): ResponseValidators {
+    return ResponseValidators.fromDocument(loadSpecFile(file));
+  }
+
+  static fromDocument(spec: SpecDocument): ResponseValidators {
+    const ajv = ajvForDocument(spec.root);
+    const compile = (pointer: string): SchemaCheck => {
+      let validate: ValidateFunction | undefined;
+      try {
+        validate = ajv.getSchema(`spec#${pointer}`);
+      } catch (error) {
+        throw new SpecError(spec.source, `schema at ${pointer} does not compile: ${(error as Error).message}`);
+      }
+      if (!validate) throw new SpecError(spec.source, `schema at ${pointer} could not be found by Ajv`);
+      const check = validate;
+      return (body) => (check(body) ? [] : (check.errors ?? []).map(describe));
+    };
+
+    const operations = new Map<string, Operation>();
+    const paths = spec.root['paths'] as JsonObject;
+    for (const [path, pathItem] of Object.entries(paths)) {
+      if (!isJsonObject(pathItem)) continue;
+      for (const method of HTTP_METHODS) {
+        const operation = pathItem[method];
+        if (!isJsonObject(operation)) continue;
+        const label = `${method.toUpperCase()} ${path}`;
+        const operationPointer = `/paths/${escapeToken(path)}/${method}`;
+        const responses = new Map<string, DocumentedResponse>();
+        const documented = operation['responses'];
+        if (!isJsonObject(documented)) throw new SpecError(spec.source, `${label} documents no responses`);
+        for (const key of Object.keys(documented)) {
+          const pointer = followResponseRefs(spec, `${operationPointer}/responses/${escapeToken(key)}`);
+          const response = resolvePointer(spec.root, pointer);
+          const content = isJsonObject(response) ? response['content'] : undefined;
+          const validators = new Map<string, SchemaCheck>();
+          if (isJsonObject(content)) {
+            for (const [mediaType, media] of Object.entries(content)) {
+              const schemaPointer = `${pointer}/content/${escapeToken(mediaType)}/schema`;
+              // A media type without a schema accepts any body of that type.
+              const accept: SchemaCheck = () => [];
+              validators.set(mediaType, isJsonObject(media) && 'schema' in media ? compile(schemaPointer) : accept);
+            }
+          }
+          responses.set(key, { key, content: validators });
+        }
+        operations.set(operationKey(method, path), { label, responses });
+      }
+    }
+    return new ResponseValidators(spec.source, operations);
+  }
+
+  /** The keys under `responses` (`204`, `4XX`, `default`) for one operation. */
+  documentedStatuses(method: string, path: string): string[] {
+    return [...this.operation(method, path).responses.keys()];
+  }
+
+  /** The `responses` key that documents a status (exact, then `4XX`-style range, then `default`), if any. */
+  documentedKeyFor(method: string, path: string, status: number): string | undefined {
+    return this.documentedResponse(this.operation(method, path), status)?.key;
+  }
+
+  /** Throws a SpecError naming the file when the spec lacks the path, method, status or media type. */
+  validatorFor(method: string, path: string, status: number, mediaType: string): BodyValidator {
+    const operation = this.operation(method, path);
+    const response = this.documentedResponse(operation, status);
+    if (!response) {
+      throw new SpecError(this.source, `${operation.label} does not document status ${status} (documented: ${[...operation.responses.keys()].join(', ')})`);
+    }
+    const key = matchMediaType([...response.content.keys()], mediaType);
+    const schemaCheck = key === undefined ? undefined : response.content.get(key);
+    if (!schemaCheck) {
+      const documented = [...response.content.keys()];
+      throw new SpecError(
+        this.source,
+        `${operation.label} ${status} documents ${documented.length ? `only ${documented.join(', ')}` : 'no body'}, not ${mediaType}`,
+      );
+    }
+    return (body) => schemaCheck(body).map((problem) => `${status} body: ${problem}`);
+  }
+
+  /**
+   * Everything wrong with one observed response according to the spec: an undocumented status, a body where
+   * none is documented, an undocumented content type, a body that is not JSON, or one that breaks the schema.
+   * An empty list means the response conforms.
+   */
+  checkResponse(method: string, path: string, response: ObservedResponse): string[] {
+    const operation = this.operation(method, path);
+    const { status, contentType, bodyText } = response;
+    const documented = this.documentedResponse(operation, status);
+    if (!documented) {
+      return [`${status} is not a status the spec documents for ${operation.label} (documented: ${[...operation.responses.keys()].join(', ')})`];
+    }
+    const mediaTypes = [...documented.content.keys()];
+    if (mediaTypes.length === 0) {
+      return bodyText.length === 0 ? [] : [`${status} body: the spec documents no body, but got ${Buffer.byteLength(bodyText)} bytes (${contentType ?? 'no content type'})`];
+    }
+    if (contentType === undefined) return [`${status} content type: missing (documented: ${mediaTypes.join(', ')})`];
+    if (matchMediaType(mediaTypes, contentType) === undefined) {
+      return [`${status} content type: ${contentType} is not documented (documented: ${mediaTypes.join(', ')})`];
+    }
+    const validate = this.validatorFor(method, path, status, contentType);
+    if (!isJsonMediaType(contentType)) return validate(bodyText);
+    try {
+      return validate(JSON.parse(bodyText));
+    } catch (error) {
+      return [`${status} body: not valid JSON (${(error as Error).message})`];
+    }
+  }
+
+  private operation(method: string, path: string): Operation {
+    const operation = this.operations.get(operationKey(method, path));
+    if (!operation) {
+      const known = [...this.operations.values()].map((op) => op.label).join(', ');
+      throw new SpecError(this.source, `documents no operation ${method.toUpperCase()} ${path} (documented: ${known || 'none'})`);
+    }
+    return operation;
+  }
+
+  private documentedResponse(operation: Operation, status: number): DocumentedResponse | undefined {
+    const { responses } = operation;
+    return responses.get(String(status)) ?? responses.get(`${Math.floor(status / 100)}XX`) ?? responses.get('default');
+  }
+}
+
+function operationKey(method: string, path: string): string {
+  return `${method.toLowerCase()} ${path}`;
+}
+
+/** A response may be a `$ref` to `#/components/responses/...` (possibly chained); returns the final pointer. */
+function followResponseRefs(spec: SpecDocument, pointer: string): string {
+  const seen = new Set<string>();
+  let current = pointer;
+  for (;;) {
+    const node = resolvePointer(spec.root, current);
+    const ref = isJsonObject(node) ? node['$ref'] : undefined;
+    if (typeof ref !== 'string') return current;
+    if (seen.has(current)) throw new SpecError(spec.source, `$ref cycle through ${current}`);
+    seen.add(current);
+    current = decodeURIComponent(ref.slice(1));
+  }
+}
+
+/** Ajv's message, with the offending property named where Ajv keeps it in params. */
+function describe(error: ErrorObject): string {
+  const at = error.instancePath || '(root)';
+  if (error.keyword === 'additionalProperties') {
+    return `${at} must NOT have additional property '${String(error.params['additionalProperty'])}'`;
+  }
+  return `${at} ${error.message ?? error.keyword}`;
+}

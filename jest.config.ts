@@ -1,0 +1,16 @@
+/** @jest-config-loader esbuild-register */
+import type { Config } from 'jest';
+
+// Pact's native core phones home unless told exactly 'true'; the workers inherit this.
+process.env['PACT_DO_NOT_TRACK'] = 'true';
+
+// Type-checking is `npm run typecheck` (tsc); ts-jest only transpiles (isolatedModules in tsconfig.json).
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
+  testTimeout: 30_000,
+};
+
+export default config;

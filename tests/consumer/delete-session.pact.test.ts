@@ -1,0 +1,82 @@
+/**
+ * Consumer contract for DELETE /connect/session: one Pact V4 interaction per documented case, each driven
+ * through the real ConnectSessionClient against Pact's mock server. After the last interaction the written
+ * pact is checked against the spec (examples valid, every documented status covered) and against the
+ * committed file in pacts/, so any contract change shows up in review.
+ */
+import { PactV4 } from '@pact-foundation/pact';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CASES, CONSUMER, CONNECT_SESSION_TOKEN_REGEX, PROVIDER, TOKEN_FROM_STATE, tokenSentBy } from '../../contracts/cases';
+import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
+import { DELETE_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
+import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
+import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
+import { readPactFile } from '../../contracts/pact/pactFile';
+
+const pactDir = mkdtempSync(join(tmpdir(), 'nango-pact-'));
+const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: logLevel() });
+afterAll(() => rmSync(pactDir, { recursive: true, force: true }));
+
+function logLevel(): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
+  const level = process.env['LOG_LEVEL'] ?? 'warn';
+  if (level === 'trace' || level === 'debug' || level === 'info' || level === 'warn' || level === 'error') return level;
+  throw new Error(`LOG_LEVEL must be one of trace, debug, info, warn, error (got ${JSON.stringify(level)})`);
+}
+
+describe('DELETE /connect/session', () => {
+  for (const contractCase of CASES) {
+    it(contractCase.name, async () => {
+      await interactionFromCase(pact, contractCase).executeTest(async (mockServer) => {
+        const client = new ConnectSessionClient(mockServer.url);
+        const { query, body } = contractCase.request;
+        const result = await client.deleteSession(tokenSentBy(contractCase.request.credential), {
+          ...(query ? { query } : {}),
+          ...(body ? { body } : {}),
+        });
+        const { response } = contractCase;
+        expect(result).toEqual(
+          response.status === 204 ? { outcome: 'deleted' } : { outcome: 'api-error', status: response.status, body: { error: response.error } },
+        );
+      });
+    });
+  }
+});
+
+// Runs after the interactions above (jest keeps declaration order within a file), on the file they wrote.
+describe('the pact the consumer tests wrote', () => {
+  const written = join(pactDir, `${CONSUMER}-${PROVIDER}.json`);
+
+  it('holds only example responses that the spec allows', () => {
+    expect(checkExamplesAgainstSpec(readPactFile(written), nangoValidators())).toEqual([]);
+  });
+
+  it('covers every status the spec documents, and no other', () => {
+    expect(checkStatusCoverage(readPactFile(written), nangoValidators(), DELETE_SESSION.method, DELETE_SESSION.path)).toEqual([]);
+  });
+
+  it('takes the session token of every stateful interaction from its provider state, in the token format', () => {
+    type Raw = { interactions: Array<{ providerStates?: unknown[]; request: { generators?: unknown; matchingRules?: unknown } }> };
+    const stateful = (JSON.parse(readFileSync(written, 'utf8')) as Raw).interactions.filter((raw) => raw.providerStates?.length);
+    expect(stateful).toHaveLength(CASES.filter((contractCase) => contractCase.state).length);
+    for (const { request } of stateful) {
+      expect(request.generators).toEqual({ header: { Authorization: { type: 'ProviderState', expression: `Bearer \${${TOKEN_FROM_STATE}}` } } });
+      expect(request.matchingRules).toEqual({
+        header: { Authorization: { combine: 'AND', matchers: [{ match: 'regex', regex: `^Bearer ${CONNECT_SESSION_TOKEN_REGEX.slice(1)}` }] } },
+      });
+    }
+  });
+
+  it('is byte-identical to the committed pact in pacts/', () => {
+    if (process.env['PACT_UPDATE'] === 'true') {
+      if (process.env['CI'] === 'true') throw new Error('PACT_UPDATE=true is refused in CI: update pacts/ locally and commit it');
+      replaceCommitted(written);
+    }
+    const comparison = compareWithCommitted(written);
+    if (!comparison.same) {
+      throw new Error(`${comparison.reason}\nIf the contract change is intended, run \`npm run pacts:update\` and commit ${COMMITTED_PACT}.`);
+    }
+  });
+});

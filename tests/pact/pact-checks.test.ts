@@ -1,0 +1,122 @@
+/**
+ * The checks the consumer run makes on the pact it writes. Each is proven to fail on a bad input: an example
+ * body with an extra property or without `code`, an interaction for an undocumented status, a spec that
+ * lacks a status the pact uses (or documents one it does not cover), and a pact that no longer matches pacts/.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DELETE_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import { COMMITTED_PACT, compareWithCommitted } from '../../contracts/pact/committedPact';
+import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
+import { parsePact, readPactFile, type PactFile } from '../../contracts/pact/pactFile';
+import { specVariant } from '../support/specVariant';
+
+const { method, path } = DELETE_SESSION;
+type RawInteraction = { description: string; response: { status: number; body?: { content: { error: Record<string, unknown> } } } };
+type RawPact = { interactions: RawInteraction[] };
+
+/** The committed pact, changed by `mutate`. */
+function pactWith(mutate: (pact: RawPact) => void): PactFile {
+  const raw = JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as RawPact;
+  mutate(raw);
+  return parsePact(raw, 'mutated.json');
+}
+const interaction = (pact: RawPact, status: number): RawInteraction => {
+  const found = pact.interactions.find((candidate) => candidate.response.status === status);
+  if (!found) throw new Error(`the committed pact has no ${status} interaction`);
+  return found;
+};
+
+describe('checking example bodies against the spec', () => {
+  it('passes for the committed pact', () => {
+    expect(checkExamplesAgainstSpec(readPactFile(COMMITTED_PACT), nangoValidators())).toEqual([]);
+  });
+
+  it('fails on an example body with an extra property', () => {
+    const pact = pactWith((raw) => {
+      interaction(raw, 404).response.body!.content.error['payload'] = { id: 1 };
+    });
+    expect(checkExamplesAgainstSpec(pact, nangoValidators())).toEqual([
+      `"a request to delete a connect session that has already been deleted": 404 body: /error must NOT have additional property 'payload'`,
+    ]);
+  });
+
+  it('fails on an example body missing code', () => {
+    const pact = pactWith((raw) => {
+      delete interaction(raw, 404).response.body!.content.error['code'];
+    });
+    expect(checkExamplesAgainstSpec(pact, nangoValidators())).toEqual([
+      `"a request to delete a connect session that has already been deleted": 404 body: /error must have required property 'code'`,
+    ]);
+  });
+});
+
+describe('checking status coverage', () => {
+  it('passes for the committed pact', () => {
+    expect(checkStatusCoverage(readPactFile(COMMITTED_PACT), nangoValidators(), method, path)).toEqual([]);
+  });
+
+  it('fails on an interaction for an undocumented 418', () => {
+    const pact = pactWith((raw) => {
+      raw.interactions.push({ ...structuredClone(interaction(raw, 404)), description: 'a teapot', response: { status: 418 } });
+    });
+    expect(checkStatusCoverage(pact, nangoValidators(), method, path)).toEqual([
+      '"a teapot" expects 418, which the spec does not document for DELETE /connect/session',
+    ]);
+    expect(checkExamplesAgainstSpec(pact, nangoValidators())).toContain(
+      '"a teapot": 418 is not a status the spec documents for DELETE /connect/session (documented: 204, 400, 401, 404)',
+    );
+  });
+
+  it('fails when the spec lacks 404', () => {
+    const without404 = specVariant((root) => {
+      delete (root['paths'] as Record<string, { delete: { responses: Record<string, unknown> } }>)[path]!.delete.responses['404'];
+    });
+    expect(checkStatusCoverage(readPactFile(COMMITTED_PACT), without404, method, path)).toEqual([
+      '"a request to delete a connect session that has already been deleted" expects 404, which the spec does not document for DELETE /connect/session',
+    ]);
+  });
+
+  it('fails when the spec documents a status no interaction covers', () => {
+    const with409 = specVariant((root) => {
+      const responses = (root['paths'] as Record<string, { delete: { responses: Record<string, unknown> } }>)[path]!.delete.responses;
+      responses['409'] = responses['404'];
+    });
+    expect(checkStatusCoverage(readPactFile(COMMITTED_PACT), with409, method, path)).toEqual([
+      'DELETE /connect/session documents 409, but no interaction covers it',
+    ]);
+  });
+});
+
+describe('reading a pact file', () => {
+  it('names the file and the problem', () => {
+    expect(() => readPactFile('/nonexistent/pact.json')).toThrow('/nonexistent/pact.json: cannot be read (ENOENT)');
+    expect(() => parsePact({ consumer: { name: 'c' }, provider: { name: 'p' } }, 'x.json')).toThrow('x.json: has no interactions array');
+    expect(() => parsePact({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ type: 'Asynchronous/Messages' }] }, 'x.json')).toThrow(
+      'x.json: interaction #1 is a Asynchronous/Messages interaction; only HTTP is supported',
+    );
+  });
+});
+
+describe('comparing with the committed pact', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'nango-pact-compare-'));
+
+  it('passes for an identical file', () => {
+    const copy = join(scratch, 'same.json');
+    writeFileSync(copy, readFileSync(COMMITTED_PACT));
+    expect(compareWithCommitted(copy)).toEqual({ same: true });
+  });
+
+  it('fails and shows the first differing line when the contract changed', () => {
+    const changed = join(scratch, 'changed.json');
+    writeFileSync(changed, readFileSync(COMMITTED_PACT, 'utf8').replace('"status": 404', '"status": 410'));
+    const comparison = compareWithCommitted(changed);
+    expect(comparison.same).toBe(false);
+    expect(comparison.same || comparison.reason).toMatch(/differs from what the consumer tests write, first at line \d+:\n {2}committed: "status": 404\n {2}written: {3}"status": 410/);
+  });
+
+  it('fails when there is no committed pact', () => {
+    expect(compareWithCommitted(COMMITTED_PACT, join(scratch, 'none.json'))).toEqual({ same: false, reason: `${join(scratch, 'none.json')} does not exist` });
+  });
+});
