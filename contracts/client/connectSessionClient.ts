@@ -2,15 +2,8 @@ import type { JsonValue } from '../json';
 import { DELETE_SESSION, nangoValidators, type ErrorStatus, type StdError } from '../nangoApi';
 import { isJsonMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
-import {
-  InvalidBaseUrlError,
-  NonJsonErrorBodyError,
-  ProviderUnreachableError,
-  RequestTimeoutError,
-  SchemaViolationError,
-  snippet,
-  UndocumentedStatusError,
-} from './errors';
+import { boundedFetch } from './boundedFetch';
+import { InvalidBaseUrlError, NonJsonErrorBodyError, SchemaViolationError, snippet, UndocumentedStatusError } from './errors';
 
 export type DeleteSessionResult =
   | { readonly outcome: 'deleted' }
@@ -66,11 +59,11 @@ export class ConnectSessionClient {
     if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
     if (extras.body !== undefined) headers['content-type'] = 'application/json';
 
-    const { status, contentType, bodyText } = await this.exchange(url, {
-      method: 'DELETE',
-      headers,
-      ...(extras.body === undefined ? {} : { body: JSON.stringify(extras.body) }),
-    });
+    const { status, contentType, bodyText } = await boundedFetch(
+      url,
+      { method: 'DELETE', headers, ...(extras.body === undefined ? {} : { body: JSON.stringify(extras.body) }) },
+      this.timeoutMs,
+    );
 
     const documented = this.validators.documentedStatuses(DELETE_SESSION.method, DELETE_SESSION.path);
     if (!documented.includes(String(status))) throw new UndocumentedStatusError(status, documented, snippet(bodyText));
@@ -89,37 +82,4 @@ export class ConnectSessionClient {
     // The spec documents exactly these error statuses and Ajv has just proved the body is a StdError.
     return { outcome: 'api-error', status: status as ErrorStatus, body: body as StdError };
   }
-
-  private async exchange(url: URL, init: RequestInit): Promise<{ status: number; contentType: string | undefined; bodyText: string }> {
-    // The URL without query, so error messages stay short and never carry caller data.
-    const where = `${url.origin}${url.pathname}`;
-    try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
-      const bodyText = await response.text();
-      return { status: response.status, contentType: response.headers.get('content-type') ?? undefined, bodyText };
-    } catch (error) {
-      if (field(error, 'name') === 'TimeoutError') throw new RequestTimeoutError(where, this.timeoutMs);
-      throw new ProviderUnreachableError(where, transportReason(error));
-    }
-  }
-}
-
-/** Reads a property of a thrown value; not `instanceof Error`, since fetch's errors may come from another realm (jest's vm). */
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
-}
-
-/** undici hides the socket error under `cause`: "fetch failed" → "connection refused (ECONNREFUSED)". */
-function transportReason(error: unknown): string {
-  const cause = field(error, 'cause');
-  const code = field(cause, 'code');
-  const known: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'host not found',
-    ECONNRESET: 'connection reset',
-    EAI_AGAIN: 'host name lookup failed',
-    UND_ERR_SOCKET: 'connection closed by the server',
-  };
-  if (typeof code === 'string') return `${known[code] ?? 'network error'} (${code})`;
-  return String(field(cause, 'message') ?? field(error, 'message') ?? error);
 }

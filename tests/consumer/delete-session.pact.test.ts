@@ -13,18 +13,13 @@ import { ConnectSessionClient } from '../../contracts/client/connectSessionClien
 import { DELETE_SESSION, nangoValidators } from '../../contracts/nangoApi';
 import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
 import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
+import { logLevelFrom } from '../../contracts/pact/logLevel';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { readPactFile } from '../../contracts/pact/pactFile';
 
 const pactDir = mkdtempSync(join(tmpdir(), 'nango-pact-'));
-const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: logLevel() });
+const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: logLevelFrom(process.env) });
 afterAll(() => rmSync(pactDir, { recursive: true, force: true }));
-
-function logLevel(): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
-  const level = process.env['LOG_LEVEL'] ?? 'warn';
-  if (level === 'trace' || level === 'debug' || level === 'info' || level === 'warn' || level === 'error') return level;
-  throw new Error(`LOG_LEVEL must be one of trace, debug, info, warn, error (got ${JSON.stringify(level)})`);
-}
 
 describe('DELETE /connect/session', () => {
   for (const contractCase of CASES) {

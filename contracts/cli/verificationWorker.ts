@@ -1,0 +1,67 @@
+/**
+ * Child process of `npm run verify` / `npm run contracts`: runs the Pact verifier, whose native output the
+ * parent redacts, and sends the report back over IPC. Not meant to be started by hand.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { nangoValidators } from '../nangoApi';
+import { COMMITTED_PACT } from '../pact/committedPact';
+import { startReferenceProvider } from '../provider/referenceProvider';
+import { SessionAdmin } from '../verification/sessionAdmin';
+import { SessionLedger } from '../verification/sessionLedger';
+import { settingsFromEnv } from '../verification/settings';
+import { verifyPact } from '../verification/verifyPact';
+import { EMBEDDED_SECRET_ENV, type WorkerMessage } from '../verification/workerProtocol';
+
+process.env['PACT_DO_NOT_TRACK'] = 'true';
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((done) => {
+    if (!process.send) {
+      process.stderr.write('the verification worker must be started by its parent (npm run verify)\n');
+      process.exit(2);
+    }
+    process.send(message, () => done());
+  });
+}
+
+async function main(): Promise<void> {
+  const settings = settingsFromEnv(process.env);
+  const pactFile = resolve(process.env['PACT_FILE'] || COMMITTED_PACT);
+  const embeddedSecret = process.env[EMBEDDED_SECRET_ENV] || randomBytes(24).toString('hex');
+  const embedded = settings.target.kind === 'embedded' ? await startReferenceProvider({ secretKey: embeddedSecret }) : undefined;
+  const providerUrl = settings.target.kind === 'remote' ? settings.target.baseUrl : (embedded?.url ?? '');
+  const secretKey = settings.target.kind === 'remote' ? settings.target.secretKey : embeddedSecret;
+  const ledger = new SessionLedger(new SessionAdmin(providerUrl, secretKey, settings.timeoutMs));
+
+  // Interrupted: delete every session the states created before going.
+  const interrupt = (signal: NodeJS.Signals, code: number) => {
+    process.stderr.write(`\n${signal}: deleting ${ledger.openCount} open connect session(s) before stopping\n`);
+    void ledger.cleanUp().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => interrupt('SIGINT', 130));
+  process.once('SIGTERM', () => interrupt('SIGTERM', 143));
+
+  try {
+    const report = await verifyPact({
+      pactFile,
+      providerUrl,
+      providerLabel: embedded ? 'the embedded reference provider' : 'Nango',
+      timeoutMs: settings.timeoutMs,
+      logLevel: settings.logLevel,
+      validators: nangoValidators(),
+      ledger,
+    });
+    await send({ kind: 'report', report });
+  } finally {
+    await embedded?.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    await send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+    process.exit(0);
+  },
+);

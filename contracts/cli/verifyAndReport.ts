@@ -1,0 +1,17 @@
+import { formatReport, reportPassed } from '../verification/report';
+import { runVerificationWorker } from '../verification/runWorker';
+
+/** Exit codes: 0 all passed, 1 a verification failed, 2 the run could not start (settings, provider), 130/143 interrupted. */
+export async function verifyAndReport(env: NodeJS.ProcessEnv): Promise<number> {
+  const run = await runVerificationWorker(env, process.stdout, process.stderr);
+  if (run.interruptedBy) {
+    process.stderr.write(`verification interrupted by ${run.interruptedBy}\n`);
+    return run.interruptedBy === 'SIGINT' ? 130 : 143;
+  }
+  if (run.outcome.kind === 'error') {
+    process.stderr.write(`${run.redact(`verification could not run: ${run.outcome.message}`)}\n`);
+    return 2;
+  }
+  process.stdout.write(`\n${run.redact(formatReport(run.outcome.report))}\n`);
+  return reportPassed(run.outcome.report) ? 0 : 1;
+}

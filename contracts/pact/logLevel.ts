@@ -1,0 +1,10 @@
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Pact's log level from LOG_LEVEL (default `warn`); anything else is refused by name. */
+export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+  const value = env['LOG_LEVEL'] || 'warn';
+  const level = LOG_LEVELS.find((known) => known === value.toLowerCase());
+  if (!level) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`);
+  return level;
+}

@@ -1,0 +1,34 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { CONNECT_SESSION_TOKEN_PREFIX } from '../cases';
+
+export const REDACTED = '[REDACTED]';
+const ANY_SESSION_TOKEN = new RegExp(`${CONNECT_SESSION_TOKEN_PREFIX}[0-9a-f]{64}`, 'g');
+
+export type Redact = (text: string) => string;
+
+/**
+ * Removes the given secrets (as written, JSON-escaped and URL-encoded) and every connect session token from
+ * text. Tokens are matched by format: the run creates them in another process, faster than it could tell us.
+ */
+export function redactor(secrets: readonly string[]): Redact {
+  const forms = [...new Set(secrets.filter((secret) => secret.length >= 4).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]))]
+    // Longest first, so a secret that contains another is removed whole.
+    .sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((result, form) => result.split(form).join(REDACTED), text).replace(ANY_SESSION_TOKEN, `${CONNECT_SESSION_TOKEN_PREFIX}${REDACTED}`);
+}
+
+/** A stream that redacts whole lines, so a secret split across two chunks is still caught. */
+export function redactingLines(redact: Redact): Transform {
+  let pending = '';
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      const text = pending + chunk.toString('utf8');
+      const end = text.lastIndexOf('\n') + 1;
+      pending = text.slice(end);
+      callback(null, end > 0 ? redact(text.slice(0, end)) : undefined);
+    },
+    flush(callback: TransformCallback) {
+      callback(null, pending ? redact(pending) : undefined);
+    },
+  });
+}

@@ -1,0 +1,64 @@
+import { logLevelFrom, type LogLevel } from '../pact/logLevel';
+
+/** Where the pact is replayed: the embedded reference provider, or a real/local Nango. */
+export type ProviderTarget = { readonly kind: 'embedded' } | { readonly kind: 'remote'; readonly baseUrl: string; readonly secretKey: string };
+
+export interface VerificationSettings {
+  readonly target: ProviderTarget;
+  /** Bound on every request: state set-up, each interaction, clean-up. */
+  readonly timeoutMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
+
+/** Bad settings, worded for the person who set them; shown without a stack trace. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): VerificationSettings {
+  const baseUrl = env['NANGO_BASE_URL']?.trim() || undefined;
+  const secretKey = env['NANGO_SECRET_KEY']?.trim() || undefined;
+  let logLevel: LogLevel;
+  try {
+    logLevel = logLevelFrom(env);
+  } catch (error) {
+    throw new ConfigurationError((error as Error).message);
+  }
+  return { target: targetFrom(baseUrl, secretKey), timeoutMs: timeoutFrom(env['NANGO_TIMEOUT_MS']), logLevel };
+}
+
+function targetFrom(baseUrl: string | undefined, secretKey: string | undefined): ProviderTarget {
+  if (baseUrl === undefined && secretKey === undefined) return { kind: 'embedded' };
+  if (baseUrl === undefined) {
+    throw new ConfigurationError(
+      'NANGO_SECRET_KEY is set but NANGO_BASE_URL is not: set NANGO_BASE_URL (e.g. http://localhost:3003 or https://api.nango.dev) to verify a real Nango, or unset NANGO_SECRET_KEY to use the embedded reference provider',
+    );
+  }
+  if (secretKey === undefined) {
+    throw new ConfigurationError(`NANGO_BASE_URL is set but NANGO_SECRET_KEY is not: the provider states need the environment's secret key to create connect sessions on ${baseUrl}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigurationError(`NANGO_BASE_URL ${JSON.stringify(baseUrl)} is not a URL: expected e.g. http://localhost:3003 or https://api.nango.dev`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`NANGO_BASE_URL ${JSON.stringify(baseUrl)} must use http:// or https://`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigurationError(`NANGO_BASE_URL ${JSON.stringify(baseUrl)} must not carry credentials, a query or a fragment`);
+  }
+  return { kind: 'remote', baseUrl: url.href.replace(/\/$/, ''), secretKey };
+}
+
+function timeoutFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_VERIFY_TIMEOUT_MS;
+  const timeout = Number(value);
+  if (!Number.isInteger(timeout) || timeout <= 0) {
+    throw new ConfigurationError(`NANGO_TIMEOUT_MS must be a whole number of milliseconds above 0 (got ${JSON.stringify(value)})`);
+  }
+  return timeout;
+}
