@@ -34,13 +34,24 @@ async function main(): Promise<void> {
   const secretKey = settings.target.kind === 'remote' ? settings.target.secretKey : embeddedSecret;
   const ledger = new SessionLedger(new SessionAdmin(providerUrl, secretKey, settings.timeoutMs));
 
-  // Interrupted: delete every session the states created before going.
-  const interrupt = (signal: NodeJS.Signals, code: number) => {
+  // Interrupted: delete every session the states created, then die of the same signal. process.exit() would
+  // wait for the native verifier's request in flight; the signal's default action does not. A second signal
+  // (Ctrl-C reaches the parent too, which passes it on) must not cut the clean-up short.
+  let stopping = false;
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     process.stderr.write(`\n${signal}: deleting ${ledger.openCount} open connect session(s) before stopping\n`);
-    void ledger.cleanUp().finally(() => process.exit(code));
+    void ledger
+      .cleanUp()
+      .then((problems) => problems.forEach((problem) => process.stderr.write(`${problem}\n`)))
+      .finally(() => {
+        process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
+        process.kill(process.pid, signal);
+      });
   };
-  process.once('SIGINT', () => interrupt('SIGINT', 130));
-  process.once('SIGTERM', () => interrupt('SIGTERM', 143));
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
 
   try {
     const report = await verifyPact({

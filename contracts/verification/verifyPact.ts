@@ -24,13 +24,13 @@ export interface VerifyPactOptions {
 /**
  * Replays every interaction of the pact against the provider, one verifier run each (Pact's own
  * PACT_DESCRIPTION filter), so that each live response, state failure and duration belongs to one interaction.
- * Throws (before any interaction) when the provider cannot create and delete a connect session.
+ * Throws (before any interaction) when the provider cannot be reached or will not create a connect session.
  */
 export async function verifyPact(options: VerifyPactOptions): Promise<VerificationReport> {
   const pact = readPactFile(options.pactFile);
   const { ledger } = options;
-  // Preflight: reachable, key accepted, sessions can be created and deleted. Fails with one clear message.
-  await ledger.delete(await ledger.open());
+  // Preflight: reachable and the key accepted, before any interaction. The session goes with the first clean-up.
+  await ledger.open();
 
   const stateFailures: string[] = [];
   const setups = sessionStateSetups(ledger);

@@ -1,0 +1,28 @@
+import { CASES } from '../../contracts/cases';
+import { startDriftingProvider, type Drift } from './driftingProvider';
+import { runCli, type CliRun } from './runCli';
+
+export const DRIFT_SECRET = 'drift-test-secret-key';
+
+/** The names of the documented cases that expect `status`, as the report prints them. */
+export function casesWithStatus(status: number): string[] {
+  return CASES.filter((contractCase) => contractCase.response.status === status).map((contractCase) => contractCase.name);
+}
+
+export interface DriftRun {
+  readonly run: CliRun;
+  readonly providerUrl: string;
+  /** Sessions the provider still holds after the run: 0 when the run cleaned up. */
+  readonly liveSessions: number;
+}
+
+/** Runs `npm run verify` against a provider drifting in one way, then stops the provider. */
+export async function verifyAgainstDrift(drift: Drift, env: Record<string, string> = {}): Promise<DriftRun> {
+  const provider = await startDriftingProvider(drift, DRIFT_SECRET);
+  try {
+    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, ...env });
+    return { run, providerUrl: provider.url, liveSessions: provider.reference.liveSessionCount() };
+  } finally {
+    await provider.close();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Drift in how (or whether) the provider answers, end to end: a timeout, a dropped connection, a refused one,
+ * a 404 that never comes, a provider state that hands back no token. Each fails with a message naming the
+ * interaction (or, before any interaction, the provider) and the cause; none hangs.
+ */
+import { reportRow, runCli } from '../support/runCli';
+import { refusedUrl } from '../support/scriptedServer';
+import { casesWithStatus, DRIFT_SECRET, verifyAgainstDrift } from '../support/verifyAgainstDrift';
+
+const [DELETES] = casesWithStatus(204);
+const [GONE] = casesWithStatus(404);
+
+describe('verifying a provider that stops answering as documented', () => {
+  it('fails on a response slower than the timeout, without hanging', async () => {
+    const { run, providerUrl } = await verifyAgainstDrift('slow', { NANGO_TIMEOUT_MS: '400' });
+    expect(run.code).toBe(1);
+    const row = reportRow(run.stdout, DELETES!);
+    expect(row.line).toMatch(/^FAIL .* 204 +none +FAIL +-/);
+    expect(row.reasons).toEqual([`pact: no answer from ${providerUrl}/connect/session within 400 ms`]);
+  });
+
+  it('fails on a connection the provider drops', async () => {
+    const { run, providerUrl } = await verifyAgainstDrift('dropped-connection');
+    expect(run.code).toBe(1);
+    expect(reportRow(run.stdout, DELETES!).reasons).toEqual([expect.stringMatching(new RegExp(`^pact: cannot reach provider at ${providerUrl}/connect/session: `))]);
+  });
+
+  it('fails when the 404 never comes (401 instead)', async () => {
+    const { run, liveSessions } = await verifyAgainstDrift('no-404');
+    expect(run.code).toBe(1);
+    expect(reportRow(run.stdout, GONE!).reasons).toEqual(['pact: status: expected 404 but was 401']);
+    expect(liveSessions).toBe(0);
+  });
+
+  it('fails, naming the state and the cause, when a provider state hands back no token', async () => {
+    const { run, providerUrl } = await verifyAgainstDrift('no-token-after-first');
+    expect(run.code).toBe(1);
+    expect(reportRow(run.stdout, DELETES!).reasons[0]).toBe(
+      `pact: provider state 'a connect session exists' failed: POST /connect/sessions on ${providerUrl} answered 201 without a connect session token in data.token`,
+    );
+    expect(reportRow(run.stdout, GONE!).reasons[0]).toMatch(/^pact: provider state 'the connect session has been deleted' failed: /);
+  });
+
+  it('stops before any interaction with "cannot reach provider" when the connection is refused', async () => {
+    const url = await refusedUrl();
+    const run = await runCli('verify', { NANGO_BASE_URL: url, NANGO_SECRET_KEY: DRIFT_SECRET });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`verification could not run: cannot reach provider at ${url}/connect/sessions: connection refused (ECONNREFUSED)`);
+    expect(run.stdout).not.toContain('Verifying a pact');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The guard around Pact's state handlers: Pact itself only logs a handler that throws, and sends the example
+ * token when a handler returns nothing. Both must reach the report, by state name.
+ */
+import { TOKEN_FROM_STATE } from '../../contracts/cases';
+import { guardedStateHandlers } from '../../contracts/verification/providerStates';
+
+const TOKEN = `nango_connect_session_${'1a'.repeat(32)}`;
+
+describe('guarded provider states', () => {
+  it('hands the set-up values to Pact when the state hands back a token', async () => {
+    const failures: string[] = [];
+    const handlers = guardedStateHandlers({ 'a state': async () => ({ [TOKEN_FROM_STATE]: TOKEN }) }, (state, cause) => failures.push(`${state}: ${cause}`));
+    await expect(handlers['a state']?.()).resolves.toEqual({ [TOKEN_FROM_STATE]: TOKEN });
+    expect(failures).toEqual([]);
+  });
+
+  it.each([
+    ['returns nothing', async () => undefined],
+    ['returns no token', async () => ({ other: 'value' })],
+    ['returns a token in the wrong format', async () => ({ [TOKEN_FROM_STATE]: 'abc' })],
+  ])('fails a state that %s', async (_what, setup) => {
+    const failures: string[] = [];
+    const handlers = guardedStateHandlers({ 'a state': setup }, (state, cause) => failures.push(`${state}: ${cause}`));
+    await expect(handlers['a state']?.()).rejects.toThrow(`handed back no connect session token in ${TOKEN_FROM_STATE}`);
+    expect(failures).toEqual([`a state: handed back no connect session token in ${TOKEN_FROM_STATE}`]);
+  });
+
+  it('fails a state whose set-up throws, with the cause', async () => {
+    const failures: string[] = [];
+    const handlers = guardedStateHandlers(
+      {
+        'a state': async () => {
+          throw new Error('cannot reach provider at http://127.0.0.1:1/connect/sessions: connection refused (ECONNREFUSED)');
+        },
+      },
+      (state, cause) => failures.push(`${state}: ${cause}`),
+    );
+    await expect(handlers['a state']?.()).rejects.toThrow('connection refused');
+    expect(failures).toEqual(['a state: cannot reach provider at http://127.0.0.1:1/connect/sessions: connection refused (ECONNREFUSED)']);
+  });
+});

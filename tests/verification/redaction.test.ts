@@ -1,0 +1,37 @@
+/**
+ * Redaction of everything the verification prints: the secret key in any of the forms it can take in a log,
+ * and every connect session token, including when a secret arrives split across two chunks of a stream.
+ */
+import { PassThrough } from 'node:stream';
+import { redactingLines, redactor } from '../../contracts/verification/redaction';
+
+const TOKEN = `nango_connect_session_${'9f'.repeat(32)}`;
+
+describe('redacting output', () => {
+  const redact = redactor(['s3cr"et/key', 'sk_live_123']);
+
+  it('removes the secret as written, JSON-escaped and URL-encoded', () => {
+    expect(redact('key=s3cr"et/key json="s3cr\\"et/key" url=s3cr%22et%2Fkey')).toBe('key=[REDACTED] json="[REDACTED]" url=[REDACTED]');
+  });
+
+  it('removes every connect session token, known or not', () => {
+    expect(redact(`Authorization: Bearer ${TOKEN}`)).toBe('Authorization: Bearer nango_connect_session_[REDACTED]');
+  });
+
+  it('leaves other text alone', () => {
+    expect(redact('verified 7 interactions; nango_connect_session_short')).toBe('verified 7 interactions; nango_connect_session_short');
+  });
+
+  it('catches a secret split across two chunks of a stream', async () => {
+    const source = new PassThrough();
+    const chunks: string[] = [];
+    const redacted = source.pipe(redactingLines(redact));
+    redacted.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    const done = new Promise((resolve) => redacted.on('end', resolve));
+    source.write('first line sk_li');
+    source.write(`ve_123 and ${TOKEN.slice(0, 30)}`);
+    source.end(`${TOKEN.slice(30)}\nlast line without newline sk_live_123`);
+    await done;
+    expect(chunks.join('')).toBe('first line [REDACTED] and nango_connect_session_[REDACTED]\nlast line without newline [REDACTED]');
+  });
+});

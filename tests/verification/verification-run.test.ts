@@ -1,0 +1,116 @@
+/**
+ * `npm run verify` as a user runs it: on the embedded default it passes with one report line per interaction;
+ * against a real-Nango-like server it refuses bad settings and a refused key before any interaction, cleans up
+ * when interrupted, and never lets the secret key or a session token reach its output or any file.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CASES } from '../../contracts/cases';
+import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
+import { startDriftingProvider, type DriftingProvider } from '../support/driftingProvider';
+import { reportRow, ROOT, runCli } from '../support/runCli';
+
+let provider: DriftingProvider | undefined;
+afterEach(() => provider?.close());
+
+describe('npm run verify', () => {
+  it('verifies pacts/ against the embedded reference provider by default, one report line per interaction', async () => {
+    const run = await runCli('verify');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/against the embedded reference provider \(http:\/\/127\.0\.0\.1:\d+\)/);
+    expect(run.stdout).toMatch(/interaction +expected +actual +pact +schema +time/);
+    for (const contractCase of CASES) {
+      const status = String(contractCase.response.status);
+      expect(reportRow(run.stdout, contractCase.name).line).toMatch(new RegExp(`^ok {3}.* ${status} +${status} +pass +pass +\\d+ ms$`));
+    }
+  });
+
+  it('refuses NANGO_BASE_URL without NANGO_SECRET_KEY with one clear line, before any interaction', async () => {
+    const run = await runCli('verify', { NANGO_BASE_URL: 'http://localhost:3003' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('verification could not run: NANGO_BASE_URL is set but NANGO_SECRET_KEY is not');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).not.toContain('Verifying a pact');
+  });
+
+  it('says so when the server refuses the secret key, without printing it', async () => {
+    provider = await startDriftingProvider('none', 'the-right-key');
+    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'the-wrong-key' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`verification could not run: the provider at ${provider.url} refused NANGO_SECRET_KEY: POST /connect/sessions answered 401 (unknown_account)`);
+    expect(run.stdout + run.stderr).not.toContain('the-wrong-key');
+    expect(run.stdout).not.toContain('Verifying a pact');
+  });
+
+  it('fails an interaction whose provider state it cannot set up, naming the state', async () => {
+    const pact = join(mkdtempSync(join(tmpdir(), 'nango-pact-state-')), 'pact.json');
+    writeFileSync(pact, readFileSync(COMMITTED_PACT, 'utf8').replace('"name": "the connect session has been deleted"', '"name": "a session that expired"'));
+    const run = await runCli('verify', { PACT_FILE: pact });
+    expect(run.code).toBe(1);
+    expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').reasons).toEqual([
+      "pact: no set-up for provider state 'a session that expired'",
+      'pact: the verifier sent no request to the provider',
+    ]);
+  });
+
+  it('deletes the sessions it created when interrupted mid-run', async () => {
+    const SECRET = 'interrupt-test-secret';
+    let interrupt: (() => void) | undefined;
+    // The first DELETE is the verifier's own request for the 204 case: stop the run right there.
+    let deletes = 0;
+    provider = await startDriftingProvider('none', SECRET, () => {
+      deletes += 1;
+      if (deletes > 1) return false; // the clean-up's deletes are answered
+      interrupt?.();
+      return true; // never answered
+    });
+    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET }, (child) => {
+      interrupt = () => child.kill('SIGINT');
+    });
+    expect(run.stderr).toMatch(/SIGINT: deleting [1-9]\d* open connect session\(s\) before stopping/);
+    expect(run.stderr).toContain('verification interrupted by SIGINT');
+    expect(run.code).toBe(130);
+    expect(provider.reference.issuedTokens().length).toBeGreaterThan(0);
+    expect(provider.reference.liveSessionCount()).toBe(0);
+  });
+
+  it('never lets the secret key or a session token reach its output or a file, even at LOG_LEVEL=trace', async () => {
+    const SECRET = `sk-scan-${Date.now().toString(36)}-known-secret`;
+    const started = Date.now();
+    provider = await startDriftingProvider('none', SECRET);
+    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, LOG_LEVEL: 'trace' });
+    expect(run.code).toBe(0);
+    const tokens = provider.reference.issuedTokens();
+    expect(tokens.length).toBeGreaterThanOrEqual(5);
+    const output = run.stdout + run.stderr;
+    // Trace logs print the verifier's requests: proof that there was something to redact.
+    expect(output).toContain('nango_connect_session_[REDACTED]');
+    const leaks = (text: string) => [SECRET, ...tokens].filter((secret) => text.includes(secret));
+    expect(leaks(output)).toEqual([]);
+    const written = [...filesChangedSince(ROOT, started, ['node_modules', '.git']), ...filesChangedSince(tmpdir(), started, [])];
+    expect(written.filter((file) => leaks(readFileSync(file, 'latin1')).length > 0)).toEqual([]);
+  });
+});
+
+function filesChangedSince(directory: string, since: number, skip: string[]): string[] {
+  const found: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(directory);
+  } catch {
+    return found;
+  }
+  for (const name of entries) {
+    if (skip.includes(name)) continue;
+    const path = join(directory, name);
+    try {
+      const stat = statSync(path);
+      if (stat.isDirectory()) found.push(...filesChangedSince(path, since, skip));
+      else if (stat.isFile() && stat.mtimeMs >= since && stat.size < 50_000_000) found.push(path);
+    } catch {
+      // Vanished while we looked (another test's scratch files): nothing to scan.
+    }
+  }
+  return found;
+}
