@@ -4,9 +4,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { ConfigurationError, settingsFromEnv } from '../verification/settings';
 import { verifyAndReport } from './verifyAndReport';
 
 const root = join(__dirname, '..', '..');
+try {
+  // Bad settings fail here, in one line, not after the consumer tests have run.
+  settingsFromEnv(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigurationError)) throw error;
+  process.stderr.write(`contracts could not run: ${error.message}\n`);
+  process.exit(2);
+}
 process.stdout.write('== 1/2 consumer contracts (jest tests/consumer)\n');
 const consumer = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'tests/consumer'], {
   cwd: root,

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen, readBody, type RunningServer } from '../http/server';
 import { isJsonObject, type JsonValue } from '../json';
 import { isConnectSessionToken, newConnectSessionToken } from './tokens';
 
@@ -14,21 +14,15 @@ const SESSION_LIFETIME_MS = 30 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
 
 interface Session {
-  readonly endUserId: string;
   readonly expiresAt: number;
   deleted: boolean;
 }
 
 export interface ReferenceProviderOptions {
   readonly secretKey: string;
-  /** Public base URL used in `connect_link`; defaults to the listening address. */
-  readonly connectBaseUrl?: string;
 }
 
-export interface RunningProvider {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type RunningProvider = RunningServer;
 
 /** A request as the provider sees it, body read in full. */
 export interface ProviderRequest {
@@ -46,14 +40,12 @@ export interface ProviderAnswer {
   readonly body: string | undefined;
 }
 
-/** Turns a request into an answer: the reference provider, or a wrapper around it. */
-export type Respond = (request: ProviderRequest) => ProviderAnswer;
 
 export class ReferenceProvider {
   private readonly sessions = new Map<string, Session>();
   private readonly secretDigest: Buffer;
 
-  constructor(private readonly options: ReferenceProviderOptions) {
+  constructor(options: ReferenceProviderOptions) {
     if (options.secretKey.length === 0) throw new Error('the reference provider needs a non-empty secret key');
     this.secretDigest = digest(options.secretKey);
   }
@@ -68,38 +60,44 @@ export class ReferenceProvider {
     return [...this.sessions.values()].filter((session) => !session.deleted).length;
   }
 
-  readonly respond: Respond = (request) => {
+  /** The whole behaviour, free of HTTP plumbing, so a test can wrap it and drift. */
+  respond(request: ProviderRequest): ProviderAnswer {
     const url = new URL(request.url, 'http://provider');
     if (url.pathname === '/connect/sessions' && request.method === 'POST') return this.createSession(request);
     if (url.pathname === '/connect/session' && request.method === 'DELETE') return this.deleteSession(request, url);
-    return json(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
-  };
+    return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
+  }
 
-  /** Listens on `port` (0: any free port, read back into `url`), answering through `respond` (or a wrapper of it). */
-  listen(port = 0, host = '127.0.0.1', respond: Respond = this.respond): Promise<RunningProvider> {
-    return serve(respond, port, host);
+  /** Listens on `port` (0: any free port, read back into `url`); reads each request whole, then `respond`s. */
+  listen(port = 0, host = '127.0.0.1'): Promise<RunningProvider> {
+    const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      readBody(request, MAX_BODY_BYTES).then(
+        (body) => writeAnswer(response, this.respond({ method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body: body.toString('utf8') })),
+        () => writeAnswer(response, jsonAnswer(400, { error: { code: 'invalid_body', message: `body larger than ${MAX_BODY_BYTES} bytes` } })),
+      );
+    });
+    return listen(server, port, host);
   }
 
   private createSession(request: ProviderRequest): ProviderAnswer {
     const credential = bearer(request);
     if (credential.kind !== 'bearer') return authFailure(credential);
     if (!timingSafeEqual(digest(credential.value), this.secretDigest)) {
-      return json(401, { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is invalid.' } });
+      return jsonAnswer(401, { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is invalid.' } });
     }
     const parsed = parseJson(request.body);
     const endUser = isJsonObject(parsed) ? parsed['end_user'] : undefined;
     const endUserId = isJsonObject(endUser) ? endUser['id'] : undefined;
     if (typeof endUserId !== 'string' || endUserId.length === 0) {
-      return json(400, {
+      return jsonAnswer(400, {
         error: { code: 'invalid_body', errors: [{ code: 'invalid_type', message: 'end_user.id must be a non-empty string', path: ['end_user', 'id'] }] },
       });
     }
     const token = newConnectSessionToken();
     const expiresAt = Date.now() + SESSION_LIFETIME_MS;
-    this.sessions.set(token, { endUserId, expiresAt, deleted: false });
-    const connectBase = this.options.connectBaseUrl ?? `http://${request.headers.host ?? 'localhost'}`;
-    return json(201, {
-      data: { token, connect_link: `${connectBase}/connect?session_token=${token}`, expires_at: new Date(expiresAt).toISOString() },
+    this.sessions.set(token, { expiresAt, deleted: false });
+    return jsonAnswer(201, {
+      data: { token, connect_link: `http://${request.headers.host ?? 'localhost'}/connect?session_token=${token}`, expires_at: new Date(expiresAt).toISOString() },
     });
   }
 
@@ -107,19 +105,19 @@ export class ReferenceProvider {
     const credential = bearer(request);
     if (credential.kind !== 'bearer') return authFailure(credential);
     if (!isConnectSessionToken(credential.value)) {
-      return json(401, { error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } });
+      return jsonAnswer(401, { error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } });
     }
     const session = this.sessions.get(credential.value);
     if (!session || session.expiresAt < Date.now()) {
-      return json(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } });
+      return jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } });
     }
-    if (session.deleted) return json(404, { error: { code: 'not_found', message: 'Connect session not found' } });
+    if (session.deleted) return jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } });
     const keys = [...new Set(url.searchParams.keys())];
-    if (keys.length > 0) return json(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } });
+    if (keys.length > 0) return jsonAnswer(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } });
     if (request.body.length > 0) {
       const parsed = parseJson(request.body);
       const bodyKeys = isJsonObject(parsed) ? Object.keys(parsed) : [];
-      return json(400, {
+      return jsonAnswer(400, {
         error: { code: 'invalid_body', errors: [bodyKeys.length ? unrecognizedKeys(bodyKeys) : { code: 'invalid_type', message: 'Expected no body', path: [] }] },
       });
     }
@@ -146,8 +144,8 @@ function bearer(request: ProviderRequest): Credential {
 
 function authFailure(credential: { kind: 'missing' } | { kind: 'malformed' }): ProviderAnswer {
   return credential.kind === 'missing'
-    ? json(401, { error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } })
-    : json(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed. The provided Authorization header is malformed.' } });
+    ? jsonAnswer(401, { error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } })
+    : jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed. The provided Authorization header is malformed.' } });
 }
 
 function unrecognizedKeys(keys: readonly string[]) {
@@ -167,47 +165,10 @@ function parseJson(text: string): JsonValue | undefined {
   }
 }
 
-function json(status: number, body: JsonValue): ProviderAnswer {
+export function jsonAnswer(status: number, body: JsonValue): ProviderAnswer {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
 
-/** The HTTP layer: reads each request whole, answers through `respond`; port 0 picks a free port. */
-export async function serve(respond: Respond, port = 0, host = '127.0.0.1'): Promise<RunningProvider> {
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    readBody(request).then(
-      (body) => write(response, respond({ method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body })),
-      () => write(response, json(400, { error: { code: 'invalid_body', message: `body larger than ${MAX_BODY_BYTES} bytes` } })),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function write(response: ServerResponse, answer: ProviderAnswer): void {
+export function writeAnswer(response: ServerResponse, answer: ProviderAnswer): void {
   response.writeHead(answer.status, answer.headers).end(answer.body);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    // Read to the end even when too large, so the 400 still reaches the client.
-    request.on('end', () => (size > MAX_BODY_BYTES ? reject(new Error('body too large')) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    request.on('error', reject);
-  });
 }

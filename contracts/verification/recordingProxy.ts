@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { boundedFetch } from '../client/boundedFetch';
 import { ConnectSessionClientError } from '../client/errors';
+import { listen, readBody } from '../http/server';
 
 /** One request the verifier sent and what the provider answered (or why it did not). */
 export interface Exchange {
@@ -34,7 +34,7 @@ export async function startRecordingProxy(targetBaseUrl: string, timeoutMs: numb
 
   const server = createServer((request, response) => {
     void (async () => {
-      const body = await readAll(request);
+      const body = await readBody(request);
       const incoming = new URL(request.url ?? '/', 'http://proxy');
       const url = new URL(`${prefix}${incoming.pathname}${incoming.search}`, target);
       const started = performance.now();
@@ -63,17 +63,8 @@ export async function startRecordingProxy(targetBaseUrl: string, timeoutMs: numb
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    exchanges,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const running = await listen(server);
+  return { url: running.url, exchanges, close: running.close };
 }
 
 function forwardable(headers: IncomingMessage['headers']): Record<string, string> {
@@ -83,13 +74,4 @@ function forwardable(headers: IncomingMessage['headers']): Record<string, string
     result[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return result;
-}
-
-function readAll(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }

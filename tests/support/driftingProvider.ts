@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { ReferenceProvider, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
+import type { JsonObject } from '../../contracts/json';
+import { jsonAnswer, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
 import { startScriptedServer, type RecordedRequest } from './scriptedServer';
 
 /** One way at a time in which a provider can stop doing what the spec and the pact say. */
@@ -44,50 +45,42 @@ export async function startDriftingProvider(
       const answer = reference.respond(request);
       if (answer.status === 201) sessionsCreated += 1;
       if (drift === 'no-token-after-first' && answer.status === 201 && sessionsCreated > 1) {
-        return send(response, { ...answer, body: JSON.stringify({ data: { connect_link: 'http://localhost/connect', expires_at: new Date().toISOString() } }) });
+        return writeAnswer(response, { ...answer, body: JSON.stringify({ data: { connect_link: 'http://localhost/connect', expires_at: new Date().toISOString() } }) });
       }
-      return send(response, answer);
+      return writeAnswer(response, answer);
     }
     deletes += 1;
     // Only the first DELETE (the verifier's, for the 204 case: states create without deleting first) never
     // answers, slower than any timeout; the rest answer, so the run does not pile up timeouts.
     if (drift === 'slow' && deletes === 1) return;
     if (drift === 'dropped-connection') return void response.socket?.destroy();
-    if (drift === 'server-error') return send(response, json(500, { error: { code: 'server_error', message: 'boom' } }));
+    if (drift === 'server-error') return writeAnswer(response, jsonAnswer(500, { error: { code: 'server_error', message: 'boom' } }));
     if (drift === 'no-404') {
       const answer = reference.respond(request);
-      return send(response, answer.status === 404 ? json(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } }) : answer);
+      return writeAnswer(response, answer.status === 404 ? jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } }) : answer);
     }
-    send(response, driftAnswer(drift, reference.respond(request)));
+    writeAnswer(response, driftAnswer(drift, reference.respond(request)));
   });
   return { url: server.url, reference, requests: server.requests, close: () => server.close() };
 }
 
 function driftAnswer(drift: Drift, answer: ProviderAnswer): ProviderAnswer {
-  const error = answer.body === undefined ? undefined : (JSON.parse(answer.body) as { error: Record<string, unknown> }).error;
+  const error = answer.body === undefined ? undefined : (JSON.parse(answer.body) as { error: JsonObject }).error;
   switch (drift) {
     case 'wrong-status':
       return answer.status === 204 ? { ...answer, status: 202 } : answer;
     case 'json-200':
-      return answer.status === 204 ? json(200, { deleted: true }) : answer;
+      return answer.status === 204 ? jsonAnswer(200, { deleted: true }) : answer;
     case 'extra-property':
-      return error ? json(answer.status, { error: { ...error, payload: { internal: true } } }) : answer;
+      return error ? jsonAnswer(answer.status, { error: { ...error, payload: { internal: true } } }) : answer;
     case 'missing-code': {
       if (!error) return answer;
       const { code: _dropped, ...rest } = error;
-      return json(answer.status, { error: rest });
+      return jsonAnswer(answer.status, { error: rest });
     }
     case 'text-plain-error':
       return error ? { status: answer.status, headers: { 'content-type': 'text/plain' }, body: String(error['code']) } : answer;
     default:
       return answer;
   }
-}
-
-function json(status: number, body: unknown): ProviderAnswer {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
-
-function send(response: ServerResponse, answer: ProviderAnswer): void {
-  response.writeHead(answer.status, answer.headers).end(answer.body);
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, readBody, type RunningServer } from '../../contracts/http/server';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -8,35 +8,21 @@ export interface RecordedRequest {
   readonly body: string;
 }
 
-export interface ScriptedServer {
-  readonly url: string;
+export interface ScriptedServer extends RunningServer {
   readonly requests: RecordedRequest[];
-  close(): Promise<void>;
 }
 
 /** A loopback HTTP server on port 0 that answers with `respond`, recording every request it gets. */
 export async function startScriptedServer(respond: (request: RecordedRequest, response: ServerResponse) => void): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    void readBody(req).then((body) => {
+      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') };
       requests.push(request);
       respond(request, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listen(server)), requests };
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -15,3 +15,12 @@ it('runs the consumer contracts, then the provider verification, and exits 0 whe
   expect(output.indexOf('== 2/2')).toBeGreaterThan(output.indexOf('== 1/2'));
   expect(run.code).toBe(0);
 });
+
+it('refuses bad settings in one line before running anything', async () => {
+  const run = await runCli('contracts', { NANGO_BASE_URL: 'http://localhost:3003' });
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim()).toBe(
+    "contracts could not run: NANGO_BASE_URL is set but NANGO_SECRET_KEY is not: the provider states need the environment's secret key to create connect sessions on http://localhost:3003",
+  );
+  expect(run.stdout).not.toContain('== 1/2');
+});
