@@ -7,7 +7,6 @@ import { listen, readBody } from '../http/server';
 export interface Exchange {
   readonly method: string;
   readonly path: string;
-  readonly durationMs: number;
   readonly response: { readonly status: number; readonly contentType: string | undefined; readonly bodyText: string } | undefined;
   /** Set when no answer came: a timeout or a connection failure, worded by the client. */
   readonly transportError: string | undefined;
@@ -34,11 +33,10 @@ export async function startRecordingProxy(targetBaseUrl: string, timeoutMs: numb
 
   const server = createServer((request, response) => {
     void (async () => {
-      const body = await readBody(request);
       const incoming = new URL(request.url ?? '/', 'http://proxy');
       const url = new URL(`${prefix}${incoming.pathname}${incoming.search}`, target);
-      const started = performance.now();
       try {
+        const body = await readBody(request);
         const answer = await boundedFetch(
           url,
           { method: request.method ?? 'GET', headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) },
@@ -47,7 +45,6 @@ export async function startRecordingProxy(targetBaseUrl: string, timeoutMs: numb
         exchanges.push({
           method: request.method ?? '',
           path: incoming.pathname,
-          durationMs: performance.now() - started,
           response: { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText },
           transportError: undefined,
         });
@@ -58,7 +55,7 @@ export async function startRecordingProxy(targetBaseUrl: string, timeoutMs: numb
         response.writeHead(answer.status, headers).end(answer.bodyText);
       } catch (error) {
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
-        exchanges.push({ method: request.method ?? '', path: incoming.pathname, durationMs: performance.now() - started, response: undefined, transportError: reason });
+        exchanges.push({ method: request.method ?? '', path: incoming.pathname, response: undefined, transportError: reason });
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
       }
     })();

@@ -24,7 +24,7 @@ export class SessionLedger {
     return this.live.size;
   }
 
-  /** Deletes every session still open; returns one line per session that could not be deleted. */
+  /** Deletes every session still open; returns one line per session that could not be deleted (and stays open). */
   async cleanUp(): Promise<string[]> {
     const tokens = [...this.live];
     const results = await Promise.allSettled(tokens.map((token) => this.delete(token)));

@@ -44,7 +44,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       stateFailures.length = 0;
       const unknownStates = interaction.providerStates.filter((state) => !(state in setups));
       const started = performance.now();
-      const pactProblems = unknownStates.length
+      const verifierSays = unknownStates.length
         ? unknownStates.map((state) => `no set-up for provider state '${state}'`)
         : await runVerifier(interaction, {
             provider: pact.provider,
@@ -56,8 +56,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
             timeout: 3 * options.timeoutMs + 1_000,
           });
       const durationMs = performance.now() - started;
-      runProblems.push(...(await ledger.cleanUp()));
-      results.push(resultOf(interaction, [...stateFailures, ...pactProblems], proxy.exchanges, durationMs, options.validators));
+      // A session that will not go stays in the ledger: retried after each interaction, reported once at the end.
+      await ledger.cleanUp();
+      results.push(resultOf(interaction, { stateFailures, verifierSays, exchanges: proxy.exchanges, durationMs }, options.validators));
     }
   } finally {
     await proxy.close();
@@ -90,22 +91,25 @@ function inCaseOrder(interactions: readonly PactHttpInteraction[]): PactHttpInte
   return [...interactions].sort((a, b) => rank(a) - rank(b));
 }
 
-function resultOf(
-  interaction: PactHttpInteraction,
-  pactProblems: string[],
-  exchanges: readonly Exchange[],
-  durationMs: number,
-  validators: ResponseValidators,
-): InteractionResult {
+interface Observed {
+  readonly stateFailures: readonly string[];
+  readonly verifierSays: readonly string[];
+  readonly exchanges: readonly Exchange[];
+  readonly durationMs: number;
+}
+
+function resultOf(interaction: PactHttpInteraction, observed: Observed, validators: ResponseValidators): InteractionResult {
+  const { stateFailures, verifierSays, exchanges, durationMs } = observed;
   const name = CASES.find((contractCase) => contractCase.description === interaction.description)?.name ?? interaction.description;
   const base = { name, description: interaction.description, expectedStatus: interaction.response.status, durationMs };
   const [exchange, ...extra] = exchanges;
-  if (!exchange) return { ...base, actualStatus: undefined, pactProblems: [...pactProblems, 'the verifier sent no request to the provider'], schemaProblems: undefined };
+  if (!exchange) {
+    return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, ...verifierSays, 'the verifier sent no request to the provider'], schemaProblems: undefined };
+  }
   const surplus = extra.length ? [`the verifier sent ${exchanges.length} requests for one interaction`] : [];
   if (!exchange.response) {
-    // The proxy's stand-in 504 is not the provider's answer: report the transport failure instead.
-    const withoutStandIn = pactProblems.filter((problem) => !/\b504\b/.test(problem));
-    return { ...base, actualStatus: undefined, pactProblems: [...withoutStandIn, exchange.transportError ?? 'no answer', ...surplus], schemaProblems: undefined };
+    // Pact's mismatches are about the proxy's stand-in answer, not the provider's: the transport failure says it.
+    return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, exchange.transportError ?? 'no answer', ...surplus], schemaProblems: undefined };
   }
   let schemaProblems: string[];
   try {
@@ -113,5 +117,5 @@ function resultOf(
   } catch (error) {
     schemaProblems = [(error as Error).message];
   }
-  return { ...base, actualStatus: exchange.response.status, pactProblems: [...pactProblems, ...surplus], schemaProblems };
+  return { ...base, actualStatus: exchange.response.status, pactProblems: [...stateFailures, ...verifierSays, ...surplus], schemaProblems };
 }

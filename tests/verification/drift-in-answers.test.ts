@@ -66,12 +66,15 @@ describe('verifying a provider whose answers drift', () => {
     expect(reasons.some((reason) => reason.startsWith('pact: header Content-Type:'))).toBe(true);
   });
 
-  it('fails on a 500', async () => {
-    const { run } = await verifyAgainstDrift('server-error');
+  it('fails on a 500, and says which sessions it could not clean up', async () => {
+    const { run, providerUrl, liveSessions } = await verifyAgainstDrift('server-error');
     expect(run.code).toBe(1);
     expect(reportRow(run.stdout, DELETES!).reasons).toEqual([
       'pact: status: expected 204 but was 500',
       'schema: 500 is not a status the spec documents for DELETE /connect/session (documented: 204, 400, 401, 404)',
     ]);
+    const cleanUpFailures = run.stdout.split('\n').filter((line) => line.startsWith('run: clean-up failed: '));
+    expect(cleanUpFailures).toHaveLength(liveSessions);
+    expect(cleanUpFailures[0]).toBe(`run: clean-up failed: DELETE /connect/session on ${providerUrl} answered 500 (server_error)`);
   });
 });
