@@ -93,11 +93,8 @@ function exampleBody(response: JsonObject): { contentType: string | undefined; b
   }
   const contentType = typeof fromHeader === 'string' ? fromHeader : typeof body['contentType'] === 'string' ? body['contentType'] : undefined;
   const content = body['content'];
+  // JSON bodies are stored as values, text as strings, binary as base64 strings.
   const bodyText =
-    body['encoded'] === 'base64' && typeof content === 'string'
-      ? Buffer.from(content, 'base64').toString('utf8')
-      : typeof content === 'string' && body['encoded'] !== 'json'
-        ? content
-        : JSON.stringify(content);
+    typeof content !== 'string' ? JSON.stringify(content) : body['encoded'] === 'base64' ? Buffer.from(content, 'base64').toString('utf8') : content;
   return { contentType, bodyText };
 }
