@@ -1,5 +1,6 @@
 import { Verifier } from '@pact-foundation/pact';
 import { CASES } from '../cases';
+import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactHttpInteraction } from '../pact/pactFile';
@@ -30,7 +31,13 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   const pact = readPactFile(options.pactFile);
   const { ledger } = options;
   // Preflight: reachable and the key accepted, before any interaction. The session goes with the first clean-up.
-  await ledger.open();
+  try {
+    await ledger.open();
+  } catch (error) {
+    // Silence before any answer (a black-holed address, a server that never answers) is unreachability too.
+    if (error instanceof RequestTimeoutError) throw new ProviderUnreachableError(error.url, `no answer within ${error.timeoutMs} ms`);
+    throw error;
+  }
 
   const stateFailures: string[] = [];
   const setups = sessionStateSetups(ledger);

@@ -4,7 +4,7 @@
  * interaction (or, before any interaction, the provider) and the cause; none hangs.
  */
 import { reportRow, runCli } from '../support/runCli';
-import { refusedUrl } from '../support/scriptedServer';
+import { refusedUrl, startScriptedServer } from '../support/scriptedServer';
 import { casesWithStatus, DRIFT_SECRET, verifyAgainstDrift } from '../support/verifyAgainstDrift';
 
 const [DELETES] = casesWithStatus(204);
@@ -47,5 +47,16 @@ describe('verifying a provider that stops answering as documented', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`verification could not run: cannot reach provider at ${url}/connect/sessions: connection refused (ECONNREFUSED)`);
     expect(run.stdout).not.toContain('Verifying a pact');
+  });
+
+  it('stops before any interaction with "cannot reach provider" when the server never answers', async () => {
+    const silent = await startScriptedServer(() => undefined);
+    try {
+      const run = await runCli('verify', { NANGO_BASE_URL: silent.url, NANGO_SECRET_KEY: DRIFT_SECRET, NANGO_TIMEOUT_MS: '300' });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`verification could not run: cannot reach provider at ${silent.url}/connect/sessions: no answer within 300 ms`);
+    } finally {
+      await silent.close();
+    }
   });
 });
