@@ -109,14 +109,14 @@ function resultOf(interaction: PactHttpInteraction, observed: Observed, validato
   const { stateFailures, verifierSays, exchanges, durationMs } = observed;
   const name = CASES.find((contractCase) => contractCase.description === interaction.description)?.name ?? interaction.description;
   const base = { name, description: interaction.description, expectedStatus: interaction.response.status, durationMs };
-  const [exchange, ...extra] = exchanges;
+  // One verifier run sends one request; the first exchange is the interaction's.
+  const [exchange] = exchanges;
   if (!exchange) {
     return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, ...verifierSays, 'the verifier sent no request to the provider'], schemaProblems: undefined };
   }
-  const surplus = extra.length ? [`the verifier sent ${exchanges.length} requests for one interaction`] : [];
   if (!exchange.response) {
     // Pact's mismatches are about the proxy's stand-in answer, not the provider's: the transport failure says it.
-    return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, exchange.transportError ?? 'no answer', ...surplus], schemaProblems: undefined };
+    return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, exchange.transportError ?? 'no answer'], schemaProblems: undefined };
   }
   let schemaProblems: string[];
   try {
@@ -124,5 +124,5 @@ function resultOf(interaction: PactHttpInteraction, observed: Observed, validato
   } catch (error) {
     schemaProblems = [(error as Error).message];
   }
-  return { ...base, actualStatus: exchange.response.status, pactProblems: [...stateFailures, ...verifierSays, ...surplus], schemaProblems };
+  return { ...base, actualStatus: exchange.response.status, pactProblems: [...stateFailures, ...verifierSays], schemaProblems };
 }
