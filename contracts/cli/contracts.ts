@@ -4,7 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigurationError, settingsFromEnv } from '../verification/settings';
+import { ConfigurationError } from '../configurationError';
+import { settingsFromEnv } from '../verification/settings';
 import { verifyAndReport } from './verifyAndReport';
 
 const root = join(__dirname, '..', '..');

@@ -3,9 +3,8 @@
  * parent redacts, and sends the report back over IPC. Not meant to be started by hand.
  */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { PROVIDER } from '../cases';
 import { nangoValidators } from '../nangoApi';
-import { COMMITTED_PACT } from '../pact/committedPact';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { SessionAdmin } from '../verification/sessionAdmin';
 import { SessionLedger } from '../verification/sessionLedger';
@@ -27,7 +26,8 @@ function send(message: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const settings = settingsFromEnv(process.env);
-  const pactFile = resolve(process.env['PACT_FILE'] || COMMITTED_PACT);
+  // pact-core adds a broker source of its own whenever this is set: the settings say where pacts come from.
+  delete process.env['PACT_BROKER_BASE_URL'];
   const embeddedSecret = process.env[EMBEDDED_SECRET_ENV] || randomBytes(24).toString('hex');
   const embedded = settings.target.kind === 'embedded' ? await startReferenceProvider({ secretKey: embeddedSecret }) : undefined;
   const providerUrl = settings.target.kind === 'remote' ? settings.target.baseUrl : (embedded?.url ?? '');
@@ -55,13 +55,15 @@ async function main(): Promise<void> {
 
   try {
     const report = await verifyPact({
-      pactFile,
+      source: settings.source,
+      provider: PROVIDER,
       providerUrl,
       providerLabel: embedded ? 'the embedded reference provider' : 'Nango',
       timeoutMs: settings.timeoutMs,
       logLevel: settings.logLevel,
       validators: nangoValidators(),
       ledger,
+      publish: settings.publish,
     });
     await send({ kind: 'report', report });
   } finally {

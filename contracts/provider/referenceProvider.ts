@@ -55,6 +55,11 @@ export class ReferenceProvider {
     return [...this.sessions.keys()];
   }
 
+  /** True for the token of a session that was created and then deleted. */
+  wasDeleted(token: string): boolean {
+    return this.sessions.get(token)?.deleted === true;
+  }
+
   /** Sessions created and not yet deleted. */
   liveSessionCount(): number {
     return [...this.sessions.values()].filter((session) => !session.deleted).length;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { boundedFetch } from '../client/boundedFetch';
 import { ConnectSessionClientError } from '../client/errors';
 import { listen, readBody } from '../http/server';
+import type { ResponseValidators } from '../openapi/responseValidators';
 
 /** One request the verifier sent and what the provider answered (or why it did not). */
 export interface Exchange {
@@ -10,6 +11,12 @@ export interface Exchange {
   readonly response: { readonly status: number; readonly contentType: string | undefined; readonly bodyText: string } | undefined;
   /** Set when no answer came: a timeout or a connection failure, worded by the client. */
   readonly transportError: string | undefined;
+  /** What the spec says of the response; undefined when none came. */
+  readonly schemaProblems: readonly string[] | undefined;
+  /** True when the verifier was shown a failed stand-in instead, because the response broke the spec. */
+  readonly failedForSchema: boolean;
+  /** Set when the request was kept from the provider (its provider state failed); the verifier got a failed stand-in. */
+  readonly notSentBecause: string | undefined;
 }
 
 export interface RecordingProxy {
@@ -18,36 +25,58 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
+export interface RecordingProxyOptions {
+  readonly targetBaseUrl: string;
+  readonly timeoutMs: number;
+  readonly validators: ResponseValidators;
+  /**
+   * Show Pact's verifier a failed stand-in for a response that breaks the spec, so the verdict it publishes to
+   * the broker agrees with this suite's: Pact alone accepts, for one, properties the schema forbids.
+   */
+  readonly failSchemaViolations: boolean;
+  /** Asked before each request: a reason keeps it from the provider (the verifier gets a failed stand-in). */
+  readonly holdBack: () => string | undefined;
+}
+
 /** Status the proxy answers with when the provider gave none; Pact then reports a status mismatch. */
 const NO_ANSWER_STATUS = 504;
+/** Status of the stand-in for a response that broke the spec, or a request held back: one no interaction expects. */
+export const STAND_IN_STATUS = 599;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'accept-encoding', 'content-encoding', 'upgrade']);
 
 /**
- * Sits between Pact's verifier and the provider, so every live response can be validated against the spec
- * (Pact accepts extra properties) and every request is bounded by the timeout.
+ * Sits between Pact's verifier and the provider, so every live response is validated against the spec (Pact
+ * accepts extra properties) and every request is bounded by the timeout.
  */
-export async function startRecordingProxy(targetBaseUrl: string, timeoutMs: number): Promise<RecordingProxy> {
+export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const exchanges: Exchange[] = [];
-  const target = new URL(targetBaseUrl);
+  const target = new URL(options.targetBaseUrl);
   const prefix = target.pathname.replace(/\/$/, '');
 
   const server = createServer((request, response) => {
     void (async () => {
       const incoming = new URL(request.url ?? '/', 'http://proxy');
       const url = new URL(`${prefix}${incoming.pathname}${incoming.search}`, target);
+      const method = request.method ?? 'GET';
+      const heldBack = options.holdBack();
+      if (heldBack !== undefined) {
+        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack });
+        request.resume();
+        response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(`not sent to the provider: ${heldBack}`);
+        return;
+      }
       try {
         const body = await readBody(request);
-        const answer = await boundedFetch(
-          url,
-          { method: request.method ?? 'GET', headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) },
-          timeoutMs,
-        );
-        exchanges.push({
-          method: request.method ?? '',
-          path: incoming.pathname,
-          response: { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText },
-          transportError: undefined,
-        });
+        const answer = await boundedFetch(url, { method, headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) }, options.timeoutMs);
+        const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
+        const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed);
+        const failedForSchema = options.failSchemaViolations && schemaProblems.length > 0;
+        exchanges.push({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined });
+        if (failedForSchema) {
+          const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.join('; ')}`;
+          response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(reason);
+          return;
+        }
         const headers: Record<string, string> = {};
         answer.headers.forEach((value, name) => {
           if (!HOP_BY_HOP.has(name)) headers[name] = value;
@@ -55,13 +84,21 @@ export async function startRecordingProxy(targetBaseUrl: string, timeoutMs: numb
         response.writeHead(answer.status, headers).end(answer.bodyText);
       } catch (error) {
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
-        exchanges.push({ method: request.method ?? '', path: incoming.pathname, response: undefined, transportError: reason });
+        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined });
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
       }
     })();
   });
   const running = await listen(server);
   return { url: running.url, exchanges, close: running.close };
+}
+
+function schemaProblemsOf(validators: ResponseValidators, method: string, path: string, response: Exchange['response'] & object): string[] {
+  try {
+    return validators.checkResponse(method, path, response);
+  } catch (error) {
+    return [(error as Error).message];
+  }
 }
 
 function forwardable(headers: IncomingMessage['headers']): Record<string, string> {

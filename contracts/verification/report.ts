@@ -2,7 +2,8 @@
 export interface InteractionResult {
   readonly name: string;
   readonly description: string;
-  readonly expectedStatus: number;
+  /** undefined when neither the documented cases nor the verifier's output says. */
+  readonly expectedStatus: number | undefined;
   /** What the provider answered; undefined when it never answered. */
   readonly actualStatus: number | undefined;
   /** Pact's own matching (status, headers, body), plus provider-state failures. */
@@ -10,50 +11,91 @@ export interface InteractionResult {
   /** What the spec says of the live response (documented status, media type, schema); undefined when none came. */
   readonly schemaProblems: readonly string[] | undefined;
   readonly durationMs: number;
+  /** Pending (Pact's sense): its failure is shown but does not fail the run. */
+  readonly pending: boolean;
+}
+
+/** The interactions of one pact, as the verifier met them. */
+export interface PactResults {
+  readonly consumer: string;
+  /** The consumer versions the broker said the pact belongs to (none for a local file). */
+  readonly consumerVersions: readonly string[];
+  readonly pending: boolean;
+  readonly wip: boolean;
+  readonly results: readonly InteractionResult[];
 }
 
 export interface VerificationReport {
-  readonly consumer: string;
   readonly provider: string;
   readonly providerUrl: string;
   readonly providerLabel: string;
-  readonly results: readonly InteractionResult[];
-  /** Sessions that could not be cleaned up, and other run-wide problems. */
+  /** Where the pacts came from: a file, "the Pact Broker at …", a pact URL. */
+  readonly pactSource: string;
+  readonly fromBroker: boolean;
+  readonly pacts: readonly PactResults[];
+  /** Sessions that could not be cleaned up, pacts that could not be loaded, and other run-wide problems. */
   readonly runProblems: readonly string[];
+  /** Set when the verifier was asked to publish its results. */
+  readonly published: { readonly providerVersion: string; readonly providerBranch: string | undefined } | undefined;
 }
 
 export function passed(result: InteractionResult): boolean {
   return result.pactProblems.length === 0 && result.schemaProblems !== undefined && result.schemaProblems.length === 0;
 }
 
-export function reportPassed(report: VerificationReport): boolean {
-  return report.results.length > 0 && report.results.every(passed) && report.runProblems.length === 0;
+export function allResults(report: VerificationReport): InteractionResult[] {
+  return report.pacts.flatMap((pact) => pact.results);
 }
 
-/** One line per interaction (name, expected, actual, Pact verdict, schema verdict, time), reasons beneath. */
+export function reportPassed(report: VerificationReport): boolean {
+  const results = allResults(report);
+  return results.length > 0 && results.every((result) => passed(result) || result.pending) && report.runProblems.length === 0;
+}
+
+/** One line per interaction (name, expected, actual, Pact verdict, schema verdict, time), reasons beneath; grouped per pact from a broker. */
 export function formatReport(report: VerificationReport): string {
   const header = ['interaction', 'expected', 'actual', 'pact', 'schema', 'time'];
-  const rows = report.results.map((result) => [
-    `${passed(result) ? 'ok  ' : 'FAIL'} ${result.name}`,
-    String(result.expectedStatus),
+  const rowOf = (result: InteractionResult): string[] => [
+    `${passed(result) ? 'ok  ' : result.pending ? 'PEND' : 'FAIL'} ${result.name}`,
+    result.expectedStatus === undefined ? '?' : String(result.expectedStatus),
     result.actualStatus === undefined ? 'none' : String(result.actualStatus),
     result.pactProblems.length === 0 ? 'pass' : 'FAIL',
     result.schemaProblems === undefined ? '-' : result.schemaProblems.length === 0 ? 'pass' : 'FAIL',
     `${Math.round(result.durationMs)} ms`,
-  ]);
+  ];
+  const results = allResults(report);
+  const rows = results.map(rowOf);
   const widths = header.map((title, column) => Math.max(title.length + (column === 0 ? 5 : 0), ...rows.map((row) => row[column]?.length ?? 0)));
   const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const [only] = report.pacts;
   const lines = [
-    `Provider verification of ${report.consumer} -> ${report.provider} against ${report.providerLabel} (${report.providerUrl})`,
+    report.fromBroker || report.pacts.length !== 1 || !only
+      ? `Provider verification of ${report.provider} against ${report.providerLabel} (${report.providerUrl}), pacts from ${report.pactSource}`
+      : `Provider verification of ${only.consumer} -> ${report.provider} against ${report.providerLabel} (${report.providerUrl})`,
     line([`     ${header[0]}`, ...header.slice(1)]),
   ];
-  report.results.forEach((result, index) => {
-    lines.push(line(rows[index] ?? []));
-    for (const problem of result.pactProblems) lines.push(`       pact: ${problem}`);
-    for (const problem of result.schemaProblems ?? []) lines.push(`       schema: ${problem}`);
-  });
+  for (const pact of report.pacts) {
+    if (report.fromBroker || report.pacts.length !== 1) lines.push(pactHeading(pact));
+    for (const result of pact.results) {
+      lines.push(line(rowOf(result)));
+      for (const problem of result.pactProblems) lines.push(`       pact: ${problem}`);
+      for (const problem of result.schemaProblems ?? []) lines.push(`       schema: ${problem}`);
+    }
+  }
   for (const problem of report.runProblems) lines.push(`run: ${problem}`);
-  const ok = report.results.filter(passed).length;
-  lines.push(`Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${report.results.length} interactions passed`);
+  if (report.published) {
+    const branch = report.published.providerBranch ? ` on branch ${report.published.providerBranch}` : '';
+    lines.push(`Results published to the Pact Broker as ${report.provider} version ${report.published.providerVersion}${branch}, one per pact`);
+  }
+  const ok = results.filter(passed).length;
+  const pendingFailures = results.filter((result) => !passed(result) && result.pending).length;
+  const pendingNote = pendingFailures ? `; ${pendingFailures} failed in pending pacts, which does not fail the run` : '';
+  lines.push(`Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${pendingNote}`);
   return lines.join('\n');
+}
+
+function pactHeading(pact: PactResults): string {
+  const versions = pact.consumerVersions.length ? ` version ${pact.consumerVersions.join(', ')}` : '';
+  const marks = [pact.pending ? 'pending' : '', pact.wip ? 'work in progress' : ''].filter(Boolean);
+  return `pact: ${pact.consumer}${versions}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }

@@ -1,4 +1,7 @@
+import { readGitFacts, type GitFacts, type VersionInfo } from '../broker/versionInfo';
+import { ConfigurationError } from '../configurationError';
 import { logLevelFrom, type LogLevel } from '../pact/logLevel';
+import { pactSourceFromEnv, publishingFromEnv, type PactSourceSettings } from './pactSourceSettings';
 
 /** Where the pact is replayed: the embedded reference provider, or a real/local Nango. */
 export type ProviderTarget = { readonly kind: 'embedded' } | { readonly kind: 'remote'; readonly baseUrl: string; readonly secretKey: string };
@@ -8,16 +11,15 @@ export interface VerificationSettings {
   /** Bound on every request: state set-up, each interaction, clean-up. */
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
+  readonly source: PactSourceSettings;
+  /** Set when results are to be published to the broker (PACT_PUBLISH_VERIFICATION_RESULTS=true). */
+  readonly publish: VersionInfo | undefined;
 }
 
 export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
 
-/** Bad settings, worded for the person who set them; shown without a stack trace. */
-export class ConfigurationError extends Error {
-  override name = 'ConfigurationError';
-}
-
-export function settingsFromEnv(env: NodeJS.ProcessEnv): VerificationSettings {
+/** Every verification setting, checked; git is read only when a setting needs it (broker mode, publishing). */
+export function settingsFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts = () => readGitFacts(process.cwd())): VerificationSettings {
   const baseUrl = env['NANGO_BASE_URL']?.trim() || undefined;
   const secretKey = env['NANGO_SECRET_KEY']?.trim() || undefined;
   let logLevel: LogLevel;
@@ -26,7 +28,12 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): VerificationSettings {
   } catch (error) {
     throw new ConfigurationError((error as Error).message);
   }
-  return { target: targetFrom(baseUrl, secretKey), timeoutMs: timeoutFrom(env['NANGO_TIMEOUT_MS']), logLevel };
+  const target = targetFrom(baseUrl, secretKey);
+  let facts: GitFacts | undefined;
+  const gitOnce = () => (facts ??= git());
+  const source = pactSourceFromEnv(env, gitOnce);
+  const publish = publishingFromEnv(env, source, target.kind === 'embedded', gitOnce);
+  return { target, timeoutMs: timeoutFrom(env['NANGO_TIMEOUT_MS']), logLevel, source, publish };
 }
 
 function targetFrom(baseUrl: string | undefined, secretKey: string | undefined): ProviderTarget {

@@ -1,26 +1,53 @@
 import { isJsonObject, type JsonValue } from '../json';
 
-/**
- * Turns the verifier's JSON results (pactffi_verifier_json, what pact-js resolves or rejects with) into one
- * line per mismatch, for a run that was filtered to the one interaction `description`.
- */
-export function verifierProblems(resultsText: string, description: string): string[] {
+/** One entry of the verifier's `errors` / `pendingErrors`: its key names the pact and the interaction. */
+export interface VerifierError {
+  /** `Verifying a pact between <consumer> and <provider>[ Given <state>] - <description>`, or e.g. `Failed to load pact`. */
+  readonly key: string;
+  readonly problems: readonly string[];
+}
+
+/** What one verifier run (pactffi_verifier_json, what pact-js resolves or rejects with) says. */
+export interface VerifierRun {
+  /** In the order the verifier ran them. */
+  readonly interactions: ReadonlyArray<{ readonly description: string; readonly ok: boolean }>;
+  readonly errors: readonly VerifierError[];
+  readonly pendingErrors: readonly VerifierError[];
+  /** The verifier's own output lines, without colours: notices, pact headings, interactions. */
+  readonly output: readonly string[];
+}
+
+export type ParsedVerifierRun = { readonly ran: true; readonly run: VerifierRun } | { readonly ran: false; readonly reason: string };
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
   let results: JsonValue;
   try {
     results = JSON.parse(resultsText) as JsonValue;
   } catch {
-    return [`the Pact verifier did not run: ${resultsText}`];
+    return { ran: false, reason: `the Pact verifier did not run: ${resultsText}` };
   }
-  if (!isJsonObject(results)) return [`the Pact verifier returned no results: ${resultsText}`];
-  const ran = Array.isArray(results['interactionResults']) ? results['interactionResults'].length : 0;
-  if (ran !== 1) return [`the Pact verifier ran ${ran} interactions for "${description}" (expected exactly 1)`];
-  const errors = Array.isArray(results['errors']) ? results['errors'] : [];
-  const problems = errors.flatMap((error) => (isJsonObject(error) ? describeMismatch(error['mismatch']) : []));
-  if (results['result'] !== true && problems.length === 0) return ['the Pact verifier reported a failure without details'];
-  return problems;
+  if (!isJsonObject(results)) return { ran: false, reason: `the Pact verifier returned no results: ${resultsText}` };
+  const list = (name: string): JsonValue[] => {
+    const value = results[name];
+    return Array.isArray(value) ? value : [];
+  };
+  const errorsOf = (name: string): VerifierError[] =>
+    list(name).flatMap((error) => (isJsonObject(error) ? [{ key: String(error['interaction'] ?? ''), problems: describeMismatch(error['mismatch']) }] : []));
+  return {
+    ran: true,
+    run: {
+      interactions: list('interactionResults').flatMap((item) => (isJsonObject(item) ? [{ description: String(item['description'] ?? ''), ok: item['result'] === 'OK' }] : [])),
+      errors: errorsOf('errors'),
+      pendingErrors: errorsOf('pendingErrors'),
+      output: list('output').flatMap((line) => String(line).replace(ANSI, '').split('\n')),
+    },
+  };
 }
 
-function describeMismatch(mismatch: JsonValue | undefined): string[] {
+/** One line per mismatch of an error entry. */
+export function describeMismatch(mismatch: JsonValue | undefined): string[] {
   if (!isJsonObject(mismatch)) return [];
   if (mismatch['type'] === 'error') return [`request failed: ${String(mismatch['message'])}`];
   const list = Array.isArray(mismatch['mismatches']) ? mismatch['mismatches'] : [];

@@ -1,6 +1,7 @@
 /**
  * The guard around Pact's state handlers: Pact itself only logs a handler that throws, and sends the example
- * token when a handler returns nothing. Both must reach the report, by state name.
+ * token when a handler returns nothing. Both must reach the report, by state name; the handler then hands
+ * Pact no values (the verification keeps that interaction's request from the provider).
  */
 import { TOKEN_FROM_STATE } from '../../contracts/cases';
 import { guardedStateHandlers } from '../../contracts/verification/providerStates';
@@ -22,7 +23,7 @@ describe('guarded provider states', () => {
   ])('fails a state that %s', async (_what, setup) => {
     const failures: string[] = [];
     const handlers = guardedStateHandlers({ 'a state': setup }, (state, cause) => failures.push(`${state}: ${cause}`));
-    await expect(handlers['a state']?.()).rejects.toThrow(`handed back no connect session token in ${TOKEN_FROM_STATE}`);
+    await expect(handlers['a state']?.()).resolves.toEqual({});
     expect(failures).toEqual([`a state: handed back no connect session token in ${TOKEN_FROM_STATE}`]);
   });
 
@@ -36,7 +37,7 @@ describe('guarded provider states', () => {
       },
       (state, cause) => failures.push(`${state}: ${cause}`),
     );
-    await expect(handlers['a state']?.()).rejects.toThrow('connection refused');
+    await expect(handlers['a state']?.()).resolves.toEqual({});
     expect(failures).toEqual(['a state: cannot reach provider at http://127.0.0.1:1/connect/sessions: connection refused (ECONNREFUSED)']);
   });
 });

@@ -18,6 +18,10 @@ describe('redacting output', () => {
     expect(redact(`Authorization: Bearer ${TOKEN}`)).toBe('Authorization: Bearer nango_connect_session_[REDACTED]');
   });
 
+  it("removes Pact's own masking of a credential, which keeps its first four characters", () => {
+    expect(redact('auth=Token(s3cr*******)')).toBe('auth=Token([REDACTED])');
+  });
+
   it('leaves other text alone', () => {
     expect(redact('verified 7 interactions; nango_connect_session_short')).toBe('verified 7 interactions; nango_connect_session_short');
   });

@@ -1,8 +1,9 @@
 /**
- * The verification report: a run passes only when every interaction passed both verdicts and nothing was
- * left behind; an empty run, a missing response or a clean-up failure is a failure, never a silent pass.
+ * The verification report: a run passes only when every interaction passed both verdicts (or failed in a
+ * pending pact) and nothing was left behind; an empty run, a missing response or a clean-up failure is a
+ * failure, never a silent pass. Pacts from a broker are grouped per pact, with their consumer versions.
  */
-import { formatReport, reportPassed, type InteractionResult, type VerificationReport } from '../../contracts/verification/report';
+import { formatReport, reportPassed, type InteractionResult, type PactResults, type VerificationReport } from '../../contracts/verification/report';
 
 const result = (overrides: Partial<InteractionResult> = {}): InteractionResult => ({
   name: 'deletes an existing connect session',
@@ -12,15 +13,26 @@ const result = (overrides: Partial<InteractionResult> = {}): InteractionResult =
   pactProblems: [],
   schemaProblems: [],
   durationMs: 41.6,
+  pending: false,
+  ...overrides,
+});
+const pact = (results: InteractionResult[], overrides: Partial<PactResults> = {}): PactResults => ({
+  consumer: 'C',
+  consumerVersions: [],
+  pending: false,
+  wip: false,
+  results,
   ...overrides,
 });
 const report = (results: InteractionResult[], runProblems: string[] = []): VerificationReport => ({
-  consumer: 'C',
   provider: 'P',
   providerUrl: 'http://127.0.0.1:1',
   providerLabel: 'a provider',
-  results,
+  pactSource: 'pacts/C-P.json',
+  fromBroker: false,
+  pacts: [pact(results)],
   runProblems,
+  published: undefined,
 });
 
 describe('the verification report', () => {
@@ -51,5 +63,40 @@ describe('the verification report', () => {
     const leftBehind = report([result()], ['clean-up failed: DELETE /connect/session answered 500']);
     expect(reportPassed(leftBehind)).toBe(false);
     expect(formatReport(leftBehind)).toContain('run: clean-up failed: DELETE /connect/session answered 500\nVerification FAILED: 1 of 1 interactions passed');
+  });
+
+  it('groups pacts from a broker, and lets a failure in a pending pact show without failing the run', () => {
+    const fromBroker: VerificationReport = {
+      ...report([]),
+      fromBroker: true,
+      pactSource: 'the Pact Broker at http://broker',
+      pacts: [
+        pact([result()], { consumerVersions: ['c1'] }),
+        pact([result({ pending: true, actualStatus: 404, expectedStatus: 410, pactProblems: ['status: expected 410 but was 404'] })], {
+          consumer: 'Other',
+          consumerVersions: ['o2'],
+          pending: true,
+          wip: true,
+        }),
+      ],
+      published: { providerVersion: 'p1', providerBranch: 'main' },
+    };
+    expect(reportPassed(fromBroker)).toBe(true);
+    expect(formatReport(fromBroker).split('\n')).toEqual([
+      'Provider verification of P against a provider (http://127.0.0.1:1), pacts from the Pact Broker at http://broker',
+      '     interaction                          expected  actual  pact  schema  time',
+      'pact: C version c1',
+      'ok   deletes an existing connect session  204       204     pass  pass    42 ms',
+      'pact: Other version o2 (pending, work in progress)',
+      'PEND deletes an existing connect session  410       404     FAIL  pass    42 ms',
+      '       pact: status: expected 410 but was 404',
+      'Results published to the Pact Broker as P version p1 on branch main, one per pact',
+      'Verification PASSED: 1 of 2 interactions passed; 1 failed in pending pacts, which does not fail the run',
+    ]);
+  });
+
+  it('fails a failure outside pending pacts next to a pending one', () => {
+    const mixed: VerificationReport = { ...report([]), pacts: [pact([result({ pending: true, pactProblems: ['x'] })]), pact([result({ pactProblems: ['y'] })])] };
+    expect(reportPassed(mixed)).toBe(false);
   });
 });

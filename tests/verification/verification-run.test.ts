@@ -50,14 +50,14 @@ describe('npm run verify', () => {
     expect(run.code).toBe(1);
     expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').reasons).toEqual([
       "pact: no set-up for provider state 'a session that expired'",
-      'pact: the verifier sent no request to the provider',
+      'pact: the request was not sent to the provider, as its provider state failed',
     ]);
   });
 
   it('deletes the sessions it created when interrupted mid-run', async () => {
     const SECRET = 'interrupt-test-secret';
     let interrupt: (() => void) | undefined;
-    // The first DELETE is the verifier's own request for the 204 case: stop the run right there.
+    // Stop the run at the first DELETE (a state's or the verifier's), with a session open.
     let deletes = 0;
     provider = await startDriftingProvider('none', SECRET, () => {
       deletes += 1;
@@ -65,9 +65,15 @@ describe('npm run verify', () => {
       interrupt?.();
       return true; // never answered
     });
-    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET }, (child) => {
-      interrupt = () => child.kill('SIGINT');
-    });
+    const run = await runCli(
+      'verify',
+      { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET },
+      {
+        onStart: (child) => {
+          interrupt = () => child.kill('SIGINT');
+        },
+      },
+    );
     expect(run.stderr).toMatch(/SIGINT: deleting [1-9]\d* open connect session\(s\) before stopping/);
     expect(run.stderr).toContain('verification interrupted by SIGINT');
     expect(run.code).toBe(130);

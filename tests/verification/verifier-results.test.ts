@@ -1,50 +1,85 @@
 /**
- * Reading the Pact verifier's JSON results: each mismatch becomes one line, a run that verified nothing or
- * did not run at all is a problem, never a silent pass.
+ * Reading the Pact verifier's JSON results and its output: each mismatch becomes one line, output that is not
+ * results at all is a problem (never a silent pass), and the output's pact headings and broker notices give
+ * each interaction its pact, consumer versions, pending and WIP marks.
  */
-import { verifierProblems } from '../../contracts/verification/verifierResults';
+import { pactSections } from '../../contracts/verification/verifierOutput';
+import { parseVerifierRun } from '../../contracts/verification/verifierResults';
 
 const DESCRIPTION = 'a request to delete the connect session';
-const results = (body: object) => JSON.stringify({ interactionResults: [{ description: DESCRIPTION, result: 'OK' }], errors: [], result: true, ...body });
+const KEY = `Verifying a pact between C and P Given a connect session exists - ${DESCRIPTION}`;
+const results = (body: object) => JSON.stringify({ interactionResults: [{ description: DESCRIPTION, result: 'OK' }], errors: [], pendingErrors: [], output: [], result: true, ...body });
 
 describe('reading verifier results', () => {
-  it('finds nothing wrong in a passing run', () => {
-    expect(verifierProblems(results({}), DESCRIPTION)).toEqual([]);
+  it('lists the interactions in the order they ran, with nothing wrong in a passing run', () => {
+    expect(parseVerifierRun(results({}))).toEqual({ ran: true, run: { interactions: [{ description: DESCRIPTION, ok: true }], errors: [], pendingErrors: [], output: [] } });
   });
 
-  it('turns each mismatch into a line', () => {
-    const failed = results({
-      result: false,
+  it('turns each mismatch into a line, for errors and pending errors alike', () => {
+    const failed = parseVerifierRun(
+      results({
+        result: false,
+        interactionResults: [{ description: DESCRIPTION, result: 'Error' }],
+        errors: [
+          {
+            interaction: KEY,
+            mismatch: {
+              type: 'mismatches',
+              mismatches: [
+                { type: 'StatusMismatch', expected: 204, actual: 200, mismatch: 'expected 204 but was 200' },
+                { type: 'HeaderMismatch', key: 'Content-Type', mismatch: "Expected header 'Content-Type' to have value 'application/json'" },
+                { type: 'BodyMismatch', path: '$.error', mismatch: 'Actual map is missing the following keys: code' },
+              ],
+            },
+          },
+        ],
+        pendingErrors: [{ interaction: 'Failed to load pact', mismatch: { type: 'error', message: 'connection closed' } }],
+      }),
+    );
+    expect(failed.ran && failed.run).toMatchObject({
+      interactions: [{ description: DESCRIPTION, ok: false }],
       errors: [
         {
-          interaction: DESCRIPTION,
-          mismatch: {
-            type: 'mismatches',
-            mismatches: [
-              { type: 'StatusMismatch', expected: 204, actual: 200, mismatch: 'expected 204 but was 200' },
-              { type: 'HeaderMismatch', key: 'Content-Type', mismatch: "Expected header 'Content-Type' to have value 'application/json'" },
-              { type: 'BodyMismatch', path: '$.error', mismatch: 'Actual map is missing the following keys: code' },
-            ],
-          },
+          key: KEY,
+          problems: [
+            'status: expected 204 but was 200',
+            "header Content-Type: Expected header 'Content-Type' to have value 'application/json'",
+            'body $.error: Actual map is missing the following keys: code',
+          ],
         },
-        { interaction: DESCRIPTION, mismatch: { type: 'error', message: 'connection closed' } },
       ],
+      pendingErrors: [{ key: 'Failed to load pact', problems: ['request failed: connection closed'] }],
     });
-    expect(verifierProblems(failed, DESCRIPTION)).toEqual([
-      'status: expected 204 but was 200',
-      "header Content-Type: Expected header 'Content-Type' to have value 'application/json'",
-      'body $.error: Actual map is missing the following keys: code',
-      'request failed: connection closed',
+  });
+
+  it('reports output that is not results at all', () => {
+    expect(parseVerifierRun('Verification was unable to run')).toEqual({ ran: false, reason: 'the Pact verifier did not run: Verification was unable to run' });
+    expect(parseVerifierRun('[1]')).toEqual({ ran: false, reason: 'the Pact verifier returned no results: [1]' });
+  });
+});
+
+describe('reading pacts out of the verifier output', () => {
+  it('gives each interaction its pact, expected status, consumer versions and pending/WIP marks', () => {
+    const output = [
+      "The pact at http://b/pacts/1 is being verified because the pact content belongs to the consumer versions matching the following criteria: latest version of C from the main branch 'main' (c1), version(s) of C currently deployed (c0)",
+      '',
+      '\u001b[1mVerifying a pact between C and P\u001b[0m',
+      '',
+      `  ${DESCRIPTION} (2ms loading, 86ms verification)`,
+      '     Given a connect session exists',
+      '    returns a response which',
+      '      has status code \u001b[1m204\u001b[0m (\u001b[32mOK\u001b[0m)',
+      "The pact at http://b/pacts/2 is being verified because it is a 'work in progress' pact (ie. it is the pact for the latest version of D from branch 'feat' (d7) and is still in pending state).",
+      'This pact is in pending state for this version of P because a successful verification result has not yet been published.',
+      '\nVerifying a pact between D and P',
+      `  ${DESCRIPTION} (1ms loading, 20ms verification)`,
+      '      has status code 410 (FAILED)',
+      'Pending Failures:',
+    ];
+    const parsed = parseVerifierRun(results({ output }));
+    expect(parsed.ran && pactSections(parsed.run.output)).toEqual([
+      { consumer: 'C', consumerVersions: ['c1', 'c0'], pending: false, wip: false, interactions: [{ description: DESCRIPTION, expectedStatus: 204 }] },
+      { consumer: 'D', consumerVersions: ['d7'], pending: true, wip: true, interactions: [{ description: DESCRIPTION, expectedStatus: 410 }] },
     ]);
-  });
-
-  it('reports a run that verified no interaction, or several', () => {
-    expect(verifierProblems(results({ interactionResults: [] }), DESCRIPTION)).toEqual([`the Pact verifier ran 0 interactions for "${DESCRIPTION}" (expected exactly 1)`]);
-    expect(verifierProblems(results({ interactionResults: [{}, {}] }), DESCRIPTION)[0]).toMatch(/ran 2 interactions/);
-  });
-
-  it('reports a failure without details, and output that is not results at all', () => {
-    expect(verifierProblems(results({ result: false }), DESCRIPTION)).toEqual(['the Pact verifier reported a failure without details']);
-    expect(verifierProblems('Verification was unable to run', DESCRIPTION)).toEqual(['the Pact verifier did not run: Verification was unable to run']);
   });
 });

@@ -1,0 +1,4 @@
+/** Bad settings, worded for the person who set them; shown in one line, without a stack trace. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
