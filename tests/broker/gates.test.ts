@@ -19,13 +19,17 @@ beforeEach(async () => {
 afterEach(() => broker.close());
 
 const env = (more: Record<string, string> = {}) => ({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: 'c1', ...more });
+/** Our pact at c1, and a Nango version deployed to production that verified it (or failed to). */
+function deployedProviderVerified(providerVersion: string, success: boolean): void {
+  const pact = broker.seedPact(JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject, 'c1', 'main');
+  broker.recordDeployment(PROVIDER, providerVersion, 'production');
+  broker.seedVerification(pact, providerVersion, 'main', success);
+}
 const matrixQueries = () => broker.requests.filter((request) => request.url.startsWith('/matrix')).map((request) => new URL(request.url, 'http://x').searchParams);
 
 describe('npm run can-i-deploy', () => {
   it('answers yes with exit 0 when the deployed provider verified this consumer version, and says why', async () => {
-    const pact = broker.seedPact(JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject, 'c1', 'main');
-    broker.recordDeployment(PROVIDER, 'nango-1', 'production');
-    broker.seedVerification(pact, 'nango-1', 'main', true);
+    deployedProviderVerified('nango-1', true);
     const run = await runCli('can-i-deploy', env());
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('All required verification results are published and successful');
@@ -36,9 +40,7 @@ describe('npm run can-i-deploy', () => {
   });
 
   it('answers no with exit 1 after a failed verification, and says why', async () => {
-    const pact = broker.seedPact(JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject, 'c1', 'main');
-    broker.recordDeployment(PROVIDER, 'nango-2', 'production');
-    broker.seedVerification(pact, 'nango-2', 'main', false);
+    deployedProviderVerified('nango-2', false);
     const run = await runCli('can-i-deploy', env());
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('One or more of the verification results failed');

@@ -42,6 +42,11 @@ async function verifyFromBroker(drift: Drift, env: Record<string, string> = {}):
   return run;
 }
 
+/** Our pact at c1, verified by an earlier Nango: no longer pending. */
+function ourPactVerifiedBefore(): void {
+  broker.seedVerification(broker.seedPact(committedPact(), 'c1', 'main'), 'nango-earlier', 'main', true);
+}
+
 const forVerificationQueries = () =>
   broker.requests.filter((request) => request.method === 'POST' && request.url.endsWith('/for-verification')).map((request) => JSON.parse(request.body) as JsonObject);
 
@@ -88,8 +93,7 @@ describe('verifying pacts from a Pact Broker', () => {
   });
 
   it('publishes a failure for a provider whose status drifts, and fails the run', async () => {
-    const pact = broker.seedPact(committedPact(), 'c1', 'main');
-    broker.seedVerification(pact, 'nango-earlier', 'main', true);
+    ourPactVerifiedBefore();
     const run = await verifyFromBroker('wrong-status', PUBLISH);
     expect(run.code).toBe(1);
     const [deletes] = casesWithStatus(204);
@@ -102,8 +106,7 @@ describe('verifying pacts from a Pact Broker', () => {
   });
 
   it('publishes a failure for a response that breaks the spec, where Pact alone would have passed it', async () => {
-    const pact = broker.seedPact(committedPact(), 'c1', 'main');
-    broker.seedVerification(pact, 'nango-earlier', 'main', true);
+    ourPactVerifiedBefore();
     const run = await verifyFromBroker('extra-property', PUBLISH);
     expect(run.code).toBe(1);
     const [gone] = casesWithStatus(404);
@@ -117,8 +120,7 @@ describe('verifying pacts from a Pact Broker', () => {
   });
 
   it('shows a failing pending pact as pending, publishes its failure, and keeps the run green', async () => {
-    const ours = broker.seedPact(committedPact(), 'c1', 'main');
-    broker.seedVerification(ours, 'nango-earlier', 'main', true);
+    ourPactVerifiedBefore();
     broker.seedPact(otherConsumersPact(), 'w9', 'feat/webhooks');
     // At trace level Pact logs every header it sends: the token must still not show.
     const run = await verifyFromBroker('none', { ...PUBLISH, PACT_INCLUDE_WIP_PACTS_SINCE: '2026-01-01', LOG_LEVEL: 'trace' });
