@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { redactor } from '../verification/redaction';
 import { explainBrokerFailure } from './brokerFailure';
@@ -7,11 +8,14 @@ import { brokerSecretsInEnv, type BrokerConnection } from './brokerSettings';
 const PACT_CLI = require.resolve('@pact-foundation/pact-cli/bin/pact.js');
 /** The CLI retries a broker that does not answer 8 times by default, about two minutes; CI wants the no sooner. */
 const DEFAULT_RETRIES = '3';
+/** The exit code of a Rust program that panicked. */
+const RUST_PANIC = 101;
 
 /**
  * Runs `pact broker <args>` (the official Pact CLI, a Rust binary shipped in @pact-foundation/pact-cli) with the
  * broker URL and credentials in its environment, never on its command line. Its output is copied line by line,
- * with every credential redacted; an authentication or connection failure becomes one line. Resolves the exit code.
+ * with every credential redacted; an authentication or connection failure, or a crash, becomes one line.
+ * Resolves the exit code.
  */
 export function runPactBrokerCli(
   args: readonly string[],
@@ -27,37 +31,23 @@ export function runPactBrokerCli(
 
   const child = spawn(process.execPath, [PACT_CLI, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let failure: string | undefined;
-  const copy = (target: Writable) => {
-    let pending = '';
-    const emit = (line: string) => {
-      const known = line.trimStart().startsWith('❌') ? explainBrokerFailure(line, connection) : undefined;
-      if (known) failure ??= known;
-      else target.write(`${redact(line)}\n`);
-    };
-    return {
-      data: (chunk: Buffer) => {
-        const lines = (pending + chunk.toString('utf8')).split('\n');
-        pending = lines.pop() ?? '';
-        lines.forEach(emit);
-      },
-      end: () => {
-        if (pending) emit(pending);
-        pending = '';
-      },
-    };
-  };
-  const stdout = copy(io.out);
-  const stderr = copy(io.err);
-  child.stdout.on('data', stdout.data);
-  child.stderr.on('data', stderr.data);
+  // The CLI prints results and its ❌ errors on stdout, line by line as it goes.
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const known = line.trimStart().startsWith('❌') ? explainBrokerFailure(line, connection) : undefined;
+    if (known) failure ??= known;
+    else io.out.write(`${redact(line)}\n`);
+  });
+  // Its stderr is a Rust panic's backtrace when a server does not answer as a broker: said in one line instead.
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve) => {
     child.on('error', (error) => {
       io.err.write(`${redact(`could not start the Pact CLI: ${error.message}`)}\n`);
       resolve(2);
     });
     child.on('close', (code, signal) => {
-      stdout.end();
-      stderr.end();
+      if (code === RUST_PANIC) failure ??= `the Pact CLI stopped on an answer it did not expect from ${connection.baseUrl}: is it a Pact Broker?`;
+      else if (stderr) io.err.write(redact(stderr));
       if (failure) io.err.write(`${redact(`${io.label} failed: ${failure}`)}\n`);
       resolve(code ?? (signal === 'SIGINT' ? 130 : 143));
     });

@@ -11,7 +11,7 @@ import { CONSUMER } from '../../contracts/cases';
 import { startBrokerDouble, type BrokerDouble } from '../support/brokerDouble';
 import { gitCheckoutWithPact } from '../support/gitCheckout';
 import { runCli } from '../support/runCli';
-import { refusedUrl } from '../support/scriptedServer';
+import { refusedUrl, sendJson, startScriptedServer } from '../support/scriptedServer';
 
 const TOKEN = 'broker-token-for-publish-tests';
 let broker: BrokerDouble;
@@ -94,5 +94,16 @@ describe('npm run pact:publish', () => {
     const run = await runCli('pact:publish', { PACT_BROKER_BASE_URL: down, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main', PACT_BROKER_HTTP_RETRIES: '0' });
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: cannot reach the Pact Broker at ${down}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`]);
+  });
+
+  it('says in one line, without a backtrace, when the server is no Pact Broker', async () => {
+    const notABroker = await startScriptedServer((_request, response) => sendJson(response, 200, {}));
+    try {
+      const run = await runCli('pact:publish', { PACT_BROKER_BASE_URL: notABroker.url, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: the Pact CLI stopped on an answer it did not expect from ${notABroker.url}: is it a Pact Broker?`]);
+    } finally {
+      await notABroker.close();
+    }
   });
 });
