@@ -29,10 +29,15 @@ export type Credential =
   | { readonly kind: 'literal-token'; readonly token: string }
   | { readonly kind: 'none' };
 
+/**
+ * What the consumer relies on in an error body, and only that: `code` (and `message` where Nango documents one
+ * for the case). Nango also sends `errors[]` items with `code`, `message` and `path` on a 400, but the spec
+ * documents those items as bare objects, so a contract relying on their fields would promise more than the spec
+ * does (PactFlow's bi-directional check rejects it); the client does not need them.
+ */
 export interface ExpectedError {
   readonly code: string;
   readonly message?: string;
-  readonly errors?: ReadonlyArray<{ readonly code: string; readonly message: string; readonly path: readonly string[] }>;
 }
 
 export interface ContractCase {
@@ -52,9 +57,6 @@ export interface ContractCase {
 const exampleToken = (hexByte: string): string => `${CONNECT_SESSION_TOKEN_PREFIX}${hexByte.repeat(32)}`;
 const sessionToken = { kind: 'token-from-state', example: exampleToken('5e') } as const;
 
-const unrecognizedKey = (key: string) =>
-  [{ code: 'unrecognized_keys', message: `Unrecognized key(s) in object: '${key}'`, path: [key] }] as const;
-
 export const CASES: readonly ContractCase[] = [
   {
     name: 'deletes an existing connect session',
@@ -68,14 +70,14 @@ export const CASES: readonly ContractCase[] = [
     description: 'a request to delete the connect session with a query parameter',
     state: STATES.sessionExists,
     request: { credential: sessionToken, query: { unexpected: 'true' } },
-    response: { status: 400, error: { code: 'invalid_query_params', errors: unrecognizedKey('unexpected') } },
+    response: { status: 400, error: { code: 'invalid_query_params' } },
   },
   {
     name: 'rejects a non-empty body',
     description: 'a request to delete the connect session with a JSON body',
     state: STATES.sessionExists,
     request: { credential: sessionToken, body: { unexpected: true } },
-    response: { status: 400, error: { code: 'invalid_body', errors: unrecognizedKey('unexpected') } },
+    response: { status: 400, error: { code: 'invalid_body' } },
   },
   {
     name: 'rejects a request without an Authorization header',

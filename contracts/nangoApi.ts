@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { components, paths } from './generated/nango-api';
 import { ResponseValidators } from './openapi/responseValidators';
+import { loadSpecFile, type SpecDocument } from './openapi/specDocument';
 
 /** The YAML spec this suite is built on, copied verbatim from Nango's documentation. */
 export const SPEC_FILE = join(__dirname, '..', 'spec', 'nango-connect-session.openapi.yaml');
@@ -13,10 +14,17 @@ type DeleteSessionResponses = paths['/connect/session']['delete']['responses'];
 export type DocumentedStatus = keyof DeleteSessionResponses;
 export type ErrorStatus = Exclude<DocumentedStatus, 204>;
 
-let shared: ResponseValidators | undefined;
+let spec: SpecDocument | undefined;
+let validators: ResponseValidators | undefined;
+
+/** The spec, read and checked once per process. */
+export function nangoSpec(): SpecDocument {
+  spec ??= loadSpecFile(SPEC_FILE);
+  return spec;
+}
 
 /** The spec's validators, compiled once per process. */
 export function nangoValidators(): ResponseValidators {
-  shared ??= ResponseValidators.fromFile(SPEC_FILE);
-  return shared;
+  validators ??= ResponseValidators.fromDocument(nangoSpec());
+  return validators;
 }

@@ -12,12 +12,13 @@ const DEFAULT_RETRIES = '3';
 const RUST_PANIC = 101;
 
 /**
- * Runs `pact broker <args>` (the official Pact CLI, a Rust binary shipped in @pact-foundation/pact-cli) with the
+ * Runs `pact <args>` (the official Pact CLI, a Rust binary shipped in @pact-foundation/pact-cli; `broker …` or
+ * `pactflow …`) with the
  * broker URL and credentials in its environment, never on its command line. Its output is copied line by line,
  * with every credential redacted; an authentication or connection failure, or a crash, becomes one line.
  * Resolves the exit code.
  */
-export function runPactBrokerCli(
+export function runPactCli(
   args: readonly string[],
   connection: BrokerConnection,
   io: { readonly label: string; readonly env: NodeJS.ProcessEnv; readonly out: Writable; readonly err: Writable },
@@ -29,7 +30,7 @@ export function runPactBrokerCli(
   env['PACT_BROKER_HTTP_RETRIES'] = io.env['PACT_BROKER_HTTP_RETRIES']?.trim() || DEFAULT_RETRIES;
   const redact = redactor(brokerSecretsInEnv(io.env));
 
-  const child = spawn(process.execPath, [PACT_CLI, 'broker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [PACT_CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let failure: string | undefined;
   // The CLI prints results and its ❌ errors on stdout, line by line as it goes.
   createInterface({ input: child.stdout }).on('line', (line) => {

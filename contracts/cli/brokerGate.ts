@@ -6,7 +6,7 @@
  * can-i-deploy's answer is the exit code: 0 yes, 1 no.
  */
 import { requireBrokerConnection } from '../broker/brokerSettings';
-import { runPactBrokerCli } from '../broker/pactCli';
+import { runPactCli } from '../broker/pactCli';
 import { readGitFacts, versionInfo } from '../broker/versionInfo';
 import { CONSUMER } from '../cases';
 import { ConfigurationError } from '../configurationError';
@@ -23,7 +23,7 @@ runBrokerCommand(label, async () => {
   }
   const gate: Gate = command;
   const connection = requireBrokerConnection(process.env);
-  const args: string[] = [gate, ...given];
+  const args: string[] = ['broker', gate, ...given];
   if (!hasOption(given, '--pacticipant', '-a')) {
     // Which version is asked about, not what is in the working tree: uncommitted changes do not matter here.
     const { version } = versionInfo('consumer', process.env, { ...readGitFacts(process.cwd()), dirty: undefined });
@@ -31,5 +31,5 @@ runBrokerCommand(label, async () => {
   }
   const environmentOption = COMMANDS[gate];
   if (!hasOption(given, environmentOption, '--to')) args.push(environmentOption, process.env['PACT_ENVIRONMENT']?.trim() || 'production');
-  return runPactBrokerCli(args, connection, { label: gate, env: process.env, out: process.stdout, err: process.stderr });
+  return runPactCli(args, connection, { label: gate, env: process.env, out: process.stdout, err: process.stderr });
 });

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireBrokerConnection } from '../broker/brokerSettings';
-import { runPactBrokerCli } from '../broker/pactCli';
+import { runPactCli } from '../broker/pactCli';
 import { readGitFacts, versionInfo } from '../broker/versionInfo';
 import { CONSUMER } from '../cases';
 import { ConfigurationError } from '../configurationError';
@@ -30,6 +30,7 @@ runBrokerCommand('pact:publish', async () => {
     `Publishing ${pactFiles.join(', ')} as ${CONSUMER} version ${consumer.version} on branch ${consumer.branch} to the Pact Broker at ${connection.baseUrl}\n`,
   );
   const args = [
+    'broker',
     'publish',
     pactDir,
     '--consumer-app-version',
@@ -39,5 +40,5 @@ runBrokerCommand('pact:publish', async () => {
     ...(consumer.buildUrl ? ['--build-url', consumer.buildUrl] : []),
     ...process.argv.slice(2),
   ];
-  return runPactBrokerCli(args, connection, { label: 'pact:publish', env: process.env, out: process.stdout, err: process.stderr });
+  return runPactCli(args, connection, { label: 'pact:publish', env: process.env, out: process.stdout, err: process.stderr });
 });

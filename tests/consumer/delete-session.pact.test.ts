@@ -1,8 +1,9 @@
 /**
  * Consumer contract for DELETE /connect/session: one Pact V4 interaction per documented case, each driven
  * through the real ConnectSessionClient against Pact's mock server. After the last interaction the written
- * pact is checked against the spec (examples valid, every documented status covered) and against the
- * committed file in pacts/, so any contract change shows up in review.
+ * pact is checked against the spec (examples valid, every documented status covered, and PactFlow's own
+ * bi-directional comparison: the pact relies on nothing the spec does not promise) and against the committed
+ * file in pacts/, so any contract change shows up in review.
  */
 import { PactV4 } from '@pact-foundation/pact';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,8 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES, CONSUMER, CONNECT_SESSION_TOKEN_REGEX, PROVIDER, TOKEN_FROM_STATE, tokenSentBy } from '../../contracts/cases';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
-import { DELETE_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import { DELETE_SESSION, nangoSpec, nangoValidators } from '../../contracts/nangoApi';
+import { compareWithSpec, pactJson } from '../../contracts/pact/bidirectionalCheck';
 import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
+import { EXPECTED_COMPARATOR_FINDINGS } from '../../contracts/pact/expectedComparatorFindings';
 import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
 import { logLevelFrom } from '../../contracts/pact/logLevel';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
@@ -50,6 +53,13 @@ describe('the pact the consumer tests wrote', () => {
 
   it('covers every status the spec documents, and no other', () => {
     expect(checkStatusCoverage(readPactFile(written), nangoValidators(), DELETE_SESSION.method, DELETE_SESSION.path)).toEqual([]);
+  });
+
+  it("passes PactFlow's bi-directional comparison with the spec, listing the warnings it expects", async () => {
+    const outcome = await compareWithSpec(pactJson(readFileSync(written, 'utf8'), written), nangoSpec().root, EXPECTED_COMPARATOR_FINDINGS);
+    for (const line of outcome.expected) console.info(`bi-directional comparison, expected warning: ${line}`);
+    for (const line of outcome.warnings) console.warn(`bi-directional comparison, warning: ${line}`);
+    expect([...outcome.errors, ...outcome.stale]).toEqual([]);
   });
 
   it('takes the session token of every stateful interaction from its provider state, in the token format', () => {

@@ -1,13 +1,18 @@
 /**
  * The checks the consumer run makes on the pact it writes. Each is proven to fail on a bad input: an example
  * body with an extra property or without `code`, an interaction for an undocumented status, a spec that
- * lacks a status the pact uses (or documents one it does not cover), and a pact that no longer matches pacts/.
+ * lacks a status the pact uses (or documents one it does not cover), a pact relying on a field or a status the
+ * spec does not promise (PactFlow's bi-directional comparison), a stale expected finding, and a pact that no
+ * longer matches pacts/.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DELETE_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import type { JsonObject } from '../../contracts/json';
+import { DELETE_SESSION, nangoSpec, nangoValidators } from '../../contracts/nangoApi';
+import { compareWithSpec } from '../../contracts/pact/bidirectionalCheck';
 import { COMMITTED_PACT, compareWithCommitted } from '../../contracts/pact/committedPact';
+import { EXPECTED_COMPARATOR_FINDINGS } from '../../contracts/pact/expectedComparatorFindings';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { parsePact, readPactFile, type PactFile } from '../../contracts/pact/pactFile';
 import { specVariant } from '../support/specVariant';
@@ -16,12 +21,13 @@ const { method, path } = DELETE_SESSION;
 type RawInteraction = { description: string; response: { status: number; body?: { content: { error: Record<string, unknown> } } } };
 type RawPact = { interactions: RawInteraction[] };
 
-/** The committed pact, changed by `mutate`. */
-function pactWith(mutate: (pact: RawPact) => void): PactFile {
+/** The committed pact's JSON, changed by `mutate`. */
+function rawPactWith(mutate: (pact: RawPact) => void): RawPact {
   const raw = JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as RawPact;
   mutate(raw);
-  return parsePact(raw, 'mutated.json');
+  return raw;
 }
+const pactWith = (mutate: (pact: RawPact) => void): PactFile => parsePact(rawPactWith(mutate), 'mutated.json');
 const interaction = (pact: RawPact, status: number): RawInteraction => {
   const found = pact.interactions.find((candidate) => candidate.response.status === status);
   if (!found) throw new Error(`the committed pact has no ${status} interaction`);
@@ -85,6 +91,48 @@ describe('checking status coverage', () => {
     });
     expect(checkStatusCoverage(readPactFile(COMMITTED_PACT), with409, method, path)).toEqual([
       'DELETE /connect/session documents 409, but no interaction covers it',
+    ]);
+  });
+});
+
+describe("PactFlow's bi-directional comparison", () => {
+  const GONE = 'a request to delete a connect session that has already been deleted';
+  const compare = (raw: RawPact) => compareWithSpec(raw as unknown as JsonObject, nangoSpec().root, EXPECTED_COMPARATOR_FINDINGS);
+
+  it('finds no error in the committed pact, and only the expected warning', async () => {
+    const outcome = await compare(rawPactWith(() => undefined));
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.warnings).toEqual([]);
+    expect(outcome.stale).toEqual([]);
+    expect(outcome.expected).toEqual([expect.stringMatching(/^"a request to delete the connect session with a JSON body": request\.content-type\.unknown at \/interactions\/\d+\/request\/headers\/content-type: .* \(expected: the case sends a JSON body on purpose/)]);
+  });
+
+  it('fails a pact that relies on a field the spec does not document, naming the interaction, rule and pointer', async () => {
+    const outcome = await compare(
+      rawPactWith((raw) => {
+        interaction(raw, 404).response.body!.content.error['retryAfter'] = 30;
+      }),
+    );
+    expect(outcome.errors).toEqual([expect.stringMatching(new RegExp(`^"${GONE}": response\\.body\\.incompatible at /interactions/\\d+/response/body/error: .*retryAfter`))]);
+  });
+
+  it('fails a pact that relies on a status the spec does not document', async () => {
+    const outcome = await compare(
+      rawPactWith((raw) => {
+        interaction(raw, 404).response.status = 410;
+      }),
+    );
+    expect(outcome.errors).toEqual([expect.stringMatching(new RegExp(`^"${GONE}": response\\.status\\.unknown at /interactions/\\d+/response/status: `))]);
+  });
+
+  it('shows a warning nobody expected, and fails an expected one that no longer occurs', async () => {
+    const unexpected = await compareWithSpec(rawPactWith(() => undefined) as unknown as JsonObject, nangoSpec().root, []);
+    expect(unexpected.warnings).toEqual([expect.stringMatching(/^"a request to delete the connect session with a JSON body": request\.content-type\.unknown/)]);
+    const withoutBody = rawPactWith((raw) => {
+      raw.interactions = raw.interactions.filter((candidate) => candidate.description !== 'a request to delete the connect session with a JSON body');
+    });
+    expect((await compare(withoutBody)).stale).toEqual([
+      '"a request to delete the connect session with a JSON body": request.content-type.unknown is listed as expected but no longer occurs: remove it from the list',
     ]);
   });
 });

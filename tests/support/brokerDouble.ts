@@ -7,7 +7,7 @@ import { startScriptedServer, type RecordedRequest } from './scriptedServer';
  * A Pact Broker test double on loopback: a test tool, not a broker. It speaks the Pact Broker's HAL API for
  * exactly the calls this suite makes through the official CLI and Pact's verifier (index, publish contracts,
  * pacts for verification, a pact, verification results, the can-i-deploy matrix, environments, versions and
- * deployments), keeps what they publish in memory, and records every request for the tests to read.
+ * deployments, PactFlow's provider contracts), keeps what they publish in memory, and records every request for the tests to read.
  */
 
 export interface BrokerVersion {
@@ -55,6 +55,8 @@ export interface BrokerDouble {
   readonly pacts: BrokerPact[];
   readonly verifications: BrokerVerification[];
   readonly deployments: BrokerDeployment[];
+  /** Bodies of the provider contracts published (PactFlow's bi-directional contract testing). */
+  readonly providerContracts: Array<{ readonly provider: string; readonly body: JsonObject }>;
   /** Publishes a pact as `pact broker publish` would, for tests that start with a pact already there. */
   seedPact(pact: JsonObject, consumerVersion: string, branch: string, publishedAt?: Date): BrokerPact;
   /** A verification result as the verifier would have published it, e.g. to make a pact no longer pending. */
@@ -76,6 +78,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
   const pacts: BrokerPact[] = [];
   const verifications: BrokerVerification[] = [];
   const deployments: BrokerDeployment[] = [];
+  const providerContracts: Array<{ provider: string; body: JsonObject }> = [];
   let base = '';
 
   const addVersion = (pacticipant: string, number: string, branch: string | undefined, buildUrl: string | undefined): void => {
@@ -165,6 +168,21 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         name: segments[1] ?? '',
         mainBranch: MAIN_BRANCH,
         _links: { self: { href: `${base}/pacticipants/${name}` }, 'pb:branch-version': { href: `${base}/pacticipants/${name}/branches/{branch}/versions/{version}`, templated: true } },
+      });
+    }
+
+    if (request.method === 'POST' && segments[0] === 'provider-contracts' && segments[3] === 'publish') {
+      const provider = segments[2] ?? '';
+      const number = String(body['pacticipantVersionNumber']);
+      addVersion(provider, number, optionalString(body['branch']), optionalString(body['buildUrl']));
+      providerContracts.push({ provider, body });
+      return hal(response, 200, {
+        notices: [{ type: 'success', text: `Provider contract published for ${provider} version ${number}` }],
+        _embedded: { version: { number } },
+        _links: {
+          'pb:branch-version': { href: `${base}/pacticipants/${encodeURIComponent(provider)}/branches/main/versions/${encodeURIComponent(number)}` },
+          'pb:pacticipant-version-tags': [],
+        },
       });
     }
 
@@ -330,6 +348,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     pacts,
     verifications,
     deployments,
+    providerContracts,
     seedPact(pact, consumerVersion, branch, publishedAt = new Date()) {
       addVersion(partyName(pact, 'consumer'), consumerVersion, branch, undefined);
       return addPact(pact, consumerVersion, publishedAt);
@@ -355,6 +374,7 @@ function indexLinks(base: string): JsonObject {
     'pb:pacticipant-version': { href: `${base}/pacticipants/{pacticipant}/versions/{version}`, templated: true },
     'pb:pacticipant-branch-version': { href: `${base}/pacticipants/{pacticipant}/branches/{branch}/versions/{version}`, templated: true },
     'pb:environments': { href: `${base}/environments` },
+    'pf:publish-provider-contract': { href: `${base}/provider-contracts/provider/{provider}/publish`, templated: true },
     'pb:environment': { href: `${base}/environments/{uuid}`, templated: true },
   };
 }

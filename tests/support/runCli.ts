@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -16,6 +18,7 @@ const SCRIPTS = {
   'pact:publish': ['pactPublish.ts'],
   'can-i-deploy': ['brokerGate.ts', 'can-i-deploy'],
   'record-deployment': ['brokerGate.ts', 'record-deployment'],
+  'pact:publish-provider-contract': ['publishProviderContract.ts'],
 } as const;
 export type Script = keyof typeof SCRIPTS;
 
@@ -40,7 +43,8 @@ export function runCli(script: Script, env: Record<string, string> = {}, { args 
   const [file, ...scriptArgs] = SCRIPTS[script];
   const child = spawn(process.execPath, ['--require', require.resolve('esbuild-register'), join(ROOT, 'contracts', 'cli', file), ...scriptArgs, ...args], {
     cwd,
-    env: { ...base, ...env },
+    // Each run writes its reports apart, so runs in parallel never read each other's.
+    env: { ...base, REPORTS_DIR: mkdtempSync(join(tmpdir(), 'nango-reports-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onStart?.(child);
