@@ -148,6 +148,17 @@ describe('verifying pacts from a Pact Broker', () => {
     expect(run.stdout).toContain(`pacts from ${broker.pactUrl(named)}`);
   });
 
+  it('fails the run when the broker does not take the results, which the verifier itself only logs', async () => {
+    await broker.close();
+    broker = await startBrokerDouble({ token: TOKEN, refuseVerificationResults: 400 });
+    broker.seedPact(committedPact(), 'c1', 'main');
+    const run = await verifyFromBroker('none', PUBLISH);
+    expect(run.code).toBe(1);
+    expect(broker.verifications).toEqual([]);
+    expect(run.stdout).toMatch(/^run: results not published: .*Publishing of verification results failed/m);
+    expect(run.stdout).toContain('Verification FAILED: 7 of 7 interactions passed');
+  });
+
   it('refuses to publish results of the embedded reference provider, in one line', async () => {
     const run = await runCli('verify', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, ...PUBLISH });
     expect(run.code).toBe(2);

@@ -46,6 +46,8 @@ export interface BrokerDoubleOptions {
   /** Bearer token every request must carry; unset with `basicAuth` unset: no authentication. */
   readonly token?: string;
   readonly basicAuth?: { readonly username: string; readonly password: string };
+  /** Answer every verification result published with this status instead of taking it. */
+  readonly refuseVerificationResults?: number;
 }
 
 export interface BrokerDouble {
@@ -128,7 +130,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     if (segments[0] === 'pacts' && segments[3] === 'for-verification') {
       // The verifier GETs the resource, then POSTs its query to the resource's self link.
       if (request.method === 'GET') return hal(response, 200, { _links: { self: { href: `${base}${url.pathname}`, title: 'Pacts to be verified' } } });
-      return hal(response, 200, { _embedded: { pacts: pactsForVerification(String(segments[2]), body).map((item) => item) } });
+      return hal(response, 200, { _embedded: { pacts: pactsForVerification(String(segments[2]), body) } });
     }
 
     if (segments[0] === 'pacts' && segments[3] === 'consumer' && segments[5] === 'pact-version') {
@@ -146,6 +148,7 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         });
       }
       if (request.method === 'POST' && segments.at(-1) === 'verification-results') {
+        if (options.refuseVerificationResults) return hal(response, options.refuseVerificationResults, { error: 'verification results refused by the test' });
         const providerVersion = String(body['providerApplicationVersion']);
         addVersion(pact.provider, providerVersion, undefined, optionalString(body['buildUrl']));
         verifications.push({ pactSha: pact.sha, consumer: pact.consumer, provider: pact.provider, success: body['success'] === true, providerVersion, body });
