@@ -1,10 +1,20 @@
 import { reportsDir, writeEvidence } from '../verification/evidenceFile';
 import { formatReport, reportPassed } from '../verification/report';
 import { runVerificationWorker } from '../verification/runWorker';
-import { settingsFromEnv } from '../verification/settings';
+import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
+import { ConfigurationError } from '../configurationError';
 
 /** Exit codes: 0 all passed, 1 a verification failed, 2 the run could not start (settings, provider), 130/143 interrupted. */
 export async function verifyAndReport(env: NodeJS.ProcessEnv): Promise<number> {
+  // Bad settings are said here, in one line, before a worker (and Pact, which reads LOG_LEVEL as it loads) starts.
+  let settings: VerificationSettings;
+  try {
+    settings = settingsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`verification could not run: ${error.message}\n`);
+    return 2;
+  }
   const run = await runVerificationWorker(env, process.stdout, process.stderr);
   if (run.interruptedBy) {
     process.stderr.write(`verification interrupted by ${run.interruptedBy}\n`);
@@ -19,7 +29,6 @@ export async function verifyAndReport(env: NodeJS.ProcessEnv): Promise<number> {
   const notPublished = report.published ? run.publishFailures.map((line) => `results not published: ${line}`) : [];
   const full = { ...report, runProblems: [...report.runProblems, ...notPublished] };
   process.stdout.write(`\n${run.redact(formatReport(full))}\n`);
-  // The worker accepted these settings already: read again only to say what was verified.
-  writeEvidence(reportsDir(env), full, settingsFromEnv(env).target.kind, run.redact);
+  writeEvidence(reportsDir(env), full, settings.target.kind, run.redact);
   return reportPassed(full) ? 0 : 1;
 }

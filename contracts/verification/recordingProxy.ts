@@ -3,6 +3,7 @@ import { boundedFetch } from '../client/boundedFetch';
 import { ConnectSessionClientError } from '../client/errors';
 import { listen, readBody } from '../http/server';
 import type { ResponseValidators } from '../openapi/responseValidators';
+import { RateLimitedError, type RateLimitBudget } from './rateLimit';
 
 /** One request the verifier sent and what the provider answered (or why it did not). */
 export interface Exchange {
@@ -36,6 +37,12 @@ export interface RecordingProxyOptions {
   readonly failSchemaViolations: boolean;
   /** Asked before each request: a reason keeps it from the provider (the verifier gets a failed stand-in). */
   readonly holdBack: () => string | undefined;
+  /** 429s are waited out through it: a 429 is answered before the route runs, so sending again is safe. */
+  readonly budget: RateLimitBudget;
+  /** True once the run is stopping: requests are left unanswered, so the verifier neither goes on nor publishes. */
+  readonly halted: () => boolean;
+  /** A rate limit outlasted the budget: the run cannot verify, and stops. */
+  readonly onRateLimited: (error: RateLimitedError) => void;
 }
 
 /** Status the proxy answers with when the provider gave none; Pact then reports a status mismatch. */
@@ -58,6 +65,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       const incoming = new URL(request.url ?? '/', 'http://proxy');
       const url = new URL(`${prefix}${incoming.pathname}${incoming.search}`, target);
       const method = request.method ?? 'GET';
+      if (options.halted()) return;
       const heldBack = options.holdBack();
       if (heldBack !== undefined) {
         exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack });
@@ -67,7 +75,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       }
       try {
         const body = await readBody(request);
-        const answer = await boundedFetch(url, { method, headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) }, options.timeoutMs);
+        const send = () => boundedFetch(url, { method, headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) }, options.timeoutMs);
+        const answer = await options.budget.send(`${method} ${incoming.pathname}`, send);
         const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
         const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed);
         const failedForSchema = options.failSchemaViolations && schemaProblems.length > 0;
@@ -83,6 +92,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         });
         response.writeHead(answer.status, headers).end(answer.bodyText);
       } catch (error) {
+        if (error instanceof RateLimitedError) return options.onRateLimited(error);
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
         exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined });
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);

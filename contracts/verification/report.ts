@@ -1,3 +1,5 @@
+import type { SessionAccount } from './sessionLedger';
+
 /** The outcome of replaying one interaction. */
 export interface InteractionResult {
   readonly name: string;
@@ -37,6 +39,15 @@ export interface VerificationReport {
   readonly runProblems: readonly string[];
   /** Set when the verifier was asked to publish its results. */
   readonly published: { readonly providerVersion: string; readonly providerBranch: string | undefined } | undefined;
+  /** The connect sessions the run created, and how many of them are gone. */
+  readonly sessions: SessionAccount;
+  /** Time spent waiting out rate limits (429). */
+  readonly rateLimitWaitMs: number;
+}
+
+/** Every session the run created is gone, and no creation was left in doubt. */
+export function sessionsAccountedFor(sessions: SessionAccount): boolean {
+  return sessions.created === sessions.deleted && sessions.unknown.length === 0;
 }
 
 export function passed(result: InteractionResult): boolean {
@@ -49,7 +60,7 @@ export function allResults(report: VerificationReport): InteractionResult[] {
 
 export function reportPassed(report: VerificationReport): boolean {
   const results = allResults(report);
-  return results.length > 0 && results.every((result) => passed(result) || result.pending) && report.runProblems.length === 0;
+  return results.length > 0 && results.every((result) => passed(result) || result.pending) && report.runProblems.length === 0 && sessionsAccountedFor(report.sessions);
 }
 
 /** One line per interaction (name, expected, actual, Pact verdict, schema verdict, time), reasons beneath; grouped per pact from a broker. */
@@ -83,6 +94,10 @@ export function formatReport(report: VerificationReport): string {
     }
   }
   for (const problem of report.runProblems) lines.push(`run: ${problem}`);
+  const { sessions } = report;
+  lines.push(`sessions: ${sessions.created} created, ${sessions.deleted} deleted (end user ${sessions.endUserId})${sessionsAccountedFor(sessions) ? '' : ': NOT ALL ACCOUNTED FOR'}`);
+  for (const doubt of sessions.unknown) lines.push(`sessions: a creation failed after it was sent: ${doubt}`);
+  if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
   if (report.published) {
     const branch = report.published.providerBranch ? ` on branch ${report.published.providerBranch}` : '';
     lines.push(`Results published to the Pact Broker as ${report.provider} version ${report.published.providerVersion}${branch}, one per pact`);

@@ -1,36 +1,66 @@
-import { randomBytes } from 'node:crypto';
 import { boundedFetch } from '../client/boundedFetch';
+import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
 import { isJsonObject } from '../json';
 import { isConnectSessionToken } from '../provider/tokens';
+import type { RateLimitBudget } from './rateLimit';
 
-/** The provider would not create a connect session; says why without echoing the key or any token. */
+/** The provider would not create or delete a connect session; says why without echoing the key or any token. */
 export class SessionSetupError extends Error {
   override name = 'SessionSetupError';
 }
 
+/** `POST /connect/sessions` failed after the request went out: a session may exist whose token the run never saw. */
+export class AmbiguousCreationError extends SessionSetupError {
+  override name = 'AmbiguousCreationError';
+  constructor(
+    readonly failure: RequestTimeoutError | ProviderUnreachableError,
+    endUserId: string,
+  ) {
+    super(`${failure.message}; the request may still have created a session for end user ${endUserId}, so it was not sent again`);
+  }
+}
+
+/** Failures after which a DELETE is simply sent again: the session is either still there or already gone. */
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+const DELETE_ATTEMPTS = 3;
+
 /**
  * Creates and deletes connect sessions over HTTP, the same way on the embedded provider as on a real Nango:
- * `POST /connect/sessions` with the secret key, `DELETE /connect/session` with the session's own token.
+ * `POST /connect/sessions` with the secret key, `DELETE /connect/session` with the session's own token. Every
+ * session is created for the end user `endUserId` (`contract-tests-<run id>`), so an operator can find any that a
+ * killed run left behind. Rate limits are waited out through `budget`.
  */
 export class SessionAdmin {
   constructor(
     readonly baseUrl: string,
     private readonly secretKey: string,
     private readonly timeoutMs: number,
+    private readonly budget: RateLimitBudget,
+    readonly endUserId: string,
   ) {}
 
   async create(): Promise<string> {
     const url = new URL('connect/sessions', `${this.baseUrl}/`);
-    const endUser = { id: `contract-tests-${randomBytes(6).toString('hex')}` };
-    const response = await boundedFetch(
-      url,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.secretKey}`, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ end_user: endUser }),
-      },
-      this.timeoutMs,
-    );
+    const send = () =>
+      boundedFetch(
+        url,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${this.secretKey}`, 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ end_user: { id: this.endUserId } }),
+        },
+        this.timeoutMs,
+      );
+    let response;
+    try {
+      response = await this.budget.send('POST /connect/sessions', send);
+    } catch (error) {
+      // Not sent again: the first attempt may have created a session whose token never came back.
+      if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(error.reason))) {
+        throw new AmbiguousCreationError(error, this.endUserId);
+      }
+      throw error;
+    }
     if (response.status === 401 || response.status === 403) {
       throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${response.status}${errorCode(response.bodyText)}`);
     }
@@ -45,18 +75,27 @@ export class SessionAdmin {
   }
 
   /**
-   * Deletes the session; `false` when it was already gone (401 or 404). Lenient on purpose (any 2xx counts):
-   * judging the provider's answers is the verification's job, clean-up must work on a drifting one too.
+   * Deletes the session; `false` when it was already gone (401 or 404: a token the run created can only be
+   * unknown because its session went). Lenient on purpose (any 2xx counts): judging the provider's answers is
+   * the verification's job, clean-up must work on a drifting one too. Connection resets and 502/503/504 are
+   * retried; as clean-up (`cleaningUp`) it waits out rate limits past the run's budget, also while the run stops.
    */
-  async remove(token: string): Promise<boolean> {
-    const response = await boundedFetch(
-      new URL('connect/session', `${this.baseUrl}/`),
-      { method: 'DELETE', headers: { authorization: `Bearer ${token}` } },
-      this.timeoutMs,
-    );
-    if (response.status >= 200 && response.status < 300) return true;
-    if (response.status === 401 || response.status === 404) return false;
-    throw new SessionSetupError(`DELETE /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
+  async remove(token: string, cleaningUp: boolean): Promise<boolean> {
+    const send = () =>
+      boundedFetch(new URL('connect/session', `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }, this.timeoutMs);
+    for (let attempt = 1; ; attempt += 1) {
+      let response;
+      try {
+        response = await this.budget.send('DELETE /connect/session', send, cleaningUp ? 'clean-up' : 'run');
+      } catch (error) {
+        if (attempt < DELETE_ATTEMPTS && error instanceof ProviderUnreachableError) continue;
+        throw error;
+      }
+      if (response.status >= 200 && response.status < 300) return true;
+      if (response.status === 401 || response.status === 404) return false;
+      if (attempt < DELETE_ATTEMPTS && TRANSIENT_STATUSES.has(response.status)) continue;
+      throw new SessionSetupError(`DELETE /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
+    }
   }
 }
 

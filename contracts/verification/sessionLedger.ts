@@ -1,33 +1,76 @@
-import type { SessionAdmin } from './sessionAdmin';
+import { AmbiguousCreationError, type SessionAdmin } from './sessionAdmin';
+
+/** The run's sessions, counted: every one it created must be gone by the end. */
+export interface SessionAccount {
+  /** The end user every session of the run was created for: `contract-tests-<run id>`. */
+  readonly endUserId: string;
+  readonly created: number;
+  /** Created sessions known to be gone: deleted by the run or found already deleted. */
+  readonly deleted: number;
+  /** Creations that failed after the request went out: each may have left a session the run never saw. */
+  readonly unknown: readonly string[];
+}
 
 /**
- * Every connect session the provider states create, until it is deleted: `cleanUp` removes what is left,
- * after each interaction, when verification fails, and when the run is interrupted.
+ * Every connect session the provider states create, until it is deleted: `cleanUp` removes what is left, after
+ * each interaction, when verification fails, and when the run is interrupted. Creations still in flight are
+ * waited for first, so a session whose creation was under way when the run stopped is deleted too; once
+ * `stop()` is called no new session is created.
  */
 export class SessionLedger {
   private readonly live = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+  private created = 0;
+  private gone = 0;
+  private readonly unknown: string[] = [];
 
   constructor(private readonly admin: SessionAdmin) {}
 
   async open(): Promise<string> {
-    const token = await this.admin.create();
-    this.live.add(token);
-    return token;
+    if (this.stopped) throw new Error('the run is stopping: no new connect session is created');
+    const creation = this.admin.create().then((token) => {
+      this.live.add(token);
+      this.created += 1;
+      return token;
+    });
+    const settled = creation.then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof AmbiguousCreationError) this.unknown.push(error.message);
+      },
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return creation;
   }
 
-  async delete(token: string): Promise<void> {
-    await this.admin.remove(token);
-    this.live.delete(token);
+  async delete(token: string, cleaningUp = false): Promise<void> {
+    await this.admin.remove(token, cleaningUp);
+    if (this.live.delete(token)) this.gone += 1;
   }
 
   get openCount(): number {
-    return this.live.size;
+    return this.live.size + this.inFlight.size;
   }
 
-  /** Deletes every session still open; returns one line per session that could not be deleted (and stays open). */
+  get account(): SessionAccount {
+    return { endUserId: this.admin.endUserId, created: this.created, deleted: this.gone, unknown: [...this.unknown] };
+  }
+
+  /** No session is created from now on; creations under way still finish and are cleaned up. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Waits for creations in flight, then deletes every session still open; returns one line per session that
+   * could not be deleted (and stays open).
+   */
   async cleanUp(): Promise<string[]> {
+    await Promise.all([...this.inFlight]);
     const tokens = [...this.live];
-    const results = await Promise.allSettled(tokens.map((token) => this.delete(token)));
+    const results = await Promise.allSettled(tokens.map((token) => this.delete(token, true)));
     return results.flatMap((result) => (result.status === 'rejected' ? [`clean-up failed: ${(result.reason as Error).message}`] : []));
   }
 }

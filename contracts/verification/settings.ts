@@ -11,12 +11,16 @@ export interface VerificationSettings {
   /** Bound on every request: state set-up, each interaction, clean-up. */
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
+  /** The most the run waits out rate limits (429) in all. */
+  readonly rateLimitWaitMs: number;
   readonly source: PactSourceSettings;
   /** Set when results are to be published to the broker (PACT_PUBLISH_VERIFICATION_RESULTS=true). */
   readonly publish: VersionInfo | undefined;
 }
 
 export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
+/** Real Nango allows 200 requests a minute per account: two minutes of waiting covers a full window, twice. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 120_000;
 
 /** Every verification setting, checked; git is read only when a setting needs it (broker mode, publishing). */
 export function settingsFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts = () => readGitFacts(process.cwd())): VerificationSettings {
@@ -33,7 +37,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts = ()
   const gitOnce = () => (facts ??= git());
   const source = pactSourceFromEnv(env, gitOnce);
   const publish = publishingFromEnv(env, source, target.kind === 'embedded', gitOnce);
-  return { target, timeoutMs: timeoutFrom(env['NANGO_TIMEOUT_MS']), logLevel, source, publish };
+  const timeoutMs = wholeMs(env, 'NANGO_TIMEOUT_MS', DEFAULT_VERIFY_TIMEOUT_MS, 1);
+  const rateLimitWaitMs = wholeMs(env, 'NANGO_RATE_LIMIT_WAIT_MS', DEFAULT_RATE_LIMIT_WAIT_MS, 0);
+  return { target, timeoutMs, logLevel, rateLimitWaitMs, source, publish };
 }
 
 function targetFrom(baseUrl: string | undefined, secretKey: string | undefined): ProviderTarget {
@@ -61,11 +67,12 @@ function targetFrom(baseUrl: string | undefined, secretKey: string | undefined):
   return { kind: 'remote', baseUrl: url.href.replace(/\/$/, ''), secretKey };
 }
 
-function timeoutFrom(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_VERIFY_TIMEOUT_MS;
-  const timeout = Number(value);
-  if (!Number.isInteger(timeout) || timeout <= 0) {
-    throw new ConfigurationError(`NANGO_TIMEOUT_MS must be a whole number of milliseconds above 0 (got ${JSON.stringify(value)})`);
+function wholeMs(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum: number): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return fallback;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < minimum) {
+    throw new ConfigurationError(`${name} must be a whole number of milliseconds${minimum > 0 ? ' above 0' : ', 0 or more'} (got ${JSON.stringify(value)})`);
   }
-  return timeout;
+  return ms;
 }

@@ -9,8 +9,11 @@ import { readPactFile } from '../pact/pactFile';
 import type { PactSourceSettings } from './pactSourceSettings';
 import { guardedStateHandlers, sessionStateSetups } from './providerStates';
 import { resultsOfRun, type Slot } from './interactionResults';
+import { AmbiguousCreationError } from './sessionAdmin';
+import { RateLimitedError, type RateLimitBudget } from './rateLimit';
 import { startRecordingProxy } from './recordingProxy';
 import type { PactResults, VerificationReport } from './report';
+import type { RunStop } from './runStop';
 import type { SessionLedger } from './sessionLedger';
 import { pactSourceConfig, type VerifierConfig } from './verifierConfig';
 import { parseVerifierRun } from './verifierResults';
@@ -28,6 +31,15 @@ export interface VerifyPactOptions {
   readonly ledger: SessionLedger;
   /** Publish the results to the broker under this provider version. */
   readonly publish: VersionInfo | undefined;
+  /** Every request to the provider waits out rate limits through it. */
+  readonly budget: RateLimitBudget;
+  /** Flipped by an interruption; flipped here when a rate limit outlasts the budget. */
+  readonly stop: RunStop;
+}
+
+/** The run stopped before it finished (a rate limit that outlasted the budget): nothing it did is a verdict. */
+export class RunStoppedError extends Error {
+  override name = 'RunStoppedError';
 }
 
 /** The parts of the Express request Pact hands a request filter that this suite uses. */
@@ -41,24 +53,42 @@ interface FilteredRequest {
  * (pending pacts, WIP pacts and result publishing are the verifier's own), through a recording proxy that
  * validates each live response against the spec. The verifier runs interactions one after the other and calls
  * its set-up hook before each, so each live response, state failure and duration is tied to its interaction.
- * Throws (before any interaction) when the provider cannot be reached or will not create a connect session.
+ * Throws (before any interaction) when the provider cannot be reached or will not create a connect session, and
+ * RunStoppedError when a rate limit outlasts the wait budget (then Pact's verifier is left hanging, publishing
+ * nothing, and the caller ends the process once it has what it needs).
  */
 export async function verifyPact(options: VerifyPactOptions): Promise<VerificationReport> {
-  const { ledger, source } = options;
+  const { ledger, source, stop } = options;
+  const stopOnRateLimit = (error: unknown): void => {
+    if (error instanceof RateLimitedError) stop.stop(new RunStoppedError(`could not verify: ${error.message}`));
+  };
   // A local pact is read first: a missing or broken file is said plainly, not as a verifier failure.
   const localPact = source.kind === 'file' ? readPactFile(source.file) : undefined;
   // Preflight: reachable and the key accepted, before any interaction. The session goes with the first clean-up.
   try {
     await ledger.open();
   } catch (error) {
+    if (error instanceof RateLimitedError) throw new RunStoppedError(`could not verify: ${error.message}`);
     // Silence before any answer (a black-holed address, a server that never answers) is unreachability too.
-    if (error instanceof RequestTimeoutError) throw new ProviderUnreachableError(error.url, `no answer within ${error.timeoutMs} ms`);
+    if (error instanceof AmbiguousCreationError && error.failure instanceof RequestTimeoutError) {
+      const { url, timeoutMs } = error.failure;
+      throw new ProviderUnreachableError(url, `no answer within ${timeoutMs} ms (the request may still have created a session for end user ${ledger.account.endUserId})`);
+    }
     throw error;
   }
 
   const slots: Slot[] = [];
   const current = (): Slot | undefined => slots.at(-1);
-  const setups = sessionStateSetups(ledger);
+  const setups = Object.fromEntries(
+    Object.entries(sessionStateSetups(ledger)).map(([state, setup]) => [
+      state,
+      () =>
+        setup().catch((error: unknown) => {
+          stopOnRateLimit(error);
+          throw error;
+        }),
+    ]),
+  );
   const stateHandlers = guardedStateHandlers(setups, (state, cause) => current()?.stateFailures.push(`provider state '${state}' failed: ${cause}`));
   const proxy = await startRecordingProxy({
     targetBaseUrl: options.providerUrl,
@@ -66,6 +96,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     validators: options.validators,
     failSchemaViolations: options.publish !== undefined,
     holdBack: () => (current()?.stateFailures.length ? 'its provider state failed' : undefined),
+    budget: options.budget,
+    halted: () => stop.stopped,
+    onRateLimited: stopOnRateLimit,
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {
@@ -97,12 +130,14 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       timeout: 3 * options.timeoutMs + 1_000,
     };
     try {
-      verdict = await new Verifier(config).verifyProvider();
+      verdict = await Promise.race([new Verifier(config).verifyProvider(), stop.whenStopped()]);
     } catch (error) {
+      if (stop.stopped) throw error;
       verdict = (error as Error).message;
     }
   } finally {
-    await proxy.close();
+    // Stopped, the proxy stays open and silent: closing it would hand the verifier an answer to go on with.
+    if (!stop.stopped) await proxy.close();
     runProblems.push(...(await ledger.cleanUp()));
   }
 
@@ -139,6 +174,8 @@ function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems:
     pacts,
     runProblems,
     published: options.publish ? { providerVersion: options.publish.version, providerBranch: options.publish.branch } : undefined,
+    sessions: options.ledger.account,
+    rateLimitWaitMs: options.budget.waitedMs,
   };
 }
 

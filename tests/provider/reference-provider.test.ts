@@ -7,6 +7,7 @@
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
 import { startReferenceProvider, type ReferenceProvider } from '../../contracts/provider/referenceProvider';
 import { isConnectSessionToken } from '../../contracts/provider/tokens';
+import { RateLimitBudget } from '../../contracts/verification/rateLimit';
 import { SessionAdmin } from '../../contracts/verification/sessionAdmin';
 
 const SECRET = 'reference-test-secret';
@@ -19,7 +20,7 @@ let admin: SessionAdmin;
 beforeAll(async () => {
   ({ provider, url, close } = await startReferenceProvider({ secretKey: SECRET }));
   client = new ConnectSessionClient(url);
-  admin = new SessionAdmin(url, SECRET, 2_000);
+  admin = new SessionAdmin(url, SECRET, 2_000, new RateLimitBudget(0), 'contract-tests-reference');
 });
 afterAll(() => close());
 
@@ -91,7 +92,7 @@ describe('DELETE /connect/session', () => {
     const before = provider.liveSessionCount();
     const token = await admin.create();
     expect(provider.liveSessionCount()).toBe(before + 1);
-    await admin.remove(token);
+    await admin.remove(token, true);
     expect(provider.liveSessionCount()).toBe(before);
   });
 });

@@ -32,13 +32,15 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Gets the child once started, e.g. to signal it. */
   readonly onStart?: (child: ChildProcess) => void;
+  /** Starts it as the leader of its own process group, so a test can signal the group as a terminal does. */
+  readonly detached?: boolean;
 }
 
 /**
  * Runs a CLI of contracts/cli as `npm run <script>` would, with the given environment on top of a clean one (no
  * NANGO_*, PACT_*, LOG_LEVEL or CI variables from the developer's shell or the CI running the tests).
  */
-export function runCli(script: Script, env: Record<string, string> = {}, { args = [], cwd = ROOT, onStart }: RunOptions = {}): Promise<CliRun> {
+export function runCli(script: Script, env: Record<string, string> = {}, { args = [], cwd = ROOT, onStart, detached = false }: RunOptions = {}): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !AMBIENT.test(name)));
   const [file, ...scriptArgs] = SCRIPTS[script];
   const child = spawn(process.execPath, ['--require', require.resolve('esbuild-register'), join(ROOT, 'contracts', 'cli', file), ...scriptArgs, ...args], {
@@ -46,6 +48,7 @@ export function runCli(script: Script, env: Record<string, string> = {}, { args 
     // Each run writes its reports apart, so runs in parallel never read each other's.
     env: { ...base, REPORTS_DIR: mkdtempSync(join(tmpdir(), 'nango-reports-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   onStart?.(child);
   let stdout = '';

@@ -33,6 +33,8 @@ const report = (results: InteractionResult[], runProblems: string[] = []): Verif
   pacts: [pact(results)],
   runProblems,
   published: undefined,
+  sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, unknown: [] },
+  rateLimitWaitMs: 0,
 });
 
 describe('the verification report', () => {
@@ -43,6 +45,7 @@ describe('the verification report', () => {
         'Provider verification of C -> P against a provider (http://127.0.0.1:1)',
         '     interaction                          expected  actual  pact  schema  time',
         'ok   deletes an existing connect session  204       204     pass  pass    42 ms',
+        'sessions: 5 created, 5 deleted (end user contract-tests-1a2b3c4d)',
         'Verification PASSED: 1 of 1 interactions passed',
       ].join('\n'),
     );
@@ -62,7 +65,7 @@ describe('the verification report', () => {
     expect(reportPassed(report([result({ schemaProblems: ["204 body: (root) must NOT have additional property 'x'"] })]))).toBe(false);
     const leftBehind = report([result()], ['clean-up failed: DELETE /connect/session answered 500']);
     expect(reportPassed(leftBehind)).toBe(false);
-    expect(formatReport(leftBehind)).toContain('run: clean-up failed: DELETE /connect/session answered 500\nVerification FAILED: 1 of 1 interactions passed');
+    expect(formatReport(leftBehind)).toContain('run: clean-up failed: DELETE /connect/session answered 500\nsessions: 5 created, 5 deleted');
   });
 
   it('groups pacts from a broker, and lets a failure in a pending pact show without failing the run', () => {
@@ -90,9 +93,19 @@ describe('the verification report', () => {
       'pact: Other version o2 (pending, work in progress)',
       'PEND deletes an existing connect session  410       404     FAIL  pass    42 ms',
       '       pact: status: expected 410 but was 404',
+      'sessions: 5 created, 5 deleted (end user contract-tests-1a2b3c4d)',
       'Results published to the Pact Broker as P version p1 on branch main, one per pact',
       'Verification PASSED: 1 of 2 interactions passed; 1 failed in pending pacts, which does not fail the run',
     ]);
+  });
+
+  it('fails when a session the run created is not accounted for, and says how long it waited on rate limits', () => {
+    const leftOne: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 4, unknown: [] }, rateLimitWaitMs: 3_200 };
+    expect(reportPassed(leftOne)).toBe(false);
+    expect(formatReport(leftOne)).toContain('sessions: 5 created, 4 deleted (end user contract-tests-1a2b3c4d): NOT ALL ACCOUNTED FOR\nrate limits: waited 3.2 s in all');
+    const inDoubt: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, unknown: ['no answer within 5 ms'] } };
+    expect(reportPassed(inDoubt)).toBe(false);
+    expect(formatReport(inDoubt)).toContain('sessions: a creation failed after it was sent: no answer within 5 ms');
   });
 
   it('fails a failure outside pending pacts next to a pending one', () => {

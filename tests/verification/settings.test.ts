@@ -7,9 +7,9 @@
 import type { GitFacts } from '../../contracts/broker/versionInfo';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { DEFAULT_CONSUMER_VERSION_SELECTORS } from '../../contracts/verification/pactSourceSettings';
-import { DEFAULT_VERIFY_TIMEOUT_MS, settingsFromEnv } from '../../contracts/verification/settings';
+import { DEFAULT_RATE_LIMIT_WAIT_MS, DEFAULT_VERIFY_TIMEOUT_MS, settingsFromEnv } from '../../contracts/verification/settings';
 
-const LOCAL = { source: { kind: 'file', file: COMMITTED_PACT }, publish: undefined };
+const LOCAL = { source: { kind: 'file', file: COMMITTED_PACT }, publish: undefined, rateLimitWaitMs: DEFAULT_RATE_LIMIT_WAIT_MS };
 
 describe('settings from the environment', () => {
   it('default to the embedded reference provider and the committed pact', () => {
@@ -37,6 +37,7 @@ describe('settings from the environment', () => {
     [{ NANGO_BASE_URL: 'not a url', NANGO_SECRET_KEY: 'sk' }, 'NANGO_BASE_URL "not a url" is not a URL'],
     [{ NANGO_BASE_URL: 'https://api.nango.dev?x=1', NANGO_SECRET_KEY: 'sk' }, 'must not carry credentials, a query or a fragment'],
     [{ NANGO_TIMEOUT_MS: '-5' }, 'NANGO_TIMEOUT_MS must be a whole number of milliseconds above 0 (got "-5")'],
+    [{ NANGO_RATE_LIMIT_WAIT_MS: 'a minute' }, 'NANGO_RATE_LIMIT_WAIT_MS must be a whole number of milliseconds, 0 or more (got "a minute")'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error (got "loud")'],
   ])('refuse %j', (env, message) => {
     expect(() => settingsFromEnv(env)).toThrow(message);

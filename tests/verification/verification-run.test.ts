@@ -34,6 +34,25 @@ describe('npm run verify', () => {
     expect(run.stdout).not.toContain('Verifying a pact');
   });
 
+  it('refuses a bad LOG_LEVEL in one line, before Pact (which reads it as it loads) can', async () => {
+    const run = await runCli('verify', { LOG_LEVEL: 'loud' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('verification could not run: LOG_LEVEL must be one of trace, debug, info, warn, error (got "loud")\n');
+    expect(run.stdout).toBe('');
+  });
+
+  it('creates every session of a run for one end user that names the run, and accounts for each', async () => {
+    provider = await startDriftingProvider('none', 'end-user-secret');
+    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'end-user-secret' });
+    expect(run.code).toBe(0);
+    const endUsers = provider.requests
+      .filter((request) => request.method === 'POST')
+      .map((request) => (JSON.parse(request.body) as { end_user: { id: string } }).end_user.id);
+    expect(new Set(endUsers).size).toBe(1);
+    expect(endUsers[0]).toMatch(/^contract-tests-[0-9a-f]{8}$/);
+    expect(run.stdout).toContain(`sessions: ${endUsers.length} created, ${endUsers.length} deleted (end user ${endUsers[0]})`);
+  });
+
   it('says so when the server refuses the secret key, without printing it', async () => {
     provider = await startDriftingProvider('none', 'the-right-key');
     const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'the-wrong-key' });

@@ -1,0 +1,28 @@
+/**
+ * The run's stop switch: an interruption (SIGINT/SIGTERM) or a rate limit that outlasted its budget flips it
+ * once, with the reason. While it is on, the recording proxy leaves the verifier's requests unanswered, so Pact's
+ * verifier neither goes on to the next interaction nor publishes a result about a run that did not finish.
+ */
+export class RunStop {
+  private reason: Error | undefined;
+  private readonly listeners: Array<(reason: Error) => void> = [];
+
+  get stopped(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** Flips the switch; only the first reason counts. */
+  stop(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    for (const listener of this.listeners.splice(0)) listener(reason);
+  }
+
+  /** Rejects with the reason once the run is stopped. */
+  whenStopped(): Promise<never> {
+    return new Promise((_resolve, reject) => {
+      if (this.reason) reject(this.reason);
+      else this.listeners.push(reject);
+    });
+  }
+}

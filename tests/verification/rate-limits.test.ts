@@ -1,0 +1,86 @@
+/**
+ * Rate limits, as real Nango applies them (429 with Retry-After and X-RateLimit-* headers): a run against a
+ * provider that refuses every 5th request waits them out (state set-up, the interactions' own requests,
+ * clean-up), passes, says how long it waited and leaves no session. A 429 that outlasts NANGO_RATE_LIMIT_WAIT_MS
+ * stops the run as "could not verify", never as drift: no session left, no result published. Connection resets
+ * and 503s on DELETE are retried by the clean-up. The wait a 429 asks for is read from either header.
+ */
+import { readFileSync } from 'node:fs';
+import type { JsonObject } from '../../contracts/json';
+import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
+import { retryAfterMs } from '../../contracts/verification/rateLimit';
+import { startBrokerDouble } from '../support/brokerDouble';
+import { startControllableProvider, type Behaviour, type ControllableProvider } from '../support/controllableProvider';
+import { runCli, type CliRun } from '../support/runCli';
+
+const SECRET = 'rate-limit-test-secret';
+let provider: ControllableProvider | undefined;
+afterEach(() => provider?.close());
+
+async function verifyAgainst(behaviour: Behaviour, env: Record<string, string> = {}): Promise<CliRun> {
+  provider = await startControllableProvider(SECRET, behaviour);
+  return runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, ...env });
+}
+
+const EVERY_FIFTH = { rateLimit: { every: 5, retryAfterSeconds: 1 } } as const;
+const TENTH_ONLY = { rateLimit: { every: 10, retryAfterSeconds: 1 } } as const;
+
+describe('rate limits', () => {
+  it('are waited out: the run passes, says how long it waited, and leaves no session', async () => {
+    const run = await verifyAgainst(EVERY_FIFTH);
+    expect(run.code).toBe(0);
+    const refusedKinds = new Set(provider?.refused.map((request) => request.method));
+    expect(refusedKinds).toEqual(new Set(['POST', 'DELETE']));
+    expect(run.stdout).toMatch(/^rate limits: waited [1-9]\d*\.\d s in all$/m);
+    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
+    expect(provider?.reference.liveSessionCount()).toBe(0);
+  });
+
+  it('stop the run as "could not verify" when a 429 outlasts the budget, leaving no session', async () => {
+    const run = await verifyAgainst(TENTH_ONLY, { NANGO_RATE_LIMIT_WAIT_MS: '0' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^verification could not run: could not verify: .* was rate limited \(429\) and asked to wait 1 s, past the wait budget NANGO_RATE_LIMIT_WAIT_MS \(0 ms, 0 ms spent\); nothing was published; sessions: (\d+) created, \1 deleted/m);
+    expect(run.stdout).not.toMatch(/^FAIL /m);
+    expect(provider?.reference.liveSessionCount()).toBe(0);
+  });
+
+  it('publish no result when the run could not finish', async () => {
+    const broker = await startBrokerDouble({ token: 'broker-token' });
+    try {
+      broker.seedPact(JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject, 'c1', 'main');
+      const run = await verifyAgainst(TENTH_ONLY, {
+        NANGO_RATE_LIMIT_WAIT_MS: '0',
+        PACT_BROKER_BASE_URL: broker.url,
+        PACT_BROKER_TOKEN: 'broker-token',
+        PACT_PUBLISH_VERIFICATION_RESULTS: 'true',
+        PACT_PROVIDER_VERSION: 'nango-1',
+        PACT_PROVIDER_BRANCH: 'main',
+      });
+      expect(run.code).toBe(2);
+      expect(broker.verifications).toEqual([]);
+      expect(provider?.reference.liveSessionCount()).toBe(0);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it.each(['reset', 503] as const)('do not keep clean-up from deleting, nor do transient failures on DELETE (%s)', async (failure) => {
+    const run = await verifyAgainst({ firstDeleteOfEachToken: failure });
+    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
+    expect(provider?.reference.liveSessionCount()).toBe(0);
+  });
+});
+
+describe('how long a 429 asks to wait', () => {
+  const NOW = Date.parse('2026-11-29T10:00:00Z');
+  it.each([
+    [{ 'retry-after': '3' }, 3_000],
+    [{ 'retry-after': 'Sun, 29 Nov 2026 10:00:05 GMT' }, 5_000],
+    [{ 'x-ratelimit-reset': '2' }, 2_000],
+    [{ 'x-ratelimit-reset': String(NOW / 1000 + 7) }, 7_000],
+    [{ 'retry-after': '1', 'x-ratelimit-reset': '9' }, 1_000],
+    [{}, undefined],
+  ])('%j → %p ms', (headers, expected) => {
+    expect(retryAfterMs(new Headers(headers), NOW)).toBe(expected);
+  });
+});
