@@ -126,8 +126,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
         await ledger.cleanUp();
       },
       logLevel: options.logLevel,
-      // Per request: each state makes at most two bounded calls; the interaction's own request is bounded by the proxy.
-      timeout: 3 * options.timeoutMs + 1_000,
+      // Per request: each state makes at most two bounded calls, the interaction's own request is bounded by the
+      // proxy, and either may also wait out rate limits, at most the run's whole budget.
+      timeout: 3 * options.timeoutMs + options.budget.budgetMs + 1_000,
     };
     try {
       verdict = await Promise.race([new Verifier(config).verifyProvider(), stop.whenStopped()]);
