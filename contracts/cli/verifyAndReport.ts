@@ -1,4 +1,6 @@
+import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
 import { reportsDir, writeEvidence } from '../verification/evidenceFile';
+import { applyKnownFindings } from '../verification/knownInVerification';
 import { formatReport, reportPassed } from '../verification/report';
 import { runVerificationWorker } from '../verification/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
@@ -8,8 +10,10 @@ import { ConfigurationError } from '../configurationError';
 export async function verifyAndReport(env: NodeJS.ProcessEnv): Promise<number> {
   // Bad settings are said here, in one line, before a worker (and Pact, which reads LOG_LEVEL as it loads) starts.
   let settings: VerificationSettings;
+  let knownFindings: KnownFinding[];
   try {
     settings = settingsFromEnv(env);
+    knownFindings = loadKnownFindings(knownFindingsFile(env));
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`verification could not run: ${error.message}\n`);
@@ -27,7 +31,7 @@ export async function verifyAndReport(env: NodeJS.ProcessEnv): Promise<number> {
   const { report } = run.outcome;
   // The verifier only logs a failed publication; the run must not look as if the broker had its results.
   const notPublished = report.published ? run.publishFailures.map((line) => `results not published: ${line}`) : [];
-  const full = { ...report, runProblems: [...report.runProblems, ...notPublished] };
+  const full = applyKnownFindings({ ...report, runProblems: [...report.runProblems, ...notPublished] }, knownFindings, new Date().toISOString().slice(0, 10));
   process.stdout.write(`\n${run.redact(formatReport(full))}\n`);
   writeEvidence(reportsDir(env), full, settings.target.kind, run.redact);
   return reportPassed(full) ? 0 : 1;

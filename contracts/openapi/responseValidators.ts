@@ -21,6 +21,13 @@ export interface ObservedResponse {
   readonly bodyText: string;
 }
 
+/** What the spec says of a response, by subject: its status, its content type (or body presence), its body. */
+export interface ResponseConformance {
+  readonly status: readonly string[];
+  readonly contentType: readonly string[];
+  readonly schema: readonly string[];
+}
+
 interface DocumentedResponse {
   /** The key under `responses`: `204`, `4XX` or `default`. */
   readonly key: string;
@@ -129,26 +136,33 @@ export class ResponseValidators {
    * An empty list means the response conforms.
    */
   checkResponse(method: string, path: string, response: ObservedResponse): string[] {
+    const { status, contentType, schema } = this.conformance(method, path, response);
+    return [...status, ...contentType, ...schema];
+  }
+
+  /** The same problems as `checkResponse`, sorted by what they are about (Schemathesis's checks are named so). */
+  conformance(method: string, path: string, response: ObservedResponse): ResponseConformance {
+    const none: ResponseConformance = { status: [], contentType: [], schema: [] };
     const operation = this.operation(method, path);
     const { status, contentType, bodyText } = response;
     const documented = this.documentedResponse(operation, status);
     if (!documented) {
-      return [`${status} is not a status the spec documents for ${operation.label} (documented: ${[...operation.responses.keys()].join(', ')})`];
+      return { ...none, status: [`${status} is not a status the spec documents for ${operation.label} (documented: ${[...operation.responses.keys()].join(', ')})`] };
     }
     const mediaTypes = [...documented.content.keys()];
     if (mediaTypes.length === 0) {
-      return bodyText.length === 0 ? [] : [`${status} body: the spec documents no body, but got ${Buffer.byteLength(bodyText)} bytes (${contentType ?? 'no content type'})`];
+      return bodyText.length === 0 ? none : { ...none, contentType: [`${status} body: the spec documents no body, but got ${Buffer.byteLength(bodyText)} bytes (${contentType ?? 'no content type'})`] };
     }
-    if (contentType === undefined) return [`${status} content type: missing (documented: ${mediaTypes.join(', ')})`];
+    if (contentType === undefined) return { ...none, contentType: [`${status} content type: missing (documented: ${mediaTypes.join(', ')})`] };
     if (matchMediaType(mediaTypes, contentType) === undefined) {
-      return [`${status} content type: ${contentType} is not documented (documented: ${mediaTypes.join(', ')})`];
+      return { ...none, contentType: [`${status} content type: ${contentType} is not documented (documented: ${mediaTypes.join(', ')})`] };
     }
     const validate = this.validatorFor(method, path, status, contentType);
-    if (!isJsonMediaType(contentType)) return validate(bodyText);
+    if (!isJsonMediaType(contentType)) return { ...none, schema: validate(bodyText) };
     try {
-      return validate(JSON.parse(bodyText));
+      return { ...none, schema: validate(JSON.parse(bodyText)) };
     } catch (error) {
-      return [`${status} body: not valid JSON (${(error as Error).message})`];
+      return { ...none, schema: [`${status} body: not valid JSON (${(error as Error).message})`] };
     }
   }
 

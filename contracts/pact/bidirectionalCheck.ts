@@ -1,6 +1,6 @@
 import { isJsonObject, type JsonObject } from '../json';
 import { escapeToken } from '../openapi/jsonPointer';
-import type { ExpectedComparatorFinding } from './expectedComparatorFindings';
+import { describeFinding, matchKnown, type KnownFinding } from '../knownFindings';
 
 /**
  * The part of the comparator's API used here. Its published types do not resolve under Node16 module resolution
@@ -17,42 +17,48 @@ interface ComparatorModule {
 }
 const { Comparator } = require('@pactflow/openapi-pact-comparator') as ComparatorModule;
 
+/** The check name the known-findings list gives the comparison's findings. */
+const CHECK = 'bidirectional';
+
 /** What PactFlow's comparison engine says of a pact against the spec, sorted by what it means for the run. */
 export interface BidirectionalOutcome {
   /** The pact relies on something the spec does not promise: each fails the run. */
   readonly errors: readonly string[];
-  /** Warnings this suite's own cases cause on purpose, with the reviewed reason. */
+  /** Warnings the known-findings list accepts (this suite's own cases cause them on purpose), with the reason. */
   readonly expected: readonly string[];
   /** Any other warning: shown, not failing. */
   readonly warnings: readonly string[];
-  /** Expected findings that did not occur: the list is out of date, which fails the run. */
+  /** Known findings of the comparison that did not occur, or have expired: the list is out of date, which fails. */
   readonly stale: readonly string[];
 }
 
 /**
  * Runs `@pactflow/openapi-pact-comparator` (the engine of PactFlow's bi-directional contract testing) on the pact
  * against the spec. Each finding is one line naming the interaction, the rule code and the JSON pointer into the
- * pact: `"<interaction>": <code> at <pointer>: <message>`.
+ * pact: `"<interaction>": <code> at <pointer>: <message>`. Warnings the known-findings list accepts (check
+ * `bidirectional`, the rule code as `code`) are expected; errors always count.
  */
-export async function compareWithSpec(pact: JsonObject, spec: JsonObject, expectedFindings: readonly ExpectedComparatorFinding[]): Promise<BidirectionalOutcome> {
+export async function compareWithSpec(pact: JsonObject, spec: JsonObject, findings: readonly KnownFinding[], today: string): Promise<BidirectionalOutcome> {
   const errors: string[] = [];
   const expected: string[] = [];
   const warnings: string[] = [];
-  const met = new Set<ExpectedComparatorFinding>();
+  const stale: string[] = [];
+  const met = new Set<KnownFinding>();
   for await (const result of new Comparator({ oas: spec }).compare(pact)) {
     if (result.type === 'info') continue;
     const interaction = result.mockDetails?.interactionDescription ?? '(the whole pact)';
     const line = `"${interaction}": ${result.code} at ${pointerOf(result)}: ${result.message}`;
-    const known = expectedFindings.find((finding) => finding.code === result.code && finding.interaction === interaction);
+    const known = result.type === 'warning' ? matchKnown(findings, { check: CHECK, code: result.code, interaction, text: line }, today) : undefined;
     if (result.type === 'error') errors.push(line);
     else if (known) {
-      met.add(known);
-      expected.push(`${line} (expected: ${known.reason})`);
+      met.add(known.finding);
+      if (known.expired) stale.push(`${line} (accepted until ${known.finding.expires ?? '?'}, now expired)`);
+      else expected.push(`${line} (expected: ${known.finding.reason})`);
     } else warnings.push(line);
   }
-  const stale = expectedFindings
-    .filter((finding) => !met.has(finding))
-    .map((finding) => `"${finding.interaction}": ${finding.code} is listed as expected but no longer occurs: remove it from the list`);
+  for (const finding of findings) {
+    if (finding.check === CHECK && !met.has(finding)) stale.push(`the known finding "${describeFinding(finding)}" no longer occurs: remove it from the known-findings list`);
+  }
   return { errors, expected, warnings, stale };
 }
 

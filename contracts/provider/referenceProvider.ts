@@ -5,15 +5,16 @@ import { isJsonObject, type JsonValue } from '../json';
 import { isConnectSessionToken, newConnectSessionToken } from './tokens';
 
 /**
- * An in-memory implementation of the two routes the suite needs, as Nango documents and implements them:
- * `POST /connect/sessions` (secret key) and `DELETE /connect/session` (connect session token). Auth runs
- * before the query and body checks; a deleted session's token answers 404.
+ * An in-memory implementation of the routes the suite needs, as Nango documents and implements them:
+ * `POST /connect/sessions` (secret key), `GET /connect/session` and `DELETE /connect/session` (connect session
+ * token). Auth runs before the query and body checks; a deleted session's token answers 404.
  */
 
 const SESSION_LIFETIME_MS = 30 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
 
 interface Session {
+  readonly endUserId: string;
   readonly expiresAt: number;
   deleted: boolean;
 }
@@ -70,6 +71,7 @@ export class ReferenceProvider {
     const url = new URL(request.url, 'http://provider');
     if (url.pathname === '/connect/sessions' && request.method === 'POST') return this.createSession(request);
     if (url.pathname === '/connect/session' && request.method === 'DELETE') return this.deleteSession(request, url);
+    if (url.pathname === '/connect/session' && request.method === 'GET') return this.getSession(request);
     return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
   }
 
@@ -100,23 +102,38 @@ export class ReferenceProvider {
     }
     const token = newConnectSessionToken();
     const expiresAt = Date.now() + SESSION_LIFETIME_MS;
-    this.sessions.set(token, { expiresAt, deleted: false });
+    this.sessions.set(token, { endUserId, expiresAt, deleted: false });
     return jsonAnswer(201, {
       data: { token, connect_link: `http://${request.headers.host ?? 'localhost'}/connect?session_token=${token}`, expires_at: new Date(expiresAt).toISOString() },
     });
   }
 
-  private deleteSession(request: ProviderRequest, url: URL): ProviderAnswer {
+  /** The session the request's connect session token names, or the answer that refuses it. */
+  private sessionOf(request: ProviderRequest): { readonly session: Session } | { readonly refused: ProviderAnswer } {
     const credential = bearer(request);
-    if (credential.kind !== 'bearer') return authFailure(credential);
+    if (credential.kind !== 'bearer') return { refused: authFailure(credential) };
     if (!isConnectSessionToken(credential.value)) {
-      return jsonAnswer(401, { error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } });
+      return { refused: jsonAnswer(401, { error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } }) };
     }
     const session = this.sessions.get(credential.value);
     if (!session || session.expiresAt < Date.now()) {
-      return jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } });
+      return { refused: jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } }) };
     }
-    if (session.deleted) return jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } });
+    if (session.deleted) return { refused: jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } }) };
+    return { session };
+  }
+
+  /** The session's details while it lives, as Nango answers them. */
+  private getSession(request: ProviderRequest): ProviderAnswer {
+    const found = this.sessionOf(request);
+    if ('refused' in found) return found.refused;
+    return jsonAnswer(200, { data: { end_user: { id: found.session.endUserId }, expires_at: new Date(found.session.expiresAt).toISOString() } });
+  }
+
+  private deleteSession(request: ProviderRequest, url: URL): ProviderAnswer {
+    const found = this.sessionOf(request);
+    if ('refused' in found) return found.refused;
+    const { session } = found;
     const keys = [...new Set(url.searchParams.keys())];
     if (keys.length > 0) return jsonAnswer(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } });
     if (request.body.length > 0) {

@@ -86,6 +86,7 @@ function resultOf({ description, expectedStatus, slot, exchange, verifierSays, p
     expectedStatus,
     durationMs: slot?.durationMs ?? 0,
     pending,
+    known: [],
   };
   if (!slot) return { ...base, actualStatus: undefined, pactProblems: [...verifierSays], schemaProblems: undefined };
   if (!exchange) {

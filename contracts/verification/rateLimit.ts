@@ -27,7 +27,8 @@ const CLEAN_UP_EXTRA_MS = 60_000;
 
 /**
  * Sends requests on behalf of the whole run and waits out 429 answers (Nango: 200 requests a minute per account),
- * within one wait budget for the run. Every wait is counted, for the report; `stop()` ends every wait at once.
+ * within one wait budget for the run; when an answer says the window is used up (`X-RateLimit-Remaining: 0`) it
+ * waits for the reset first. Every wait is counted, for the report; `stop()` ends every wait at once.
  */
 export class RateLimitBudget {
   private spentMs = 0;
@@ -53,7 +54,10 @@ export class RateLimitBudget {
     const cleaningUp = mode === 'clean-up';
     for (;;) {
       const answer = await send();
-      if (answer.status !== 429) return answer;
+      if (answer.status !== 429) {
+        await this.pace(answer, cleaningUp);
+        return answer;
+      }
       const waitMs = retryAfterMs(answer.headers, Date.now()) ?? UNSPECIFIED_WAIT_MS;
       const leftMs = this.budgetMs + (cleaningUp ? CLEAN_UP_EXTRA_MS : 0) - this.spentMs;
       if (!cleaningUp && this.stopping.signal.aborted) throw new RateLimitedError(`${what} was rate limited (429) while the run was stopping`);
@@ -65,6 +69,20 @@ export class RateLimitBudget {
       await this.wait(waitMs, !cleaningUp);
       this.spentMs += waitMs;
     }
+  }
+
+  /**
+   * The answer says no request is left in this window (`X-RateLimit-Remaining: 0`): wait for the reset before the
+   * next one rather than run into a 429, as long as the budget allows.
+   */
+  private async pace(answer: RawResponse, cleaningUp: boolean): Promise<void> {
+    const remaining = answer.headers.get('x-ratelimit-remaining');
+    if (remaining === null || remaining.trim() === '' || Number(remaining) > 0) return;
+    const waitMs = retryAfterMs(answer.headers, Date.now());
+    const leftMs = this.budgetMs + (cleaningUp ? CLEAN_UP_EXTRA_MS : 0) - this.spentMs;
+    if (waitMs === undefined || waitMs === 0 || waitMs > leftMs || (!cleaningUp && this.stopping.signal.aborted)) return;
+    await this.wait(waitMs, !cleaningUp).catch(() => undefined);
+    this.spentMs += waitMs;
   }
 
   private wait(ms: number, stopsWithTheRun: boolean): Promise<void> {

@@ -15,6 +15,8 @@ export interface InteractionResult {
   readonly durationMs: number;
   /** Pending (Pact's sense): its failure is shown but does not fail the run. */
   readonly pending: boolean;
+  /** Problems accepted in the known-findings list, with the reason: shown, not failing. */
+  readonly known: readonly string[];
 }
 
 /** The interactions of one pact, as the verifier met them. */
@@ -43,6 +45,8 @@ export interface VerificationReport {
   readonly sessions: SessionAccount;
   /** Time spent waiting out rate limits (429). */
   readonly rateLimitWaitMs: number;
+  /** Known findings about verification that did not occur in this run: to be removed from the list. */
+  readonly staleFindings: readonly string[];
 }
 
 /** Every session the run created is gone, and no creation was left in doubt. */
@@ -67,7 +71,7 @@ export function reportPassed(report: VerificationReport): boolean {
 export function formatReport(report: VerificationReport): string {
   const header = ['interaction', 'expected', 'actual', 'pact', 'schema', 'time'];
   const rowOf = (result: InteractionResult): string[] => [
-    `${passed(result) ? 'ok  ' : result.pending ? 'PEND' : 'FAIL'} ${result.name}`,
+    `${passed(result) ? (result.known.length ? 'KNOW' : 'ok  ') : result.pending ? 'PEND' : 'FAIL'} ${result.name}`,
     result.expectedStatus === undefined ? '?' : String(result.expectedStatus),
     result.actualStatus === undefined ? 'none' : String(result.actualStatus),
     result.pactProblems.length === 0 ? 'pass' : 'FAIL',
@@ -91,9 +95,11 @@ export function formatReport(report: VerificationReport): string {
       lines.push(line(rowOf(result)));
       for (const problem of result.pactProblems) lines.push(`       pact: ${problem}`);
       for (const problem of result.schemaProblems ?? []) lines.push(`       schema: ${problem}`);
+      for (const problem of result.known) lines.push(`       known: ${problem}`);
     }
   }
   for (const problem of report.runProblems) lines.push(`run: ${problem}`);
+  for (const stale of report.staleFindings) lines.push(`stale: ${stale}`);
   const { sessions } = report;
   lines.push(`sessions: ${sessions.created} created, ${sessions.deleted} deleted (end user ${sessions.endUserId})${sessionsAccountedFor(sessions) ? '' : ': NOT ALL ACCOUNTED FOR'}`);
   for (const doubt of sessions.unknown) lines.push(`sessions: a creation failed after it was sent: ${doubt}`);

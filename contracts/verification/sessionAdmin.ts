@@ -74,6 +74,15 @@ export class SessionAdmin {
     return token;
   }
 
+  /** True while the session lives: `GET /connect/session` with its token answers 200 (Nango, the reference provider). */
+  async alive(token: string): Promise<boolean> {
+    const send = () => boundedFetch(new URL('connect/session', `${this.baseUrl}/`), { method: 'GET', headers: { authorization: `Bearer ${token}` } }, this.timeoutMs);
+    const response = await this.budget.send('GET /connect/session', send);
+    if (response.status === 200) return true;
+    if (response.status === 401 || response.status === 404) return false;
+    throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
+  }
+
   /**
    * Deletes the session; `false` when it was already gone (401 or 404: a token the run created can only be
    * unknown because its session went). Lenient on purpose (any 2xx counts): judging the provider's answers is

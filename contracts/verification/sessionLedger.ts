@@ -50,6 +50,11 @@ export class SessionLedger {
     if (this.live.delete(token)) this.gone += 1;
   }
 
+  /** The provider's own API showed the session gone (something else deleted it): nothing left to delete. */
+  markGone(token: string): void {
+    if (this.live.delete(token)) this.gone += 1;
+  }
+
   get openCount(): number {
     return this.live.size + this.inFlight.size;
   }

@@ -37,12 +37,12 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts = ()
   const gitOnce = () => (facts ??= git());
   const source = pactSourceFromEnv(env, gitOnce);
   const publish = publishingFromEnv(env, source, target.kind === 'embedded', gitOnce);
-  const timeoutMs = wholeMs(env, 'NANGO_TIMEOUT_MS', DEFAULT_VERIFY_TIMEOUT_MS, 1);
-  const rateLimitWaitMs = wholeMs(env, 'NANGO_RATE_LIMIT_WAIT_MS', DEFAULT_RATE_LIMIT_WAIT_MS, 0);
+  const timeoutMs = wholeNumber(env, 'NANGO_TIMEOUT_MS', DEFAULT_VERIFY_TIMEOUT_MS, 1);
+  const rateLimitWaitMs = wholeNumber(env, 'NANGO_RATE_LIMIT_WAIT_MS', DEFAULT_RATE_LIMIT_WAIT_MS, 0);
   return { target, timeoutMs, logLevel, rateLimitWaitMs, source, publish };
 }
 
-function targetFrom(baseUrl: string | undefined, secretKey: string | undefined): ProviderTarget {
+export function targetFrom(baseUrl: string | undefined, secretKey: string | undefined): ProviderTarget {
   if (baseUrl === undefined && secretKey === undefined) return { kind: 'embedded' };
   if (baseUrl === undefined) {
     throw new ConfigurationError(
@@ -67,12 +67,13 @@ function targetFrom(baseUrl: string | undefined, secretKey: string | undefined):
   return { kind: 'remote', baseUrl: url.href.replace(/\/$/, ''), secretKey };
 }
 
-function wholeMs(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum: number): number {
+/** A whole number from the environment (`fallback` when unset), at least `minimum`; anything else refused by name. */
+export function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum: number, unit = 'milliseconds'): number {
   const value = env[name];
   if (value === undefined || value.trim() === '') return fallback;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < minimum) {
-    throw new ConfigurationError(`${name} must be a whole number of milliseconds${minimum > 0 ? ' above 0' : ', 0 or more'} (got ${JSON.stringify(value)})`);
+    throw new ConfigurationError(`${name} must be a whole number of ${unit}${minimum > 0 ? ' above 0' : ', 0 or more'} (got ${JSON.stringify(value)})`);
   }
   return ms;
 }

@@ -177,6 +177,7 @@ function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems:
     published: options.publish ? { providerVersion: options.publish.version, providerBranch: options.publish.branch } : undefined,
     sessions: options.ledger.account,
     rateLimitWaitMs: options.budget.waitedMs,
+    staleFindings: [],
   };
 }
 

@@ -12,10 +12,12 @@ import type { JsonObject } from '../../contracts/json';
 import { DELETE_SESSION, nangoSpec, nangoValidators } from '../../contracts/nangoApi';
 import { compareWithSpec } from '../../contracts/pact/bidirectionalCheck';
 import { COMMITTED_PACT, compareWithCommitted } from '../../contracts/pact/committedPact';
-import { EXPECTED_COMPARATOR_FINDINGS } from '../../contracts/pact/expectedComparatorFindings';
+import { loadKnownFindings } from '../../contracts/knownFindings';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { parsePact, readPactFile, type PactFile } from '../../contracts/pact/pactFile';
 import { specVariant } from '../support/specVariant';
+
+const TODAY = new Date().toISOString().slice(0, 10);
 
 const { method, path } = DELETE_SESSION;
 type RawInteraction = { description: string; response: { status: number; body?: { content: { error: Record<string, unknown> } } } };
@@ -97,14 +99,14 @@ describe('checking status coverage', () => {
 
 describe("PactFlow's bi-directional comparison", () => {
   const GONE = 'a request to delete a connect session that has already been deleted';
-  const compare = (raw: RawPact) => compareWithSpec(raw as unknown as JsonObject, nangoSpec().root, EXPECTED_COMPARATOR_FINDINGS);
+  const compare = (raw: RawPact) => compareWithSpec(raw as unknown as JsonObject, nangoSpec().root, loadKnownFindings(), TODAY);
 
   it('finds no error in the committed pact, and only the expected warning', async () => {
     const outcome = await compare(rawPactWith(() => undefined));
     expect(outcome.errors).toEqual([]);
     expect(outcome.warnings).toEqual([]);
     expect(outcome.stale).toEqual([]);
-    expect(outcome.expected).toEqual([expect.stringMatching(/^"a request to delete the connect session with a JSON body": request\.content-type\.unknown at \/interactions\/\d+\/request\/headers\/content-type: .* \(expected: the case sends a JSON body on purpose/)]);
+    expect(outcome.expected).toEqual([expect.stringMatching(/^"a request to delete the connect session with a JSON body": request\.content-type\.unknown at \/interactions\/\d+\/request\/headers\/content-type: .* \(expected: The case sends a JSON body on purpose/)]);
   });
 
   it('fails a pact that relies on a field the spec does not document, naming the interaction, rule and pointer', async () => {
@@ -126,13 +128,13 @@ describe("PactFlow's bi-directional comparison", () => {
   });
 
   it('shows a warning nobody expected, and fails an expected one that no longer occurs', async () => {
-    const unexpected = await compareWithSpec(rawPactWith(() => undefined) as unknown as JsonObject, nangoSpec().root, []);
+    const unexpected = await compareWithSpec(rawPactWith(() => undefined) as unknown as JsonObject, nangoSpec().root, [], TODAY);
     expect(unexpected.warnings).toEqual([expect.stringMatching(/^"a request to delete the connect session with a JSON body": request\.content-type\.unknown/)]);
     const withoutBody = rawPactWith((raw) => {
       raw.interactions = raw.interactions.filter((candidate) => candidate.description !== 'a request to delete the connect session with a JSON body');
     });
     expect((await compare(withoutBody)).stale).toEqual([
-      '"a request to delete the connect session with a JSON body": request.content-type.unknown is listed as expected but no longer occurs: remove it from the list',
+      'the known finding "bidirectional request.content-type.unknown "a request to delete the connect session with a JSON body"" no longer occurs: remove it from the known-findings list',
     ]);
   });
 });

@@ -88,6 +88,19 @@ describe('DELETE /connect/session', () => {
     await expect(client.deleteSession(token)).resolves.toEqual({ outcome: 'deleted' });
   });
 
+  it("answers GET /connect/session with the session's details while it lives, as Nango does", async () => {
+    const token = await admin.create();
+    const get = (authorization: string) => fetch(`${url}/connect/session`, { headers: { authorization } });
+    const alive = await get(`Bearer ${token}`);
+    expect(alive.status).toBe(200);
+    expect(await alive.json()).toMatchObject({ data: { end_user: { id: 'contract-tests-reference' }, expires_at: expect.any(String) } });
+    await expect(admin.alive(token)).resolves.toBe(true);
+    await admin.remove(token, true);
+    expect((await get(`Bearer ${token}`)).status).toBe(404);
+    await expect(admin.alive(token)).resolves.toBe(false);
+    expect((await get(`Bearer nango_connect_session_${'0'.repeat(64)}`)).status).toBe(401);
+  });
+
   it('keeps count of live sessions, for clean-up checks', async () => {
     const before = provider.liveSessionCount();
     const token = await admin.create();

@@ -59,7 +59,8 @@ export async function startControllableProvider(secretKey: string, behaviour: Be
 
   function limited({ every, retryAfterSeconds }: NonNullable<Behaviour['rateLimit']>, request: RecordedRequest, response: ServerResponse): boolean {
     sinceRefusal += 1;
-    const headers = { 'x-ratelimit-limit': String(every - 1), 'x-ratelimit-remaining': String(Math.max(0, every - 1 - sinceRefusal)), 'x-ratelimit-reset': String(retryAfterSeconds) };
+    // Never "0 remaining" before the refusal: a client that paces itself would otherwise never meet the 429.
+    const headers = { 'x-ratelimit-limit': String(every - 1), 'x-ratelimit-remaining': String(Math.max(0, every - sinceRefusal)), 'x-ratelimit-reset': String(retryAfterSeconds) };
     if (sinceRefusal < every) {
       for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       return false;

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { JsonObject } from '../../contracts/json';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
-import { retryAfterMs } from '../../contracts/verification/rateLimit';
+import type { RawResponse } from '../../contracts/client/boundedFetch';
+import { RateLimitBudget, retryAfterMs } from '../../contracts/verification/rateLimit';
 import { startBrokerDouble } from '../support/brokerDouble';
 import { startControllableProvider, type Behaviour, type ControllableProvider } from '../support/controllableProvider';
 import { runCli, type CliRun } from '../support/runCli';
@@ -82,5 +83,29 @@ describe('how long a 429 asks to wait', () => {
     [{}, undefined],
   ])('%j → %p ms', (headers, expected) => {
     expect(retryAfterMs(new Headers(headers), NOW)).toBe(expected);
+  });
+});
+
+describe('pacing', () => {
+  afterEach(() => jest.useRealTimers());
+  const answer = (headers: Record<string, string>): RawResponse => ({ status: 204, headers: new Headers(headers), contentType: undefined, bodyText: '' });
+
+  it('waits for the reset when an answer says no request is left in the window, and counts the wait', async () => {
+    jest.useFakeTimers();
+    const budget = new RateLimitBudget(10_000);
+    let settled = false;
+    const sending = budget.send('DELETE /connect/session', async () => answer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' })).then(() => (settled = true));
+    await jest.advanceTimersByTimeAsync(1_999);
+    expect(settled).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await sending;
+    expect(budget.waitedMs).toBe(2_000);
+  });
+
+  it('does not wait while requests are left, nor past the budget', async () => {
+    const budget = new RateLimitBudget(500);
+    await budget.send('x', async () => answer({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '2' }));
+    await budget.send('x', async () => answer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' }));
+    expect(budget.waitedMs).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ const result = (overrides: Partial<InteractionResult> = {}): InteractionResult =
   schemaProblems: [],
   durationMs: 41.6,
   pending: false,
+  known: [],
   ...overrides,
 });
 const pact = (results: InteractionResult[], overrides: Partial<PactResults> = {}): PactResults => ({
@@ -35,6 +36,7 @@ const report = (results: InteractionResult[], runProblems: string[] = []): Verif
   published: undefined,
   sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, unknown: [] },
   rateLimitWaitMs: 0,
+  staleFindings: [],
 });
 
 describe('the verification report', () => {

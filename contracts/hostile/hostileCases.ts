@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+
+/**
+ * How a generated request authenticates. Kinds that name a session are resolved at run time: `session` and
+ * `off-by-one` use a live connect session (so a test can see whether the request deleted it), `deleted-session`
+ * one the run deleted before, `secret-key` the environment's secret key (what the spec's security scheme names).
+ */
+export type AuthSpec =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'raw'; readonly value: string }
+  | { readonly kind: 'session'; readonly form: SessionTokenForm }
+  | { readonly kind: 'off-by-one'; readonly mutation: OffByOne }
+  | { readonly kind: 'unknown-token' }
+  | { readonly kind: 'deleted-session' }
+  | { readonly kind: 'secret-key' };
+
+/** How a live session's token is written into the header: only `bearer` is the credential exactly as Nango takes it. */
+export type SessionTokenForm = 'bearer' | 'bare' | 'lowercase-scheme' | 'double-space';
+export type OffByOne = 'drop-last' | 'add-hex' | 'uppercase-hex' | 'non-hex' | 'wrong-prefix';
+
+export type BodySpec =
+  | { readonly kind: 'none' }
+  /** A JSON document, as sent. */
+  | { readonly kind: 'json'; readonly text: string }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'large'; readonly bytes: number };
+
+export type HostileCase =
+  | {
+      readonly kind: 'single';
+      readonly auth: AuthSpec;
+      readonly query: ReadonlyArray<readonly [string, string]>;
+      readonly body: BodySpec;
+      readonly contentType: string | undefined;
+    }
+  /** One live session deleted `times` times in a row. */
+  | { readonly kind: 'repeat'; readonly times: number }
+  /** One live session deleted by `parallel` requests at once. */
+  | { readonly kind: 'race'; readonly parallel: number };
+
+export const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
+
+/** Latin-1 text, which is what an HTTP/1.1 header can carry: UTF-8 bytes of any character, tab among controls. */
+const headerText = fc
+  .string({ unit: 'grapheme', maxLength: 12 })
+  .map((text) => Buffer.from(text, 'utf8').toString('latin1').replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ''));
+
+const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Token abc', 'Digest username="x"', 'bearer', 'BEARER x', 'Bearer\tx'),
+  headerText.map((text) => `Bearer ${text}`),
+  headerText,
+  fc.integer({ min: 1_000, max: 16_000 }).map((length) => `Bearer ${'a'.repeat(length)}`),
+);
+
+const auth: fc.Arbitrary<AuthSpec> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ kind: 'none' } as const) },
+  { weight: 3, arbitrary: rawAuthorization.map((value) => ({ kind: 'raw', value }) as const) },
+  { weight: 4, arbitrary: fc.constantFrom<SessionTokenForm>('bearer', 'bare', 'lowercase-scheme', 'double-space').map((form) => ({ kind: 'session', form }) as const) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<OffByOne>('drop-last', 'add-hex', 'uppercase-hex', 'non-hex', 'wrong-prefix').map((mutation) => ({ kind: 'off-by-one', mutation }) as const),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'unknown-token' } as const) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'deleted-session' } as const) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'secret-key' } as const) },
+);
+
+const queryKey = fc.oneof(fc.constantFrom('unexpected', 'connect_session', 'a b', 'ü', '%', 'x[]', ''), fc.string({ maxLength: 8 }));
+const query = fc.oneof(
+  { weight: 3, arbitrary: fc.constant([] as Array<readonly [string, string]>) },
+  { weight: 2, arbitrary: fc.array(fc.tuple(queryKey, fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 3 }) },
+  { weight: 1, arbitrary: queryKey.map((key) => [[key, '1'] as const, [key, '2'] as const]) },
+);
+
+const body: fc.Arbitrary<BodySpec> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant({ kind: 'none' } as const) },
+  { weight: 2, arbitrary: fc.oneof(fc.constantFrom('{}', '[]', 'null', '0', '""', '{"unexpected":true}'), fc.json({ maxDepth: 2 })).map((text) => ({ kind: 'json', text }) as const) },
+  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('{', '{"a":', 'not json', ' '), fc.string({ minLength: 1, maxLength: 20 })).map((text) => ({ kind: 'text', text }) as const) },
+  { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 200_000 }).map((bytes) => ({ kind: 'large', bytes }) as const) },
+);
+
+const single: fc.Arbitrary<HostileCase> = fc.record({
+  kind: fc.constant('single' as const),
+  auth,
+  query,
+  body,
+  contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }),
+});
+
+/** Every request this suite sends to DELETE /connect/session, seeded and shrinkable. */
+export const hostileCase: fc.Arbitrary<HostileCase> = fc.oneof(
+  { weight: 18, arbitrary: single },
+  { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }).map((times) => ({ kind: 'repeat', times }) as const) },
+  { weight: 1, arbitrary: fc.integer({ min: 2, max: 5 }).map((parallel) => ({ kind: 'race', parallel }) as const) },
+);

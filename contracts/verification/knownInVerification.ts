@@ -1,0 +1,38 @@
+import { describeFinding, matchKnown, type KnownFinding } from '../knownFindings';
+import type { InteractionResult, VerificationReport } from './report';
+
+/** The checks provider verification reports under, as the known-findings list names them. */
+const VERIFICATION_CHECKS = ['pact', 'schema'] as const;
+
+/**
+ * Moves each Pact or schema problem that the known-findings list accepts (and has not expired) out of the
+ * failing problems into `known`, with the reason, so a team can stay green on a drift it has reported upstream
+ * while any new drift still fails. An expired acceptance leaves the problem failing, saying so; a finding about
+ * verification that no longer occurs is listed as stale.
+ */
+export function applyKnownFindings(report: VerificationReport, findings: readonly KnownFinding[], today: string): VerificationReport {
+  const met = new Set<KnownFinding>();
+  const sort = (result: InteractionResult, check: (typeof VERIFICATION_CHECKS)[number], problems: readonly string[]) => {
+    const failing: string[] = [];
+    const known: string[] = [];
+    for (const problem of problems) {
+      const match = matchKnown(findings, { check, interaction: result.description, status: result.actualStatus, text: problem }, today);
+      if (match) met.add(match.finding);
+      if (match && !match.expired) known.push(`${check}: ${problem} (accepted: ${match.finding.reason})`);
+      else failing.push(match ? `${problem} (accepted until ${match.finding.expires ?? '?'}, now expired)` : problem);
+    }
+    return { failing, known };
+  };
+  const pacts = report.pacts.map((pact) => ({
+    ...pact,
+    results: pact.results.map((result): InteractionResult => {
+      const pactSide = sort(result, 'pact', result.pactProblems);
+      const schemaSide = result.schemaProblems === undefined ? undefined : sort(result, 'schema', result.schemaProblems);
+      return { ...result, pactProblems: pactSide.failing, schemaProblems: schemaSide?.failing, known: [...result.known, ...pactSide.known, ...(schemaSide?.known ?? [])] };
+    }),
+  }));
+  const stale = findings
+    .filter((finding) => (VERIFICATION_CHECKS as readonly string[]).includes(finding.check) && !met.has(finding))
+    .map((finding) => `the known finding "${describeFinding(finding)}" did not occur: remove it from the known-findings list`);
+  return { ...report, pacts, staleFindings: [...report.staleFindings, ...stale] };
+}

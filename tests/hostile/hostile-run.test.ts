@@ -1,0 +1,111 @@
+/**
+ * `npm run contracts:hostile` end to end: against the embedded reference provider a default run generates at
+ * least 1,000 cases and passes, showing the security-scheme finding as known; against providers that drift on
+ * inputs no contract names, each check catches its violation (an undocumented status, a 500, a schema-breaking
+ * body, a 400 that still deletes the session, a 204 for a deleted token, a 204 without credentials), printed once,
+ * shrunk, as a curl line with the seed and the command that replays it; the replay shows the same failure. No
+ * session is left behind and no secret is printed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHECKS } from '../../contracts/hostile/hostileChecks';
+import { startControllableProvider } from '../support/controllableProvider';
+import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
+import { runCli, type CliRun } from '../support/runCli';
+
+const SECRET = 'hostile-test-secret-key';
+let provider: HostileDriftProvider | undefined;
+afterEach(() => provider?.close());
+
+async function hostileAgainst(drift: HostileDrift, env: Record<string, string> = {}): Promise<CliRun> {
+  provider = await startHostileDriftProvider(drift, SECRET);
+  const run = await runCli('contracts:hostile', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '300', ...env });
+  expect(run.stdout + run.stderr).not.toContain(SECRET);
+  expect(run.stdout + run.stderr).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
+  expect(provider.reference.liveSessionCount()).toBe(0);
+  return run;
+}
+
+/** The failure's headline, and the curl and replay lines beneath it. */
+function failureBlock(stdout: string, check: string, status: number): { headline: string; curl: string; replay: string } {
+  const lines = stdout.split('\n');
+  const at = lines.findIndex((line) => line.startsWith(`FAIL ${check} (status ${status}`));
+  if (at === -1) throw new Error(`no "FAIL ${check} (status ${status}" in:\n${stdout}`);
+  return { headline: lines[at] ?? '', curl: lines[at + 1]?.trim() ?? '', replay: lines[at + 2]?.trim() ?? '' };
+}
+
+describe('npm run contracts:hostile', () => {
+  it('passes against the embedded reference provider with 1,000 generated cases, the security scheme shown as a known finding', async () => {
+    const run = await runCli('contracts:hostile');
+    expect(run.code).toBe(0);
+    const summary = /Hostile run PASSED: (\d+) cases, (\d+) requests/.exec(run.stdout);
+    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1_000);
+    for (const check of CHECKS) expect(run.stdout).toMatch(new RegExp(`^${check} +[1-9]\\d* +\\d+$`, 'm'));
+    expect(run.stdout).toContain('known positive_data_acceptance (status 401, invalid_connect_session_token_format)');
+    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
+  });
+
+  it.each([
+    ['undocumented-status-for-text-bodies', 'status_code_conformance', 415],
+    ['server-error-on-long-credentials', 'not_a_server_error', 500],
+    ['schema-breaking-401', 'response_schema_conformance', 401],
+    ['deletes-on-400', 'session_deleted_only_by_204', 400],
+    ['accepts-deleted-token', 'use_after_free', 204],
+    ['accepts-no-credentials', 'ignored_auth', 204],
+  ] as const)('catches a provider that %s with %s', async (drift, check, status) => {
+    const run = await hostileAgainst(drift);
+    expect(run.code).toBe(1);
+    const block = failureBlock(run.stdout, check, status);
+    expect(block.curl).toMatch(/^curl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session/);
+    expect(block.replay).toMatch(/^seed \d+, replay: HOSTILE_SEED=\d+ HOSTILE_PATH=[\d:]+ npm run contracts:hostile$/);
+    // Printed once: failures are told apart by check, status and error code.
+    expect(run.stdout.split('\n').filter((line) => line === block.headline)).toHaveLength(1);
+    expect(run.stdout).toMatch(/^Hostile run FAILED: /m);
+  });
+
+  it('replays a failure from the seed and path it printed', async () => {
+    const first = await hostileAgainst('server-error-on-long-credentials');
+    const { headline, replay } = failureBlock(first.stdout, 'not_a_server_error', 500);
+    const [, seed, path] = /HOSTILE_SEED=(\d+) HOSTILE_PATH=([\d:]+)/.exec(replay) ?? [];
+    await provider?.close();
+    const again = await hostileAgainst('server-error-on-long-credentials', { HOSTILE_SEED: seed ?? '', HOSTILE_PATH: path ?? '' });
+    expect(again.code).toBe(1);
+    expect(again.stdout.split('\n')).toContain(headline);
+    expect(again.stdout).toMatch(/Hostile run FAILED: [12] cases/);
+  });
+
+  it('fails again on a known finding whose acceptance expired, and reports one that no longer occurs', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'nango-known-')), 'known.yaml');
+    writeFileSync(
+      file,
+      [
+        '- {check: positive_data_acceptance, status: 401, reason: the spec names the secret key, expires: "2020-01-01"}',
+        '- {check: not_a_server_error, reason: a 500 seen once, never again}',
+      ].join('\n'),
+    );
+    const run = await runCli('contracts:hostile', { KNOWN_FINDINGS_FILE: file, HOSTILE_SEED: '5', HOSTILE_RUNS: '200' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL positive_data_acceptance \(status 401, invalid_connect_session_token_format\): .* \(accepted until 2020-01-01, now expired: the spec names the secret key\)$/m);
+    expect(run.stdout).toContain('stale: the known finding "not_a_server_error" did not occur: remove it from contracts/known-findings.yaml');
+  });
+
+  it('waits out a remote server\'s rate limit and passes, leaving no session', async () => {
+    const limited = await startControllableProvider(SECRET, { rateLimit: { every: 25, retryAfterSeconds: 1 } });
+    try {
+      const run = await runCli('contracts:hostile', { NANGO_BASE_URL: limited.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '3', HOSTILE_RUNS: '40' });
+      expect(run.code).toBe(0);
+      expect(limited.refused.length).toBeGreaterThan(0);
+      expect(run.stdout).toMatch(/^rate limits: waited [1-9]\d*\.\d s in all$/m);
+      expect(limited.reference.liveSessionCount()).toBe(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('refuses bad settings in one line', async () => {
+    const run = await runCli('contracts:hostile', { HOSTILE_PATH: '1:2' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('contracts:hostile could not run: HOSTILE_PATH replays a failure of one seed: set HOSTILE_SEED too, as the failure report prints it\n');
+  });
+});

@@ -1,0 +1,56 @@
+import { jsonAnswer, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
+import { startScriptedServer, type RecordedRequest } from './scriptedServer';
+
+/** Ways a provider can go wrong on inputs nobody wrote a contract for, one at a time. */
+export const HOSTILE_DRIFTS = [
+  'none',
+  'undocumented-status-for-text-bodies',
+  'server-error-on-long-credentials',
+  'schema-breaking-401',
+  'deletes-on-400',
+  'accepts-deleted-token',
+  'accepts-no-credentials',
+] as const;
+export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
+
+export interface HostileDriftProvider {
+  readonly url: string;
+  readonly reference: ReferenceProvider;
+  close(): Promise<void>;
+}
+
+/** The reference provider, drifting in one way on DELETE /connect/session (POST and GET as documented). */
+export async function startHostileDriftProvider(drift: HostileDrift, secretKey: string): Promise<HostileDriftProvider> {
+  const reference = new ReferenceProvider({ secretKey });
+  const server = await startScriptedServer((request, response) => writeAnswer(response, answer(drift, reference, request)));
+  return { url: server.url, reference, close: () => server.close() };
+}
+
+function answer(drift: HostileDrift, reference: ReferenceProvider, request: RecordedRequest): ProviderAnswer {
+  const isDelete = request.method === 'DELETE' && request.url.startsWith('/connect/session');
+  const authorization = request.headers.authorization;
+  const token = authorization?.replace(/^Bearer /, '') ?? '';
+  if (!isDelete || drift === 'none') return reference.respond(request);
+  switch (drift) {
+    case 'undocumented-status-for-text-bodies':
+      return request.body.length > 0 && request.headers['content-type'] === 'text/plain' ? jsonAnswer(415, { error: { code: 'unsupported_media_type' } }) : reference.respond(request);
+    case 'server-error-on-long-credentials':
+      return (authorization?.length ?? 0) > 200 ? jsonAnswer(500, { error: { code: 'server_error', message: 'header too long' } }) : reference.respond(request);
+    case 'schema-breaking-401': {
+      const answered = reference.respond(request);
+      if (answered.status !== 401 || answered.body === undefined) return answered;
+      const body = JSON.parse(answered.body) as { error: Record<string, unknown> };
+      return jsonAnswer(401, { error: { ...body.error, request_id: 'r-1' } });
+    }
+    case 'deletes-on-400': {
+      const answered = reference.respond(request);
+      // The session goes even though the request is refused.
+      if (answered.status === 400) reference.respond({ ...request, url: '/connect/session', body: '' });
+      return answered;
+    }
+    case 'accepts-deleted-token':
+      return reference.wasDeleted(token) ? { status: 204, headers: {}, body: undefined } : reference.respond(request);
+    case 'accepts-no-credentials':
+      return authorization === undefined ? { status: 204, headers: {}, body: undefined } : reference.respond(request);
+  }
+}
