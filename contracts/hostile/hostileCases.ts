@@ -49,7 +49,8 @@ const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Token abc', 'Digest username="x"', 'bearer', 'BEARER x', 'Bearer\tx'),
   headerText.map((text) => `Bearer ${text}`),
   headerText,
-  fc.integer({ min: 1_000, max: 16_000 }).map((length) => `Bearer ${'a'.repeat(length)}`),
+  // Oversized, yet under the 8 kB many servers and proxies allow for all headers (past it, a 431 from the front end).
+  fc.integer({ min: 1_000, max: 6_000 }).map((length) => `Bearer ${'a'.repeat(length)}`),
 );
 
 const auth: fc.Arbitrary<AuthSpec> = fc.oneof(

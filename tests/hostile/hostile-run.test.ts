@@ -2,7 +2,8 @@
  * `npm run contracts:hostile` end to end: against the embedded reference provider a default run generates at
  * least 1,000 cases and passes, showing the security-scheme finding as known; against providers that drift on
  * inputs no contract names, each check catches its violation (an undocumented status, a 500, a schema-breaking
- * body, a 400 that still deletes the session, a 204 for a deleted token, a 204 without credentials), printed once,
+ * body, a 400 that still deletes the session, a 204 for a deleted token, a 204 without credentials, a text/plain
+ * error, a query that is ignored rather than refused), printed once,
  * shrunk, as a curl line with the seed and the command that replays it; the replay shows the same failure. No
  * session is left behind and no secret is printed.
  */
@@ -53,6 +54,8 @@ describe('npm run contracts:hostile', () => {
     ['deletes-on-400', 'session_deleted_only_by_204', 400],
     ['accepts-deleted-token', 'use_after_free', 204],
     ['accepts-no-credentials', 'ignored_auth', 204],
+    ['text-plain-401', 'content_type_conformance', 401],
+    ['ignores-query', 'negative_data_rejection', 204],
   ] as const)('catches a provider that %s with %s', async (drift, check, status) => {
     const run = await hostileAgainst(drift);
     expect(run.code).toBe(1);

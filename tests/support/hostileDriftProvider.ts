@@ -10,6 +10,8 @@ export const HOSTILE_DRIFTS = [
   'deletes-on-400',
   'accepts-deleted-token',
   'accepts-no-credentials',
+  'text-plain-401',
+  'ignores-query',
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
@@ -52,5 +54,12 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
       return reference.wasDeleted(token) ? { status: 204, headers: {}, body: undefined } : reference.respond(request);
     case 'accepts-no-credentials':
       return authorization === undefined ? { status: 204, headers: {}, body: undefined } : reference.respond(request);
+    case 'text-plain-401': {
+      const answered = reference.respond(request);
+      return answered.status === 401 ? { status: 401, headers: { 'content-type': 'text/plain' }, body: 'unauthorized' } : answered;
+    }
+    case 'ignores-query':
+      // Deletes as if the query were not there.
+      return reference.respond({ ...request, url: '/connect/session' });
   }
 }
