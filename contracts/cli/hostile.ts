@@ -87,6 +87,10 @@ async function main(): Promise<number> {
   } catch (error) {
     const problems = await ledger.cleanUp();
     const { created, deleted } = ledger.account;
+    if (interruptedBy) {
+      process.stderr.write(`${LABEL} interrupted by ${interruptedBy}; sessions: ${created} created, ${deleted} deleted\n`);
+      return interruptedBy === 'SIGINT' ? 130 : 143;
+    }
     process.stderr.write(`${redact(`${LABEL} could not run: ${(error as Error).message}; sessions: ${created} created, ${deleted} deleted${problems.length ? `; ${problems.join('; ')}` : ''}`)}\n`);
     return 2;
   } finally {

@@ -11,7 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKS } from '../../contracts/hostile/hostileChecks';
-import { startControllableProvider } from '../support/controllableProvider';
+import type { ChildProcess } from 'node:child_process';
+import { isCreation, startControllableProvider } from '../support/controllableProvider';
 import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
 import { runCli, type CliRun } from '../support/runCli';
 
@@ -103,6 +104,25 @@ describe('npm run contracts:hostile', () => {
       expect(limited.reference.liveSessionCount()).toBe(0);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('deletes every session it created when interrupted while one is being created', async () => {
+    const slow = await startControllableProvider(SECRET);
+    try {
+      const held = slow.holdAt(3, isCreation);
+      let child: ChildProcess | undefined;
+      const running = runCli('contracts:hostile', { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '9' }, { onStart: (started) => (child = started) });
+      const answer = await held;
+      child?.kill('SIGINT');
+      answer.release();
+      const run = await running;
+      expect(run.code).toBe(130);
+      expect(run.stderr).toMatch(/^contracts:hostile interrupted by SIGINT; sessions: (\d+) created, \1 deleted$/m);
+      expect(slow.reference.issuedTokens().length).toBeGreaterThanOrEqual(3);
+      expect(slow.reference.liveSessionCount()).toBe(0);
+    } finally {
+      await slow.close();
     }
   });
 
