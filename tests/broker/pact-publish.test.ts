@@ -74,6 +74,15 @@ describe('npm run pact:publish', () => {
     expect(JSON.parse(publishRequests()[0]?.body ?? '{}')).toMatchObject({ pacticipantVersionNumber: checkout.commit, branch: 'main' });
   });
 
+  it('refuses to publish without a branch, as on a detached HEAD outside any known CI', async () => {
+    const checkout = gitCheckoutWithPact();
+    checkout.git('checkout', '-q', '--detach');
+    const run = await runCli('pact:publish', brokerEnv(), { cwd: checkout.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('pact:publish could not run: cannot tell the consumer branch (a detached HEAD and no CI branch variable): set PACT_CONSUMER_BRANCH');
+    expect(broker.requests).toHaveLength(0);
+  });
+
   it('says in one line that PACT_BROKER_BASE_URL is missing, without a usage dump', async () => {
     const run = await runCli('pact:publish', { PACT_CONSUMER_VERSION: '1' });
     expect(run.code).toBe(2);

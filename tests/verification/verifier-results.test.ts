@@ -3,6 +3,8 @@
  * results at all is a problem (never a silent pass), and the output's pact headings and broker notices give
  * each interaction its pact, consumer versions, pending and WIP marks.
  */
+import { resultsOfRun, type Slot } from '../../contracts/verification/interactionResults';
+import type { Exchange } from '../../contracts/verification/recordingProxy';
 import { pactSections } from '../../contracts/verification/verifierOutput';
 import { parseVerifierRun } from '../../contracts/verification/verifierResults';
 
@@ -81,5 +83,44 @@ describe('reading pacts out of the verifier output', () => {
       { consumer: 'C', consumerVersions: ['c1', 'c0'], pending: false, wip: false, interactions: [{ description: DESCRIPTION, expectedStatus: 204 }] },
       { consumer: 'D', consumerVersions: ['d7'], pending: true, wip: true, interactions: [{ description: DESCRIPTION, expectedStatus: 410 }] },
     ]);
+  });
+});
+
+describe('putting a verifier run back together', () => {
+  const OTHER = 'a request to delete a connect session without an Authorization header';
+  const run = (output: string[]) => {
+    const parsed = parseVerifierRun(
+      results({ interactionResults: [{ description: DESCRIPTION, result: 'OK' }, { description: OTHER, result: 'OK' }], output }),
+    );
+    if (!parsed.ran) throw new Error(parsed.reason);
+    return parsed.run;
+  };
+  const exchange: Exchange = {
+    method: 'DELETE',
+    path: '/connect/session',
+    response: { status: 204, contentType: undefined, bodyText: '' },
+    transportError: undefined,
+    schemaProblems: [],
+    failedForSchema: false,
+    notSentBecause: undefined,
+  };
+  const slot = (firstExchange: number): Slot => ({ stateFailures: [], firstExchange, started: 0, durationMs: 5 });
+  const OUTPUT = ['Verifying a pact between C and P', `  ${DESCRIPTION} (1ms loading, 2ms verification)`, `  ${OTHER} (1ms loading, 2ms verification)`];
+
+  it('ties each result to its slot and live exchange, in order', () => {
+    const { pacts, runProblems } = resultsOfRun(run(OUTPUT), [slot(0), slot(1)], [exchange, { ...exchange, response: { status: 401, contentType: 'application/json', bodyText: '{}' } }], 'C');
+    expect(runProblems).toEqual([]);
+    expect(pacts[0]?.results.map((result) => result.actualStatus)).toEqual([204, 401]);
+  });
+
+  it('says so, and checks no live response, when the slots do not match the results', () => {
+    const { pacts, runProblems } = resultsOfRun(run(OUTPUT), [slot(0)], [exchange], 'C');
+    expect(runProblems).toEqual(['the verifier ran 2 interactions but set up 1: live responses could not be told apart, so none was checked against the spec']);
+    expect(pacts[0]?.results.every((result) => result.schemaProblems === undefined)).toBe(true);
+  });
+
+  it('falls back to one group when the output cannot be read back to the results', () => {
+    const { pacts } = resultsOfRun(run(['Verifying a pact between C and P', '  something else (1ms loading, 2ms verification)']), [slot(0), slot(1)], [exchange, exchange], 'fallback');
+    expect(pacts.map((pact) => [pact.consumer, pact.results.length])).toEqual([['fallback', 2]]);
   });
 });
