@@ -38,7 +38,7 @@ export type HostileCase =
   /** One live session deleted by `parallel` requests at once. */
   | { readonly kind: 'race'; readonly parallel: number };
 
-export const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
+const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
 
 /** Latin-1 text, which is what an HTTP/1.1 header can carry: UTF-8 bytes of any character, tab among controls. */
 const headerText = fc

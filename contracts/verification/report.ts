@@ -58,7 +58,7 @@ export function passed(result: InteractionResult): boolean {
   return result.pactProblems.length === 0 && result.schemaProblems !== undefined && result.schemaProblems.length === 0;
 }
 
-export function allResults(report: VerificationReport): InteractionResult[] {
+function allResults(report: VerificationReport): InteractionResult[] {
   return report.pacts.flatMap((pact) => pact.results);
 }
 

@@ -47,7 +47,7 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
 }
 
 /** One line per mismatch of an error entry. */
-export function describeMismatch(mismatch: JsonValue | undefined): string[] {
+function describeMismatch(mismatch: JsonValue | undefined): string[] {
   if (!isJsonObject(mismatch)) return [];
   if (mismatch['type'] === 'error') return [`request failed: ${String(mismatch['message'])}`];
   const list = Array.isArray(mismatch['mismatches']) ? mismatch['mismatches'] : [];
