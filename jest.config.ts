@@ -11,6 +11,8 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   testTimeout: 30_000,
+  // Most test files start CLI processes and wait on them: both cores, not jest's default of one worker on two.
+  maxWorkers: 2,
 };
 
 export default config;

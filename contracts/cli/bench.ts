@@ -1,54 +1,58 @@
 /**
- * `npm run bench`: times the pipeline's stages on this machine and prints the figures (no pass/fail).
- * BENCH_RUNS (default 3) runs of each: the consumer contract tests (the time jest reports, and the wall time
- * of the jest process), the provider verification (sum of the report's per-interaction times and
- * the wall time of `npm run verify`), and the whole main job `npm run contracts`.
+ * `npm run bench`: times the pipeline's stages on this machine, in the same run as the floor (a bare `node`
+ * loading @pact-foundation/pact), and prints each stage's median and its ratio to the floor (no pass/fail).
+ * BENCH_RUNS (default 5) runs of each stage; BENCH_NPM_TEST=true adds `npm test` (once per run: it is long).
  */
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const runs = Number(process.env['BENCH_RUNS'] ?? '3');
+const runs = Number(process.env['BENCH_RUNS'] ?? '5');
 if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write(`BENCH_RUNS must be a whole number above 0 (got ${JSON.stringify(process.env['BENCH_RUNS'])})\n`);
   process.exit(2);
 }
 // Always the embedded default: figures that compare from one machine to the next.
-const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NANGO_|PACT_)/.test(name)));
+const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NANGO_|PACT_|LOG_LEVEL$|GITHUB_STEP_SUMMARY$)/.test(name)));
 env['PACT_DO_NOT_TRACK'] = 'true';
 
-function timed(args: string[]): { ms: number; stdout: string } {
+interface Stage {
+  readonly name: string;
+  readonly command: readonly string[];
+}
+const node = process.execPath;
+const STAGES: Stage[] = [
+  { name: 'floor: node loading @pact-foundation/pact', command: [node, '-e', "require('@pact-foundation/pact')"] },
+  { name: 'consumer tests: npx jest tests/consumer', command: [node, require.resolve('jest/bin/jest'), 'tests/consumer', '--silent'] },
+  { name: 'verification: npm run verify', command: [node, '--require', 'esbuild-register', 'contracts/cli/verify.ts'] },
+  { name: 'main job: npm run contracts', command: [node, '--require', 'esbuild-register', 'contracts/cli/contracts.ts'] },
+  ...(process.env['BENCH_NPM_TEST'] === 'true' ? [{ name: 'npm test', command: ['npm', 'test', '--silent'] }] : []),
+];
+
+function timed(command: readonly string[]): number {
+  const [file = node, ...args] = command;
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(file, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (result.status !== 0) {
-    process.stderr.write(`${args.join(' ')} failed (exit ${result.status ?? 'none'}):\n${result.stderr}\n`);
+    process.stderr.write(`${command.join(' ')} failed (exit ${result.status ?? 'none'}):\n${result.stdout}\n${result.stderr}\n`);
     process.exit(1);
   }
-  return { ms, stdout: result.stdout };
+  return ms;
 }
 
-const jest = require.resolve('jest/bin/jest');
-const samples: Record<string, number[]> = {};
-const record = (name: string, ms: number) => (samples[name] ??= []).push(ms);
+// Interleaved, so a machine that slows down mid-run weighs on every stage alike.
+const samples = new Map<string, number[]>(STAGES.map((stage) => [stage.name, []]));
+for (let run = 0; run < runs; run += 1) for (const stage of STAGES) samples.get(stage.name)?.push(timed(stage.command));
 
-for (let run = 0; run < runs; run += 1) {
-  const consumer = timed([jest, 'tests/consumer', '--json', '--silent']);
-  const results = JSON.parse(consumer.stdout) as { startTime: number; testResults: Array<{ endTime: number }> };
-  record('consumer tests: jest time (as jest prints it)', Math.max(...results.testResults.map((file) => file.endTime)) - results.startTime);
-  record('consumer tests: jest process, wall', consumer.ms);
-
-  const verify = timed(['--require', 'esbuild-register', 'contracts/cli/verify.ts']);
-  const rowTimes = [...verify.stdout.matchAll(/ (\d+) ms$/gm)].map((match) => Number(match[1]));
-  record(`verification: ${rowTimes.length} interactions, sum of report times`, rowTimes.reduce((sum, ms) => sum + ms, 0));
-  record('verification: npm run verify, wall', verify.ms);
-
-  record('main job: npm run contracts, wall', timed(['--require', 'esbuild-register', 'contracts/cli/contracts.ts']).ms);
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-process.stdout.write(`Pipeline timings over ${runs} run(s), in ms (min / median / max)\n`);
-for (const [name, values] of Object.entries(samples)) {
-  const figures = [Math.min(...values), median(values), Math.max(...values)].map((ms) => String(Math.round(ms)).padStart(6));
-  process.stdout.write(`${name.padEnd(48)} ${figures.join(' /')}\n`);
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const floor = median(samples.get(STAGES[0]?.name ?? '') ?? []);
+const [cpu] = cpus();
+process.stdout.write(`${runs} run(s) on ${cpus().length} × ${cpu?.model.trim() ?? 'unknown CPU'}, Node ${process.version}; wall times in ms\n`);
+process.stdout.write(`${'stage'.padEnd(44)} ${'min'.padStart(6)} ${'median'.padStart(7)} ${'max'.padStart(6)}  × floor\n`);
+for (const [name, values] of samples) {
+  const mid = median(values);
+  const figures = `${String(Math.round(Math.min(...values))).padStart(6)} ${String(Math.round(mid)).padStart(7)} ${String(Math.round(Math.max(...values))).padStart(6)}`;
+  process.stdout.write(`${name.padEnd(44)} ${figures}  ${(mid / floor).toFixed(1).padStart(6)}\n`);
 }

@@ -1,34 +1,60 @@
 /**
  * `npm run contracts`, the main job: the consumer contract tests (which write and check the pact), then the
  * provider verification of that pact with its report. Exits 0 only when both pass.
+ *
+ * The verification worker starts first and, while jest runs the consumer tests, loads Pact, compiles the
+ * validators and starts the provider. When it may verify at once (it publishes nothing and the pact is not being
+ * rewritten) it does: the consumer tests then prove that the committed pact it reads is the one they write.
+ * Either way nothing it prints is shown, and no verdict counts, unless the consumer tests pass.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigurationError } from '../configurationError';
+import { reportsDir } from '../verification/evidenceFile';
 import { settingsFromEnv } from '../verification/settings';
-import { verifyAndReport } from './verifyAndReport';
+import { runConsumerTests } from './consumerTests';
+import { startVerification, type Verification } from './verifyAndReport';
 
 const root = join(__dirname, '..', '..');
-try {
-  // Bad settings fail here, in one line, not after the consumer tests have run.
-  settingsFromEnv(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigurationError)) throw error;
-  process.stderr.write(`contracts could not run: ${error.message}\n`);
-  process.exit(2);
-}
-process.stdout.write('== 1/2 consumer contracts (jest tests/consumer)\n');
-const consumer = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'tests/consumer'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
-});
-if (consumer.status !== 0) {
-  process.stderr.write('consumer contracts failed: provider verification not run\n');
-  process.exitCode = consumer.status ?? 1;
-} else {
-  process.stdout.write('\n== 2/2 provider verification\n');
-  void verifyAndReport(process.env).then((code) => {
-    process.exitCode = code;
+// Jest's colours follow FORCE_COLOR, not NO_COLOR.
+if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
+
+async function main(): Promise<number> {
+  let verification: Verification;
+  let verbose: boolean;
+  try {
+    const settings = settingsFromEnv(process.env);
+    verbose = ['info', 'debug', 'trace'].includes(settings.logLevel);
+    const waitForRelease = settings.publish !== undefined || process.env['PACT_UPDATE'] === 'true';
+    verification = startVerification(process.env, { held: true, waitForRelease });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`contracts could not run: ${error.message}\n`);
+    return 2;
+  }
+  // Ctrl-C during the consumer tests: the worker cleans up and dies of it; the job ends with it.
+  let consumerDone = false;
+  void verification.exitCode.then((code) => {
+    if (!consumerDone && (code === 130 || code === 143)) {
+      verification.release();
+      process.exit(code);
+    }
   });
+
+  process.stdout.write('== 1/2 consumer contracts (jest tests/consumer)\n');
+  const consumerPassed = await runConsumerTests(root, reportsDir(process.env), verbose);
+  consumerDone = true;
+  if (!consumerPassed) {
+    verification.cancel();
+    verification.release();
+    await verification.exitCode;
+    process.stderr.write('consumer contracts failed: provider verification stopped, its results not shown\n');
+    return 1;
+  }
+  process.stdout.write('\n== 2/2 provider verification\n');
+  verification.release();
+  return verification.exitCode;
 }
+
+void main().then((code) => {
+  process.exitCode = code;
+});

@@ -11,9 +11,22 @@ import { RunStop } from '../verification/runStop';
 import { SessionAdmin } from '../verification/sessionAdmin';
 import { SessionLedger } from '../verification/sessionLedger';
 import { settingsFromEnv } from '../verification/settings';
-import { EMBEDDED_SECRET_ENV, type WorkerMessage } from '../verification/workerProtocol';
+import { EMBEDDED_SECRET_ENV, WAIT_FOR_GO_ARG, type ParentMessage, type WorkerMessage } from '../verification/workerProtocol';
 
 process.env['PACT_DO_NOT_TRACK'] = 'true';
+
+/** Resolves on the parent's `go`; at once when the worker was not told to wait. */
+function parentSaysGo(): Promise<void> {
+  if (!process.argv.includes(WAIT_FOR_GO_ARG)) return Promise.resolve();
+  return new Promise((go) => {
+    const onMessage = (message: ParentMessage) => {
+      if (message.kind !== 'go') return;
+      process.off('message', onMessage);
+      go();
+    };
+    process.on('message', onMessage);
+  });
+}
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((done) => {
@@ -35,6 +48,7 @@ async function main(): Promise<void> {
   const embedded = settings.target.kind === 'embedded' ? await startReferenceProvider({ secretKey: embeddedSecret }) : undefined;
   const providerUrl = settings.target.kind === 'remote' ? settings.target.baseUrl : (embedded?.url ?? '');
   const secretKey = settings.target.kind === 'remote' ? settings.target.secretKey : embeddedSecret;
+  const validators = nangoValidators();
   const budget = new RateLimitBudget(settings.rateLimitWaitMs);
   const ledger = new SessionLedger(new SessionAdmin(providerUrl, secretKey, settings.timeoutMs, budget, `contract-tests-${randomBytes(4).toString('hex')}`));
   const stop = new RunStop();
@@ -63,8 +77,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  // A parent that died without a word (SIGKILL) leaves nobody to report to: clean up as on SIGTERM.
+  process.once('disconnect', () => interrupt('SIGTERM'));
 
   try {
+    // Pact, the validators and the provider are ready: the main job has them load while its consumer tests run.
+    await Promise.race([parentSaysGo(), stop.whenStopped()]);
     const report = await verifyPact({
       source: settings.source,
       provider: PROVIDER,
@@ -72,11 +90,12 @@ async function main(): Promise<void> {
       providerLabel: embedded ? 'the embedded reference provider' : 'Nango',
       timeoutMs: settings.timeoutMs,
       logLevel: settings.logLevel,
-      validators: nangoValidators(),
+      validators,
       ledger,
       publish: settings.publish,
       budget,
       stop,
+      onInteractionDone: (progress) => void send({ kind: 'progress', progress }),
     });
     await send({ kind: 'report', report });
   } catch (error) {

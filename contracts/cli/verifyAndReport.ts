@@ -1,38 +1,151 @@
+import { relative } from 'node:path';
+import { ConfigurationError } from '../configurationError';
 import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
+import { asPrinted, coloursFor, type Colours } from '../terminal';
+import { writeCiReports, type RunOutcome } from '../verification/ciReports';
 import { reportsDir, writeEvidence } from '../verification/evidenceFile';
 import { applyKnownFindings } from '../verification/knownInVerification';
-import { formatReport, reportPassed } from '../verification/report';
-import { runVerificationWorker } from '../verification/runWorker';
+import { formatReport, passed, reportPassed, allResults, type VerificationReport } from '../verification/report';
+import { startVerificationWorker, type WorkerRun } from '../verification/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
-import { ConfigurationError } from '../configurationError';
+import { failureDetail } from '../verification/verifierOutput';
+import type { InteractionProgress } from '../verification/verifyPact';
 
-/** Exit codes: 0 all passed, 1 a verification failed, 2 the run could not start (settings, provider), 130/143 interrupted. */
+export interface VerificationOptions {
+  /** Print nothing until release(): the main job's consumer tests have the terminal first. */
+  readonly held?: boolean;
+  /** Load everything, but send no request before release(): nothing may be published before the consumer tests pass. */
+  readonly waitForRelease?: boolean;
+}
+
+export interface Verification {
+  /** Prints what was held back, then goes on live; lets a worker that waits start. */
+  release(): void;
+  /** Stops the worker (it cleans up first); the exit code then says so. */
+  interrupt(signal: NodeJS.Signals): void;
+  /** Stops the worker (it cleans up first) and drops its progress and report: only its own messages remain. */
+  cancel(): void;
+  /** 0 all passed, 1 a verification failed, 2 the run could not start, 130/143 interrupted. */
+  readonly exitCode: Promise<number>;
+}
+
+/** Pact's own output is shown in full at these levels, and only for failing interactions below them. */
+const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
+
+/**
+ * Starts a verification run in its worker: one progress line per interaction as it finishes, then the report,
+ * Pact's native detail for the failing interactions, and the CI reports (junit.xml, summary.md, evidence).
+ * Throws ConfigurationError, before any process starts, on bad settings.
+ */
+export function startVerification(env: NodeJS.ProcessEnv, options: VerificationOptions = {}): Verification {
+  const settings: VerificationSettings = settingsFromEnv(env);
+  const knownFindings: KnownFinding[] = loadKnownFindings(knownFindingsFile(env));
+  const verbose = VERBOSE_LEVELS.has(settings.logLevel);
+  const out = new HeldOutput(options.held === true);
+  const colours = coloursFor(process.stdout, env);
+  const worker = startVerificationWorker(env, {
+    waitForGo: options.waitForRelease === true,
+    onProgress: (progress) => out.write('stdout', `${progressLine(progress, colours)}\n`),
+    onLine: (line, stream) => {
+      if (stream === 'stderr' || verbose) out.write(stream, `${asPrinted(line, colours)}\n`);
+    },
+  });
+  let cancelled = false;
+  const exitCode = worker.done.then((run) => {
+    if (cancelled) return run.interruptedBy === 'SIGINT' ? 130 : 143;
+    const code = conclude(run, settings, knownFindings, env, out, colours, verbose);
+    out.release();
+    return code;
+  });
+  return {
+    release: () => {
+      out.release();
+      worker.go();
+    },
+    interrupt: (signal) => worker.interrupt(signal),
+    cancel: () => {
+      cancelled = true;
+      out.dropStdout();
+      worker.interrupt('SIGTERM');
+    },
+    exitCode,
+  };
+}
+
+/** `npm run verify`: the whole run, live. */
 export async function verifyAndReport(env: NodeJS.ProcessEnv): Promise<number> {
-  // Bad settings are said here, in one line, before a worker (and Pact, which reads LOG_LEVEL as it loads) starts.
-  let settings: VerificationSettings;
-  let knownFindings: KnownFinding[];
   try {
-    settings = settingsFromEnv(env);
-    knownFindings = loadKnownFindings(knownFindingsFile(env));
+    return await startVerification(env).exitCode;
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`verification could not run: ${error.message}\n`);
     return 2;
   }
-  const run = await runVerificationWorker(env, process.stdout, process.stderr);
+}
+
+function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings: KnownFinding[], env: NodeJS.ProcessEnv, out: HeldOutput, colours: Colours, verbose: boolean): number {
   if (run.interruptedBy) {
-    process.stderr.write(`verification interrupted by ${run.interruptedBy}\n`);
+    out.write('stderr', `verification interrupted by ${run.interruptedBy}\n`);
     return run.interruptedBy === 'SIGINT' ? 130 : 143;
   }
+  const dir = reportsDir(env);
+  const suiteName = 'provider verification';
   if (run.outcome.kind === 'error') {
-    process.stderr.write(`${run.redact(`verification could not run: ${run.outcome.message}`)}\n`);
+    const message = run.redact(`verification could not run: ${run.outcome.message}`);
+    out.write('stderr', `${message}\n`);
+    writeCiReports(dir, { kind: 'error', message }, suiteName, run.redact, env);
     return 2;
   }
   const { report } = run.outcome;
   // The verifier only logs a failed publication; the run must not look as if the broker had its results.
   const notPublished = report.published ? run.publishFailures.map((line) => `results not published: ${line}`) : [];
-  const full = applyKnownFindings({ ...report, runProblems: [...report.runProblems, ...notPublished] }, knownFindings, new Date().toISOString().slice(0, 10));
-  process.stdout.write(`\n${run.redact(formatReport(full))}\n`);
-  writeEvidence(reportsDir(env), full, settings.target.kind, run.redact);
+  const full: VerificationReport = applyKnownFindings({ ...report, runProblems: [...report.runProblems, ...notPublished] }, knownFindings, new Date().toISOString().slice(0, 10));
+  const failing = new Set(allResults(full).filter((result) => !passed(result)).map((result) => result.description));
+  if (!verbose && failing.size > 0) {
+    const detail = failureDetail(run.nativeOutput, failing);
+    if (detail.length) out.write('stdout', `\nPact's verifier on the failing interactions:\n${detail.map((line) => asPrinted(line, colours)).join('\n')}\n`);
+  }
+  out.write('stdout', `\n${run.redact(formatReport(full, colours))}\n`);
+  writeEvidence(dir, full, settings.target.kind, run.redact);
+  const outcome: RunOutcome = { kind: 'report', report: full };
+  const files = writeCiReports(dir, outcome, suiteName, run.redact, env);
+  out.write('stdout', colours.dim(`reports: ${files.map((file) => relative(process.cwd(), file) || file).join(', ')}\n`));
   return reportPassed(full) ? 0 : 1;
+}
+
+/** `  [3/7] rejects a non-empty body → 400, spec ok (17 ms)`: what is known as an interaction finishes; Pact's verdict comes with the report. */
+export function progressLine(progress: InteractionProgress, colours: Colours): string {
+  const position = `[${progress.index}${progress.total === undefined ? '' : `/${progress.total}`}]`;
+  const answer = progress.status === undefined ? 'no answer' : String(progress.status);
+  const [first, ...more] = progress.problems;
+  const verdict = first === undefined ? colours.green('spec ok') : colours.red(`${first}${more.length ? ` (+${more.length} more)` : ''}`);
+  return `  ${position} ${progress.label} → ${answer}, ${verdict} (${Math.round(progress.durationMs)} ms)`;
+}
+
+/** stdout/stderr that can hold everything back until released, keeping the order of what was written. */
+class HeldOutput {
+  private held: Array<{ stream: 'stdout' | 'stderr'; text: string }> | undefined;
+  private stdoutDropped = false;
+
+  constructor(hold: boolean) {
+    this.held = hold ? [] : undefined;
+  }
+
+  write(stream: 'stdout' | 'stderr', text: string): void {
+    if (stream === 'stdout' && this.stdoutDropped) return;
+    if (this.held) this.held.push({ stream, text });
+    else process[stream].write(text);
+  }
+
+  /** From now on, and of what is held, only stderr is printed. */
+  dropStdout(): void {
+    this.held = this.held?.filter((entry) => entry.stream === 'stderr');
+    this.stdoutDropped = true;
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const { stream, text } of held) process[stream].write(text);
+  }
 }

@@ -1,3 +1,4 @@
+import type { Colours } from '../terminal';
 import type { SessionAccount } from './sessionLedger';
 
 /** The outcome of replaying one interaction. */
@@ -58,7 +59,7 @@ export function passed(result: InteractionResult): boolean {
   return result.pactProblems.length === 0 && result.schemaProblems !== undefined && result.schemaProblems.length === 0;
 }
 
-function allResults(report: VerificationReport): InteractionResult[] {
+export function allResults(report: VerificationReport): InteractionResult[] {
   return report.pacts.flatMap((pact) => pact.results);
 }
 
@@ -67,37 +68,45 @@ export function reportPassed(report: VerificationReport): boolean {
   return results.length > 0 && results.every((result) => passed(result) || result.pending) && report.runProblems.length === 0 && sessionsAccountedFor(report.sessions);
 }
 
-/** One line per interaction (name, expected, actual, Pact verdict, schema verdict, time), reasons beneath; grouped per pact from a broker. */
-export function formatReport(report: VerificationReport): string {
-  const header = ['interaction', 'expected', 'actual', 'pact', 'schema', 'time'];
-  const rowOf = (result: InteractionResult): string[] => [
-    `${passed(result) ? (result.known.length ? 'KNOW' : 'ok  ') : result.pending ? 'PEND' : 'FAIL'} ${result.name}`,
+const HEADER = ['interaction', 'expected', 'actual', 'pact', 'schema', 'time'] as const;
+
+/** The row's mark: ok, KNOW (passed with an accepted finding), PEND (failed in a pending pact), FAIL. */
+export function markOf(result: InteractionResult): 'ok' | 'KNOW' | 'PEND' | 'FAIL' {
+  return passed(result) ? (result.known.length ? 'KNOW' : 'ok') : result.pending ? 'PEND' : 'FAIL';
+}
+
+/** The cells of one report row after the mark: name, expected, actual, Pact verdict, schema verdict, time. */
+export function rowCells(result: InteractionResult): string[] {
+  return [
+    result.name,
     result.expectedStatus === undefined ? '?' : String(result.expectedStatus),
     result.actualStatus === undefined ? 'none' : String(result.actualStatus),
     result.pactProblems.length === 0 ? 'pass' : 'FAIL',
     result.schemaProblems === undefined ? '-' : result.schemaProblems.length === 0 ? 'pass' : 'FAIL',
     `${Math.round(result.durationMs)} ms`,
   ];
-  const results = allResults(report);
-  const rows = results.map(rowOf);
-  const widths = header.map((title, column) => Math.max(title.length + (column === 0 ? 5 : 0), ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+}
+
+/** Every reason given for a result, each prefixed with its kind (pact, schema, known). */
+export function reasonsOf(result: InteractionResult): string[] {
+  return [...result.pactProblems.map((problem) => `pact: ${problem}`), ...(result.schemaProblems ?? []).map((problem) => `schema: ${problem}`), ...result.known.map((problem) => `known: ${problem}`)];
+}
+
+/** Whether the report groups its rows per pact (several pacts, or pacts from a broker). */
+export function groupedByPact(report: VerificationReport): boolean {
+  return report.fromBroker || report.pacts.length !== 1;
+}
+
+export function reportTitle(report: VerificationReport): string {
   const [only] = report.pacts;
-  const lines = [
-    report.fromBroker || report.pacts.length !== 1 || !only
-      ? `Provider verification of ${report.provider} against ${report.providerLabel} (${report.providerUrl}), pacts from ${report.pactSource}`
-      : `Provider verification of ${only.consumer} -> ${report.provider} against ${report.providerLabel} (${report.providerUrl})`,
-    line([`     ${header[0]}`, ...header.slice(1)]),
-  ];
-  for (const pact of report.pacts) {
-    if (report.fromBroker || report.pacts.length !== 1) lines.push(pactHeading(pact));
-    for (const result of pact.results) {
-      lines.push(line(rowOf(result)));
-      for (const problem of result.pactProblems) lines.push(`       pact: ${problem}`);
-      for (const problem of result.schemaProblems ?? []) lines.push(`       schema: ${problem}`);
-      for (const problem of result.known) lines.push(`       known: ${problem}`);
-    }
-  }
+  return groupedByPact(report) || !only
+    ? `Provider verification of ${report.provider} against ${report.providerLabel} (${report.providerUrl}), pacts from ${report.pactSource}`
+    : `Provider verification of ${only.consumer} -> ${report.provider} against ${report.providerLabel} (${report.providerUrl})`;
+}
+
+/** The lines after the table: run problems, stale findings, sessions, rate limits, publication, verdict. */
+export function reportFooter(report: VerificationReport): string[] {
+  const lines: string[] = [];
   for (const problem of report.runProblems) lines.push(`run: ${problem}`);
   for (const stale of report.staleFindings) lines.push(`stale: ${stale}`);
   const { sessions } = report;
@@ -108,14 +117,45 @@ export function formatReport(report: VerificationReport): string {
     const branch = report.published.providerBranch ? ` on branch ${report.published.providerBranch}` : '';
     lines.push(`Results published to the Pact Broker as ${report.provider} version ${report.published.providerVersion}${branch}, one per pact`);
   }
+  lines.push(verdictLine(report));
+  return lines;
+}
+
+export function verdictLine(report: VerificationReport): string {
+  const results = allResults(report);
   const ok = results.filter(passed).length;
   const pendingFailures = results.filter((result) => !passed(result) && result.pending).length;
   const pendingNote = pendingFailures ? `; ${pendingFailures} failed in pending pacts, which does not fail the run` : '';
-  lines.push(`Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${pendingNote}`);
+  return `Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${pendingNote}`;
+}
+
+/** One line per interaction (mark, name, expected, actual, Pact verdict, schema verdict, time), reasons beneath; grouped per pact from a broker. */
+export function formatReport(report: VerificationReport, colours?: Colours): string {
+  const results = allResults(report);
+  const rows = results.map((result) => [`${markOf(result).padEnd(4)} ${rowCells(result)[0] ?? ''}`, ...rowCells(result).slice(1)]);
+  const widths = HEADER.map((title, column) => Math.max(title.length + (column === 0 ? 5 : 0), ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const lines = [reportTitle(report), line([`     ${HEADER[0]}`, ...HEADER.slice(1)])];
+  for (const pact of report.pacts) {
+    if (groupedByPact(report)) lines.push(pactHeading(pact));
+    for (const result of pact.results) {
+      lines.push(paintMark(line([`${markOf(result).padEnd(4)} ${result.name}`, ...rowCells(result).slice(1)]), markOf(result), colours));
+      for (const reason of reasonsOf(result)) lines.push(`       ${reason}`);
+    }
+  }
+  const footer = reportFooter(report);
+  const verdict = footer.pop() ?? '';
+  lines.push(...footer, reportPassed(report) ? (colours?.green(verdict) ?? verdict) : (colours?.red(verdict) ?? verdict));
   return lines.join('\n');
 }
 
-function pactHeading(pact: PactResults): string {
+function paintMark(line: string, mark: ReturnType<typeof markOf>, colours: Colours | undefined): string {
+  if (!colours) return line;
+  const paint = mark === 'FAIL' ? colours.red : mark === 'ok' ? colours.green : colours.yellow;
+  return `${paint(line.slice(0, 4))}${line.slice(4)}`;
+}
+
+export function pactHeading(pact: PactResults): string {
   const versions = pact.consumerVersions.length ? ` version ${pact.consumerVersions.join(', ')}` : '';
   const marks = [pact.pending ? 'pending' : '', pact.wip ? 'work in progress' : ''].filter(Boolean);
   return `pact: ${pact.consumer}${versions}${marks.length ? ` (${marks.join(', ')})` : ''}`;

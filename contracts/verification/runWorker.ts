@@ -1,65 +1,90 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { brokerSecretsInEnv } from '../broker/brokerSettings';
 import { redactingLines, redactor, type Redact } from './redaction';
-import { EMBEDDED_SECRET_ENV, type WorkerMessage } from './workerProtocol';
+import type { InteractionProgress } from './verifyPact';
+import { EMBEDDED_SECRET_ENV, WAIT_FOR_GO_ARG, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
 const WORKER = join(__dirname, '..', 'cli', 'verificationWorker.ts');
 
+/** What the worker sends back: its report, or why there is none. */
+export type WorkerOutcome = Exclude<WorkerMessage, { kind: 'progress' }>;
+
 export interface WorkerRun {
-  readonly outcome: WorkerMessage;
+  readonly outcome: WorkerOutcome;
   /** Redacts what the parent prints itself (the report), with the same secrets as the worker's output. */
   readonly redact: Redact;
   /** Set when the worker was stopped by SIGINT/SIGTERM (after cleaning up). */
   readonly interruptedBy: NodeJS.Signals | undefined;
   /** The verifier's own lines saying results could not be published: it logs them and carries on as if it had. */
   readonly publishFailures: readonly string[];
+  /** Everything the worker wrote to stdout (Pact's native verifier output and its logs), redacted, one entry a line. */
+  readonly nativeOutput: readonly string[];
+}
+
+export interface WorkerOptions {
+  /** Load everything, then wait for `go()` before the first request to the provider. */
+  readonly waitForGo?: boolean;
+  /** Each interaction as it finishes. */
+  readonly onProgress?: (progress: InteractionProgress) => void;
+  /** Each redacted line as the worker writes it: stdout is Pact's own output, stderr the worker's messages. */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface VerificationWorker {
+  go(): void;
+  /** Passes the signal on: the worker deletes the sessions it created, then dies of it. */
+  interrupt(signal: NodeJS.Signals): void;
+  readonly done: Promise<WorkerRun>;
 }
 
 const PUBLISH_FAILED = /Publishing of verification results failed|Failed to push branch|Failed to push tag/;
 
 /**
- * Runs the verification in a child process and copies its stdout/stderr to `out`/`err` line by line through
- * the redactor: Pact's native verifier writes straight to the process's file descriptors, past any JS hook.
+ * Starts the verification in a child process and reads its stdout/stderr line by line through the redactor:
+ * Pact's native verifier writes straight to the process's file descriptors, past any JS hook.
  * SIGINT/SIGTERM are passed on, so the worker deletes the sessions it created before it stops.
  */
-export function runVerificationWorker(env: NodeJS.ProcessEnv, out: Writable, err: Writable): Promise<WorkerRun> {
+export function startVerificationWorker(env: NodeJS.ProcessEnv, options: WorkerOptions = {}): VerificationWorker {
   const embeddedSecret = randomBytes(24).toString('hex');
   const redact = redactor([embeddedSecret, ...(env['NANGO_SECRET_KEY'] ? [env['NANGO_SECRET_KEY'].trim()] : []), ...brokerSecretsInEnv(env)]);
-  const child = fork(WORKER, [], {
+  const child = fork(WORKER, options.waitForGo ? [WAIT_FOR_GO_ARG] : [], {
     env: { ...env, [EMBEDDED_SECRET_ENV]: embeddedSecret, PACT_DO_NOT_TRACK: 'true' },
     execArgv: ['--require', 'esbuild-register'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const publishFailures: string[] = [];
-  for (const [from, to] of [
-    [child.stdout, out],
-    [child.stderr, err],
-  ] as const) {
-    const lines = from?.pipe(redactingLines(redact));
-    lines?.pipe(to, { end: false });
-    lines?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (PUBLISH_FAILED.test(line)) publishFailures.push(line.trim());
+  const nativeOutput: string[] = [];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let partial = '';
+    child[stream]?.pipe(redactingLines(redact)).on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (PUBLISH_FAILED.test(line)) publishFailures.push(line.trim());
+        if (stream === 'stdout') nativeOutput.push(line);
+        options.onLine?.(line, stream);
+      }
     });
   }
 
-  let outcome: WorkerMessage | undefined;
+  let outcome: WorkerOutcome | undefined;
   let interruptedBy: NodeJS.Signals | undefined;
   child.on('message', (message: WorkerMessage) => {
-    outcome = message;
+    if (message.kind === 'progress') options.onProgress?.(message.progress);
+    else outcome = message;
   });
-  const forward = (signal: NodeJS.Signals) => {
+  const interrupt = (signal: NodeJS.Signals) => {
     interruptedBy = signal;
     child.kill(signal);
   };
-  const onSigint = () => forward('SIGINT');
-  const onSigterm = () => forward('SIGTERM');
+  const onSigint = () => interrupt('SIGINT');
+  const onSigterm = () => interrupt('SIGTERM');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
 
-  return new Promise((resolve) => {
+  const done = new Promise<WorkerRun>((resolve) => {
     child.on('close', (code, signal) => {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);
@@ -69,7 +94,16 @@ export function runVerificationWorker(env: NodeJS.ProcessEnv, out: Writable, err
         redact,
         interruptedBy: stopped,
         publishFailures,
+        nativeOutput,
       });
     });
   });
+  return {
+    go: () => {
+      // A worker that need not wait may be gone already; one that waits and died has its reason in `done`.
+      if (options.waitForGo && child.connected) child.send({ kind: 'go' } satisfies ParentMessage, () => undefined);
+    },
+    interrupt,
+    done,
+  };
 }

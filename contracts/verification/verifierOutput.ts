@@ -53,3 +53,29 @@ export function pactSections(output: readonly string[]): PactSection[] {
     };
   });
 }
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * The part of the verifier's console output about the interactions that failed: each one's block (what it
+ * checked, OK or FAILED) and the verifier's closing "Failures:" list. Lines are given as printed (colours kept).
+ */
+export function failureDetail(printed: readonly string[], failingDescriptions: ReadonlySet<string>): string[] {
+  const detail: string[] = [];
+  let inFailingBlock = false;
+  let inFailures = false;
+  for (const line of printed) {
+    const plain = line.replace(ANSI, '');
+    if (plain === 'Failures:') inFailures = true;
+    if (inFailures) {
+      if (plain.trim() !== '') detail.push(line);
+      if (/^There (was|were) \d+ pact failures?/.test(plain)) inFailures = false;
+      continue;
+    }
+    const interaction = INTERACTION.exec(plain);
+    if (interaction) inFailingBlock = failingDescriptions.has(interaction[1] ?? '');
+    else if (plain.trim() === '' || /^\S/.test(plain)) inFailingBlock = false;
+    if (inFailingBlock) detail.push(line);
+  }
+  return detail;
+}

@@ -5,13 +5,14 @@ import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors'
 import { isJsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
-import { readPactFile } from '../pact/pactFile';
+import { readPactFile, type PactFile } from '../pact/pactFile';
+import { CASES } from '../cases';
 import type { PactSourceSettings } from './pactSourceSettings';
 import { guardedStateHandlers, sessionStateSetups } from './providerStates';
 import { resultsOfRun, type Slot } from './interactionResults';
 import { AmbiguousCreationError } from './sessionAdmin';
 import { RateLimitedError, type RateLimitBudget } from './rateLimit';
-import { startRecordingProxy } from './recordingProxy';
+import { startRecordingProxy, type Exchange } from './recordingProxy';
 import type { PactResults, VerificationReport } from './report';
 import type { RunStop } from './runStop';
 import type { SessionLedger } from './sessionLedger';
@@ -35,6 +36,21 @@ export interface VerifyPactOptions {
   readonly budget: RateLimitBudget;
   /** Flipped by an interruption; flipped here when a rate limit outlasts the budget. */
   readonly stop: RunStop;
+  /** Told as each interaction finishes, with what the proxy saw: the verifier only speaks at the very end. */
+  readonly onInteractionDone?: (progress: InteractionProgress) => void;
+}
+
+/** What is known of an interaction the moment it finishes: the request, the live answer and the spec's word on it. */
+export interface InteractionProgress {
+  /** 1-based, in the verifier's order. */
+  readonly index: number;
+  /** How many the run has, when known (a local pact file). */
+  readonly total: number | undefined;
+  /** The case's name when the pact is a local file (the verifier keeps its order), else the request line. */
+  readonly label: string;
+  readonly status: number | undefined;
+  readonly problems: readonly string[];
+  readonly durationMs: number;
 }
 
 /** The run stopped before it finished (a rate limit that outlasted the budget): nothing it did is a verdict. */
@@ -114,14 +130,18 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       provider: options.provider,
       providerBaseUrl: proxy.url,
       ...pactSourceConfig(source, options.publish),
-      stateHandlers,
+      // Pact calls set-up with the state "" for interactions that have none, and warns of each without a handler.
+      stateHandlers: { '': () => Promise.resolve({}), ...stateHandlers },
       requestFilter: (request: FilteredRequest, _response: unknown, next: () => void) => noticeUnknownStates(request, next),
       beforeEach: async () => {
         slots.push({ stateFailures: [], firstExchange: proxy.exchanges.length, started: performance.now(), durationMs: undefined });
       },
       afterEach: async () => {
         const slot = current();
-        if (slot) slot.durationMs = performance.now() - slot.started;
+        if (slot) {
+          slot.durationMs = performance.now() - slot.started;
+          options.onInteractionDone?.(progressOf(slots.length, localPact, slot, proxy.exchanges));
+        }
         // A session that will not go stays in the ledger: retried after each interaction, reported once at the end.
         await ledger.cleanUp();
       },
@@ -153,6 +173,25 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   }
   const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');
   return reportOf(options, results.pacts, [...results.runProblems, ...runProblems]);
+}
+
+function progressOf(index: number, localPact: PactFile | undefined, slot: Slot, exchanges: readonly Exchange[]): InteractionProgress {
+  const exchange: Exchange | undefined = exchanges[slot.firstExchange];
+  const durationMs = slot.durationMs ?? 0;
+  const description = localPact?.interactions[index - 1]?.description;
+  const name = CASES.find((candidate) => candidate.description === description)?.name ?? description;
+  const label = name ?? (exchange ? `${exchange.method} ${exchange.path}` : 'an interaction');
+  const total = localPact?.interactions.length;
+  if (!exchange) return { index, total, label, status: undefined, problems: [...slot.stateFailures, 'the provider got no request'], durationMs };
+  const why = exchange.notSentBecause ? [`not sent: ${exchange.notSentBecause}`] : exchange.transportError ? [`no answer: ${exchange.transportError}`] : [];
+  return {
+    index,
+    total,
+    label,
+    status: exchange.response?.status,
+    problems: [...slot.stateFailures, ...why, ...(exchange.schemaProblems ?? [])],
+    durationMs,
+  };
 }
 
 /** No pact could be loaded: the run verified nothing. */

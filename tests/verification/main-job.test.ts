@@ -1,19 +1,57 @@
 /**
  * `npm run contracts`, the main job, on a fresh checkout's default: the consumer contract tests write and check
- * the pact, then the pact is verified against the embedded reference provider and the report is printed.
+ * the pact while the verification worker loads, then the pact is verified against the embedded reference
+ * provider. A passing run is short: jest's summary, one progress line per interaction, the report. Pact's own
+ * output is kept back unless asked for (LOG_LEVEL=info), and nothing of the verification shows when the
+ * consumer tests fail.
  */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CASES } from '../../contracts/cases';
+import { CONSUMER_JUNIT_FILE } from '../../contracts/cli/consumerTests';
+import { JUNIT_FILE, SUMMARY_FILE } from '../../contracts/verification/ciReports';
 import { runCli } from '../support/runCli';
+import { testcasesIn } from '../support/junit';
 
-it('runs the consumer contracts, then the provider verification, and exits 0 when both pass', async () => {
-  const run = await runCli('contracts');
+const reportsDir = () => mkdtempSync(join(tmpdir(), 'nango-main-job-'));
+
+it('runs the consumer contracts, then the provider verification, in at most 40 lines, and exits 0 when both pass', async () => {
+  const dir = reportsDir();
+  const run = await runCli('contracts', { REPORTS_DIR: dir });
   const output = run.stdout + run.stderr;
-  expect(output).toContain('== 1/2 consumer contracts');
-  expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
-  expect(output).toContain('== 2/2 provider verification');
-  expect(run.stdout).toContain(`Verification PASSED: ${CASES.length} of ${CASES.length} interactions passed`);
-  expect(output.indexOf('== 2/2')).toBeGreaterThan(output.indexOf('== 1/2'));
   expect(run.code).toBe(0);
+  expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
+  expect(run.stdout).toContain(`Verification PASSED: ${CASES.length} of ${CASES.length} interactions passed`);
+  expect(run.stdout.indexOf('== 2/2 provider verification')).toBeGreaterThan(run.stdout.indexOf('== 1/2 consumer contracts'));
+  // One progress line per interaction, between the heading and the report.
+  const progress = run.stdout.split('\n').filter((line) => /^ {2}\[\d+\/\d+\] .+ → \d{3}, spec ok \(\d+ ms\)$/.test(line));
+  expect(progress).toHaveLength(CASES.length);
+  expect(output.trimEnd().split('\n').length).toBeLessThanOrEqual(40);
+  // Pact's native output and logs are kept back when all passed; no colours off a terminal.
+  expect(output).not.toContain('Verifying a pact between');
+  expect(output).not.toMatch(/WARN|\u001b\[/);
+  expect(testcasesIn(readFileSync(join(dir, JUNIT_FILE), 'utf8'))).toHaveLength(CASES.length);
+  expect(testcasesIn(readFileSync(join(dir, CONSUMER_JUNIT_FILE), 'utf8')).length).toBeGreaterThanOrEqual(CASES.length);
+  expect(readFileSync(join(dir, SUMMARY_FILE), 'utf8')).toContain('### ✅ Provider verification of');
+});
+
+it("shows Pact's own output at LOG_LEVEL=info", async () => {
+  const run = await runCli('contracts', { LOG_LEVEL: 'info', REPORTS_DIR: reportsDir() });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain('Verifying a pact between NangoConnectSessionClient and NangoAPI');
+});
+
+it('stops the verification and shows none of it when the consumer contracts fail', async () => {
+  const dir = reportsDir();
+  // The consumer tests refuse to rewrite pacts/ in CI: a failing consumer run that touches no file.
+  const run = await runCli('contracts', { PACT_UPDATE: 'true', CI: 'true', REPORTS_DIR: dir });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('PACT_UPDATE=true is refused in CI');
+  expect(run.stderr).toContain('consumer contracts failed: provider verification stopped, its results not shown');
+  expect(run.stdout).not.toContain('== 2/2');
+  expect(run.stdout).not.toMatch(/\[\d+\/\d+\]|Verification (PASSED|FAILED)/);
+  expect(existsSync(join(dir, JUNIT_FILE))).toBe(false);
 });
 
 it('refuses bad settings in one line before running anything', async () => {
