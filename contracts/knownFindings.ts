@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigurationError } from './configurationError';
 import { isJsonObject, type JsonValue } from './json';
+import { PROJECT_ROOT } from './projectRoot';
 
 /** The committed, reviewed list of accepted findings (hostile checks and provider verification alike). */
-export const KNOWN_FINDINGS_FILE = join(__dirname, 'known-findings.yaml');
+export const KNOWN_FINDINGS_FILE = join(PROJECT_ROOT, 'contracts', 'known-findings.yaml');
 
 /** KNOWN_FINDINGS_FILE names another list (a team's own, or a test's); the committed one otherwise. */
 export function knownFindingsFile(env: NodeJS.ProcessEnv): string {

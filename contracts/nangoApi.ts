@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { components, paths } from './generated/nango-api';
 import { ResponseValidators } from './openapi/responseValidators';
 import { loadSpecFile, type SpecDocument } from './openapi/specDocument';
+import { PROJECT_ROOT } from './projectRoot';
 
 /** The YAML spec this suite is built on, copied verbatim from Nango's documentation. */
-export const SPEC_FILE = join(__dirname, '..', 'spec', 'nango-connect-session.openapi.yaml');
+export const SPEC_FILE = join(PROJECT_ROOT, 'spec', 'nango-connect-session.openapi.yaml');
 
 export const DELETE_SESSION = { method: 'delete', path: '/connect/session' } as const;
 

@@ -7,14 +7,14 @@
  * rewritten) it does: the consumer tests then prove that the committed pact it reads is the one they write.
  * Either way nothing it prints is shown, and no verdict counts, unless the consumer tests pass.
  */
-import { join } from 'node:path';
 import { ConfigurationError } from '../configurationError';
 import { reportsDir } from '../verification/evidenceFile';
 import { settingsFromEnv } from '../verification/settings';
 import { runConsumerTests } from './consumerTests';
 import { startVerification, type Verification } from './verifyAndReport';
+import { PROJECT_ROOT } from '../projectRoot';
 
-const root = join(__dirname, '..', '..');
+const root = PROJECT_ROOT;
 // Jest's colours follow FORCE_COLOR, not NO_COLOR.
 if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
 

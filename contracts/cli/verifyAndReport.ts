@@ -53,9 +53,8 @@ export function startVerification(env: NodeJS.ProcessEnv, options: VerificationO
   let cancelled = false;
   const exitCode = worker.done.then((run) => {
     if (cancelled) return run.interruptedBy === 'SIGINT' ? 130 : 143;
-    const code = conclude(run, settings, knownFindings, env, out, colours, verbose);
-    out.release();
-    return code;
+    // Still held when the consumer tests outlast the run: the caller releases it.
+    return conclude(run, settings, knownFindings, env, out, colours, verbose);
   });
   return {
     release: () => {

@@ -1,9 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONSUMER, PROVIDER } from '../cases';
+import { PROJECT_ROOT } from '../projectRoot';
 
 /** The committed contract: pacts/<consumer>-<provider>.json at the top of the project. */
-export const COMMITTED_PACT = join(__dirname, '..', '..', 'pacts', `${CONSUMER}-${PROVIDER}.json`);
+export const COMMITTED_PACT = join(PROJECT_ROOT, 'pacts', `${CONSUMER}-${PROVIDER}.json`);
 
 export type Comparison = { readonly same: true } | { readonly same: false; readonly reason: string };
 

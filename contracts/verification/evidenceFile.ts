@@ -4,6 +4,7 @@ import { ConfigurationError } from '../configurationError';
 import { isJsonObject } from '../json';
 import type { Redact } from './redaction';
 import { reportPassed, type VerificationReport } from './report';
+import { PROJECT_ROOT } from '../projectRoot';
 
 /**
  * A verification run's outcome as a file (reports/verification.json): what `pact:publish-provider-contract` hands
@@ -21,7 +22,7 @@ export const EVIDENCE_FILE = 'verification.json';
 
 /** REPORTS_DIR, or reports/ at the top of the project. */
 export function reportsDir(env: NodeJS.ProcessEnv): string {
-  return resolve(env['REPORTS_DIR']?.trim() || join(__dirname, '..', '..', 'reports'));
+  return resolve(env['REPORTS_DIR']?.trim() || join(PROJECT_ROOT, 'reports'));
 }
 
 /** Writes the evidence, redacted like everything else the run prints; returns the file's path. */

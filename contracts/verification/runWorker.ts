@@ -6,7 +6,9 @@ import { redactingLines, redactor, type Redact } from './redaction';
 import type { InteractionProgress } from './verifyPact';
 import { EMBEDDED_SECRET_ENV, WAIT_FOR_GO_ARG, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
-const WORKER = join(__dirname, '..', 'cli', 'verificationWorker.ts');
+/** From the sources: the TypeScript worker, through esbuild-register. From a bundle (bundled.js): its bundled twin beside it. */
+const FROM_SOURCES = __filename.endsWith('.ts');
+const WORKER = FROM_SOURCES ? join(__dirname, '..', 'cli', 'verificationWorker.ts') : join(__dirname, 'verificationWorker.js');
 
 /** What the worker sends back: its report, or why there is none. */
 export type WorkerOutcome = Exclude<WorkerMessage, { kind: 'progress' }>;
@@ -51,7 +53,7 @@ export function startVerificationWorker(env: NodeJS.ProcessEnv, options: WorkerO
   const redact = redactor([embeddedSecret, ...(env['NANGO_SECRET_KEY'] ? [env['NANGO_SECRET_KEY'].trim()] : []), ...brokerSecretsInEnv(env)]);
   const child = fork(WORKER, options.waitForGo ? [WAIT_FOR_GO_ARG] : [], {
     env: { ...env, [EMBEDDED_SECRET_ENV]: embeddedSecret, PACT_DO_NOT_TRACK: 'true' },
-    execArgv: ['--require', 'esbuild-register'],
+    execArgv: FROM_SOURCES ? ['--require', 'esbuild-register'] : [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const publishFailures: string[] = [];

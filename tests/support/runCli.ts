@@ -11,15 +11,17 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** The scripts of package.json that start a CLI of contracts/cli, with the arguments they add. */
+/** The scripts of package.json that start a CLI of contracts/cli: node's arguments, as package.json gives them. */
+const tsCli = (file: string, ...args: string[]): string[] => ['--require', require.resolve('esbuild-register'), join(ROOT, 'contracts', 'cli', file), ...args];
+const bundledCli = (name: string): string[] => [join(ROOT, 'contracts', 'cli', 'bundled.js'), name];
 const SCRIPTS = {
-  verify: ['verify.ts'],
-  contracts: ['contracts.ts'],
-  'pact:publish': ['pactPublish.ts'],
-  'can-i-deploy': ['brokerGate.ts', 'can-i-deploy'],
-  'record-deployment': ['brokerGate.ts', 'record-deployment'],
-  'pact:publish-provider-contract': ['publishProviderContract.ts'],
-  'contracts:hostile': ['hostile.ts'],
+  verify: bundledCli('verify'),
+  contracts: bundledCli('contracts'),
+  'pact:publish': tsCli('pactPublish.ts'),
+  'can-i-deploy': tsCli('brokerGate.ts', 'can-i-deploy'),
+  'record-deployment': tsCli('brokerGate.ts', 'record-deployment'),
+  'pact:publish-provider-contract': tsCli('publishProviderContract.ts'),
+  'contracts:hostile': tsCli('hostile.ts'),
 } as const;
 export type Script = keyof typeof SCRIPTS;
 
@@ -43,8 +45,7 @@ export interface RunOptions {
  */
 export function runCli(script: Script, env: Record<string, string> = {}, { args = [], cwd = ROOT, onStart, detached = false }: RunOptions = {}): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !AMBIENT.test(name)));
-  const [file, ...scriptArgs] = SCRIPTS[script];
-  const child = spawn(process.execPath, ['--require', require.resolve('esbuild-register'), join(ROOT, 'contracts', 'cli', file), ...scriptArgs, ...args], {
+  const child = spawn(process.execPath, [...SCRIPTS[script], ...args], {
     cwd,
     // Each run writes its reports apart, so runs in parallel never read each other's.
     env: { ...base, REPORTS_DIR: mkdtempSync(join(tmpdir(), 'nango-reports-')), ...env },

@@ -1,0 +1,15 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * The project's top folder: the nearest one up with a package.json. From the sources and from the bundles
+ * `contracts/cli/bundled.js` builds under node_modules/.cache alike, where __dirname says nothing of the layout.
+ */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
