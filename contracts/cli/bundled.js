@@ -1,8 +1,7 @@
 /**
  * Runs a CLI of contracts/cli from a bundle: one plain JS file with every module of ours in it (esbuild, packages
- * left external), so a run transpiles nothing. `npm run contracts` and `npm run verify` start here, to save the
- * main job's two processes (this one and the verification worker) esbuild-register's start-up and per-file
- * transpiling. Bundles are kept in node_modules/.cache/nango-contracts/<hash of the sources>/, written whole
+ * left external), so a run transpiles nothing. The npm scripts start here, which saves each process (the main job
+ * has two: this one and the verification worker) esbuild-register's start-up and per-file transpiling. Bundles are kept in node_modules/.cache/nango-contracts/<hash of the sources>/, written whole
  * under a temporary name first, so any change to the sources gets a new bundle and parallel runs never read a
  * half-written one. Plain JS because it has to run before anything is built.
  */
@@ -12,7 +11,7 @@ const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } =
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
-const ENTRIES = ['contracts.ts', 'verify.ts', 'verificationWorker.ts'];
+const ENTRIES = ['contracts.ts', 'verify.ts', 'verificationWorker.ts', 'hostile.ts', 'pactPublish.ts', 'brokerGate.ts', 'publishProviderContract.ts', 'provider.ts'];
 const [, , entry, ...args] = process.argv;
 if (!entry || !ENTRIES.includes(`${entry}.ts`)) {
   process.stderr.write(`usage: node contracts/cli/bundled.js <${ENTRIES.filter((name) => name !== 'verificationWorker.ts').map((name) => name.replace(/\.ts$/, '')).join('|')}> [args]\n`);

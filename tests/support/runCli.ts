@@ -12,16 +12,15 @@ export interface CliRun {
 }
 
 /** The scripts of package.json that start a CLI of contracts/cli: node's arguments, as package.json gives them. */
-const tsCli = (file: string, ...args: string[]): string[] => ['--require', require.resolve('esbuild-register'), join(ROOT, 'contracts', 'cli', file), ...args];
-const bundledCli = (name: string): string[] => [join(ROOT, 'contracts', 'cli', 'bundled.js'), name];
+const bundled = (...args: string[]): string[] => [join(ROOT, 'contracts', 'cli', 'bundled.js'), ...args];
 const SCRIPTS = {
-  verify: bundledCli('verify'),
-  contracts: bundledCli('contracts'),
-  'pact:publish': tsCli('pactPublish.ts'),
-  'can-i-deploy': tsCli('brokerGate.ts', 'can-i-deploy'),
-  'record-deployment': tsCli('brokerGate.ts', 'record-deployment'),
-  'pact:publish-provider-contract': tsCli('publishProviderContract.ts'),
-  'contracts:hostile': tsCli('hostile.ts'),
+  verify: bundled('verify'),
+  contracts: bundled('contracts'),
+  'pact:publish': bundled('pactPublish'),
+  'can-i-deploy': bundled('brokerGate', 'can-i-deploy'),
+  'record-deployment': bundled('brokerGate', 'record-deployment'),
+  'pact:publish-provider-contract': bundled('publishProviderContract'),
+  'contracts:hostile': bundled('hostile'),
 } as const;
 export type Script = keyof typeof SCRIPTS;
 

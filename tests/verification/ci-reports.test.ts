@@ -15,6 +15,7 @@ import { redactor } from '../../contracts/verification/redaction';
 import type { InteractionResult, VerificationReport } from '../../contracts/verification/report';
 import { failureDetail } from '../../contracts/verification/verifierOutput';
 import { startDriftingProvider } from '../support/driftingProvider';
+import { interactionResult } from '../support/interactionResult';
 import { testcasesIn } from '../support/junit';
 import { runCli } from '../support/runCli';
 import { DRIFT_SECRET } from '../support/verifyAgainstDrift';
@@ -79,18 +80,7 @@ it('redacts every file it writes and the job summary', () => {
   }
 });
 
-const result = (overrides: Partial<InteractionResult>): InteractionResult => ({
-  name: 'deletes an existing connect session',
-  description: 'a request to delete the connect session',
-  expectedStatus: 204,
-  actualStatus: 204,
-  pactProblems: [],
-  schemaProblems: [],
-  durationMs: 12,
-  pending: false,
-  known: [],
-  ...overrides,
-});
+const result = (overrides: Partial<InteractionResult>): InteractionResult => interactionResult({ durationMs: 12, ...overrides });
 const reportOf = (results: InteractionResult[], pending = false): VerificationReport => ({
   provider: 'NangoAPI',
   providerUrl: 'http://127.0.0.1:1',

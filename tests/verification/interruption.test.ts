@@ -2,7 +2,8 @@
  * Interrupting `npm run verify` against a Nango-like provider that is slow to answer: SIGINT or SIGTERM, once or
  * twice, to the parent, the worker or the whole process group (as a terminal's Ctrl-C does), while a session is
  * being created (its answer not yet back), while the verifier's own request is in flight, and while a clean-up
- * DELETE is. Each time the run exits 130/143 and no session it created is left on the provider.
+ * DELETE is. Each time the run exits 130/143 and no session it created is left on the provider. The same for the
+ * main job, whose verification may still be running beside the consumer tests.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { isCreation, isDeletion, startControllableProvider, type ControllableProvider } from '../support/controllableProvider';
@@ -34,11 +35,11 @@ function workerOf(parent: ChildProcess): number {
   return Number(execFileSync('pgrep', ['-P', String(parent.pid), '-f', 'verificationWorker'], { encoding: 'utf8' }).trim().split('\n')[0]);
 }
 
-async function interruptAt(moment: Moment, signal: NodeJS.Signals, target: Target, times = 1) {
+async function interruptAt(moment: Moment, signal: NodeJS.Signals, target: Target, times = 1, script: 'verify' | 'contracts' = 'verify') {
   provider = await startControllableProvider(SECRET);
   const held = provider.holdAt(moment.nth, moment.matches);
   let child: ChildProcess | undefined;
-  const running = runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET }, { detached: true, onStart: (started) => (child = started) });
+  const running = runCli(script, { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET }, { detached: true, onStart: (started) => (child = started) });
   const answer = await held;
   const cli = child as ChildProcess;
   const cleaningUp = new Promise<void>((resolve) => {
@@ -70,6 +71,15 @@ describe('interrupting a verification against a slow provider', () => {
     const { run, created, live } = await interruptAt(moment, signal, target, times);
     expect(run.code).toBe(signal === 'SIGINT' ? 130 : 143);
     expect(run.stderr).toContain(`verification interrupted by ${signal}`);
+    expect(created).toBeGreaterThan(0);
+    expect(live).toBe(0);
+  });
+
+  // The main job's worker verifies while jest runs the consumer tests: Ctrl-C then must end both, cleanly.
+  it('leaves no session when the main job is interrupted while its verification runs', async () => {
+    const { run, created, live } = await interruptAt(MOMENTS.stateCreation, 'SIGINT', 'group', 1, 'contracts');
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('verification interrupted by SIGINT');
     expect(created).toBeGreaterThan(0);
     expect(live).toBe(0);
   });

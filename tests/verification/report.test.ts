@@ -4,19 +4,9 @@
  * failure, never a silent pass. Pacts from a broker are grouped per pact, with their consumer versions.
  */
 import { formatReport, reportPassed, type InteractionResult, type PactResults, type VerificationReport } from '../../contracts/verification/report';
+import { interactionResult } from '../support/interactionResult';
 
-const result = (overrides: Partial<InteractionResult> = {}): InteractionResult => ({
-  name: 'deletes an existing connect session',
-  description: 'a request to delete the connect session',
-  expectedStatus: 204,
-  actualStatus: 204,
-  pactProblems: [],
-  schemaProblems: [],
-  durationMs: 41.6,
-  pending: false,
-  known: [],
-  ...overrides,
-});
+const result = interactionResult;
 const pact = (results: InteractionResult[], overrides: Partial<PactResults> = {}): PactResults => ({
   consumer: 'C',
   consumerVersions: [],
