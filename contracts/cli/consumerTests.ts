@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Config } from 'jest';
 import baseConfig from '../../jest.config';
 
@@ -20,6 +19,6 @@ export async function runConsumerTests(root: string, reportsDir: string, verbose
     verbose,
     reporters: ['default', ['jest-junit', { outputDirectory: reportsDir, outputName: CONSUMER_JUNIT_FILE, suiteName: 'consumer contracts' }]],
   };
-  const { results } = await runCLI({ _: [], $0: 'jest', config: JSON.stringify(config), runInBand: true }, [join(root)]);
+  const { results } = await runCLI({ _: [], $0: 'jest', config: JSON.stringify(config), runInBand: true }, [root]);
   return results.success;
 }

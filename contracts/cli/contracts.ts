@@ -14,7 +14,6 @@ import { runConsumerTests } from './consumerTests';
 import { startVerification, type Verification } from './verifyAndReport';
 import { PROJECT_ROOT } from '../projectRoot';
 
-const root = PROJECT_ROOT;
 // Jest's colours follow FORCE_COLOR, not NO_COLOR.
 if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
 
@@ -41,7 +40,7 @@ async function main(): Promise<number> {
   });
 
   process.stdout.write('== 1/2 consumer contracts (jest tests/consumer)\n');
-  const consumerPassed = await runConsumerTests(root, reportsDir(process.env), verbose);
+  const consumerPassed = await runConsumerTests(PROJECT_ROOT, reportsDir(process.env), verbose);
   consumerDone = true;
   if (!consumerPassed) {
     verification.cancel();
