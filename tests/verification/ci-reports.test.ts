@@ -54,6 +54,8 @@ it('writes junit.xml, summary.md and the job summary with the reasons of each fa
     expect(summary).toContain('  - pact: status: expected 401 but was 500');
     expect(readFileSync(stepSummary, 'utf8')).toBe(`# earlier step\n${summary}\n`);
 
+    // The progress line says what the spec thinks of the live answer as soon as it came.
+    expect(run.stdout).toMatch(/^ {2}\[\d\/7\] rejects a well-formed token that belongs to no session → 500, 500 is not a status the spec documents/m);
     // Pact's own detail, for the failing interactions only.
     expect(run.stdout).toContain("Pact's verifier on the failing interactions:");
     expect(run.stdout).toContain('a request to delete a connect session with an unknown token (');
