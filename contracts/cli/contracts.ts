@@ -9,7 +9,7 @@
  */
 import { ConfigurationError } from '../configurationError';
 import { reportsDir } from '../verification/evidenceFile';
-import { settingsFromEnv } from '../verification/settings';
+import type { VerificationSettings } from '../verification/settings';
 import { runConsumerTests } from './consumerTests';
 import { startVerification, type Verification } from './verifyAndReport';
 import { PROJECT_ROOT } from '../projectRoot';
@@ -19,11 +19,9 @@ if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
 
 async function main(): Promise<number> {
   let verification: Verification;
-  let verbose: boolean;
   try {
-    const settings = settingsFromEnv(process.env);
-    verbose = ['info', 'debug', 'trace'].includes(settings.logLevel);
-    const waitForRelease = settings.publish !== undefined || process.env['PACT_UPDATE'] === 'true';
+    // Nothing is published, and no pact is read that the consumer tests are rewriting, before they pass.
+    const waitForRelease = (settings: VerificationSettings) => settings.publish !== undefined || process.env['PACT_UPDATE'] === 'true';
     verification = startVerification(process.env, { held: true, waitForRelease });
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
@@ -40,7 +38,7 @@ async function main(): Promise<number> {
   });
 
   process.stdout.write('== 1/2 consumer contracts (jest tests/consumer)\n');
-  const consumerPassed = await runConsumerTests(PROJECT_ROOT, reportsDir(process.env), verbose);
+  const consumerPassed = await runConsumerTests(PROJECT_ROOT, reportsDir(process.env), verification.verbose);
   consumerDone = true;
   if (!consumerPassed) {
     verification.cancel();

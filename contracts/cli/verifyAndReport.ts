@@ -9,28 +9,26 @@ import { formatReport, passed, reportPassed, allResults, type VerificationReport
 import { startVerificationWorker, type WorkerRun } from '../verification/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
 import { failureDetail } from '../verification/verifierOutput';
+import { isVerbose } from '../pact/logLevel';
 import type { InteractionProgress } from '../verification/verifyPact';
 
 export interface VerificationOptions {
   /** Print nothing until release(): the main job's consumer tests have the terminal first. */
   readonly held?: boolean;
-  /** Load everything, but send no request before release(): nothing may be published before the consumer tests pass. */
-  readonly waitForRelease?: boolean;
+  /** Load everything, but send no request before release(), when this says so of the settings. */
+  readonly waitForRelease?: (settings: VerificationSettings) => boolean;
 }
 
 export interface Verification {
   /** Prints what was held back, then goes on live; lets a worker that waits start. */
   release(): void;
-  /** Stops the worker (it cleans up first); the exit code then says so. */
-  interrupt(signal: NodeJS.Signals): void;
   /** Stops the worker (it cleans up first) and drops its progress and report: only its own messages remain. */
   cancel(): void;
   /** 0 all passed, 1 a verification failed, 2 the run could not start, 130/143 interrupted. */
   readonly exitCode: Promise<number>;
+  /** LOG_LEVEL asks for Pact's output in full. */
+  readonly verbose: boolean;
 }
-
-/** Pact's own output is shown in full at these levels, and only for failing interactions below them. */
-const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
 
 /**
  * Starts a verification run in its worker: one progress line per interaction as it finishes, then the report,
@@ -40,11 +38,12 @@ const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
 export function startVerification(env: NodeJS.ProcessEnv, options: VerificationOptions = {}): Verification {
   const settings: VerificationSettings = settingsFromEnv(env);
   const knownFindings: KnownFinding[] = loadKnownFindings(knownFindingsFile(env));
-  const verbose = VERBOSE_LEVELS.has(settings.logLevel);
+  // Pact's own output is shown in full when verbose, else only for failing interactions.
+  const verbose = isVerbose(settings.logLevel);
   const out = new HeldOutput(options.held === true);
   const colours = coloursFor(process.stdout, env);
   const worker = startVerificationWorker(env, {
-    waitForGo: options.waitForRelease === true,
+    waitForGo: options.waitForRelease?.(settings) === true,
     onProgress: (progress) => out.write('stdout', `${progressLine(progress, colours)}\n`),
     onLine: (line, stream) => {
       if (stream === 'stderr' || verbose) out.write(stream, `${asPrinted(line, colours)}\n`);
@@ -61,13 +60,13 @@ export function startVerification(env: NodeJS.ProcessEnv, options: VerificationO
       out.release();
       worker.go();
     },
-    interrupt: (signal) => worker.interrupt(signal),
     cancel: () => {
       cancelled = true;
       out.dropStdout();
       worker.interrupt('SIGTERM');
     },
     exitCode,
+    verbose,
   };
 }
 

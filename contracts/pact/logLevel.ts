@@ -1,6 +1,11 @@
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** At these levels a run prints Pact's own output in full, and what it otherwise keeps back. */
+export function isVerbose(level: LogLevel): boolean {
+  return level === 'info' || level === 'debug' || level === 'trace';
+}
+
 /** Pact's log level from LOG_LEVEL (default `warn`); anything else is refused by name. */
 export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
   const value = env['LOG_LEVEL'] || 'warn';

@@ -16,12 +16,12 @@ import { compareWithSpec, pactJson } from '../../contracts/pact/bidirectionalChe
 import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
 import { loadKnownFindings } from '../../contracts/knownFindings';
 import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
-import { logLevelFrom } from '../../contracts/pact/logLevel';
+import { isVerbose, logLevelFrom } from '../../contracts/pact/logLevel';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { readPactFile } from '../../contracts/pact/pactFile';
 
 const TODAY = new Date().toISOString().slice(0, 10);
-const VERBOSE = ['info', 'debug', 'trace'].includes(logLevelFrom(process.env));
+const VERBOSE = isVerbose(logLevelFrom(process.env));
 
 const pactDir = mkdtempSync(join(tmpdir(), 'nango-pact-'));
 const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: logLevelFrom(process.env) });
