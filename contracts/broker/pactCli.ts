@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
+import type { TextOut } from '../cliIo';
 import { redactor } from '../verification/redaction';
 import { explainBrokerFailure } from './brokerFailure';
 import { brokerSecretsInEnv, type BrokerConnection } from './brokerSettings';
 
-const PACT_CLI = require.resolve('@pact-foundation/pact-cli/bin/pact.js');
+// The Rust binary itself, as the package's own bin/pact.js finds it, without that node wrapper's start-up.
+const { standalone } = require('@pact-foundation/pact-cli/src/pact-standalone') as { standalone(): { readonly pactFullPath: string } };
 /** The CLI retries a broker that does not answer 8 times by default, about two minutes; CI wants the no sooner. */
 const DEFAULT_RETRIES = '3';
 /** The exit code of a Rust program that panicked. */
@@ -21,7 +22,7 @@ const RUST_PANIC = 101;
 export function runPactCli(
   args: readonly string[],
   connection: BrokerConnection,
-  io: { readonly label: string; readonly env: NodeJS.ProcessEnv; readonly out: Writable; readonly err: Writable },
+  io: { readonly label: string; readonly env: NodeJS.ProcessEnv; readonly out: TextOut; readonly err: TextOut },
 ): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...io.env, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_BASE_URL: connection.baseUrl };
   for (const name of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD']) delete env[name];
@@ -30,7 +31,7 @@ export function runPactCli(
   env['PACT_BROKER_HTTP_RETRIES'] = io.env['PACT_BROKER_HTTP_RETRIES']?.trim() || DEFAULT_RETRIES;
   const redact = redactor(brokerSecretsInEnv(io.env));
 
-  const child = spawn(process.execPath, [PACT_CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(standalone().pactFullPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let failure: string | undefined;
   // The CLI prints results and its ❌ errors on stdout, line by line as it goes.
   createInterface({ input: child.stdout }).on('line', (line) => {

@@ -1,20 +1,25 @@
+import type { CliIo } from '../cliIo';
 import { ConfigurationError } from '../configurationError';
 
 /**
  * Runs a broker command's body; bad settings become one line (`<label> could not run: …`) and exit code 2,
  * anything else its own exit code.
  */
-export function runBrokerCommand(label: string, body: () => Promise<number>): void {
-  body().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      if (!(error instanceof ConfigurationError)) throw error;
-      process.stderr.write(`${label} could not run: ${error.message}\n`);
-      process.exitCode = 2;
-    },
-  );
+export async function brokerCommand(io: CliIo, label: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    io.stderr.write(`${label} could not run: ${error.message}\n`);
+    return 2;
+  }
+}
+
+/** Starts a broker command as its process's own: its exit code becomes the process's. */
+export function runAsProcess(command: Promise<number>): void {
+  void command.then((code) => {
+    process.exitCode = code;
+  });
 }
 
 /** True when `args` already give one of the options (as `--name value` or `--name=value`). */

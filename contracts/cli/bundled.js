@@ -1,60 +1,16 @@
 /**
- * Runs a CLI of contracts/cli from a bundle: one plain JS file with every module of ours in it (esbuild, packages
- * left external), so a run transpiles nothing. The npm scripts start here, which saves each process (the main job
- * has two: this one and the verification worker) esbuild-register's start-up and per-file transpiling. Bundles are kept in node_modules/.cache/nango-contracts/<hash of the sources>/, written whole
- * under a temporary name first, so any change to the sources gets a new bundle and parallel runs never read a
- * half-written one. Plain JS because it has to run before anything is built.
+ * Runs a CLI of contracts/cli from its bundle (bundle.js). The npm scripts start here, which saves each process (the
+ * main job has two: this one and the verification worker) esbuild-register's start-up and per-file transpiling.
  */
 'use strict';
-const { createHash } = require('node:crypto');
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { join } = require('node:path');
+const { ENTRIES, bundleDir } = require('./bundle.js');
 
-const ROOT = join(__dirname, '..', '..');
-const ENTRIES = ['contracts.ts', 'verify.ts', 'verificationWorker.ts', 'hostile.ts', 'pactPublish.ts', 'brokerGate.ts', 'publishProviderContract.ts', 'provider.ts'];
 const [, , entry, ...args] = process.argv;
 if (!entry || !ENTRIES.includes(`${entry}.ts`)) {
   process.stderr.write(`usage: node contracts/cli/bundled.js <${ENTRIES.filter((name) => name !== 'verificationWorker.ts').map((name) => name.replace(/\.ts$/, '')).join('|')}> [args]\n`);
   process.exit(2);
 }
-
-/** What a bundle is made of: our sources, the jest config the main job reads, and the package manifest. */
-function sourcesHash() {
-  const hash = createHash('sha256');
-  const files = [join(ROOT, 'jest.config.ts'), join(ROOT, 'package.json')];
-  const walk = (dir) => {
-    for (const item of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, item.name);
-      if (item.isDirectory()) walk(path);
-      else if (/\.(ts|js)$/.test(item.name)) files.push(path);
-    }
-  };
-  walk(join(ROOT, 'contracts'));
-  for (const file of files.sort()) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  return hash.digest('hex').slice(0, 16);
-}
-
-const cache = join(ROOT, 'node_modules', '.cache', 'nango-contracts');
-const outdir = join(cache, sourcesHash());
-if (!existsSync(outdir)) {
-  const building = `${outdir}.${process.pid}.tmp`;
-  require('esbuild').buildSync({
-    entryPoints: ENTRIES.map((name) => join(__dirname, name)),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outdir: building,
-    sourcemap: true,
-    logLevel: 'warning',
-  });
-  mkdirSync(cache, { recursive: true });
-  try {
-    renameSync(building, outdir);
-  } catch {
-    // Another run got there first with the same sources.
-    rmSync(building, { recursive: true, force: true });
-  }
-}
-process.argv = [process.argv[0] ?? 'node', join(outdir, `${entry}.js`), ...args];
-require(join(outdir, `${entry}.js`));
+const script = join(bundleDir(), `${entry}.js`);
+process.argv = [process.argv[0] ?? 'node', script, ...args];
+require(script);

@@ -11,6 +11,7 @@ import { ConfigurationError } from '../configurationError';
 import { reportsDir } from '../verification/evidenceFile';
 import type { VerificationSettings } from '../verification/settings';
 import { runConsumerTests } from './consumerTests';
+import { processIo } from '../cliIo';
 import { startVerification, type Verification } from './verifyAndReport';
 import { PROJECT_ROOT } from '../projectRoot';
 
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
   try {
     // Nothing is published, and no pact is read that the consumer tests are rewriting, before they pass.
     const waitForRelease = (settings: VerificationSettings) => settings.publish !== undefined || process.env['PACT_UPDATE'] === 'true';
-    verification = startVerification(process.env, { held: true, waitForRelease });
+    verification = startVerification(processIo(), { held: true, waitForRelease });
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`contracts could not run: ${error.message}\n`);

@@ -1,44 +1,6 @@
-/**
- * `npm run pact:publish [-- <more pact broker publish options>]`: publishes the pacts in pacts/ to the Pact
- * Broker with the official CLI, under the git commit (or PACT_CONSUMER_VERSION), the branch (PACT_CONSUMER_BRANCH,
- * the CI's, or git's) and the CI's build URL.
- */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { requireBrokerConnection } from '../broker/brokerSettings';
-import { runPactCli } from '../broker/pactCli';
-import { readGitFacts, versionInfo } from '../broker/versionInfo';
-import { CONSUMER } from '../cases';
-import { ConfigurationError } from '../configurationError';
-import { runBrokerCommand } from './brokerCommand';
+/** `npm run pact:publish`: see pactPublishCommand.ts. */
+import { processIo } from '../cliIo';
+import { runAsProcess } from './brokerCommand';
+import { pactPublish } from './pactPublishCommand';
 
-runBrokerCommand('pact:publish', async () => {
-  const connection = requireBrokerConnection(process.env);
-  const pactDir = join(process.cwd(), 'pacts');
-  let pactFiles: string[];
-  try {
-    pactFiles = readdirSync(pactDir).filter((name) => name.endsWith('.json'));
-  } catch {
-    pactFiles = [];
-  }
-  if (pactFiles.length === 0) throw new ConfigurationError(`no pact files in ${pactDir}: run the consumer tests first (npm run test:consumer)`);
-  const consumer = versionInfo('consumer', process.env, readGitFacts(process.cwd()));
-  if (!consumer.branch) {
-    throw new ConfigurationError('cannot tell the consumer branch (a detached HEAD and no CI branch variable): set PACT_CONSUMER_BRANCH');
-  }
-  process.stdout.write(
-    `Publishing ${pactFiles.join(', ')} as ${CONSUMER} version ${consumer.version} on branch ${consumer.branch} to the Pact Broker at ${connection.baseUrl}\n`,
-  );
-  const args = [
-    'broker',
-    'publish',
-    pactDir,
-    '--consumer-app-version',
-    consumer.version,
-    '--branch',
-    consumer.branch,
-    ...(consumer.buildUrl ? ['--build-url', consumer.buildUrl] : []),
-    ...process.argv.slice(2),
-  ];
-  return runPactCli(args, connection, { label: 'pact:publish', env: process.env, out: process.stdout, err: process.stderr });
-});
+runAsProcess(pactPublish(processIo(), process.argv.slice(2)));

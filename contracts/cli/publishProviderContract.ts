@@ -1,61 +1,6 @@
-/**
- * `npm run pact:publish-provider-contract [-- <more options>]`: publishes spec/ to PactFlow as NangoAPI's provider
- * contract with the official CLI (`pact pactflow publish-provider-contract`), under the provider version and
- * branch verification results use, with this suite's own verification of a real Nango (reports/verification.json,
- * written by `npm run verify`) as the self-verification results, so PactFlow compares consumer pacts with a spec
- * that a server has been shown to honour, or not.
- */
-import { join } from 'node:path';
-import { requireBrokerConnection } from '../broker/brokerSettings';
-import { runPactCli } from '../broker/pactCli';
-import { readGitFacts, versionInfo } from '../broker/versionInfo';
-import { PROVIDER } from '../cases';
-import { ConfigurationError } from '../configurationError';
-import { SPEC_FILE } from '../nangoApi';
-import { EVIDENCE_FILE, readEvidenceSummary, reportsDir } from '../verification/evidenceFile';
-import { runBrokerCommand } from './brokerCommand';
+/** `npm run pact:publish-provider-contract`: see publishProviderContractCommand.ts. */
+import { processIo } from '../cliIo';
+import { runAsProcess } from './brokerCommand';
+import { publishProviderContract } from './publishProviderContractCommand';
 
-const VERIFIER = 'nango-contract-tests';
-
-runBrokerCommand('pact:publish-provider-contract', async () => {
-  const connection = requireBrokerConnection(process.env);
-  const evidenceFile = join(reportsDir(process.env), EVIDENCE_FILE);
-  const evidence = readEvidenceSummary(evidenceFile);
-  if (evidence.target === 'embedded') {
-    throw new ConfigurationError(
-      `${evidenceFile} holds a verification of the embedded reference provider, which says nothing about ${PROVIDER}: run \`npm run verify\` with NANGO_BASE_URL and NANGO_SECRET_KEY first`,
-    );
-  }
-  const provider = versionInfo('provider', process.env, readGitFacts(process.cwd()));
-  process.stdout.write(
-    `Publishing ${SPEC_FILE} as the provider contract of ${PROVIDER} version ${provider.version}${provider.branch ? ` on branch ${provider.branch}` : ''}, ` +
-      `with this suite's verification of ${evidence.generatedAt} (${evidence.passed ? 'passed' : 'failed'}), to ${connection.baseUrl}\n`,
-  );
-  const { version: verifierVersion } = require('../../package.json') as { version: string };
-  const args = [
-    'pactflow',
-    'publish-provider-contract',
-    SPEC_FILE,
-    '--provider',
-    PROVIDER,
-    '--provider-app-version',
-    provider.version,
-    ...(provider.branch ? ['--branch', provider.branch] : []),
-    ...(provider.buildUrl ? ['--build-url', provider.buildUrl] : []),
-    '--specification',
-    'oas',
-    '--content-type',
-    'application/yaml',
-    '--verification-results',
-    evidenceFile,
-    '--verification-results-content-type',
-    'application/json',
-    '--verifier',
-    VERIFIER,
-    '--verifier-version',
-    verifierVersion,
-    evidence.passed ? '--verification-success' : '--no-verification-success',
-    ...process.argv.slice(2),
-  ];
-  return runPactCli(args, connection, { label: 'pact:publish-provider-contract', env: process.env, out: process.stdout, err: process.stderr });
-});
+runAsProcess(publishProviderContract(processIo(), process.argv.slice(2)));

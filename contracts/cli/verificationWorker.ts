@@ -1,32 +1,22 @@
 /**
- * Child process of `npm run verify` / `npm run contracts`: runs the Pact verifier, whose native output the
- * parent redacts, and sends the report back over IPC. Not meant to be started by hand.
+ * Child process of `npm run verify` / `npm run contracts`: loads Pact and the validators at once, then runs each
+ * verification its parent sends, in the environment and folder the parent names (the CLIs send one and the worker
+ * exits after it; a test file sends many). Pact's native output reaches the parent, which redacts it, through the
+ * pipes; the report goes back over IPC. Not meant to be started by hand.
  */
 import { randomBytes } from 'node:crypto';
 import { PROVIDER } from '../cases';
 import { nangoValidators } from '../nangoApi';
+import { logLevelFrom } from '../pact/logLevel';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { RateLimitBudget } from '../verification/rateLimit';
 import { RunStop } from '../verification/runStop';
 import { SessionAdmin } from '../verification/sessionAdmin';
 import { SessionLedger } from '../verification/sessionLedger';
 import { settingsFromEnv } from '../verification/settings';
-import { EMBEDDED_SECRET_ENV, WAIT_FOR_GO_ARG, type ParentMessage, type WorkerMessage } from '../verification/workerProtocol';
+import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from '../verification/workerProtocol';
 
 process.env['PACT_DO_NOT_TRACK'] = 'true';
-
-/** Resolves on the parent's `go`; at once when the worker was not told to wait. */
-function parentSaysGo(): Promise<void> {
-  if (!process.argv.includes(WAIT_FOR_GO_ARG)) return Promise.resolve();
-  return new Promise((go) => {
-    const onMessage = (message: ParentMessage) => {
-      if (message.kind !== 'go') return;
-      process.off('message', onMessage);
-      go();
-    };
-    process.on('message', onMessage);
-  });
-}
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((done) => {
@@ -38,17 +28,64 @@ function send(message: WorkerMessage): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  // Settings first: Pact reads LOG_LEVEL as it loads, and must not be the one to say it is wrong.
-  const settings = settingsFromEnv(process.env);
-  // pact-core adds a broker source of its own whenever this is set: the settings say where pacts come from.
+// LOG_LEVEL first: Pact reads it as it loads, and must not be the one to say it is wrong. The parent checked it too.
+try {
+  logLevelFrom(process.env);
+} catch (error) {
+  process.stderr.write(`verification could not run: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+// pact-core adds a broker source of its own whenever this is set: the settings say where pacts come from.
+delete process.env['PACT_BROKER_BASE_URL'];
+const { verifyPact } = require('../verification/verifyPact') as typeof import('../verification/verifyPact');
+const validators = nangoValidators();
+
+/** The run in progress, which an interruption must clean up after. */
+let current: { readonly ledger: SessionLedger; readonly stop: RunStop } | undefined;
+let interruptedBy: NodeJS.Signals | undefined;
+
+// Interrupted: stop the run (no new session, the verifier left waiting), delete every session it created,
+// creations in flight included, then die of the same signal. process.exit() would wait for the native
+// verifier's request in flight; the signal's default action does not. A second signal (Ctrl-C reaches the
+// parent too, which passes it on) must not cut the clean-up short.
+function interrupt(signal: NodeJS.Signals): void {
+  if (interruptedBy) return;
+  interruptedBy = signal;
+  const run = current;
+  if (!run) return dieOf(signal);
+  run.stop.stop(new InterruptedError(signal));
+  process.stderr.write(`\n${signal}: deleting ${run.ledger.openCount} open connect session(s) before stopping\n`);
+  void run.ledger
+    .cleanUp()
+    .then((problems) => problems.forEach((problem) => process.stderr.write(`${problem}\n`)))
+    .finally(() => dieOf(signal));
+}
+
+function dieOf(signal: NodeJS.Signals): void {
+  process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
+  process.kill(process.pid, signal);
+}
+
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
+// A parent that died without a word (SIGKILL) leaves nobody to report to: clean up as on SIGTERM.
+process.once('disconnect', () => interrupt('SIGTERM'));
+
+/** Makes this process look as a fresh one started for the run would: its environment, its folder. */
+function adopt(run: ParentMessage): void {
+  for (const name of Object.keys(process.env)) if (!(name in run.env)) delete process.env[name];
+  Object.assign(process.env, run.env, { PACT_DO_NOT_TRACK: 'true' });
   delete process.env['PACT_BROKER_BASE_URL'];
-  const { verifyPact } = require('../verification/verifyPact') as typeof import('../verification/verifyPact');
-  const embeddedSecret = process.env[EMBEDDED_SECRET_ENV] || randomBytes(24).toString('hex');
+  process.chdir(run.cwd);
+}
+
+async function verify(run: ParentMessage): Promise<WorkerMessage> {
+  const settings = settingsFromEnv(run.env);
+  adopt(run);
+  const embeddedSecret = run.env[EMBEDDED_SECRET_ENV] || randomBytes(24).toString('hex');
   const embedded = settings.target.kind === 'embedded' ? await startReferenceProvider({ secretKey: embeddedSecret }) : undefined;
   const providerUrl = settings.target.kind === 'remote' ? settings.target.baseUrl : (embedded?.url ?? '');
   const secretKey = settings.target.kind === 'remote' ? settings.target.secretKey : embeddedSecret;
-  const validators = nangoValidators();
   const budget = new RateLimitBudget(settings.rateLimitWaitMs);
   const ledger = new SessionLedger(new SessionAdmin(providerUrl, secretKey, settings.timeoutMs, budget, `contract-tests-${randomBytes(4).toString('hex')}`));
   const stop = new RunStop();
@@ -56,33 +93,8 @@ async function main(): Promise<void> {
     ledger.stop();
     budget.stop();
   });
-
-  // Interrupted: stop the run (no new session, the verifier left waiting), delete every session it created,
-  // creations in flight included, then die of the same signal. process.exit() would wait for the native
-  // verifier's request in flight; the signal's default action does not. A second signal (Ctrl-C reaches the
-  // parent too, which passes it on) must not cut the clean-up short.
-  let interruptedBy: NodeJS.Signals | undefined;
-  const interrupt = (signal: NodeJS.Signals) => {
-    if (interruptedBy) return;
-    interruptedBy = signal;
-    stop.stop(new InterruptedError(signal));
-    process.stderr.write(`\n${signal}: deleting ${ledger.openCount} open connect session(s) before stopping\n`);
-    void ledger
-      .cleanUp()
-      .then((problems) => problems.forEach((problem) => process.stderr.write(`${problem}\n`)))
-      .finally(() => {
-        process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
-        process.kill(process.pid, signal);
-      });
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  // A parent that died without a word (SIGKILL) leaves nobody to report to: clean up as on SIGTERM.
-  process.once('disconnect', () => interrupt('SIGTERM'));
-
+  current = { ledger, stop };
   try {
-    // Pact, the validators and the provider are ready: the main job has them load while its consumer tests run.
-    await Promise.race([parentSaysGo(), stop.whenStopped()]);
     const report = await verifyPact({
       source: settings.source,
       provider: PROVIDER,
@@ -97,18 +109,41 @@ async function main(): Promise<void> {
       stop,
       onInteractionDone: (progress) => void send({ kind: 'progress', progress }),
     });
-    await send({ kind: 'report', report });
+    return { kind: 'report', report };
   } catch (error) {
-    if (error instanceof InterruptedError) return new Promise<void>(() => undefined); // the signal handler ends the process
+    if (error instanceof InterruptedError) return new Promise<never>(() => undefined); // the signal handler ends the process
     if (!stop.stopped) throw error;
-    // Stopped on a rate limit: the verifier is left waiting and must never get to publish, so no process.exit().
+    // Stopped on a rate limit: the verifier is left waiting and must never get to publish, so this process
+    // cannot go on, nor exit the gentle way; SIGKILL once the parent has the reason.
     const { created, deleted, endUserId } = ledger.account;
     await send({ kind: 'error', message: `${(error as Error).message}; nothing was published; sessions: ${created} created, ${deleted} deleted (end user ${endUserId})` });
+    endOfRun();
     process.kill(process.pid, 'SIGKILL');
+    return new Promise<never>(() => undefined);
   } finally {
+    if (!interruptedBy) current = undefined;
     await embedded?.close();
   }
 }
+
+function endOfRun(): void {
+  // Synchronous on pipes: after everything the verifier wrote for this run.
+  process.stdout.write(`${END_OF_RUN}\n`);
+  process.stderr.write(`${END_OF_RUN}\n`);
+}
+
+/** Runs one after the other, each told back in full before the next starts. */
+let queue = Promise.resolve();
+process.on('message', (run: ParentMessage) => {
+  if (run.kind !== 'run') return;
+  queue = queue.then(async () => {
+    const outcome = await verify(run).catch((error: unknown): WorkerMessage => ({ kind: 'error', message: error instanceof Error ? error.message : String(error) }));
+    await send(outcome);
+    endOfRun();
+    // The native verifier may keep handles open: a CLI's worker ends here, whatever is left.
+    if (run.last) process.exit(0);
+  });
+});
 
 /** The run was stopped by a signal; the signal handler cleans up and ends the process. */
 class InterruptedError extends Error {
@@ -117,11 +152,3 @@ class InterruptedError extends Error {
     super(`interrupted by ${signal}`);
   }
 }
-
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    await send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
-    process.exit(0);
-  },
-);

@@ -1,6 +1,6 @@
 /** `npm run verify`: replays pacts/ against the provider chosen by the environment and prints the report. */
 import { verifyAndReport } from './verifyAndReport';
 
-void verifyAndReport(process.env).then((code) => {
+void verifyAndReport().then((code) => {
   process.exitCode = code;
 });

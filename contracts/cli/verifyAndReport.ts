@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { readGitFacts } from '../broker/versionInfo';
 import { ConfigurationError } from '../configurationError';
 import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
 import { asPrinted, coloursFor, type Colours } from '../terminal';
@@ -6,17 +7,20 @@ import { writeCiReports, type RunOutcome } from '../verification/ciReports';
 import { reportsDir, writeEvidence } from '../verification/evidenceFile';
 import { applyKnownFindings } from '../verification/knownInVerification';
 import { formatReport, passed, reportPassed, allResults, type VerificationReport } from '../verification/report';
-import { startVerificationWorker, type WorkerRun } from '../verification/runWorker';
+import { startVerificationWorker, type WorkerLauncher, type WorkerRun } from '../verification/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
 import { failureDetail } from '../verification/verifierOutput';
 import { isVerbose } from '../pact/logLevel';
 import type { InteractionProgress } from '../verification/verifyPact';
+import { processIo, type CliIo } from '../cliIo';
 
 export interface VerificationOptions {
   /** Print nothing until release(): the main job's consumer tests have the terminal first. */
   readonly held?: boolean;
   /** Load everything, but send no request before release(), when this says so of the settings. */
   readonly waitForRelease?: (settings: VerificationSettings) => boolean;
+  /** A new worker process by default; tests keep one for many runs. */
+  readonly launch?: WorkerLauncher;
 }
 
 export interface Verification {
@@ -35,14 +39,16 @@ export interface Verification {
  * Pact's native detail for the failing interactions, and the CI reports (junit.xml, summary.md, evidence).
  * Throws ConfigurationError, before any process starts, on bad settings.
  */
-export function startVerification(env: NodeJS.ProcessEnv, options: VerificationOptions = {}): Verification {
-  const settings: VerificationSettings = settingsFromEnv(env);
+export function startVerification(io: CliIo, options: VerificationOptions = {}): Verification {
+  const { env, cwd } = io;
+  const settings: VerificationSettings = settingsFromEnv(env, () => readGitFacts(cwd));
   const knownFindings: KnownFinding[] = loadKnownFindings(knownFindingsFile(env));
   // Pact's own output is shown in full when verbose, else only for failing interactions.
   const verbose = isVerbose(settings.logLevel);
-  const out = new HeldOutput(options.held === true);
-  const colours = coloursFor(process.stdout, env);
-  const worker = startVerificationWorker(env, {
+  const out = new HeldOutput(io, options.held === true);
+  const colours = coloursFor(io.stdout, env);
+  const launch = options.launch ?? startVerificationWorker;
+  const worker = launch(env, cwd, {
     waitForGo: options.waitForRelease?.(settings) === true,
     onProgress: (progress) => out.write('stdout', `${progressLine(progress, colours)}\n`),
     onLine: (line, stream) => {
@@ -53,7 +59,7 @@ export function startVerification(env: NodeJS.ProcessEnv, options: VerificationO
   const exitCode = worker.done.then((run) => {
     if (cancelled) return run.interruptedBy === 'SIGINT' ? 130 : 143;
     // Still held when the consumer tests outlast the run: the caller releases it.
-    return conclude(run, settings, knownFindings, env, out, colours, verbose);
+    return conclude(run, settings, knownFindings, io, out, colours, verbose);
   });
   return {
     release: () => {
@@ -71,17 +77,18 @@ export function startVerification(env: NodeJS.ProcessEnv, options: VerificationO
 }
 
 /** `npm run verify`: the whole run, live. */
-export async function verifyAndReport(env: NodeJS.ProcessEnv): Promise<number> {
+export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLauncher): Promise<number> {
   try {
-    return await startVerification(env).exitCode;
+    return await startVerification(io, launch ? { launch } : {}).exitCode;
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`verification could not run: ${error.message}\n`);
+    io.stderr.write(`verification could not run: ${error.message}\n`);
     return 2;
   }
 }
 
-function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings: KnownFinding[], env: NodeJS.ProcessEnv, out: HeldOutput, colours: Colours, verbose: boolean): number {
+function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings: KnownFinding[], io: CliIo, out: HeldOutput, colours: Colours, verbose: boolean): number {
+  const { env } = io;
   if (run.interruptedBy) {
     out.write('stderr', `verification interrupted by ${run.interruptedBy}\n`);
     return run.interruptedBy === 'SIGINT' ? 130 : 143;
@@ -107,7 +114,7 @@ function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings:
   writeEvidence(dir, full, settings.target.kind, run.redact);
   const outcome: RunOutcome = { kind: 'report', report: full };
   const files = writeCiReports(dir, outcome, suiteName, run.redact, env);
-  out.write('stdout', colours.dim(`reports: ${files.map((file) => relative(process.cwd(), file) || file).join(', ')}\n`));
+  out.write('stdout', colours.dim(`reports: ${files.map((file) => relative(io.cwd, file) || file).join(', ')}\n`));
   return reportPassed(full) ? 0 : 1;
 }
 
@@ -125,14 +132,17 @@ class HeldOutput {
   private held: Array<{ stream: 'stdout' | 'stderr'; text: string }> | undefined;
   private stdoutDropped = false;
 
-  constructor(hold: boolean) {
+  constructor(
+    private readonly io: CliIo,
+    hold: boolean,
+  ) {
     this.held = hold ? [] : undefined;
   }
 
   write(stream: 'stdout' | 'stderr', text: string): void {
     if (stream === 'stdout' && this.stdoutDropped) return;
     if (this.held) this.held.push({ stream, text });
-    else process[stream].write(text);
+    else this.io[stream].write(text);
   }
 
   /** From now on, and of what is held, only stderr is printed. */
@@ -144,6 +154,6 @@ class HeldOutput {
   release(): void {
     const held = this.held ?? [];
     this.held = undefined;
-    for (const { stream, text } of held) process[stream].write(text);
+    for (const { stream, text } of held) this.io[stream].write(text);
   }
 }

@@ -1,10 +1,10 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { brokerSecretsInEnv } from '../broker/brokerSettings';
-import { redactingLines, redactor, type Redact } from './redaction';
+import { redactor, type Redact } from './redaction';
 import type { InteractionProgress } from './verifyPact';
-import { EMBEDDED_SECRET_ENV, WAIT_FOR_GO_ARG, type ParentMessage, type WorkerMessage } from './workerProtocol';
+import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
 /** From the sources: the TypeScript worker, through esbuild-register. From a bundle (bundled.js): its bundled twin beside it. */
 const FROM_SOURCES = __filename.endsWith('.ts');
@@ -41,71 +41,135 @@ export interface VerificationWorker {
   readonly done: Promise<WorkerRun>;
 }
 
+/** Starts a verification run in a worker: a new one for a CLI, or one kept for many runs (tests). */
+export type WorkerLauncher = (env: NodeJS.ProcessEnv, cwd: string, options: WorkerOptions) => VerificationWorker;
+
 const PUBLISH_FAILED = /Publishing of verification results failed|Failed to push branch|Failed to push tag/;
 
 /**
- * Starts the verification in a child process and reads its stdout/stderr line by line through the redactor:
+ * The verification in a child process, whose stdout/stderr are read line by line through the run's redactor:
  * Pact's native verifier writes straight to the process's file descriptors, past any JS hook.
  * SIGINT/SIGTERM are passed on, so the worker deletes the sessions it created before it stops.
  */
-export function startVerificationWorker(env: NodeJS.ProcessEnv, options: WorkerOptions = {}): VerificationWorker {
-  const embeddedSecret = randomBytes(24).toString('hex');
-  const redact = redactor([embeddedSecret, ...(env['NANGO_SECRET_KEY'] ? [env['NANGO_SECRET_KEY'].trim()] : []), ...brokerSecretsInEnv(env)]);
-  const child = fork(WORKER, options.waitForGo ? [WAIT_FOR_GO_ARG] : [], {
-    env: { ...env, [EMBEDDED_SECRET_ENV]: embeddedSecret, PACT_DO_NOT_TRACK: 'true' },
-    execArgv: FROM_SOURCES ? ['--require', 'esbuild-register'] : [],
+export const startVerificationWorker: WorkerLauncher = (env, cwd, options) => spawnVerificationWorker(env).run(env, cwd, options, { last: true });
+
+/** One worker process: loads Pact with the environment it starts with (LOG_LEVEL is read once), then runs one verification at a time. */
+export interface WorkerProcess {
+  run(env: NodeJS.ProcessEnv, cwd: string, options: WorkerOptions, how?: { readonly last: boolean }): VerificationWorker;
+  /** Alive, with no run in progress. */
+  readonly idle: boolean;
+  /** Ends it (it has nothing to clean up between runs). */
+  close(): void;
+}
+
+/** What the current run is told of the worker's lines and messages, and of its end. */
+interface RunListener {
+  line(line: string, stream: 'stdout' | 'stderr'): void;
+  message(message: WorkerMessage): void;
+  closed(code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+/** `script`: the worker's entry point, this one's twin by default (tests may point at the bundled one). */
+export function spawnVerificationWorker(env: NodeJS.ProcessEnv, script: string = WORKER): WorkerProcess {
+  const child: ChildProcess = fork(script, [], {
+    env: { ...env, PACT_DO_NOT_TRACK: 'true' },
+    execArgv: script.endsWith('.ts') ? ['--require', 'esbuild-register'] : [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  const publishFailures: string[] = [];
-  const nativeOutput: string[] = [];
+  let listener: RunListener | undefined;
+  let closed = false;
+  // Lines written before a run starts (Pact loading) belong to the next run.
+  const early: Array<{ line: string; stream: 'stdout' | 'stderr' }> = [];
   for (const stream of ['stdout', 'stderr'] as const) {
     let partial = '';
-    child[stream]?.pipe(redactingLines(redact)).on('data', (chunk: Buffer) => {
+    child[stream]?.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        if (PUBLISH_FAILED.test(line)) publishFailures.push(line.trim());
-        if (stream === 'stdout') nativeOutput.push(line);
-        options.onLine?.(line, stream);
+        if (listener) listener.line(line, stream);
+        else early.push({ line, stream });
       }
     });
   }
-
-  let outcome: WorkerOutcome | undefined;
-  let interruptedBy: NodeJS.Signals | undefined;
-  child.on('message', (message: WorkerMessage) => {
-    if (message.kind === 'progress') options.onProgress?.(message.progress);
-    else outcome = message;
+  child.on('message', (message: WorkerMessage) => listener?.message(message));
+  child.on('close', (code, signal) => {
+    closed = true;
+    listener?.closed(code, signal);
   });
-  const interrupt = (signal: NodeJS.Signals) => {
-    interruptedBy = signal;
-    child.kill(signal);
-  };
-  const onSigint = () => interrupt('SIGINT');
-  const onSigterm = () => interrupt('SIGTERM');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
 
-  const done = new Promise<WorkerRun>((resolve) => {
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-      const stopped = interruptedBy ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined);
-      resolve({
-        outcome: outcome ?? { kind: 'error', message: `the verification worker stopped without a report (${signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`})` },
-        redact,
-        interruptedBy: stopped,
-        publishFailures,
-        nativeOutput,
-      });
-    });
-  });
   return {
-    go: () => {
-      // A worker that need not wait may be gone already; one that waits and died has its reason in `done`.
-      if (options.waitForGo && child.connected) child.send({ kind: 'go' } satisfies ParentMessage, () => undefined);
+    get idle() {
+      return !closed && listener === undefined && child.connected;
     },
-    interrupt,
-    done,
+    close: () => {
+      if (!closed) child.kill('SIGTERM');
+    },
+    run(runEnv, cwd, options, { last } = { last: false }) {
+      const embeddedSecret = randomBytes(24).toString('hex');
+      const redact = redactor([embeddedSecret, ...(runEnv['NANGO_SECRET_KEY'] ? [runEnv['NANGO_SECRET_KEY'].trim()] : []), ...brokerSecretsInEnv(runEnv)]);
+      const publishFailures: string[] = [];
+      const nativeOutput: string[] = [];
+      const ended = { stdout: false, stderr: false };
+      let outcome: WorkerOutcome | undefined;
+      let interruptedBy: NodeJS.Signals | undefined;
+      let finish: (run: WorkerRun) => void = () => undefined;
+      const done = new Promise<WorkerRun>((resolve) => (finish = resolve));
+
+      const onSigint = () => interrupt('SIGINT');
+      const onSigterm = () => interrupt('SIGTERM');
+      const settle = (stopped: NodeJS.Signals | undefined, why: string) => {
+        listener = undefined;
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
+        finish({ outcome: outcome ?? { kind: 'error', message: `the verification worker stopped without a report (${why})` }, redact, interruptedBy: stopped, publishFailures, nativeOutput });
+      };
+      const line = (raw: string, stream: 'stdout' | 'stderr') => {
+        if (raw.endsWith(END_OF_RUN)) {
+          ended[stream] = true;
+          if (raw !== END_OF_RUN) line(raw.slice(0, -END_OF_RUN.length), stream);
+          // A CLI's worker exits after its run: it is over when the process is, with everything it wrote read.
+          if (!last && outcome && ended.stdout && ended.stderr) settle(interruptedBy, 'its run ended');
+          return;
+        }
+        const text = redact(raw);
+        if (PUBLISH_FAILED.test(text)) publishFailures.push(text.trim());
+        if (stream === 'stdout') nativeOutput.push(text);
+        options.onLine?.(text, stream);
+      };
+      const interrupt = (signal: NodeJS.Signals) => {
+        interruptedBy = signal;
+        child.kill(signal);
+      };
+      listener = {
+        line,
+        message: (message) => {
+          if (message.kind === 'progress') options.onProgress?.(message.progress);
+          else outcome = message;
+          if (!last && outcome && ended.stdout && ended.stderr) settle(interruptedBy, 'its run ended');
+        },
+        closed: (code, signal) => settle(interruptedBy ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined), signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`),
+      };
+      for (const { line: earlyLine, stream } of early.splice(0)) line(earlyLine, stream);
+      if (closed) settle(undefined, 'it had stopped before the run');
+      else {
+        process.on('SIGINT', onSigint);
+        process.on('SIGTERM', onSigterm);
+      }
+
+      const start = () => {
+        if (!child.connected) return;
+        const env = Object.fromEntries(Object.entries({ ...runEnv, [EMBEDDED_SECRET_ENV]: embeddedSecret }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+        child.send({ kind: 'run', env, cwd, last } satisfies ParentMessage, () => undefined);
+      };
+      if (!options.waitForGo) start();
+      return {
+        // A run that need not wait has started already; one whose worker died has its reason in `done`.
+        go: () => {
+          if (options.waitForGo) start();
+        },
+        interrupt,
+        done,
+      };
+    },
   };
 }

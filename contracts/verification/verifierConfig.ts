@@ -1,4 +1,4 @@
-import type { Verifier } from '@pact-foundation/pact';
+import type { Verifier } from '@pact-foundation/pact/src/dsl/verifier/verifier';
 import type { VersionInfo } from '../broker/versionInfo';
 import type { PactSourceSettings } from './pactSourceSettings';
 

@@ -9,6 +9,7 @@ import { CONSUMER, PROVIDER } from '../../contracts/cases';
 import type { JsonObject } from '../../contracts/json';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { startBrokerDouble, type BrokerDouble } from '../support/brokerDouble';
+import { runInProcess } from '../support/inProcess';
 import { runCli } from '../support/runCli';
 
 const TOKEN = 'broker-token-for-gate-tests';
@@ -41,14 +42,14 @@ describe('npm run can-i-deploy', () => {
 
   it('answers no with exit 1 after a failed verification, and says why', async () => {
     deployedProviderVerified('nango-2', false);
-    const run = await runCli('can-i-deploy', env());
+    const run = await runInProcess('can-i-deploy', env());
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('One or more of the verification results failed');
     expect(run.stdout).toContain('Computer says no');
   });
 
   it('passes the options it is given through, e.g. to ask about the provider in another environment', async () => {
-    const run = await runCli('can-i-deploy', env(), { args: ['--pacticipant', PROVIDER, '--version', 'nango-3', '--to-environment', 'test'] });
+    const run = await runInProcess('can-i-deploy', env(), { args: ['--pacticipant', PROVIDER, '--version', 'nango-3', '--to-environment', 'test'] });
     expect(run.code).toBe(0);
     const [query] = matrixQueries();
     expect([query?.get('q[][pacticipant]'), query?.get('q[][version]'), query?.get('environment')]).toEqual([PROVIDER, 'nango-3', 'test']);
@@ -65,7 +66,7 @@ describe('npm run record-deployment', () => {
   });
 
   it('fails with the broker reason when the version is unknown', async () => {
-    const run = await runCli('record-deployment', env(), { args: ['--pacticipant', PROVIDER, '--version', 'never-published'] });
+    const run = await runInProcess('record-deployment', env(), { args: ['--pacticipant', PROVIDER, '--version', 'never-published'] });
     expect(run.code).not.toBe(0);
     expect(broker.deployments).toEqual([]);
     expect(run.stdout + run.stderr).toContain('404');

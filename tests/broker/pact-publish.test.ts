@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CONSUMER } from '../../contracts/cases';
 import { startBrokerDouble, type BrokerDouble } from '../support/brokerDouble';
 import { gitCheckoutWithPact } from '../support/gitCheckout';
+import { runInProcess } from '../support/inProcess';
 import { runCli } from '../support/runCli';
 import { refusedUrl, sendJson, startScriptedServer } from '../support/scriptedServer';
 
@@ -54,7 +55,7 @@ describe('npm run pact:publish', () => {
   it('takes the version and branch from PACT_CONSUMER_VERSION and PACT_CONSUMER_BRANCH, dirty tree or not', async () => {
     const checkout = gitCheckoutWithPact();
     checkout.makeDirty();
-    const run = await runCli('pact:publish', { ...brokerEnv(), PACT_CONSUMER_VERSION: '1.4.0', PACT_CONSUMER_BRANCH: 'release' }, { cwd: checkout.dir });
+    const run = await runInProcess('pact:publish', { ...brokerEnv(), PACT_CONSUMER_VERSION: '1.4.0', PACT_CONSUMER_BRANCH: 'release' }, { cwd: checkout.dir });
     expect(run.code).toBe(0);
     expect(JSON.parse(publishRequests()[0]?.body ?? '{}')).toMatchObject({ pacticipantVersionNumber: '1.4.0', branch: 'release' });
   });
@@ -62,14 +63,14 @@ describe('npm run pact:publish', () => {
   it('refuses to publish uncommitted changes under the commit, unless told to', async () => {
     const checkout = gitCheckoutWithPact();
     checkout.makeDirty();
-    const refused = await runCli('pact:publish', brokerEnv(), { cwd: checkout.dir });
+    const refused = await runInProcess('pact:publish', brokerEnv(), { cwd: checkout.dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toBe(
       `pact:publish could not run: the working tree has uncommitted changes, so the consumer version ${checkout.commit} (its commit) would not describe it: commit them, set PACT_CONSUMER_VERSION, or set PACT_ALLOW_DIRTY=true`,
     );
     expect(broker.requests).toHaveLength(0);
 
-    const allowed = await runCli('pact:publish', { ...brokerEnv(), PACT_ALLOW_DIRTY: 'true' }, { cwd: checkout.dir });
+    const allowed = await runInProcess('pact:publish', { ...brokerEnv(), PACT_ALLOW_DIRTY: 'true' }, { cwd: checkout.dir });
     expect(allowed.code).toBe(0);
     expect(JSON.parse(publishRequests()[0]?.body ?? '{}')).toMatchObject({ pacticipantVersionNumber: checkout.commit, branch: 'main' });
   });
@@ -77,14 +78,14 @@ describe('npm run pact:publish', () => {
   it('refuses to publish without a branch, as on a detached HEAD outside any known CI', async () => {
     const checkout = gitCheckoutWithPact();
     checkout.git('checkout', '-q', '--detach');
-    const run = await runCli('pact:publish', brokerEnv(), { cwd: checkout.dir });
+    const run = await runInProcess('pact:publish', brokerEnv(), { cwd: checkout.dir });
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe('pact:publish could not run: cannot tell the consumer branch (a detached HEAD and no CI branch variable): set PACT_CONSUMER_BRANCH');
     expect(broker.requests).toHaveLength(0);
   });
 
   it('says in one line that PACT_BROKER_BASE_URL is missing, without a usage dump', async () => {
-    const run = await runCli('pact:publish', { PACT_CONSUMER_VERSION: '1' });
+    const run = await runInProcess('pact:publish', { PACT_CONSUMER_VERSION: '1' });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pact:publish could not run: PACT_BROKER_BASE_URL is not set: /)]);
@@ -92,7 +93,7 @@ describe('npm run pact:publish', () => {
 
   it('says in one line that the broker refused the credentials, without printing them', async () => {
     const wrong = 'a-wrong-broker-token';
-    const run = await runCli('pact:publish', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: wrong, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
+    const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: wrong, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: the Pact Broker at ${broker.url} refused the credentials (PACT_BROKER_TOKEN)`]);
     expect(run.stdout + run.stderr).not.toContain(wrong);
@@ -100,7 +101,7 @@ describe('npm run pact:publish', () => {
 
   it('says in one line that the broker cannot be reached', async () => {
     const down = await refusedUrl();
-    const run = await runCli('pact:publish', { PACT_BROKER_BASE_URL: down, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main', PACT_BROKER_HTTP_RETRIES: '0' });
+    const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: down, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main', PACT_BROKER_HTTP_RETRIES: '0' });
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: cannot reach the Pact Broker at ${down}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`]);
   });
@@ -108,7 +109,7 @@ describe('npm run pact:publish', () => {
   it('says in one line, without a backtrace, when the server is no Pact Broker', async () => {
     const notABroker = await startScriptedServer((_request, response) => sendJson(response, 200, {}));
     try {
-      const run = await runCli('pact:publish', { PACT_BROKER_BASE_URL: notABroker.url, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
+      const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: notABroker.url, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
       expect(run.code).not.toBe(0);
       expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: the Pact CLI stopped on an answer it did not expect from ${notABroker.url}: is it a Pact Broker?`]);
     } finally {

@@ -5,14 +5,15 @@
  * refuses evidence about the embedded reference provider, missing evidence, and missing broker settings, each in
  * one line; the token never shows.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject, type JsonObject } from '../../contracts/json';
 import { SPEC_FILE } from '../../contracts/nangoApi';
 import { startBrokerDouble, type BrokerDouble } from '../support/brokerDouble';
 import { startDriftingProvider, type Drift } from '../support/driftingProvider';
+import { runInProcess, verifyInProcess } from '../support/inProcess';
 import { runCli } from '../support/runCli';
+import { scratchDir } from '../support/scratch';
 
 const TOKEN = 'broker-token-for-provider-contract-tests';
 const SECRET = 'nango-secret-for-provider-contract-tests';
@@ -32,10 +33,10 @@ const publishEnv = (reportsDir: string) => ({
 
 /** Runs `npm run verify` against a loopback provider drifting in `drift`, its evidence written to a fresh directory. */
 async function verifiedEvidence(drift: Drift): Promise<string> {
-  const reportsDir = mkdtempSync(join(tmpdir(), 'nango-evidence-'));
+  const reportsDir = scratchDir('evidence');
   const provider = await startDriftingProvider(drift, SECRET);
   try {
-    await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir });
+    await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir });
   } finally {
     await provider.close();
   }
@@ -67,29 +68,29 @@ describe('npm run pact:publish-provider-contract', () => {
 
   it('publishes a failed self-verification when the provider broke the spec', async () => {
     const reportsDir = await verifiedEvidence('extra-property');
-    const run = await runCli('pact:publish-provider-contract', publishEnv(reportsDir));
+    const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
     expect(run.code).toBe(0);
     const contract = published()['contract'] as JsonObject;
     expect(contract['selfVerificationResults']).toMatchObject({ success: false });
   });
 
   it('refuses evidence about the embedded reference provider, in one line', async () => {
-    const reportsDir = mkdtempSync(join(tmpdir(), 'nango-evidence-'));
-    await runCli('verify', { REPORTS_DIR: reportsDir });
-    const run = await runCli('pact:publish-provider-contract', publishEnv(reportsDir));
+    const reportsDir = scratchDir('evidence');
+    await verifyInProcess({ REPORTS_DIR: reportsDir });
+    const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toMatch(/^pact:publish-provider-contract could not run: .*verification\.json holds a verification of the embedded reference provider, which says nothing about NangoAPI/);
     expect(broker.requests).toEqual([]);
   });
 
   it('says in one line that there is no evidence yet, or no broker', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'nango-evidence-'));
-    const noEvidence = await runCli('pact:publish-provider-contract', publishEnv(empty));
+    const empty = scratchDir('evidence');
+    const noEvidence = await runInProcess('pact:publish-provider-contract', publishEnv(empty));
     expect(noEvidence.code).toBe(2);
     expect(noEvidence.stderr.trim()).toBe(
       `pact:publish-provider-contract could not run: no verification results at ${join(empty, 'verification.json')}: run \`npm run verify\` against Nango first (NANGO_BASE_URL, NANGO_SECRET_KEY)`,
     );
-    const noBroker = await runCli('pact:publish-provider-contract', { REPORTS_DIR: empty });
+    const noBroker = await runInProcess('pact:publish-provider-contract', { REPORTS_DIR: empty });
     expect(noBroker.code).toBe(2);
     expect(noBroker.stderr.trim()).toMatch(/^pact:publish-provider-contract could not run: PACT_BROKER_BASE_URL is not set/);
   });

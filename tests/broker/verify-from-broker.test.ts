@@ -13,7 +13,8 @@ import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { DEFAULT_CONSUMER_VERSION_SELECTORS } from '../../contracts/verification/pactSourceSettings';
 import { startBrokerDouble, type BrokerDouble } from '../support/brokerDouble';
 import { startDriftingProvider, type Drift, type DriftingProvider } from '../support/driftingProvider';
-import { reportRow, runCli, type CliRun } from '../support/runCli';
+import { verifyInProcess } from '../support/inProcess';
+import { reportRow, type CliRun } from '../support/runCli';
 import { refusedUrl } from '../support/scriptedServer';
 import { casesWithStatus } from '../support/verifyAgainstDrift';
 
@@ -35,7 +36,7 @@ afterEach(async () => {
 
 async function verifyFromBroker(drift: Drift, env: Record<string, string> = {}): Promise<CliRun> {
   provider = await startDriftingProvider(drift, SECRET);
-  const run = await runCli('verify', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, ...env });
+  const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, ...env });
   expect(run.stdout + run.stderr).not.toContain(TOKEN);
   expect(run.stdout + run.stderr).not.toContain(SECRET);
   expect(provider.reference.liveSessionCount()).toBe(0);
@@ -160,7 +161,7 @@ describe('verifying pacts from a Pact Broker', () => {
   });
 
   it('refuses to publish results of the embedded reference provider, in one line', async () => {
-    const run = await runCli('verify', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, ...PUBLISH });
+    const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, ...PUBLISH });
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
       'verification could not run: PACT_PUBLISH_VERIFICATION_RESULTS=true needs a real or local Nango (NANGO_BASE_URL and NANGO_SECRET_KEY): results from the embedded reference provider would say nothing about NangoAPI',
@@ -172,7 +173,7 @@ describe('verifying pacts from a Pact Broker', () => {
     broker.seedPact(committedPact(), 'c1', 'main');
     provider = await startDriftingProvider('none', SECRET);
     const wrong = 'not-the-broker-token';
-    const run = await runCli('verify', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: wrong, NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET });
+    const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: wrong, NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')).toContain(
       `verification could not run: the Pact Broker at ${broker.url} refused the credentials (PACT_BROKER_TOKEN)`,
@@ -183,7 +184,7 @@ describe('verifying pacts from a Pact Broker', () => {
 
   it('says in one line that the broker cannot be reached', async () => {
     const down = await refusedUrl();
-    const run = await runCli('verify', { PACT_BROKER_BASE_URL: down, PACT_BROKER_TOKEN: TOKEN });
+    const run = await verifyInProcess({ PACT_BROKER_BASE_URL: down, PACT_BROKER_TOKEN: TOKEN });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')).toContain(
       `verification could not run: cannot reach the Pact Broker at ${down}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`,

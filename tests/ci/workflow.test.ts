@@ -4,12 +4,12 @@
  * package.json. Both checks are shown to fail on a workflow that breaks them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { isJsonObject, type JsonValue } from '../../contracts/json';
 import { ROOT } from '../support/runCli';
+import { scratchDir } from '../support/scratch';
 
 const WORKFLOW = join(ROOT, '.github', 'workflows', 'contracts.yml');
 const VALIDATOR = join(dirname(require.resolve('@action-validator/cli/package.json')), 'cli.mjs');
@@ -43,7 +43,7 @@ function missingScripts(workflowText: string): string[] {
 }
 
 function variant(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'nango-workflow-')), 'contracts.yml');
+  const file = join(scratchDir('workflow'), 'contracts.yml');
   writeFileSync(file, text);
   return file;
 }

@@ -6,8 +6,7 @@
  * file in pacts/, so any contract change shows up in review.
  */
 import { PactV4 } from '@pact-foundation/pact';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASES, CONSUMER, CONNECT_SESSION_TOKEN_REGEX, PROVIDER, TOKEN_FROM_STATE, tokenSentBy } from '../../contracts/cases';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
@@ -19,13 +18,13 @@ import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
 import { isVerbose, logLevelFrom } from '../../contracts/pact/logLevel';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { readPactFile } from '../../contracts/pact/pactFile';
+import { scratchDir } from '../support/scratch';
 
 const TODAY = new Date().toISOString().slice(0, 10);
 const VERBOSE = isVerbose(logLevelFrom(process.env));
 
-const pactDir = mkdtempSync(join(tmpdir(), 'nango-pact-'));
+const pactDir = scratchDir('pact');
 const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: logLevelFrom(process.env) });
-afterAll(() => rmSync(pactDir, { recursive: true, force: true }));
 
 describe('DELETE /connect/session', () => {
   for (const contractCase of CASES) {

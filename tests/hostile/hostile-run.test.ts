@@ -7,14 +7,15 @@
  * shrunk, as a curl line with the seed and the command that replays it; the replay shows the same failure. No
  * session is left behind and no secret is printed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKS } from '../../contracts/hostile/hostileChecks';
 import type { ChildProcess } from 'node:child_process';
 import { isCreation, startControllableProvider } from '../support/controllableProvider';
 import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
+import { hostileInProcess } from '../support/inProcess';
 import { runCli, type CliRun } from '../support/runCli';
+import { scratchDir } from '../support/scratch';
 
 const SECRET = 'hostile-test-secret-key';
 let provider: HostileDriftProvider | undefined;
@@ -22,7 +23,7 @@ afterEach(() => provider?.close());
 
 async function hostileAgainst(drift: HostileDrift, env: Record<string, string> = {}): Promise<CliRun> {
   provider = await startHostileDriftProvider(drift, SECRET);
-  const run = await runCli('contracts:hostile', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '300', ...env });
+  const run = await hostileInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '300', ...env });
   expect(run.stdout + run.stderr).not.toContain(SECRET);
   expect(run.stdout + run.stderr).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
   expect(provider.reference.liveSessionCount()).toBe(0);
@@ -39,7 +40,7 @@ function failureBlock(stdout: string, check: string, status: number): { headline
 
 describe('npm run contracts:hostile', () => {
   it('passes against the embedded reference provider with 1,000 generated cases, the security scheme shown as a known finding', async () => {
-    const run = await runCli('contracts:hostile');
+    const run = await hostileInProcess();
     expect(run.code).toBe(0);
     const summary = /Hostile run PASSED: (\d+) cases, (\d+) requests/.exec(run.stdout);
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1_000);
@@ -80,7 +81,7 @@ describe('npm run contracts:hostile', () => {
   });
 
   it('fails again on a known finding whose acceptance expired, and reports one that no longer occurs', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'nango-known-')), 'known.yaml');
+    const file = join(scratchDir('known'), 'known.yaml');
     writeFileSync(
       file,
       [
@@ -88,16 +89,16 @@ describe('npm run contracts:hostile', () => {
         '- {check: not_a_server_error, reason: a 500 seen once, never again}',
       ].join('\n'),
     );
-    const run = await runCli('contracts:hostile', { KNOWN_FINDINGS_FILE: file, HOSTILE_SEED: '5', HOSTILE_RUNS: '200' });
+    const run = await hostileInProcess({ KNOWN_FINDINGS_FILE: file, HOSTILE_SEED: '5', HOSTILE_RUNS: '200' });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAIL positive_data_acceptance \(status 401, invalid_connect_session_token_format\): .* \(accepted until 2020-01-01, now expired: the spec names the secret key\)$/m);
     expect(run.stdout).toContain('stale: the known finding "not_a_server_error" did not occur: remove it from contracts/known-findings.yaml');
   });
 
   it('waits out a remote server\'s rate limit and passes, leaving no session', async () => {
-    const limited = await startControllableProvider(SECRET, { rateLimit: { every: 25, retryAfterSeconds: 1 } });
+    const limited = await startControllableProvider(SECRET, { rateLimit: { every: 60, retryAfterSeconds: 1 } });
     try {
-      const run = await runCli('contracts:hostile', { NANGO_BASE_URL: limited.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '3', HOSTILE_RUNS: '40' });
+      const run = await hostileInProcess({ NANGO_BASE_URL: limited.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '3', HOSTILE_RUNS: '40' });
       expect(run.code).toBe(0);
       expect(limited.refused.length).toBeGreaterThan(0);
       expect(run.stdout).toMatch(/^rate limits: waited [1-9]\d*\.\d s in all$/m);

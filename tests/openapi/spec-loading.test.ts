@@ -3,16 +3,16 @@
  * documented answers there, and that a broken spec file or an impossible lookup fails with a message that
  * names the file and what is wrong, instead of a stack trace or a silent pass.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELETE_SESSION, nangoValidators, SPEC_FILE } from '../../contracts/nangoApi';
 import { ResponseValidators } from '../../contracts/openapi/responseValidators';
 import { parseSpecText, SpecError } from '../../contracts/openapi/specDocument';
 import { specVariant } from '../support/specVariant';
+import { scratchDir } from '../support/scratch';
 
 const { method, path } = DELETE_SESSION;
-const scratch = mkdtempSync(join(tmpdir(), 'nango-spec-'));
+const scratch = scratchDir('spec');
 const specFile = (name: string, text: string): string => {
   const file = join(scratch, name);
   writeFileSync(file, text);

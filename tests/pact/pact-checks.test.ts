@@ -5,8 +5,7 @@
  * spec does not promise (PactFlow's bi-directional comparison), a stale expected finding, and a pact that no
  * longer matches pacts/.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject } from '../../contracts/json';
 import { DELETE_SESSION, nangoSpec, nangoValidators } from '../../contracts/nangoApi';
@@ -16,6 +15,7 @@ import { loadKnownFindings } from '../../contracts/knownFindings';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { parsePact, readPactFile, type PactFile } from '../../contracts/pact/pactFile';
 import { specVariant } from '../support/specVariant';
+import { scratchDir } from '../support/scratch';
 
 const TODAY = new Date().toISOString().slice(0, 10);
 
@@ -150,7 +150,7 @@ describe('reading a pact file', () => {
 });
 
 describe('comparing with the committed pact', () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'nango-pact-compare-'));
+  const scratch = scratchDir('pact-compare');
 
   it('passes for an identical file', () => {
     const copy = join(scratch, 'same.json');

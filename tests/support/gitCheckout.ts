@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
+import { scratchDir } from './scratch';
 
 export interface GitCheckout {
   readonly dir: string;
@@ -14,7 +14,7 @@ export interface GitCheckout {
 
 /** A throwaway git repository on branch `main` holding the committed pact in pacts/, as a clone of this repo would. */
 export function gitCheckoutWithPact(): GitCheckout {
-  const dir = mkdtempSync(join(tmpdir(), 'nango-checkout-'));
+  const dir = scratchDir('checkout');
   const git = (...args: string[]): string =>
     execFileSync('git', ['-c', 'user.name=Contract Tests', '-c', 'user.email=contract-tests@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
       cwd: dir,

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from './scratch';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -38,16 +37,21 @@ export interface RunOptions {
   readonly detached?: boolean;
 }
 
+/** The environment a CLI runs with in a test: a clean one, its own reports folder, then what the test sets. */
+export function cliEnv(env: Record<string, string>): Record<string, string | undefined> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !AMBIENT.test(name)));
+  // Each run writes its reports apart, so runs in parallel never read each other's.
+  return { ...base, REPORTS_DIR: scratchDir('reports'), ...env };
+}
+
 /**
  * Runs a CLI of contracts/cli as `npm run <script>` would, with the given environment on top of a clean one (no
  * NANGO_*, PACT_*, LOG_LEVEL or CI variables from the developer's shell or the CI running the tests).
  */
 export function runCli(script: Script, env: Record<string, string> = {}, { args = [], cwd = ROOT, onStart, detached = false }: RunOptions = {}): Promise<CliRun> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !AMBIENT.test(name)));
   const child = spawn(process.execPath, [...SCRIPTS[script], ...args], {
     cwd,
-    // Each run writes its reports apart, so runs in parallel never read each other's.
-    env: { ...base, REPORTS_DIR: mkdtempSync(join(tmpdir(), 'nango-reports-')), ...env },
+    env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached,
   });

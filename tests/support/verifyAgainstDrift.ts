@@ -1,6 +1,7 @@
 import { CASES } from '../../contracts/cases';
 import { startDriftingProvider, type Drift } from './driftingProvider';
-import { runCli, type CliRun } from './runCli';
+import { verifyInProcess } from './inProcess';
+import type { CliRun } from './runCli';
 
 export const DRIFT_SECRET = 'drift-test-secret-key';
 
@@ -16,11 +17,11 @@ export interface DriftRun {
   readonly liveSessions: number;
 }
 
-/** Runs `npm run verify` against a provider drifting in one way, then stops the provider. */
+/** Runs `npm run verify` (in-process, the test file's pooled worker) against a provider drifting in one way, then stops the provider. */
 export async function verifyAgainstDrift(drift: Drift, env: Record<string, string> = {}): Promise<DriftRun> {
   const provider = await startDriftingProvider(drift, DRIFT_SECRET);
   try {
-    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, ...env });
+    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, ...env });
     return { run, providerUrl: provider.url, liveSessions: provider.reference.liveSessionCount() };
   } finally {
     await provider.close();

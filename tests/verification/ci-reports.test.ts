@@ -5,8 +5,7 @@
  * its credentials back, so every file is shown to hold no secret. Then the renderers on their own: hostile text
  * stays well-formed XML and one-line Markdown cells.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASES, CONNECT_SESSION_TOKEN_PREFIX } from '../../contracts/cases';
 import { isConnectSessionToken } from '../../contracts/provider/tokens';
@@ -19,6 +18,7 @@ import { interactionResult } from '../support/interactionResult';
 import { testcasesIn } from '../support/junit';
 import { runCli } from '../support/runCli';
 import { DRIFT_SECRET } from '../support/verifyAgainstDrift';
+import { scratchDir } from '../support/scratch';
 
 const SESSION_TOKEN = new RegExp(`${CONNECT_SESSION_TOKEN_PREFIX}[0-9a-f]{64}`);
 
@@ -33,7 +33,7 @@ it('writes junit.xml, summary.md and the job summary with the reasons of each fa
     response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'server_error', message: `token ${token}, key ${DRIFT_SECRET}` } }));
     return true;
   });
-  const dir = mkdtempSync(join(tmpdir(), 'nango-ci-reports-'));
+  const dir = scratchDir('ci-reports');
   const stepSummary = join(dir, 'step-summary.md');
   writeFileSync(stepSummary, '# earlier step\n');
   try {
@@ -72,7 +72,7 @@ it('writes junit.xml, summary.md and the job summary with the reasons of each fa
 });
 
 it('redacts every file it writes and the job summary', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nango-ci-redaction-'));
+  const dir = scratchDir('ci-redaction');
   const stepSummary = join(dir, 'step-summary.md');
   const report = reportOf([result({ actualStatus: 500, pactProblems: [`body: expected "x" but was "key ${DRIFT_SECRET}"`] })]);
   const files = writeCiReports(dir, { kind: 'report', report }, 'provider verification', redactor([DRIFT_SECRET]), { GITHUB_STEP_SUMMARY: stepSummary });

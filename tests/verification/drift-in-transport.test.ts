@@ -3,7 +3,8 @@
  * a 404 that never comes, a provider state that hands back no token. Each fails with a message naming the
  * interaction (or, before any interaction, the provider) and the cause; none hangs.
  */
-import { reportRow, runCli } from '../support/runCli';
+import { verifyInProcess } from '../support/inProcess';
+import { reportRow } from '../support/runCli';
 import { refusedUrl, startScriptedServer } from '../support/scriptedServer';
 import { casesWithStatus, DRIFT_SECRET, verifyAgainstDrift } from '../support/verifyAgainstDrift';
 
@@ -43,7 +44,7 @@ describe('verifying a provider that stops answering as documented', () => {
 
   it('stops before any interaction with "cannot reach provider" when the connection is refused', async () => {
     const url = await refusedUrl();
-    const run = await runCli('verify', { NANGO_BASE_URL: url, NANGO_SECRET_KEY: DRIFT_SECRET });
+    const run = await verifyInProcess({ NANGO_BASE_URL: url, NANGO_SECRET_KEY: DRIFT_SECRET });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`verification could not run: cannot reach provider at ${url}/connect/sessions: connection refused (ECONNREFUSED)`);
     expect(run.stdout).not.toContain('Verifying a pact');
@@ -52,7 +53,7 @@ describe('verifying a provider that stops answering as documented', () => {
   it('stops before any interaction with "cannot reach provider" when the server never answers', async () => {
     const silent = await startScriptedServer(() => undefined);
     try {
-      const run = await runCli('verify', { NANGO_BASE_URL: silent.url, NANGO_SECRET_KEY: DRIFT_SECRET, NANGO_TIMEOUT_MS: '300' });
+      const run = await verifyInProcess({ NANGO_BASE_URL: silent.url, NANGO_SECRET_KEY: DRIFT_SECRET, NANGO_TIMEOUT_MS: '300' });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(
         new RegExp(`verification could not run: cannot reach provider at ${silent.url}/connect/sessions: no answer within 300 ms \\(the request may still have created a session for end user contract-tests-[0-9a-f]{8}\\)`),

@@ -4,19 +4,19 @@
  * provider verification an accepted problem is shown as known and stops failing the run, an expired one fails
  * again, an entry that no longer occurs is listed as stale; the committed list loads.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KNOWN_FINDINGS_FILE, loadKnownFindings, matchKnown, type KnownFinding } from '../../contracts/knownFindings';
 import { applyKnownFindings } from '../../contracts/verification/knownInVerification';
 import { reportPassed, type VerificationReport } from '../../contracts/verification/report';
 import { casesWithStatus, verifyAgainstDrift } from '../support/verifyAgainstDrift';
 import { reportRow } from '../support/runCli';
+import { scratchDir } from '../support/scratch';
 
 const GONE = 'a request to delete a connect session that has already been deleted';
 
 function findingsFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'nango-known-')), 'known.yaml');
+  const file = join(scratchDir('known'), 'known.yaml');
   writeFileSync(file, yaml);
   return file;
 }

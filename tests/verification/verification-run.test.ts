@@ -3,13 +3,14 @@
  * against a real-Nango-like server it refuses bad settings and a refused key before any interaction, cleans up
  * when interrupted, and never lets the secret key or a session token reach its output or any file.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASES } from '../../contracts/cases';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { startDriftingProvider, type DriftingProvider } from '../support/driftingProvider';
+import { verifyInProcess } from '../support/inProcess';
 import { reportRow, ROOT, runCli } from '../support/runCli';
+import { scratchDir } from '../support/scratch';
 
 let provider: DriftingProvider | undefined;
 afterEach(() => provider?.close());
@@ -41,9 +42,18 @@ describe('npm run verify', () => {
     expect(run.stdout).toBe('');
   });
 
+  it("shows Pact's own output in full at LOG_LEVEL=info, and keeps it back by default", async () => {
+    const loud = await verifyInProcess({ LOG_LEVEL: 'info' });
+    expect(loud.code).toBe(0);
+    expect(loud.stdout).toContain('Verifying a pact between NangoConnectSessionClient and NangoAPI');
+    const quiet = await verifyInProcess();
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toContain('Verifying a pact between');
+  });
+
   it('creates every session of a run for one end user that names the run, and accounts for each', async () => {
     provider = await startDriftingProvider('none', 'end-user-secret');
-    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'end-user-secret' });
+    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'end-user-secret' });
     expect(run.code).toBe(0);
     const endUsers = provider.requests
       .filter((request) => request.method === 'POST')
@@ -55,7 +65,7 @@ describe('npm run verify', () => {
 
   it('says so when the server refuses the secret key, without printing it', async () => {
     provider = await startDriftingProvider('none', 'the-right-key');
-    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'the-wrong-key' });
+    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'the-wrong-key' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`verification could not run: the provider at ${provider.url} refused NANGO_SECRET_KEY: POST /connect/sessions answered 401 (unknown_account)`);
     expect(run.stdout + run.stderr).not.toContain('the-wrong-key');
@@ -63,9 +73,9 @@ describe('npm run verify', () => {
   });
 
   it('fails an interaction whose provider state it cannot set up, naming the state', async () => {
-    const pact = join(mkdtempSync(join(tmpdir(), 'nango-pact-state-')), 'pact.json');
+    const pact = join(scratchDir('pact-state'), 'pact.json');
     writeFileSync(pact, readFileSync(COMMITTED_PACT, 'utf8').replace('"name": "the connect session has been deleted"', '"name": "a session that expired"'));
-    const run = await runCli('verify', { PACT_FILE: pact });
+    const run = await verifyInProcess({ PACT_FILE: pact });
     expect(run.code).toBe(1);
     expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').reasons).toEqual([
       "pact: no set-up for provider state 'a session that expired'",
@@ -104,7 +114,9 @@ describe('npm run verify', () => {
     const SECRET = `sk-scan-${Date.now().toString(36)}-known-secret`;
     const started = Date.now();
     provider = await startDriftingProvider('none', SECRET);
-    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, LOG_LEVEL: 'trace' });
+    // Its own temp folder, so every temp file it writes (Pact's included) and its reports are scanned, and nothing else.
+    const temp = scratchDir('trace-tmp');
+    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, LOG_LEVEL: 'trace', TMPDIR: temp, REPORTS_DIR: join(temp, 'reports') });
     expect(run.code).toBe(0);
     const tokens = provider.reference.issuedTokens();
     expect(tokens.length).toBeGreaterThanOrEqual(5);
@@ -113,13 +125,15 @@ describe('npm run verify', () => {
     expect(output).toContain('nango_connect_session_[REDACTED]');
     const leaks = (text: string) => [SECRET, ...tokens].filter((secret) => text.includes(secret));
     expect(leaks(output)).toEqual([]);
-    const written = [...filesChangedSince(ROOT, started, ['node_modules', '.git']), ...filesChangedSince(tmpdir(), started, [])];
-    expect(written.filter((file) => leaks(readFileSync(file, 'latin1')).length > 0)).toEqual([]);
+    const written = [...filesChangedSince(ROOT, started, ['node_modules', '.git']), ...filesChangedSince(temp, started, [])];
+    expect(written.map((file) => file.path)).toContain(join(temp, 'reports', 'verification.json'));
+    expect(written.filter((file) => leaks(file.text).length > 0).map((file) => file.path)).toEqual([]);
   });
 });
 
-function filesChangedSince(directory: string, since: number, skip: string[]): string[] {
-  const found: string[] = [];
+/** Files under the folder written since then, with their content as read now. */
+function filesChangedSince(directory: string, since: number, skip: string[]): Array<{ path: string; text: string }> {
+  const found: Array<{ path: string; text: string }> = [];
   let entries: string[];
   try {
     entries = readdirSync(directory);
@@ -132,7 +146,7 @@ function filesChangedSince(directory: string, since: number, skip: string[]): st
     try {
       const stat = statSync(path);
       if (stat.isDirectory()) found.push(...filesChangedSince(path, since, skip));
-      else if (stat.isFile() && stat.mtimeMs >= since && stat.size < 50_000_000) found.push(path);
+      else if (stat.isFile() && stat.mtimeMs >= since && stat.size < 50_000_000) found.push({ path, text: readFileSync(path, 'latin1') });
     } catch {
       // Vanished while we looked (another test's scratch files): nothing to scan.
     }

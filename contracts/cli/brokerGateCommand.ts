@@ -1,0 +1,37 @@
+/**
+ * `npm run can-i-deploy [-- <options>]` and `npm run record-deployment [-- <options>]`: the official CLI's
+ * `pact broker can-i-deploy` / `record-deployment`, with the broker from the environment. Options given are
+ * passed through; missing ones default to this repo's consumer (NangoConnectSessionClient) at its current
+ * version (PACT_CONSUMER_VERSION or the git commit) and the environment PACT_ENVIRONMENT (default production).
+ * can-i-deploy's answer is the exit code: 0 yes, 1 no.
+ */
+import { requireBrokerConnection } from '../broker/brokerSettings';
+import { runPactCli } from '../broker/pactCli';
+import { readGitFacts, versionInfo } from '../broker/versionInfo';
+import { CONSUMER } from '../cases';
+import { ConfigurationError } from '../configurationError';
+import type { CliIo } from '../cliIo';
+import { brokerCommand, hasOption } from './brokerCommand';
+
+const COMMANDS = { 'can-i-deploy': '--to-environment', 'record-deployment': '--environment' } as const;
+type Gate = keyof typeof COMMANDS;
+
+/** `args`: the command (can-i-deploy or record-deployment), then the options given. */
+export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): Promise<number> {
+  return brokerCommand(io, command ?? 'broker command', async () => {
+    if (command !== 'can-i-deploy' && command !== 'record-deployment') {
+      throw new ConfigurationError(`unknown broker command ${JSON.stringify(command)}: expected can-i-deploy or record-deployment`);
+    }
+    const gate: Gate = command;
+    const connection = requireBrokerConnection(io.env);
+    const args: string[] = ['broker', gate, ...given];
+    if (!hasOption(given, '--pacticipant', '-a')) {
+      // Which version is asked about, not what is in the working tree: uncommitted changes do not matter here.
+      const { version } = versionInfo('consumer', io.env, { ...readGitFacts(io.cwd), dirty: undefined });
+      args.push('--pacticipant', CONSUMER, '--version', version);
+    }
+    const environmentOption = COMMANDS[gate];
+    if (!hasOption(given, environmentOption, '--to')) args.push(environmentOption, io.env['PACT_ENVIRONMENT']?.trim() || 'production');
+    return runPactCli(args, connection, { label: gate, env: io.env, out: io.stdout, err: io.stderr });
+  });
+}

@@ -1,0 +1,45 @@
+import type { CliIo, TextOut } from '../../contracts/cliIo';
+import { brokerGate } from '../../contracts/cli/brokerGateCommand';
+import { runHostile } from '../../contracts/cli/hostileCommand';
+import { pactPublish } from '../../contracts/cli/pactPublishCommand';
+import { publishProviderContract } from '../../contracts/cli/publishProviderContractCommand';
+import { verifyAndReport } from '../../contracts/cli/verifyAndReport';
+import { cliEnv, ROOT, type CliRun } from './runCli';
+import { pooledWorker } from './workerPool';
+
+/** What a CLI run in-process writes, kept as text: not a terminal, as when its output is piped. */
+class Captured implements TextOut {
+  text = '';
+  write(text: string): boolean {
+    this.text += text;
+    return true;
+  }
+}
+
+/** The npm scripts a test can run in its own process, each as its CLI's function; verify in the file's pooled worker. */
+const COMMANDS = {
+  verify: (io) => verifyAndReport(io, pooledWorker),
+  'contracts:hostile': (io) => runHostile(io),
+  'pact:publish': (io, args) => pactPublish(io, args),
+  'can-i-deploy': (io, args) => brokerGate(io, ['can-i-deploy', ...args]),
+  'record-deployment': (io, args) => brokerGate(io, ['record-deployment', ...args]),
+  'pact:publish-provider-contract': (io, args) => publishProviderContract(io, args),
+} satisfies Record<string, (io: CliIo, args: readonly string[]) => Promise<number>>;
+export type InProcessScript = keyof typeof COMMANDS;
+
+/**
+ * `npm run <script>` inside the test's process, for a fraction of a process's cost: the same clean environment
+ * and the same CliRun (exit code, what it printed) as runCli. Signals and process exits need runCli.
+ */
+export async function runInProcess(script: InProcessScript, env: Record<string, string> = {}, { args = [], cwd = ROOT }: { args?: readonly string[]; cwd?: string } = {}): Promise<CliRun> {
+  const stdout = new Captured();
+  const stderr = new Captured();
+  const code = await COMMANDS[script]({ env: cliEnv(env), cwd, stdout, stderr }, args);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** `npm run verify` in-process. */
+export const verifyInProcess = (env: Record<string, string> = {}): Promise<CliRun> => runInProcess('verify', env);
+
+/** `npm run contracts:hostile` in-process. */
+export const hostileInProcess = (env: Record<string, string> = {}): Promise<CliRun> => runInProcess('contracts:hostile', env);
