@@ -6,7 +6,8 @@ process.env['PACT_DO_NOT_TRACK'] = 'true';
 
 // Type-checking is `npm run typecheck` (tsc); ts-jest only transpiles (isolatedModules in tsconfig.json).
 const config: Config = {
-  testEnvironment: 'node',
+  // jest's node environment, plus verification workers shared by the test files of each jest worker process.
+  testEnvironment: '<rootDir>/tests/support/verificationEnvironment.ts',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },

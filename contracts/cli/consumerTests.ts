@@ -15,6 +15,8 @@ export async function runConsumerTests(root: string, reportsDir: string, verbose
     ...baseConfig,
     rootDir: root,
     roots: ['<rootDir>/tests/consumer'],
+    // The consumer tests verify nothing: no verification workers to share.
+    testEnvironment: 'node',
     transform: { '^.+\\.ts$': ['@swc/jest', {}] },
     verbose,
     reporters: ['default', ['jest-junit', { outputDirectory: reportsDir, outputName: CONSUMER_JUNIT_FILE, suiteName: 'consumer contracts' }]],

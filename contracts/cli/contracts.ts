@@ -29,18 +29,23 @@ async function main(): Promise<number> {
     process.stderr.write(`contracts could not run: ${error.message}\n`);
     return 2;
   }
-  // Ctrl-C during the consumer tests: the worker cleans up and dies of it; the job ends with it.
-  let consumerDone = false;
-  void verification.exitCode.then((code) => {
-    if (!consumerDone && (code === 130 || code === 143)) {
+  // Ctrl-C (which reaches the whole group, jest's consumer tests included, and may fail them) or SIGTERM: the
+  // worker, told by the terminal or by runWorker, cleans up and dies of it; then the job ends at once, as
+  // interrupted, whatever the consumer tests answered, and shows no verdict of a verification that may have
+  // finished before them.
+  const interrupted = (signal: NodeJS.Signals) => {
+    void verification.exitCode.then(() => {
+      verification.discard();
       verification.release();
-      process.exit(code);
-    }
-  });
+      process.stderr.write(`contracts interrupted by ${signal}\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
 
   process.stdout.write('== 1/2 consumer contracts (jest tests/consumer)\n');
   const consumerPassed = await runConsumerTests(PROJECT_ROOT, reportsDir(process.env), verification.verbose);
-  consumerDone = true;
   if (!consumerPassed) {
     verification.cancel();
     verification.release();

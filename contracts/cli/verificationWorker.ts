@@ -114,10 +114,10 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
     if (error instanceof InterruptedError) return new Promise<never>(() => undefined); // the signal handler ends the process
     if (!stop.stopped) throw error;
     // Stopped on a rate limit: the verifier is left waiting and must never get to publish, so this process
-    // cannot go on, nor exit the gentle way; SIGKILL once the parent has the reason.
+    // cannot go on, nor exit the gentle way; SIGKILL once the parent has the reason. No end-of-run marker: the
+    // run ends when the process does, so no next run is handed to it.
     const { created, deleted, endUserId } = ledger.account;
     await send({ kind: 'error', message: `${(error as Error).message}; nothing was published; sessions: ${created} created, ${deleted} deleted (end user ${endUserId})` });
-    endOfRun();
     process.kill(process.pid, 'SIGKILL');
     return new Promise<never>(() => undefined);
   } finally {

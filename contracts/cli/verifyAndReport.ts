@@ -28,6 +28,8 @@ export interface Verification {
   release(): void;
   /** Stops the worker (it cleans up first) and drops its progress and report: only its own messages remain. */
   cancel(): void;
+  /** Drops its progress and report, held or to come, leaving the worker be: only its own messages remain. */
+  discard(): void;
   /** 0 all passed, 1 a verification failed, 2 the run could not start, 130/143 interrupted. */
   readonly exitCode: Promise<number>;
   /** LOG_LEVEL asks for Pact's output in full. */
@@ -71,6 +73,7 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
       out.dropStdout();
       worker.interrupt('SIGTERM');
     },
+    discard: () => out.dropStdout(),
     exitCode,
     verbose,
   };

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { brokerSecretsInEnv } from '../broker/brokerSettings';
 import { redactor, type Redact } from './redaction';
@@ -62,6 +63,12 @@ export interface WorkerProcess {
   close(): void;
 }
 
+/** A handle that holds the event loop until unref'd. */
+interface Holdable {
+  ref(): unknown;
+  unref(): unknown;
+}
+
 /** What the current run is told of the worker's lines and messages, and of its end. */
 interface RunListener {
   line(line: string, stream: 'stdout' | 'stderr'): void;
@@ -69,8 +76,17 @@ interface RunListener {
   closed(code: number | null, signal: NodeJS.Signals | null): void;
 }
 
-/** `script`: the worker's entry point, this one's twin by default (tests may point at the bundled one). */
-export function spawnVerificationWorker(env: NodeJS.ProcessEnv, script: string = WORKER): WorkerProcess {
+export interface SpawnOptions {
+  /** The worker's entry point: this module's twin by default (tests may point at the bundled one). */
+  readonly script?: string;
+  /**
+   * While it has no run, the worker does not keep this process alive (a pool that outlives the test files using
+   * it); it dies with this process, whose going it sees as a disconnect.
+   */
+  readonly unrefWhenIdle?: boolean;
+}
+
+export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKER, unrefWhenIdle = false }: SpawnOptions = {}): WorkerProcess {
   const child: ChildProcess = fork(script, [], {
     env: { ...env, PACT_DO_NOT_TRACK: 'true' },
     execArgv: script.endsWith('.ts') ? ['--require', 'esbuild-register'] : [],
@@ -78,6 +94,13 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, script: string =
   });
   let listener: RunListener | undefined;
   let closed = false;
+  // The process, its IPC channel and its pipes (sockets, as stdio is 'pipe') each hold the event loop.
+  const candidates: Array<Holdable | null | undefined> = [child, child.channel, child.stdout as Socket | null, child.stderr as Socket | null];
+  const handles = candidates.filter((handle): handle is Holdable => handle !== null && handle !== undefined);
+  const holdParent = (hold: boolean) => {
+    if (unrefWhenIdle) for (const handle of handles) void (hold ? handle.ref() : handle.unref());
+  };
+  holdParent(false);
   // Lines written before a run starts (Pact loading) belong to the next run.
   const early: Array<{ line: string; stream: 'stdout' | 'stderr' }> = [];
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -119,6 +142,7 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, script: string =
       const onSigterm = () => interrupt('SIGTERM');
       const settle = (stopped: NodeJS.Signals | undefined, why: string) => {
         listener = undefined;
+        holdParent(false);
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigterm);
         finish({ outcome: outcome ?? { kind: 'error', message: `the verification worker stopped without a report (${why})` }, redact, interruptedBy: stopped, publishFailures, nativeOutput });
@@ -149,6 +173,7 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, script: string =
         },
         closed: (code, signal) => settle(interruptedBy ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined), signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`),
       };
+      holdParent(true);
       for (const { line: earlyLine, stream } of early.splice(0)) line(earlyLine, stream);
       if (closed) settle(undefined, 'it had stopped before the run');
       else {

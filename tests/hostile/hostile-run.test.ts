@@ -23,7 +23,7 @@ afterEach(() => provider?.close());
 
 async function hostileAgainst(drift: HostileDrift, env: Record<string, string> = {}): Promise<CliRun> {
   provider = await startHostileDriftProvider(drift, SECRET);
-  const run = await hostileInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '300', ...env });
+  const run = await hostileInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '100', ...env });
   expect(run.stdout + run.stderr).not.toContain(SECRET);
   expect(run.stdout + run.stderr).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
   expect(provider.reference.liveSessionCount()).toBe(0);

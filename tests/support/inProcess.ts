@@ -5,7 +5,14 @@ import { pactPublish } from '../../contracts/cli/pactPublishCommand';
 import { publishProviderContract } from '../../contracts/cli/publishProviderContractCommand';
 import { verifyAndReport } from '../../contracts/cli/verifyAndReport';
 import { cliEnv, ROOT, type CliRun } from './runCli';
-import { pooledWorker } from './workerPool';
+import type { WorkerLauncher } from '../../contracts/verification/runWorker';
+
+/** The verification workers jest.config.ts's test environment (verificationEnvironment.ts) shares between test files. */
+function pooledWorker(...args: Parameters<WorkerLauncher>): ReturnType<WorkerLauncher> {
+  const launch: unknown = Reflect.get(globalThis, 'verificationWorkers');
+  if (typeof launch !== 'function') throw new Error('no verification worker pool: run the tests with the test environment jest.config.ts sets');
+  return (launch as WorkerLauncher)(...args);
+}
 
 /** What a CLI run in-process writes, kept as text: not a terminal, as when its output is piped. */
 class Captured implements TextOut {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchDir } from './scratch';
 
@@ -41,8 +42,19 @@ export interface RunOptions {
 export function cliEnv(env: Record<string, string>): Record<string, string | undefined> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !AMBIENT.test(name)));
   // Each run writes its reports apart, so runs in parallel never read each other's.
-  return { ...base, REPORTS_DIR: scratchDir('reports'), ...env };
+  return { ...base, ...EMPTY_CA_STORE, REPORTS_DIR: scratchDir('reports'), ...env };
 }
+
+/**
+ * Pact's native code (the verifier, the CLI) reads the system's CA store for every HTTP client it builds: half of
+ * a verification's cost. Every server a test runs is plain HTTP on loopback, so tests give it an empty store.
+ */
+const EMPTY_CA_STORE = (() => {
+  const dir = scratchDir('ca-store');
+  const file = join(dir, 'none.pem');
+  writeFileSync(file, '');
+  return { SSL_CERT_FILE: file, SSL_CERT_DIR: dir };
+})();
 
 /**
  * Runs a CLI of contracts/cli as `npm run <script>` would, with the given environment on top of a clean one (no

@@ -1,9 +1,10 @@
 /**
  * The CI reports of a verification run: reports/junit.xml (a <testcase> per interaction, failures with their
  * Pact and schema reasons), reports/summary.md, appended to $GITHUB_STEP_SUMMARY, and Pact's native detail for
- * the failing interactions only. Run as the main job against an independent drifting server that also echoes
- * its credentials back, so every file is shown to hold no secret. Then the renderers on their own: hostile text
- * stays well-formed XML and one-line Markdown cells.
+ * the failing interactions only. Run (as `npm run verify`, in-process: the main job's verification is the same
+ * code, and main-job.test.ts shows the main job writes these files) against an independent drifting server that
+ * also echoes its credentials back, so every file is shown to hold no secret. Then the renderers on their own:
+ * hostile text stays well-formed XML and one-line Markdown cells.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { failureDetail } from '../../contracts/verification/verifierOutput';
 import { startDriftingProvider } from '../support/driftingProvider';
 import { interactionResult } from '../support/interactionResult';
 import { testcasesIn } from '../support/junit';
-import { runCli } from '../support/runCli';
+import { verifyInProcess } from '../support/inProcess';
 import { DRIFT_SECRET } from '../support/verifyAgainstDrift';
 import { scratchDir } from '../support/scratch';
 
@@ -37,7 +38,7 @@ it('writes junit.xml, summary.md and the job summary with the reasons of each fa
   const stepSummary = join(dir, 'step-summary.md');
   writeFileSync(stepSummary, '# earlier step\n');
   try {
-    const run = await runCli('contracts', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, REPORTS_DIR: dir, GITHUB_STEP_SUMMARY: stepSummary });
+    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, REPORTS_DIR: dir, GITHUB_STEP_SUMMARY: stepSummary });
     expect(echoed).toBeGreaterThan(0);
     expect(run.code).toBe(1);
 
