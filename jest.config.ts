@@ -12,8 +12,9 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   testTimeout: 30_000,
-  // Most test files start CLI processes and wait on them: both cores, not jest's default of one worker on two.
-  maxWorkers: 2,
+  // Many test files wait on servers, signals and rate limits as much as they compute: three workers keep both
+  // cores busy (jest's default is one worker on two cores).
+  maxWorkers: 3,
 };
 
 export default config;

@@ -18,6 +18,7 @@ import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
 import { isVerbose, logLevelFrom } from '../../contracts/pact/logLevel';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { readPactFile } from '../../contracts/pact/pactFile';
+import { matchRecorded } from '../support/mockServerRecord';
 import { scratchDir } from '../support/scratch';
 
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -36,6 +37,7 @@ describe('DELETE /connect/session', () => {
           ...(query ? { query } : {}),
           ...(body ? { body } : {}),
         });
+        await matchRecorded(mockServer.port);
         const { response } = contractCase;
         expect(result).toEqual(
           response.status === 204 ? { outcome: 'deleted' } : { outcome: 'api-error', status: response.status, body: { error: response.error } },

@@ -13,11 +13,11 @@ const [GONE] = casesWithStatus(404);
 
 describe('verifying a provider that stops answering as documented', () => {
   it('fails on a response slower than the timeout, without hanging', async () => {
-    const { run, providerUrl } = await verifyAgainstDrift('slow', { NANGO_TIMEOUT_MS: '400' });
+    const { run, providerUrl } = await verifyAgainstDrift('slow', { NANGO_TIMEOUT_MS: '300' });
     expect(run.code).toBe(1);
     const row = reportRow(run.stdout, GONE!);
     expect(row.line).toMatch(/^FAIL .* 404 +none +FAIL +-/);
-    expect(row.reasons).toEqual([`pact: no answer from ${providerUrl}/connect/session within 400 ms`]);
+    expect(row.reasons).toEqual([`pact: no answer from ${providerUrl}/connect/session within 300 ms`]);
   });
 
   it('fails on a connection the provider drops', async () => {
