@@ -22,7 +22,7 @@ const RUST_PANIC = 101;
 export function runPactCli(
   args: readonly string[],
   connection: BrokerConnection,
-  io: { readonly label: string; readonly env: NodeJS.ProcessEnv; readonly out: TextOut; readonly err: TextOut },
+  io: { readonly label: string; readonly env: NodeJS.ProcessEnv; readonly cwd: string; readonly out: TextOut; readonly err: TextOut },
 ): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...io.env, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_BASE_URL: connection.baseUrl };
   for (const name of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD']) delete env[name];
@@ -31,7 +31,7 @@ export function runPactCli(
   env['PACT_BROKER_HTTP_RETRIES'] = io.env['PACT_BROKER_HTTP_RETRIES']?.trim() || DEFAULT_RETRIES;
   const redact = redactor(brokerSecretsInEnv(io.env));
 
-  const child = spawn(standalone().pactFullPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(standalone().pactFullPath, args, { cwd: io.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let failure: string | undefined;
   // The CLI prints results and its ❌ errors on stdout, line by line as it goes.
   createInterface({ input: child.stdout }).on('line', (line) => {

@@ -32,6 +32,6 @@ export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): P
     }
     const environmentOption = COMMANDS[gate];
     if (!hasOption(given, environmentOption, '--to')) args.push(environmentOption, io.env['PACT_ENVIRONMENT']?.trim() || 'production');
-    return runPactCli(args, connection, { label: gate, env: io.env, out: io.stdout, err: io.stderr });
+    return runPactCli(args, connection, { label: gate, env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
   });
 }

@@ -7,11 +7,11 @@
  * rewritten) it does: the consumer tests then prove that the committed pact it reads is the one they write.
  * Either way nothing it prints is shown, and no verdict counts, unless the consumer tests pass.
  */
+import { processIo } from '../cliIo';
 import { ConfigurationError } from '../configurationError';
 import { reportsDir } from '../verification/evidenceFile';
 import type { VerificationSettings } from '../verification/settings';
 import { runConsumerTests } from './consumerTests';
-import { processIo } from '../cliIo';
 import { startVerification, type Verification } from './verifyAndReport';
 import { PROJECT_ROOT } from '../projectRoot';
 

@@ -43,6 +43,6 @@ export function pactPublish(io: CliIo, args: readonly string[]): Promise<number>
       ...(consumer.buildUrl ? ['--build-url', consumer.buildUrl] : []),
       ...args,
     ];
-    return runPactCli(pactArgs, connection, { label: 'pact:publish', env: io.env, out: io.stdout, err: io.stderr });
+    return runPactCli(pactArgs, connection, { label: 'pact:publish', env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
   });
 }

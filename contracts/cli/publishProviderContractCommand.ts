@@ -22,7 +22,7 @@ const VERIFIER = 'nango-contract-tests';
 export function publishProviderContract(io: CliIo, args: readonly string[]): Promise<number> {
   return brokerCommand(io, 'pact:publish-provider-contract', async () => {
     const connection = requireBrokerConnection(io.env);
-    const evidenceFile = join(reportsDir(io.env), EVIDENCE_FILE);
+    const evidenceFile = join(reportsDir(io.env, io.cwd), EVIDENCE_FILE);
     const evidence = readEvidenceSummary(evidenceFile);
     if (evidence.target === 'embedded') {
       throw new ConfigurationError(
@@ -60,6 +60,6 @@ export function publishProviderContract(io: CliIo, args: readonly string[]): Pro
       evidence.passed ? '--verification-success' : '--no-verification-success',
       ...args,
     ];
-    return runPactCli(pactArgs, connection, { label: 'pact:publish-provider-contract', env: io.env, out: io.stdout, err: io.stderr });
+    return runPactCli(pactArgs, connection, { label: 'pact:publish-provider-contract', env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
   });
 }

@@ -96,7 +96,7 @@ function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings:
     out.write('stderr', `verification interrupted by ${run.interruptedBy}\n`);
     return run.interruptedBy === 'SIGINT' ? 130 : 143;
   }
-  const dir = reportsDir(env);
+  const dir = reportsDir(env, io.cwd);
   const suiteName = 'provider verification';
   if (run.outcome.kind === 'error') {
     const message = run.redact(`verification could not run: ${run.outcome.message}`);

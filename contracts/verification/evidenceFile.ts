@@ -20,9 +20,9 @@ export interface VerificationEvidence {
 
 export const EVIDENCE_FILE = 'verification.json';
 
-/** REPORTS_DIR, or reports/ at the top of the project. */
-export function reportsDir(env: NodeJS.ProcessEnv): string {
-  return resolve(env['REPORTS_DIR']?.trim() || join(PROJECT_ROOT, 'reports'));
+/** REPORTS_DIR (relative to the folder the command runs in), or reports/ at the top of the project. */
+export function reportsDir(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
+  return resolve(cwd, env['REPORTS_DIR']?.trim() || join(PROJECT_ROOT, 'reports'));
 }
 
 /** Writes the evidence, redacted like everything else the run prints; returns the file's path. */

@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { CONNECT_SESSION_TOKEN_PREFIX } from '../cases';
 
 export const REDACTED = '[REDACTED]';
@@ -22,20 +21,4 @@ export function redactor(secrets: readonly string[]): Redact {
     masked
       .reduce((result, pattern) => result.replace(pattern, REDACTED), forms.reduce((result, form) => result.split(form).join(REDACTED), text))
       .replace(ANY_SESSION_TOKEN, `${CONNECT_SESSION_TOKEN_PREFIX}${REDACTED}`);
-}
-
-/** A stream that redacts whole lines, so a secret split across two chunks is still caught. */
-export function redactingLines(redact: Redact): Transform {
-  let pending = '';
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      const text = pending + chunk.toString('utf8');
-      const end = text.lastIndexOf('\n') + 1;
-      pending = text.slice(end);
-      callback(null, end > 0 ? redact(text.slice(0, end)) : undefined);
-    },
-    flush(callback: TransformCallback) {
-      callback(null, pending ? redact(pending) : undefined);
-    },
-  });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { brokerSecretsInEnv } from '../broker/brokerSettings';
 import { redactor, type Redact } from './redaction';
 import type { InteractionProgress } from './verifyPact';
+import { wholeLines } from './wholeLines';
 import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
 /** From the sources: the TypeScript worker, through esbuild-register. From a bundle (bundled.js): its bundled twin beside it. */
@@ -104,15 +105,11 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
   // Lines written before a run starts (Pact loading) belong to the next run.
   const early: Array<{ line: string; stream: 'stdout' | 'stderr' }> = [];
   for (const stream of ['stdout', 'stderr'] as const) {
-    let partial = '';
-    child[stream]?.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (listener) listener.line(line, stream);
-        else early.push({ line, stream });
-      }
+    const lines = wholeLines((line) => {
+      if (listener) listener.line(line, stream);
+      else early.push({ line, stream });
     });
+    child[stream]?.on('data', (chunk: Buffer) => lines.push(chunk)).on('end', () => lines.end());
   }
   child.on('message', (message: WorkerMessage) => listener?.message(message));
   child.on('close', (code, signal) => {

@@ -1,10 +1,10 @@
 /**
- * `npm run verify` with pacts from a Pact Broker (the loopback test double), end to end with Pact's real
- * verifier: the pacts are fetched through consumer version selectors with pending and WIP settings, the report
- * is grouped per pact, one result per pact is published with the provider version, branch and build URL, and
- * that result agrees with this suite's verdict: a status drift and a schema-only drift (which Pact alone
- * accepts) are published as failures; a failing pending pact does not fail the run; PACT_URL verifies exactly
- * the pact a webhook names. No token or secret reaches the output.
+ * `npm run verify` (in-process, its verification in a pooled worker) with pacts from a Pact Broker (the loopback
+ * test double), with Pact's real verifier: the pacts are fetched through consumer version selectors with pending
+ * and WIP settings, the report is grouped per pact, one result per pact is published with the provider version,
+ * branch and build URL, and that result agrees with this suite's verdict: a status drift and a schema-only drift
+ * (which Pact alone accepts) are published as failures; a failing pending pact does not fail the run; PACT_URL
+ * verifies exactly the pact a webhook names. No token or secret reaches the output.
  */
 import { readFileSync } from 'node:fs';
 import { CASES, CONSUMER } from '../../contracts/cases';

@@ -1,11 +1,11 @@
 /**
- * `npm run contracts:hostile` end to end: against the embedded reference provider a default run generates at
- * least 1,000 cases and passes, showing the security-scheme finding as known; against providers that drift on
- * inputs no contract names, each check catches its violation (an undocumented status, a 500, a schema-breaking
- * body, a 400 that still deletes the session, a 204 for a deleted token, a 204 without credentials, a text/plain
- * error, a query that is ignored rather than refused), printed once,
- * shrunk, as a curl line with the seed and the command that replays it; the replay shows the same failure. No
- * session is left behind and no secret is printed.
+ * `npm run contracts:hostile` (in-process; the interruption and bad-settings cases run the command itself):
+ * against the embedded reference provider a default run generates at least 1,000 cases and passes, showing the
+ * security-scheme finding as known; against providers that drift on inputs no contract names, each check
+ * catches its violation (an undocumented status, a 500, a schema-breaking body, a 400 that still deletes the
+ * session, a 204 for a deleted token, a 204 without credentials, a text/plain error, a query that is ignored
+ * rather than refused), printed once, shrunk, as a curl line with the seed and the command that replays it; the
+ * replay shows the same failure. No session is left behind and no secret is printed.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

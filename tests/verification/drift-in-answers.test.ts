@@ -1,7 +1,8 @@
 /**
- * Drift in what the provider answers, end to end: `npm run verify` against a Nango-like provider that changes
- * its answers in one way at a time. The faithful provider passes; each drift fails the run, and the report's
- * line for the interaction it hits names it: Pact's mismatch and/or the spec's objection.
+ * Drift in what the provider answers: `npm run verify` (in-process, its verification in a pooled worker) against
+ * a Nango-like provider that changes its answers in one way at a time. The faithful provider passes; each drift
+ * fails the run, and the report's line for the interaction it hits names it: Pact's mismatch and/or the spec's
+ * objection.
  */
 import { CASES } from '../../contracts/cases';
 import { reportRow } from '../support/runCli';

@@ -1,7 +1,7 @@
 /**
- * Drift in how (or whether) the provider answers, end to end: a timeout, a dropped connection, a refused one,
- * a 404 that never comes, a provider state that hands back no token. Each fails with a message naming the
- * interaction (or, before any interaction, the provider) and the cause; none hangs.
+ * Drift in how (or whether) the provider answers, through `npm run verify` in-process: a timeout, a dropped
+ * connection, a refused one, a 404 that never comes, a provider state that hands back no token. Each fails with
+ * a message naming the interaction (or, before any interaction, the provider) and the cause; none hangs.
  */
 import { verifyInProcess } from '../support/inProcess';
 import { reportRow } from '../support/runCli';

@@ -2,8 +2,8 @@
  * Redaction of everything the verification prints: the secret key in any of the forms it can take in a log,
  * and every connect session token, including when a secret arrives split across two chunks of a stream.
  */
-import { PassThrough } from 'node:stream';
-import { redactingLines, redactor } from '../../contracts/verification/redaction';
+import { redactor } from '../../contracts/verification/redaction';
+import { wholeLines } from '../../contracts/verification/wholeLines';
 
 const TOKEN = `nango_connect_session_${'9f'.repeat(32)}`;
 
@@ -26,16 +26,13 @@ describe('redacting output', () => {
     expect(redact('verified 7 interactions; nango_connect_session_short')).toBe('verified 7 interactions; nango_connect_session_short');
   });
 
-  it('catches a secret split across two chunks of a stream', async () => {
-    const source = new PassThrough();
-    const chunks: string[] = [];
-    const redacted = source.pipe(redactingLines(redact));
-    redacted.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-    const done = new Promise((resolve) => redacted.on('end', resolve));
-    source.write('first line sk_li');
-    source.write(`ve_123 and ${TOKEN.slice(0, 30)}`);
-    source.end(`${TOKEN.slice(30)}\nlast line without newline sk_live_123`);
-    await done;
-    expect(chunks.join('')).toBe('first line [REDACTED] and nango_connect_session_[REDACTED]\nlast line without newline [REDACTED]');
+  it('catches a secret split across two chunks of a stream, the worker output being redacted line by line', () => {
+    const printed: string[] = [];
+    const lines = wholeLines((line) => printed.push(redact(line)));
+    lines.push(Buffer.from('first line sk_li'));
+    lines.push(Buffer.from(`ve_123 and ${TOKEN.slice(0, 30)}`));
+    lines.push(Buffer.from(`${TOKEN.slice(30)}\nlast line without newline sk_live_123`));
+    lines.end();
+    expect(printed).toEqual(['first line [REDACTED] and nango_connect_session_[REDACTED]', 'last line without newline [REDACTED]']);
   });
 });

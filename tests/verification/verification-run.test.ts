@@ -1,7 +1,9 @@
 /**
  * `npm run verify` as a user runs it: on the embedded default it passes with one report line per interaction;
- * against a real-Nango-like server it refuses bad settings and a refused key before any interaction, cleans up
- * when interrupted, and never lets the secret key or a session token reach its output or any file.
+ * against a real-Nango-like server it refuses bad settings and a refused key before any interaction, shows Pact's
+ * own output only when LOG_LEVEL asks, cleans up when interrupted, and never lets the secret key or a session
+ * token reach its output or any file. The default run, bad settings, the interruption and the trace-level scan
+ * run the command itself; the rest run it in-process.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
