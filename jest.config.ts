@@ -4,7 +4,7 @@ import type { Config } from 'jest';
 // Pact's native core phones home unless told exactly 'true'; the workers inherit this.
 process.env['PACT_DO_NOT_TRACK'] = 'true';
 
-// Type-checking is `npm run typecheck` (tsc); ts-jest only transpiles (isolatedModules in tsconfig.json).
+// ts-jest only transpiles (isolatedModules in tsconfig.json): tests/types/typecheck.test.ts runs tsc.
 const config: Config = {
   // jest's node environment, plus verification workers shared by the test files of each jest worker process.
   testEnvironment: '<rootDir>/tests/support/verificationEnvironment.ts',

@@ -4,8 +4,8 @@ import { runHostile } from '../../contracts/cli/hostileCommand';
 import { pactPublish } from '../../contracts/cli/pactPublishCommand';
 import { publishProviderContract } from '../../contracts/cli/publishProviderContractCommand';
 import { verifyAndReport } from '../../contracts/cli/verifyAndReport';
-import { cliEnv, ROOT, type CliRun } from './runCli';
 import type { WorkerLauncher } from '../../contracts/verification/runWorker';
+import { cliEnv, ROOT, type CliRun } from './runCli';
 
 /** The verification workers jest.config.ts's test environment (verificationEnvironment.ts) shares between test files. */
 function pooledWorker(...args: Parameters<WorkerLauncher>): ReturnType<WorkerLauncher> {
@@ -23,7 +23,7 @@ class Captured implements TextOut {
   }
 }
 
-/** The npm scripts a test can run in its own process, each as its CLI's function; verify in the file's pooled worker. */
+/** The npm scripts a test can run in its own process, each as its CLI's function; verify with the pooled workers. */
 const COMMANDS = {
   verify: (io) => verifyAndReport(io, pooledWorker),
   'contracts:hostile': (io) => runHostile(io),
