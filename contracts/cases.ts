@@ -1,5 +1,6 @@
 import type { JsonObject } from './json';
 import type { DocumentedStatus } from './nangoApi';
+import { tokenOf } from './sessionToken';
 
 /**
  * The documented behaviour of DELETE /connect/session, as data. The consumer tests turn each case into a
@@ -9,9 +10,6 @@ import type { DocumentedStatus } from './nangoApi';
 export const CONSUMER = 'NangoConnectSessionClient';
 export const PROVIDER = 'NangoAPI';
 
-/** `nango_connect_session_` + 64 lowercase hex, the format of Nango's connect session tokens. */
-export const CONNECT_SESSION_TOKEN_REGEX = '^nango_connect_session_[0-9a-f]{64}$';
-export const CONNECT_SESSION_TOKEN_PREFIX = 'nango_connect_session_';
 
 export const STATES = {
   sessionExists: 'a connect session exists',
@@ -54,8 +52,7 @@ export interface ContractCase {
   readonly response: { readonly status: 204 } | { readonly status: Exclude<DocumentedStatus, 204>; readonly error: ExpectedError };
 }
 
-const exampleToken = (hexByte: string): string => `${CONNECT_SESSION_TOKEN_PREFIX}${hexByte.repeat(32)}`;
-const sessionToken = { kind: 'token-from-state', example: exampleToken('5e') } as const;
+const sessionToken = { kind: 'token-from-state', example: tokenOf('5e') } as const;
 
 export const CASES: readonly ContractCase[] = [
   {
@@ -97,17 +94,28 @@ export const CASES: readonly ContractCase[] = [
   {
     name: 'rejects a well-formed token that belongs to no session',
     description: 'a request to delete a connect session with an unknown token',
-    request: { credential: { kind: 'well-formed-token', example: exampleToken('00') } },
+    request: { credential: { kind: 'well-formed-token', example: tokenOf('00') } },
     response: { status: 401, error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } },
   },
   {
     name: 'answers 404 for a session that has already been deleted',
     description: 'a request to delete a connect session that has already been deleted',
     state: STATES.sessionDeleted,
-    request: { credential: { kind: 'token-from-state', example: exampleToken('de') } },
+    request: { credential: { kind: 'token-from-state', example: tokenOf('de') } },
     response: { status: 404, error: { code: 'not_found' } },
   },
 ];
+
+/** The documented case a pact interaction was written from, by its description; undefined for others' pacts. */
+export function caseByDescription(description: string | undefined): ContractCase | undefined {
+  return CASES.find((candidate) => candidate.description === description);
+}
+
+/** Where a case stands in CASES (the report's order); after them all when it is none of them. */
+export function caseRank(description: string): number {
+  const index = CASES.findIndex((candidate) => candidate.description === description);
+  return index === -1 ? CASES.length : index;
+}
 
 /** The token the consumer sends for a case (the example value where the provider injects the real one). */
 export function tokenSentBy(credential: Credential): string | undefined {

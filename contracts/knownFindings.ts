@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigurationError } from './configurationError';
+import { read } from './env';
 import { isJsonObject, type JsonValue } from './json';
 import { PROJECT_ROOT } from './projectRoot';
 
@@ -10,7 +11,7 @@ export const KNOWN_FINDINGS_FILE = join(PROJECT_ROOT, 'contracts', 'known-findin
 
 /** KNOWN_FINDINGS_FILE names another list (a team's own, or a test's); the committed one otherwise. */
 export function knownFindingsFile(env: NodeJS.ProcessEnv): string {
-  return env['KNOWN_FINDINGS_FILE']?.trim() || KNOWN_FINDINGS_FILE;
+  return read(env, 'KNOWN_FINDINGS_FILE') ?? KNOWN_FINDINGS_FILE;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { components, paths } from './generated/nango-api';
+import { isJsonObject } from './json';
 import { ResponseValidators } from './openapi/responseValidators';
 import { loadSpecFile, type SpecDocument } from './openapi/specDocument';
 import { PROJECT_ROOT } from './projectRoot';
@@ -14,6 +15,18 @@ export type StdError = components['schemas']['StdError'];
 type DeleteSessionResponses = paths['/connect/session']['delete']['responses'];
 export type DocumentedStatus = keyof DeleteSessionResponses;
 export type ErrorStatus = Exclude<DocumentedStatus, 204>;
+
+/** `error.code` of a StdError body, when the text is one; undefined for anything else. */
+export function stdErrorCode(bodyText: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    const error = isJsonObject(body) ? body['error'] : undefined;
+    const code = isJsonObject(error) ? error['code'] : undefined;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 let spec: SpecDocument | undefined;
 let validators: ResponseValidators | undefined;

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../configurationError';
+import { httpUrl, read } from '../env';
 
 /** How to reach a Pact Broker (self-hosted or PactFlow): its URL and one way of authenticating. */
 export interface BrokerConnection {
@@ -9,7 +10,8 @@ export interface BrokerConnection {
     | { readonly kind: 'none' };
 }
 
-const read = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name]?.trim() || undefined;
+/** Where broker credentials go instead of a URL, which is printed wherever it is used. */
+export const BROKER_CREDENTIALS_HINT = 'use PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD';
 
 /** The broker named by PACT_BROKER_BASE_URL, or undefined when it is unset; credentials checked for consistency. */
 export function brokerConnectionFromEnv(env: NodeJS.ProcessEnv): BrokerConnection | undefined {
@@ -38,19 +40,7 @@ export function requireBrokerConnection(env: NodeJS.ProcessEnv): BrokerConnectio
 }
 
 function brokerUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(`PACT_BROKER_BASE_URL ${JSON.stringify(value)} is not a URL: expected e.g. https://your-org.pactflow.io`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError(`PACT_BROKER_BASE_URL ${JSON.stringify(value)} must use http:// or https://`);
-  // Credentials in the URL would be printed wherever the URL is: they belong in the variables below.
-  if (url.username || url.password) {
-    throw new ConfigurationError('PACT_BROKER_BASE_URL must not carry credentials: use PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD');
-  }
-  if (url.search || url.hash) throw new ConfigurationError(`PACT_BROKER_BASE_URL ${JSON.stringify(value)} must not carry a query or a fragment`);
-  return url.href.replace(/\/$/, '');
+  return httpUrl('PACT_BROKER_BASE_URL', value, { example: 'https://your-org.pactflow.io', credentialsHint: BROKER_CREDENTIALS_HINT }).replace(/\/$/, '');
 }
 
 function authFrom(token: string | undefined, username: string | undefined, password: string | undefined): BrokerConnection['auth'] {
@@ -66,8 +56,8 @@ function authFrom(token: string | undefined, username: string | undefined, passw
 
 /** The broker credentials in the environment, as set (valid or not): what output must never show. */
 export function brokerSecretsInEnv(env: NodeJS.ProcessEnv): string[] {
-  const token = env['PACT_BROKER_TOKEN']?.trim();
-  const username = env['PACT_BROKER_USERNAME']?.trim() ?? '';
-  const password = env['PACT_BROKER_PASSWORD']?.trim();
+  const token = read(env, 'PACT_BROKER_TOKEN');
+  const username = read(env, 'PACT_BROKER_USERNAME') ?? '';
+  const password = read(env, 'PACT_BROKER_PASSWORD');
   return [...(token ? [token] : []), ...(password ? [password, Buffer.from(`${username}:${password}`).toString('base64')] : [])];
 }

@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { TextOut } from '../cliIo';
-import { redactor } from '../verification/redaction';
+import type { TextOut } from '../output/cliIo';
+import { wholeNumber } from '../env';
+import { exitCodeOf } from '../output/exitCode';
+import { redactor } from '../output/redaction';
 import { explainBrokerFailure } from './brokerFailure';
 import { brokerSecretsInEnv, type BrokerConnection } from './brokerSettings';
 
 // The Rust binary itself, as the package's own bin/pact.js finds it, without that node wrapper's start-up.
 const { standalone } = require('@pact-foundation/pact-cli/src/pact-standalone') as { standalone(): { readonly pactFullPath: string } };
 /** The CLI retries a broker that does not answer 8 times by default, about two minutes; CI wants the no sooner. */
-const DEFAULT_RETRIES = '3';
+const DEFAULT_RETRIES = 3;
 /** The exit code of a Rust program that panicked. */
 const RUST_PANIC = 101;
 
@@ -28,7 +30,7 @@ export function runPactCli(
   for (const name of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD']) delete env[name];
   if (connection.auth.kind === 'token') env['PACT_BROKER_TOKEN'] = connection.auth.token;
   if (connection.auth.kind === 'basic') Object.assign(env, { PACT_BROKER_USERNAME: connection.auth.username, PACT_BROKER_PASSWORD: connection.auth.password });
-  env['PACT_BROKER_HTTP_RETRIES'] = io.env['PACT_BROKER_HTTP_RETRIES']?.trim() || DEFAULT_RETRIES;
+  env['PACT_BROKER_HTTP_RETRIES'] = String(wholeNumber(io.env, 'PACT_BROKER_HTTP_RETRIES', DEFAULT_RETRIES, 0, 'retries'));
   const redact = redactor(brokerSecretsInEnv(io.env));
 
   const child = spawn(standalone().pactFullPath, args, { cwd: io.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +53,7 @@ export function runPactCli(
       if (code === RUST_PANIC) failure ??= `the Pact CLI stopped on an answer it did not expect from ${connection.baseUrl}: is it a Pact Broker?`;
       else if (stderr) io.err.write(redact(stderr));
       if (failure) io.err.write(`${redact(`${io.label} failed: ${failure}`)}\n`);
-      resolve(code ?? (signal === 'SIGINT' ? 130 : 143));
+      resolve(code ?? exitCodeOf(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM'));
     });
   });
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { ConfigurationError } from '../configurationError';
+import { booleanFrom, read } from '../env';
 
 /** What git says about the checkout; undefined where git cannot tell (no git, not a repository, detached HEAD). */
 export interface GitFacts {
@@ -36,60 +37,60 @@ const stripRef = (ref: string | undefined): string | undefined => ref?.replace(/
 const CI_SERVICES: readonly CiService[] = [
   {
     name: 'GitHub Actions',
-    present: (env) => env['GITHUB_ACTIONS'] === 'true',
-    commit: (env) => env['GITHUB_SHA'],
+    present: (env) => read(env, 'GITHUB_ACTIONS') === 'true',
+    commit: (env) => read(env, 'GITHUB_SHA'),
     // Pull requests check out a merge commit on a detached HEAD: the branch is the PR's head branch.
-    branch: (env) => env['GITHUB_HEAD_REF'] || (env['GITHUB_REF']?.startsWith('refs/heads/') ? stripRef(env['GITHUB_REF']) : undefined),
-    buildUrl: (env) => all(env['GITHUB_SERVER_URL'], '/', env['GITHUB_REPOSITORY'], '/actions/runs/', env['GITHUB_RUN_ID']),
+    branch: (env) => read(env, 'GITHUB_HEAD_REF') || (read(env, 'GITHUB_REF')?.startsWith('refs/heads/') ? stripRef(read(env, 'GITHUB_REF')) : undefined),
+    buildUrl: (env) => all(read(env, 'GITHUB_SERVER_URL'), '/', read(env, 'GITHUB_REPOSITORY'), '/actions/runs/', read(env, 'GITHUB_RUN_ID')),
   },
   {
     name: 'GitLab CI',
-    present: (env) => env['GITLAB_CI'] === 'true',
-    commit: (env) => env['CI_COMMIT_SHA'],
-    branch: (env) => env['CI_MERGE_REQUEST_SOURCE_BRANCH_NAME'] || env['CI_COMMIT_BRANCH'],
-    buildUrl: (env) => env['CI_JOB_URL'],
+    present: (env) => read(env, 'GITLAB_CI') === 'true',
+    commit: (env) => read(env, 'CI_COMMIT_SHA'),
+    branch: (env) => read(env, 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME') || read(env, 'CI_COMMIT_BRANCH'),
+    buildUrl: (env) => read(env, 'CI_JOB_URL'),
   },
   {
     name: 'CircleCI',
-    present: (env) => env['CIRCLECI'] === 'true',
-    commit: (env) => env['CIRCLE_SHA1'],
-    branch: (env) => env['CIRCLE_BRANCH'],
-    buildUrl: (env) => env['CIRCLE_BUILD_URL'],
+    present: (env) => read(env, 'CIRCLECI') === 'true',
+    commit: (env) => read(env, 'CIRCLE_SHA1'),
+    branch: (env) => read(env, 'CIRCLE_BRANCH'),
+    buildUrl: (env) => read(env, 'CIRCLE_BUILD_URL'),
   },
   {
     name: 'Buildkite',
-    present: (env) => env['BUILDKITE'] === 'true',
-    commit: (env) => env['BUILDKITE_COMMIT'],
-    branch: (env) => env['BUILDKITE_BRANCH'],
-    buildUrl: (env) => env['BUILDKITE_BUILD_URL'],
+    present: (env) => read(env, 'BUILDKITE') === 'true',
+    commit: (env) => read(env, 'BUILDKITE_COMMIT'),
+    branch: (env) => read(env, 'BUILDKITE_BRANCH'),
+    buildUrl: (env) => read(env, 'BUILDKITE_BUILD_URL'),
   },
   {
     name: 'Azure Pipelines',
-    present: (env) => Boolean(env['TF_BUILD']),
-    commit: (env) => env['BUILD_SOURCEVERSION'],
-    branch: (env) => stripRef(env['SYSTEM_PULLREQUEST_SOURCEBRANCH'] || env['BUILD_SOURCEBRANCH']),
-    buildUrl: (env) => all(env['SYSTEM_TEAMFOUNDATIONCOLLECTIONURI'], env['SYSTEM_TEAMPROJECT'], '/_build/results?buildId=', env['BUILD_BUILDID']),
+    present: (env) => Boolean(read(env, 'TF_BUILD')),
+    commit: (env) => read(env, 'BUILD_SOURCEVERSION'),
+    branch: (env) => stripRef(read(env, 'SYSTEM_PULLREQUEST_SOURCEBRANCH') || read(env, 'BUILD_SOURCEBRANCH')),
+    buildUrl: (env) => all(read(env, 'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI'), read(env, 'SYSTEM_TEAMPROJECT'), '/_build/results?buildId=', read(env, 'BUILD_BUILDID')),
   },
   {
     name: 'Bitbucket Pipelines',
-    present: (env) => Boolean(env['BITBUCKET_BUILD_NUMBER']),
-    commit: (env) => env['BITBUCKET_COMMIT'],
-    branch: (env) => env['BITBUCKET_BRANCH'],
-    buildUrl: (env) => all(env['BITBUCKET_GIT_HTTP_ORIGIN'], '/addon/pipelines/home#!/results/', env['BITBUCKET_BUILD_NUMBER']),
+    present: (env) => Boolean(read(env, 'BITBUCKET_BUILD_NUMBER')),
+    commit: (env) => read(env, 'BITBUCKET_COMMIT'),
+    branch: (env) => read(env, 'BITBUCKET_BRANCH'),
+    buildUrl: (env) => all(read(env, 'BITBUCKET_GIT_HTTP_ORIGIN'), '/addon/pipelines/home#!/results/', read(env, 'BITBUCKET_BUILD_NUMBER')),
   },
   {
     name: 'Travis CI',
-    present: (env) => env['TRAVIS'] === 'true',
-    commit: (env) => env['TRAVIS_COMMIT'],
-    branch: (env) => env['TRAVIS_PULL_REQUEST_BRANCH'] || env['TRAVIS_BRANCH'],
-    buildUrl: (env) => env['TRAVIS_BUILD_WEB_URL'],
+    present: (env) => read(env, 'TRAVIS') === 'true',
+    commit: (env) => read(env, 'TRAVIS_COMMIT'),
+    branch: (env) => read(env, 'TRAVIS_PULL_REQUEST_BRANCH') || read(env, 'TRAVIS_BRANCH'),
+    buildUrl: (env) => read(env, 'TRAVIS_BUILD_WEB_URL'),
   },
   {
     name: 'Jenkins',
-    present: (env) => Boolean(env['JENKINS_URL']),
-    commit: (env) => env['GIT_COMMIT'],
-    branch: (env) => env['CHANGE_BRANCH'] || env['BRANCH_NAME'] || stripRef(env['GIT_BRANCH']),
-    buildUrl: (env) => env['BUILD_URL'],
+    present: (env) => Boolean(read(env, 'JENKINS_URL')),
+    commit: (env) => read(env, 'GIT_COMMIT'),
+    branch: (env) => read(env, 'CHANGE_BRANCH') || read(env, 'BRANCH_NAME') || stripRef(read(env, 'GIT_BRANCH')),
+    buildUrl: (env) => read(env, 'BUILD_URL'),
   },
 ];
 
@@ -111,23 +112,23 @@ export interface VersionInfo {
 export function versionInfo(role: PacticipantRole, env: NodeJS.ProcessEnv, git: GitFacts): VersionInfo {
   const prefix = `PACT_${role.toUpperCase()}`;
   const ci = CI_SERVICES.find((service) => service.present(env));
-  const given = env[`${prefix}_VERSION`]?.trim() || undefined;
+  const given = read(env, `${prefix}_VERSION`);
   const commit = git.commit ?? ci?.commit(env);
   const version = given ?? commit;
   if (version === undefined) {
     throw new ConfigurationError(`cannot tell the ${role} version: this is not a git checkout and no CI commit variable is set; set ${prefix}_VERSION`);
   }
-  if (given === undefined && git.dirty === true && env['PACT_ALLOW_DIRTY'] !== 'true') {
+  if (given === undefined && git.dirty === true && !booleanFrom(env, 'PACT_ALLOW_DIRTY', false)) {
     throw new ConfigurationError(
       `the working tree has uncommitted changes, so the ${role} version ${version} (its commit) would not describe it: commit them, set ${prefix}_VERSION, or set PACT_ALLOW_DIRTY=true`,
     );
   }
-  const buildUrl = env['PACT_BUILD_URL']?.trim() || ci?.buildUrl(env);
+  const buildUrl = read(env, 'PACT_BUILD_URL') || ci?.buildUrl(env);
   return { version, branch: branchFor(role, env, git), buildUrl: buildUrl || undefined };
 }
 
 /** PACT_<ROLE>_BRANCH, else the CI's branch, else git's; undefined on a detached HEAD outside a known CI. */
 export function branchFor(role: PacticipantRole, env: NodeJS.ProcessEnv, git: GitFacts): string | undefined {
   const ci = CI_SERVICES.find((service) => service.present(env));
-  return env[`PACT_${role.toUpperCase()}_BRANCH`]?.trim() || ci?.branch(env) || git.branch || undefined;
+  return read(env, `PACT_${role.toUpperCase()}_BRANCH`) || ci?.branch(env) || git.branch || undefined;
 }

@@ -5,12 +5,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { booleanFrom, wholeNumber } from '../env';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const root = PROJECT_ROOT;
-const runs = Number(process.env['BENCH_RUNS'] ?? '5');
-if (!Number.isInteger(runs) || runs < 1) {
-  process.stderr.write(`BENCH_RUNS must be a whole number above 0 (got ${JSON.stringify(process.env['BENCH_RUNS'])})\n`);
+let runs: number;
+let withNpmTest: boolean;
+try {
+  runs = wholeNumber(process.env, 'BENCH_RUNS', 5, 1, 'runs');
+  withNpmTest = booleanFrom(process.env, 'BENCH_NPM_TEST', false);
+} catch (error) {
+  process.stderr.write(`bench could not run: ${(error as Error).message}\n`);
   process.exit(2);
 }
 // Always the embedded default: figures that compare from one machine to the next.
@@ -28,7 +33,7 @@ const STAGES: Stage[] = [
   // As their npm scripts start them, less npm's own start-up.
   { name: 'verification: npm run verify', command: [node, 'contracts/cli/bundled.js', 'verify'] },
   { name: 'main job: npm run contracts', command: [node, 'contracts/cli/bundled.js', 'contracts'] },
-  ...(process.env['BENCH_NPM_TEST'] === 'true' ? [{ name: 'npm test', command: ['npm', 'test', '--silent'] }] : []),
+  ...(withNpmTest ? [{ name: 'npm test', command: ['npm', 'test', '--silent'] }] : []),
 ];
 
 function timed(command: readonly string[]): number {

@@ -1,4 +1,4 @@
-import type { CliIo } from '../cliIo';
+import type { CliIo } from '../output/cliIo';
 import { ConfigurationError } from '../configurationError';
 
 /**

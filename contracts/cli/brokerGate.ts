@@ -1,5 +1,5 @@
 /** `npm run can-i-deploy` / `npm run record-deployment`: see brokerGateCommand.ts. */
-import { processIo } from '../cliIo';
+import { processIo } from '../output/cliIo';
 import { runAsProcess } from './brokerCommand';
 import { brokerGate } from './brokerGateCommand';
 

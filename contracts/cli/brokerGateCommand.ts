@@ -10,7 +10,8 @@ import { runPactCli } from '../broker/pactCli';
 import { readGitFacts, versionInfo } from '../broker/versionInfo';
 import { CONSUMER } from '../cases';
 import { ConfigurationError } from '../configurationError';
-import type { CliIo } from '../cliIo';
+import { read } from '../env';
+import type { CliIo } from '../output/cliIo';
 import { brokerCommand, hasOption } from './brokerCommand';
 
 const COMMANDS = { 'can-i-deploy': '--to-environment', 'record-deployment': '--environment' } as const;
@@ -31,7 +32,7 @@ export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): P
       args.push('--pacticipant', CONSUMER, '--version', version);
     }
     const environmentOption = COMMANDS[gate];
-    if (!hasOption(given, environmentOption, '--to')) args.push(environmentOption, io.env['PACT_ENVIRONMENT']?.trim() || 'production');
+    if (!hasOption(given, environmentOption, '--to')) args.push(environmentOption, read(io.env, 'PACT_ENVIRONMENT') ?? 'production');
     return runPactCli(args, connection, { label: gate, env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
   });
 }

@@ -10,7 +10,11 @@ const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } =
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
-const ENTRIES = ['contracts.ts', 'verify.ts', 'verificationWorker.ts', 'hostile.ts', 'pactPublish.ts', 'brokerGate.ts', 'publishProviderContract.ts', 'provider.ts'];
+const CONTRACTS = join(ROOT, 'contracts');
+/** Entry points, from contracts/: the CLIs, and the verification worker they fork, owned by verification/worker/. */
+const ENTRY_FILES = ['cli/contracts.ts', 'cli/verify.ts', 'cli/hostile.ts', 'cli/pactPublish.ts', 'cli/brokerGate.ts', 'cli/publishProviderContract.ts', 'cli/provider.ts', 'verification/worker/verificationWorker.ts'];
+/** The bundle's file names (flat: `<name>.js`), which bundled.js takes. */
+const ENTRIES = ENTRY_FILES.map((file) => file.slice(file.lastIndexOf('/') + 1));
 
 /** What a bundle is made of: our sources, the jest config the main job reads, and the package manifest. */
 function sourcesHash() {
@@ -23,7 +27,7 @@ function sourcesHash() {
       else if (/\.(ts|js)$/.test(item.name)) files.push(path);
     }
   };
-  walk(join(ROOT, 'contracts'));
+  walk(CONTRACTS);
   for (const file of files.sort()) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex').slice(0, 16);
 }
@@ -35,7 +39,9 @@ function bundleDir() {
   if (existsSync(outdir)) return outdir;
   const building = `${outdir}.${process.pid}.tmp`;
   require('esbuild').buildSync({
-    entryPoints: ENTRIES.map((name) => join(__dirname, name)),
+    entryPoints: ENTRY_FILES.map((file) => join(CONTRACTS, file)),
+    // One folder for all: a bundled CLI finds the worker beside itself.
+    entryNames: '[name]',
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -7,22 +7,24 @@
  * rewritten) it does: the consumer tests then prove that the committed pact it reads is the one they write.
  * Either way nothing it prints is shown, and no verdict counts, unless the consumer tests pass.
  */
-import { processIo } from '../cliIo';
+import { processIo } from '../output/cliIo';
+import { exitCodeOf } from '../output/exitCode';
 import { ConfigurationError } from '../configurationError';
-import { reportsDir } from '../verification/evidenceFile';
+import { booleanFrom, read } from '../env';
+import { reportsDir } from '../report/evidenceFile';
 import type { VerificationSettings } from '../verification/settings';
 import { runConsumerTests } from './consumerTests';
 import { startVerification, type Verification } from './verifyAndReport';
 import { PROJECT_ROOT } from '../projectRoot';
 
 // Jest's colours follow FORCE_COLOR, not NO_COLOR.
-if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
+if (read(process.env, 'NO_COLOR') !== undefined) process.env['FORCE_COLOR'] = '0';
 
 async function main(): Promise<number> {
   let verification: Verification;
   try {
     // Nothing is published, and no pact is read that the consumer tests are rewriting, before they pass.
-    const waitForRelease = (settings: VerificationSettings) => settings.publish !== undefined || process.env['PACT_UPDATE'] === 'true';
+    const waitForRelease = (settings: VerificationSettings) => settings.publish !== undefined || booleanFrom(process.env, 'PACT_UPDATE', false);
     verification = startVerification(processIo(), { held: true, waitForRelease });
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
       verification.discard();
       verification.release();
       process.stderr.write(`contracts interrupted by ${signal}\n`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(exitCodeOf(signal));
     });
   };
   process.once('SIGINT', interrupted);

@@ -1,5 +1,5 @@
 /** `npm run contracts:hostile`: see hostileCommand.ts. Exit codes: 0 passed, 1 a failure, 2 could not run, 130/143 interrupted. */
-import { processIo } from '../cliIo';
+import { processIo } from '../output/cliIo';
 import { runHostile } from './hostileCommand';
 
 void runHostile(processIo()).then((code) => process.exit(code));

@@ -1,5 +1,5 @@
 /** `npm run pact:publish`: see pactPublishCommand.ts. */
-import { processIo } from '../cliIo';
+import { processIo } from '../output/cliIo';
 import { runAsProcess } from './brokerCommand';
 import { pactPublish } from './pactPublishCommand';
 

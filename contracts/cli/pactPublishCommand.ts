@@ -10,7 +10,7 @@ import { runPactCli } from '../broker/pactCli';
 import { readGitFacts, versionInfo } from '../broker/versionInfo';
 import { CONSUMER } from '../cases';
 import { ConfigurationError } from '../configurationError';
-import type { CliIo } from '../cliIo';
+import type { CliIo } from '../output/cliIo';
 import { brokerCommand } from './brokerCommand';
 
 /** `args`: more options for `pact broker publish`. */

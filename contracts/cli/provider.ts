@@ -3,16 +3,17 @@
  * verification by hand. PORT (default 0: any free port) and HOST (default 127.0.0.1) choose where it listens.
  */
 import { randomBytes } from 'node:crypto';
+import { read, wholeNumber } from '../env';
 import { startReferenceProvider } from '../provider/referenceProvider';
 
 const SECRET_ENV = 'REFERENCE_PROVIDER_SECRET_KEY';
 
 async function main(): Promise<void> {
-  const port = Number(process.env['PORT'] ?? '0');
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number from 0 to 65535 (got ${JSON.stringify(process.env['PORT'])})`);
-  const given = process.env[SECRET_ENV]?.trim();
-  const secretKey = given || randomBytes(24).toString('hex');
-  const running = await startReferenceProvider({ secretKey, port, host: process.env['HOST'] || '127.0.0.1' });
+  const port = wholeNumber(process.env, 'PORT', 0, 0, 'a port');
+  if (port > 65_535) throw new Error(`PORT must be a port number from 0 to 65535 (got ${port})`);
+  const given = read(process.env, SECRET_ENV);
+  const secretKey = given ?? randomBytes(24).toString('hex');
+  const running = await startReferenceProvider({ secretKey, port, host: read(process.env, 'HOST') ?? '127.0.0.1' });
   process.stdout.write(`Reference provider for DELETE /connect/session listening on ${running.url}\n`);
   // A throwaway key of an in-memory server, shown so it can be used; set REFERENCE_PROVIDER_SECRET_KEY to choose it.
   process.stdout.write(given ? `Secret key: the value of ${SECRET_ENV}\n` : `Secret key (generated for this run only): ${secretKey}\n`);

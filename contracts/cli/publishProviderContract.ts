@@ -1,5 +1,5 @@
 /** `npm run pact:publish-provider-contract`: see publishProviderContractCommand.ts. */
-import { processIo } from '../cliIo';
+import { processIo } from '../output/cliIo';
 import { runAsProcess } from './brokerCommand';
 import { publishProviderContract } from './publishProviderContractCommand';
 

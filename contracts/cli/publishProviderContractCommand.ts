@@ -12,8 +12,8 @@ import { readGitFacts, versionInfo } from '../broker/versionInfo';
 import { PROVIDER } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { SPEC_FILE } from '../nangoApi';
-import { EVIDENCE_FILE, readEvidenceSummary, reportsDir } from '../verification/evidenceFile';
-import type { CliIo } from '../cliIo';
+import { EVIDENCE_FILE, readEvidenceSummary, reportsDir } from '../report/evidenceFile';
+import type { CliIo } from '../output/cliIo';
 import { brokerCommand } from './brokerCommand';
 
 const VERIFIER = 'nango-contract-tests';

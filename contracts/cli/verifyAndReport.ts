@@ -2,17 +2,19 @@ import { relative } from 'node:path';
 import { readGitFacts } from '../broker/versionInfo';
 import { ConfigurationError } from '../configurationError';
 import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
-import { asPrinted, coloursFor, type Colours } from '../terminal';
-import { writeCiReports, type RunOutcome } from '../verification/ciReports';
-import { reportsDir, writeEvidence } from '../verification/evidenceFile';
-import { applyKnownFindings } from '../verification/knownInVerification';
-import { formatReport, passed, reportPassed, allResults, type VerificationReport } from '../verification/report';
-import { startVerificationWorker, type WorkerLauncher, type WorkerRun } from '../verification/runWorker';
+import { exitCodeOf } from '../output/exitCode';
+import { asPrinted, coloursFor, type Colours } from '../output/terminal';
+import { writeCiReports, type RunOutcome } from '../report/ciReports';
+import { HeldOutput, progressLine } from '../report/progress';
+import { reportsDir, writeEvidence } from '../report/evidenceFile';
+import { applyKnownFindings } from '../report/knownInVerification';
+import { formatReport } from '../report/verificationReport';
+import { passed, reportPassed, allResults, type VerificationReport } from '../verification/results';
+import { startVerificationWorker, type WorkerLauncher, type WorkerRun } from '../verification/worker/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
-import { failureDetail } from '../verification/verifierOutput';
+import { failureDetail } from '../verification/pactWorkarounds';
 import { isVerbose } from '../pact/logLevel';
-import type { InteractionProgress } from '../verification/verifyPact';
-import { processIo, type CliIo } from '../cliIo';
+import { processIo, type CliIo } from '../output/cliIo';
 
 export interface VerificationOptions {
   /** Print nothing until release(): the main job's consumer tests have the terminal first. */
@@ -59,7 +61,7 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   });
   let cancelled = false;
   const exitCode = worker.done.then((run) => {
-    if (cancelled) return run.interruptedBy === 'SIGINT' ? 130 : 143;
+    if (cancelled) return exitCodeOf(run.interruptedBy ?? 'SIGTERM');
     // Still held when the consumer tests outlast the run: the caller releases it.
     return conclude(run, settings, knownFindings, io, out, colours, verbose);
   });
@@ -94,7 +96,7 @@ function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings:
   const { env } = io;
   if (run.interruptedBy) {
     out.write('stderr', `verification interrupted by ${run.interruptedBy}\n`);
-    return run.interruptedBy === 'SIGINT' ? 130 : 143;
+    return exitCodeOf(run.interruptedBy);
   }
   const dir = reportsDir(env, io.cwd);
   const suiteName = 'provider verification';
@@ -119,44 +121,4 @@ function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings:
   const files = writeCiReports(dir, outcome, suiteName, run.redact, env);
   out.write('stdout', colours.dim(`reports: ${files.map((file) => relative(io.cwd, file) || file).join(', ')}\n`));
   return reportPassed(full) ? 0 : 1;
-}
-
-/** `  [3/7] rejects a non-empty body → 400, spec ok (17 ms)`: what is known as an interaction finishes; Pact's verdict comes with the report. */
-export function progressLine(progress: InteractionProgress, colours: Colours): string {
-  const position = `[${progress.index}${progress.total === undefined ? '' : `/${progress.total}`}]`;
-  const answer = progress.status === undefined ? 'no answer' : String(progress.status);
-  const [first, ...more] = progress.problems;
-  const verdict = first === undefined ? colours.green('spec ok') : colours.red(`${first}${more.length ? ` (+${more.length} more)` : ''}`);
-  return `  ${position} ${progress.label} → ${answer}, ${verdict} (${Math.round(progress.durationMs)} ms)`;
-}
-
-/** stdout/stderr that can hold everything back until released, keeping the order of what was written. */
-class HeldOutput {
-  private held: Array<{ stream: 'stdout' | 'stderr'; text: string }> | undefined;
-  private stdoutDropped = false;
-
-  constructor(
-    private readonly io: CliIo,
-    hold: boolean,
-  ) {
-    this.held = hold ? [] : undefined;
-  }
-
-  write(stream: 'stdout' | 'stderr', text: string): void {
-    if (stream === 'stdout' && this.stdoutDropped) return;
-    if (this.held) this.held.push({ stream, text });
-    else this.io[stream].write(text);
-  }
-
-  /** From now on, and of what is held, only stderr is printed. */
-  dropStdout(): void {
-    this.held = this.held?.filter((entry) => entry.stream === 'stderr');
-    this.stdoutDropped = true;
-  }
-
-  release(): void {
-    const held = this.held ?? [];
-    this.held = undefined;
-    for (const { stream, text } of held) this.io[stream].write(text);
-  }
 }

@@ -1,7 +1,7 @@
-import { CONNECT_SESSION_TOKEN_PREFIX } from '../cases';
+import { anySessionToken } from '../sessionToken';
 import type { SentRequest } from './rawRequest';
 
-const ANY_SESSION_TOKEN = new RegExp(`${CONNECT_SESSION_TOKEN_PREFIX}[0-9a-f]{64}`, 'g');
+const ANY_SESSION_TOKEN = anySessionToken();
 const PAD_BODY = /^\{"pad":"(x+)"\}$/;
 
 /**

@@ -1,7 +1,6 @@
 import { describeFinding, type KnownFinding } from '../knownFindings';
-import { sessionsAccountedFor } from '../verification/report';
-import type { SessionAccount } from '../verification/sessionLedger';
-import { CHECKS } from './hostileChecks';
+import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live/sessionLedger';
+import { CHECK_NAMES } from './checks';
 import type { FoundFailure, SearchOutcome } from './hostileSearch';
 import type { SentRequest } from './rawRequest';
 
@@ -29,9 +28,9 @@ export function hostilePassed(report: HostileReport): boolean {
 export function formatHostileReport(report: HostileReport, curl: (request: SentRequest) => string): string {
   const { outcome } = report;
   const lines = [`Hostile requests to DELETE /connect/session on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
-  const width = Math.max(...CHECKS.map((check) => check.length));
+  const width = Math.max(...CHECK_NAMES.map((check) => check.length));
   lines.push(`${'check'.padEnd(width)}  requests  failures`);
-  for (const check of CHECKS) {
+  for (const check of CHECK_NAMES) {
     const counts = outcome.perCheck.get(check) ?? { judged: 0, failed: 0 };
     lines.push(`${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}`);
   }
@@ -45,7 +44,7 @@ export function formatHostileReport(report: HostileReport, curl: (request: SentR
   for (const finding of report.stale) lines.push(`stale: the known finding "${describeFinding(finding)}" did not occur: remove it from contracts/known-findings.yaml`);
   for (const problem of report.cleanUpProblems) lines.push(`run: ${problem}`);
   const { sessions } = report;
-  lines.push(`sessions: ${sessions.created} created, ${sessions.deleted} deleted (end user ${sessions.endUserId})${sessionsAccountedFor(sessions) ? '' : ': NOT ALL ACCOUNTED FOR'}`);
+  lines.push(sessionsLine(sessions));
   if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
   const verdict = hostilePassed(report) ? 'PASSED' : 'FAILED';
   const cut = outcome.interrupted ? ' (stopped at the time limit)' : '';

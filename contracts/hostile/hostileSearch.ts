@@ -1,8 +1,12 @@
 import fc from 'fast-check';
 import { matchKnown, type KnownFinding, type KnownMatch } from '../knownFindings';
-import { CaseTransportError, type CaseOutcome } from './caseRunner';
-import { CHECKS, failureKey, type CheckName, type Failure } from './hostileChecks';
+import { CHECK_NAMES, failureKey, type Failure, type Judgement } from './checks';
 import { hostileCase, type HostileCase } from './hostileCases';
+
+/** What a case did: its failures, the hostile requests it sent (set-up and look-ups aside), the checks applied. */
+export interface CaseOutcome extends Judgement {
+  readonly requests: number;
+}
 
 export interface SearchOptions {
   readonly seed: number;
@@ -31,7 +35,7 @@ export interface FoundFailure {
 export interface SearchOutcome {
   readonly cases: number;
   readonly requests: number;
-  readonly perCheck: ReadonlyMap<CheckName, { readonly judged: number; readonly failed: number }>;
+  readonly perCheck: ReadonlyMap<string, { readonly judged: number; readonly failed: number }>;
   /** New failures, and known ones whose acceptance has expired: they fail the run. */
   readonly failures: readonly FoundFailure[];
   readonly known: readonly FoundFailure[];
@@ -48,13 +52,13 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
   const started = Date.now();
   const found = new Map<string, FoundFailure>();
   const known = new Map<string, FoundFailure>();
-  const perCheck = new Map<CheckName, { judged: number; failed: number }>();
-  const tally = (check: CheckName): { judged: number; failed: number } => {
+  const perCheck = new Map<string, { judged: number; failed: number }>();
+  const tally = (check: string): { judged: number; failed: number } => {
     const counts = perCheck.get(check) ?? { judged: 0, failed: 0 };
     perCheck.set(check, counts);
     return counts;
   };
-  CHECKS.forEach(tally);
+  CHECK_NAMES.forEach(tally);
   let cases = 0;
   let requests = 0;
   let fatal: unknown;
@@ -63,15 +67,9 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     matchKnown(options.knownFindings, { check: failure.check, status: failure.status, code: failure.code, text: failure.message }, options.today);
   const execute = async (hostile: HostileCase, seed: number): Promise<Failure[]> => {
     cases += 1;
-    let outcome: CaseOutcome;
-    try {
-      outcome = await run(hostile);
-    } catch (error) {
-      if (!(error instanceof CaseTransportError)) throw error;
-      outcome = { failures: [error.failure], requests: 1, judged: ['not_a_server_error'] };
-    }
+    const outcome = await run(hostile);
     requests += outcome.requests;
-    for (const check of outcome.judged) tally(check).judged += 1;
+    for (const [check, judged] of outcome.judged) tally(check).judged += judged;
     for (const failure of outcome.failures) tally(failure.check).failed += 1;
     const fresh: Failure[] = [];
     for (const failure of outcome.failures) {

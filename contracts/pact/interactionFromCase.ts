@@ -2,13 +2,13 @@ import { MatchersV3, type PactV4 } from '@pact-foundation/pact';
 import type { Matcher, ProviderStateInjectedValue } from '@pact-foundation/pact/src/v3/types';
 import type { V4InteractionWithResponse } from '@pact-foundation/pact/src/v4/http/types';
 import {
-  CONNECT_SESSION_TOKEN_REGEX,
   TOKEN_FROM_STATE,
   type ContractCase,
   type Credential,
   type ExpectedError,
 } from '../cases';
 import { DELETE_SESSION } from '../nangoApi';
+import { CONNECT_SESSION_TOKEN_REGEX } from '../sessionToken';
 
 const { like, regex } = MatchersV3;
 

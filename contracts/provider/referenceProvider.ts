@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type RunningServer } from '../http/server';
 import { isJsonObject, type JsonValue } from '../json';
-import { isConnectSessionToken, newConnectSessionToken } from './tokens';
+import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
 
 /**
  * An in-memory implementation of the routes the suite needs, as Nango documents and implements them:

@@ -1,7 +1,7 @@
-import { CASES } from '../cases';
+import { caseByDescription, caseRank } from '../cases';
 import { STAND_IN_STATUS, type Exchange } from './recordingProxy';
-import type { InteractionResult, PactResults } from './report';
-import { pactSections, type PactSection } from './verifierOutput';
+import type { InteractionResult, PactResults } from './results';
+import { pactSections, type PactSection } from './pactWorkarounds';
 import type { VerifierError, VerifierRun } from './verifierResults';
 
 /** What happened between the verifier's set-up call for one interaction and the next one's. */
@@ -40,7 +40,7 @@ export function resultsOfRun(run: VerifierRun, slots: readonly Slot[], exchanges
       const error = claim(unclaimed.errors);
       const pendingError = error ? undefined : claim(unclaimed.pendingErrors);
       const verifierSays = error?.problems ?? pendingError?.problems ?? (verifier?.ok === false ? ['the Pact verifier reported a failure without details'] : []);
-      const expected = expectedStatus ?? CASES.find((candidate) => candidate.description === description)?.response.status;
+      const expected = expectedStatus ?? caseByDescription(description)?.response.status;
       return resultOf({ description, expectedStatus: expected, slot, exchange, verifierSays, pending: section.pending || pendingError !== undefined });
     });
     return { consumer: section.consumer, consumerVersions: section.consumerVersions, pending: section.pending, wip: section.wip, results: inCaseOrder(results) };
@@ -62,11 +62,7 @@ function sectionsOf(run: VerifierRun, fallback: string): PactSection[] {
 
 /** The report follows the documented cases' order (204 first); interactions the cases do not know come last. */
 function inCaseOrder(results: InteractionResult[]): InteractionResult[] {
-  const rank = (result: InteractionResult): number => {
-    const index = CASES.findIndex((contractCase) => contractCase.description === result.description);
-    return index === -1 ? CASES.length : index;
-  };
-  return [...results].sort((a, b) => rank(a) - rank(b));
+  return [...results].sort((a, b) => caseRank(a.description) - caseRank(b.description));
 }
 
 interface Observed {
@@ -81,7 +77,7 @@ interface Observed {
 function resultOf({ description, expectedStatus, slot, exchange, verifierSays, pending }: Observed): InteractionResult {
   const stateFailures = slot?.stateFailures ?? [];
   const base = {
-    name: CASES.find((candidate) => candidate.description === description)?.name ?? description,
+    name: caseByDescription(description)?.name ?? description,
     description,
     expectedStatus,
     durationMs: slot?.durationMs ?? 0,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { brokerConnectionFromEnv, type BrokerConnection } from '../broker/brokerSettings';
+import { BROKER_CREDENTIALS_HINT, brokerConnectionFromEnv, type BrokerConnection } from '../broker/brokerSettings';
 import { branchFor, versionInfo, type GitFacts, type VersionInfo } from '../broker/versionInfo';
 import { ConfigurationError } from '../configurationError';
+import { booleanFrom, httpUrlFrom, read } from '../env';
 import { isJsonObject, type JsonObject } from '../json';
 import { COMMITTED_PACT } from '../pact/committedPact';
 
@@ -24,11 +25,8 @@ export const DEFAULT_CONSUMER_VERSION_SELECTORS: readonly JsonObject[] = [{ main
 
 const BROKER_ONLY = ['PACT_CONSUMER_VERSION_SELECTORS', 'PACT_INCLUDE_WIP_PACTS_SINCE', 'PACT_ENABLE_PENDING'] as const;
 
-const read = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[name]?.trim() || undefined;
-
 export function pactSourceFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts): PactSourceSettings {
-  const given = read(env, 'PACT_URL');
-  const pactUrl = given === undefined ? undefined : httpUrl('PACT_URL', given);
+  const pactUrl = httpUrlFrom(env, 'PACT_URL', { queryAllowed: true, credentialsHint: BROKER_CREDENTIALS_HINT });
   // A webhook's pact URL names its broker: credentials alone are enough to fetch it and publish to it.
   const brokerBase = read(env, 'PACT_BROKER_BASE_URL') ?? (pactUrl === undefined ? undefined : new URL(pactUrl).origin);
   const broker = brokerConnectionFromEnv(brokerBase === undefined ? env : { ...env, PACT_BROKER_BASE_URL: brokerBase });
@@ -72,17 +70,6 @@ export function publishingFromEnv(env: NodeJS.ProcessEnv, source: PactSourceSett
   return versionInfo('provider', env, git());
 }
 
-function httpUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(`${name} ${JSON.stringify(value)} is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError(`${name} ${JSON.stringify(value)} must use http:// or https://`);
-  if (url.username || url.password) throw new ConfigurationError(`${name} must not carry credentials: use PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD`);
-  return url.href;
-}
 
 function selectorsFrom(value: string | undefined): JsonObject[] {
   if (value === undefined) return [...DEFAULT_CONSUMER_VERSION_SELECTORS];
@@ -103,12 +90,4 @@ function dateFrom(value: string | undefined): string | undefined {
     throw new ConfigurationError(`PACT_INCLUDE_WIP_PACTS_SINCE must be a date such as 2026-01-31 (got ${JSON.stringify(value)})`);
   }
   return value;
-}
-
-function booleanFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const value = read(env, name);
-  if (value === undefined) return fallback;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new ConfigurationError(`${name} must be true or false (got ${JSON.stringify(value)})`);
 }

@@ -3,7 +3,7 @@ import { boundedFetch } from '../client/boundedFetch';
 import { ConnectSessionClientError } from '../client/errors';
 import { listen, readBody } from '../http/server';
 import type { ResponseValidators } from '../openapi/responseValidators';
-import { RateLimitedError, type RateLimitBudget } from './rateLimit';
+import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
 
 /** One request the verifier sent and what the provider answered (or why it did not). */
 export interface Exchange {

@@ -1,8 +1,6 @@
-import type { Verifier } from '@pact-foundation/pact/src/dsl/verifier/verifier';
 import type { VersionInfo } from '../broker/versionInfo';
+import type { VerifierConfig } from './pactWorkarounds';
 import type { PactSourceSettings } from './pactSourceSettings';
-
-export type VerifierConfig = ConstructorParameters<typeof Verifier>[0];
 
 /** The verifier options that say where the pacts come from and, when asked, where results are published. */
 export function pactSourceConfig(source: PactSourceSettings, publish: VersionInfo | undefined): Partial<VerifierConfig> {

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { isJsonObject, type JsonValue } from '../json';
 
 /** One entry of the verifier's `errors` / `pendingErrors`: its key names the pact and the interaction. */
@@ -19,7 +20,6 @@ export interface VerifierRun {
 
 export type ParsedVerifierRun = { readonly ran: true; readonly run: VerifierRun } | { readonly ran: false; readonly reason: string };
 
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
   let results: JsonValue;
@@ -41,7 +41,7 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
       interactions: list('interactionResults').flatMap((item) => (isJsonObject(item) ? [{ description: String(item['description'] ?? ''), ok: item['result'] === 'OK' }] : [])),
       errors: errorsOf('errors'),
       pendingErrors: errorsOf('pendingErrors'),
-      output: list('output').flatMap((line) => String(line).replace(ANSI, '').split('\n')),
+      output: list('output').flatMap((line) => stripVTControlCharacters(String(line)).split('\n')),
     },
   };
 }

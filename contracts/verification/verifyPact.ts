@@ -1,6 +1,3 @@
-// The verifier's own module, not the package's index: the worker has no use for the consumer DSL, and loading it
-// costs each worker a third more time (@pact-foundation/pact is pinned, so the path is fixed).
-import { Verifier } from '@pact-foundation/pact/src/dsl/verifier/verifier';
 import { explainBrokerFailure } from '../broker/brokerFailure';
 import type { VersionInfo } from '../broker/versionInfo';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
@@ -8,17 +5,18 @@ import { isJsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
-import { CASES } from '../cases';
+import { caseByDescription } from '../cases';
 import type { PactSourceSettings } from './pactSourceSettings';
-import { guardedStateHandlers, sessionStateSetups } from './providerStates';
+import { guardedStateHandlers, pactVerifier, type VerifierConfig } from './pactWorkarounds';
+import { sessionStateSetups } from './providerStates';
 import { resultsOfRun, type Slot } from './interactionResults';
-import { AmbiguousCreationError } from './sessionAdmin';
-import { RateLimitedError, type RateLimitBudget } from './rateLimit';
+import { AmbiguousCreationError } from '../live/sessionAdmin';
+import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
 import { startRecordingProxy, type Exchange } from './recordingProxy';
-import type { PactResults, VerificationReport } from './report';
-import type { RunStop } from './runStop';
-import type { SessionLedger } from './sessionLedger';
-import { pactSourceConfig, type VerifierConfig } from './verifierConfig';
+import type { InteractionProgress, PactResults, VerificationReport } from './results';
+import type { RunStop } from '../live/runStop';
+import type { SessionLedger } from '../live/sessionLedger';
+import { pactSourceConfig } from './verifierConfig';
 import { parseVerifierRun } from './verifierResults';
 
 export interface VerifyPactOptions {
@@ -40,19 +38,6 @@ export interface VerifyPactOptions {
   readonly stop: RunStop;
   /** Told as each interaction finishes, with what the proxy saw: the verifier only speaks at the very end. */
   readonly onInteractionDone?: (progress: InteractionProgress) => void;
-}
-
-/** What is known of an interaction the moment it finishes: the request, the live answer and the spec's word on it. */
-export interface InteractionProgress {
-  /** 1-based, in the verifier's order. */
-  readonly index: number;
-  /** How many the run has, when known (a local pact file). */
-  readonly total: number | undefined;
-  /** The case's name when the pact is a local file (the verifier keeps its order), else the request line. */
-  readonly label: string;
-  readonly status: number | undefined;
-  readonly problems: readonly string[];
-  readonly durationMs: number;
 }
 
 /** The run stopped before it finished (a rate limit that outlasted the budget): nothing it did is a verdict. */
@@ -153,7 +138,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       timeout: 3 * options.timeoutMs + options.budget.budgetMs + 1_000,
     };
     try {
-      verdict = await Promise.race([new Verifier(config).verifyProvider(), stop.whenStopped()]);
+      verdict = await Promise.race([pactVerifier(config).verifyProvider(), stop.whenStopped()]);
     } catch (error) {
       if (stop.stopped) throw error;
       verdict = (error as Error).message;
@@ -181,7 +166,7 @@ function progressOf(index: number, localPact: PactFile | undefined, slot: Slot, 
   const exchange: Exchange | undefined = exchanges[slot.firstExchange];
   const durationMs = slot.durationMs ?? 0;
   const description = localPact?.interactions[index - 1]?.description;
-  const name = CASES.find((candidate) => candidate.description === description)?.name ?? description;
+  const name = caseByDescription(description)?.name ?? description;
   const label = name ?? (exchange ? `${exchange.method} ${exchange.path}` : 'an interaction');
   const total = localPact?.interactions.length;
   if (!exchange) return { index, total, label, status: undefined, problems: [...slot.stateFailures, 'the provider got no request'], durationMs };

@@ -8,7 +8,9 @@
 import { PactV4 } from '@pact-foundation/pact';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, CONSUMER, CONNECT_SESSION_TOKEN_REGEX, PROVIDER, TOKEN_FROM_STATE, tokenSentBy } from '../../contracts/cases';
+import { CASES, CONSUMER, PROVIDER, TOKEN_FROM_STATE, tokenSentBy } from '../../contracts/cases';
+import { CONNECT_SESSION_TOKEN_REGEX } from '../../contracts/sessionToken';
+import { booleanFrom } from '../../contracts/env';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
 import { DELETE_SESSION, nangoSpec, nangoValidators } from '../../contracts/nangoApi';
 import { compareWithSpec, pactJson } from '../../contracts/pact/bidirectionalCheck';
@@ -80,7 +82,7 @@ describe('the pact the consumer tests wrote', () => {
   });
 
   it('is byte-identical to the committed pact in pacts/', () => {
-    if (process.env['PACT_UPDATE'] === 'true') {
+    if (booleanFrom(process.env, 'PACT_UPDATE', false)) {
       if (process.env['CI'] === 'true') throw new Error('PACT_UPDATE=true is refused in CI: update pacts/ locally and commit it');
       replaceCommitted(written);
     }

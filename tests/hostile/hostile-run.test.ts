@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKS } from '../../contracts/hostile/hostileChecks';
+import { CHECK_NAMES } from '../../contracts/hostile/checks';
 import type { ChildProcess } from 'node:child_process';
 import { isCreation, startControllableProvider } from '../support/controllableProvider';
 import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
@@ -44,7 +44,7 @@ describe('npm run contracts:hostile', () => {
     expect(run.code).toBe(0);
     const summary = /Hostile run PASSED: (\d+) cases, (\d+) requests/.exec(run.stdout);
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1_000);
-    for (const check of CHECKS) expect(run.stdout).toMatch(new RegExp(`^${check} +[1-9]\\d* +\\d+$`, 'm'));
+    for (const check of CHECK_NAMES) expect(run.stdout).toMatch(new RegExp(`^${check} +[1-9]\\d* +\\d+$`, 'm'));
     expect(run.stdout).toContain('known positive_data_acceptance (status 401, invalid_connect_session_token_format)');
     expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
   });

@@ -6,9 +6,9 @@
  */
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
 import { startReferenceProvider, type ReferenceProvider } from '../../contracts/provider/referenceProvider';
-import { isConnectSessionToken } from '../../contracts/provider/tokens';
-import { RateLimitBudget } from '../../contracts/verification/rateLimit';
-import { SessionAdmin } from '../../contracts/verification/sessionAdmin';
+import { isConnectSessionToken } from '../../contracts/sessionToken';
+import { RateLimitBudget } from '../../contracts/live/rateLimit';
+import { SessionAdmin } from '../../contracts/live/sessionAdmin';
 
 const SECRET = 'reference-test-secret';
 let provider: ReferenceProvider;

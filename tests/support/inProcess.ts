@@ -1,10 +1,10 @@
-import type { CliIo, TextOut } from '../../contracts/cliIo';
+import type { CliIo, TextOut } from '../../contracts/output/cliIo';
 import { brokerGate } from '../../contracts/cli/brokerGateCommand';
 import { runHostile } from '../../contracts/cli/hostileCommand';
 import { pactPublish } from '../../contracts/cli/pactPublishCommand';
 import { publishProviderContract } from '../../contracts/cli/publishProviderContractCommand';
 import { verifyAndReport } from '../../contracts/cli/verifyAndReport';
-import type { WorkerLauncher } from '../../contracts/verification/runWorker';
+import type { WorkerLauncher } from '../../contracts/verification/worker/runWorker';
 import { cliEnv, ROOT, type CliRun } from './runCli';
 
 /** The verification workers jest.config.ts's test environment (verificationEnvironment.ts) shares between test files. */

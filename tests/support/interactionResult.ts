@@ -1,4 +1,4 @@
-import type { InteractionResult } from '../../contracts/verification/report';
+import type { InteractionResult } from '../../contracts/verification/results';
 
 /** A passing result of the 204 case, with the given fields changed. */
 export function interactionResult(overrides: Partial<InteractionResult> = {}): InteractionResult {

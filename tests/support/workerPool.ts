@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { spawnVerificationWorker, type WorkerLauncher, type WorkerProcess } from '../../contracts/verification/runWorker';
+import { spawnVerificationWorker, type WorkerLauncher, type WorkerProcess } from '../../contracts/verification/worker/runWorker';
 
 // Plain JS with no types: the bundle the npm scripts run (contracts/cli/bundle.js).
 const { bundleDir } = require('../../contracts/cli/bundle.js') as { bundleDir(): string };

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASES } from '../../contracts/cases';
 import { CONSUMER_JUNIT_FILE } from '../../contracts/cli/consumerTests';
-import { JUNIT_FILE, SUMMARY_FILE } from '../../contracts/verification/ciReports';
+import { JUNIT_FILE, SUMMARY_FILE } from '../../contracts/report/ciReports';
 import { runCli } from '../support/runCli';
 import { testcasesIn } from '../support/junit';
 import { scratchDir } from '../support/scratch';
@@ -54,7 +54,7 @@ it('refuses bad settings in one line before running anything', async () => {
   const run = await runCli('contracts', { NANGO_BASE_URL: 'http://localhost:3003' });
   expect(run.code).toBe(2);
   expect(run.stderr.trim()).toBe(
-    "contracts could not run: NANGO_BASE_URL is set but NANGO_SECRET_KEY is not: the provider states need the environment's secret key to create connect sessions on http://localhost:3003",
+    "contracts could not run: NANGO_BASE_URL is set but NANGO_SECRET_KEY is not: the suite needs the environment's secret key to create connect sessions on http://localhost:3003",
   );
   expect(run.stdout).not.toContain('== 1/2');
 });

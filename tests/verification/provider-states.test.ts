@@ -4,7 +4,7 @@
  * Pact no values (the verification keeps that interaction's request from the provider).
  */
 import { TOKEN_FROM_STATE } from '../../contracts/cases';
-import { guardedStateHandlers } from '../../contracts/verification/providerStates';
+import { guardedStateHandlers } from '../../contracts/verification/pactWorkarounds';
 
 const TOKEN = `nango_connect_session_${'1a'.repeat(32)}`;
 

@@ -7,7 +7,8 @@
 import type { GitFacts } from '../../contracts/broker/versionInfo';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { DEFAULT_CONSUMER_VERSION_SELECTORS } from '../../contracts/verification/pactSourceSettings';
-import { DEFAULT_RATE_LIMIT_WAIT_MS, DEFAULT_VERIFY_TIMEOUT_MS, settingsFromEnv } from '../../contracts/verification/settings';
+import { DEFAULT_RATE_LIMIT_WAIT_MS, DEFAULT_VERIFY_TIMEOUT_MS } from '../../contracts/live/target';
+import { settingsFromEnv } from '../../contracts/verification/settings';
 
 const LOCAL = { source: { kind: 'file', file: COMMITTED_PACT }, publish: undefined, rateLimitWaitMs: DEFAULT_RATE_LIMIT_WAIT_MS };
 
@@ -35,7 +36,7 @@ describe('settings from the environment', () => {
     [{ NANGO_SECRET_KEY: 'sk' }, 'NANGO_SECRET_KEY is set but NANGO_BASE_URL is not'],
     [{ NANGO_BASE_URL: 'localhost:3003', NANGO_SECRET_KEY: 'sk' }, 'NANGO_BASE_URL "localhost:3003" must use http:// or https://'],
     [{ NANGO_BASE_URL: 'not a url', NANGO_SECRET_KEY: 'sk' }, 'NANGO_BASE_URL "not a url" is not a URL'],
-    [{ NANGO_BASE_URL: 'https://api.nango.dev?x=1', NANGO_SECRET_KEY: 'sk' }, 'must not carry credentials, a query or a fragment'],
+    [{ NANGO_BASE_URL: 'https://api.nango.dev?x=1', NANGO_SECRET_KEY: 'sk' }, 'NANGO_BASE_URL "https://api.nango.dev?x=1" must not carry a query or a fragment'],
     [{ NANGO_TIMEOUT_MS: '-5' }, 'NANGO_TIMEOUT_MS must be a whole number of milliseconds above 0 (got "-5")'],
     [{ NANGO_RATE_LIMIT_WAIT_MS: 'a minute' }, 'NANGO_RATE_LIMIT_WAIT_MS must be a whole number of milliseconds, 0 or more (got "a minute")'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error (got "loud")'],

@@ -5,7 +5,7 @@
  */
 import { resultsOfRun, type Slot } from '../../contracts/verification/interactionResults';
 import type { Exchange } from '../../contracts/verification/recordingProxy';
-import { pactSections } from '../../contracts/verification/verifierOutput';
+import { pactSections } from '../../contracts/verification/pactWorkarounds';
 import { parseVerifierRun } from '../../contracts/verification/verifierResults';
 
 const DESCRIPTION = 'a request to delete the connect session';

@@ -2,15 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { brokerSecretsInEnv } from '../broker/brokerSettings';
-import { redactor, type Redact } from './redaction';
-import type { InteractionProgress } from './verifyPact';
-import { wholeLines } from './wholeLines';
+import { brokerSecretsInEnv } from '../../broker/brokerSettings';
+import { redactor, type Redact } from '../../output/redaction';
+import type { InteractionProgress } from '../results';
+import { wholeLines } from '../../output/wholeLines';
 import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
 /** From the sources: the TypeScript worker, through esbuild-register. From a bundle (bundled.js): its bundled twin beside it. */
 const FROM_SOURCES = __filename.endsWith('.ts');
-const WORKER = FROM_SOURCES ? join(__dirname, '..', 'cli', 'verificationWorker.ts') : join(__dirname, 'verificationWorker.js');
+const WORKER = join(__dirname, FROM_SOURCES ? 'verificationWorker.ts' : 'verificationWorker.js');
 
 /** What the worker sends back: its report, or why there is none. */
 export type WorkerOutcome = Exclude<WorkerMessage, { kind: 'progress' }>;

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../configurationError';
+import { read } from '../env';
 import { isJsonObject } from '../json';
-import type { Redact } from './redaction';
-import { reportPassed, type VerificationReport } from './report';
+import type { Redact } from '../output/redaction';
+import { reportPassed, type VerificationReport } from '../verification/results';
 import { PROJECT_ROOT } from '../projectRoot';
 
 /**
@@ -22,7 +23,7 @@ export const EVIDENCE_FILE = 'verification.json';
 
 /** REPORTS_DIR (relative to the folder the command runs in), or reports/ at the top of the project. */
 export function reportsDir(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
-  return resolve(cwd, env['REPORTS_DIR']?.trim() || join(PROJECT_ROOT, 'reports'));
+  return resolve(cwd, read(env, 'REPORTS_DIR') ?? join(PROJECT_ROOT, 'reports'));
 }
 
 /** Writes the evidence, redacted like everything else the run prints; returns the file's path. */

@@ -5,15 +5,16 @@
  * stops the run as "could not verify", never as drift: no session left, no result published. Connection resets
  * and 503s on DELETE are retried by the clean-up. The wait a 429 asks for is read from either header.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { JsonObject } from '../../contracts/json';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import type { RawResponse } from '../../contracts/client/boundedFetch';
-import { RateLimitBudget, retryAfterMs } from '../../contracts/verification/rateLimit';
+import { RateLimitBudget, RateLimitedError, retryAfterMs } from '../../contracts/live/rateLimit';
 import { startBrokerDouble } from '../support/brokerDouble';
 import { startControllableProvider, type Behaviour, type ControllableProvider } from '../support/controllableProvider';
 import { verifyInProcess } from '../support/inProcess';
-import type { CliRun } from '../support/runCli';
+import { ROOT, type CliRun } from '../support/runCli';
 
 const SECRET = 'rate-limit-test-secret';
 let provider: ControllableProvider | undefined;
@@ -76,31 +77,44 @@ describe('how long a 429 asks to wait', () => {
     [{ 'x-ratelimit-reset': String(NOW / 1000 + 7) }, 7_000],
     [{ 'retry-after': '1', 'x-ratelimit-reset': '9' }, 1_000],
     [{}, undefined],
+    // RFC 9110 §10.2.3: delay-seconds are digits only; anything else that is not an HTTP-date names no wait.
+    [{ 'retry-after': '0x10' }, undefined],
+    [{ 'retry-after': '1e3' }, undefined],
+    [{ 'retry-after': '-1' }, undefined],
+    [{ 'retry-after': '1.5' }, undefined],
+    [{ 'retry-after': '0x10', 'x-ratelimit-reset': '4' }, 4_000],
+    // The obsolete HTTP-date forms a recipient must still accept (RFC 9110 §5.6.7).
+    [{ 'retry-after': 'Sunday, 29-Nov-26 10:00:06 GMT' }, 6_000],
+    [{ 'retry-after': 'Sun Nov 29 10:00:08 2026' }, 8_000],
   ])('%j → %p ms', (headers, expected) => {
     expect(retryAfterMs(new Headers(headers), NOW)).toBe(expected);
   });
 });
 
-describe('pacing', () => {
-  afterEach(() => jest.useRealTimers());
-  const answer = (headers: Record<string, string>): RawResponse => ({ status: 204, headers: new Headers(headers), contentType: undefined, bodyText: '' });
+describe('waiting out a 429', () => {
+  const tooMany = (retryAfter: string): RawResponse => ({ status: 429, headers: new Headers({ 'retry-after': retryAfter }), contentType: undefined, bodyText: '' });
 
-  it('waits for the reset when an answer says no request is left in the window, and counts the wait', async () => {
-    jest.useFakeTimers();
-    const budget = new RateLimitBudget(10_000);
-    let settled = false;
-    const sending = budget.send('DELETE /connect/session', async () => answer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' })).then(() => (settled = true));
-    await jest.advanceTimersByTimeAsync(1_999);
-    expect(settled).toBe(false);
-    await jest.advanceTimersByTimeAsync(1);
-    await sending;
-    expect(budget.waitedMs).toBe(2_000);
+  it('leaves no listener behind: twelve waits in one run print no MaxListenersExceededWarning', async () => {
+    // In a process of its own: Node writes the warning to the real process's stderr, which a test's sandbox cannot hear.
+    const script = `
+      const { RateLimitBudget } = require('./contracts/live/rateLimit');
+      const tooMany = { status: 429, headers: new Headers({ 'retry-after': '0' }), contentType: undefined, bodyText: '' };
+      const ok = { status: 204, headers: new Headers(), contentType: undefined, bodyText: '' };
+      let calls = 0;
+      new RateLimitBudget(10000).send('DELETE /connect/session', async () => ((calls += 1) <= 12 ? tooMany : ok)).then((answer) => console.log(calls, answer.status));
+    `;
+    const run = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(process.execPath, ['-r', 'esbuild-register', '-e', script], { cwd: ROOT }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr }))),
+    );
+    expect(run.stdout.trim()).toBe('13 204');
+    expect(run.stderr).not.toContain('MaxListenersExceededWarning');
   });
 
-  it('does not wait while requests are left, nor past the budget', async () => {
-    const budget = new RateLimitBudget(500);
-    await budget.send('x', async () => answer({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '2' }));
-    await budget.send('x', async () => answer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' }));
+  it('ends at once when the run stops, as a RateLimitedError', async () => {
+    const budget = new RateLimitBudget(60_000);
+    // Stopped once the 429 is in and its 30 s wait has begun (microtasks all run before an immediate).
+    const sending = budget.send('DELETE /connect/session', async () => (setImmediate(() => budget.stop()), tooMany('30')));
+    await expect(sending).rejects.toThrow(new RateLimitedError('the run stopped while waiting out a rate limit'));
     expect(budget.waitedMs).toBe(0);
   });
 });

@@ -1,16 +1,18 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { XMLBuilder } from 'fast-xml-parser';
-import type { Redact } from './redaction';
-import { allResults, groupedByPact, markOf, pactHeading, passed, reasonsOf, reportFooter, reportPassed, reportTitle, rowCells, type VerificationReport } from './report';
+import { read } from '../env';
+import type { Redact } from '../output/redaction';
+import { groupedByPact, markOf, pactHeading, reasonsOf, reportFooter, reportTitle, rowCells } from './verificationReport';
+import { allResults, passed, reportPassed, type VerificationReport } from '../verification/results';
 
 /** What a run ended with: a report, or why there is none. */
 export type RunOutcome = { readonly kind: 'report'; readonly report: VerificationReport } | { readonly kind: 'error'; readonly message: string };
 
 /** Characters XML 1.0 cannot hold (control characters, colour escapes among them) go; a provider's bytes may carry any. */
 const NOT_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd]/g;
-const ANSI = /\u001b\[[0-9;]*m/g;
-const xmlText = (text: string): string => text.replace(ANSI, '').replace(NOT_XML, '');
+const xmlText = (text: string): string => stripVTControlCharacters(text).replace(NOT_XML, '');
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 type XmlNode = Record<string, unknown>;
@@ -67,7 +69,7 @@ function suite(name: string, testcases: XmlNode[]): XmlNode {
 }
 
 /** A Markdown table cell: pipes escaped, one line. */
-const cell = (text: string): string => text.replace(ANSI, '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = (text: string): string => stripVTControlCharacters(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const ICON = { ok: '✅', KNOW: '☑️', PEND: '⏸️', FAIL: '❌' } as const;
 
 /** The report as Markdown (GitHub's job summary): the verdict, a table of interactions, then each reason. */
@@ -113,7 +115,7 @@ export function writeCiReports(dir: string, outcome: RunOutcome, suiteName: stri
   const markdown = redact(summaryMarkdown(outcome));
   writeFileSync(junit, redact(junitXml(outcome, suiteName)));
   writeFileSync(summary, markdown);
-  const stepSummary = env['GITHUB_STEP_SUMMARY']?.trim();
+  const stepSummary = read(env, 'GITHUB_STEP_SUMMARY');
   if (stepSummary) appendFileSync(stepSummary, `${markdown}\n`);
   return [junit, summary];
 }

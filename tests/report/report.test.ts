@@ -3,7 +3,8 @@
  * pending pact) and nothing was left behind; an empty run, a missing response or a clean-up failure is a
  * failure, never a silent pass. Pacts from a broker are grouped per pact, with their consumer versions.
  */
-import { formatReport, reportPassed, type InteractionResult, type PactResults, type VerificationReport } from '../../contracts/verification/report';
+import { formatReport } from '../../contracts/report/verificationReport';
+import { reportPassed, type InteractionResult, type PactResults, type VerificationReport } from '../../contracts/verification/results';
 import { interactionResult } from '../support/interactionResult';
 
 const result = interactionResult;

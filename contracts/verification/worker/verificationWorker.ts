@@ -4,17 +4,14 @@
  * exits after it; a test file sends many). Pact's native output reaches the parent, which redacts it, through the
  * pipes; the report goes back over IPC. Not meant to be started by hand.
  */
-import { randomBytes } from 'node:crypto';
-import { PROVIDER } from '../cases';
-import { nangoValidators } from '../nangoApi';
-import { logLevelFrom } from '../pact/logLevel';
-import { startReferenceProvider } from '../provider/referenceProvider';
-import { RateLimitBudget } from '../verification/rateLimit';
-import { RunStop } from '../verification/runStop';
-import { SessionAdmin } from '../verification/sessionAdmin';
-import { SessionLedger } from '../verification/sessionLedger';
-import { settingsFromEnv } from '../verification/settings';
-import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from '../verification/workerProtocol';
+import { PROVIDER } from '../../cases';
+import { nangoValidators } from '../../nangoApi';
+import { logLevelFrom } from '../../pact/logLevel';
+import { openLiveRun } from '../../live/liveRun';
+import type { RunStop } from '../../live/runStop';
+import type { SessionLedger } from '../../live/sessionLedger';
+import { settingsFromEnv } from '../settings';
+import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
 process.env['PACT_DO_NOT_TRACK'] = 'true';
 
@@ -37,7 +34,7 @@ try {
 }
 // pact-core adds a broker source of its own whenever this is set: the settings say where pacts come from.
 delete process.env['PACT_BROKER_BASE_URL'];
-const { verifyPact } = require('../verification/verifyPact') as typeof import('../verification/verifyPact');
+const { verifyPact } = require('../verifyPact') as typeof import('../verifyPact');
 const validators = nangoValidators();
 
 /** The run in progress, which an interruption must clean up after. */
@@ -82,30 +79,22 @@ function adopt(run: ParentMessage): void {
 async function verify(run: ParentMessage): Promise<WorkerMessage> {
   const settings = settingsFromEnv(run.env);
   adopt(run);
-  const embeddedSecret = run.env[EMBEDDED_SECRET_ENV] || randomBytes(24).toString('hex');
-  const embedded = settings.target.kind === 'embedded' ? await startReferenceProvider({ secretKey: embeddedSecret }) : undefined;
-  const providerUrl = settings.target.kind === 'remote' ? settings.target.baseUrl : (embedded?.url ?? '');
-  const secretKey = settings.target.kind === 'remote' ? settings.target.secretKey : embeddedSecret;
-  const budget = new RateLimitBudget(settings.rateLimitWaitMs);
-  const ledger = new SessionLedger(new SessionAdmin(providerUrl, secretKey, settings.timeoutMs, budget, `contract-tests-${randomBytes(4).toString('hex')}`));
-  const stop = new RunStop();
-  stop.whenStopped().catch(() => {
-    ledger.stop();
-    budget.stop();
-  });
+  const embeddedSecret = run.env[EMBEDDED_SECRET_ENV];
+  const live = await openLiveRun(settings, embeddedSecret ? { embeddedSecret } : {});
+  const { ledger, stop } = live;
   current = { ledger, stop };
   try {
     const report = await verifyPact({
       source: settings.source,
       provider: PROVIDER,
-      providerUrl,
-      providerLabel: embedded ? 'the embedded reference provider' : 'Nango',
+      providerUrl: live.baseUrl,
+      providerLabel: live.label,
       timeoutMs: settings.timeoutMs,
       logLevel: settings.logLevel,
       validators,
       ledger,
       publish: settings.publish,
-      budget,
+      budget: live.budget,
       stop,
       onInteractionDone: (progress) => void send({ kind: 'progress', progress }),
     });
@@ -122,7 +111,7 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
     return new Promise<never>(() => undefined);
   } finally {
     if (!interruptedBy) current = undefined;
-    await embedded?.close();
+    await live.close();
   }
 }
 

@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KNOWN_FINDINGS_FILE, loadKnownFindings, matchKnown, type KnownFinding } from '../../contracts/knownFindings';
-import { applyKnownFindings } from '../../contracts/verification/knownInVerification';
-import { reportPassed, type VerificationReport } from '../../contracts/verification/report';
+import { applyKnownFindings } from '../../contracts/report/knownInVerification';
+import { reportPassed, type VerificationReport } from '../../contracts/verification/results';
 import { casesWithStatus, verifyAgainstDrift } from '../support/verifyAgainstDrift';
 import { reportRow } from '../support/runCli';
 import { scratchDir } from '../support/scratch';

@@ -1,72 +1,6 @@
-import type { Colours } from '../terminal';
-import type { SessionAccount } from './sessionLedger';
-
-/** The outcome of replaying one interaction. */
-export interface InteractionResult {
-  readonly name: string;
-  readonly description: string;
-  /** undefined when neither the documented cases nor the verifier's output says. */
-  readonly expectedStatus: number | undefined;
-  /** What the provider answered; undefined when it never answered. */
-  readonly actualStatus: number | undefined;
-  /** Pact's own matching (status, headers, body), plus provider-state failures. */
-  readonly pactProblems: readonly string[];
-  /** What the spec says of the live response (documented status, media type, schema); undefined when none came. */
-  readonly schemaProblems: readonly string[] | undefined;
-  readonly durationMs: number;
-  /** Pending (Pact's sense): its failure is shown but does not fail the run. */
-  readonly pending: boolean;
-  /** Problems accepted in the known-findings list, with the reason: shown, not failing. */
-  readonly known: readonly string[];
-}
-
-/** The interactions of one pact, as the verifier met them. */
-export interface PactResults {
-  readonly consumer: string;
-  /** The consumer versions the broker said the pact belongs to (none for a local file). */
-  readonly consumerVersions: readonly string[];
-  readonly pending: boolean;
-  readonly wip: boolean;
-  readonly results: readonly InteractionResult[];
-}
-
-export interface VerificationReport {
-  readonly provider: string;
-  readonly providerUrl: string;
-  readonly providerLabel: string;
-  /** Where the pacts came from: a file, "the Pact Broker at …", a pact URL. */
-  readonly pactSource: string;
-  readonly fromBroker: boolean;
-  readonly pacts: readonly PactResults[];
-  /** Sessions that could not be cleaned up, pacts that could not be loaded, and other run-wide problems. */
-  readonly runProblems: readonly string[];
-  /** Set when the verifier was asked to publish its results. */
-  readonly published: { readonly providerVersion: string; readonly providerBranch: string | undefined } | undefined;
-  /** The connect sessions the run created, and how many of them are gone. */
-  readonly sessions: SessionAccount;
-  /** Time spent waiting out rate limits (429). */
-  readonly rateLimitWaitMs: number;
-  /** Known findings about verification that did not occur in this run: to be removed from the list. */
-  readonly staleFindings: readonly string[];
-}
-
-/** Every session the run created is gone, and no creation was left in doubt. */
-export function sessionsAccountedFor(sessions: SessionAccount): boolean {
-  return sessions.created === sessions.deleted && sessions.unknown.length === 0;
-}
-
-export function passed(result: InteractionResult): boolean {
-  return result.pactProblems.length === 0 && result.schemaProblems !== undefined && result.schemaProblems.length === 0;
-}
-
-export function allResults(report: VerificationReport): InteractionResult[] {
-  return report.pacts.flatMap((pact) => pact.results);
-}
-
-export function reportPassed(report: VerificationReport): boolean {
-  const results = allResults(report);
-  return results.length > 0 && results.every((result) => passed(result) || result.pending) && report.runProblems.length === 0 && sessionsAccountedFor(report.sessions);
-}
+import type { Colours } from '../output/terminal';
+import { sessionsLine } from '../live/sessionLedger';
+import { allResults, passed, reportPassed, type InteractionResult, type PactResults, type VerificationReport } from '../verification/results';
 
 const HEADER = ['interaction', 'expected', 'actual', 'pact', 'schema', 'time'] as const;
 
@@ -110,7 +44,7 @@ export function reportFooter(report: VerificationReport): string[] {
   for (const problem of report.runProblems) lines.push(`run: ${problem}`);
   for (const stale of report.staleFindings) lines.push(`stale: ${stale}`);
   const { sessions } = report;
-  lines.push(`sessions: ${sessions.created} created, ${sessions.deleted} deleted (end user ${sessions.endUserId})${sessionsAccountedFor(sessions) ? '' : ': NOT ALL ACCOUNTED FOR'}`);
+  lines.push(sessionsLine(sessions));
   for (const doubt of sessions.unknown) lines.push(`sessions: a creation failed after it was sent: ${doubt}`);
   if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
   if (report.published) {

@@ -1,5 +1,5 @@
 import { describeFinding, matchKnown, type KnownFinding } from '../knownFindings';
-import type { InteractionResult, VerificationReport } from './report';
+import type { InteractionResult, VerificationReport } from '../verification/results';
 
 /** The checks provider verification reports under, as the known-findings list names them. */
 const VERIFICATION_CHECKS = ['pact', 'schema'] as const;

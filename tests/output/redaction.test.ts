@@ -2,8 +2,8 @@
  * Redaction of everything the verification prints: the secret key in any of the forms it can take in a log,
  * and every connect session token, including when a secret arrives split across two chunks of a stream.
  */
-import { redactor } from '../../contracts/verification/redaction';
-import { wholeLines } from '../../contracts/verification/wholeLines';
+import { redactor } from '../../contracts/output/redaction';
+import { wholeLines } from '../../contracts/output/wholeLines';
 
 const TOKEN = `nango_connect_session_${'9f'.repeat(32)}`;
 
@@ -34,5 +34,18 @@ describe('redacting output', () => {
     lines.push(Buffer.from(`${TOKEN.slice(30)}\nlast line without newline sk_live_123`));
     lines.end();
     expect(printed).toEqual(['first line [REDACTED] and nango_connect_session_[REDACTED]', 'last line without newline [REDACTED]']);
+  });
+
+  it('keeps a UTF-8 character whole when two chunks split it', () => {
+    const printed: string[] = [];
+    const lines = wholeLines((line) => printed.push(line));
+    const bytes = Buffer.from('café ✓\nnaïve ✓', 'utf8');
+    const insideE = bytes.indexOf(0xa9); // the second byte of é (c3 a9)
+    const insideCheck = bytes.lastIndexOf(0x9c); // the second of ✓'s three (e2 9c 93)
+    lines.push(bytes.subarray(0, insideE));
+    lines.push(bytes.subarray(insideE, insideCheck));
+    lines.push(bytes.subarray(insideCheck));
+    lines.end();
+    expect(printed).toEqual(['café ✓', 'naïve ✓']);
   });
 });

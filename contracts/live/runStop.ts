@@ -1,7 +1,8 @@
 /**
  * The run's stop switch: an interruption (SIGINT/SIGTERM) or a rate limit that outlasted its budget flips it
- * once, with the reason. While it is on, the recording proxy leaves the verifier's requests unanswered, so Pact's
- * verifier neither goes on to the next interaction nor publishes a result about a run that did not finish.
+ * once, with the reason. While it is on, no new session is created, waits on rate limits end, and the recording
+ * proxy leaves the verifier's requests unanswered, so Pact's verifier neither goes on to the next interaction nor
+ * publishes a result about a run that did not finish.
  */
 export class RunStop {
   private reason: Error | undefined;
@@ -18,11 +19,14 @@ export class RunStop {
     for (const listener of this.listeners.splice(0)) listener(reason);
   }
 
+  /** Calls `listener` once the run stops (at once if it has). */
+  onStop(listener: (reason: Error) => void): void {
+    if (this.reason) listener(this.reason);
+    else this.listeners.push(listener);
+  }
+
   /** Rejects with the reason once the run is stopped. */
   whenStopped(): Promise<never> {
-    return new Promise((_resolve, reject) => {
-      if (this.reason) reject(this.reason);
-      else this.listeners.push(reject);
-    });
+    return new Promise((_resolve, reject) => this.onStop(reject));
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawResponse } from '../client/boundedFetch';
 
 /** A 429 the run may not wait out: its wait budget is spent (or the run is stopping). */
@@ -5,19 +6,34 @@ export class RateLimitedError extends Error {
   override name = 'RateLimitedError';
 }
 
-/** How long a 429 asks to wait: `Retry-After` (seconds or a date), else `X-RateLimit-Reset` (seconds, epoch seconds or a date). */
+/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must accept. */
+const HTTP_DATE = [
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
+/**
+ * Milliseconds from now until what the header names, or undefined when it names nothing readable. As RFC 9110
+ * §10.2.3 says of Retry-After: delay-seconds (digits only: not `0x10`, `1e3` or `-1`) or an HTTP-date.
+ * `X-RateLimit-Reset` (no RFC) is read the same way, and digits above 10⁹ are epoch seconds there, as Nango sends.
+ */
+function delayMs(value: string | null, now: number, epochSecondsAllowed: boolean): number | undefined {
+  const text = value?.trim() ?? '';
+  if (/^\d+$/.test(text)) {
+    const seconds = Number(text);
+    return Math.max(0, epochSecondsAllowed && seconds > 1_000_000_000 ? seconds * 1000 - now : seconds * 1000);
+  }
+  if (!HTTP_DATE.some((form) => form.test(text))) return undefined;
+  let date = Date.parse(text.replace(/-(\d{2}) /, (_all, year: string) => ` 20${year} `).replace(/-/g, ' '));
+  // A two-digit year more than 50 years ahead is the most recent such year in the past (RFC 9110 §5.6.7).
+  if (/-\d{2} /.test(text) && date - now > 50 * 365.25 * 86_400_000) date = new Date(date).setUTCFullYear(new Date(date).getUTCFullYear() - 100);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** How long a 429 asks to wait: `Retry-After`, else `X-RateLimit-Reset` (seconds, epoch seconds or a date). */
 export function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const fromValue = (value: string | null, epochAllowed: boolean): number | undefined => {
-    if (value === null || value.trim() === '') return undefined;
-    const number = Number(value);
-    if (Number.isFinite(number)) {
-      if (epochAllowed && number > 1_000_000_000) return Math.max(0, number * 1000 - now);
-      return Math.max(0, number * 1000);
-    }
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-  };
-  return fromValue(headers.get('retry-after'), false) ?? fromValue(headers.get('x-ratelimit-reset'), true);
+  return delayMs(headers.get('retry-after'), now, false) ?? delayMs(headers.get('x-ratelimit-reset'), now, true);
 }
 
 /** When a 429 names no wait at all: a second, then try again. */
@@ -85,14 +101,12 @@ export class RateLimitBudget {
     this.spentMs += waitMs;
   }
 
-  private wait(ms: number, stopsWithTheRun: boolean): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(resolve, ms);
-      if (!stopsWithTheRun) return;
-      this.stopping.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new RateLimitedError('the run stopped while waiting out a rate limit'));
-      });
-    });
+  /** Waits `ms`; one that stops with the run ends at once when it does (timers/promises drops its listener after). */
+  private async wait(ms: number, stopsWithTheRun: boolean): Promise<void> {
+    try {
+      await sleep(ms, undefined, stopsWithTheRun ? { signal: this.stopping.signal } : {});
+    } catch {
+      throw new RateLimitedError('the run stopped while waiting out a rate limit');
+    }
   }
 }

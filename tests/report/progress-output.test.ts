@@ -2,8 +2,8 @@
  * What a run prints as it goes: one line per interaction as it finishes (against a slow server the user sees
  * it move), coloured only on a terminal and never with NO_COLOR.
  */
-import { progressLine } from '../../contracts/cli/verifyAndReport';
-import { asPrinted, coloursFor } from '../../contracts/terminal';
+import { progressLine } from '../../contracts/report/progress';
+import { asPrinted, coloursFor } from '../../contracts/output/terminal';
 
 const plain = coloursFor({ isTTY: false }, {});
 

@@ -1,5 +1,5 @@
-import type { VerificationReport } from './report';
-import type { InteractionProgress } from './verifyPact';
+import type { VerificationReport } from '../results';
+import type { InteractionProgress } from '../results';
 
 /** What the verification worker sends its parent over IPC: progress as it goes, then its report or why there is none. */
 export type WorkerMessage =

@@ -11,6 +11,16 @@ export interface SessionAccount {
   readonly unknown: readonly string[];
 }
 
+/** Every session the run created is gone, and no creation was left in doubt. */
+export function sessionsAccountedFor(sessions: SessionAccount): boolean {
+  return sessions.created === sessions.deleted && sessions.unknown.length === 0;
+}
+
+/** `sessions: 5 created, 5 deleted (end user contract-tests-…)`, and whether any is left: the run's account, for every report. */
+export function sessionsLine(sessions: SessionAccount): string {
+  return `sessions: ${sessions.created} created, ${sessions.deleted} deleted (end user ${sessions.endUserId})${sessionsAccountedFor(sessions) ? '' : ': NOT ALL ACCOUNTED FOR'}`;
+}
+
 /**
  * Every connect session the provider states create, until it is deleted: `cleanUp` removes what is left, after
  * each interaction, when verification fails, and when the run is interrupted. Creations still in flight are

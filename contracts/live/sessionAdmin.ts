@@ -1,7 +1,8 @@
 import { boundedFetch } from '../client/boundedFetch';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
 import { isJsonObject } from '../json';
-import { isConnectSessionToken } from '../provider/tokens';
+import { stdErrorCode } from '../nangoApi';
+import { isConnectSessionToken } from '../sessionToken';
 import type { RateLimitBudget } from './rateLimit';
 
 /** The provider would not create or delete a connect session; says why without echoing the key or any token. */
@@ -121,12 +122,6 @@ function tokenIn(bodyText: string): string | undefined {
 
 /** ` (unknown_account)` from a StdError body, or nothing. */
 function errorCode(bodyText: string): string {
-  try {
-    const body: unknown = JSON.parse(bodyText);
-    const error = isJsonObject(body) ? body['error'] : undefined;
-    const code = isJsonObject(error) ? error['code'] : undefined;
-    return typeof code === 'string' ? ` (${code})` : '';
-  } catch {
-    return '';
-  }
+  const code = stdErrorCode(bodyText);
+  return code === undefined ? '' : ` (${code})`;
 }

@@ -1,0 +1,213 @@
+import type { RawResponse } from '../client/boundedFetch';
+import { DELETE_SESSION, stdErrorCode } from '../nangoApi';
+import type { ResponseConformance as Conformance, ResponseValidators } from '../openapi/responseValidators';
+import { answersOf, type Answer, type Observation } from './observation';
+import type { SentRequest } from './rawRequest';
+import { credentialOf, describeAuth, whyNotAllowed } from './specRules';
+
+/**
+ * The hostile run's checks, one entry each: its name (Schemathesis's where it has one), the rule it holds the
+ * provider to, how many of a case's requests it judges, and the judgement. The runner only records what happened
+ * (observation.ts); which checks were applied, and how often, is derived from this registry alone.
+ */
+export interface Check {
+  readonly name: string;
+  /** The rule, as one sentence, with its source. */
+  readonly meaning: string;
+  /** How many of the case's requests it judges: 0 when it does not apply to the case. */
+  judgedRequests(observation: Observation): number;
+  judge(observation: Observation, validators: ResponseValidators): Failure[];
+}
+
+/** One check that failed on one request. */
+export interface Failure {
+  /** The name of the check that failed. */
+  readonly check: string;
+  readonly status: number | undefined;
+  /** `error.code` of the answer, when it has one. */
+  readonly code: string | undefined;
+  readonly message: string;
+  /** The request the failure is about. */
+  readonly request: SentRequest;
+}
+
+export const is2xx = (status: number): boolean => status >= 200 && status < 300;
+
+const failureOf = (check: string, request: SentRequest, response: RawResponse, message: string): Failure => ({
+  check,
+  status: response.status,
+  code: stdErrorCode(response.bodyText),
+  message,
+  request,
+});
+
+/** The spec's verdict on one answer, worked out once for the three conformance checks that read it. */
+const conformances = new WeakMap<RawResponse, Conformance>();
+function conformanceOf(validators: ResponseValidators, response: RawResponse): Conformance {
+  let conformance = conformances.get(response);
+  if (!conformance) {
+    conformance = validators.conformance(DELETE_SESSION.method, DELETE_SESSION.path, response);
+    conformances.set(response, conformance);
+  }
+  return conformance;
+}
+
+/** A check of every answer against one part of the spec's verdict. */
+function conformanceCheck(name: string, meaning: string, part: keyof Conformance): Check {
+  return {
+    name,
+    meaning,
+    judgedRequests: (observation) => answersOf(observation).length,
+    judge: (observation, validators) =>
+      answersOf(observation).flatMap(({ request, response }) => conformanceOf(validators, response)[part].map((problem) => failureOf(name, request, response, problem))),
+  };
+}
+
+/** A check of the one hostile request of a `single` case, when `applies` says so of it. */
+function singleCheck(
+  name: string,
+  meaning: string,
+  applies: (observation: Observation & { kind: 'single' }) => boolean,
+  judge: (observation: Observation & { kind: 'single' }) => Array<readonly [Answer, string]>,
+): Check {
+  return {
+    name,
+    meaning,
+    judgedRequests: (observation) => (observation.kind === 'single' && applies(observation) ? 1 : 0),
+    judge: (observation) =>
+      observation.kind === 'single' && applies(observation) ? judge(observation).map(([{ request, response }, message]) => failureOf(name, request, response, message)) : [],
+  };
+}
+
+const authorizationOf = (answer: Answer): string | undefined => answer.request.headers['authorization'];
+const allowed = (observation: Observation & { kind: 'single' }): boolean => whyNotAllowed(observation.hostile, authorizationOf(observation.answer)) === '';
+const accepted = (answers: readonly Answer[]): Answer[] => answers.filter((answer) => is2xx(answer.response.status));
+
+/** The registry, in the order the report lists the checks. */
+export const CHECKS: readonly Check[] = [
+  // RFC 9110 §15.6: a 5xx says the server failed; no request, however hostile, should make it fail.
+  {
+    name: 'not_a_server_error',
+    meaning: 'Every request gets an answer, and no answer is a 5xx (RFC 9110 §15.6: the server failed).',
+    judgedRequests: (observation) => (observation.kind === 'no-answer' ? 1 : answersOf(observation).length),
+    judge: (observation) =>
+      observation.kind === 'no-answer'
+        ? [{ check: 'not_a_server_error', status: undefined, code: undefined, message: observation.reason, request: observation.request }]
+        : answersOf(observation).flatMap(({ request, response }) =>
+            response.status >= 500 ? [failureOf('not_a_server_error', request, response, `answered ${response.status}`)] : [],
+          ),
+  },
+  // OpenAPI 3.1 §4.8.16: the responses object lists the statuses the operation answers with.
+  conformanceCheck('status_code_conformance', "Every answer's status is one the spec documents for DELETE /connect/session (OpenAPI 3.1 Responses Object).", 'status'),
+  // OpenAPI 3.1 §4.8.17: a documented response names its media types.
+  conformanceCheck('content_type_conformance', "Every answer's Content-Type is a media type the spec documents for its status (OpenAPI 3.1 Response Object, content).", 'contentType'),
+  // OpenAPI 3.1 §4.8.14 / JSON Schema 2020-12: the body validates against the schema of its status and media type.
+  conformanceCheck('response_schema_conformance', "Every answer's body validates against the schema the spec gives its status (JSON Schema 2020-12).", 'schema'),
+  // The spec documents no parameters and no request body, and a bearer credential: anything else must be refused.
+  singleCheck(
+    'negative_data_rejection',
+    'A request the spec does not allow (a query parameter, a body, no bearer credential) is not answered 2xx.',
+    (observation) => !allowed(observation),
+    ({ hostile, answer }) =>
+      is2xx(answer.response.status) ? [[answer, `a request the spec does not allow (${whyNotAllowed(hostile, authorizationOf(answer))}) was answered ${answer.response.status}`]] : [],
+  ),
+  // OpenAPI security requirement: the operation is refused without valid credentials, and then deletes nothing.
+  singleCheck(
+    'ignored_auth',
+    'A missing or wrong credential is refused, and deletes nothing (the operation has a security requirement).',
+    ({ auth }) => credentialOf(auth) === 'invalid',
+    ({ auth, answer, sessionAlive }) => [
+      ...(is2xx(answer.response.status) ? [[answer, `${describeAuth(auth)} was answered ${answer.response.status}`] as const] : []),
+      ...(sessionAlive === false && answer.response.status !== 204 ? [[answer, `answered ${answer.response.status}, yet the session is gone (GET /connect/session)`] as const] : []),
+    ],
+  ),
+  // A deleted session's token is a freed resource: using it again must not succeed (Schemathesis: use_after_free).
+  {
+    name: 'use_after_free',
+    meaning: 'Once a session is deleted (204), its token is never accepted again, and of deletes of one session only one succeeds.',
+    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && observation.followUp) ? 1 : 0),
+    judge: (observation) => {
+      if (observation.kind === 'single') {
+        const again = observation.followUp;
+        return again && is2xx(again.response.status) ? [failureOf('use_after_free', again.request, again.response, `the same credential was answered ${again.response.status} again after a 204`)] : [];
+      }
+      if (observation.kind !== 'one-session') return [];
+      const ok = accepted(observation.answers);
+      return ok.slice(1).map(({ request, response }) => failureOf('use_after_free', request, response, `${ok.length} of ${observation.answers.length} deletes of one session were answered 2xx`));
+    },
+  },
+  // What the spec allows (no query, no body, a bearer credential it names) must be accepted.
+  {
+    name: 'positive_data_acceptance',
+    meaning: 'A request the spec allows, with a live credential (or the secret key its security scheme names), is answered 2xx.',
+    judgedRequests: (observation) => {
+      if (observation.kind === 'one-session') return 1;
+      if (observation.kind !== 'single') return 0;
+      const credential = credentialOf(observation.auth);
+      return allowed(observation) && (credential === 'valid' || credential === 'spec-documented') ? 1 : 0;
+    },
+    judge: (observation) => {
+      if (observation.kind === 'one-session') {
+        const [first] = observation.answers;
+        const statuses = observation.answers.map((answer) => answer.response.status).join(', ');
+        return accepted(observation.answers).length === 0 && first ? [failureOf('positive_data_acceptance', first.request, first.response, `no delete of a live session was accepted (${statuses})`)] : [];
+      }
+      if (observation.kind !== 'single') return [];
+      const { request, response } = observation.answer;
+      const code = stdErrorCode(response.bodyText);
+      return is2xx(response.status)
+        ? []
+        : [failureOf('positive_data_acceptance', request, response, `a request the spec allows, with ${describeAuth(observation.auth)}, was answered ${response.status}${code ? ` (${code})` : ''}`)];
+    },
+  },
+  // This suite's own: the spec documents 204 as "deleted", so only a 204 may delete, and a 204 must have.
+  {
+    name: 'session_deleted_only_by_204',
+    meaning: 'A session is gone after a request exactly when the request was answered 204 (GET /connect/session tells).',
+    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && observation.sessionAlive !== undefined) ? 1 : 0),
+    judge: (observation) => {
+      if (observation.kind === 'one-session') {
+        const [first] = observation.answers;
+        const deleted = accepted(observation.answers).length > 0;
+        if (!first || observation.sessionAlive !== deleted) return [];
+        const message = observation.sessionAlive ? 'a delete was answered 2xx, yet the session still lives' : 'no delete was answered 2xx, yet the session is gone';
+        return [failureOf('session_deleted_only_by_204', first.request, first.response, message)];
+      }
+      if (observation.kind !== 'single' || observation.sessionAlive === undefined) return [];
+      const { answer, sessionAlive } = observation;
+      const { status } = answer.response;
+      // A wrong credential that deleted the session is ignored_auth's.
+      if (!sessionAlive && status !== 204 && credentialOf(observation.auth) !== 'invalid') {
+        return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `answered ${status}, yet the session is gone (GET /connect/session)`)];
+      }
+      if (sessionAlive && status === 204) return [failureOf('session_deleted_only_by_204', answer.request, answer.response, 'answered 204, yet the session still lives (GET /connect/session)')];
+      return [];
+    },
+  },
+];
+
+/** The checks' names, in the registry's order. */
+export const CHECK_NAMES: readonly string[] = CHECKS.map((check) => check.name);
+
+/** What the registry makes of one case: its failures, and how many requests each check judged. */
+export interface Judgement {
+  readonly failures: readonly Failure[];
+  readonly judged: ReadonlyArray<readonly [string, number]>;
+}
+
+export function judge(observation: Observation, validators: ResponseValidators): Judgement {
+  const judged: Array<readonly [string, number]> = [];
+  const failures: Failure[] = [];
+  for (const check of CHECKS) {
+    const requests = check.judgedRequests(observation);
+    if (requests === 0) continue;
+    judged.push([check.name, requests]);
+    failures.push(...check.judge(observation, validators));
+  }
+  return { failures, judged };
+}
+
+/** Failures are told apart by check, status and error code: the rest is the same finding again. */
+export function failureKey(failure: Pick<Failure, 'check' | 'status' | 'code'>): string {
+  return `${failure.check} ${failure.status ?? 'none'} ${failure.code ?? '-'}`;
+}

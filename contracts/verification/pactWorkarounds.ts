@@ -1,0 +1,141 @@
+/**
+ * Pact 16.5's workarounds, fenced here: the suite pins Pact 16.5 because Pact 17 needs Node >= 22. Each says what
+ * it works around and what to try once Node 22 and Pact 17 are the baseline; nothing else in the suite knows of them.
+ *
+ * 1. The verifier's own module, not the package index (`Verifier`). Loading the index (the consumer DSL too) costs
+ *    each worker a third more time. Pact 17 ships no exports map either, so this path still resolves there: measure
+ *    `require('@pact-foundation/pact')` on Node 22 and import from the package root if the gap is gone.
+ * 2. `guardedStateHandlers`. A state handler that throws is only logged, and the verifier then sends the pact's
+ *    example token; one that returns nothing is sent the example silently; and 16.5's types refuse the
+ *    `{ setup, teardown }` form. On Pact 17, check whether a failed state handler fails its interaction: if it does,
+ *    pass the set-ups straight through and drop the guard (the proxy's hold-back stays, for runs that must not send).
+ * 3. `pactSections` / `failureDetail`: reading the verifier's console text. The JSON results of 16.5's verifier list
+ *    interactions without their pact, consumer versions, pending or WIP status, nor the expected status. Once the
+ *    results name those (check `pactffi_verifier_json` of the pact-core that Pact 17 ships), read them from the JSON.
+ */
+import { stripVTControlCharacters } from 'node:util';
+// (1) The deep import. @pact-foundation/pact is pinned, so the path is fixed.
+import type { Verifier } from '@pact-foundation/pact/src/dsl/verifier/verifier';
+import { TOKEN_FROM_STATE } from '../cases';
+import type { JsonObject } from '../json';
+import { isConnectSessionToken } from '../sessionToken';
+import type { StateSetup } from './providerStates';
+
+export type VerifierConfig = ConstructorParameters<typeof Verifier>[0];
+
+/**
+ * (1) Pact's verifier, loaded when first asked for: the parent process reads the verifier's output with the
+ * functions below and must not load Pact (nor have it read LOG_LEVEL) for that.
+ */
+export function pactVerifier(config: VerifierConfig): Verifier {
+  const { Verifier: PactVerifier } = require('@pact-foundation/pact/src/dsl/verifier/verifier') as typeof import('@pact-foundation/pact/src/dsl/verifier/verifier');
+  return new PactVerifier(config);
+}
+
+/** (2) Plain async functions: Pact 16.5's types reject the `{ setup, teardown }` form here. */
+export type StateHandlerMap = Record<string, () => Promise<JsonObject>>;
+
+/**
+ * (2) Pact's state handlers, guarded: Pact only logs a handler that throws and then sends the example token, and
+ * sends it silently when a handler returns nothing. Both are reported through `onFailure`, by state name, and
+ * the handler then resolves with no values: a set-up call that fails would leave Pact's before/after-each
+ * bookkeeping one tear-down short for the rest of the run. The caller keeps the request from the provider.
+ */
+export function guardedStateHandlers(setups: Record<string, StateSetup>, onFailure: (state: string, cause: string) => void): StateHandlerMap {
+  const handlers: StateHandlerMap = {};
+  for (const [state, setup] of Object.entries(setups)) {
+    handlers[state] = async () => {
+      try {
+        const values = await setup();
+        const token = values?.[TOKEN_FROM_STATE];
+        if (!values || typeof token !== 'string' || !isConnectSessionToken(token)) throw new Error(`handed back no connect session token in ${TOKEN_FROM_STATE}`);
+        return values;
+      } catch (error) {
+        onFailure(state, (error as Error).message);
+        return {};
+      }
+    };
+  }
+  return handlers;
+}
+
+/** (3) One pact as the verifier's output shows it: the notices the broker gave for it, then its interactions. */
+export interface PactSection {
+  readonly consumer: string;
+  readonly consumerVersions: readonly string[];
+  readonly pending: boolean;
+  readonly wip: boolean;
+  readonly interactions: ReadonlyArray<{ readonly description: string; readonly expectedStatus: number | undefined }>;
+}
+
+const HEADING = /^Verifying a pact between (.+) and (.+)$/;
+/** `  <description> (2ms loading, 86ms verification)`: an interaction the verifier ran. */
+const INTERACTION = /^ {2}(\S.*) \([^()]*loading, [^()]*verification\)/;
+/** A broker notice names each consumer version in parentheses: `… from branch 'main' (1.2.3)`. */
+/** `      has status code 404 (OK)`: the status the interaction expects. */
+const EXPECTED_STATUS = /^ +has status code (\d+) /;
+const VERSION_IN_NOTICE = / \(([^()\s]+)\)/g;
+
+/**
+ * Splits the verifier's output into pacts. The JSON results list interactions without their pact; the output
+ * has a heading per pact, preceded by the broker's notices (why it is verified, consumer versions, pending).
+ */
+export function pactSections(output: readonly string[]): PactSection[] {
+  const sections: Array<{ consumer: string; notices: string[]; interactions: Array<{ description: string; expectedStatus: number | undefined }> }> = [];
+  let notices: string[] = [];
+  for (const line of output) {
+    const heading = HEADING.exec(line);
+    if (heading) {
+      sections.push({ consumer: heading[1] ?? '', notices, interactions: [] });
+      notices = [];
+      continue;
+    }
+    const interaction = INTERACTION.exec(line);
+    if (interaction && sections.length > 0) {
+      sections.at(-1)?.interactions.push({ description: interaction[1] ?? '', expectedStatus: undefined });
+      continue;
+    }
+    const status = EXPECTED_STATUS.exec(line);
+    const last = sections.at(-1)?.interactions.at(-1);
+    if (status && last && last.expectedStatus === undefined) {
+      last.expectedStatus = Number(status[1]);
+      continue;
+    }
+    if (/^\S/.test(line)) notices.push(line);
+  }
+  return sections.map(({ consumer, notices: said, interactions }) => {
+    const why = said.filter((notice) => /is being verified because/.test(notice));
+    return {
+      consumer,
+      consumerVersions: [...new Set(why.flatMap((notice) => [...notice.matchAll(VERSION_IN_NOTICE)].map((match) => match[1] ?? '')))],
+      pending: said.some((notice) => /\bpending state\b/i.test(notice)),
+      wip: said.some((notice) => /work in progress/i.test(notice)),
+      interactions,
+    };
+  });
+}
+
+
+/**
+ * The part of the verifier's console output about the interactions that failed: each one's block (what it
+ * checked, OK or FAILED) and the verifier's closing "Failures:" list. Lines are given as printed (colours kept).
+ */
+export function failureDetail(printed: readonly string[], failingDescriptions: ReadonlySet<string>): string[] {
+  const detail: string[] = [];
+  let inFailingBlock = false;
+  let inFailures = false;
+  for (const line of printed) {
+    const plain = stripVTControlCharacters(line);
+    if (plain === 'Failures:') inFailures = true;
+    if (inFailures) {
+      if (plain.trim() !== '') detail.push(line);
+      if (/^There (was|were) \d+ pact failures?/.test(plain)) inFailures = false;
+      continue;
+    }
+    const interaction = INTERACTION.exec(plain);
+    if (interaction) inFailingBlock = failingDescriptions.has(interaction[1] ?? '');
+    else if (plain.trim() === '' || /^\S/.test(plain)) inFailingBlock = false;
+    if (inFailingBlock) detail.push(line);
+  }
+  return detail;
+}
