@@ -9,10 +9,11 @@ import { ConfigurationError } from '../configurationError';
 import { CHECK_NAMES, judge } from '../hostile/checks';
 import { CaseRunner } from '../hostile/caseRunner';
 import { curlLine } from '../hostile/curl';
-import { formatHostileReport, hostilePassed } from '../hostile/hostileReport';
+import { coverageCases } from '../hostile/coverage';
+import { formatHostileReport, hostilePassed, type SlowestAnswer } from '../hostile/hostileReport';
 import { searchForFailures } from '../hostile/hostileSearch';
 import { hostileSettingsFromEnv } from '../hostile/hostileSettings';
-import { requestsOf } from '../hostile/observation';
+import { answersOf, requestsOf } from '../hostile/observation';
 import { knownFindingsFile, loadKnownFindings } from '../knownFindings';
 import { openLiveRun } from '../live/liveRun';
 import { nangoValidators } from '../nangoApi';
@@ -53,13 +54,19 @@ export async function runHostile(io: CliIo): Promise<number> {
   const started = Date.now();
   try {
     const validators = nangoValidators();
+    const context = { validators, maxResponseMs: settings.maxResponseMs };
     const runner = new CaseRunner({ baseUrl, secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget });
+    let slowest: SlowestAnswer | undefined;
     const outcome = await searchForFailures(
       async (hostile) => {
         const observation = await runner.run(hostile);
-        return { ...judge(observation, validators), requests: requestsOf(observation) };
+        for (const { request, response, durationMs } of answersOf(observation)) {
+          if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, status: response.status };
+        }
+        return { ...judge(observation, context), requests: requestsOf(observation) };
       },
       {
+        coverage: coverageCases(validators),
         seed: settings.seed,
         runs: settings.runs,
         timeLimitMs: settings.timeLimitMs,
@@ -82,6 +89,8 @@ export async function runHostile(io: CliIo): Promise<number> {
       sessions: ledger.account,
       cleanUpProblems,
       rateLimitWaitMs: live.budget.waitedMs,
+      maxResponseMs: settings.maxResponseMs,
+      slowest,
     };
     io.stdout.write(`${redact(formatHostileReport(report, (request) => curlLine(baseUrl, request, secretKey)))}\n`);
     return hostilePassed(report) ? EXIT.passed : EXIT.failed;

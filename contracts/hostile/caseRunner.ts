@@ -53,6 +53,8 @@ export class CaseRunner {
           return await this.deletesOfOneSession('repeat', hostile.times);
         case 'race':
           return await this.deletesOfOneSession('race', hostile.parallel);
+        case 'method':
+          return await this.otherMethod(hostile.method);
       }
     } catch (error) {
       if (!(error instanceof NoAnswer)) throw error;
@@ -79,15 +81,31 @@ export class CaseRunner {
     return { kind: 'one-session', how, answers, sessionAlive: await this.settle(token) };
   }
 
+  /** A method the spec does not document, with a live token; HEAD after a GET, whose answer it may copy. */
+  private async otherMethod(method: string): Promise<Observation> {
+    const token = await this.liveSession();
+    const request = (name: string): SentRequest => ({ method: name, target: PATH, headers: { authorization: `Bearer ${token}` }, body: undefined });
+    const get = method === 'HEAD' ? await this.send(request('GET')) : undefined;
+    const answer = await this.send(request(method));
+    return { kind: 'method', answer, get, sessionAlive: await this.settle(token) };
+  }
+
   private async send(request: SentRequest): Promise<Answer> {
     let response: RawResponse;
+    let durationMs = 0;
+    const timed = async (): Promise<RawResponse> => {
+      const started = performance.now();
+      const answered = await sendRaw(this.context.baseUrl, request, this.context.timeoutMs);
+      durationMs = performance.now() - started;
+      return answered;
+    };
     try {
-      response = await this.context.budget.send(`DELETE ${PATH}`, () => sendRaw(this.context.baseUrl, request, this.context.timeoutMs));
+      response = await this.context.budget.send(`${request.method} ${PATH}`, timed);
     } catch (error) {
       if (!(error instanceof ConnectSessionClientError)) throw error;
       throw new NoAnswer(request, error.message);
     }
-    return { request, response };
+    return { request, response, durationMs };
   }
 
   /** A live session: the spare one left by an earlier case, or a new one. */

@@ -15,8 +15,15 @@ export interface Check {
   /** The rule, as one sentence, with its source. */
   readonly meaning: string;
   /** How many of the case's requests it judges: 0 when it does not apply to the case. */
-  judgedRequests(observation: Observation): number;
-  judge(observation: Observation, validators: ResponseValidators): Failure[];
+  judgedRequests(observation: Observation, context: JudgeContext): number;
+  judge(observation: Observation, context: JudgeContext): Failure[];
+}
+
+/** What the checks judge by, besides the observation. */
+export interface JudgeContext {
+  readonly validators: ResponseValidators;
+  /** HOSTILE_MAX_RESPONSE_MS: the slowest answer allowed; no bound when undefined. */
+  readonly maxResponseMs: number | undefined;
 }
 
 /** One check that failed on one request. */
@@ -52,14 +59,17 @@ function conformanceOf(validators: ResponseValidators, response: RawResponse): C
   return conformance;
 }
 
-/** A check of every answer against one part of the spec's verdict. */
+/** The answers to DELETE /connect/session, the one operation the spec documents responses for. */
+const documentedAnswersOf = (observation: Observation): Answer[] => answersOf(observation).filter((answer) => answer.request.method === DELETE_SESSION.method.toUpperCase());
+
+/** A check of every answer to the documented operation against one part of the spec's verdict. */
 function conformanceCheck(name: string, meaning: string, part: keyof Conformance): Check {
   return {
     name,
     meaning,
-    judgedRequests: (observation) => answersOf(observation).length,
-    judge: (observation, validators) =>
-      answersOf(observation).flatMap(({ request, response }) => conformanceOf(validators, response)[part].map((problem) => failureOf(name, request, response, problem))),
+    judgedRequests: (observation) => documentedAnswersOf(observation).length,
+    judge: (observation, { validators }) =>
+      documentedAnswersOf(observation).flatMap(({ request, response }) => conformanceOf(validators, response)[part].map((problem) => failureOf(name, request, response, problem))),
   };
 }
 
@@ -164,8 +174,13 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'session_deleted_only_by_204',
     meaning: 'A session is gone after a request exactly when the request was answered 204 (GET /connect/session tells).',
-    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && observation.sessionAlive !== undefined) ? 1 : 0),
+    judgedRequests: (observation) => (observation.kind === 'one-session' || observation.kind === 'method' || (observation.kind === 'single' && observation.sessionAlive !== undefined) ? 1 : 0),
     judge: (observation) => {
+      if (observation.kind === 'method') {
+        // No method but DELETE may delete a session: the spec documents no other.
+        const { request, response } = observation.answer;
+        return observation.sessionAlive ? [] : [failureOf('session_deleted_only_by_204', request, response, `${request.method} answered ${response.status}, yet the session is gone (GET /connect/session)`)];
+      }
       if (observation.kind === 'one-session') {
         const [first] = observation.answers;
         const deleted = accepted(observation.answers).length > 0;
@@ -184,6 +199,43 @@ export const CHECKS: readonly Check[] = [
       return [];
     },
   },
+  // RFC 9110 §15.5.6: a method the target resource does not support is answered 405, with an Allow header naming
+  // those it does. OPTIONS and HEAD are judged so only when not answered as HTTP allows (§9.3.7, §9.3.2).
+  {
+    name: 'unsupported_method',
+    meaning: 'A method the spec does not document for /connect/session is answered 405 with an Allow header naming DELETE (RFC 9110 §15.5.6); a 2xx means the spec is incomplete.',
+    judgedRequests: (observation) => (observation.kind === 'method' ? 1 : 0),
+    judge: (observation) => {
+      if (observation.kind !== 'method') return [];
+      const { request, response } = observation.answer;
+      const fail = (message: string): Failure[] => [failureOf('unsupported_method', request, response, message)];
+      const { method } = request;
+      const { status } = response;
+      if (method === 'OPTIONS' && is2xx(status)) return [];
+      if (method === 'HEAD' && observation.get && status === observation.get.response.status) return [];
+      if (is2xx(status)) {
+        return fail(`${method} ${request.target} answered ${status}: the server serves a method the spec does not document, so the spec is incomplete (or the server should answer 405)`);
+      }
+      if (status !== 405) return fail(`${method} answered ${status}, not 405 Method Not Allowed (RFC 9110 §15.5.6)`);
+      const allow = response.headers.get('allow');
+      if (allow === null) return fail(`${method} answered 405 without an Allow header naming the methods the resource supports (RFC 9110 §15.5.6)`);
+      const allowed = allow.split(',').map((name) => name.trim().toUpperCase());
+      const documented = DELETE_SESSION.method.toUpperCase();
+      return allowed.includes(documented) ? [] : fail(`${method} answered 405 with Allow: ${allow}, which leaves out ${documented}, the method the spec documents`);
+    },
+  },
+  // Schemathesis's max_response_time: an answer slower than the bound the user set fails.
+  {
+    name: 'max_response_time',
+    meaning: 'Every answer comes within HOSTILE_MAX_RESPONSE_MS, when it is set.',
+    judgedRequests: (observation, { maxResponseMs }) => (maxResponseMs === undefined ? 0 : answersOf(observation).length),
+    judge: (observation, { maxResponseMs }) =>
+      maxResponseMs === undefined
+        ? []
+        : answersOf(observation).flatMap(({ request, response, durationMs }) =>
+            durationMs > maxResponseMs ? [failureOf('max_response_time', request, response, `${request.method} answered ${response.status} in ${Math.round(durationMs)} ms, over HOSTILE_MAX_RESPONSE_MS (${maxResponseMs} ms)`)] : [],
+          ),
+  },
 ];
 
 /** The checks' names, in the registry's order. */
@@ -195,14 +247,14 @@ export interface Judgement {
   readonly judged: ReadonlyArray<readonly [string, number]>;
 }
 
-export function judge(observation: Observation, validators: ResponseValidators): Judgement {
+export function judge(observation: Observation, context: JudgeContext): Judgement {
   const judged: Array<readonly [string, number]> = [];
   const failures: Failure[] = [];
   for (const check of CHECKS) {
-    const requests = check.judgedRequests(observation);
+    const requests = check.judgedRequests(observation, context);
     if (requests === 0) continue;
     judged.push([check.name, requests]);
-    failures.push(...check.judge(observation, validators));
+    failures.push(...check.judge(observation, context));
   }
   return { failures, judged };
 }

@@ -11,7 +11,8 @@ const PAD_BODY = /^\{"pad":"(x+)"\}$/;
  */
 export function curlLine(baseUrl: string, request: SentRequest, secretKey: string): string {
   const placeholders = (text: string): string => text.split(secretKey).join('\u0000NANGO_SECRET_KEY\u0000').replace(ANY_SESSION_TOKEN, '\u0000CONNECT_SESSION_TOKEN\u0000');
-  const parts = [`curl -i -X ${request.method}`, quote(placeholders(`${baseUrl.replace(/\/$/, '')}${request.target}`))];
+  // curl -X HEAD would wait for a body that never comes; -I sends HEAD and reads the headers alone.
+  const parts = [request.method === 'HEAD' ? 'curl -I' : `curl -i -X ${request.method}`, quote(placeholders(`${baseUrl.replace(/\/$/, '')}${request.target}`))];
   for (const [name, value] of Object.entries(request.headers)) parts.push(`-H ${quote(placeholders(`${name}: ${value}`))}`);
   if (request.body !== undefined) {
     // curl would add a form content type of its own: an empty value keeps the request as it was sent.

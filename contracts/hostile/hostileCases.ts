@@ -36,7 +36,9 @@ export type HostileCase =
   /** One live session deleted `times` times in a row. */
   | { readonly kind: 'repeat'; readonly times: number }
   /** One live session deleted by `parallel` requests at once. */
-  | { readonly kind: 'race'; readonly parallel: number };
+  | { readonly kind: 'race'; readonly parallel: number }
+  /** A method the spec does not document for the path, with a live session's token (the coverage pass sends these). */
+  | { readonly kind: 'method'; readonly method: string };
 
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
 

@@ -15,6 +15,16 @@ export interface HostileReport {
   readonly sessions: SessionAccount;
   readonly cleanUpProblems: readonly string[];
   readonly rateLimitWaitMs: number;
+  /** HOSTILE_MAX_RESPONSE_MS, when set: max_response_time judges only then. */
+  readonly maxResponseMs: number | undefined;
+  readonly slowest: SlowestAnswer | undefined;
+}
+
+/** The slowest answer of the run, shown whether or not max_response_time has a bound. */
+export interface SlowestAnswer {
+  readonly durationMs: number;
+  readonly method: string;
+  readonly status: number;
 }
 
 export function hostilePassed(report: HostileReport): boolean {
@@ -32,7 +42,8 @@ export function formatHostileReport(report: HostileReport, curl: (request: SentR
   lines.push(`${'check'.padEnd(width)}  requests  failures`);
   for (const check of CHECK_NAMES) {
     const counts = outcome.perCheck.get(check) ?? { judged: 0, failed: 0 };
-    lines.push(`${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}`);
+    if (check === 'max_response_time' && report.maxResponseMs === undefined) lines.push(`${check.padEnd(width)}  off (no bound: set HOSTILE_MAX_RESPONSE_MS)`);
+    else lines.push(`${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}`);
   }
   for (const found of outcome.failures) {
     const expired = found.known?.expired ? ` (accepted until ${found.known.finding.expires ?? '?'}, now expired: ${found.known.finding.reason})` : '';
@@ -45,6 +56,11 @@ export function formatHostileReport(report: HostileReport, curl: (request: SentR
   for (const problem of report.cleanUpProblems) lines.push(`run: ${problem}`);
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
+  if (report.slowest) {
+    const { durationMs, method, status } = report.slowest;
+    const bound = report.maxResponseMs === undefined ? '' : ` (bound: ${report.maxResponseMs} ms)`;
+    lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} /connect/session → ${status}${bound}`);
+  }
   if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
   const verdict = hostilePassed(report) ? 'PASSED' : 'FAILED';
   const cut = outcome.interrupted ? ' (stopped at the time limit)' : '';
@@ -59,6 +75,11 @@ function headline({ failure }: FoundFailure): string {
 }
 
 function reproduction(found: FoundFailure, curl: (request: SentRequest) => string): string[] {
-  const replay = found.path === undefined ? `seed ${found.seed}` : `seed ${found.seed}, replay: HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile`;
+  const replay =
+    found.origin === 'coverage'
+      ? 'coverage pass: sent on every run'
+      : found.path === undefined
+        ? `seed ${found.seed}`
+        : `seed ${found.seed}, replay: HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile`;
   return [`       ${curl(found.failure.request)}`, `       ${replay}`];
 }

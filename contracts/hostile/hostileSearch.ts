@@ -13,7 +13,9 @@ export interface SearchOptions {
   /** Cases to run at most, shrinking included. */
   readonly runs: number;
   readonly timeLimitMs: number;
-  /** Replays one counterexample (fast-check's path) of `seed` instead of searching. */
+  /** Sent first, one after the other, before the random search; failures they show are kept as they are. */
+  readonly coverage: readonly HostileCase[];
+  /** Replays one counterexample (fast-check's path) of `seed` instead of searching (and sends no coverage case). */
   readonly replayPath: string | undefined;
   readonly knownFindings: readonly KnownFinding[];
   /** `YYYY-MM-DD`, for the findings' expiry. */
@@ -29,6 +31,8 @@ export interface FoundFailure {
   /** Seed and path that replay `example` (fast-check's), when it came from a shrunk counterexample. */
   readonly seed: number;
   readonly path: string | undefined;
+  /** `coverage`: a case of the coverage pass, sent on every run; `search`: drawn by fast-check from the seed. */
+  readonly origin: 'coverage' | 'search';
   readonly known: KnownMatch | undefined;
 }
 
@@ -65,7 +69,7 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
 
   const knownMatch = (failure: Failure): KnownMatch | undefined =>
     matchKnown(options.knownFindings, { check: failure.check, status: failure.status, code: failure.code, text: failure.message }, options.today);
-  const execute = async (hostile: HostileCase, seed: number): Promise<Failure[]> => {
+  const execute = async (hostile: HostileCase, seed: number, origin: FoundFailure['origin'] = 'search'): Promise<Failure[]> => {
     cases += 1;
     const outcome = await run(hostile);
     requests += outcome.requests;
@@ -76,13 +80,20 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
       const key = failureKey(failure);
       const match = knownMatch(failure);
       if (match && !match.expired) {
-        if (!known.has(key)) known.set(key, { failure, example: hostile, seed, path: undefined, known: match });
+        if (!known.has(key)) known.set(key, { failure, example: hostile, seed, path: undefined, origin, known: match });
       } else if (!found.has(key)) fresh.push(failure);
     }
     return fresh;
   };
 
   const timeLeft = () => options.timeLimitMs - (Date.now() - started);
+  for (const hostile of options.replayPath ? [] : options.coverage) {
+    if (options.stopped()) break;
+    for (const failure of await execute(hostile, options.seed, 'coverage')) {
+      const key = failureKey(failure);
+      if (!found.has(key)) found.set(key, { failure, example: hostile, seed: options.seed, path: undefined, origin: 'coverage', known: knownMatch(failure) });
+    }
+  }
   for (let iteration = 0; cases < options.runs && timeLeft() > 0 && fatal === undefined && !options.stopped(); iteration += 1) {
     const seed = options.seed + iteration;
     const property = fc.asyncProperty(hostileCase, async (hostile) => {
@@ -110,7 +121,7 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     const [example] = details.counterexample;
     for (const failure of await execute(example, seed)) {
       const key = failureKey(failure);
-      if (!found.has(key)) found.set(key, { failure, example, seed, path: details.counterexamplePath ?? undefined, known: knownMatch(failure) });
+      if (!found.has(key)) found.set(key, { failure, example, seed, path: details.counterexamplePath ?? undefined, origin: 'search', known: knownMatch(failure) });
     }
     if (options.replayPath) break;
   }

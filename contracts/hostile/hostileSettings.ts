@@ -8,13 +8,15 @@ export interface HostileSettings extends LiveSettings {
   readonly runs: number;
   readonly timeLimitMs: number;
   readonly replayPath: string | undefined;
+  /** HOSTILE_MAX_RESPONSE_MS: max_response_time fails an answer slower than this; unset (no bound) by default. */
+  readonly maxResponseMs: number | undefined;
 }
 
 /** Embedded: a thousand cases in seconds. Remote: about 160 requests, inside Nango's 200 a minute per account. */
 export const DEFAULT_RUNS = { embedded: 1_000, remote: 40 } as const;
 export const DEFAULT_TIME_LIMIT_MS = { embedded: 60_000, remote: 180_000 } as const;
 
-/** The same provider settings as verification (NANGO_*), and HOSTILE_SEED / _RUNS / _TIME_LIMIT_MS / _PATH. */
+/** The same provider settings as verification (NANGO_*), and HOSTILE_SEED / _RUNS / _TIME_LIMIT_MS / _PATH / _MAX_RESPONSE_MS. */
 export function hostileSettingsFromEnv(env: NodeJS.ProcessEnv): HostileSettings {
   const live = liveSettingsFromEnv(env);
   const seedText = read(env, 'HOSTILE_SEED');
@@ -28,5 +30,6 @@ export function hostileSettingsFromEnv(env: NodeJS.ProcessEnv): HostileSettings 
     runs: wholeNumber(env, 'HOSTILE_RUNS', DEFAULT_RUNS[live.target.kind], 1, 'cases'),
     timeLimitMs: wholeNumber(env, 'HOSTILE_TIME_LIMIT_MS', DEFAULT_TIME_LIMIT_MS[live.target.kind], 1),
     replayPath: path,
+    maxResponseMs: read(env, 'HOSTILE_MAX_RESPONSE_MS') === undefined ? undefined : wholeNumber(env, 'HOSTILE_MAX_RESPONSE_MS', 0, 1),
   };
 }

@@ -6,6 +6,8 @@ import type { SentRequest } from './rawRequest';
 export interface Answer {
   readonly request: SentRequest;
   readonly response: RawResponse;
+  /** From sending the request to the whole answer read (rate-limit waits aside). */
+  readonly durationMs: number;
 }
 
 /**
@@ -32,6 +34,14 @@ export type Observation =
       readonly sessionAlive: boolean;
     }
   | {
+      /** A method the spec does not document for the path, sent with a live session's token. */
+      readonly kind: 'method';
+      readonly answer: Answer;
+      /** For HEAD, GET's answer with the same token, sent just before: HTTP lets HEAD answer as GET does (RFC 9110 §9.3.2). */
+      readonly get: Answer | undefined;
+      readonly sessionAlive: boolean;
+    }
+  | {
       /** A request got no answer (a timeout, a dropped connection): the case ends there. */
       readonly kind: 'no-answer';
       readonly request: SentRequest;
@@ -45,6 +55,8 @@ export function answersOf(observation: Observation): readonly Answer[] {
       return observation.followUp ? [observation.answer, observation.followUp] : [observation.answer];
     case 'one-session':
       return observation.answers;
+    case 'method':
+      return observation.get ? [observation.get, observation.answer] : [observation.answer];
     case 'no-answer':
       return [];
   }

@@ -5,7 +5,8 @@ import { escapeToken, resolvePointer } from './jsonPointer';
 import { isJsonMediaType, matchMediaType } from './mediaType';
 import { loadSpecFile, SpecError, type SpecDocument } from './specDocument';
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** The methods an OpenAPI 3.1 Path Item can document. */
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Validates a parsed body; returns readable problems such as `401 body: /error must have required property 'code'`. */
@@ -99,6 +100,11 @@ export class ResponseValidators {
       }
     }
     return new ResponseValidators(spec.source, operations);
+  }
+
+  /** The methods the spec documents for a path (lower case, in OpenAPI's order); none for a path it does not name. */
+  documentedMethods(path: string): HttpMethod[] {
+    return HTTP_METHODS.filter((method) => this.operations.has(operationKey(method, path)));
   }
 
   /** The keys under `responses` (`204`, `4XX`, `default`) for one operation. */

@@ -7,8 +7,15 @@ import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
 /**
  * An in-memory implementation of the routes the suite needs, as Nango documents and implements them:
  * `POST /connect/sessions` (secret key), `GET /connect/session` and `DELETE /connect/session` (connect session
- * token). Auth runs before the query and body checks; a deleted session's token answers 404.
+ * token). Auth runs before the query and body checks; a deleted session's token answers 404. Any other method on
+ * these paths answers 405 with an Allow header (RFC 9110 §15.5.6); OPTIONS answers 204 with it, HEAD as GET would.
  */
+
+/** The methods each path serves, for Allow. */
+const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  '/connect/sessions': ['POST', 'OPTIONS'],
+  '/connect/session': ['DELETE', 'GET', 'HEAD', 'OPTIONS'],
+};
 
 const SESSION_LIFETIME_MS = 30 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -72,7 +79,13 @@ export class ReferenceProvider {
     if (url.pathname === '/connect/sessions' && request.method === 'POST') return this.createSession(request);
     if (url.pathname === '/connect/session' && request.method === 'DELETE') return this.deleteSession(request, url);
     if (url.pathname === '/connect/session' && request.method === 'GET') return this.getSession(request);
-    return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
+    if (url.pathname === '/connect/session' && request.method === 'HEAD') return { ...this.getSession(request), body: undefined };
+    const allowed = ALLOWED[url.pathname];
+    if (!allowed) return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
+    const allow = allowed.join(', ');
+    if (request.method === 'OPTIONS') return { status: 204, headers: { allow }, body: undefined };
+    const refused = jsonAnswer(405, { error: { code: 'method_not_allowed', message: `${request.method} is not allowed on ${url.pathname}` } });
+    return { ...refused, headers: { ...refused.headers, allow } };
   }
 
   /** Listens on `port` (0: any free port, read back into `url`); reads each request whole, then `respond`s. */

@@ -1,7 +1,7 @@
 /**
  * The embedded reference provider behaves as Nango documents and implements the two routes: sessions are
  * created with the secret key, deleted with their own token; auth runs before the query and body checks; a
- * deleted session's token answers 404. Every DELETE answer goes through the typed client, which checks it
+ * deleted session's token answers 404; other methods get 405 with Allow. Every DELETE answer goes through the typed client, which checks it
  * against the spec.
  */
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
@@ -99,6 +99,23 @@ describe('DELETE /connect/session', () => {
     expect((await get(`Bearer ${token}`)).status).toBe(404);
     await expect(admin.alive(token)).resolves.toBe(false);
     expect((await get(`Bearer nango_connect_session_${'0'.repeat(64)}`)).status).toBe(401);
+  });
+
+  it('answers a method the route does not serve 405 with Allow, OPTIONS with Allow, and HEAD as it answers GET (RFC 9110)', async () => {
+    const token = await admin.create();
+    const send = (method: string) => fetch(`${url}/connect/session`, { method, headers: { authorization: `Bearer ${token}` } });
+    for (const method of ['PUT', 'POST', 'PATCH']) {
+      const refused = await send(method);
+      expect([method, refused.status, refused.headers.get('allow')]).toEqual([method, 405, 'DELETE, GET, HEAD, OPTIONS']);
+      expect(await refused.json()).toEqual({ error: { code: 'method_not_allowed', message: `${method} is not allowed on /connect/session` } });
+    }
+    const options = await send('OPTIONS');
+    expect([options.status, options.headers.get('allow')]).toEqual([204, 'DELETE, GET, HEAD, OPTIONS']);
+    const head = await send('HEAD');
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([200, 'application/json; charset=utf-8', '']);
+    // None of them deleted the session.
+    await expect(admin.alive(token)).resolves.toBe(true);
+    await admin.remove(token, true);
   });
 
   it('keeps count of live sessions, for clean-up checks', async () => {

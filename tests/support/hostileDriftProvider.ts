@@ -12,6 +12,10 @@ export const HOSTILE_DRIFTS = [
   'accepts-no-credentials',
   'text-plain-401',
   'ignores-query',
+  'method-not-found',
+  'method-405-without-allow',
+  'deletes-on-post',
+  'slow-trace',
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
@@ -24,11 +28,29 @@ export interface HostileDriftProvider {
 /** The reference provider, drifting in one way on DELETE /connect/session (POST and GET as documented). */
 export async function startHostileDriftProvider(drift: HostileDrift, secretKey: string): Promise<HostileDriftProvider> {
   const reference = new ReferenceProvider({ secretKey });
-  const server = await startScriptedServer((request, response) => writeAnswer(response, answer(drift, reference, request)));
+  const server = await startScriptedServer((request, response) => {
+    // Latency, not ordering: the answer is simply late.
+    if (drift === 'slow-trace' && request.method === 'TRACE') setTimeout(() => writeAnswer(response, reference.respond(request)), SLOW_MS);
+    else writeAnswer(response, answer(drift, reference, request));
+  });
   return { url: server.url, reference, close: () => server.close() };
 }
 
+/** How late the slow drift answers. */
+export const SLOW_MS = 150;
+
+const notFoundPage = (method: string): ProviderAnswer => ({ status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<!DOCTYPE html><pre>Cannot ${method} /connect/session</pre>` });
+
 function answer(drift: HostileDrift, reference: ReferenceProvider, request: RecordedRequest): ProviderAnswer {
+  const onSession = request.url.startsWith('/connect/session') && !request.url.startsWith('/connect/sessions');
+  const otherMethod = onSession && !['DELETE', 'GET', 'HEAD', 'OPTIONS'].includes(request.method);
+  if (otherMethod && drift === 'method-not-found') return notFoundPage(request.method);
+  if (otherMethod && drift === 'method-405-without-allow') return jsonAnswer(405, { error: { code: 'method_not_allowed' } });
+  if (otherMethod && drift === 'deletes-on-post' && request.method === 'POST') {
+    // Deletes as a DELETE would, then refuses as RFC 9110 asks.
+    reference.respond({ ...request, method: 'DELETE', body: '' });
+    return reference.respond(request);
+  }
   const isDelete = request.method === 'DELETE' && request.url.startsWith('/connect/session');
   const authorization = request.headers.authorization;
   const token = authorization?.replace(/^Bearer /, '') ?? '';
@@ -61,5 +83,7 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
     case 'ignores-query':
       // Deletes as if the query were not there.
       return reference.respond({ ...request, url: '/connect/session' });
+    default:
+      return reference.respond(request);
   }
 }

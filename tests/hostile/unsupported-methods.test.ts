@@ -1,0 +1,74 @@
+/**
+ * Schemathesis parity, `unsupported_method` and `max_response_time`: the coverage pass of every hostile run sends
+ * each method the spec does not document for /connect/session (PUT, POST, PATCH, TRACE, GET, and OPTIONS and
+ * HEAD, judged only when not answered as HTTP allows) with a live token. A 404 or a 405 without Allow fails
+ * (RFC 9110 §15.5.6), a 405 with Allow passes, a session deleted by another method fails
+ * session_deleted_only_by_204, and the suite's own GET is shown as a known, documented-elsewhere finding. An
+ * answer slower than HOSTILE_MAX_RESPONSE_MS fails; the slowest answer is reported either way.
+ */
+import { SLOW_MS, startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
+import { failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
+import { hostileInProcess } from '../support/inProcess';
+import type { CliRun } from '../support/runCli';
+
+let provider: HostileDriftProvider | undefined;
+afterEach(() => provider?.close());
+
+/** The coverage pass comes first whatever the case budget: 20 random cases are plenty here. */
+async function hostileAgainst(drift: HostileDrift, env: Record<string, string> = {}): Promise<CliRun> {
+  provider = await startHostileDriftProvider(drift, SECRET);
+  return hostileAgainstProvider(provider, { HOSTILE_RUNS: '20', ...env });
+}
+
+it('passes a provider that answers 405 with Allow, showing its GET as a known finding documented elsewhere', async () => {
+  const run = await hostileAgainst('none');
+  expect(run.code).toBe(0);
+  // PUT, POST, PATCH, TRACE, GET, OPTIONS, HEAD: seven requests, one of them known.
+  expect(run.stdout).toMatch(/^unsupported_method +7 +1$/m);
+  expect(run.stdout).toMatch(/^known unsupported_method \(status 200\): GET \/connect\/session answered 200: .*spec is incomplete/m);
+  expect(run.stdout).toContain('coverage pass: sent on every run');
+});
+
+it('runs the coverage pass on the embedded reference provider too, which follows RFC 9110', async () => {
+  const run = await hostileInProcess({ HOSTILE_RUNS: '10' });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^unsupported_method +7 +1$/m);
+});
+
+it.each([
+  ['method-not-found', 404, /^PUT answered 404, not 405 Method Not Allowed \(RFC 9110 §15\.5\.6\)$/],
+  ['method-405-without-allow', 405, /^PUT answered 405 without an Allow header/],
+] as const)('fails a provider that answers an undocumented method as %s', async (drift, status, message) => {
+  const run = await hostileAgainst(drift);
+  expect(run.code).toBe(1);
+  const block = failureBlock(run.stdout, 'unsupported_method', status);
+  expect(block.headline.replace(/^FAIL unsupported_method \(status \d+(, [a-z_]+)?\): /, '')).toMatch(message);
+  expect(block.curl).toMatch(/^curl -i -X PUT "http:\/\/127\.0\.0\.1:\d+\/connect\/session" -H "authorization: Bearer \$\{CONNECT_SESSION_TOKEN\}"$/);
+  expect(block.replay).toBe('coverage pass: sent on every run');
+});
+
+it('fails a provider whose POST deletes the session under session_deleted_only_by_204', async () => {
+  const run = await hostileAgainst('deletes-on-post');
+  expect(run.code).toBe(1);
+  expect(failureBlock(run.stdout, 'session_deleted_only_by_204', 405).headline).toContain('POST answered 405, yet the session is gone (GET /connect/session)');
+  expect(run.stdout).not.toMatch(/^FAIL unsupported_method/m);
+});
+
+it('fails an answer slower than HOSTILE_MAX_RESPONSE_MS, and reports the slowest answer without a bound', async () => {
+  const bounded = await hostileAgainst('slow-trace', { HOSTILE_MAX_RESPONSE_MS: String(SLOW_MS / 2) });
+  expect(bounded.code).toBe(1);
+  expect(failureBlock(bounded.stdout, 'max_response_time', 405).headline).toMatch(new RegExp(`TRACE answered 405 in \\d+ ms, over HOSTILE_MAX_RESPONSE_MS \\(${SLOW_MS / 2} ms\\)$`));
+  expect(bounded.stdout).toMatch(new RegExp(`^slowest answer: \\d+ ms, TRACE /connect/session → 405 \\(bound: ${SLOW_MS / 2} ms\\)$`, 'm'));
+  await provider?.close();
+
+  const unbounded = await hostileAgainst('slow-trace');
+  expect(unbounded.code).toBe(0);
+  const slowest = /^slowest answer: (\d+) ms, TRACE \/connect\/session → 405$/m.exec(unbounded.stdout);
+  expect(Number(slowest?.[1])).toBeGreaterThanOrEqual(SLOW_MS - 1);
+});
+
+it('refuses a bound that is not a whole number of milliseconds', async () => {
+  const run = await hostileInProcess({ HOSTILE_MAX_RESPONSE_MS: 'fast' });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toBe('contracts:hostile could not run: HOSTILE_MAX_RESPONSE_MS must be a whole number of milliseconds above 0 (got "fast")\n');
+});
