@@ -17,14 +17,16 @@ export function knownFindingsFile(env: NodeJS.ProcessEnv): string {
 /**
  * A finding accepted after review: reported as `known`, it does not fail a run until it expires. It matches a
  * failure when every field it gives matches: the check (a hostile check's name, or `pact` / `schema` for
- * provider verification), the status, the error code, the interaction description, and a regular expression
- * on the failure's text.
+ * provider verification), the status, the error code, the interaction description, the kind of hostile request
+ * (`auth:secret-key`, `method:GET`: see `kindsOf`), and a regular expression on the failure's text.
  */
 export interface KnownFinding {
   readonly check: string;
   readonly status?: number;
   readonly code?: string;
   readonly interaction?: string;
+  /** A kind of hostile request the failing case must be of. */
+  readonly kind?: string;
   readonly matching?: string;
   readonly reason: string;
   /** `YYYY-MM-DD`: from the day after, the finding fails again. */
@@ -36,6 +38,8 @@ export interface FindingCandidate {
   readonly status?: number | undefined;
   readonly code?: string | undefined;
   readonly interaction?: string | undefined;
+  /** The kinds of request the failing case is of (hostile runs). */
+  readonly kinds?: readonly string[] | undefined;
   readonly text: string;
 }
 
@@ -55,7 +59,7 @@ export function loadKnownFindings(file: string = KNOWN_FINDINGS_FILE): KnownFind
 
 function findingFrom(entry: JsonValue, where: string): KnownFinding {
   if (!isJsonObject(entry)) throw new ConfigurationError(`${where} is not a mapping`);
-  const { check, status, code, interaction, matching, reason, expires } = entry;
+  const { check, status, code, interaction, kind, matching, reason, expires } = entry;
   const text = (value: JsonValue | undefined, name: string): string | undefined => {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(`${where}: ${name} must be a non-empty string`);
@@ -81,6 +85,7 @@ function findingFrom(entry: JsonValue, where: string): KnownFinding {
     ...(typeof status === 'number' ? { status } : {}),
     ...(text(code, 'code') === undefined ? {} : { code: String(code) }),
     ...(text(interaction, 'interaction') === undefined ? {} : { interaction: String(interaction) }),
+    ...(text(kind, 'kind') === undefined ? {} : { kind: String(kind) }),
     ...(pattern === undefined ? {} : { matching: pattern }),
     ...(until === undefined ? {} : { expires: until }),
   };
@@ -94,13 +99,14 @@ export function matchKnown(findings: readonly KnownFinding[], candidate: Finding
       (known.status === undefined || known.status === candidate.status) &&
       (known.code === undefined || known.code === candidate.code) &&
       (known.interaction === undefined || known.interaction === candidate.interaction) &&
+      (known.kind === undefined || (candidate.kinds ?? []).includes(known.kind)) &&
       (known.matching === undefined || new RegExp(known.matching).test(candidate.text)),
   );
   return finding && { finding, expired: finding.expires !== undefined && finding.expires < today };
 }
 
 export function describeFinding(finding: KnownFinding): string {
-  const parts = [finding.check, finding.status, finding.code, finding.interaction && `"${finding.interaction}"`, finding.matching && `/${finding.matching}/`].filter(
+  const parts = [finding.check, finding.status, finding.code, finding.interaction && `"${finding.interaction}"`, finding.kind && `kind ${finding.kind}`, finding.matching && `/${finding.matching}/`].filter(
     (part) => part !== undefined && part !== '',
   );
   return parts.join(' ');

@@ -2,4 +2,4 @@
 import { processIo } from '../output/cliIo';
 import { runHostile } from './hostileCommand';
 
-void runHostile(processIo()).then((code) => process.exit(code));
+void runHostile(processIo(), process.argv.slice(2)).then((code) => process.exit(code));

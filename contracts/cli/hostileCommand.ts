@@ -1,44 +1,66 @@
 /**
- * `npm run contracts:hostile` (hostile.ts starts it): generated hostile requests to DELETE /connect/session (fast-check, seeded),
- * every answer checked against the spec with Schemathesis-named checks; each distinct failure printed once,
- * shrunk, as a replayable curl line. The embedded reference provider by default, NANGO_BASE_URL /
- * NANGO_SECRET_KEY for a real or local Nango. Exit codes: 0 passed, 1 a failure, 2 could not run, 130/143
- * interrupted.
+ * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to DELETE /connect/session, a coverage pass
+ * of every kind of request, then generated ones (fast-check, seeded), every answer judged by the registry of
+ * checks; each distinct failure printed once, shrunk, as a curl line and the command that replays it, and
+ * recorded in reports/hostile-findings.json with JUnit and Markdown reports beside it.
+ * `-- --replay <findings file> [id]` re-sends recorded findings instead, with fresh sessions, and says which
+ * reproduced. The embedded reference provider by default, NANGO_BASE_URL / NANGO_SECRET_KEY for a real or local
+ * Nango. Exit codes: 0 passed (nothing reproduced), 1 a failure (one reproduced), 2 could not run, 130/143 interrupted.
  */
+import { relative, resolve } from 'node:path';
 import { ConfigurationError } from '../configurationError';
-import { CHECK_NAMES, judge } from '../hostile/checks';
+import { CHECK_NAMES, judge, type JudgeContext } from '../hostile/checks';
 import { CaseRunner } from '../hostile/caseRunner';
-import { curlLine } from '../hostile/curl';
 import { coverageCases } from '../hostile/coverage';
-import { formatHostileReport, hostilePassed, type SlowestAnswer } from '../hostile/hostileReport';
-import { searchForFailures } from '../hostile/hostileSearch';
-import { hostileSettingsFromEnv } from '../hostile/hostileSettings';
+import { curlLine } from '../hostile/curl';
+import { readFindings, recordOf, writeFindings, type FindingsRecord } from '../hostile/findingsFile';
+import { formatHostileReport, hostilePassed, type HostileReport, type SlowestAnswer } from '../hostile/hostileReport';
+import { searchForFailures, type SearchOutcome } from '../hostile/hostileSearch';
+import { hostileSettingsFromEnv, type HostileSettings } from '../hostile/hostileSettings';
 import { answersOf, requestsOf } from '../hostile/observation';
-import { knownFindingsFile, loadKnownFindings } from '../knownFindings';
-import { openLiveRun } from '../live/liveRun';
+import { replay, replayLine } from '../hostile/replay';
+import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
+import { openLiveRun, type LiveRun } from '../live/liveRun';
+import { sessionsLine } from '../live/sessionLedger';
 import { nangoValidators } from '../nangoApi';
 import type { CliIo } from '../output/cliIo';
 import { EXIT, exitCodeOf } from '../output/exitCode';
-import { redactor } from '../output/redaction';
+import { redactor, type Redact } from '../output/redaction';
+import { writeHostileReports } from '../report/hostileCiReports';
+import { reportsDir } from '../report/evidenceFile';
 
 const LABEL = 'contracts:hostile';
 
+/** What the command was asked: a run, or a replay of recorded findings (all, or the one named). */
+type Request = { readonly kind: 'run' } | { readonly kind: 'replay'; readonly file: string; readonly id: string | undefined };
+
+function requestFrom(args: readonly string[]): Request {
+  if (args.length === 0) return { kind: 'run' };
+  const [flag, file, id, ...more] = args;
+  if (flag !== '--replay' || file === undefined || more.length > 0) {
+    throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, or --replay <findings file> [finding id]`);
+  }
+  return { kind: 'replay', file, id };
+}
+
 /** The whole run, with its exit code. Signals stop it only while it runs. */
-export async function runHostile(io: CliIo): Promise<number> {
-  let settings;
-  let knownFindings;
+export async function runHostile(io: CliIo, args: readonly string[] = []): Promise<number> {
+  let settings: HostileSettings;
+  let knownFindings: KnownFinding[];
+  let request: Request;
+  let record: FindingsRecord | undefined;
   try {
+    request = requestFrom(args);
     settings = hostileSettingsFromEnv(io.env);
     knownFindings = loadKnownFindings(knownFindingsFile(io.env));
+    if (request.kind === 'replay') record = selected(readFindings(resolve(io.cwd, request.file)), request.id, request.file);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     io.stderr.write(`${LABEL} could not run: ${error.message}\n`);
     return EXIT.couldNotRun;
   }
   const live = await openLiveRun(settings);
-  const { baseUrl, secretKey, ledger } = live;
-  const redact = redactor([secretKey]);
-
+  const { ledger } = live;
   let interruptedBy: NodeJS.Signals | undefined;
   const interrupt = (signal: NodeJS.Signals) => {
     interruptedBy ??= signal;
@@ -46,57 +68,23 @@ export async function runHostile(io: CliIo): Promise<number> {
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
-  const interrupted = (signal: NodeJS.Signals): number => {
-    io.stderr.write(`${LABEL} interrupted by ${signal}; sessions: ${ledger.account.created} created, ${ledger.account.deleted} deleted\n`);
-    return exitCodeOf(signal);
+  // Every token the run created, and the secret key, in any piece: for everything it prints or writes.
+  let redactSoFar: { readonly tokens: number; readonly redact: Redact } | undefined;
+  const redact: Redact = (text) => {
+    if (redactSoFar?.tokens !== ledger.issued.length) redactSoFar = { tokens: ledger.issued.length, redact: redactor([live.secretKey, ...ledger.issued]) };
+    return redactSoFar.redact(text);
   };
-
-  const started = Date.now();
+  const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: settings.maxResponseMs };
+  const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget });
   try {
-    const validators = nangoValidators();
-    const context = { validators, maxResponseMs: settings.maxResponseMs };
-    const runner = new CaseRunner({ baseUrl, secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget });
-    let slowest: SlowestAnswer | undefined;
-    const outcome = await searchForFailures(
-      async (hostile) => {
-        const observation = await runner.run(hostile);
-        for (const { request, response, durationMs } of answersOf(observation)) {
-          if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, status: response.status };
-        }
-        return { ...judge(observation, context), requests: requestsOf(observation) };
-      },
-      {
-        coverage: coverageCases(validators),
-        seed: settings.seed,
-        runs: settings.runs,
-        timeLimitMs: settings.timeLimitMs,
-        replayPath: settings.replayPath,
-        knownFindings,
-        today: new Date().toISOString().slice(0, 10),
-        stopped: () => interruptedBy !== undefined,
-      },
-    );
-    const cleanUpProblems = await ledger.cleanUp();
-    if (interruptedBy) return interrupted(interruptedBy);
-    const met = new Set([...outcome.known, ...outcome.failures].flatMap((found) => (found.known ? [found.known.finding] : [])));
-    const report = {
-      targetLabel: live.label,
-      targetUrl: baseUrl,
-      seed: settings.seed,
-      durationMs: Date.now() - started,
-      outcome,
-      stale: settings.replayPath ? [] : knownFindings.filter((finding) => CHECK_NAMES.includes(finding.check) && !met.has(finding)),
-      sessions: ledger.account,
-      cleanUpProblems,
-      rateLimitWaitMs: live.budget.waitedMs,
-      maxResponseMs: settings.maxResponseMs,
-      slowest,
-    };
-    io.stdout.write(`${redact(formatHostileReport(report, (request) => curlLine(baseUrl, request, secretKey)))}\n`);
-    return hostilePassed(report) ? EXIT.passed : EXIT.failed;
+    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, () => interruptedBy !== undefined, redact);
+    const problems = await ledger.cleanUp();
+    if (interruptedBy) return interrupted(io, interruptedBy, live);
+    for (const problem of problems) io.stderr.write(`${redact(`run: ${problem}`)}\n`);
+    return code;
   } catch (error) {
     const problems = await ledger.cleanUp();
-    if (interruptedBy) return interrupted(interruptedBy);
+    if (interruptedBy) return interrupted(io, interruptedBy, live);
     const { created, deleted } = ledger.account;
     io.stderr.write(`${redact(`${LABEL} could not run: ${(error as Error).message}; sessions: ${created} created, ${deleted} deleted${problems.length ? `; ${problems.join('; ')}` : ''}`)}\n`);
     return EXIT.couldNotRun;
@@ -105,4 +93,108 @@ export async function runHostile(io: CliIo): Promise<number> {
     process.off('SIGTERM', interrupt);
     await live.close();
   }
+}
+
+function interrupted(io: CliIo, signal: NodeJS.Signals, live: LiveRun): number {
+  io.stderr.write(`${LABEL} interrupted by ${signal}; sessions: ${live.ledger.account.created} created, ${live.ledger.account.deleted} deleted\n`);
+  return exitCodeOf(signal);
+}
+
+/** The record, or only the finding `id` of it. */
+function selected(record: FindingsRecord, id: string | undefined, file: string): FindingsRecord {
+  if (id === undefined) return record;
+  const findings = record.findings.filter((finding) => finding.id === id);
+  if (findings.length === 0) throw new ConfigurationError(`${file} has no finding ${id} (it has ${record.findings.map((finding) => finding.id).join(', ') || 'none'})`);
+  return { ...record, findings };
+}
+
+async function replayRecord(io: CliIo, record: FindingsRecord, live: LiveRun, runner: CaseRunner, context: JudgeContext, stopped: () => boolean, redact: Redact): Promise<number> {
+  io.stdout.write(`Replaying ${record.findings.length} finding(s) recorded against ${record.target.label} (${record.target.baseUrl}), now against ${live.label} (${live.baseUrl})\n`);
+  const results = await replay(record.findings, (hostile) => runner.run(hostile), context, stopped);
+  for (const result of results) io.stdout.write(`${redact(replayLine(result))}\n`);
+  await live.ledger.cleanUp();
+  io.stdout.write(`${sessionsLine(live.ledger.account)}\n`);
+  const reproduced = results.filter((result) => result.again).length;
+  io.stdout.write(`Replay: ${reproduced} of ${results.length} reproduced\n`);
+  return reproduced > 0 ? EXIT.failed : EXIT.passed;
+}
+
+async function search(
+  io: CliIo,
+  settings: HostileSettings,
+  knownFindings: readonly KnownFinding[],
+  live: LiveRun,
+  runner: CaseRunner,
+  context: JudgeContext,
+  stopped: () => boolean,
+  redact: Redact,
+): Promise<number> {
+  const started = Date.now();
+  let slowest: SlowestAnswer | undefined;
+  const outcome = await searchForFailures(
+    async (hostile) => {
+      const observation = await runner.run(hostile);
+      for (const { request, response, durationMs } of answersOf(observation)) {
+        if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, status: response.status };
+      }
+      return { ...judge(observation, context), observation, requests: requestsOf(observation) };
+    },
+    {
+      coverage: coverageCases(context.validators),
+      seed: settings.seed,
+      runs: settings.runs,
+      timeLimitMs: settings.timeLimitMs,
+      replayPath: settings.replayPath,
+      knownFindings,
+      today: new Date().toISOString().slice(0, 10),
+      stopped,
+    },
+  );
+  const cleanUpProblems = await live.ledger.cleanUp();
+  if (stopped()) return EXIT.couldNotRun; // the caller reports the interruption
+  const report: HostileReport = {
+    targetLabel: live.label,
+    targetUrl: live.baseUrl,
+    seed: settings.seed,
+    durationMs: Date.now() - started,
+    outcome,
+    stale: settings.replayPath ? [] : staleFindings(knownFindings, outcome),
+    sessions: live.ledger.account,
+    cleanUpProblems,
+    rateLimitWaitMs: live.budget.waitedMs,
+    maxResponseMs: settings.maxResponseMs,
+    slowest,
+  };
+  const dir = reportsDir(io.env, io.cwd);
+  const findingsFile = writeFindings(dir, recordOf(outcome, { label: live.label, baseUrl: live.baseUrl }, settings.seed, redact), redact);
+  const shown = shownPath(io.cwd, findingsFile);
+  // The replay names the target (never the secret: NANGO_SECRET_KEY stays in the environment); the embedded one needs none.
+  const target = live.embedded ? '' : `NANGO_BASE_URL=${live.baseUrl} `;
+  const text = formatHostileReport(report, {
+    curl: (request, parallel) => curlLine(live.baseUrl, request, parallel),
+    replay: (id) => `${target}npm run contracts:hostile -- --replay ${shown} ${id}`,
+    seedReplay: (found) => (live.embedded && found.path !== undefined ? `HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile` : undefined),
+  });
+  io.stdout.write(`${redact(text)}\n`);
+  const files = writeHostileReports(dir, report, redact, io.env);
+  io.stdout.write(`reports: ${[findingsFile, ...files].map((file) => shownPath(io.cwd, file)).join(', ')}\n`);
+  return hostilePassed(report) ? EXIT.passed : EXIT.failed;
+}
+
+/** A file as the report names it: relative to where the command runs, unless that climbs out of it. */
+function shownPath(cwd: string, file: string): string {
+  const path = relative(cwd, file);
+  return path === '' || path.startsWith('..') ? file : path;
+}
+
+/**
+ * Known findings of these checks that did not occur although they could have: one that names a kind of request
+ * is stale only when a request of that kind was sent; one that does not, when its check judged any request.
+ */
+function staleFindings(knownFindings: readonly KnownFinding[], outcome: SearchOutcome): KnownFinding[] {
+  const met = new Set([...outcome.known, ...outcome.failures].flatMap((found) => (found.known ? [found.known.finding] : [])));
+  return knownFindings.filter((finding) => {
+    if (!CHECK_NAMES.includes(finding.check) || met.has(finding)) return false;
+    return finding.kind !== undefined ? outcome.kindsSent.has(finding.kind) : (outcome.perCheck.get(finding.check)?.judged ?? 0) > 0;
+  });
 }

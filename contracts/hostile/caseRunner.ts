@@ -4,14 +4,12 @@ import type { RateLimitBudget } from '../live/rateLimit';
 import type { SessionAdmin } from '../live/sessionAdmin';
 import type { SessionLedger } from '../live/sessionLedger';
 import { DELETE_SESSION } from '../nangoApi';
-import { CONNECT_SESSION_TOKEN_PREFIX, tokenOf } from '../sessionToken';
-import type { AuthSpec, BodySpec, HostileCase, OffByOne, SessionTokenForm } from './hostileCases';
+import type { AuthSpec, BodySpec, HostileCase, SessionTokenForm } from './hostileCases';
+import { placeholder, resolve, UNKNOWN_TOKEN, type RoleValues } from './placeholders';
 import type { Answer, Observation } from './observation';
 import { sendRaw, type SentRequest } from './rawRequest';
 
 const PATH = DELETE_SESSION.path;
-/** A token in the right format that no session has: the same every run, so a failure replays. */
-const UNKNOWN_TOKEN = tokenOf('0123456789abcdef');
 
 export interface RunnerContext {
   readonly baseUrl: string;
@@ -41,8 +39,12 @@ class NoAnswer extends Error {
 export class CaseRunner {
   private spare: string | undefined;
   private readonly deleted: string[] = [];
+  /** What the placeholders of every request stand for, besides the case's own sessions. */
+  private readonly values: RoleValues;
 
-  constructor(private readonly context: RunnerContext) {}
+  constructor(private readonly context: RunnerContext) {
+    this.values = { secret: context.secretKey, unknown: UNKNOWN_TOKEN };
+  }
 
   async run(hostile: HostileCase): Promise<Observation> {
     try {
@@ -64,9 +66,10 @@ export class CaseRunner {
 
   private async single(hostile: HostileCase & { kind: 'single' }): Promise<Observation> {
     const session = needsLiveSession(hostile.auth) ? await this.liveSession() : undefined;
-    const authorization = await this.authorization(hostile.auth, session);
-    const answer = await this.send(deleteRequest(authorization, hostile.query, hostile.body, hostile.contentType));
-    const followUp = answer.response.status === 204 && authorization !== undefined ? await this.send(deleteRequest(authorization, [], { kind: 'none' }, undefined)) : undefined;
+    const values: RoleValues = { ...this.values, ...(session ? { live: session } : {}), ...(hostile.auth.kind === 'deleted-session' ? { deleted: await this.deletedSession() } : {}) };
+    const authorization = authorizationOf(hostile.auth);
+    const answer = await this.send(deleteRequest(authorization, hostile.query, hostile.body, hostile.contentType), values);
+    const followUp = answer.response.status === 204 && authorization !== undefined ? await this.send(deleteRequest(authorization, [], { kind: 'none' }, undefined), values) : undefined;
     const sessionAlive = session === undefined ? undefined : await this.settle(session);
     return { kind: 'single', hostile, auth: hostile.auth, answer, followUp, sessionAlive };
   }
@@ -74,28 +77,32 @@ export class CaseRunner {
   /** One session deleted `count` times: one after the other (`repeat`), or all at once (`race`). */
   private async deletesOfOneSession(how: 'repeat' | 'race', count: number): Promise<Observation> {
     const token = await this.liveSession();
-    const request = deleteRequest(`Bearer ${token}`, [], { kind: 'none' }, undefined);
+    const request = deleteRequest(`Bearer ${placeholder('live')}`, [], { kind: 'none' }, undefined);
+    const values = { ...this.values, live: token };
     const answers: Answer[] = [];
-    if (how === 'race') answers.push(...(await Promise.all(Array.from({ length: count }, () => this.send(request)))));
-    else for (let attempt = 0; attempt < count; attempt += 1) answers.push(await this.send(request));
+    if (how === 'race') answers.push(...(await Promise.all(Array.from({ length: count }, () => this.send(request, values)))));
+    else for (let attempt = 0; attempt < count; attempt += 1) answers.push(await this.send(request, values));
     return { kind: 'one-session', how, answers, sessionAlive: await this.settle(token) };
   }
 
   /** A method the spec does not document, with a live token; HEAD after a GET, whose answer it may copy. */
   private async otherMethod(method: string): Promise<Observation> {
     const token = await this.liveSession();
-    const request = (name: string): SentRequest => ({ method: name, target: PATH, headers: { authorization: `Bearer ${token}` }, body: undefined });
-    const get = method === 'HEAD' ? await this.send(request('GET')) : undefined;
-    const answer = await this.send(request(method));
+    const request = (name: string): SentRequest => ({ method: name, target: PATH, headers: { authorization: `Bearer ${placeholder('live')}` }, body: undefined });
+    const values = { ...this.values, live: token };
+    const get = method === 'HEAD' ? await this.send(request('GET'), values) : undefined;
+    const answer = await this.send(request(method), values);
     return { kind: 'method', answer, get, sessionAlive: await this.settle(token) };
   }
 
-  private async send(request: SentRequest): Promise<Answer> {
+  /** Sends the request with its placeholders filled in; the answer keeps the request as written, placeholders and all. */
+  private async send(request: SentRequest, values: RoleValues): Promise<Answer> {
     let response: RawResponse;
     let durationMs = 0;
+    const onTheWire = resolve(request, values);
     const timed = async (): Promise<RawResponse> => {
       const started = performance.now();
-      const answered = await sendRaw(this.context.baseUrl, request, this.context.timeoutMs);
+      const answered = await sendRaw(this.context.baseUrl, onTheWire, this.context.timeoutMs);
       durationMs = performance.now() - started;
       return answered;
     };
@@ -135,54 +142,44 @@ export class CaseRunner {
     this.deleted.push(token);
     return token;
   }
-
-  private async authorization(auth: AuthSpec, session: string | undefined): Promise<string | undefined> {
-    switch (auth.kind) {
-      case 'none':
-        return undefined;
-      case 'raw':
-        return auth.value;
-      case 'session':
-        return withForm(auth.form, session ?? '');
-      case 'off-by-one':
-        return `Bearer ${offByOne(auth.mutation, session ?? '')}`;
-      case 'unknown-token':
-        return `Bearer ${UNKNOWN_TOKEN}`;
-      case 'deleted-session':
-        return `Bearer ${await this.deletedSession()}`;
-      case 'secret-key':
-        return `Bearer ${this.context.secretKey}`;
-    }
-  }
 }
 
 const needsLiveSession = (auth: AuthSpec): boolean => auth.kind === 'session' || auth.kind === 'off-by-one';
+
+/** The Authorization header a case sends, its credentials as placeholders. */
+function authorizationOf(auth: AuthSpec): string | undefined {
+  switch (auth.kind) {
+    case 'none':
+      return undefined;
+    case 'raw':
+      return auth.value;
+    case 'session':
+      return withForm(auth.form, placeholder('live'));
+    case 'off-by-one':
+      return `Bearer ${placeholder('live', auth.mutation)}`;
+    case 'unknown-token':
+      return `Bearer ${placeholder('unknown')}`;
+    case 'deleted-session':
+      return `Bearer ${placeholder('deleted')}`;
+    case 'secret-key':
+      return `Bearer ${placeholder('secret')}`;
+  }
+}
 
 function withForm(form: SessionTokenForm, token: string): string {
   switch (form) {
     case 'bearer':
       return `Bearer ${token}`;
-    case 'bare':
-      return token;
     case 'lowercase-scheme':
       return `bearer ${token}`;
     case 'double-space':
       return `Bearer  ${token}`;
-  }
-}
-
-function offByOne(mutation: OffByOne, token: string): string {
-  switch (mutation) {
-    case 'drop-last':
-      return token.slice(0, -1);
-    case 'add-hex':
-      return `${token}a`;
-    case 'uppercase-hex':
-      return token.replace(/[a-f](?=[0-9a-f]*$)/, (hex) => hex.toUpperCase());
-    case 'non-hex':
-      return `${token.slice(0, -1)}g`;
-    case 'wrong-prefix':
-      return token.replace(CONNECT_SESSION_TOKEN_PREFIX, CONNECT_SESSION_TOKEN_PREFIX.slice(0, -2) + '_');
+    case 'bare':
+      return token;
+    case 'x-prefixed':
+      return `XBearer ${token}`;
+    case 'basic-bearer':
+      return `Basic Bearer ${token}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { OFF_BY_ONE, type OffByOne } from './placeholders';
 
 /**
  * How a generated request authenticates. Kinds that name a session are resolved at run time: `session` and
@@ -14,9 +15,14 @@ export type AuthSpec =
   | { readonly kind: 'deleted-session' }
   | { readonly kind: 'secret-key' };
 
-/** How a live session's token is written into the header: only `bearer` is the credential exactly as Nango takes it. */
-export type SessionTokenForm = 'bearer' | 'bare' | 'lowercase-scheme' | 'double-space';
-export type OffByOne = 'drop-last' | 'add-hex' | 'uppercase-hex' | 'non-hex' | 'wrong-prefix';
+/**
+ * How a live session's token is written into the header. `bearer`, `lowercase-scheme` (`bearer <t>`) and
+ * `double-space` (`Bearer  <t>`) carry it under the Bearer scheme as HTTP allows (the scheme is case-insensitive,
+ * RFC 9110 §11.1; RFC 6750 §2.1 puts 1*SP before the token). `bare` (no scheme), `x-prefixed` (`XBearer <t>`) and
+ * `basic-bearer` (`Basic Bearer <t>`) do not: a server that takes them ignores the scheme.
+ */
+export const SESSION_TOKEN_FORMS = ['bearer', 'lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const;
+export type SessionTokenForm = (typeof SESSION_TOKEN_FORMS)[number];
 
 export type BodySpec =
   | { readonly kind: 'none' }
@@ -40,7 +46,7 @@ export type HostileCase =
   /** A method the spec does not document for the path, with a live session's token (the coverage pass sends these). */
   | { readonly kind: 'method'; readonly method: string };
 
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
+export const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
 
 /** Latin-1 text, which is what an HTTP/1.1 header can carry: UTF-8 bytes of any character, tab among controls. */
 const headerText = fc
@@ -58,10 +64,10 @@ const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
 const auth: fc.Arbitrary<AuthSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'none' } as const) },
   { weight: 3, arbitrary: rawAuthorization.map((value) => ({ kind: 'raw', value }) as const) },
-  { weight: 4, arbitrary: fc.constantFrom<SessionTokenForm>('bearer', 'bare', 'lowercase-scheme', 'double-space').map((form) => ({ kind: 'session', form }) as const) },
+  { weight: 4, arbitrary: fc.constantFrom<SessionTokenForm>(...SESSION_TOKEN_FORMS).map((form) => ({ kind: 'session', form }) as const) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom<OffByOne>('drop-last', 'add-hex', 'uppercase-hex', 'non-hex', 'wrong-prefix').map((mutation) => ({ kind: 'off-by-one', mutation }) as const),
+    arbitrary: fc.constantFrom<OffByOne>(...OFF_BY_ONE).map((mutation) => ({ kind: 'off-by-one', mutation }) as const),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'unknown-token' } as const) },
   { weight: 1, arbitrary: fc.constant({ kind: 'deleted-session' } as const) },

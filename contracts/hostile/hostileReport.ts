@@ -1,6 +1,7 @@
 import { describeFinding, type KnownFinding } from '../knownFindings';
 import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live/sessionLedger';
 import { CHECK_NAMES } from './checks';
+import { numbered } from './findingsFile';
 import type { FoundFailure, SearchOutcome } from './hostileSearch';
 import type { SentRequest } from './rawRequest';
 
@@ -31,11 +32,21 @@ export function hostilePassed(report: HostileReport): boolean {
   return report.outcome.failures.length === 0 && report.cleanUpProblems.length === 0 && sessionsAccountedFor(report.sessions);
 }
 
+/** How the report writes a finding's replay and curl lines. */
+export interface Repro {
+  /** The failing request as a curl line (`parallel` at once for a race). */
+  curl(request: SentRequest, parallel: number): string;
+  /** The command that re-sends finding `id` from the findings file, target and all. */
+  replay(id: string): string;
+  /** fast-check's seed-and-path replay, where it is exact (the embedded provider), else undefined. */
+  seedReplay(found: FoundFailure): string | undefined;
+}
+
 /**
- * The summary table (requests judged and failures, per check), then each distinct failure once, shrunk, as a
- * `curl` line with the seed and the command that replays it; then known findings and stale ones, and the sessions.
+ * The summary table (requests judged and failures, per check), the coverage pass, then each distinct failure once,
+ * shrunk, as a `curl` line with the command that replays it; then known findings and stale ones, and the sessions.
  */
-export function formatHostileReport(report: HostileReport, curl: (request: SentRequest) => string): string {
+export function formatHostileReport(report: HostileReport, repro: Repro): string {
   const { outcome } = report;
   const lines = [`Hostile requests to DELETE /connect/session on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
   const width = Math.max(...CHECK_NAMES.map((check) => check.length));
@@ -45,12 +56,15 @@ export function formatHostileReport(report: HostileReport, curl: (request: SentR
     if (check === 'max_response_time' && report.maxResponseMs === undefined) lines.push(`${check.padEnd(width)}  off (no bound: set HOSTILE_MAX_RESPONSE_MS)`);
     else lines.push(`${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}`);
   }
-  for (const found of outcome.failures) {
-    const expired = found.known?.expired ? ` (accepted until ${found.known.finding.expires ?? '?'}, now expired: ${found.known.finding.reason})` : '';
-    lines.push(`FAIL ${headline(found)}${expired}`, ...reproduction(found, curl));
-  }
-  for (const found of outcome.known) {
-    lines.push(`known ${headline(found)}`, `       accepted: ${found.known?.finding.reason ?? ''}`, ...reproduction(found, curl));
+  const { sent, total } = outcome.coverage;
+  if (total > 0) lines.push(`coverage: ${sent} of ${total} kinds of request sent${sent < total ? ' (HOSTILE_RUNS or the time limit cut the pass short)' : ''}`);
+  for (const { id, found } of numbered(outcome)) {
+    if (found.known && !found.known.expired) {
+      lines.push(`known ${headline(found)}`, `       accepted: ${found.known.finding.reason}`, ...reproduction(id, found, repro));
+    } else {
+      const expired = found.known?.expired ? ` (accepted until ${found.known.finding.expires ?? '?'}, now expired: ${found.known.finding.reason})` : '';
+      lines.push(`FAIL ${headline(found)}${expired}`, ...reproduction(id, found, repro));
+    }
   }
   for (const finding of report.stale) lines.push(`stale: the known finding "${describeFinding(finding)}" did not occur: remove it from contracts/known-findings.yaml`);
   for (const problem of report.cleanUpProblems) lines.push(`run: ${problem}`);
@@ -70,16 +84,15 @@ export function formatHostileReport(report: HostileReport, curl: (request: SentR
   return lines.join('\n');
 }
 
-function headline({ failure }: FoundFailure): string {
+export function headline({ failure }: FoundFailure): string {
   return `${failure.check} (status ${failure.status ?? 'none'}${failure.code ? `, ${failure.code}` : ''}): ${failure.message}`;
 }
 
-function reproduction(found: FoundFailure, curl: (request: SentRequest) => string): string[] {
-  const replay =
-    found.origin === 'coverage'
-      ? 'coverage pass: sent on every run'
-      : found.path === undefined
-        ? `seed ${found.seed}`
-        : `seed ${found.seed}, replay: HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile`;
-  return [`       ${curl(found.failure.request)}`, `       ${replay}`];
+/** The curl line, the record replay, and how the finding was met. */
+function reproduction(id: string, found: FoundFailure, repro: Repro): string[] {
+  const parallel = found.example.kind === 'race' ? found.example.parallel : 1;
+  const seedReplay = repro.seedReplay(found);
+  const origin =
+    found.origin === 'coverage' ? 'found by the coverage pass, sent on every run' : `found by the search, seed ${found.seed}${seedReplay ? `; exact replay: ${seedReplay}` : ''}`;
+  return [`       ${repro.curl(found.failure.request, parallel)}`, `       replay: ${repro.replay(id)}`, `       ${origin}`];
 }

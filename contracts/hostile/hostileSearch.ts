@@ -1,20 +1,23 @@
 import fc from 'fast-check';
 import { matchKnown, type KnownFinding, type KnownMatch } from '../knownFindings';
 import { CHECK_NAMES, failureKey, type Failure, type Judgement } from './checks';
+import { kindsOf, type CoverageCase } from './coverage';
 import { hostileCase, type HostileCase } from './hostileCases';
+import type { Observation } from './observation';
 
-/** What a case did: its failures, the hostile requests it sent (set-up and look-ups aside), the checks applied. */
+/** What a case did: what was recorded, its failures, the hostile requests it sent, the checks applied. */
 export interface CaseOutcome extends Judgement {
+  readonly observation: Observation;
   readonly requests: number;
 }
 
 export interface SearchOptions {
   readonly seed: number;
-  /** Cases to run at most, shrinking included. */
+  /** Cases to run at most: the coverage pass, the search with its shrinking, and the minimizing of repros. */
   readonly runs: number;
   readonly timeLimitMs: number;
   /** Sent first, one after the other, before the random search; failures they show are kept as they are. */
-  readonly coverage: readonly HostileCase[];
+  readonly coverage: readonly CoverageCase[];
   /** Replays one counterexample (fast-check's path) of `seed` instead of searching (and sends no coverage case). */
   readonly replayPath: string | undefined;
   readonly knownFindings: readonly KnownFinding[];
@@ -28,8 +31,13 @@ export interface SearchOptions {
 export interface FoundFailure {
   readonly failure: Failure;
   readonly example: HostileCase;
-  /** Seed and path that replay `example` (fast-check's), when it came from a shrunk counterexample. */
+  /** The kinds of request `example` is of (`kindsOf`). */
+  readonly kinds: readonly string[];
+  /** What the example did when it showed the failure: its requests and answers. */
+  readonly observation: Observation;
+  /** The seed of the search that met it. */
   readonly seed: number;
+  /** fast-check's path that replays `example` from `seed`, when `example` is exactly its shrunk counterexample. */
   readonly path: string | undefined;
   /** `coverage`: a case of the coverage pass, sent on every run; `search`: drawn by fast-check from the seed. */
   readonly origin: 'coverage' | 'search';
@@ -43,19 +51,28 @@ export interface SearchOutcome {
   /** New failures, and known ones whose acceptance has expired: they fail the run. */
   readonly failures: readonly FoundFailure[];
   readonly known: readonly FoundFailure[];
+  /** Every kind of request sent at least once (`kindsOf`), for telling a stale known finding from an unexercised one. */
+  readonly kindsSent: ReadonlySet<string>;
+  /** Coverage cases sent, of those there are. */
+  readonly coverage: { readonly sent: number; readonly total: number };
   readonly interrupted: boolean;
 }
 
 /**
- * Runs generated cases through `run` with fast-check until the case budget or the time limit is spent. Each
- * time a case fails in a way not seen before, fast-check shrinks it to the smallest such case; the search then
- * goes on (with the next seed) for failures of other kinds. Known, unexpired findings are recorded as they are
- * met and never shrunk. `run` may throw to stop the whole search (the provider cannot be used any more).
+ * Runs the coverage pass, then generated cases, through `run` with fast-check until the case budget or the time
+ * limit is spent. Every failure of a kind not seen before (by check, status and error code) is kept the moment
+ * it is seen; the search shrinks the case that showed it, and the shrunk case replaces it; the search then goes
+ * on (with the next seed) for failures of other kinds. Last, each repro of the search loses every query, body
+ * and content type it can do without and still fail the same way. Known, unexpired findings are recorded as
+ * they are met and never shrunk. `run` may throw to stop the whole search (the provider cannot be used any more).
  */
 export async function searchForFailures(run: (hostile: HostileCase) => Promise<CaseOutcome>, options: SearchOptions): Promise<SearchOutcome> {
   const started = Date.now();
   const found = new Map<string, FoundFailure>();
   const known = new Map<string, FoundFailure>();
+  /** Failures first met during one fast-check run, kept in case its shrinking loses them. */
+  const seen = new Map<string, FoundFailure>();
+  const kindsSent = new Set<string>();
   const perCheck = new Map<string, { judged: number; failed: number }>();
   const tally = (check: string): { judged: number; failed: number } => {
     const counts = perCheck.get(check) ?? { judged: 0, failed: 0 };
@@ -65,41 +82,57 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
   CHECK_NAMES.forEach(tally);
   let cases = 0;
   let requests = 0;
+  let coverageSent = 0;
   let fatal: unknown;
 
-  const knownMatch = (failure: Failure): KnownMatch | undefined =>
-    matchKnown(options.knownFindings, { check: failure.check, status: failure.status, code: failure.code, text: failure.message }, options.today);
-  const execute = async (hostile: HostileCase, seed: number, origin: FoundFailure['origin'] = 'search'): Promise<Failure[]> => {
+  const knownMatch = (failure: Failure, kinds: readonly string[]): KnownMatch | undefined =>
+    matchKnown(options.knownFindings, { check: failure.check, status: failure.status, code: failure.code, kinds, text: failure.message }, options.today);
+  const timeLeft = () => options.timeLimitMs - (Date.now() - started);
+  const budgetLeft = () => cases < options.runs && timeLeft() > 0 && !options.stopped();
+
+  /** Runs one case, counted and tallied. */
+  const runCase = async (hostile: HostileCase): Promise<CaseOutcome> => {
     cases += 1;
     const outcome = await run(hostile);
+    kindsOf(hostile).forEach((kind) => kindsSent.add(kind));
     requests += outcome.requests;
     for (const [check, judged] of outcome.judged) tally(check).judged += judged;
     for (const failure of outcome.failures) tally(failure.check).failed += 1;
-    const fresh: Failure[] = [];
+    return outcome;
+  };
+  /** Runs one case; returns its failures of a kind not found yet, each with what it was found with. */
+  const execute = async (hostile: HostileCase, seed: number, origin: FoundFailure['origin']): Promise<FoundFailure[]> => {
+    const outcome = await runCase(hostile);
+    const kinds = kindsOf(hostile);
+    const fresh: FoundFailure[] = [];
     for (const failure of outcome.failures) {
       const key = failureKey(failure);
-      const match = knownMatch(failure);
+      const match = knownMatch(failure, kinds);
+      const entry: FoundFailure = { failure, example: hostile, kinds, observation: outcome.observation, seed, path: undefined, origin, known: match };
       if (match && !match.expired) {
-        if (!known.has(key)) known.set(key, { failure, example: hostile, seed, path: undefined, origin, known: match });
-      } else if (!found.has(key)) fresh.push(failure);
+        if (!known.has(key)) known.set(key, entry);
+      } else if (!found.has(key)) fresh.push(entry);
     }
     return fresh;
   };
+  const keep = (entries: readonly FoundFailure[]): void => {
+    for (const entry of entries) if (!found.has(failureKey(entry.failure))) found.set(failureKey(entry.failure), entry);
+  };
 
-  const timeLeft = () => options.timeLimitMs - (Date.now() - started);
-  for (const hostile of options.replayPath ? [] : options.coverage) {
-    if (options.stopped()) break;
-    for (const failure of await execute(hostile, options.seed, 'coverage')) {
-      const key = failureKey(failure);
-      if (!found.has(key)) found.set(key, { failure, example: hostile, seed: options.seed, path: undefined, origin: 'coverage', known: knownMatch(failure) });
-    }
+  for (const { hostile } of options.replayPath ? [] : options.coverage) {
+    if (!budgetLeft()) break;
+    coverageSent += 1;
+    keep(await execute(hostile, options.seed, 'coverage'));
   }
-  for (let iteration = 0; cases < options.runs && timeLeft() > 0 && fatal === undefined && !options.stopped(); iteration += 1) {
+
+  for (let iteration = 0; budgetLeft() && fatal === undefined; iteration += 1) {
     const seed = options.seed + iteration;
     const property = fc.asyncProperty(hostileCase, async (hostile) => {
       if (fatal !== undefined || options.stopped()) return true;
       try {
-        return (await execute(hostile, seed)).length === 0;
+        const fresh = await execute(hostile, seed, 'search');
+        for (const entry of fresh) if (!seen.has(failureKey(entry.failure))) seen.set(failureKey(entry.failure), entry);
+        return fresh.length === 0;
       } catch (error) {
         fatal = error;
         return true;
@@ -112,19 +145,52 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
       markInterruptAsFailure: false,
       ...(options.replayPath ? { path: options.replayPath } : {}),
     });
-    if (!details.failed || !details.counterexample) {
-      if (options.replayPath) break;
-      if (details.interrupted || cases >= options.runs) break;
-      continue;
+    const before = new Set(found.keys());
+    if (details.failed && details.counterexample && fatal === undefined) {
+      // The counterexample is shrunk: run it once more to learn which new failures it shows, and keep them.
+      const [example] = details.counterexample;
+      const path = details.counterexamplePath ?? undefined;
+      keep((await execute(example, seed, 'search')).map((entry) => ({ ...entry, path })));
     }
-    // The counterexample is shrunk: run it once more to learn which new failures it shows, and keep them.
-    const [example] = details.counterexample;
-    for (const failure of await execute(example, seed)) {
-      const key = failureKey(failure);
-      if (!found.has(key)) found.set(key, { failure, example, seed, path: details.counterexamplePath ?? undefined, origin: 'search', known: knownMatch(failure) });
+    // What shrinking lost is kept as first seen.
+    keep([...seen.values()]);
+    seen.clear();
+    if (fatal !== undefined) break;
+    // Minimized now, while the budget has room: the search goes on with what is left.
+    if (!options.replayPath) {
+      for (const [key, entry] of found) if (!before.has(key) && entry.example.kind === 'single') found.set(key, await minimized(entry));
     }
-    if (options.replayPath) break;
+    if (options.replayPath || !details.failed) break;
   }
   if (fatal !== undefined) throw fatal;
-  return { cases, requests, perCheck, failures: [...found.values()], known: [...known.values()], interrupted: timeLeft() <= 0 };
+
+  /** The repro without each query, body and content type it does not need, as long as the budget allows. */
+  async function minimized(entry: FoundFailure): Promise<FoundFailure> {
+    let best = entry;
+    const drops = [
+      (hostile: HostileCase & { kind: 'single' }) => (hostile.query.length ? { ...hostile, query: [] } : undefined),
+      (hostile: HostileCase & { kind: 'single' }) => (hostile.body.kind !== 'none' ? { ...hostile, body: { kind: 'none' as const } } : undefined),
+      (hostile: HostileCase & { kind: 'single' }) => (hostile.contentType !== undefined ? { ...hostile, contentType: undefined } : undefined),
+    ];
+    for (const drop of drops) {
+      const current = best.example;
+      const smaller = current.kind === 'single' ? drop(current) : undefined;
+      if (!smaller || !budgetLeft()) continue;
+      const outcome = await runCase(smaller);
+      const again = outcome.failures.find((failure) => failureKey(failure) === failureKey(entry.failure));
+      if (again) best = { ...best, failure: again, example: smaller, kinds: kindsOf(smaller), observation: outcome.observation, path: undefined };
+    }
+    return best;
+  }
+
+  return {
+    cases,
+    requests,
+    perCheck,
+    failures: [...found.values()],
+    known: [...known.values()],
+    kindsSent,
+    coverage: { sent: coverageSent, total: options.replayPath ? 0 : options.coverage.length },
+    interrupted: timeLeft() <= 0,
+  };
 }

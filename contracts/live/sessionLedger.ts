@@ -34,13 +34,20 @@ export class SessionLedger {
   private created = 0;
   private gone = 0;
   private readonly unknown: string[] = [];
+  /** Every token the run created, live or gone: what its output must never show, in any piece. */
+  private readonly tokens: string[] = [];
 
   constructor(private readonly admin: SessionAdmin) {}
+
+  get issued(): readonly string[] {
+    return this.tokens;
+  }
 
   async open(): Promise<string> {
     if (this.stopped) throw new Error('the run is stopping: no new connect session is created');
     const creation = this.admin.create().then((token) => {
       this.live.add(token);
+      this.tokens.push(token);
       this.created += 1;
       return token;
     });

@@ -1,13 +1,20 @@
-import { anySessionToken, CONNECT_SESSION_TOKEN_PREFIX } from '../sessionToken';
+import { CONNECT_SESSION_TOKEN_PREFIX } from '../sessionToken';
 
 export const REDACTED = '[REDACTED]';
-const ANY_SESSION_TOKEN = anySessionToken();
+/** A connect session token, or anything close: the prefix (even one letter short) and eight or more letters or digits. */
+const TOKEN_LIKE = new RegExp(`${CONNECT_SESSION_TOKEN_PREFIX.slice(0, -2)}[a-z_]*[0-9A-Za-z]{8,}`, 'g');
+/** How long a piece of a secret may be before it counts as the secret: sixteen characters. */
+export const SECRET_PIECE = 16;
+/** A run of characters a secret or token is made of; one holding any piece of a secret is removed whole. */
+const SECRET_RUN = new RegExp(`[A-Za-z0-9_\\-.~+/=%]{${SECRET_PIECE},}`, 'g');
 
 export type Redact = (text: string) => string;
 
 /**
- * Removes the given secrets (as written, JSON-escaped and URL-encoded) and every connect session token from
- * text. Tokens are matched by format: the run creates them in another process, faster than it could tell us.
+ * Removes from text the given secrets (as written, JSON-escaped and URL-encoded), any run of characters holding a
+ * piece of one (16 characters or more: a token one character off, a truncated key), and every connect session
+ * token or near-token. Tokens are matched by format too: a run creates them in another process, faster than it
+ * could tell us.
  */
 export function redactor(secrets: readonly string[]): Redact {
   const forms = [...new Set(secrets.filter((secret) => secret.length >= 4).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]))]
@@ -17,8 +24,22 @@ export function redactor(secrets: readonly string[]): Redact {
   const masked = secrets
     .filter((secret) => secret.length >= 8)
     .map((secret) => new RegExp(`${secret.slice(0, 4).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*{3,}`, 'g'));
-  return (text) =>
-    masked
-      .reduce((result, pattern) => result.replace(pattern, REDACTED), forms.reduce((result, form) => result.split(form).join(REDACTED), text))
-      .replace(ANY_SESSION_TOKEN, `${CONNECT_SESSION_TOKEN_PREFIX}${REDACTED}`);
+  // A token's prefix is public: a piece of it alone (`connect_session_`) gives nothing away.
+  const publicPrefix = CONNECT_SESSION_TOKEN_PREFIX.toLowerCase();
+  const pieces = new Set(
+    secrets.flatMap((secret) =>
+      Array.from({ length: Math.max(0, secret.length - SECRET_PIECE + 1) }, (_, at) => secret.slice(at, at + SECRET_PIECE).toLowerCase()).filter((piece) => !publicPrefix.includes(piece)),
+    ),
+  );
+  const holdsPiece = (run: string): boolean => {
+    const lower = run.toLowerCase();
+    for (let at = 0; at + SECRET_PIECE <= lower.length; at += 1) if (pieces.has(lower.slice(at, at + SECRET_PIECE))) return true;
+    return false;
+  };
+  return (text) => {
+    const whole = forms.reduce((result, form) => result.split(form).join(REDACTED), text);
+    const unmasked = masked.reduce((result, pattern) => result.replace(pattern, REDACTED), whole);
+    const tokenless = unmasked.replace(TOKEN_LIKE, `${CONNECT_SESSION_TOKEN_PREFIX}${REDACTED}`);
+    return pieces.size === 0 ? tokenless : tokenless.replace(SECRET_RUN, (run) => (holdsPiece(run) ? REDACTED : run));
+  };
 }

@@ -173,7 +173,8 @@ type Credential = { kind: 'missing' } | { kind: 'malformed' } | { kind: 'bearer'
 function bearer(request: ProviderRequest): Credential {
   const header = request.headers.authorization;
   if (header === undefined) return { kind: 'missing' };
-  const match = /^Bearer (\S+)$/.exec(header);
+  // RFC 6750 §2.1: the scheme (any case, RFC 9110 §11.1), one or more spaces, the token.
+  const match = /^Bearer +(\S+)$/i.exec(header);
   return match?.[1] ? { kind: 'bearer', value: match[1] } : { kind: 'malformed' };
 }
 

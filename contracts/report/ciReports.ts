@@ -12,10 +12,10 @@ export type RunOutcome = { readonly kind: 'report'; readonly report: Verificatio
 
 /** Characters XML 1.0 cannot hold (control characters, colour escapes among them) go; a provider's bytes may carry any. */
 const NOT_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd]/g;
-const xmlText = (text: string): string => stripVTControlCharacters(text).replace(NOT_XML, '');
+export const xmlText = (text: string): string => stripVTControlCharacters(text).replace(NOT_XML, '');
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
-type XmlNode = Record<string, unknown>;
+export type XmlNode = Record<string, unknown>;
 
 /**
  * JUnit XML for CI: a <testsuite> per pact, a <testcase> per interaction; a failure carries every Pact and schema
@@ -24,6 +24,11 @@ type XmlNode = Record<string, unknown>;
  */
 export function junitXml(outcome: RunOutcome, suiteName: string): string {
   const suites = outcome.kind === 'report' ? suitesOf(outcome.report) : [suite('provider verification', [{ '@_name': 'verification', '@_classname': suiteName, error: { '@_message': xmlText(outcome.message) } }])];
+  return junitDocument(suiteName, suites);
+}
+
+/** A JUnit document of test suites (`suite`), with their counts added up. */
+export function junitDocument(suiteName: string, suites: readonly XmlNode[]): string {
   const count = (key: string) => suites.reduce((sum, node) => sum + Number(node[`@_${key}`]), 0);
   const document = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
@@ -55,7 +60,8 @@ function suitesOf(report: VerificationReport): XmlNode[] {
   return suites;
 }
 
-function suite(name: string, testcases: XmlNode[]): XmlNode {
+/** A <testsuite> of test cases, counted. */
+export function suite(name: string, testcases: XmlNode[]): XmlNode {
   const has = (key: string) => testcases.filter((testcase) => key in testcase).length;
   return {
     '@_name': xmlText(name),
@@ -69,7 +75,7 @@ function suite(name: string, testcases: XmlNode[]): XmlNode {
 }
 
 /** A Markdown table cell: pipes escaped, one line. */
-const cell = (text: string): string => stripVTControlCharacters(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+export const cell = (text: string): string => stripVTControlCharacters(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const ICON = { ok: '✅', KNOW: '☑️', PEND: '⏸️', FAIL: '❌' } as const;
 
 /** The report as Markdown (GitHub's job summary): the verdict, a table of interactions, then each reason. */

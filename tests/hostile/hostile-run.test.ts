@@ -4,8 +4,9 @@
  * security-scheme finding as known; against providers that drift on inputs no contract names, each check
  * catches its violation (an undocumented status, a 500, a schema-breaking body, a 400 that still deletes the
  * session, a 204 for a deleted token, a 204 without credentials, a text/plain error, a query that is ignored
- * rather than refused), printed once, shrunk, as a curl line with the seed and the command that replays it; the
- * replay shows the same failure. No session is left behind and no secret is printed.
+ * rather than refused), printed once, shrunk, as a curl line with the command that replays it from the findings
+ * record; the replay shows the same failure, and says so when a provider no longer shows it. No session is left
+ * behind and no piece of a secret or token is printed or written.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +14,8 @@ import { CHECK_NAMES } from '../../contracts/hostile/checks';
 import type { ChildProcess } from 'node:child_process';
 import { isCreation, startControllableProvider } from '../support/controllableProvider';
 import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
-import { failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
-import { hostileInProcess } from '../support/inProcess';
+import { failureBlock, hostileAgainstProvider, replayCommand, SECRET } from '../support/hostileRun';
+import { hostileInProcess, runInProcess } from '../support/inProcess';
 import { runCli, type CliRun } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
 
@@ -53,22 +54,39 @@ describe('npm run contracts:hostile', () => {
     const run = await hostileAgainst(drift);
     expect(run.code).toBe(1);
     const block = failureBlock(run.stdout, check, status);
-    expect(block.curl).toMatch(/^curl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session/);
-    expect(block.replay).toMatch(/^seed \d+, replay: HOSTILE_SEED=\d+ HOSTILE_PATH=[\d:]+ npm run contracts:hostile$/);
+    expect(block.curl).toMatch(/^(for i in \$\(seq \d\); do )?curl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session/);
+    expect(block.replay).toMatch(/^replay: NANGO_BASE_URL=http:\/\/127\.0\.0\.1:\d+ npm run contracts:hostile -- --replay \S+hostile-findings\.json F\d+$/);
+    expect(block.origin).toMatch(/^found by (the coverage pass, sent on every run|the search, seed \d+)$/);
     // Printed once: failures are told apart by check, status and error code.
     expect(run.stdout.split('\n').filter((line) => line === block.headline)).toHaveLength(1);
     expect(run.stdout).toMatch(/^Hostile run FAILED: /m);
   });
 
-  it('replays a failure from the seed and path it printed', async () => {
+  it('replays a failure from its record, run as printed with only the secret in the environment: same check and status', async () => {
     const first = await hostileAgainst('server-error-on-long-credentials');
     const { headline, replay } = failureBlock(first.stdout, 'not_a_server_error', 500);
-    const [, seed, path] = /HOSTILE_SEED=(\d+) HOSTILE_PATH=([\d:]+)/.exec(replay) ?? [];
-    await provider?.close();
-    const again = await hostileAgainst('server-error-on-long-credentials', { HOSTILE_SEED: seed ?? '', HOSTILE_PATH: path ?? '' });
+    const { env, args } = replayCommand(replay);
+    const again = await runInProcess('contracts:hostile', { ...env, NANGO_SECRET_KEY: SECRET }, { args });
     expect(again.code).toBe(1);
-    expect(again.stdout.split('\n')).toContain(headline);
-    expect(again.stdout).toMatch(/Hostile run FAILED: [12] cases/);
+    expect(again.stdout).toMatch(new RegExp(`^F\\d+ reproduced: not_a_server_error \\(status 500, server_error\\): `, 'm'));
+    expect(again.stdout).toContain(headline.replace(/^FAIL not_a_server_error \(status 500, server_error\): /, ''));
+    expect(again.stdout).toMatch(/^Replay: 1 of 1 reproduced$/m);
+    expect(provider?.reference.liveSessionCount()).toBe(0);
+  });
+
+  it('says a recorded failure did not reproduce on a provider that no longer shows it', async () => {
+    const first = await hostileAgainst('server-error-on-long-credentials');
+    const { replay } = failureBlock(first.stdout, 'not_a_server_error', 500);
+    const { args } = replayCommand(replay);
+    const fixed = await startHostileDriftProvider('none', SECRET);
+    try {
+      const again = await runInProcess('contracts:hostile', { NANGO_BASE_URL: fixed.url, NANGO_SECRET_KEY: SECRET }, { args });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/^F\d+ not reproduced: not_a_server_error \(status 500, server_error\) did not occur \(answered 401\)$/m);
+      expect(fixed.reference.liveSessionCount()).toBe(0);
+    } finally {
+      await fixed.close();
+    }
   });
 
   it('fails again on a known finding whose acceptance expired, and reports one that no longer occurs', async () => {

@@ -3,11 +3,13 @@
  * not given); a case count that fits Nango's rate limit against a remote server; a replay path only with its
  * seed; and curl lines that replay a request byte for byte without printing a secret.
  */
+import { execFileSync } from 'node:child_process';
 import { curlLine } from '../../contracts/hostile/curl';
+import { OFF_BY_ONE, offByOne, placeholder } from '../../contracts/hostile/placeholders';
 import { DEFAULT_RUNS, hostileSettingsFromEnv } from '../../contracts/hostile/hostileSettings';
 
 describe('hostile settings', () => {
-  it('run 1,000 cases on the embedded provider and 40 against a remote one (about 160 requests, inside 200 a minute)', () => {
+  it('run 1,000 cases on the embedded provider and 40 against a remote one (the coverage pass and two more, inside 200 requests a minute)', () => {
     expect(hostileSettingsFromEnv({})).toMatchObject({ target: { kind: 'embedded' }, runs: DEFAULT_RUNS.embedded });
     expect(hostileSettingsFromEnv({ NANGO_BASE_URL: 'https://api.nango.dev', NANGO_SECRET_KEY: 'sk' })).toMatchObject({ target: { kind: 'remote' }, runs: 40 });
   });
@@ -30,20 +32,33 @@ describe('curl lines', () => {
   const TOKEN = `nango_connect_session_${'ab'.repeat(32)}`;
 
   it('stand for the secret key and session tokens, and quote the rest for the shell', () => {
-    const line = curlLine(
-      'http://127.0.0.1:1',
-      { method: 'DELETE', target: '/connect/session?a=%24x', headers: { authorization: `Bearer ${TOKEN}`, 'x-key': 'sk-secret "q" $HOME' }, body: '{"a":"`b`"}' },
-      'sk-secret',
-    );
+    const line = curlLine('http://127.0.0.1:1', {
+      method: 'DELETE',
+      target: '/connect/session?a=%24x',
+      headers: { authorization: `Bearer ${placeholder('live')}`, 'x-key': `${placeholder('secret')} "q" $HOME` },
+      body: '{"a":"`b`"}',
+    });
     expect(line).toBe(
       'curl -i -X DELETE "http://127.0.0.1:1/connect/session?a=%24x" -H "authorization: Bearer ${CONNECT_SESSION_TOKEN}" -H "x-key: ${NANGO_SECRET_KEY} \\"q\\" \\$HOME" -H "Content-Type:" --data-binary "{\\"a\\":\\"\\`b\\`\\"}"',
     );
   });
 
   it('write header bytes outside printable ASCII as $\'\\xHH\', and rebuild a large padding body', () => {
-    const line = curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: { authorization: 'Bearer \tÃ©' }, body: JSON.stringify({ pad: 'x'.repeat(5000) }) }, 'sk');
+    const line = curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: { authorization: 'Bearer \tÃ©' }, body: JSON.stringify({ pad: 'x'.repeat(5000) }) });
     expect(line).toBe(
       `curl -i -X DELETE "http://h/connect/session" -H "authorization: Bearer "$'\\x09'""$'\\xc3'""$'\\xa9'"" -H "Content-Type:" --data-binary "$(node -e 'process.stdout.write(JSON.stringify({pad:"x".repeat(5000)}))')"`,
     );
+  });
+
+  it.each(OFF_BY_ONE)('write a token one character off (%s) as a bash expression over the variable, which bash turns into that token', (change) => {
+    const line = curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: { authorization: `Bearer ${placeholder('live', change)}` }, body: undefined });
+    expect(line).not.toContain(TOKEN.slice(22, 38));
+    const header = /-H "authorization: Bearer (.*)"$/.exec(line)?.[1] ?? '';
+    const printed = execFileSync('bash', ['-c', `printf %s "${header}"`], { env: { ...process.env, CONNECT_SESSION_TOKEN: TOKEN }, encoding: 'utf8' });
+    expect(printed).toBe(offByOne(change, TOKEN));
+  });
+
+  it('send racing requests at once', () => {
+    expect(curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: {}, body: undefined }, 3)).toBe('for i in $(seq 3); do curl -i -X DELETE "http://h/connect/session" & done; wait');
   });
 });

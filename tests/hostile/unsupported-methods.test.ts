@@ -14,10 +14,10 @@ import type { CliRun } from '../support/runCli';
 let provider: HostileDriftProvider | undefined;
 afterEach(() => provider?.close());
 
-/** The coverage pass comes first whatever the case budget: 20 random cases are plenty here. */
+/** At the remote default of 40 cases: the coverage pass, then a few random ones. */
 async function hostileAgainst(drift: HostileDrift, env: Record<string, string> = {}): Promise<CliRun> {
   provider = await startHostileDriftProvider(drift, SECRET);
-  return hostileAgainstProvider(provider, { HOSTILE_RUNS: '20', ...env });
+  return hostileAgainstProvider(provider, { HOSTILE_RUNS: '40', ...env });
 }
 
 it('passes a provider that answers 405 with Allow, showing its GET as a known finding documented elsewhere', async () => {
@@ -26,11 +26,11 @@ it('passes a provider that answers 405 with Allow, showing its GET as a known fi
   // PUT, POST, PATCH, TRACE, GET, OPTIONS, HEAD: seven requests, one of them known.
   expect(run.stdout).toMatch(/^unsupported_method +7 +1$/m);
   expect(run.stdout).toMatch(/^known unsupported_method \(status 200\): GET \/connect\/session answered 200: .*spec is incomplete/m);
-  expect(run.stdout).toContain('coverage pass: sent on every run');
+  expect(run.stdout).toContain('found by the coverage pass, sent on every run');
 });
 
 it('runs the coverage pass on the embedded reference provider too, which follows RFC 9110', async () => {
-  const run = await hostileInProcess({ HOSTILE_RUNS: '10' });
+  const run = await hostileInProcess({ HOSTILE_RUNS: '40' });
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^unsupported_method +7 +1$/m);
 });
@@ -44,7 +44,7 @@ it.each([
   const block = failureBlock(run.stdout, 'unsupported_method', status);
   expect(block.headline.replace(/^FAIL unsupported_method \(status \d+(, [a-z_]+)?\): /, '')).toMatch(message);
   expect(block.curl).toMatch(/^curl -i -X PUT "http:\/\/127\.0\.0\.1:\d+\/connect\/session" -H "authorization: Bearer \$\{CONNECT_SESSION_TOKEN\}"$/);
-  expect(block.replay).toBe('coverage pass: sent on every run');
+  expect(block.origin).toBe('found by the coverage pass, sent on every run');
 });
 
 it('fails a provider whose POST deletes the session under session_deleted_only_by_204', async () => {

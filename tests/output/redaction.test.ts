@@ -1,6 +1,7 @@
 /**
  * Redaction of everything the verification prints: the secret key in any of the forms it can take in a log,
- * and every connect session token, including when a secret arrives split across two chunks of a stream.
+ * any run of characters holding a 16-character piece of one, and every connect session token or near-token,
+ * including when a secret arrives split across two chunks of a stream.
  */
 import { redactor } from '../../contracts/output/redaction';
 import { wholeLines } from '../../contracts/output/wholeLines';
@@ -16,6 +17,20 @@ describe('redacting output', () => {
 
   it('removes every connect session token, known or not', () => {
     expect(redact(`Authorization: Bearer ${TOKEN}`)).toBe('Authorization: Bearer nango_connect_session_[REDACTED]');
+  });
+
+  it('removes a token one character off, or with a letter short of its prefix, as it removes the token', () => {
+    for (const near of [TOKEN.slice(0, -1), `${TOKEN}a`, `${TOKEN.slice(0, -1)}G`, TOKEN.replace('session_', 'sessio_')]) {
+      expect(redact(`Bearer ${near}`)).not.toMatch(/[0-9a-f]{16}/i);
+    }
+  });
+
+  it('removes any run of characters that holds a 16-character piece of a secret', () => {
+    const key = 'sk-test-0123456789abcdefghij';
+    const pieces = redactor([key, TOKEN]);
+    expect(pieces(`key ${key.slice(3, 19)}xyz and ${key.slice(-17)} and ${TOKEN.slice(30, 50)} stay out; short ${key.slice(0, 15)} stays`)).toBe(
+      `key [REDACTED] and [REDACTED] and [REDACTED] stay out; short ${key.slice(0, 15)} stays`,
+    );
   });
 
   it("removes Pact's own masking of a credential, which keeps its first four characters", () => {

@@ -16,6 +16,8 @@ export const HOSTILE_DRIFTS = [
   'method-405-without-allow',
   'deletes-on-post',
   'slow-trace',
+  'strict-on-form-loose-on-scheme',
+  'server-error-on-bracket-query',
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
@@ -52,6 +54,7 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
     return reference.respond(request);
   }
   const isDelete = request.method === 'DELETE' && request.url.startsWith('/connect/session');
+  if (drift === 'strict-on-form-loose-on-scheme' && onSession) return strictOnFormLooseOnScheme(reference, request);
   const authorization = request.headers.authorization;
   const token = authorization?.replace(/^Bearer /, '') ?? '';
   if (!isDelete || drift === 'none') return reference.respond(request);
@@ -80,10 +83,29 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
       const answered = reference.respond(request);
       return answered.status === 401 ? { status: 401, headers: { 'content-type': 'text/plain' }, body: 'unauthorized' } : answered;
     }
+    case 'server-error-on-bracket-query':
+      // Only a query key with a bracket, which no coverage case sends: the search has to find it.
+      return new URL(request.url, 'http://provider').search.includes('%5B') ? jsonAnswer(500, { error: { code: 'server_error' } }) : reference.respond(request);
     case 'ignores-query':
       // Deletes as if the query were not there.
       return reference.respond({ ...request, url: '/connect/session' });
     default:
       return reference.respond(request);
   }
+}
+
+/**
+ * Three drifts at once, as a real server might have them: 415 for a body that is not JSON, a token taken without
+ * the Bearer scheme, and the Bearer forms HTTP allows but the server does not expect (`bearer <t>`, `Bearer  <t>`)
+ * refused as malformed.
+ */
+function strictOnFormLooseOnScheme(reference: ReferenceProvider, request: RecordedRequest): ProviderAnswer {
+  const authorization = request.headers.authorization ?? '';
+  const contentType = request.headers['content-type'] ?? '';
+  if (request.method === 'DELETE' && request.body.length > 0 && !contentType.startsWith('application/json')) return jsonAnswer(415, { error: { code: 'unsupported_media_type' } });
+  if (/^\S+$/.test(authorization)) return reference.respond({ ...request, headers: { ...request.headers, authorization: `Bearer ${authorization}` } });
+  if (authorization !== '' && !/^Bearer \S+$/.test(authorization)) {
+    return jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed. The provided Authorization header is malformed.' } });
+  }
+  return reference.respond(request);
 }

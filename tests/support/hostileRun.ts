@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONNECT_SESSION_TOKEN_PREFIX } from '../../contracts/sessionToken';
 import { hostileInProcess } from './inProcess';
+import { scratchDir } from './scratch';
 import type { HostileDriftProvider } from './hostileDriftProvider';
 import type { CliRun } from './runCli';
 
@@ -10,17 +14,35 @@ export const SECRET = 'hostile-test-secret-key';
  * proving on the way that no secret or token was printed and no session was left.
  */
 export async function hostileAgainstProvider(provider: HostileDriftProvider, env: Record<string, string> = {}): Promise<CliRun> {
-  const run = await hostileInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '100', ...env });
-  expect(run.stdout + run.stderr).not.toContain(SECRET);
-  expect(run.stdout + run.stderr).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
+  const reports = scratchDir('hostile-reports');
+  const run = await hostileInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '100', REPORTS_DIR: reports, ...env });
+  expectNoSecretPiece([run.stdout, run.stderr, ...readdirSync(reports).map((file) => readFileSync(join(reports, file), 'utf8'))], [SECRET, ...provider.reference.issuedTokens()]);
   expect(provider.reference.liveSessionCount()).toBe(0);
   return run;
 }
 
-/** The failure's headline, and the curl and replay lines beneath it. */
-export function failureBlock(stdout: string, check: string, status: number): { headline: string; curl: string; replay: string } {
+/** No text holds a 16-character piece of any secret or token (the tokens' public prefix aside). */
+export function expectNoSecretPiece(texts: readonly string[], secrets: readonly string[]): void {
+  const all = texts.join('\n').toLowerCase();
+  const prefix = CONNECT_SESSION_TOKEN_PREFIX.toLowerCase();
+  const leaked = secrets.flatMap((secret) =>
+    Array.from({ length: Math.max(0, secret.length - 15) }, (_, at) => secret.slice(at, at + 16).toLowerCase()).filter((piece) => !prefix.includes(piece) && all.includes(piece)),
+  );
+  expect(leaked).toEqual([]);
+}
+
+/** The failure's headline, and the curl, replay and origin lines beneath it. */
+export function failureBlock(stdout: string, check: string, status: number): { headline: string; curl: string; replay: string; origin: string } {
   const lines = stdout.split('\n');
   const at = lines.findIndex((line) => line.startsWith(`FAIL ${check} (status ${status}`));
   if (at === -1) throw new Error(`no "FAIL ${check} (status ${status}" in:\n${stdout}`);
-  return { headline: lines[at] ?? '', curl: lines[at + 1]?.trim() ?? '', replay: lines[at + 2]?.trim() ?? '' };
+  const beneath = (offset: number): string => lines[at + offset]?.trim() ?? '';
+  return { headline: lines[at] ?? '', curl: beneath(1), replay: beneath(2), origin: beneath(3) };
+}
+
+/** A printed replay line, `replay: [NANGO_BASE_URL=…] npm run contracts:hostile -- --replay <file> <id>`, taken apart. */
+export function replayCommand(line: string): { env: Record<string, string>; args: string[] } {
+  const parsed = /^replay: (?:NANGO_BASE_URL=(\S+) )?npm run contracts:hostile -- (--replay \S+ F\d+)$/.exec(line);
+  if (!parsed) throw new Error(`not a replay line: ${line}`);
+  return { env: parsed[1] ? { NANGO_BASE_URL: parsed[1] } : {}, args: (parsed[2] ?? '').split(' ') };
 }

@@ -26,7 +26,7 @@ class Captured implements TextOut {
 /** The npm scripts a test can run in its own process, each as its CLI's function; verify with the pooled workers. */
 const COMMANDS = {
   verify: (io) => verifyAndReport(io, pooledWorker),
-  'contracts:hostile': (io) => runHostile(io),
+  'contracts:hostile': (io, args) => runHostile(io, args),
   'pact:publish': (io, args) => pactPublish(io, args),
   'can-i-deploy': (io, args) => brokerGate(io, ['can-i-deploy', ...args]),
   'record-deployment': (io, args) => brokerGate(io, ['record-deployment', ...args]),

@@ -1,0 +1,84 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { read } from '../env';
+import { CHECK_NAMES } from '../hostile/checks';
+import { curlLine } from '../hostile/curl';
+import type { HostileCase } from '../hostile/hostileCases';
+import { numbered } from '../hostile/findingsFile';
+import { headline, hostilePassed, type HostileReport } from '../hostile/hostileReport';
+import { sessionsAccountedFor, sessionsLine } from '../live/sessionLedger';
+import type { Redact } from '../output/redaction';
+import { cell, junitDocument, suite, SUMMARY_FILE, xmlText, type XmlNode } from './ciReports';
+
+export const HOSTILE_JUNIT_FILE = 'hostile-junit.xml';
+/** Around the hostile run's section of summary.md, so a new run replaces its own section and nothing else. */
+const SECTION_START = '<!-- contracts:hostile -->';
+const SECTION_END = '<!-- /contracts:hostile -->';
+
+const parallelOf = (hostile: HostileCase): number => (hostile.kind === 'race' ? hostile.parallel : 1);
+
+/** JUnit for CI: one <testcase> per check; a failing check carries each of its failures with its curl line. */
+export function hostileJunitXml(report: HostileReport): string {
+  const findings = numbered(report.outcome);
+  const testcases = CHECK_NAMES.map((check): XmlNode => {
+    const counts = report.outcome.perCheck.get(check) ?? { judged: 0, failed: 0 };
+    const mine = findings.filter(({ found }) => found.failure.check === check);
+    const failing = mine.filter(({ found }) => !found.known || found.known.expired);
+    const testcase: XmlNode = { '@_name': check, '@_classname': 'contracts:hostile' };
+    const lines = (list: typeof mine) =>
+      list.map(({ id, found }) => xmlText(`${id} ${found.known && !found.known.expired ? 'known' : 'FAIL'} ${headline(found)}\n  ${curlLine(report.targetUrl, found.failure.request, parallelOf(found.example))}`));
+    const [first] = failing;
+    if (first) testcase['failure'] = { '@_message': xmlText(headline(first.found)), '#text': lines(failing).join('\n') };
+    else if (counts.judged === 0) testcase['skipped'] = { '@_message': 'no request of its kind was judged' };
+    else if (mine.length) testcase['system-out'] = lines(mine).join('\n');
+    return testcase;
+  });
+  const runWide = [...report.cleanUpProblems, ...(sessionsAccountedFor(report.sessions) ? [] : [sessionsLine(report.sessions)])];
+  if (runWide.length) testcases.push({ '@_name': 'the run itself', '@_classname': 'contracts:hostile', failure: { '@_message': xmlText(runWide[0] ?? ''), '#text': runWide.map(xmlText).join('\n') } });
+  return junitDocument('contracts:hostile', [suite('hostile requests to DELETE /connect/session', testcases)]);
+}
+
+/** The hostile run as Markdown: the verdict, a table of checks, each failure with its id and headline. */
+export function hostileSummaryMarkdown(report: HostileReport): string {
+  const { outcome } = report;
+  const lines = [
+    `### ${hostilePassed(report) ? '✅' : '❌'} Hostile requests to DELETE /connect/session on ${cell(report.targetLabel)} (${cell(report.targetUrl)}), seed ${report.seed}`,
+    '',
+    `${outcome.cases} cases, ${outcome.requests} requests; coverage: ${outcome.coverage.sent} of ${outcome.coverage.total} kinds of request`,
+    '',
+    '| check | requests | failures |',
+    '|---|---|---|',
+    ...CHECK_NAMES.map((check) => {
+      const counts = outcome.perCheck.get(check) ?? { judged: 0, failed: 0 };
+      return `| ${check} | ${counts.judged} | ${counts.failed} |`;
+    }),
+  ];
+  const findings = numbered(outcome);
+  if (findings.length) {
+    lines.push('', '**Findings** (`reports/hostile-findings.json`; `npm run contracts:hostile -- --replay <file> <id>` re-sends one)', '');
+    for (const { id, found } of findings) lines.push(`- ${id} ${found.known && !found.known.expired ? 'known' : '**FAIL**'} ${cell(headline(found))}`);
+  }
+  lines.push('', `${cell(sessionsLine(report.sessions))}  `);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes hostile-junit.xml, puts the hostile section into summary.md (replacing an earlier run's, keeping the
+ * rest, such as the provider verification's), and appends it to $GITHUB_STEP_SUMMARY when set; all redacted.
+ * Returns the files written.
+ */
+export function writeHostileReports(dir: string, report: HostileReport, redact: Redact, env: NodeJS.ProcessEnv): string[] {
+  mkdirSync(dir, { recursive: true });
+  const junit = join(dir, HOSTILE_JUNIT_FILE);
+  writeFileSync(junit, redact(hostileJunitXml(report)));
+  const section = `${SECTION_START}\n${redact(hostileSummaryMarkdown(report))}${SECTION_END}\n`;
+  const summary = join(dir, SUMMARY_FILE);
+  const before = existsSync(summary) ? readFileSync(summary, 'utf8') : '';
+  const start = before.indexOf(SECTION_START);
+  const end = before.indexOf(SECTION_END);
+  const kept = start !== -1 && end > start ? `${before.slice(0, start)}${before.slice(end + SECTION_END.length + 1)}` : before;
+  writeFileSync(summary, `${kept}${kept && !kept.endsWith('\n\n') ? '\n' : ''}${section}`);
+  const stepSummary = read(env, 'GITHUB_STEP_SUMMARY');
+  if (stepSummary) appendFileSync(stepSummary, `${section}\n`);
+  return [junit, summary];
+}
