@@ -1,7 +1,10 @@
 import type { BrokerConnection } from './brokerSettings';
 
+/** `Environment production does not exist` (record-deployment), `Environment with name 'production' does not exist` (can-i-deploy). */
+const ENVIRONMENT_MISSING = /Environment (?:with name )?'?([^'\s]+)'? does not exist/;
+
 /** Broker failures the Pact tools word at length (and more than once), said once and plainly. */
-const FAILURES: ReadonlyArray<{ readonly pattern: RegExp; readonly say: (connection: BrokerConnection) => string }> = [
+const FAILURES: ReadonlyArray<{ readonly pattern: RegExp; readonly say: (connection: BrokerConnection, text: string) => string }> = [
   {
     pattern: /\b(401 Unauthorized|403 Forbidden)\b/,
     say: (connection) =>
@@ -13,9 +16,20 @@ const FAILURES: ReadonlyArray<{ readonly pattern: RegExp; readonly say: (connect
     pattern: /error sending request|Failed to access pact broker|Connection refused|dns error/i,
     say: (connection) => `cannot reach the Pact Broker at ${connection.baseUrl}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`,
   },
+  {
+    pattern: ENVIRONMENT_MISSING,
+    say: (connection, text) => {
+      const name = ENVIRONMENT_MISSING.exec(text)?.[1] ?? '';
+      return `the Pact Broker at ${connection.baseUrl} has no environment ${name}: create it with npm run broker:setup (PACT_ENVIRONMENT=${name})`;
+    },
+  },
+  {
+    pattern: /Could not find relation 'pf:/,
+    say: (connection) => `the Pact Broker at ${connection.baseUrl} is not PactFlow: provider contracts (bi-directional contract testing) are a PactFlow feature`,
+  },
 ];
 
 /** The plain reason for a broker failure described in `text`, or undefined when it is not one of these. */
 export function explainBrokerFailure(text: string, connection: BrokerConnection): string | undefined {
-  return FAILURES.find((failure) => failure.pattern.test(text))?.say(connection);
+  return FAILURES.find((failure) => failure.pattern.test(text))?.say(connection, text);
 }

@@ -3,7 +3,7 @@
  * `pact broker can-i-deploy` / `record-deployment`, with the broker from the environment. Options given are
  * passed through; missing ones default to this repo's consumer (NangoConnectSessionClient) at its current
  * version (PACT_CONSUMER_VERSION or the git commit) and the environment PACT_ENVIRONMENT (default production).
- * can-i-deploy's answer is the exit code: 0 yes, 1 no.
+ * can-i-deploy's answer is the exit code: 0 yes, 1 no, 2 could not answer (one line naming the fix).
  */
 import { requireBrokerConnection } from '../broker/brokerSettings';
 import { runPactCli } from '../broker/pactCli';
@@ -33,6 +33,7 @@ export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): P
     }
     const environmentOption = COMMANDS[gate];
     if (!hasOption(given, environmentOption, '--to')) args.push(environmentOption, read(io.env, 'PACT_ENVIRONMENT') ?? 'production');
-    return runPactCli(args, connection, { label: gate, env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
+    // can-i-deploy's own no exits 1; a broker that cannot answer (unreachable, refused, no such environment or version) 2.
+    return runPactCli(args, connection, { label: gate, env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr, ...(gate === 'can-i-deploy' ? { no: /Computer says no/ } : {}) });
   });
 }

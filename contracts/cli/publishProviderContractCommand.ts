@@ -12,7 +12,8 @@ import { readGitFacts, versionInfo } from '../broker/versionInfo';
 import { PROVIDER } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { SPEC_FILE } from '../nangoApi';
-import { EVIDENCE_FILE, readEvidenceSummary, reportsDir } from '../report/evidenceFile';
+import { COMMITTED_PACT } from '../pact/committedPact';
+import { EVIDENCE_FILE, readEvidenceSummary, reportsDir, sha256Of, type EvidenceSummary } from '../report/evidenceFile';
 import type { CliIo } from '../output/cliIo';
 import { brokerCommand } from './brokerCommand';
 
@@ -24,11 +25,7 @@ export function publishProviderContract(io: CliIo, args: readonly string[]): Pro
     const connection = requireBrokerConnection(io.env);
     const evidenceFile = join(reportsDir(io.env, io.cwd), EVIDENCE_FILE);
     const evidence = readEvidenceSummary(evidenceFile);
-    if (evidence.target === 'embedded') {
-      throw new ConfigurationError(
-        `${evidenceFile} holds a verification of the embedded reference provider, which says nothing about ${PROVIDER}: run \`npm run verify\` with NANGO_BASE_URL and NANGO_SECRET_KEY first`,
-      );
-    }
+    refuseUnfit(evidence, evidenceFile);
     const provider = versionInfo('provider', io.env, readGitFacts(io.cwd));
     io.stdout.write(
       `Publishing ${SPEC_FILE} as the provider contract of ${PROVIDER} version ${provider.version}${provider.branch ? ` on branch ${provider.branch}` : ''}, ` +
@@ -62,4 +59,23 @@ export function publishProviderContract(io: CliIo, args: readonly string[]): Pro
     ];
     return runPactCli(pactArgs, connection, { label: 'pact:publish-provider-contract', env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
   });
+}
+
+/**
+ * Evidence is published only when it is about this spec and pact, from a run that finished against a server that
+ * is not a reference provider: anything else would tell PactFlow something no server showed.
+ */
+function refuseUnfit(evidence: EvidenceSummary, file: string): void {
+  const verifyAgain = 'run `npm run verify` with NANGO_BASE_URL and NANGO_SECRET_KEY first';
+  if (evidence.outcome !== 'passed' && evidence.outcome !== 'failed') {
+    throw new ConfigurationError(`${file} is from a verification that did not finish (${evidence.outcome}${evidence.message ? `: ${evidence.message}` : ''}): ${verifyAgain}`);
+  }
+  if (evidence.target !== 'remote') {
+    const which = evidence.target === 'embedded' ? 'the embedded reference provider' : 'a reference provider (its answers say so)';
+    throw new ConfigurationError(`${file} holds a verification of ${which}, which says nothing about ${PROVIDER}: ${verifyAgain}`);
+  }
+  if (evidence.specSha256 !== sha256Of(SPEC_FILE)) throw new ConfigurationError(`${file} is a verification against another spec than ${SPEC_FILE}, which changed since: ${verifyAgain}`);
+  if (evidence.pactSha256 !== null && evidence.pactSha256 !== sha256Of(COMMITTED_PACT)) {
+    throw new ConfigurationError(`${file} is a verification of another pact than ${COMMITTED_PACT}: ${verifyAgain}`);
+  }
 }

@@ -6,10 +6,11 @@ import { exitCodeOf } from '../output/exitCode';
 import { asPrinted, coloursFor, type Colours } from '../output/terminal';
 import { writeCiReports, type RunOutcome } from '../report/ciReports';
 import { HeldOutput, progressLine } from '../report/progress';
-import { reportsDir, writeEvidence } from '../report/evidenceFile';
+import { reportsDir, writeEvidence, type EvidenceSubject } from '../report/evidenceFile';
+import { SPEC_FILE } from '../nangoApi';
 import { applyKnownFindings } from '../report/knownInVerification';
 import { formatReport } from '../report/verificationReport';
-import { passed, reportPassed, allResults, type VerificationReport } from '../verification/results';
+import { reportPassed, allResults, type VerificationReport } from '../verification/results';
 import { startVerificationWorker, type WorkerLauncher, type WorkerRun } from '../verification/worker/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
 import { failureDetail } from '../verification/pactWorkarounds';
@@ -52,6 +53,12 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   const out = new HeldOutput(io, options.held === true);
   const colours = coloursFor(io.stdout, env);
   const launch = options.launch ?? startVerificationWorker;
+  // This run owns its report files from now on: until it says more, they say it did not finish.
+  const dir = reportsDir(env, cwd);
+  const subject: EvidenceSubject = { target: settings.target.kind, specFile: SPEC_FILE, pactFile: settings.source.kind === 'file' ? settings.source.file : undefined };
+  const unfinished = 'provider verification did not finish (it was stopped, or is still running)';
+  writeCiReports(dir, { kind: 'error', message: unfinished }, SUITE_NAME, (text) => text, {});
+  writeEvidence(dir, subject, { outcome: 'running', message: unfinished }, (text) => text);
   const worker = launch(env, cwd, {
     waitForGo: options.waitForRelease?.(settings) === true,
     onProgress: (progress) => out.write('stdout', `${progressLine(progress, colours)}\n`),
@@ -61,9 +68,14 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   });
   let cancelled = false;
   const exitCode = worker.done.then((run) => {
-    if (cancelled) return exitCodeOf(run.interruptedBy ?? 'SIGTERM');
+    if (cancelled) {
+      const message = 'provider verification stopped: the consumer contracts failed';
+      writeCiReports(dir, { kind: 'error', message }, SUITE_NAME, run.redact, {});
+      writeEvidence(dir, subject, { outcome: 'interrupted', message }, run.redact);
+      return exitCodeOf(run.interruptedBy ?? 'SIGTERM');
+    }
     // Still held when the consumer tests outlast the run: the caller releases it.
-    return conclude(run, settings, knownFindings, io, out, colours, verbose);
+    return conclude(run, { dir, subject, knownFindings }, io, out, colours, verbose);
   });
   return {
     release: () => {
@@ -92,33 +104,45 @@ export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLa
   }
 }
 
-function conclude(run: WorkerRun, settings: VerificationSettings, knownFindings: KnownFinding[], io: CliIo, out: HeldOutput, colours: Colours, verbose: boolean): number {
+/** Where the run's reports go, what its evidence is about, and the findings it accepts. */
+interface RunContext {
+  readonly dir: string;
+  readonly subject: EvidenceSubject;
+  readonly knownFindings: readonly KnownFinding[];
+}
+
+const SUITE_NAME = 'provider verification';
+
+function conclude(run: WorkerRun, { dir, subject, knownFindings }: RunContext, io: CliIo, out: HeldOutput, colours: Colours, verbose: boolean): number {
   const { env } = io;
   if (run.interruptedBy) {
-    out.write('stderr', `verification interrupted by ${run.interruptedBy}\n`);
+    const message = `verification interrupted by ${run.interruptedBy}`;
+    out.write('stderr', `${message}\n`);
+    writeCiReports(dir, { kind: 'error', message }, SUITE_NAME, run.redact, env);
+    writeEvidence(dir, subject, { outcome: 'interrupted', message }, run.redact);
     return exitCodeOf(run.interruptedBy);
   }
-  const dir = reportsDir(env, io.cwd);
-  const suiteName = 'provider verification';
   if (run.outcome.kind === 'error') {
     const message = run.redact(`verification could not run: ${run.outcome.message}`);
     out.write('stderr', `${message}\n`);
-    writeCiReports(dir, { kind: 'error', message }, suiteName, run.redact, env);
+    writeCiReports(dir, { kind: 'error', message }, SUITE_NAME, run.redact, env);
+    writeEvidence(dir, subject, { outcome: 'could-not-run', message }, run.redact);
     return 2;
   }
   const { report } = run.outcome;
   // The verifier only logs a failed publication; the run must not look as if the broker had its results.
   const notPublished = report.published ? run.publishFailures.map((line) => `results not published: ${line}`) : [];
   const full: VerificationReport = applyKnownFindings({ ...report, runProblems: [...report.runProblems, ...notPublished] }, knownFindings, new Date().toISOString().slice(0, 10));
-  const failing = new Set(allResults(full).filter((result) => !passed(result)).map((result) => result.description));
+  // Pact's own detail for the interactions Pact failed: one the spec alone objected to has only (OK) lines there.
+  const failing = new Set(allResults(full).filter((result) => result.pactProblems.length > 0).map((result) => result.description));
   if (!verbose && failing.size > 0) {
     const detail = failureDetail(run.nativeOutput, failing);
     if (detail.length) out.write('stdout', `\nPact's verifier on the failing interactions:\n${detail.map((line) => asPrinted(line, colours)).join('\n')}\n`);
   }
   out.write('stdout', `\n${run.redact(formatReport(full, colours))}\n`);
-  writeEvidence(dir, full, settings.target.kind, run.redact);
+  writeEvidence(dir, subject, { outcome: reportPassed(full) ? 'passed' : 'failed', report: full }, run.redact);
   const outcome: RunOutcome = { kind: 'report', report: full };
-  const files = writeCiReports(dir, outcome, suiteName, run.redact, env);
+  const files = writeCiReports(dir, outcome, SUITE_NAME, run.redact, env);
   out.write('stdout', colours.dim(`reports: ${files.map((file) => relative(io.cwd, file) || file).join(', ')}\n`));
   return reportPassed(full) ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import { boundedFetch } from '../client/boundedFetch';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
 import { isJsonObject } from '../json';
 import { stdErrorCode } from '../nangoApi';
+import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 import { isConnectSessionToken } from '../sessionToken';
 import type { RateLimitBudget } from './rateLimit';
 
@@ -21,9 +22,14 @@ export class AmbiguousCreationError extends SessionSetupError {
   }
 }
 
+/** Transport failures that can come after the request went out: the server dropped the connection. */
+const MAY_HAVE_BEEN_SENT = /ECONNRESET|UND_ERR_SOCKET|EPIPE|connection closed/;
+
 /** Failures after which a DELETE is simply sent again: the session is either still there or already gone. */
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 const DELETE_ATTEMPTS = 3;
+/** Answers to a DELETE that mean the session is gone, or that another DELETE of it was under way. */
+const GONE_OR_RACED = new Set([400, 401, 404]);
 
 /**
  * Creates and deletes connect sessions over HTTP, the same way on the embedded provider as on a real Nango:
@@ -32,6 +38,13 @@ const DELETE_ATTEMPTS = 3;
  * killed run left behind. Rate limits are waited out through `budget`.
  */
 export class SessionAdmin {
+  private reference = false;
+
+  /** The provider said it is a reference provider (a header on its answers), not Nango. */
+  get isReferenceProvider(): boolean {
+    return this.reference;
+  }
+
   constructor(
     readonly baseUrl: string,
     private readonly secretKey: string,
@@ -56,8 +69,10 @@ export class SessionAdmin {
     try {
       response = await this.budget.send('POST /connect/sessions', send);
     } catch (error) {
-      // Not sent again: the first attempt may have created a session whose token never came back.
-      if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(error.reason))) {
+      // Not sent again: the first attempt may have created a session whose token never came back. Only a request
+      // that went out can have: a timeout, or a connection the server dropped; not a refused connection, a name
+      // that did not resolve, a TLS handshake that failed (https:// to an http port) or a port fetch will not use.
+      if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) {
         throw new AmbiguousCreationError(error, this.endUserId);
       }
       throw error;
@@ -68,6 +83,7 @@ export class SessionAdmin {
     if (response.status !== 201 && response.status !== 200) {
       throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}, expected 201`);
     }
+    if (response.headers.get(REFERENCE_PROVIDER_HEADER) !== null) this.reference = true;
     const token = tokenIn(response.bodyText);
     if (token === undefined) {
       throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status} without a connect session token in data.token`);
@@ -85,8 +101,8 @@ export class SessionAdmin {
   }
 
   /**
-   * Deletes the session; `false` when it was already gone (401 or 404: a token the run created can only be
-   * unknown because its session went). Lenient on purpose (any 2xx counts): judging the provider's answers is
+   * Deletes the session; `false` when it was already gone (a 400, 401 or 404, and `GET /connect/session` no
+   * longer knows it: deleted by a racing DELETE, or before). Lenient on purpose (any 2xx counts): judging the provider's answers is
    * the verification's job, clean-up must work on a drifting one too. Connection resets and 502/503/504 are
    * retried; as clean-up (`cleaningUp`) it waits out rate limits past the run's budget, also while the run stops.
    */
@@ -102,7 +118,9 @@ export class SessionAdmin {
         throw error;
       }
       if (response.status >= 200 && response.status < 300) return true;
-      if (response.status === 401 || response.status === 404) return false;
+      // Another DELETE of the same session (a provider state's own, when a run is interrupted) may have won the
+      // race: Nango answers the loser 400 (server_error), 401 or 404. The session's own GET tells whether it went.
+      if (GONE_OR_RACED.has(response.status) && !(await this.alive(token))) return false;
       if (attempt < DELETE_ATTEMPTS && TRANSIENT_STATUSES.has(response.status)) continue;
       throw new SessionSetupError(`DELETE /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
     }

@@ -72,6 +72,11 @@ export class SessionLedger {
     if (this.live.delete(token)) this.gone += 1;
   }
 
+  /** The provider said it is a reference provider, not Nango (see SessionAdmin). */
+  get providerIsReference(): boolean {
+    return this.admin.isReferenceProvider;
+  }
+
   get openCount(): number {
     return this.live.size + this.inFlight.size;
   }

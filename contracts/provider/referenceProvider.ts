@@ -11,6 +11,12 @@ import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
  * these paths answers 405 with an Allow header (RFC 9110 §15.5.6); OPTIONS answers 204 with it, HEAD as GET would.
  */
 
+/**
+ * Every answer of a listening reference provider (`npm run provider`, the embedded one) carries this header, so a
+ * run against it knows it is not verifying Nango: evidence from it is never published as Nango's.
+ */
+export const REFERENCE_PROVIDER_HEADER = 'x-nango-contracts-reference-provider';
+
 /** The methods each path serves, for Allow. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   '/connect/sessions': ['POST', 'OPTIONS'],
@@ -92,7 +98,10 @@ export class ReferenceProvider {
   listen(port = 0, host = '127.0.0.1'): Promise<RunningProvider> {
     const server = createServer((request: IncomingMessage, response: ServerResponse) => {
       readBody(request, MAX_BODY_BYTES).then(
-        (body) => writeAnswer(response, this.respond({ method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body: body.toString('utf8') })),
+        (body) => {
+          response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
+          writeAnswer(response, this.respond({ method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body: body.toString('utf8') }));
+        },
         () => writeAnswer(response, jsonAnswer(400, { error: { code: 'invalid_body', message: `body larger than ${MAX_BODY_BYTES} bytes` } })),
       );
     });

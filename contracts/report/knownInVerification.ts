@@ -8,7 +8,9 @@ const VERIFICATION_CHECKS = ['pact', 'schema'] as const;
  * Moves each Pact or schema problem that the known-findings list accepts (and has not expired) out of the
  * failing problems into `known`, with the reason, so a team can stay green on a drift it has reported upstream
  * while any new drift still fails. An expired acceptance leaves the problem failing, saying so; a finding about
- * verification that no longer occurs is listed as stale.
+ * verification that no longer occurs is listed as stale. A Pact-level problem (status, matching) is still what
+ * Pact's verifier published to the broker: the result says so (`brokerTold`). Schema objections the list accepts
+ * were never shown to Pact as a failure (the recording proxy asks the list first), so the broker heard Pact's verdict.
  */
 export function applyKnownFindings(report: VerificationReport, findings: readonly KnownFinding[], today: string): VerificationReport {
   const met = new Set<KnownFinding>();
@@ -28,7 +30,10 @@ export function applyKnownFindings(report: VerificationReport, findings: readonl
     results: pact.results.map((result): InteractionResult => {
       const pactSide = sort(result, 'pact', result.pactProblems);
       const schemaSide = result.schemaProblems === undefined ? undefined : sort(result, 'schema', result.schemaProblems);
-      return { ...result, pactProblems: pactSide.failing, schemaProblems: schemaSide?.failing, known: [...result.known, ...pactSide.known, ...(schemaSide?.known ?? [])] };
+      const accepted = { ...result, pactProblems: pactSide.failing, schemaProblems: schemaSide?.failing, known: [...result.known, ...pactSide.known, ...(schemaSide?.known ?? [])] };
+      // Accepted here, but Pact's own verdict on the answer was a failure, and that is what the broker heard.
+      const acceptedPactProblems = result.pactProblems.filter((problem) => !pactSide.failing.includes(problem));
+      return report.published && acceptedPactProblems.length ? { ...accepted, brokerTold: `failure (Pact: ${acceptedPactProblems.join('; ')})` } : accepted;
     }),
   }));
   const stale = findings

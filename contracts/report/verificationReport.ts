@@ -15,15 +15,23 @@ export function rowCells(result: InteractionResult): string[] {
     result.name,
     result.expectedStatus === undefined ? '?' : String(result.expectedStatus),
     result.actualStatus === undefined ? 'none' : String(result.actualStatus),
-    result.pactProblems.length === 0 ? 'pass' : 'FAIL',
-    result.schemaProblems === undefined ? '-' : result.schemaProblems.length === 0 ? 'pass' : 'FAIL',
+    result.pactProblems.length > 0 ? 'FAIL' : acceptedOn(result, 'pact') ? 'known' : 'pass',
+    result.schemaProblems === undefined ? '-' : result.schemaProblems.length > 0 ? 'FAIL' : acceptedOn(result, 'schema') ? 'known' : 'pass',
     `${Math.round(result.durationMs)} ms`,
   ];
 }
 
-/** Every reason given for a result, each prefixed with its kind (pact, schema, known). */
+/** Whether a known finding was accepted on that side of the row (a KNOW row shows which mismatch it accepts). */
+const acceptedOn = (result: InteractionResult, side: 'pact' | 'schema'): boolean => result.known.some((known) => known.startsWith(`${side}: `));
+
+/** Every reason given for a result, each prefixed with its kind (pact, schema, known, broker told). */
 export function reasonsOf(result: InteractionResult): string[] {
-  return [...result.pactProblems.map((problem) => `pact: ${problem}`), ...(result.schemaProblems ?? []).map((problem) => `schema: ${problem}`), ...result.known.map((problem) => `known: ${problem}`)];
+  return [
+    ...result.pactProblems.map((problem) => `pact: ${problem}`),
+    ...(result.schemaProblems ?? []).map((problem) => `schema: ${problem}`),
+    ...result.known.map((problem) => `known: ${problem}`),
+    ...(result.brokerTold ? [`broker told: ${result.brokerTold}`] : []),
+  ];
 }
 
 /** Whether the report groups its rows per pact (several pacts, or pacts from a broker). */
@@ -60,7 +68,9 @@ export function verdictLine(report: VerificationReport): string {
   const ok = results.filter(passed).length;
   const pendingFailures = results.filter((result) => !passed(result) && result.pending).length;
   const pendingNote = pendingFailures ? `; ${pendingFailures} failed in pending pacts, which does not fail the run` : '';
-  return `Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${pendingNote}`;
+  const known = results.filter((result) => passed(result) && result.known.length > 0).length;
+  const knownNote = known ? ` (${known} accepted as known)` : '';
+  return `Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${knownNote}${pendingNote}`;
 }
 
 /** One line per interaction (mark, name, expected, actual, Pact verdict, schema verdict, time), reasons beneath; grouped per pact from a broker. */
@@ -90,7 +100,7 @@ function paintMark(line: string, mark: ReturnType<typeof markOf>, colours: Colou
 }
 
 export function pactHeading(pact: PactResults): string {
-  const versions = pact.consumerVersions.length ? ` version ${pact.consumerVersions.join(', ')}` : '';
+  const versions = pact.consumerVersions.length ? ` version ${pact.consumerVersions.map(({ version, branch }) => (branch ? `${version} on branch ${branch}` : version)).join(', ')}` : '';
   const marks = [pact.pending ? 'pending' : '', pact.wip ? 'work in progress' : ''].filter(Boolean);
   return `pact: ${pact.consumer}${versions}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }

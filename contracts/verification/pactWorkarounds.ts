@@ -59,10 +59,23 @@ export function guardedStateHandlers(setups: Record<string, StateSetup>, onFailu
   return handlers;
 }
 
+/** A consumer version a pact belongs to, and its branch when the broker named one. */
+export interface ConsumerVersion {
+  readonly version: string;
+  readonly branch: string | undefined;
+}
+
+/** Each version once, with the branch any notice gave it. */
+function distinctVersions(versions: readonly ConsumerVersion[]): ConsumerVersion[] {
+  const byVersion = new Map<string, ConsumerVersion>();
+  for (const { version, branch } of versions) byVersion.set(version, { version, branch: branch ?? byVersion.get(version)?.branch });
+  return [...byVersion.values()];
+}
+
 /** (3) One pact as the verifier's output shows it: the notices the broker gave for it, then its interactions. */
 export interface PactSection {
   readonly consumer: string;
-  readonly consumerVersions: readonly string[];
+  readonly consumerVersions: readonly ConsumerVersion[];
   readonly pending: boolean;
   readonly wip: boolean;
   readonly interactions: ReadonlyArray<{ readonly description: string; readonly expectedStatus: number | undefined }>;
@@ -71,10 +84,12 @@ export interface PactSection {
 const HEADING = /^Verifying a pact between (.+) and (.+)$/;
 /** `  <description> (2ms loading, 86ms verification)`: an interaction the verifier ran. */
 const INTERACTION = /^ {2}(\S.*) \([^()]*loading, [^()]*verification\)/;
-/** A broker notice names each consumer version in parentheses: `… from branch 'main' (1.2.3)`. */
 /** `      has status code 404 (OK)`: the status the interaction expects. */
 const EXPECTED_STATUS = /^ +has status code (\d+) /;
-const VERSION_IN_NOTICE = / \(([^()\s]+)\)/g;
+/** A broker notice names each consumer version in parentheses, after its branch when it has one: `… from branch 'main' (1.2.3)`. */
+const VERSION_IN_NOTICE = /(?:branch '([^']*)'[^()]*?)? \(([^()\s]+)\)/g;
+/** A real broker lists the reasons under the notice, one per indented line: `    * latest version from branch 'main' (c1)`. */
+const NOTICE_ITEM = /^\s+\* /;
 
 /**
  * Splits the verifier's output into pacts. The JSON results list interactions without their pact; the output
@@ -102,12 +117,13 @@ export function pactSections(output: readonly string[]): PactSection[] {
       continue;
     }
     if (/^\S/.test(line)) notices.push(line);
+    else if (NOTICE_ITEM.test(line) && notices.length > 0) notices[notices.length - 1] += ` ${line.trim()}`;
   }
   return sections.map(({ consumer, notices: said, interactions }) => {
     const why = said.filter((notice) => /is being verified because/.test(notice));
     return {
       consumer,
-      consumerVersions: [...new Set(why.flatMap((notice) => [...notice.matchAll(VERSION_IN_NOTICE)].map((match) => match[1] ?? '')))],
+      consumerVersions: distinctVersions(why.flatMap((notice) => [...notice.matchAll(VERSION_IN_NOTICE)].map((match) => ({ version: match[2] ?? '', branch: match[1] })))),
       pending: said.some((notice) => /\bpending state\b/i.test(notice)),
       wip: said.some((notice) => /work in progress/i.test(notice)),
       interactions,

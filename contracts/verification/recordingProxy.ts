@@ -32,9 +32,12 @@ export interface RecordingProxyOptions {
   readonly validators: ResponseValidators;
   /**
    * Show Pact's verifier a failed stand-in for a response that breaks the spec, so the verdict it publishes to
-   * the broker agrees with this suite's: Pact alone accepts, for one, properties the schema forbids.
+   * the broker agrees with this suite's: Pact alone accepts, for one, properties the schema forbids. Objections the
+   * known-findings list accepts (`accepted`) are not: the broker then hears Pact's own verdict, as the run does.
    */
   readonly failSchemaViolations: boolean;
+  /** Whether the known-findings list accepts this objection to an answer of this status. */
+  readonly accepted: (status: number, problem: string) => boolean;
   /** Asked before each request: a reason keeps it from the provider (the verifier gets a failed stand-in). */
   readonly holdBack: () => string | undefined;
   /** 429s are waited out through it: a 429 is answered before the route runs, so sending again is safe. */
@@ -79,10 +82,10 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const answer = await options.budget.send(`${method} ${incoming.pathname}`, send);
         const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
         const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed);
-        const failedForSchema = options.failSchemaViolations && schemaProblems.length > 0;
+        const failedForSchema = options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
         exchanges.push({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined });
         if (failedForSchema) {
-          const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.join('; ')}`;
+          const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.filter((problem) => !options.accepted(answer.status, problem)).join('; ')}`;
           response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(reason);
           return;
         }

@@ -1,5 +1,6 @@
 import type { SessionAccount } from '../live/sessionLedger';
 import { sessionsAccountedFor } from '../live/sessionLedger';
+import type { ConsumerVersion } from './pactWorkarounds';
 
 /** What a verification run found, as data: what the worker sends back, the report prints, the CI reports hold. */
 
@@ -20,13 +21,15 @@ export interface InteractionResult {
   readonly pending: boolean;
   /** Problems accepted in the known-findings list, with the reason: shown, not failing. */
   readonly known: readonly string[];
+  /** Set when results were published and Pact's own verdict, which the broker heard, was a failure the list accepts. */
+  readonly brokerTold?: string;
 }
 
 /** The interactions of one pact, as the verifier met them. */
 export interface PactResults {
   readonly consumer: string;
   /** The consumer versions the broker said the pact belongs to (none for a local file). */
-  readonly consumerVersions: readonly string[];
+  readonly consumerVersions: readonly ConsumerVersion[];
   readonly pending: boolean;
   readonly wip: boolean;
   readonly results: readonly InteractionResult[];
@@ -46,6 +49,8 @@ export interface VerificationReport {
   readonly published: { readonly providerVersion: string; readonly providerBranch: string | undefined } | undefined;
   /** The connect sessions the run created, and how many of them are gone. */
   readonly sessions: SessionAccount;
+  /** The provider said it is a reference provider (a header on its answers), whatever its URL. */
+  readonly providerIsReference: boolean;
   /** Time spent waiting out rate limits (429). */
   readonly rateLimitWaitMs: number;
   /** Known findings about verification that did not occur in this run: to be removed from the list. */

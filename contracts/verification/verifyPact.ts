@@ -36,6 +36,8 @@ export interface VerifyPactOptions {
   readonly budget: RateLimitBudget;
   /** Flipped by an interruption; flipped here when a rate limit outlasts the budget. */
   readonly stop: RunStop;
+  /** Whether the known-findings list accepts a schema objection: then Pact is shown the real answer, not a stand-in. */
+  readonly acceptsSchemaProblem?: (objection: { readonly status: number; readonly problem: string; readonly interaction: string | undefined }) => boolean;
   /** Told as each interaction finishes, with what the proxy saw: the verifier only speaks at the very end. */
   readonly onInteractionDone?: (progress: InteractionProgress) => void;
 }
@@ -98,6 +100,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     timeoutMs: options.timeoutMs,
     validators: options.validators,
     failSchemaViolations: options.publish !== undefined,
+    // The interaction is known by its place only in a local pact; from a broker, findings that name one cannot apply yet.
+    accepted: (status, problem) =>
+      options.acceptsSchemaProblem?.({ status, problem, interaction: localPact?.interactions[slots.length - 1]?.description }) === true,
     holdBack: () => (current()?.stateFailures.length ? 'its provider state failed' : undefined),
     budget: options.budget,
     halted: () => stop.stopped,
@@ -202,6 +207,7 @@ function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems:
     runProblems,
     published: options.publish ? { providerVersion: options.publish.version, providerBranch: options.publish.branch } : undefined,
     sessions: options.ledger.account,
+    providerIsReference: options.ledger.providerIsReference,
     rateLimitWaitMs: options.budget.waitedMs,
     staleFindings: [],
   };

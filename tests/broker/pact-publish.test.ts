@@ -94,24 +94,24 @@ describe('npm run pact:publish', () => {
   it('says in one line that the broker refused the credentials, without printing them', async () => {
     const wrong = 'a-wrong-broker-token';
     const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: wrong, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
-    expect(run.code).not.toBe(0);
-    expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: the Pact Broker at ${broker.url} refused the credentials (PACT_BROKER_TOKEN)`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([`pact:publish could not run: the Pact Broker at ${broker.url} refused the credentials (PACT_BROKER_TOKEN)`]);
     expect(run.stdout + run.stderr).not.toContain(wrong);
   });
 
   it('says in one line that the broker cannot be reached', async () => {
     const down = await refusedUrl();
     const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: down, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main', PACT_BROKER_HTTP_RETRIES: '0' });
-    expect(run.code).not.toBe(0);
-    expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: cannot reach the Pact Broker at ${down}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([`pact:publish could not run: cannot reach the Pact Broker at ${down}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`]);
   });
 
   it('says in one line, without a backtrace, when the server is no Pact Broker', async () => {
     const notABroker = await startScriptedServer((_request, response) => sendJson(response, 200, {}));
     try {
       const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: notABroker.url, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
-      expect(run.code).not.toBe(0);
-      expect(run.stderr.trim().split('\n')).toEqual([`pact:publish failed: the Pact CLI stopped on an answer it did not expect from ${notABroker.url}: is it a Pact Broker?`]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([`pact:publish could not run: the Pact CLI stopped on an answer it did not expect from ${notABroker.url}: is it a Pact Broker?`]);
     } finally {
       await notABroker.close();
     }

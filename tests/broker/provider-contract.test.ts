@@ -2,18 +2,21 @@
  * `npm run pact:publish-provider-contract` against the broker test double: the official CLI publishes spec/ as
  * NangoAPI's provider contract with the provider version and branch, and this suite's own verification of a real
  * (here: loopback, Nango-like) provider as the self-verification results, success or failure as the run ended. It
- * refuses evidence about the embedded reference provider, missing evidence, and missing broker settings, each in
- * one line; the token never shows.
+ * refuses evidence about the embedded reference provider or one started by hand, from a run that did not finish
+ * (every verify replaces the evidence as it starts), about another spec, missing evidence, and missing broker
+ * settings, each in one line; the token never shows.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject, type JsonObject } from '../../contracts/json';
 import { SPEC_FILE } from '../../contracts/nangoApi';
+import { startReferenceProvider } from '../../contracts/provider/referenceProvider';
 import { startBrokerDouble, type BrokerDouble } from '../support/brokerDouble';
 import { startDriftingProvider, type Drift } from '../support/driftingProvider';
 import { runInProcess, verifyInProcess } from '../support/inProcess';
 import { runCli } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
+import { refusedUrl } from '../support/scriptedServer';
 
 const TOKEN = 'broker-token-for-provider-contract-tests';
 const SECRET = 'nango-secret-for-provider-contract-tests';
@@ -81,6 +84,39 @@ describe('npm run pact:publish-provider-contract', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toMatch(/^pact:publish-provider-contract could not run: .*verification\.json holds a verification of the embedded reference provider, which says nothing about NangoAPI/);
     expect(broker.requests).toEqual([]);
+  });
+
+  it('refuses the evidence of a passing run once a later verify could not run: every run replaces it as it starts', async () => {
+    const reportsDir = await verifiedEvidence('none');
+    const refused = await verifyInProcess({ NANGO_BASE_URL: (await refusedUrl()).replace(/\/$/, ''), NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir });
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(readFileSync(join(reportsDir, 'verification.json'), 'utf8'))).toMatchObject({ outcome: 'could-not-run', passed: false, report: null });
+    const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^pact:publish-provider-contract could not run: .*verification\.json is from a verification that did not finish \(could-not-run: verification could not run: cannot reach provider/);
+    expect(broker.requests).toEqual([]);
+  });
+
+  it('refuses evidence from a reference provider started by hand, which says what it is in every answer', async () => {
+    const reportsDir = scratchDir('evidence');
+    const byHand = await startReferenceProvider({ secretKey: SECRET });
+    try {
+      await verifyInProcess({ NANGO_BASE_URL: byHand.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir });
+    } finally {
+      await byHand.close();
+    }
+    const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(/holds a verification of a reference provider \(its answers say so\), which says nothing about NangoAPI/);
+  });
+
+  it('refuses evidence about another spec than the committed one', async () => {
+    const reportsDir = await verifiedEvidence('none');
+    const file = join(reportsDir, 'verification.json');
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as JsonObject), specSha256: '0'.repeat(64) }));
+    const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(/is a verification against another spec than .*nango-connect-session\.openapi\.yaml, which changed since/);
   });
 
   it('says in one line that there is no evidence yet, or no broker', async () => {

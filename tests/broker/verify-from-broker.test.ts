@@ -74,7 +74,7 @@ describe('verifying pacts from a Pact Broker', () => {
     ]);
     expect(broker.versions).toContainEqual(expect.objectContaining({ pacticipant: 'NangoAPI', number: 'nango-2026.11.29', branch: 'main' }));
     expect(run.stdout).toContain(`pacts from the Pact Broker at ${broker.url}`);
-    expect(run.stdout).toContain(`pact: ${CONSUMER} version c1 (pending)`);
+    expect(run.stdout).toContain(`pact: ${CONSUMER} version c1 on branch main (pending)`);
     for (const contractCase of CASES) expect(reportRow(run.stdout, contractCase.name).line).toMatch(/^ok /);
     expect(run.stdout).toContain('Results published to the Pact Broker as NangoAPI version nango-2026.11.29 on branch main, one per pact');
   });
@@ -128,8 +128,8 @@ describe('verifying pacts from a Pact Broker', () => {
     expect(run.stdout).toContain('"pactBrokerToken":"[REDACTED]"');
     expect(run.stdout + run.stderr).not.toContain(`${TOKEN.slice(0, 4)}*`);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`pact: ${CONSUMER} version c1\n`);
-    expect(run.stdout).toContain('pact: NangoWebhookConsumer version w9 (pending, work in progress)');
+    expect(run.stdout).toContain(`pact: ${CONSUMER} version c1 on branch main\n`);
+    expect(run.stdout).toContain('pact: NangoWebhookConsumer version w9 on branch feat/webhooks (pending, work in progress)');
     const pendingRow = run.stdout.split('\n').find((line) => line.startsWith('PEND '));
     expect(pendingRow).toMatch(/ 410 +404 +FAIL +pass /);
     expect(run.stdout).toMatch(/Verification PASSED: 13 of 14 interactions passed; 1 failed in pending pacts, which does not fail the run/);

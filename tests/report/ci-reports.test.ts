@@ -90,11 +90,12 @@ const reportOf = (results: InteractionResult[], pending = false): VerificationRe
   providerLabel: 'Nango',
   pactSource: 'the Pact Broker at http://broker',
   fromBroker: true,
-  pacts: [{ consumer: 'C', consumerVersions: ['1.0.0'], pending, wip: false, results }],
+  pacts: [{ consumer: 'C', consumerVersions: [{ version: '1.0.0', branch: undefined }], pending, wip: false, results }],
   runProblems: [],
   published: undefined,
   sessions: { created: 1, deleted: 1, unknown: [], endUserId: 'contract-tests-x' },
   rateLimitWaitMs: 0,
+  providerIsReference: false,
   staleFindings: [],
 });
 

@@ -68,6 +68,7 @@ describe('known findings in provider verification', () => {
     published: undefined,
     sessions: { endUserId: 'contract-tests-00000000', created: 1, deleted: 1, unknown: [] },
     rateLimitWaitMs: 0,
+    providerIsReference: false,
     staleFindings: [],
   });
   const accepted: KnownFinding = { check: 'pact', interaction: GONE, matching: 'but was 401', reason: 'Nango answers 401 for a deleted session; reported upstream' };

@@ -27,6 +27,7 @@ const report = (results: InteractionResult[], runProblems: string[] = []): Verif
   published: undefined,
   sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, unknown: [] },
   rateLimitWaitMs: 0,
+  providerIsReference: false,
   staleFindings: [],
 });
 
@@ -67,10 +68,10 @@ describe('the verification report', () => {
       fromBroker: true,
       pactSource: 'the Pact Broker at http://broker',
       pacts: [
-        pact([result()], { consumerVersions: ['c1'] }),
+        pact([result()], { consumerVersions: [{ version: 'c1', branch: 'main' }] }),
         pact([result({ pending: true, actualStatus: 404, expectedStatus: 410, pactProblems: ['status: expected 410 but was 404'] })], {
           consumer: 'Other',
-          consumerVersions: ['o2'],
+          consumerVersions: [{ version: 'o2', branch: undefined }],
           pending: true,
           wip: true,
         }),
@@ -81,7 +82,7 @@ describe('the verification report', () => {
     expect(formatReport(fromBroker).split('\n')).toEqual([
       'Provider verification of P against a provider (http://127.0.0.1:1), pacts from the Pact Broker at http://broker',
       '     interaction                          expected  actual  pact  schema  time',
-      'pact: C version c1',
+      'pact: C version c1 on branch main',
       'ok   deletes an existing connect session  204       204     pass  pass    42 ms',
       'pact: Other version o2 (pending, work in progress)',
       'PEND deletes an existing connect session  410       404     FAIL  pass    42 ms',

@@ -1,5 +1,6 @@
 import type { CliIo, TextOut } from '../../contracts/output/cliIo';
 import { brokerGate } from '../../contracts/cli/brokerGateCommand';
+import { brokerSetup } from '../../contracts/cli/brokerSetupCommand';
 import { runHostile } from '../../contracts/cli/hostileCommand';
 import { pactPublish } from '../../contracts/cli/pactPublishCommand';
 import { publishProviderContract } from '../../contracts/cli/publishProviderContractCommand';
@@ -30,6 +31,7 @@ const COMMANDS = {
   'pact:publish': (io, args) => pactPublish(io, args),
   'can-i-deploy': (io, args) => brokerGate(io, ['can-i-deploy', ...args]),
   'record-deployment': (io, args) => brokerGate(io, ['record-deployment', ...args]),
+  'broker:setup': (io) => brokerSetup(io),
   'pact:publish-provider-contract': (io, args) => publishProviderContract(io, args),
 } satisfies Record<string, (io: CliIo, args: readonly string[]) => Promise<number>>;
 export type InProcessScript = keyof typeof COMMANDS;

@@ -76,12 +76,39 @@ describe('reading pacts out of the verifier output', () => {
       '\nVerifying a pact between D and P',
       `  ${DESCRIPTION} (1ms loading, 20ms verification)`,
       '      has status code 410 (FAILED)',
+      // A real broker (2.113) lists the reasons on indented lines beneath the notice.
+      'The pact at http://b/pacts/3 is being verified because the pact content belongs to the consumer versions matching the following criteria:',
+      "    * latest version from branch 'main' (e1)",
+      "    * latest version from the main branch 'main' (e1)",
+      '    * one of the versions deployed to production (e0)',
+      'Verifying a pact between E and P',
+      `  ${DESCRIPTION} (1ms loading, 20ms verification)`,
+      '      has status code 204 (OK)',
       'Pending Failures:',
     ];
     const parsed = parseVerifierRun(results({ output }));
     expect(parsed.ran && pactSections(parsed.run.output)).toEqual([
-      { consumer: 'C', consumerVersions: ['c1', 'c0'], pending: false, wip: false, interactions: [{ description: DESCRIPTION, expectedStatus: 204 }] },
-      { consumer: 'D', consumerVersions: ['d7'], pending: true, wip: true, interactions: [{ description: DESCRIPTION, expectedStatus: 410 }] },
+      {
+        consumer: 'C',
+        consumerVersions: [
+          { version: 'c1', branch: 'main' },
+          { version: 'c0', branch: undefined },
+        ],
+        pending: false,
+        wip: false,
+        interactions: [{ description: DESCRIPTION, expectedStatus: 204 }],
+      },
+      { consumer: 'D', consumerVersions: [{ version: 'd7', branch: 'feat' }], pending: true, wip: true, interactions: [{ description: DESCRIPTION, expectedStatus: 410 }] },
+      {
+        consumer: 'E',
+        consumerVersions: [
+          { version: 'e1', branch: 'main' },
+          { version: 'e0', branch: undefined },
+        ],
+        pending: false,
+        wip: false,
+        interactions: [{ description: DESCRIPTION, expectedStatus: 204 }],
+      },
     ]);
   });
 });

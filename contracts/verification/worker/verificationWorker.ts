@@ -5,11 +5,12 @@
  * pipes; the report goes back over IPC. Not meant to be started by hand.
  */
 import { PROVIDER } from '../../cases';
+import { knownFindingsFile, loadKnownFindings, matchKnown } from '../../knownFindings';
 import { nangoValidators } from '../../nangoApi';
 import { logLevelFrom } from '../../pact/logLevel';
 import { openLiveRun } from '../../live/liveRun';
 import type { RunStop } from '../../live/runStop';
-import type { SessionLedger } from '../../live/sessionLedger';
+import { sessionsLine, type SessionLedger } from '../../live/sessionLedger';
 import { settingsFromEnv } from '../settings';
 import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
@@ -55,7 +56,10 @@ function interrupt(signal: NodeJS.Signals): void {
   void run.ledger
     .cleanUp()
     .then((problems) => problems.forEach((problem) => process.stderr.write(`${problem}\n`)))
-    .finally(() => dieOf(signal));
+    .finally(() => {
+      process.stderr.write(`${sessionsLine(run.ledger.account)}\n`);
+      dieOf(signal);
+    });
 }
 
 function dieOf(signal: NodeJS.Signals): void {
@@ -82,6 +86,8 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
   const embeddedSecret = run.env[EMBEDDED_SECRET_ENV];
   const live = await openLiveRun(settings, embeddedSecret ? { embeddedSecret } : {});
   const { ledger, stop } = live;
+  const knownFindings = loadKnownFindings(knownFindingsFile(run.env));
+  const today = new Date().toISOString().slice(0, 10);
   current = { ledger, stop };
   try {
     const report = await verifyPact({
@@ -96,6 +102,10 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
       publish: settings.publish,
       budget: live.budget,
       stop,
+      acceptsSchemaProblem: ({ status, problem, interaction }) => {
+        const match = matchKnown(knownFindings, { check: 'schema', status, interaction, text: problem }, today);
+        return match !== undefined && !match.expired;
+      },
       onInteractionDone: (progress) => void send({ kind: 'progress', progress }),
     });
     return { kind: 'report', report };
