@@ -3,6 +3,11 @@ import type { BrokerConnection } from './brokerSettings';
 /** `Environment production does not exist` (record-deployment), `Environment with name 'production' does not exist` (can-i-deploy). */
 const ENVIRONMENT_MISSING = /Environment (?:with name )?'?([^'\s]+)'? does not exist/;
 
+/** record-deployment of a version the broker does not have. */
+const UNKNOWN_VERSION = /pacticipants\/([^/\s']+)\/versions\/([^/\s']+)' failed: 404/;
+/** can-i-deploy about a version the broker does not have: not a "no", no answer at all. */
+const NOTHING_PUBLISHED = /No pacts or verifications have been published for version (\S+) of (\S+)/;
+
 /** Broker failures the Pact tools word at length (and more than once), said once and plainly. */
 const FAILURES: ReadonlyArray<{ readonly pattern: RegExp; readonly say: (connection: BrokerConnection, text: string) => string }> = [
   {
@@ -21,6 +26,20 @@ const FAILURES: ReadonlyArray<{ readonly pattern: RegExp; readonly say: (connect
     say: (connection, text) => {
       const name = ENVIRONMENT_MISSING.exec(text)?.[1] ?? '';
       return `the Pact Broker at ${connection.baseUrl} has no environment ${name}: create it with npm run broker:setup (PACT_ENVIRONMENT=${name})`;
+    },
+  },
+  {
+    pattern: UNKNOWN_VERSION,
+    say: (connection, text) => {
+      const [, pacticipant = '', version = ''] = UNKNOWN_VERSION.exec(text) ?? [];
+      return `the Pact Broker at ${connection.baseUrl} has no version ${decodeURIComponent(version)} of ${decodeURIComponent(pacticipant)}: publish it first (npm run pact:publish, or npm run verify with results published), or name a version it has`;
+    },
+  },
+  {
+    pattern: NOTHING_PUBLISHED,
+    say: (connection, text) => {
+      const [, version = '', pacticipant = ''] = NOTHING_PUBLISHED.exec(text) ?? [];
+      return `the Pact Broker at ${connection.baseUrl} has no pact or verification for version ${version} of ${pacticipant}: publish it first (npm run pact:publish), or name a version it has`;
     },
   },
   {

@@ -44,9 +44,12 @@ export function runPactCli(args: readonly string[], connection: BrokerConnection
   const child = spawn(standalone().pactFullPath, args, { cwd: io.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const errors: string[] = [];
   let saidNo = false;
+  /** A line saying the broker cannot answer at all (an unknown version), however the CLI exits. */
+  let unanswerable: string | undefined;
   // The CLI prints results and its ❌ errors on stdout, line by line as it goes.
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (io.no?.test(line)) saidNo = true;
+    unanswerable ??= explainBrokerFailure(line, connection);
     const error = /^\s*(?:❌\s*)+(.*)$/u.exec(line);
     if (!error) return void io.out.write(`${redact(line)}\n`);
     const text = (error[1] ?? '').trim();
@@ -63,11 +66,11 @@ export function runPactCli(args: readonly string[], connection: BrokerConnection
     child.on('close', (code, signal) => {
       if (code === null) return resolve(exitCodeOf(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM'));
       if (code === 0) return resolve(EXIT.passed);
-      if (saidNo && code === 1) {
+      if (saidNo && code === 1 && unanswerable === undefined) {
         for (const error of errors) io.out.write(`${redact(error)}\n`);
         return resolve(EXIT.failed);
       }
-      const explained = errors.map((error) => explainBrokerFailure(error, connection)).find((reason) => reason !== undefined);
+      const explained = errors.map((error) => explainBrokerFailure(error, connection)).find((reason) => reason !== undefined) ?? unanswerable;
       const reason =
         code === RUST_PANIC ? `the Pact CLI stopped on an answer it did not expect from ${connection.baseUrl}: is it a Pact Broker?` : (explained ?? (errors.join('; ') || stderr.trim().split('\n')[0] || `the Pact CLI exited with ${code}`));
       io.err.write(`${redact(`${io.label} could not run: ${reason}`)}\n`);

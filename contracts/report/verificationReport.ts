@@ -100,7 +100,7 @@ function paintMark(line: string, mark: ReturnType<typeof markOf>, colours: Colou
 }
 
 export function pactHeading(pact: PactResults): string {
-  const versions = pact.consumerVersions.length ? ` version ${pact.consumerVersions.map(({ version, branch }) => (branch ? `${version} on branch ${branch}` : version)).join(', ')}` : '';
+  const versions = pact.consumerVersions.map(({ version, branch }) => [version && `version ${version}`, branch && `on branch ${branch}`].filter(Boolean).join(' ')).join(', ');
   const marks = [pact.pending ? 'pending' : '', pact.wip ? 'work in progress' : ''].filter(Boolean);
-  return `pact: ${pact.consumer}${versions}${marks.length ? ` (${marks.join(', ')})` : ''}`;
+  return `pact: ${pact.consumer}${versions ? ` ${versions}` : ''}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }

@@ -11,6 +11,8 @@ export interface Slot {
   readonly firstExchange: number;
   readonly started: number;
   durationMs: number | undefined;
+  /** The provider state Pact set up for it ('' for none), as its state call said. */
+  state: string;
 }
 
 /**

@@ -61,15 +61,18 @@ export function guardedStateHandlers(setups: Record<string, StateSetup>, onFailu
 
 /** A consumer version a pact belongs to, and its branch when the broker named one. */
 export interface ConsumerVersion {
-  readonly version: string;
+  /** Undefined when the broker names the branch alone (a real broker's WIP notice). */
+  readonly version: string | undefined;
   readonly branch: string | undefined;
 }
 
-/** Each version once, with the branch any notice gave it. */
+/** Each version once, with the branch any notice gave it; a branch named alone only when no version has it. */
 function distinctVersions(versions: readonly ConsumerVersion[]): ConsumerVersion[] {
   const byVersion = new Map<string, ConsumerVersion>();
-  for (const { version, branch } of versions) byVersion.set(version, { version, branch: branch ?? byVersion.get(version)?.branch });
-  return [...byVersion.values()];
+  for (const { version, branch } of versions) if (version !== undefined) byVersion.set(version, { version, branch: branch ?? byVersion.get(version)?.branch });
+  const branches = new Set([...byVersion.values()].map((known) => known.branch));
+  const alone = [...new Set(versions.filter((known) => known.version === undefined && !branches.has(known.branch)).map((known) => known.branch))];
+  return [...byVersion.values(), ...alone.map((branch) => ({ version: undefined, branch }))];
 }
 
 /** (3) One pact as the verifier's output shows it: the notices the broker gave for it, then its interactions. */
@@ -88,6 +91,8 @@ const INTERACTION = /^ {2}(\S.*) \([^()]*loading, [^()]*verification\)/;
 const EXPECTED_STATUS = /^ +has status code (\d+) /;
 /** A broker notice names each consumer version in parentheses, after its branch when it has one: `… from branch 'main' (1.2.3)`. */
 const VERSION_IN_NOTICE = /(?:branch '([^']*)'[^()]*?)? \(([^()\s]+)\)/g;
+/** A real broker's WIP notice names the consumer's branch alone: `the latest version of C from branch 'feat'`. */
+const CONSUMER_BRANCH_IN_NOTICE = /latest version of \S+ from branch '([^']*)'/g;
 /** A real broker lists the reasons under the notice, one per indented line: `    * latest version from branch 'main' (c1)`. */
 const NOTICE_ITEM = /^\s+\* /;
 
@@ -123,7 +128,12 @@ export function pactSections(output: readonly string[]): PactSection[] {
     const why = said.filter((notice) => /is being verified because/.test(notice));
     return {
       consumer,
-      consumerVersions: distinctVersions(why.flatMap((notice) => [...notice.matchAll(VERSION_IN_NOTICE)].map((match) => ({ version: match[2] ?? '', branch: match[1] })))),
+      consumerVersions: distinctVersions(
+        why.flatMap((notice) => [
+          ...[...notice.matchAll(VERSION_IN_NOTICE)].map((match) => ({ version: match[2], branch: match[1] })),
+          ...[...notice.matchAll(CONSUMER_BRANCH_IN_NOTICE)].map((match) => ({ version: undefined, branch: match[1] })),
+        ]),
+      ),
       pending: said.some((notice) => /\bpending state\b/i.test(notice)),
       wip: said.some((notice) => /work in progress/i.test(notice)),
       interactions,

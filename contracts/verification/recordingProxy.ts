@@ -18,6 +18,15 @@ export interface Exchange {
   readonly failedForSchema: boolean;
   /** Set when the request was kept from the provider (its provider state failed); the verifier got a failed stand-in. */
   readonly notSentBecause: string | undefined;
+  /** What the request carried, told without its credential: enough to know a documented case by. */
+  readonly shape: RequestShape;
+}
+
+/** A request's query, body and credential, the credential only by kind (a documented literal is kept as written). */
+export interface RequestShape {
+  readonly query: boolean;
+  readonly body: boolean;
+  readonly credential: 'none' | 'token' | { readonly literal: string };
 }
 
 export interface RecordingProxy {
@@ -38,6 +47,8 @@ export interface RecordingProxyOptions {
   readonly failSchemaViolations: boolean;
   /** Whether the known-findings list accepts this objection to an answer of this status. */
   readonly accepted: (status: number, problem: string) => boolean;
+  /** Authorization values kept as written in an exchange's shape (the documented cases' literal ones); any other is a token. */
+  readonly literalCredentials: readonly string[];
   /** Asked before each request: a reason keeps it from the provider (the verifier gets a failed stand-in). */
   readonly holdBack: () => string | undefined;
   /** 429s are waited out through it: a 429 is answered before the route runs, so sending again is safe. */
@@ -69,9 +80,13 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       const url = new URL(`${prefix}${incoming.pathname}${incoming.search}`, target);
       const method = request.method ?? 'GET';
       if (options.halted()) return;
+      const authorization = request.headers.authorization;
+      const literal = authorization === undefined ? undefined : options.literalCredentials.find((known) => authorization === known);
+      const credential: RequestShape['credential'] = authorization === undefined ? 'none' : literal !== undefined ? { literal } : 'token';
+      const shapeOf = (body: number): RequestShape => ({ query: incoming.search.length > 1, body: body > 0, credential });
       const heldBack = options.holdBack();
       if (heldBack !== undefined) {
-        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack });
+        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack, shape: shapeOf(Number(request.headers['content-length'] ?? 0)) });
         request.resume();
         response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(`not sent to the provider: ${heldBack}`);
         return;
@@ -83,7 +98,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
         const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed);
         const failedForSchema = options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
-        exchanges.push({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined });
+        exchanges.push({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length) });
         if (failedForSchema) {
           const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.filter((problem) => !options.accepted(answer.status, problem)).join('; ')}`;
           response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(reason);
@@ -97,7 +112,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       } catch (error) {
         if (error instanceof RateLimitedError) return options.onRateLimited(error);
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
-        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined });
+        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) });
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
       }
     })();

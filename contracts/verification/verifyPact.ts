@@ -5,14 +5,14 @@ import { isJsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
-import { caseByDescription } from '../cases';
+import { CASES, caseByDescription, type ContractCase } from '../cases';
 import type { PactSourceSettings } from './pactSourceSettings';
 import { guardedStateHandlers, pactVerifier, type VerifierConfig } from './pactWorkarounds';
 import { sessionStateSetups } from './providerStates';
 import { resultsOfRun, type Slot } from './interactionResults';
 import { AmbiguousCreationError } from '../live/sessionAdmin';
 import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
-import { startRecordingProxy, type Exchange } from './recordingProxy';
+import { startRecordingProxy, type Exchange, type RequestShape } from './recordingProxy';
 import type { InteractionProgress, PactResults, VerificationReport } from './results';
 import type { RunStop } from '../live/runStop';
 import type { SessionLedger } from '../live/sessionLedger';
@@ -104,6 +104,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     accepted: (status, problem) =>
       options.acceptsSchemaProblem?.({ status, problem, interaction: localPact?.interactions[slots.length - 1]?.description }) === true,
     holdBack: () => (current()?.stateFailures.length ? 'its provider state failed' : undefined),
+    literalCredentials: CASES.flatMap((contractCase) => (contractCase.request.credential.kind === 'literal-token' ? [`Bearer ${contractCase.request.credential.token}`] : [])),
     budget: options.budget,
     halted: () => stop.stopped,
     onRateLimited: stopOnRateLimit,
@@ -112,7 +113,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {
     const body: unknown = request.body;
     const state = isJsonObject(body) && body['action'] === 'setup' && typeof body['state'] === 'string' ? body['state'] : '';
-    if (request.path === '/_pactSetup' && state !== '' && !(state in setups)) current()?.stateFailures.push(`no set-up for provider state '${state}'`);
+    const slot = current();
+    if (request.path === '/_pactSetup' && slot && state !== '') slot.state = state;
+    if (request.path === '/_pactSetup' && state !== '' && !(state in setups)) slot?.stateFailures.push(`no set-up for provider state '${state}'`);
     next();
   };
   const runProblems: string[] = [];
@@ -126,7 +129,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       stateHandlers: { '': () => Promise.resolve({}), ...stateHandlers },
       requestFilter: (request: FilteredRequest, _response: unknown, next: () => void) => noticeUnknownStates(request, next),
       beforeEach: async () => {
-        slots.push({ stateFailures: [], firstExchange: proxy.exchanges.length, started: performance.now(), durationMs: undefined });
+        slots.push({ stateFailures: [], firstExchange: proxy.exchanges.length, started: performance.now(), durationMs: undefined, state: '' });
       },
       afterEach: async () => {
         const slot = current();
@@ -170,8 +173,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
 function progressOf(index: number, localPact: PactFile | undefined, slot: Slot, exchanges: readonly Exchange[]): InteractionProgress {
   const exchange: Exchange | undefined = exchanges[slot.firstExchange];
   const durationMs = slot.durationMs ?? 0;
+  // A local pact keeps its order; from a broker, a request of one of our documented cases is known by its shape.
   const description = localPact?.interactions[index - 1]?.description;
-  const name = caseByDescription(description)?.name ?? description;
+  const name = caseByDescription(description)?.name ?? description ?? (exchange ? caseByShape(slot.state, exchange.shape)?.name : undefined);
   const label = name ?? (exchange ? `${exchange.method} ${exchange.path}` : 'an interaction');
   const total = localPact?.interactions.length;
   if (!exchange) return { index, total, label, status: undefined, problems: [...slot.stateFailures, 'the provider got no request'], durationMs };
@@ -184,6 +188,17 @@ function progressOf(index: number, localPact: PactFile | undefined, slot: Slot, 
     problems: [...slot.stateFailures, ...why, ...(exchange.schemaProblems ?? [])],
     durationMs,
   };
+}
+
+/** The one documented case whose state and request this is, if exactly one is. */
+function caseByShape(state: string, shape: RequestShape): ContractCase | undefined {
+  const matching = CASES.filter(({ state: caseState, request }) => {
+    const credential = request.credential;
+    const sameCredential =
+      credential.kind === 'none' ? shape.credential === 'none' : credential.kind === 'literal-token' ? typeof shape.credential === 'object' && shape.credential.literal === `Bearer ${credential.token}` : shape.credential === 'token';
+    return (caseState ?? '') === state && (request.query !== undefined) === shape.query && (request.body !== undefined) === shape.body && sameCredential;
+  });
+  return matching.length === 1 ? matching[0] : undefined;
 }
 
 /** No pact could be loaded: the run verified nothing. */

@@ -58,7 +58,7 @@ describe('the CI workflow for users', () => {
   it('calls only npm scripts that exist, and the whole broker flow', () => {
     expect(missingScripts(text)).toEqual([]);
     const lines = runLines(text).join('\n');
-    for (const step of ['npm ci', 'npm test', 'npm run contracts', 'npm run pact:publish', 'npm run verify', 'npm run can-i-deploy', 'npm run record-deployment']) {
+    for (const step of ['npm ci', 'npm test', 'npm run contracts', 'npm run broker:setup', 'npm run pact:publish', 'npm run verify', 'npm run can-i-deploy', 'npm run record-deployment']) {
       expect(lines).toContain(step);
     }
   });

@@ -130,8 +130,9 @@ describe('putting a verifier run back together', () => {
     schemaProblems: [],
     failedForSchema: false,
     notSentBecause: undefined,
+    shape: { query: false, body: false, credential: 'token' },
   };
-  const slot = (firstExchange: number): Slot => ({ stateFailures: [], firstExchange, started: 0, durationMs: 5 });
+  const slot = (firstExchange: number): Slot => ({ stateFailures: [], firstExchange, started: 0, durationMs: 5, state: '' });
   const OUTPUT = ['Verifying a pact between C and P', `  ${DESCRIPTION} (1ms loading, 2ms verification)`, `  ${OTHER} (1ms loading, 2ms verification)`];
 
   it('ties each result to its slot and live exchange, in order', () => {

@@ -1,0 +1,195 @@
+/**
+ * The whole broker story on a real Pact Broker (pact_broker 2.113, SQLite, started by .ci/run), with the official
+ * CLI and Pact's real verifier against a loopback Nango stand-in: setup of a fresh environment (twice: nothing
+ * new the second time), publish, verify with results published (the report naming the consumer version and
+ * branch), can-i-deploy no (nothing deployed yet) and yes (once the verified NangoAPI is deployed), no again
+ * after a failed verification, record-deployment, a missing environment or version as "could not answer" (exit 2)
+ * in one line naming the fix, PACT_URL, a new failing pact as pending (PEND, exit 0), WIP pacts, selectors, and
+ * known findings with publishing: an accepted schema objection leaves the broker with Pact's own passing verdict,
+ * an accepted status drift is still published as a failure and the report says so. Skipped, saying so, without a
+ * real broker (outside this repository's CI).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSUMER, PROVIDER } from '../../contracts/cases';
+import type { JsonObject } from '../../contracts/json';
+import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
+import { startDriftingProvider, type Drift } from '../support/driftingProvider';
+import { describeOnRealBroker, unique } from '../support/realBroker';
+import { runInProcess, verifyInProcess } from '../support/inProcess';
+import { reportRow, type CliRun } from '../support/runCli';
+import { scratchDir } from '../support/scratch';
+
+const SECRET = 'nango-secret-for-real-broker-tests';
+const committedPact = (): JsonObject => JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject;
+
+describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
+  const environment = unique('production');
+  const branch = unique('main');
+  const consumerVersion = unique('c');
+  const broker = { PACT_BROKER_BASE_URL: brokerUrl };
+  const consumer = { ...broker, PACT_CONSUMER_VERSION: consumerVersion, PACT_CONSUMER_BRANCH: branch, PACT_ENVIRONMENT: environment };
+  const selectors = { PACT_CONSUMER_VERSION_SELECTORS: JSON.stringify([{ branch }]) };
+
+  /** `npm run verify` of the broker's pacts against a Nango stand-in drifting in `drift`, results published under `providerVersion`. */
+  async function verifyAndPublish(drift: Drift, providerVersion: string, env: Record<string, string> = {}): Promise<CliRun> {
+    const provider = await startDriftingProvider(drift, SECRET);
+    try {
+      const run = await verifyInProcess({
+        ...broker,
+        ...selectors,
+        NANGO_BASE_URL: provider.url,
+        NANGO_SECRET_KEY: SECRET,
+        PACT_PUBLISH_VERIFICATION_RESULTS: 'true',
+        PACT_PROVIDER_VERSION: providerVersion,
+        PACT_PROVIDER_BRANCH: branch,
+        ...env,
+      });
+      expect(provider.reference.liveSessionCount()).toBe(0);
+      return run;
+    } finally {
+      await provider.close();
+    }
+  }
+
+  /** What the broker holds as the latest verification of our pact: by which NangoAPI version, and whether it passed. */
+  async function latestVerification(): Promise<{ providerVersion: unknown; success: unknown }> {
+    const url = `${brokerUrl}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/version/${consumerVersion}/verification-results/latest`;
+    const results = (await (await fetch(url, { headers: { accept: 'application/hal+json' } })).json()) as JsonObject;
+    return { providerVersion: results['providerApplicationVersion'], success: results['success'] };
+  }
+
+  const canIDeploy = (args: string[] = []) => runInProcess('can-i-deploy', consumer, { args });
+  const recordProviderDeployment = (providerVersion: string) => runInProcess('record-deployment', consumer, { args: ['--pacticipant', PROVIDER, '--version', providerVersion] });
+
+  it('sets up a fresh environment, and finds it there the second time', async () => {
+    const first = await runInProcess('broker:setup', consumer);
+    expect([first.code, first.stdout]).toEqual([0, `environment ${environment}: created\n`]);
+    const again = await runInProcess('broker:setup', consumer);
+    expect([again.code, again.stdout]).toEqual([0, `environment ${environment}: already there\n`]);
+  });
+
+  it('publishes the pact under the consumer version and branch', async () => {
+    const run = await runInProcess('pact:publish', consumer);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Created ${CONSUMER} version ${consumerVersion} with branch ${branch}`);
+  });
+
+  it('says no (exit 1) while no NangoAPI version is deployed there, and why', async () => {
+    const run = await canIDeploy();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('no version is currently recorded as deployed/released in this environment');
+  });
+
+  const verified = unique('nango');
+  it('verifies the pacts its selectors name, publishes the results, and names the consumer version and branch', async () => {
+    const run = await verifyAndPublish('none', verified);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^pact: ${CONSUMER} version ${consumerVersion} on branch ${branch}( \\(pending\\))?$`, 'm'));
+    expect(await latestVerification()).toEqual({ providerVersion: verified, success: true });
+  });
+
+  it('says yes (exit 0) once the NangoAPI version that verified the pact is recorded as deployed', async () => {
+    expect((await recordProviderDeployment(verified)).code).toBe(0);
+    const run = await canIDeploy();
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Computer says yes');
+  });
+
+  it('records the consumer deployment', async () => {
+    const run = await runInProcess('record-deployment', consumer);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Recorded deployment of ${CONSUMER} version ${consumerVersion} to ${environment} environment`);
+  });
+
+  it('could not answer (exit 2) for an environment or a version the broker does not have, in one line naming the fix', async () => {
+    const missing = unique('staging');
+    const noEnvironment = await canIDeploy(['--to-environment', missing]);
+    expect(noEnvironment.code).toBe(2);
+    expect(noEnvironment.stderr).toBe(`can-i-deploy could not run: the Pact Broker at ${brokerUrl} has no environment ${missing}: create it with npm run broker:setup (PACT_ENVIRONMENT=${missing})\n`);
+    const noVersion = await runInProcess('record-deployment', { ...consumer, PACT_CONSUMER_VERSION: 'never-published' });
+    expect(noVersion.code).toBe(2);
+    expect(noVersion.stderr).toMatch(/^record-deployment could not run: the Pact Broker at \S+ has no version never-published of NangoConnectSessionClient: publish it first/);
+    expect(noVersion.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('says no (exit 1) after the deployed NangoAPI failed to verify the pact', async () => {
+    const drifted = unique('nango');
+    const run = await verifyAndPublish('wrong-status', drifted);
+    expect(run.code).toBe(1);
+    expect(await latestVerification()).toEqual({ providerVersion: drifted, success: false });
+    expect((await recordProviderDeployment(drifted)).code).toBe(0);
+    const no = await canIDeploy();
+    expect(no.code).toBe(1);
+    expect(no.stdout).toContain('Computer says no');
+    expect((await recordProviderDeployment(verified)).code).toBe(0);
+  });
+
+  it('verifies exactly the pact PACT_URL names', async () => {
+    const pactUrl = `${brokerUrl}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/version/${consumerVersion}`;
+    const run = await verifyAndPublish('none', unique('nango'), { PACT_URL: pactUrl, PACT_BROKER_BASE_URL: '', PACT_CONSUMER_VERSION_SELECTORS: '' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`pacts from ${pactUrl}`);
+  });
+
+  describe('a new consumer whose pact fails', () => {
+    const other = unique('NangoWebhookConsumer');
+    const otherBranch = unique('feat');
+    beforeAll(async () => {
+      // Its pact expects 410 where Nango documents 404: it can never pass.
+      const interactions = (committedPact()['interactions'] as JsonObject[]).map((interaction) => {
+        const response = interaction['response'] as JsonObject;
+        return response['status'] === 404 ? { ...interaction, response: { ...response, status: 410 } } : interaction;
+      });
+      const dir = scratchDir('other-consumer');
+      mkdirSync(join(dir, 'pacts'));
+      writeFileSync(join(dir, 'pacts', `${other}-${PROVIDER}.json`), JSON.stringify({ ...committedPact(), consumer: { name: other }, interactions }));
+      const published = await runInProcess('pact:publish', { ...broker, PACT_CONSUMER_VERSION: unique('w'), PACT_CONSUMER_BRANCH: otherBranch }, { cwd: dir });
+      expect(published.code).toBe(0);
+    });
+
+    it('is pending: shown as PEND, published as a failure, and the run stays green', async () => {
+      const run = await verifyAndPublish('none', unique('nango'), { PACT_CONSUMER_VERSION_SELECTORS: JSON.stringify([{ branch }, { branch: otherBranch }]) });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^pact: ${other} version \\S+ on branch ${otherBranch} \\(pending\\)$`, 'm'));
+      expect(run.stdout.split('\n').filter((line) => line.startsWith('PEND '))).toHaveLength(1);
+      expect(run.stdout).toMatch(/Verification PASSED: 13 of 14 interactions passed; 1 failed in pending pacts/);
+    });
+
+    it('comes as a work-in-progress pact when the selectors do not name it', async () => {
+      const run = await verifyAndPublish('none', unique('nango'), { PACT_INCLUDE_WIP_PACTS_SINCE: '2020-01-01' });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^pact: ${other} on branch ${otherBranch} \\(pending, work in progress\\)$`, 'm'));
+    });
+  });
+
+  describe('known findings, while publishing results', () => {
+    const knownFindings = (entries: string[]): string => {
+      const file = join(scratchDir('known'), 'known.yaml');
+      writeFileSync(file, entries.join('\n'));
+      return file;
+    };
+
+    it('leave the broker with Pact\'s own verdict for an accepted schema objection: the run and the broker both pass', async () => {
+      const file = knownFindings(['- {check: schema, matching: "additional property .payload.", reason: reported upstream}']);
+      const providerVersion = unique('nango');
+      const run = await verifyAndPublish('extra-property', providerVersion, { KNOWN_FINDINGS_FILE: file });
+      expect(run.code).toBe(0);
+      expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').line).toMatch(/^KNOW .* 404 +404 +pass +known /);
+      expect(run.stdout).toMatch(/Verification PASSED: 7 of 7 interactions passed \(\d accepted as known\)/);
+      expect(run.stdout).not.toContain('599');
+      expect(await latestVerification()).toEqual({ providerVersion, success: true });
+    });
+
+    it('still publish an accepted status drift as the failure Pact saw, and the report says the broker was told so', async () => {
+      const file = knownFindings(['- {check: pact, status: 401, matching: "expected 404 but was 401", reason: reported upstream}']);
+      const providerVersion = unique('nango');
+      const run = await verifyAndPublish('no-404', providerVersion, { KNOWN_FINDINGS_FILE: file });
+      expect(run.code).toBe(0);
+      const row = reportRow(run.stdout, 'answers 404 for a session that has already been deleted');
+      expect(row.line).toMatch(/^KNOW .* 404 +401 +known +pass /);
+      expect(row.reasons).toContain('broker told: failure (Pact: status: expected 404 but was 401)');
+      expect(await latestVerification()).toEqual({ providerVersion, success: false });
+    });
+  });
+});
