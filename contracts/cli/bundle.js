@@ -12,7 +12,7 @@ const { join, relative } = require('node:path');
 const ROOT = join(__dirname, '..', '..');
 const CONTRACTS = join(ROOT, 'contracts');
 /** Entry points, from contracts/: the CLIs, and the verification worker they fork, owned by verification/worker/. */
-const ENTRY_FILES = ['cli/contracts.ts', 'cli/verify.ts', 'cli/hostile.ts', 'cli/pactPublish.ts', 'cli/brokerGate.ts', 'cli/brokerSetup.ts', 'cli/publishProviderContract.ts', 'cli/provider.ts', 'verification/worker/verificationWorker.ts'];
+const ENTRY_FILES = ['cli/contracts.ts', 'cli/verify.ts', 'cli/hostile.ts', 'cli/pactPublish.ts', 'cli/brokerGate.ts', 'cli/brokerSetup.ts', 'cli/publishProviderContract.ts', 'cli/provider.ts', 'cli/findings.ts', 'verification/worker/verificationWorker.ts'];
 /** The bundle's file names (flat: `<name>.js`), which bundled.js takes. */
 const ENTRIES = ENTRY_FILES.map((file) => file.slice(file.lastIndexOf('/') + 1));
 

@@ -4,6 +4,9 @@ import type { InteractionResult, PactResults } from './results';
 import { pactSections, type PactSection } from './pactWorkarounds';
 import type { VerifierError, VerifierRun } from './verifierResults';
 
+/** How much of an answer's body a result keeps: an error body whole, not a page. */
+const OBSERVED_BODY_LIMIT = 2_000;
+
 /** What happened between the verifier's set-up call for one interaction and the next one's. */
 export interface Slot {
   readonly stateFailures: string[];
@@ -99,7 +102,8 @@ function resultOf({ description, expectedStatus, slot, exchange, verifierSays, p
     return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, exchange.transportError ?? 'no answer'], schemaProblems: undefined };
   }
   const pactProblems = exchange.failedForSchema ? standInProblems(verifierSays, exchange.response.status) : verifierSays;
-  return { ...base, actualStatus: exchange.response.status, pactProblems: [...stateFailures, ...pactProblems], schemaProblems: exchange.schemaProblems ?? [] };
+  const observed = { status: exchange.response.status, contentType: exchange.response.contentType, body: exchange.response.bodyText.slice(0, OBSERVED_BODY_LIMIT) };
+  return { ...base, actualStatus: exchange.response.status, pactProblems: [...stateFailures, ...pactProblems], schemaProblems: exchange.schemaProblems ?? [], observed };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface InteractionResult {
   readonly known: readonly string[];
   /** Set when results were published and Pact's own verdict, which the broker heard, was a failure the list accepts. */
   readonly brokerTold?: string;
+  /** The live answer as it came (redacted where it is written), for reporting drift upstream (`npm run findings`). */
+  readonly observed?: { readonly status: number; readonly contentType: string | undefined; readonly body: string };
 }
 
 /** The interactions of one pact, as the verifier met them. */

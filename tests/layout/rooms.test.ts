@@ -31,6 +31,7 @@ const ROOMS = [
   'hostile',
   'verification',
   'report',
+  'findings',
   'cli',
 ];
 

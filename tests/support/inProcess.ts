@@ -1,6 +1,7 @@
 import type { CliIo, TextOut } from '../../contracts/output/cliIo';
 import { brokerGate } from '../../contracts/cli/brokerGateCommand';
 import { brokerSetup } from '../../contracts/cli/brokerSetupCommand';
+import { reportFindings } from '../../contracts/cli/findingsCommand';
 import { runHostile } from '../../contracts/cli/hostileCommand';
 import { pactPublish } from '../../contracts/cli/pactPublishCommand';
 import { publishProviderContract } from '../../contracts/cli/publishProviderContractCommand';
@@ -32,6 +33,7 @@ const COMMANDS = {
   'can-i-deploy': (io, args) => brokerGate(io, ['can-i-deploy', ...args]),
   'record-deployment': (io, args) => brokerGate(io, ['record-deployment', ...args]),
   'broker:setup': (io) => brokerSetup(io),
+  findings: (io, args) => reportFindings(io, args),
   'pact:publish-provider-contract': (io, args) => publishProviderContract(io, args),
 } satisfies Record<string, (io: CliIo, args: readonly string[]) => Promise<number>>;
 export type InProcessScript = keyof typeof COMMANDS;

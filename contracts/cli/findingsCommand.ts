@@ -1,0 +1,77 @@
+/**
+ * `npm run findings [-- --spec <file>]`: from what the last runs recorded (reports/verification.json,
+ * reports/hostile-findings.json; no new request), writes reports/findings.md (one section per distinct finding,
+ * ready for the provider's tracker) and reports/spec-overlay.yaml (an OpenAPI Overlay 1.0 whose actions make the
+ * spec describe every answer that is not a server defect). The overlay is checked as it is written: applied to
+ * the spec with openapi-overlays-js, the result compiled by the same Ajv code, every recorded answer validated.
+ * `--spec` judges against another spec version, to see which findings it already absorbs. Exit codes: 0 written,
+ * 1 the patched spec still leaves an answer undescribed, 2 could not run (nothing recorded, bad arguments).
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { ConfigurationError } from '../configurationError';
+import { read } from '../env';
+import { classify } from '../findings/classify';
+import { findingsMarkdown } from '../findings/findingsMarkdown';
+import { applyOverlay, overlayDocument, undescribed } from '../findings/overlay';
+import { readRecorded, type RecordedAnswer } from '../findings/recorded';
+import { SPEC_FILE } from '../nangoApi';
+import { ResponseValidators } from '../openapi/responseValidators';
+import { loadSpecFile, SpecError } from '../openapi/specDocument';
+import type { CliIo } from '../output/cliIo';
+import { EXIT } from '../output/exitCode';
+import { redactor } from '../output/redaction';
+import { reportsDir } from '../report/evidenceFile';
+
+const LABEL = 'findings';
+export const FINDINGS_REPORT = 'findings.md';
+export const OVERLAY_FILE = 'spec-overlay.yaml';
+
+function specFrom(args: readonly string[], cwd: string): string {
+  if (args.length === 0) return SPEC_FILE;
+  const [flag, file, ...more] = args;
+  if (flag !== '--spec' || file === undefined || more.length > 0) throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, or --spec <OpenAPI file>`);
+  return resolve(cwd, file);
+}
+
+export async function reportFindings(io: CliIo, args: readonly string[] = []): Promise<number> {
+  try {
+    const specFile = specFrom(args, io.cwd);
+    const spec = loadSpecFile(specFile);
+    const validators = ResponseValidators.fromDocument(spec);
+    const dir = reportsDir(io.env, io.cwd);
+    const recorded = readRecorded(dir);
+    const findings = classify(recorded.answers, spec, validators);
+    // What the run objected to, and this spec no longer does: absorbed by it.
+    const inFindings = new Set(findings.flatMap((finding) => [finding.answer.id, ...finding.alsoIn]));
+    const absorbed = recorded.answers.filter((answer) => answer.recordedObjections.length > 0 && !inFindings.has(answer.id)).map((answer) => answer.id);
+    const byId = new Map(recorded.answers.map((answer) => [answer.id, answer] as const));
+    const defects = new Set<RecordedAnswer>(
+      findings.filter((finding) => finding.disposition.kind === 'defect').flatMap((finding) => [finding.answer, ...finding.alsoIn.flatMap((id) => byId.get(id) ?? [])]),
+    );
+
+    mkdirSync(dir, { recursive: true });
+    const overlayFile = join(dir, OVERLAY_FILE);
+    const today = new Date().toISOString().slice(0, 10);
+    writeFileSync(overlayFile, overlayDocument(findings, specFile, dir, today));
+    // Checked as written: applied to the spec, compiled, every recorded answer validated.
+    const left = undescribed(applyOverlay(specFile, overlayFile), `${specFile} with ${overlayFile}`, recorded.answers, defects);
+    const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
+    // Everything recorded was redacted as written; once more, by format, on the way out.
+    const redact = redactor([]);
+    const markdown = redact(findingsMarkdown(recorded, findings, shown(specFile), shown(overlayFile), left, absorbed));
+    const report = join(dir, FINDINGS_REPORT);
+    writeFileSync(report, markdown);
+    const stepSummary = read(io.env, 'GITHUB_STEP_SUMMARY');
+    if (stepSummary) appendFileSync(stepSummary, `${markdown}\n`);
+    const patches = findings.filter((finding) => finding.disposition.kind === 'patch').length;
+    io.stdout.write(`${findings.length} finding(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`);
+    for (const { answer, problems } of left) io.stdout.write(`${redact(`not described by the patched spec: ${answer.id} (${answer.status}): ${problems.join('; ')}`)}\n`);
+    io.stdout.write(`reports: ${shown(report)}, ${shown(overlayFile)}\n`);
+    return left.length ? EXIT.failed : EXIT.passed;
+  } catch (error) {
+    if (!(error instanceof ConfigurationError) && !(error instanceof SpecError)) throw error;
+    io.stderr.write(`${LABEL} could not run: ${error.message}\n`);
+    return EXIT.couldNotRun;
+  }
+}

@@ -1,0 +1,48 @@
+import { stringify } from 'yaml';
+import type { Finding } from './classify';
+import type { StillUndescribed } from './overlay';
+import type { Recorded } from './recorded';
+
+const fence = (language: string, text: string): string => {
+  const ticks = text.includes('```') ? '````' : '```';
+  return `${ticks}${language}\n${text.trimEnd()}\n${ticks}`;
+};
+
+const WHAT: Readonly<Record<Finding['disposition']['kind'], string>> = { patch: 'spec patch', defect: 'server defect', note: 'note' };
+
+/**
+ * findings.md: one section per distinct finding, ready to paste into an issue on the provider's tracker: what the
+ * spec says (quoted, with its JSON pointer), what the server did, a curl repro with placeholders for secrets,
+ * what found it, whether it is accepted, and what to do (the overlay's actions, or why it is a server defect).
+ */
+export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[], specFile: string, overlayFile: string, left: readonly StillUndescribed[], absorbed: readonly string[]): string {
+  const count = (kind: Finding['disposition']['kind']) => findings.filter((finding) => finding.disposition.kind === kind).length;
+  const lines = [
+    `# Findings: DELETE /connect/session on ${recorded.targets.join(', ') || 'no target'}`,
+    '',
+    `From ${recorded.sources.join(' and ')}; judged against \`${specFile}\`.`,
+    ...recorded.notes.map((note) => `\n> ${note}`),
+    '',
+    findings.length
+      ? `${findings.length} finding(s): ${count('patch')} to patch into the spec (\`${overlayFile}\`), ${count('defect')} server defect(s), ${count('note')} note(s).`
+      : 'Nothing found: every recorded answer is what the spec describes, and no check failed.',
+  ];
+  if (absorbed.length) lines.push('', `Already described by \`${specFile}\` (objected to when recorded): ${absorbed.join(', ')}.`);
+  for (const finding of findings) {
+    const { answer, disposition } = finding;
+    lines.push('', `## ${answer.id} · ${finding.title} (${WHAT[disposition.kind]})`, '');
+    lines.push(`- **Found by**: ${answer.foundBy}${finding.alsoIn.length ? `; also in ${finding.alsoIn.join(', ')}` : ''}`);
+    lines.push(`- **Accepted**: ${answer.accepted ? `yes, ${answer.accepted.expires ? `until ${answer.accepted.expires}` : 'with no expiry'}: ${answer.accepted.reason}` : 'no'}`);
+    lines.push(`- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`, '', fence('yaml', finding.clause.node === undefined ? '(nothing)' : stringify(finding.clause.node, { lineWidth: 0 })), '');
+    lines.push(`- **What the server did**: ${answer.method} answered ${answer.status}${answer.contentType ? `, ${answer.contentType}` : ''}`, '', fence(answer.body.trimStart().startsWith('{') ? 'json' : 'text', answer.body || '(no body)'), '');
+    lines.push(answer.curl ? `- **Reproduce** (secrets as shell variables):\n\n${fence('sh', answer.curl)}` : '- **Reproduce**: not one of this suite\'s cases: see the pact interaction');
+    lines.push('', `- **What to do**: ${disposition.why}.`);
+    if (disposition.kind === 'patch') for (const action of disposition.actions) lines.push(`  - overlay action on \`${action.target}\`: ${action.description}`);
+    if (disposition.kind === 'defect') lines.push('  - a server defect: report it; no spec change should absorb it.');
+  }
+  if (left.length) {
+    lines.push('', '## Not yet described by the patched spec', '');
+    for (const { answer, problems } of left) lines.push(`- ${answer.id} (${answer.status}): ${problems.join('; ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { relative } from 'node:path';
+import { stringify } from 'yaml';
+import { DELETE_SESSION } from '../nangoApi';
+import { ResponseValidators } from '../openapi/responseValidators';
+import { parseSpecText } from '../openapi/specDocument';
+import type { Finding, OverlayAction } from './classify';
+import type { RecordedAnswer } from './recorded';
+
+/** An OpenAPI Overlay 1.0 document (https://spec.openapis.org/overlay/v1.0.0) of the findings' spec patches. */
+export function overlayDocument(findings: readonly Finding[], specFile: string, overlayDir: string, today: string): string {
+  const actions: OverlayAction[] = findings.flatMap((finding) => (finding.disposition.kind === 'patch' ? finding.disposition.actions : []));
+  const document = {
+    overlay: '1.0.0',
+    info: { title: `What the server answered, as the spec would describe it (npm run findings, ${today})`, version: today },
+    extends: relative(overlayDir, specFile) || specFile,
+    actions: actions.map(({ target, description, update }) => ({ target, description, update })),
+  };
+  return stringify(document, { lineWidth: 0 });
+}
+
+/**
+ * The spec with the overlay applied by openapi-overlays-js (its own CLI, in a process of its own: the package is
+ * ES modules only), as YAML. Throws with the library's words when it could not apply an action.
+ */
+export function applyOverlay(specFile: string, overlayFile: string): string {
+  const cli = require.resolve('openapi-overlays-js/index.js');
+  try {
+    return execFileSync(process.execPath, [cli, '--openapi', specFile, '--overlay', overlayFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message);
+    throw new Error(`openapi-overlays-js could not apply ${overlayFile}: ${stderr.trim().split('\n')[0] ?? ''}`);
+  }
+}
+
+/** A recorded answer the patched spec still does not describe, and what it objects to. */
+export interface StillUndescribed {
+  readonly answer: RecordedAnswer;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Every recorded answer to the documented operation, but those of server defects, checked against the patched
+ * spec with the same Ajv-compiled validators as every run: what is left undescribed.
+ */
+export function undescribed(patchedYaml: string, source: string, answers: readonly RecordedAnswer[], defects: ReadonlySet<RecordedAnswer>): StillUndescribed[] {
+  const validators = ResponseValidators.fromDocument(parseSpecText(patchedYaml, source));
+  return answers
+    .filter((answer) => answer.method === DELETE_SESSION.method.toUpperCase() && !defects.has(answer))
+    .map((answer) => ({ answer, problems: validators.checkResponse(DELETE_SESSION.method, DELETE_SESSION.path, { status: answer.status, contentType: answer.contentType, bodyText: answer.body }) }))
+    .filter((result) => result.problems.length > 0);
+}

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { caseByDescription, STATES, type ContractCase } from '../cases';
+import { ConfigurationError } from '../configurationError';
+import { curlLine } from '../hostile/curl';
+import { FINDINGS_FILE, readFindings } from '../hostile/findingsFile';
+import { placeholder } from '../hostile/placeholders';
+import type { SentRequest } from '../hostile/rawRequest';
+import { isJsonObject } from '../json';
+import { DELETE_SESSION } from '../nangoApi';
+import { EVIDENCE_FILE } from '../report/evidenceFile';
+import type { VerificationReport } from '../verification/results';
+
+/** One live answer a run recorded, with what the run said of it: the material of a finding. */
+export interface RecordedAnswer {
+  /** `V1`… for provider verification's interactions, the hostile finding's own id (`F2`) prefixed `H-`. */
+  readonly id: string;
+  readonly source: 'verification' | 'hostile';
+  /** Which pact interaction or hostile check met it. */
+  readonly foundBy: string;
+  readonly method: string;
+  readonly status: number;
+  readonly contentType: string | undefined;
+  /** Redacted as the run wrote it. */
+  readonly body: string;
+  readonly curl: string | undefined;
+  /** The known-findings list accepts it: why, and until when. */
+  readonly accepted: { readonly reason: string; readonly expires: string | undefined } | undefined;
+  /** Verification: Pact's own problems (a status other than the one the pact expects, a body that does not match). */
+  readonly pactProblems: readonly string[];
+  /** Verification: the status the interaction expects. */
+  readonly expectedStatus: number | undefined;
+  /** Hostile: the check that failed, the kinds of request, and its message. */
+  readonly check: string | undefined;
+  readonly kinds: readonly string[];
+  readonly message: string;
+  /** What the spec objected to when the run recorded it. */
+  readonly recordedObjections: readonly string[];
+}
+
+export interface Recorded {
+  /** The runs read, for the report's first lines. */
+  readonly sources: readonly string[];
+  /** What the runs were against, e.g. `Nango (https://api.nango.dev)`. */
+  readonly targets: readonly string[];
+  readonly answers: readonly RecordedAnswer[];
+  /** Why a recorded run gave nothing to read (one that did not finish). */
+  readonly notes: readonly string[];
+}
+
+/** Neither run has recorded anything: nothing to report. */
+export class NothingRecordedError extends ConfigurationError {
+  override name = 'NothingRecordedError';
+}
+
+/** The last verification (reports/verification.json) and the last hostile run (reports/hostile-findings.json). */
+export function readRecorded(dir: string): Recorded {
+  const evidenceFile = join(dir, EVIDENCE_FILE);
+  const hostileFile = join(dir, FINDINGS_FILE);
+  if (!existsSync(evidenceFile) && !existsSync(hostileFile)) {
+    throw new NothingRecordedError(`no recorded runs in ${dir}: run npm run verify or npm run contracts:hostile first (NANGO_BASE_URL, NANGO_SECRET_KEY for a real Nango)`);
+  }
+  const sources: string[] = [];
+  const targets: string[] = [];
+  const notes: string[] = [];
+  const answers: RecordedAnswer[] = [];
+  if (existsSync(evidenceFile)) {
+    const evidence = readEvidence(evidenceFile);
+    sources.push(`${evidenceFile} (${evidence.generatedAt})`);
+    if (evidence.report) {
+      targets.push(`${evidence.report.providerLabel} (${evidence.report.providerUrl})`);
+      answers.push(...verificationAnswers(evidence.report));
+    } else notes.push(`${evidenceFile}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`);
+  }
+  if (existsSync(hostileFile)) {
+    const record = readFindings(hostileFile);
+    sources.push(`${hostileFile} (${record.generatedAt})`);
+    targets.push(`${record.target.label} (${record.target.baseUrl})`);
+    for (const finding of record.findings) {
+      const answer = finding.answers.find((candidate) => candidate.status === finding.status) ?? finding.answers[0];
+      if (!answer) continue;
+      const request = finding.requests[finding.answers.indexOf(answer)] ?? finding.requests[0];
+      answers.push({
+        id: `H-${finding.id}`,
+        source: 'hostile',
+        foundBy: `hostile check ${finding.check} (${finding.id} of ${FINDINGS_FILE}; replay: npm run contracts:hostile -- --replay ${hostileFile} ${finding.id})`,
+        method: request?.method ?? 'DELETE',
+        status: answer.status,
+        contentType: answer.contentType ?? undefined,
+        body: answer.body,
+        curl: finding.curl,
+        accepted: finding.accepted ? { reason: finding.accepted.reason, expires: finding.accepted.expires ?? undefined } : undefined,
+        pactProblems: [],
+        expectedStatus: undefined,
+        check: finding.check,
+        kinds: finding.kinds,
+        message: finding.message,
+        recordedObjections: [finding.message],
+      });
+    }
+  }
+  return { sources, targets: [...new Set(targets)], answers, notes };
+}
+
+interface Evidence {
+  readonly generatedAt: string;
+  readonly outcome: string;
+  readonly report: VerificationReport | null;
+}
+
+function readEvidence(file: string): Evidence {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(`${file} is not a verification results file (${(error as Error).message})`);
+  }
+  if (!isJsonObject(parsed) || typeof parsed['generatedAt'] !== 'string' || typeof parsed['outcome'] !== 'string') {
+    throw new ConfigurationError(`${file} is not a verification results file written by this version of npm run verify: run it again`);
+  }
+  return parsed as unknown as Evidence;
+}
+
+/** Every answered interaction of the report: those with problems are findings, all are answers the spec must describe. */
+function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
+  let next = 0;
+  return report.pacts.flatMap((pact) =>
+    pact.results.flatMap((result): RecordedAnswer[] => {
+      if (!result.observed) return [];
+      next += 1;
+      const acceptedText = result.known.map((known) => /\(accepted: (.*)\)$/.exec(known)?.[1]).find((reason) => reason !== undefined);
+      const contractCase = caseByDescription(result.description);
+      return [
+        {
+          id: `V${next}`,
+          source: 'verification',
+          foundBy: `provider verification of ${pact.consumer}, interaction "${result.description}"`,
+          method: DELETE_SESSION.method.toUpperCase(),
+          status: result.observed.status,
+          contentType: result.observed.contentType,
+          body: result.observed.body,
+          curl: contractCase ? curlLine(report.providerUrl, requestOf(contractCase)) : undefined,
+          accepted: acceptedText ? { reason: acceptedText, expires: undefined } : undefined,
+          pactProblems: [...result.pactProblems, ...result.known.filter((known) => known.startsWith('pact: ')).map((known) => known.slice('pact: '.length).replace(/ \(accepted: .*\)$/, ''))],
+          expectedStatus: result.expectedStatus,
+          check: undefined,
+          kinds: [],
+          message: result.name,
+          recordedObjections: [...(result.schemaProblems ?? []), ...result.known.filter((known) => known.startsWith('schema: '))],
+        },
+      ];
+    }),
+  );
+}
+
+/** A documented case's request, its credential as a placeholder of its role. */
+function requestOf(contractCase: ContractCase): SentRequest {
+  const { credential, query, body } = contractCase.request;
+  const token =
+    credential.kind === 'token-from-state'
+      ? placeholder(contractCase.state === STATES.sessionDeleted ? 'deleted' : 'live')
+      : credential.kind === 'well-formed-token'
+        ? placeholder('unknown')
+        : credential.kind === 'literal-token'
+          ? credential.token
+          : undefined;
+  const search = query ? `?${new URLSearchParams(query).toString()}` : '';
+  return {
+    method: DELETE_SESSION.method.toUpperCase(),
+    target: `${DELETE_SESSION.path}${search}`,
+    headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  };
+}

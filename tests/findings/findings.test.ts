@@ -1,0 +1,109 @@
+/**
+ * `npm run findings`: from what verification and the hostile run recorded against local servers with known drifts
+ * (an extra property, an undocumented status, a status other than the documented one, a 5xx), reports/findings.md
+ * has a section per distinct finding with the spec's clause, the answer and a repro, and reports/spec-overlay.yaml
+ * an OpenAPI Overlay whose actions are the narrow patches expected; applied by openapi-overlays-js it leaves no
+ * recorded answer undescribed. The 5xx is a server defect, never a patch. `--spec` shows what another spec absorbs.
+ * No secret or token piece is written. Without recorded runs it says so in one line.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { JsonObject } from '../../contracts/json';
+import { SPEC_FILE } from '../../contracts/nangoApi';
+import { startDriftingProvider, type Drift } from '../support/driftingProvider';
+import { startHostileDriftProvider, type HostileDrift } from '../support/hostileDriftProvider';
+import { expectNoSecretPiece, SECRET } from '../support/hostileRun';
+import { hostileInProcess, runInProcess, verifyInProcess } from '../support/inProcess';
+import type { CliRun } from '../support/runCli';
+import { scratchDir } from '../support/scratch';
+
+/** Runs verification against `verifyDrift` and the hostile run against `hostileDrift` into one reports folder, then `npm run findings`. */
+async function findingsAfter(verifyDrift: Drift | undefined, hostileDrift: HostileDrift | undefined, args: string[] = []): Promise<{ run: CliRun; dir: string; secrets: string[] }> {
+  const dir = scratchDir('findings');
+  const secrets = [SECRET];
+  if (verifyDrift) {
+    const provider = await startDriftingProvider(verifyDrift, SECRET);
+    await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir });
+    secrets.push(...provider.reference.issuedTokens());
+    await provider.close();
+  }
+  if (hostileDrift) {
+    const provider = await startHostileDriftProvider(hostileDrift, SECRET);
+    await hostileInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir, HOSTILE_RUNS: '40', HOSTILE_SEED: '1' });
+    secrets.push(...provider.reference.issuedTokens());
+    await provider.close();
+  }
+  const run = await runInProcess('findings', { REPORTS_DIR: dir }, { args });
+  return { run, dir, secrets };
+}
+
+const overlayOf = (dir: string): { actions: Array<{ target: string; description: string; update: JsonObject }> } => parse(readFileSync(join(dir, 'spec-overlay.yaml'), 'utf8')) as { actions: Array<{ target: string; description: string; update: JsonObject }> };
+const reportOf = (dir: string): string => readFileSync(join(dir, 'findings.md'), 'utf8');
+
+it('patches an extra property into the closed schema as narrowly as the evidence allows, and leaves nothing undescribed', async () => {
+  const { run, dir, secrets } = await findingsAfter('extra-property', undefined);
+  expect(run.code).toBe(0);
+  const overlay = overlayOf(dir);
+  expect(overlay).toMatchObject({ overlay: '1.0.0', extends: expect.stringMatching(/spec\/nango-connect-session\.openapi\.yaml$/) });
+  expect(overlay.actions).toEqual([
+    { target: "$['components']['schemas']['StdError']['properties']['error']", description: expect.stringMatching(/^V\d+: allow payload, as the server sends it \(object\)$/), update: { properties: { payload: { type: 'object' } } } },
+  ]);
+  expect(reportOf(dir)).toMatch(/## V\d+ · \d{3} body: \/error must NOT have additional property 'payload' \(spec patch\)/);
+  expect(reportOf(dir)).toContain('#/components/schemas/StdError/properties/error');
+  expect(run.stdout).not.toContain('not described by the patched spec');
+  expectNoSecretPiece(readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8')), secrets);
+});
+
+it('documents an undocumented status with StdError, and says a status other than the documented one where it is answered', async () => {
+  const { run, dir } = await findingsAfter('no-404', 'undocumented-status-for-text-bodies');
+  expect(run.code).toBe(0);
+  const { actions } = overlayOf(dir);
+  expect(actions).toContainEqual({
+    target: "$['paths']['/connect/session']['delete']['responses']",
+    description: expect.stringMatching(/^H-F\d+: document 415, as the server answers it$/),
+    update: { '415': { description: expect.stringMatching(/^Observed: /), content: { 'application/json': { schema: { $ref: '#/components/schemas/StdError' } } } } },
+  });
+  expect(actions).toContainEqual({
+    target: "$['components']['responses']['Unauthorized']",
+    description: expect.stringMatching(/^V\d+: say when 401 is answered instead of 404$/),
+    update: { description: 'Unauthorized. Also answered where 404 is documented: answers 404 for a session that has already been deleted.' },
+  });
+  // The secret key the security scheme names, refused by the route: the scheme is patched too.
+  expect(actions.map((action) => action.target)).toEqual(expect.arrayContaining(["$['components']['securitySchemes']", "$['paths']['/connect/session']['delete']"]));
+  expect(reportOf(dir)).toMatch(/- \*\*Reproduce\*\* \(secrets as shell variables\):\n\n```sh\ncurl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session" -H "authorization: Bearer \$\{DELETED_SESSION_TOKEN\}"/);
+});
+
+it('reports a 5xx as a server defect, never as a spec patch', async () => {
+  const { run, dir } = await findingsAfter('server-error', undefined);
+  expect(run.code).toBe(0);
+  expect(reportOf(dir)).toMatch(/## V\d+ · 500: the server failed \(server defect\)/);
+  expect(overlayOf(dir).actions).toEqual([]);
+  expect(readFileSync(join(dir, 'spec-overlay.yaml'), 'utf8')).not.toContain('500');
+});
+
+it('says when nothing was found', async () => {
+  const { run, dir } = await findingsAfter('none', undefined);
+  expect(run.code).toBe(0);
+  expect(reportOf(dir)).toContain('Nothing found: every recorded answer is what the spec describes, and no check failed.');
+  expect(overlayOf(dir).actions).toEqual([]);
+});
+
+it('shows which findings another spec version already absorbs', async () => {
+  const newer = join(scratchDir('spec'), 'newer.yaml');
+  const spec = parse(readFileSync(SPEC_FILE, 'utf8')) as JsonObject;
+  const error = ((spec['components'] as JsonObject)['schemas'] as JsonObject)['StdError'] as JsonObject;
+  ((error['properties'] as JsonObject)['error'] as JsonObject)['properties'] = { ...(((error['properties'] as JsonObject)['error'] as JsonObject)['properties'] as JsonObject), payload: { type: 'object' } };
+  writeFileSync(newer, JSON.stringify(spec));
+  const { run, dir } = await findingsAfter('extra-property', undefined, ['--spec', newer]);
+  expect(run.code).toBe(0);
+  expect(overlayOf(dir).actions).toEqual([]);
+  expect(reportOf(dir)).toMatch(/Already described by `.*newer\.yaml` \(objected to when recorded\): V\d+/);
+});
+
+it('says in one line that there is nothing recorded yet (exit 2)', async () => {
+  const empty = scratchDir('nothing');
+  const run = await runInProcess('findings', { REPORTS_DIR: empty });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toBe(`findings could not run: no recorded runs in ${empty}: run npm run verify or npm run contracts:hostile first (NANGO_BASE_URL, NANGO_SECRET_KEY for a real Nango)\n`);
+});
