@@ -1,7 +1,8 @@
 import { explainBrokerFailure } from '../broker/brokerFailure';
 import type { VersionInfo } from '../broker/versionInfo';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
-import { isJsonObject } from '../json';
+import { interactionCount, type PactsQuery } from '../broker/pactsToVerify';
+import { isJsonObject, type JsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
@@ -69,6 +70,8 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   };
   // A local pact is read first: a missing or broken file is said plainly, not as a verifier failure.
   const localPact = source.kind === 'file' ? readPactFile(source.file) : undefined;
+  // From a broker, the pacts are counted beside the preflight, for progress lines' totals.
+  const brokerTotal = localPact ? Promise.resolve(undefined) : interactionCount(pactsQueryOf(source, options.provider), options.timeoutMs);
   // Preflight: reachable and the key accepted, before any interaction. The session goes with the first clean-up.
   try {
     await ledger.open();
@@ -82,6 +85,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     throw error;
   }
 
+  const total = localPact?.interactions.length ?? (await brokerTotal);
   const slots: Slot[] = [];
   const current = (): Slot | undefined => slots.at(-1);
   const setups = Object.fromEntries(
@@ -135,7 +139,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
         const slot = current();
         if (slot) {
           slot.durationMs = performance.now() - slot.started;
-          options.onInteractionDone?.(progressOf(slots.length, localPact, slot, proxy.exchanges));
+          options.onInteractionDone?.(progressOf(slots.length, total, localPact, slot, proxy.exchanges));
         }
         // A session that will not go stays in the ledger: retried after each interaction, reported once at the end.
         await ledger.cleanUp();
@@ -170,14 +174,26 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   return reportOf(options, results.pacts, [...results.runProblems, ...runProblems]);
 }
 
-function progressOf(index: number, localPact: PactFile | undefined, slot: Slot, exchanges: readonly Exchange[]): InteractionProgress {
+/** The query the verifier sends for its pacts, as the broker module asks it. */
+function pactsQueryOf(source: PactSourceSettings, provider: string): PactsQuery {
+  if (source.kind === 'url') return { kind: 'url', connection: source.broker, url: source.url };
+  if (source.kind !== 'broker') throw new Error('a local pact is counted from the file');
+  const body: JsonObject = {
+    consumerVersionSelectors: source.selectors.map((selector) => ({ ...selector })),
+    includePendingStatus: source.enablePending,
+    ...(source.includeWipPactsSince ? { includeWipPactsSince: source.includeWipPactsSince } : {}),
+    ...(source.providerBranch ? { providerVersionBranch: source.providerBranch } : {}),
+  };
+  return { kind: 'selectors', connection: source.broker, provider, body };
+}
+
+function progressOf(index: number, total: number | undefined, localPact: PactFile | undefined, slot: Slot, exchanges: readonly Exchange[]): InteractionProgress {
   const exchange: Exchange | undefined = exchanges[slot.firstExchange];
   const durationMs = slot.durationMs ?? 0;
   // A local pact keeps its order; from a broker, a request of one of our documented cases is known by its shape.
   const description = localPact?.interactions[index - 1]?.description;
   const name = caseByDescription(description)?.name ?? description ?? (exchange ? caseByShape(slot.state, exchange.shape)?.name : undefined);
   const label = name ?? (exchange ? `${exchange.method} ${exchange.path}` : 'an interaction');
-  const total = localPact?.interactions.length;
   if (!exchange) return { index, total, label, status: undefined, problems: [...slot.stateFailures, 'the provider got no request'], durationMs };
   const why = exchange.notSentBecause ? [`not sent: ${exchange.notSentBecause}`] : exchange.transportError ? [`no answer: ${exchange.transportError}`] : [];
   return {

@@ -4,7 +4,7 @@
  * new the second time), publish, verify with results published (the report naming the consumer version and
  * branch), can-i-deploy no (nothing deployed yet) and yes (once the verified NangoAPI is deployed), no again
  * after a failed verification, record-deployment, a missing environment or version as "could not answer" (exit 2)
- * in one line naming the fix, PACT_URL, a new failing pact as pending (PEND, exit 0), WIP pacts, selectors, and
+ * in one line naming the fix, provider contracts refused as a PactFlow feature, PACT_URL, a new failing pact as pending (PEND, exit 0), WIP pacts, selectors, and
  * known findings with publishing: an accepted schema objection leaves the broker with Pact's own passing verdict,
  * an accepted status drift is still published as a failure and the report says so. Skipped, saying so, without a
  * real broker (outside this repository's CI).
@@ -86,6 +86,8 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     const run = await verifyAndPublish('none', verified);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^pact: ${CONSUMER} version ${consumerVersion} on branch ${branch}( \\(pending\\))?$`, 'm'));
+    // Progress lines name the documented cases, with the total the broker's pacts hold.
+    expect(run.stdout).toMatch(/^ {2}\[7\/7\] [a-z]/m);
     expect(await latestVerification()).toEqual({ providerVersion: verified, success: true });
   });
 
@@ -130,6 +132,19 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     const run = await verifyAndPublish('none', unique('nango'), { PACT_URL: pactUrl, PACT_BROKER_BASE_URL: '', PACT_CONSUMER_VERSION_SELECTORS: '' });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`pacts from ${pactUrl}`);
+  });
+
+  it('says in one line that provider contracts are a PactFlow feature (exit 2), with evidence it would otherwise publish', async () => {
+    const reportsDir = scratchDir('evidence');
+    const provider = await startDriftingProvider('none', SECRET);
+    try {
+      expect((await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir })).code).toBe(0);
+    } finally {
+      await provider.close();
+    }
+    const run = await runInProcess('pact:publish-provider-contract', { ...broker, PACT_PROVIDER_VERSION: unique('nango'), PACT_PROVIDER_BRANCH: branch, REPORTS_DIR: reportsDir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`pact:publish-provider-contract could not run: the Pact Broker at ${brokerUrl} is not PactFlow: provider contracts (bi-directional contract testing) are a PactFlow feature\n`);
   });
 
   describe('a new consumer whose pact fails', () => {

@@ -66,9 +66,10 @@ describe('verifying pacts from a Pact Broker', () => {
     broker.seedPact(committedPact(), 'c1', 'main');
     const run = await verifyFromBroker('none', PUBLISH);
     expect(run.code).toBe(0);
-    expect(forVerificationQueries()).toEqual([
-      { consumerVersionSelectors: DEFAULT_CONSUMER_VERSION_SELECTORS, includePendingStatus: true, providerVersionBranch: 'main' },
-    ]);
+    // Asked twice, the same: once to count the interactions for the progress lines' totals, once by the verifier.
+    const query = { consumerVersionSelectors: DEFAULT_CONSUMER_VERSION_SELECTORS, includePendingStatus: true, providerVersionBranch: 'main' };
+    expect(forVerificationQueries()).toEqual([query, query]);
+    expect(run.stdout).toMatch(/^ {2}\[7\/7\] /m);
     expect(broker.verifications.map(({ consumer, success, providerVersion, body }) => ({ consumer, success, providerVersion, buildUrl: body['buildUrl'] }))).toEqual([
       { consumer: CONSUMER, success: true, providerVersion: 'nango-2026.11.29', buildUrl: 'https://ci.example/build/7' },
     ]);
@@ -87,9 +88,8 @@ describe('verifying pacts from a Pact Broker', () => {
       PACT_PROVIDER_BRANCH: 'feature/x',
     });
     expect(run.code).toBe(0);
-    expect(forVerificationQueries()).toEqual([
-      { consumerVersionSelectors: [{ branch: 'release' }], includePendingStatus: true, includeWipPactsSince: '2026-01-01', providerVersionBranch: 'feature/x' },
-    ]);
+    const query = { consumerVersionSelectors: [{ branch: 'release' }], includePendingStatus: true, includeWipPactsSince: '2026-01-01', providerVersionBranch: 'feature/x' };
+    expect(forVerificationQueries()).toEqual([query, query]);
     expect(broker.verifications).toEqual([]);
   });
 

@@ -16,6 +16,7 @@ export const DRIFTS = [
   'dropped-connection',
   'no-404',
   'no-token-after-first',
+  'loser-of-a-race-400',
 ] as const;
 export type Drift = (typeof DRIFTS)[number];
 
@@ -54,6 +55,10 @@ export async function startDriftingProvider(
     if (drift === 'slow' && reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) return;
     if (drift === 'dropped-connection') return void response.socket?.destroy();
     if (drift === 'server-error') return writeAnswer(response, jsonAnswer(500, { error: { code: 'server_error', message: 'boom' } }));
+    // Nango answers the loser of two DELETEs of one session 400 server_error: here every DELETE of a gone session.
+    if (drift === 'loser-of-a-race-400' && reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) {
+      return writeAnswer(response, jsonAnswer(400, { error: { code: 'server_error', message: 'An unexpected error occurred' } }));
+    }
     if (drift === 'no-404') {
       const answer = reference.respond(request);
       return writeAnswer(response, answer.status === 404 ? jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } }) : answer);

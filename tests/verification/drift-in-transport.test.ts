@@ -42,12 +42,32 @@ describe('verifying a provider that stops answering as documented', () => {
     expect(reportRow(run.stdout, GONE!).reasons[0]).toMatch(/^pact: provider state 'the connect session has been deleted' failed: /);
   });
 
-  it('stops before any interaction with "cannot reach provider" when the connection is refused', async () => {
+  it('stops before any interaction with "cannot reach provider" when the connection is refused, and warns of no session', async () => {
     const url = await refusedUrl();
     const run = await verifyInProcess({ NANGO_BASE_URL: url, NANGO_SECRET_KEY: DRIFT_SECRET });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`verification could not run: cannot reach provider at ${url}/connect/sessions: connection refused (ECONNREFUSED)`);
+    expect(run.stderr).not.toContain('may still have created');
     expect(run.stdout).not.toContain('Verifying a pact');
+  });
+
+  it('warns of no session when https:// reaches an http port: no request went out', async () => {
+    const { url, close } = await startScriptedServer(() => undefined);
+    try {
+      const run = await verifyInProcess({ NANGO_BASE_URL: url.replace(/^http:/, 'https:'), NANGO_SECRET_KEY: DRIFT_SECRET, NANGO_TIMEOUT_MS: '2000' });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^verification could not run: cannot reach provider at https:\/\/\S+\/connect\/sessions: /m);
+      expect(run.stderr).not.toContain('may still have created');
+    } finally {
+      await close();
+    }
+  });
+
+  it('takes a 400 to a clean-up DELETE, as the loser of a race gets, as the session gone once GET /connect/session says so', async () => {
+    const { run, liveSessions } = await verifyAgainstDrift('loser-of-a-race-400');
+    expect(run.stdout).not.toContain('clean-up failed');
+    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
+    expect(liveSessions).toBe(0);
   });
 
   it('stops before any interaction with "cannot reach provider" when the server never answers', async () => {

@@ -71,6 +71,8 @@ describe('interrupting a verification against a slow provider', () => {
     const { run, created, live } = await interruptAt(moment, signal, target, times);
     expect(run.code).toBe(signal === 'SIGINT' ? 130 : 143);
     expect(run.stderr).toContain(`verification interrupted by ${signal}`);
+    // The worker's accounting, once it has cleaned up.
+    expect(run.stderr).toMatch(/^sessions: (\d+) created, \1 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
     expect(created).toBeGreaterThan(0);
     expect(live).toBe(0);
   });
