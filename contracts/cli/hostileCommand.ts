@@ -130,6 +130,11 @@ async function search(
   redact: Redact,
 ): Promise<number> {
   const started = Date.now();
+  // This run owns its report files from now on: until it says more, they say it did not finish.
+  const dir = reportsDir(io.env, io.cwd);
+  const target = { label: live.label, baseUrl: live.baseUrl };
+  writeFindings(dir, { generatedAt: new Date().toISOString(), finished: false, target, seed: settings.seed, findings: [] }, redact);
+  writeHostileReports(dir, { kind: 'unfinished', message: `the hostile run against ${live.label} (${live.baseUrl}), seed ${settings.seed}, did not finish` }, redact, io.env);
   let slowest: SlowestAnswer | undefined;
   const outcome = await searchForFailures(
     async (hostile) => {
@@ -165,18 +170,17 @@ async function search(
     maxResponseMs: settings.maxResponseMs,
     slowest,
   };
-  const dir = reportsDir(io.env, io.cwd);
-  const findingsFile = writeFindings(dir, recordOf(outcome, { label: live.label, baseUrl: live.baseUrl }, settings.seed, redact), redact);
+  const findingsFile = writeFindings(dir, recordOf(outcome, target, settings.seed, redact), redact);
   const shown = shownPath(io.cwd, findingsFile);
   // The replay names the target (never the secret: NANGO_SECRET_KEY stays in the environment); the embedded one needs none.
-  const target = live.embedded ? '' : `NANGO_BASE_URL=${live.baseUrl} `;
+  const where = live.embedded ? '' : `NANGO_BASE_URL=${live.baseUrl} `;
   const text = formatHostileReport(report, {
     curl: (request, parallel) => curlLine(live.baseUrl, request, parallel),
-    replay: (id) => `${target}npm run contracts:hostile -- --replay ${shown} ${id}`,
+    replay: (id) => `${where}npm run contracts:hostile -- --replay ${shown} ${id}`,
     seedReplay: (found) => (live.embedded && found.path !== undefined ? `HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile` : undefined),
   });
   io.stdout.write(`${redact(text)}\n`);
-  const files = writeHostileReports(dir, report, redact, io.env);
+  const files = writeHostileReports(dir, { kind: 'report', report }, redact, io.env);
   io.stdout.write(`reports: ${[findingsFile, ...files].map((file) => shownPath(io.cwd, file)).join(', ')}\n`);
   return hostilePassed(report) ? EXIT.passed : EXIT.failed;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { caseByDescription, STATES, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { curlLine } from '../hostile/curl';
-import { FINDINGS_FILE, readFindings } from '../hostile/findingsFile';
+import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
 import { placeholder } from '../hostile/placeholders';
 import type { SentRequest } from '../hostile/rawRequest';
 import { isJsonObject } from '../json';
@@ -72,8 +72,8 @@ export function readRecorded(dir: string): Recorded {
       answers.push(...verificationAnswers(evidence.report));
     } else notes.push(`${evidenceFile}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`);
   }
-  if (existsSync(hostileFile)) {
-    const record = readFindings(hostileFile);
+  const record = existsSync(hostileFile) ? readFinishedFindings(hostileFile, notes) : undefined;
+  if (record) {
     sources.push(`${hostileFile} (${record.generatedAt})`);
     targets.push(`${record.target.label} (${record.target.baseUrl})`);
     for (const finding of record.findings) {
@@ -100,6 +100,17 @@ export function readRecorded(dir: string): Recorded {
     }
   }
   return { sources, targets: [...new Set(targets)], answers, notes };
+}
+
+/** The hostile run's record, or a note (and nothing) when the run that wrote it did not finish. */
+function readFinishedFindings(file: string, notes: string[]): FindingsRecord | undefined {
+  try {
+    return readFindings(file);
+  } catch (error) {
+    if (!(error instanceof UnfinishedRunError)) throw error;
+    notes.push(error.message);
+    return undefined;
+  }
 }
 
 interface Evidence {

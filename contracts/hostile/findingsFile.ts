@@ -44,6 +44,8 @@ export interface RecordedFinding {
 
 export interface FindingsRecord {
   readonly generatedAt: string;
+  /** False from the moment a run starts until it has recorded its findings: a stopped run's file says so. */
+  readonly finished: boolean;
   readonly target: { readonly label: string; readonly baseUrl: string };
   readonly seed: number;
   readonly findings: readonly RecordedFinding[];
@@ -82,7 +84,7 @@ export function recordOf(outcome: SearchOutcome, target: FindingsRecord['target'
       curl: curlLine(target.baseUrl, found.failure.request, parallel),
     };
   });
-  return { generatedAt: new Date().toISOString(), target, seed, findings };
+  return { generatedAt: new Date().toISOString(), finished: true, target, seed, findings };
 }
 
 /** Writes the record (redacted once more, whole); returns the file's path. */
@@ -91,6 +93,11 @@ export function writeFindings(dir: string, record: FindingsRecord, redact: Redac
   const file = join(dir, FINDINGS_FILE);
   writeFileSync(file, `${redact(JSON.stringify(record, null, 2))}\n`);
   return file;
+}
+
+/** The findings file of a run that did not finish: it records nothing. */
+export class UnfinishedRunError extends ConfigurationError {
+  override name = 'UnfinishedRunError';
 }
 
 /** A findings file written by `npm run contracts:hostile`, or one line saying why it is not one. */
@@ -108,6 +115,9 @@ export function readFindings(file: string): FindingsRecord {
     isJsonObject(finding) && typeof finding['id'] === 'string' && typeof finding['check'] === 'string' && isJsonObject(finding['case']) && typeof finding['case']['kind'] === 'string';
   if (!Array.isArray(findings) || !findings.every(wellFormed) || !isJsonObject(target)) {
     throw new ConfigurationError(`${file} is not a findings file written by npm run contracts:hostile`);
+  }
+  if (isJsonObject(parsed) && parsed['finished'] === false) {
+    throw new UnfinishedRunError(`${file} records no finding: the hostile run that wrote it did not finish (it was stopped, or could not run)`);
   }
   return parsed as unknown as FindingsRecord;
 }

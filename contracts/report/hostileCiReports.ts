@@ -62,16 +62,23 @@ export function hostileSummaryMarkdown(report: HostileReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A hostile run's outcome: its report, or why there is none (it is under way, was stopped, or could not run). */
+export type HostileOutcome = { readonly kind: 'report'; readonly report: HostileReport } | { readonly kind: 'unfinished'; readonly message: string };
+
 /**
  * Writes hostile-junit.xml, puts the hostile section into summary.md (replacing an earlier run's, keeping the
- * rest, such as the provider verification's), and appends it to $GITHUB_STEP_SUMMARY when set; all redacted.
+ * rest, such as the provider verification's), and appends it to $GITHUB_STEP_SUMMARY when set (a finished run's
+ * only); all redacted. A run writes an unfinished outcome as it starts, so no file outlives the run it is about.
  * Returns the files written.
  */
-export function writeHostileReports(dir: string, report: HostileReport, redact: Redact, env: NodeJS.ProcessEnv): string[] {
+export function writeHostileReports(dir: string, outcome: HostileOutcome, redact: Redact, env: NodeJS.ProcessEnv): string[] {
   mkdirSync(dir, { recursive: true });
   const junit = join(dir, HOSTILE_JUNIT_FILE);
-  writeFileSync(junit, redact(hostileJunitXml(report)));
-  const section = `${SECTION_START}\n${redact(hostileSummaryMarkdown(report))}${SECTION_END}\n`;
+  const unfinished = (message: string) =>
+    junitDocument('contracts:hostile', [suite('hostile requests to DELETE /connect/session', [{ '@_name': 'hostile run', '@_classname': 'contracts:hostile', error: { '@_message': xmlText(message) } }])]);
+  writeFileSync(junit, redact(outcome.kind === 'report' ? hostileJunitXml(outcome.report) : unfinished(outcome.message)));
+  const markdown = outcome.kind === 'report' ? hostileSummaryMarkdown(outcome.report) : `### ❌ Hostile requests to DELETE /connect/session did not finish\n\n${cell(outcome.message)}\n`;
+  const section = `${SECTION_START}\n${redact(markdown)}${SECTION_END}\n`;
   const summary = join(dir, SUMMARY_FILE);
   const before = existsSync(summary) ? readFileSync(summary, 'utf8') : '';
   const start = before.indexOf(SECTION_START);
@@ -79,6 +86,6 @@ export function writeHostileReports(dir: string, report: HostileReport, redact: 
   const kept = start !== -1 && end > start ? `${before.slice(0, start)}${before.slice(end + SECTION_END.length + 1)}` : before;
   writeFileSync(summary, `${kept}${kept && !kept.endsWith('\n\n') ? '\n' : ''}${section}`);
   const stepSummary = read(env, 'GITHUB_STEP_SUMMARY');
-  if (stepSummary) appendFileSync(stepSummary, `${section}\n`);
+  if (stepSummary && outcome.kind === 'report') appendFileSync(stepSummary, `${section}\n`);
   return [junit, summary];
 }

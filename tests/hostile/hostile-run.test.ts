@@ -8,7 +8,7 @@
  * record; the replay shows the same failure, and says so when a provider no longer shows it. No session is left
  * behind and no piece of a secret or token is printed or written.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECK_NAMES } from '../../contracts/hostile/checks';
 import type { ChildProcess } from 'node:child_process';
@@ -122,7 +122,8 @@ describe('npm run contracts:hostile', () => {
     try {
       const held = slow.holdAt(3, isCreation);
       let child: ChildProcess | undefined;
-      const running = runCli('contracts:hostile', { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '9' }, { onStart: (started) => (child = started) });
+      const reports = scratchDir('interrupted');
+      const running = runCli('contracts:hostile', { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '9', REPORTS_DIR: reports }, { onStart: (started) => (child = started) });
       const answer = await held;
       child?.kill('SIGINT');
       answer.release();
@@ -131,6 +132,11 @@ describe('npm run contracts:hostile', () => {
       expect(run.stderr).toMatch(/^contracts:hostile interrupted by SIGINT; sessions: (\d+) created, \1 deleted$/m);
       expect(slow.reference.issuedTokens().length).toBeGreaterThanOrEqual(3);
       expect(slow.reference.liveSessionCount()).toBe(0);
+      // Its report files are its own, and say it did not finish; a replay of them says there is nothing to replay.
+      expect(readFileSync(join(reports, 'hostile-junit.xml'), 'utf8')).toMatch(/<error message="the hostile run against Nango \(http:\/\/127\.0\.0\.1:\d+\), seed 9, did not finish"/);
+      const replay = await runInProcess('contracts:hostile', { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET }, { args: ['--replay', join(reports, 'hostile-findings.json')] });
+      expect(replay.code).toBe(2);
+      expect(replay.stderr).toMatch(/records no finding: the hostile run that wrote it did not finish/);
     } finally {
       await slow.close();
     }
