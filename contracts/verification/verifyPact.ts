@@ -37,8 +37,12 @@ export interface VerifyPactOptions {
   readonly budget: RateLimitBudget;
   /** Flipped by an interruption; flipped here when a rate limit outlasts the budget. */
   readonly stop: RunStop;
-  /** Whether the known-findings list accepts a schema objection: then Pact is shown the real answer, not a stand-in. */
-  readonly acceptsSchemaProblem?: (objection: { readonly status: number; readonly problem: string; readonly interaction: string | undefined }) => boolean;
+  /**
+   * Whether the known-findings list accepts a schema objection: then Pact is shown the real answer, not a stand-in.
+   * Asked without the interaction: results are published only for pacts from a broker, and the verifier's hooks do
+   * not say which of their interactions is running, so a finding that names one cannot apply here.
+   */
+  readonly acceptsSchemaProblem?: (objection: { readonly status: number; readonly problem: string }) => boolean;
   /** Told as each interaction finishes, with what the proxy saw: the verifier only speaks at the very end. */
   readonly onInteractionDone?: (progress: InteractionProgress) => void;
 }
@@ -104,9 +108,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     timeoutMs: options.timeoutMs,
     validators: options.validators,
     failSchemaViolations: options.publish !== undefined,
-    // The interaction is known by its place only in a local pact; from a broker, findings that name one cannot apply yet.
-    accepted: (status, problem) =>
-      options.acceptsSchemaProblem?.({ status, problem, interaction: localPact?.interactions[slots.length - 1]?.description }) === true,
+    accepted: (status, problem) => options.acceptsSchemaProblem?.({ status, problem }) === true,
     holdBack: () => (current()?.stateFailures.length ? 'its provider state failed' : undefined),
     literalCredentials: CASES.flatMap((contractCase) => (contractCase.request.credential.kind === 'literal-token' ? [`Bearer ${contractCase.request.credential.token}`] : [])),
     budget: options.budget,

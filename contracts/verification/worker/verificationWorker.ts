@@ -102,8 +102,8 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
       publish: settings.publish,
       budget: live.budget,
       stop,
-      acceptsSchemaProblem: ({ status, problem, interaction }) => {
-        const match = matchKnown(knownFindings, { check: 'schema', status, interaction, text: problem }, today);
+      acceptsSchemaProblem: ({ status, problem }) => {
+        const match = matchKnown(knownFindings, { check: 'schema', status, text: problem }, today);
         return match !== undefined && !match.expired;
       },
       onInteractionDone: (progress) => void send({ kind: 'progress', progress }),
