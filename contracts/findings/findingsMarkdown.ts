@@ -32,7 +32,7 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
     const { answer, disposition } = finding;
     lines.push('', `## ${answer.id} · ${finding.title} (${WHAT[disposition.kind]})`, '');
     lines.push(`- **Found by**: ${answer.foundBy}${finding.alsoIn.length ? `; also in ${finding.alsoIn.join(', ')}` : ''}`);
-    lines.push(`- **Accepted**: ${answer.accepted ? `yes, ${answer.accepted.expires ? `until ${answer.accepted.expires}` : 'with no expiry'}: ${answer.accepted.reason}` : 'no'}`);
+    lines.push(`- **Accepted**: ${answer.accepted ? `yes${answer.accepted.expires ? `, until ${answer.accepted.expires}` : ''}: ${answer.accepted.reason}` : 'no'}`);
     lines.push(`- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`, '', fence('yaml', finding.clause.node === undefined ? '(nothing)' : stringify(finding.clause.node, { lineWidth: 0 })), '');
     lines.push(`- **What the server did**: ${answer.method} answered ${answer.status}${answer.contentType ? `, ${answer.contentType}` : ''}`, '', fence(answer.body.trimStart().startsWith('{') ? 'json' : 'text', answer.body || '(no body)'), '');
     lines.push(answer.curl ? `- **Reproduce** (secrets as shell variables):\n\n${fence('sh', answer.curl)}` : '- **Reproduce**: not one of this suite\'s cases: see the pact interaction');
