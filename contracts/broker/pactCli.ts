@@ -71,8 +71,10 @@ export function runPactCli(args: readonly string[], connection: BrokerConnection
         return resolve(EXIT.failed);
       }
       const explained = errors.map((error) => explainBrokerFailure(error, connection)).find((reason) => reason !== undefined) ?? unanswerable;
+      // The CLI may say one error twice, once wrapped ("IO Error - <it>"): keep the fuller.
+      const distinct = errors.filter((error) => !errors.some((other) => other !== error && other.includes(error)));
       const reason =
-        code === RUST_PANIC ? `the Pact CLI stopped on an answer it did not expect from ${connection.baseUrl}: is it a Pact Broker?` : (explained ?? (errors.join('; ') || stderr.trim().split('\n')[0] || `the Pact CLI exited with ${code}`));
+        code === RUST_PANIC ? `the Pact CLI stopped on an answer it did not expect from ${connection.baseUrl}: is it a Pact Broker?` : (explained ?? (distinct.join('; ') || stderr.trim().split('\n')[0] || `the Pact CLI exited with ${code}`));
       io.err.write(`${redact(`${io.label} could not run: ${reason}`)}\n`);
       resolve(EXIT.couldNotRun);
     });

@@ -1,9 +1,11 @@
 /**
  * The whole broker story on a real Pact Broker (pact_broker 2.113, SQLite, started by .ci/run), with the official
  * CLI and Pact's real verifier against a loopback Nango stand-in: setup of a fresh environment (twice: nothing
- * new the second time), publish, verify with results published (the report naming the consumer version and
+ * new the second time), publish (from a CI's detached HEAD with its branch and build URL, or under the version and
+ * branch given), verify with results published (the report naming the consumer version and
  * branch), can-i-deploy no (nothing deployed yet) and yes (once the verified NangoAPI is deployed), no again
- * after a failed verification, record-deployment, a missing environment or version as "could not answer" (exit 2)
+ * after a failed verification (a drifting status, or an answer only the spec objects to), options passed through
+ * to the CLI, record-deployment, a missing environment or version as "could not answer" (exit 2)
  * in one line naming the fix, provider contracts refused as a PactFlow feature, PACT_URL, a new failing pact as pending (PEND, exit 0), WIP pacts, selectors, and
  * known findings with publishing: an accepted schema objection leaves the broker with Pact's own passing verdict,
  * an accepted status drift is still published as a failure and the report says so. Skipped, saying so, without a
@@ -15,9 +17,10 @@ import { CONSUMER, PROVIDER } from '../../contracts/cases';
 import type { JsonObject } from '../../contracts/json';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { startDriftingProvider, type Drift } from '../support/driftingProvider';
+import { gitCheckoutWithPact } from '../support/gitCheckout';
 import { describeOnRealBroker, unique } from '../support/realBroker';
 import { runInProcess, verifyInProcess } from '../support/inProcess';
-import { reportRow, type CliRun } from '../support/runCli';
+import { reportRow, runCli, type CliRun } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
 
 const SECRET = 'nango-secret-for-real-broker-tests';
@@ -63,7 +66,8 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
   const recordProviderDeployment = (providerVersion: string) => runInProcess('record-deployment', consumer, { args: ['--pacticipant', PROVIDER, '--version', providerVersion] });
 
   it('sets up a fresh environment, and finds it there the second time', async () => {
-    const first = await runInProcess('broker:setup', consumer);
+    // As npm runs it: the bundled CLI in a process of its own.
+    const first = await runCli('broker:setup', consumer);
     expect([first.code, first.stdout]).toEqual([0, `environment ${environment}: created\n`]);
     const again = await runInProcess('broker:setup', consumer);
     expect([again.code, again.stdout]).toEqual([0, `environment ${environment}: already there\n`]);
@@ -73,6 +77,41 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     const run = await runInProcess('pact:publish', consumer);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Created ${CONSUMER} version ${consumerVersion} with branch ${branch}`);
+  });
+
+  /** What the broker holds of a consumer version: its branches and build URL. */
+  async function versionOf(version: string): Promise<{ branches: unknown[]; buildUrl: unknown }> {
+    const found = (await (await fetch(`${brokerUrl}/pacticipants/${CONSUMER}/versions/${encodeURIComponent(version)}`, { headers: { accept: 'application/hal+json' } })).json()) as JsonObject;
+    const embedded = (found['_embedded'] as JsonObject | undefined) ?? {};
+    return { branches: ((embedded['branchVersions'] as JsonObject[] | undefined) ?? []).map((branchVersion) => branchVersion['name']), buildUrl: found['buildUrl'] };
+  }
+
+  it('publishes from a CI\'s detached HEAD under the commit, the CI\'s branch and its build URL', async () => {
+    const checkout = gitCheckoutWithPact();
+    checkout.git('checkout', '-q', '--detach');
+    const ciBranch = unique('feature/login');
+    const run = await runCli(
+      'pact:publish',
+      { ...broker, GITHUB_ACTIONS: 'true', GITHUB_HEAD_REF: ciBranch, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '42' },
+      { cwd: checkout.dir },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`as ${CONSUMER} version ${checkout.commit} on branch ${ciBranch}`);
+    expect(await versionOf(checkout.commit)).toEqual({ branches: [ciBranch], buildUrl: 'https://github.com/acme/app/actions/runs/42' });
+    const pactUrl = `${brokerUrl}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/version/${checkout.commit}`;
+    const published = (await (await fetch(pactUrl, { headers: { accept: 'application/hal+json' } })).json()) as JsonObject;
+    // The broker gives each interaction an _id of its own.
+    const withoutIds = (interactions: unknown) => (interactions as JsonObject[]).map(({ _id: _ignored, ...interaction }) => interaction);
+    expect(withoutIds(published['interactions'])).toEqual(withoutIds(committedPact()['interactions']));
+  });
+
+  const dirtyVersion = unique('1.4.0');
+  it('publishes a dirty tree under PACT_CONSUMER_VERSION and PACT_CONSUMER_BRANCH', async () => {
+    const checkout = gitCheckoutWithPact();
+    checkout.makeDirty();
+    const run = await runInProcess('pact:publish', { ...broker, PACT_CONSUMER_VERSION: dirtyVersion, PACT_CONSUMER_BRANCH: 'release' }, { cwd: checkout.dir });
+    expect(run.code).toBe(0);
+    expect((await versionOf(dirtyVersion)).branches).toEqual(['release']);
   });
 
   it('says no (exit 1) while no NangoAPI version is deployed there, and why', async () => {
@@ -93,15 +132,23 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
 
   it('says yes (exit 0) once the NangoAPI version that verified the pact is recorded as deployed', async () => {
     expect((await recordProviderDeployment(verified)).code).toBe(0);
-    const run = await canIDeploy();
+    const run = await runCli('can-i-deploy', consumer);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Computer says yes');
   });
 
   it('records the consumer deployment', async () => {
-    const run = await runInProcess('record-deployment', consumer);
+    const run = await runCli('record-deployment', consumer);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Recorded deployment of ${CONSUMER} version ${consumerVersion} to ${environment} environment`);
+  });
+
+  it('passes the options it is given through, such as another version to ask about', async () => {
+    const run = await canIDeploy(['--pacticipant', CONSUMER, '--version', dirtyVersion, '--to-environment', environment]);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    // The same pact content as the verified version: the broker counts that verification for it too.
+    expect(run.stdout).toContain(dirtyVersion);
+    expect(run.stdout).toContain('Computer says yes');
   });
 
   it('could not answer (exit 2) for an environment or a version the broker does not have, in one line naming the fix', async () => {
@@ -119,6 +166,11 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     const drifted = unique('nango');
     const run = await verifyAndPublish('wrong-status', drifted);
     expect(run.code).toBe(1);
+    expect(reportRow(run.stdout, 'deletes an existing connect session').reasons).toEqual([
+      'pact: status: expected 204 but was 202',
+      "pact: published as a failure: the response broke the spec, so Pact's verifier was shown a 599 stand-in",
+      'schema: 202 is not a status the spec documents for DELETE /connect/session (documented: 204, 400, 401, 404)',
+    ]);
     expect(await latestVerification()).toEqual({ providerVersion: drifted, success: false });
     expect((await recordProviderDeployment(drifted)).code).toBe(0);
     const no = await canIDeploy();
@@ -176,6 +228,16 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^pact: ${other} on branch ${otherBranch} \\(pending, work in progress\\)$`, 'm'));
     });
+  });
+
+  it('publishes a failure for an answer that breaks the spec where Pact alone would have passed it', async () => {
+    const providerVersion = unique('nango');
+    const run = await verifyAndPublish('extra-property', providerVersion);
+    expect(run.code).toBe(1);
+    const row = reportRow(run.stdout, 'answers 404 for a session that has already been deleted');
+    expect(row.line).toMatch(/^FAIL .* 404 +404 +FAIL +FAIL/);
+    expect(row.reasons).toEqual(["pact: published as a failure: the response broke the spec, so Pact's verifier was shown a 599 stand-in", "schema: 404 body: /error must NOT have additional property 'payload'"]);
+    expect(await latestVerification()).toEqual({ providerVersion, success: false });
   });
 
   describe('known findings, while publishing results', () => {

@@ -15,7 +15,7 @@ import { startDriftingProvider, type Drift } from '../support/driftingProvider';
 import { startHostileDriftProvider, type HostileDrift } from '../support/hostileDriftProvider';
 import { expectNoSecretPiece, SECRET } from '../support/hostileRun';
 import { hostileInProcess, runInProcess, verifyInProcess } from '../support/inProcess';
-import type { CliRun } from '../support/runCli';
+import { runCli, type CliRun } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
 
 /** Runs verification against `verifyDrift` and the hostile run against `hostileDrift` into one reports folder, then `npm run findings`. */
@@ -103,7 +103,8 @@ it('shows which findings another spec version already absorbs', async () => {
 
 it('says in one line that there is nothing recorded yet (exit 2)', async () => {
   const empty = scratchDir('nothing');
-  const run = await runInProcess('findings', { REPORTS_DIR: empty });
+  // As npm runs it: the bundled CLI in a process of its own.
+  const run = await runCli('findings', { REPORTS_DIR: empty });
   expect(run.code).toBe(2);
   expect(run.stderr).toBe(`findings could not run: no recorded runs in ${empty}: run npm run verify or npm run contracts:hostile first (NANGO_BASE_URL, NANGO_SECRET_KEY for a real Nango)\n`);
 });

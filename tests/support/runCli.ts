@@ -21,6 +21,8 @@ const SCRIPTS = {
   'record-deployment': bundled('brokerGate', 'record-deployment'),
   'pact:publish-provider-contract': bundled('publishProviderContract'),
   'contracts:hostile': bundled('hostile'),
+  'broker:setup': bundled('brokerSetup'),
+  findings: bundled('findings'),
 } as const;
 export type Script = keyof typeof SCRIPTS;
 
