@@ -13,7 +13,7 @@ import { PROVIDER } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { SPEC_FILE } from '../nangoApi';
 import { COMMITTED_PACT } from '../pact/committedPact';
-import { EVIDENCE_FILE, readEvidenceSummary, reportsDir, sha256Of, type EvidenceSummary } from '../report/evidenceFile';
+import { EVIDENCE_FILE, readEvidence, reportsDir, sha256Of, type EvidenceSummary } from '../report/evidenceFile';
 import type { CliIo } from '../output/cliIo';
 import { brokerCommand } from './brokerCommand';
 
@@ -24,7 +24,7 @@ export function publishProviderContract(io: CliIo, args: readonly string[]): Pro
   return brokerCommand(io, 'pact:publish-provider-contract', async () => {
     const connection = requireBrokerConnection(io.env);
     const evidenceFile = join(reportsDir(io.env, io.cwd), EVIDENCE_FILE);
-    const evidence = readEvidenceSummary(evidenceFile);
+    const evidence = readEvidence(evidenceFile);
     refuseUnfit(evidence, evidenceFile);
     const provider = versionInfo('provider', io.env, readGitFacts(io.cwd));
     io.stdout.write(

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseByDescription, STATES, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
@@ -6,9 +6,8 @@ import { curlLine } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
 import { placeholder } from '../hostile/placeholders';
 import type { SentRequest } from '../hostile/rawRequest';
-import { isJsonObject } from '../json';
 import { DELETE_SESSION } from '../nangoApi';
-import { EVIDENCE_FILE } from '../report/evidenceFile';
+import { EVIDENCE_FILE, readEvidence } from '../report/evidenceFile';
 import type { VerificationReport } from '../verification/results';
 
 /** One live answer a run recorded, with what the run said of it: the material of a finding. */
@@ -111,25 +110,6 @@ function readFinishedFindings(file: string, notes: string[]): FindingsRecord | u
     notes.push(error.message);
     return undefined;
   }
-}
-
-interface Evidence {
-  readonly generatedAt: string;
-  readonly outcome: string;
-  readonly report: VerificationReport | null;
-}
-
-function readEvidence(file: string): Evidence {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigurationError(`${file} is not a verification results file (${(error as Error).message})`);
-  }
-  if (!isJsonObject(parsed) || typeof parsed['generatedAt'] !== 'string' || typeof parsed['outcome'] !== 'string') {
-    throw new ConfigurationError(`${file} is not a verification results file written by this version of npm run verify: run it again`);
-  }
-  return parsed as unknown as Evidence;
 }
 
 /** Every answered interaction of the report: those with problems are findings, all are answers the spec must describe. */

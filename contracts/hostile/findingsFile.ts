@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../configurationError';
-import { isJsonObject } from '../json';
+import { isJsonObject, readJsonFile } from '../json';
 import type { Redact } from '../output/redaction';
 import { curlLine } from './curl';
 import type { HostileCase } from './hostileCases';
@@ -102,13 +102,7 @@ export class UnfinishedRunError extends ConfigurationError {
 
 /** A findings file written by `npm run contracts:hostile`, or one line saying why it is not one. */
 export function readFindings(file: string): FindingsRecord {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigurationError(code === 'ENOENT' ? `no findings at ${file}: run npm run contracts:hostile first` : `${file} is not a findings file (${(error as Error).message})`);
-  }
+  const parsed = readJsonFile(file, { missing: `no findings at ${file}: run npm run contracts:hostile first`, kind: 'a findings file' });
   const findings = isJsonObject(parsed) ? parsed['findings'] : undefined;
   const target = isJsonObject(parsed) ? parsed['target'] : undefined;
   const wellFormed = (finding: unknown): boolean =>

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../configurationError';
 import { read } from '../env';
-import { isJsonObject } from '../json';
+import { isJsonObject, readJsonFile } from '../json';
 import type { Redact } from '../output/redaction';
 import { reportPassed, type VerificationReport } from '../verification/results';
 import { PROJECT_ROOT } from '../projectRoot';
@@ -80,19 +80,13 @@ const TARGETS: readonly EvidenceTarget[] = ['embedded', 'reference', 'remote'];
 /** What a publisher needs to know of an evidence file. */
 export type EvidenceSummary = Pick<VerificationEvidence, 'generatedAt' | 'outcome' | 'passed' | 'target' | 'specSha256' | 'pactSha256' | 'message'>;
 
-export function readEvidenceSummary(file: string): EvidenceSummary {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigurationError(
-      code === 'ENOENT'
-        ? `no verification results at ${file}: run \`npm run verify\` against Nango first (NANGO_BASE_URL, NANGO_SECRET_KEY)`
-        : `${file} is not a verification results file (${(error as Error).message})`,
-    );
-  }
-  const { generatedAt, outcome, passed, target, specSha256, pactSha256, message } = isJsonObject(parsed) ? parsed : {};
+/** An evidence file, checked: what it says of the run, and the run's report (none when it did not finish). */
+export function readEvidence(file: string): VerificationEvidence {
+  const parsed = readJsonFile(file, {
+    missing: `no verification results at ${file}: run \`npm run verify\` against Nango first (NANGO_BASE_URL, NANGO_SECRET_KEY)`,
+    kind: 'a verification results file',
+  });
+  const { generatedAt, outcome, passed, target, specSha256, pactSha256, message, report } = isJsonObject(parsed) ? parsed : {};
   if (
     typeof generatedAt !== 'string' ||
     typeof passed !== 'boolean' ||
@@ -111,5 +105,7 @@ export function readEvidenceSummary(file: string): EvidenceSummary {
     specSha256,
     pactSha256: pactSha256 ?? null,
     message: typeof message === 'string' ? message : null,
+    // Written by the same code from a VerificationReport; only its presence is checked here.
+    report: isJsonObject(report) ? (report as unknown as VerificationReport) : null,
   };
 }

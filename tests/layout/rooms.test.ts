@@ -11,8 +11,8 @@ const CONTRACTS = join(ROOT, 'contracts');
 
 /** Bottom to top: a room may import from the rooms before it. A room is a folder of contracts/ or a top-level file. */
 const ROOMS = [
-  'json.ts',
   'configurationError.ts',
+  'json.ts',
   'projectRoot.ts',
   'generated',
   'http',
