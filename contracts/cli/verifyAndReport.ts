@@ -9,6 +9,8 @@ import { HeldOutput, progressLine } from '../report/progress';
 import { reportsDir, writeEvidence, type EvidenceSubject } from '../report/evidenceFile';
 import { SPEC_FILE } from '../nangoApi';
 import { applyKnownFindings } from '../report/knownInVerification';
+import { withPendingDeclarations } from '../report/pendingInVerification';
+import { loadPendingInteractions, pendingInteractionsFile, type PendingDeclaration } from '../pact/pendingInteractions';
 import { formatReport } from '../report/verificationReport';
 import { reportPassed, allResults, type VerificationReport } from '../verification/results';
 import { startVerificationWorker, type WorkerLauncher, type WorkerRun } from '../verification/worker/runWorker';
@@ -48,6 +50,8 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   const { env, cwd } = io;
   const settings: VerificationSettings = settingsFromEnv(env, () => readGitFacts(cwd));
   const knownFindings: KnownFinding[] = loadKnownFindings(knownFindingsFile(env));
+  const pendingFile = pendingInteractionsFile(env);
+  const pending = { file: pendingFile, declarations: loadPendingInteractions(pendingFile) };
   // Pact's own output is shown in full when verbose, else only for failing interactions.
   const verbose = isVerbose(settings.logLevel);
   const out = new HeldOutput(io, options.held === true);
@@ -75,7 +79,7 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
       return exitCodeOf(run.interruptedBy ?? 'SIGTERM');
     }
     // Still held when the consumer tests outlast the run: the caller releases it.
-    return conclude(run, { dir, subject, knownFindings }, io, out, colours, verbose);
+    return conclude(run, { dir, subject, knownFindings, pending }, io, out, colours, verbose);
   });
   return {
     release: () => {
@@ -109,11 +113,13 @@ interface RunContext {
   readonly dir: string;
   readonly subject: EvidenceSubject;
   readonly knownFindings: readonly KnownFinding[];
+  /** This consumer's pending declarations, to name the one to remove when its interaction passes. */
+  readonly pending: { readonly file: string; readonly declarations: readonly PendingDeclaration[] };
 }
 
 const SUITE_NAME = 'provider verification';
 
-function conclude(run: WorkerRun, { dir, subject, knownFindings }: RunContext, io: CliIo, out: HeldOutput, colours: Colours, verbose: boolean): number {
+function conclude(run: WorkerRun, { dir, subject, knownFindings, pending }: RunContext, io: CliIo, out: HeldOutput, colours: Colours, verbose: boolean): number {
   const { env } = io;
   if (run.interruptedBy) {
     const message = `verification interrupted by ${run.interruptedBy}`;
@@ -130,9 +136,10 @@ function conclude(run: WorkerRun, { dir, subject, knownFindings }: RunContext, i
     return 2;
   }
   const { report } = run.outcome;
-  // The verifier only logs a failed publication; the run must not look as if the broker had its results.
-  const notPublished = report.published ? run.publishFailures.map((line) => `results not published: ${line}`) : [];
-  const full: VerificationReport = applyKnownFindings({ ...report, runProblems: [...report.runProblems, ...notPublished] }, knownFindings, new Date().toISOString().slice(0, 10));
+  // A result that was to be published and was not: the run must not look as if the broker had it.
+  const notPublished = (report.published?.pacts ?? []).flatMap((outcome) => (outcome.published ? [] : [`results not published for ${outcome.consumer}: ${outcome.why}`]));
+  const declared = withPendingDeclarations({ ...report, runProblems: [...report.runProblems, ...notPublished] }, pending.declarations, pending.file);
+  const full: VerificationReport = applyKnownFindings(declared, knownFindings, new Date().toISOString().slice(0, 10));
   // Pact's own detail for the interactions Pact failed: one the spec alone objected to has only (OK) lines there.
   const failing = new Set(allResults(full).filter((result) => result.pactProblems.length > 0).map((result) => result.description));
   if (!verbose && failing.size > 0) {

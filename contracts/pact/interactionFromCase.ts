@@ -9,6 +9,7 @@ import {
 } from '../cases';
 import { DELETE_SESSION } from '../nangoApi';
 import { CONNECT_SESSION_TOKEN_REGEX } from '../sessionToken';
+import { PENDING_COMMENT_PREFIX, type PendingDeclaration } from './pendingInteractions';
 
 const { like, regex } = MatchersV3;
 
@@ -41,10 +42,14 @@ function errorBody(error: ExpectedError): unknown {
   return { error: { code: like(error.code), ...(error.message === undefined ? {} : { message: like(error.message) }) } };
 }
 
-/** Adds the case to the pact as one V4 HTTP interaction, ready for `executeTest`. */
-export function interactionFromCase(pact: PactV4, contractCase: ContractCase): V4InteractionWithResponse {
+/**
+ * Adds the case to the pact as one V4 HTTP interaction, ready for `executeTest`; declared pending, it is written
+ * as a Pact V4 pending interaction with the reason as its comment.
+ */
+export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration): V4InteractionWithResponse {
   const { request, response } = contractCase;
   let interaction = pact.addInteraction();
+  if (pending) interaction = interaction.pending(true).comment(`${PENDING_COMMENT_PREFIX}${pending.reason}`);
   if (contractCase.state) interaction = interaction.given(contractCase.state);
   return interaction
     .uponReceiving(contractCase.description)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { PENDING_COMMENT_PREFIX } from './pendingInteractions';
 
 /** The parts of a Pact V4 HTTP interaction this suite reads. */
 export interface PactHttpInteraction {
@@ -12,6 +13,8 @@ export interface PactHttpInteraction {
     /** The example body as sent on the wire ('' when the interaction has none). */
     readonly bodyText: string;
   };
+  /** Set when the consumer declared it pending (Pact V4 `pending`): the reason its comment gives. */
+  readonly pending: string | undefined;
 }
 
 export interface PactFile {
@@ -78,7 +81,15 @@ function parseInteraction(node: JsonValue, where: string, fail: (problem: string
     providerStates: states.flatMap((state) => (isJsonObject(state) && typeof state['name'] === 'string' ? [state['name']] : [])),
     request: { method: request['method'], path: request['path'] },
     response: { status: response['status'], ...exampleBody(response) },
+    pending: node['pending'] === true ? pendingReason(node['comments']) : undefined,
   };
+}
+
+/** The reason a pending interaction's comment gives (`pending: …`, as the consumer tests write it). */
+function pendingReason(comments: JsonValue | undefined): string {
+  const texts = isJsonObject(comments) && Array.isArray(comments['text']) ? comments['text'] : [];
+  const reason = texts.find((text): text is string => typeof text === 'string' && text.startsWith(PENDING_COMMENT_PREFIX));
+  return reason === undefined ? 'no reason given in the pact' : reason.slice(PENDING_COMMENT_PREFIX.length);
 }
 
 /** V4 keeps the body as {content, contentType, encoded}; the Content-Type header, if any, wins. */

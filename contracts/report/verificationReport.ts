@@ -31,6 +31,7 @@ export function reasonsOf(result: InteractionResult): string[] {
     ...(result.schemaProblems ?? []).map((problem) => `schema: ${problem}`),
     ...result.known.map((problem) => `known: ${problem}`),
     ...(result.brokerTold ? [`broker told: ${result.brokerTold}`] : []),
+    ...(result.declaredPending === undefined ? [] : [`pending: ${result.declaredPending}`]),
   ];
 }
 
@@ -55,9 +56,22 @@ export function reportFooter(report: VerificationReport): string[] {
   lines.push(sessionsLine(sessions));
   for (const doubt of sessions.unknown) lines.push(`sessions: a creation failed after it was sent: ${doubt}`);
   if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
+  for (const result of allResults(report)) {
+    if (result.declaredPending === undefined || !passed(result)) continue;
+    lines.push(
+      report.providerIsReference
+        ? `pending: "${result.description}" passes on the reference provider, which serves the spec; it stays pending until the real provider honours it`
+        : `pending: "${result.description}" now passes: ${result.pendingDeclaredAt ?? 'its consumer declared it pending'}; remove that declaration and run npm run pacts:update, so the contract requires it again`,
+    );
+  }
   if (report.published) {
     const branch = report.published.providerBranch ? ` on branch ${report.published.providerBranch}` : '';
-    lines.push(`Results published to the Pact Broker as ${report.provider} version ${report.published.providerVersion}${branch}, one per pact`);
+    for (const outcome of report.published.pacts) {
+      if (!outcome.published) continue;
+      const pendingCount = report.pacts.find((pact) => pact.consumer === outcome.consumer)?.results.filter((result) => result.declaredPending !== undefined && !passed(result)).length ?? 0;
+      const pendingNote = pendingCount ? ` (${pendingCount} pending interaction${pendingCount === 1 ? '' : 's'} failing, listed as pending and not counted)` : '';
+      lines.push(`broker told: ${outcome.consumer}'s pact ${outcome.success ? 'verified' : 'FAILED'}${pendingNote}, as ${report.provider} version ${report.published.providerVersion}${branch}`);
+    }
   }
   lines.push(verdictLine(report));
   return lines;
@@ -66,8 +80,12 @@ export function reportFooter(report: VerificationReport): string[] {
 export function verdictLine(report: VerificationReport): string {
   const results = allResults(report);
   const ok = results.filter(passed).length;
-  const pendingFailures = results.filter((result) => !passed(result) && result.pending).length;
-  const pendingNote = pendingFailures ? `; ${pendingFailures} failed in pending pacts, which does not fail the run` : '';
+  const inPendingPacts = results.filter((result) => !passed(result) && result.pending && result.declaredPending === undefined).length;
+  const declared = results.filter((result) => !passed(result) && result.declaredPending !== undefined).length;
+  const pendingNote = [
+    inPendingPacts ? `; ${inPendingPacts} failed in pending pacts, which does not fail the run` : '',
+    declared ? `; ${declared} pending interaction${declared === 1 ? '' : 's'} failed, which does not fail the run` : '',
+  ].join('');
   const known = results.filter((result) => passed(result) && result.known.length > 0).length;
   const knownNote = known ? ` (${known} accepted as known)` : '';
   return `Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${knownNote}${pendingNote}`;

@@ -4,6 +4,7 @@ import { ConnectSessionClientError } from '../client/errors';
 import { listen, readBody } from '../http/server';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
+import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 
 /** One request the verifier sent and what the provider answered (or why it did not). */
 export interface Exchange {
@@ -20,6 +21,8 @@ export interface Exchange {
   readonly notSentBecause: string | undefined;
   /** What the request carried, told without its credential: enough to know a documented case by. */
   readonly shape: RequestShape;
+  /** The answer carried the reference provider's identifying header: whatever the URL, this is not Nango. */
+  readonly fromReferenceProvider?: boolean;
 }
 
 /** A request's query, body and credential, the credential only by kind (a documented literal is kept as written). */
@@ -98,7 +101,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
         const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed);
         const failedForSchema = options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
-        exchanges.push({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length) });
+        const fromReferenceProvider = answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null;
+        exchanges.push({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length), fromReferenceProvider });
         if (failedForSchema) {
           const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.filter((problem) => !options.accepted(answer.status, problem)).join('; ')}`;
           response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(reason);

@@ -1,6 +1,7 @@
 import type { SessionAccount } from '../live/sessionLedger';
 import { sessionsAccountedFor } from '../live/sessionLedger';
 import type { ConsumerVersion } from './pactWorkarounds';
+import type { PublicationOutcome } from '../broker/verificationPublisher';
 
 /** What a verification run found, as data: what the worker sends back, the report prints, the CI reports hold. */
 
@@ -19,6 +20,10 @@ export interface InteractionResult {
   readonly durationMs: number;
   /** Pending (Pact's sense): its failure is shown but does not fail the run. */
   readonly pending: boolean;
+  /** Set when its consumer declared it pending in the contract (Pact V4 `pending`): the reason. */
+  readonly declaredPending?: string;
+  /** Where this suite's own declaration of it stands (`contracts/pending-interactions.yaml:12`), when it is ours. */
+  readonly pendingDeclaredAt?: string;
   /** Problems accepted in the known-findings list, with the reason: shown, not failing. */
   readonly known: readonly string[];
   /** Set when results were published and Pact's own verdict, which the broker heard, was a failure the list accepts. */
@@ -47,8 +52,8 @@ export interface VerificationReport {
   readonly pacts: readonly PactResults[];
   /** Sessions that could not be cleaned up, pacts that could not be loaded, and other run-wide problems. */
   readonly runProblems: readonly string[];
-  /** Set when the verifier was asked to publish its results. */
-  readonly published: { readonly providerVersion: string; readonly providerBranch: string | undefined } | undefined;
+  /** Set when results were to be published: under which provider version, and what came of each pact's. */
+  readonly published: { readonly providerVersion: string; readonly providerBranch: string | undefined; readonly pacts: readonly PublicationOutcome[] } | undefined;
   /** The connect sessions the run created, and how many of them are gone. */
   readonly sessions: SessionAccount;
   /** The provider said it is a reference provider (a header on its answers), whatever its URL. */

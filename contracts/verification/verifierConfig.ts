@@ -1,10 +1,13 @@
-import type { VersionInfo } from '../broker/versionInfo';
 import type { VerifierConfig } from './pactWorkarounds';
 import type { PactSourceSettings } from './pactSourceSettings';
 
-/** The verifier options that say where the pacts come from and, when asked, where results are published. */
-export function pactSourceConfig(source: PactSourceSettings, publish: VersionInfo | undefined): Partial<VerifierConfig> {
-  return { ...sourceOptions(source), ...(publish ? publishOptions(publish) : {}) };
+/**
+ * The verifier options that say where the pacts come from. The verifier never publishes: Pact 16.5 publishes
+ * `success: false` for a pact whose only failure is a pending interaction, so the suite publishes each result
+ * itself (verification/publication.ts) with the verdict the contract asks for.
+ */
+export function pactSourceConfig(source: PactSourceSettings): Partial<VerifierConfig> {
+  return sourceOptions(source);
 }
 
 function sourceOptions(source: PactSourceSettings): Partial<VerifierConfig> {
@@ -29,13 +32,4 @@ function credentials(auth: (PactSourceSettings & { kind: 'broker' })['broker']['
   if (auth?.kind === 'token') return { pactBrokerToken: auth.token };
   if (auth?.kind === 'basic') return { pactBrokerUsername: auth.username, pactBrokerPassword: auth.password };
   return {};
-}
-
-function publishOptions(publish: VersionInfo): Partial<VerifierConfig> {
-  return {
-    publishVerificationResult: true,
-    providerVersion: publish.version,
-    ...(publish.branch ? { providerVersionBranch: publish.branch } : {}),
-    ...(publish.buildUrl ? { buildUrl: publish.buildUrl } : {}),
-  };
 }

@@ -1,7 +1,8 @@
 import { explainBrokerFailure } from '../broker/brokerFailure';
 import type { VersionInfo } from '../broker/versionInfo';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
-import { interactionCount, type PactsQuery } from '../broker/pactsToVerify';
+import { pactsToVerify, type BrokerPact, type PactsQuery } from '../broker/pactsToVerify';
+import { publishVerificationResults, type PublicationOutcome } from '../broker/verificationPublisher';
 import { isJsonObject, type JsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
@@ -19,6 +20,7 @@ import type { RunStop } from '../live/runStop';
 import type { SessionLedger } from '../live/sessionLedger';
 import { pactSourceConfig } from './verifierConfig';
 import { parseVerifierRun } from './verifierResults';
+import { contractsOf, verdictOf, withDeclaredPending } from './publication';
 
 export interface VerifyPactOptions {
   readonly source: PactSourceSettings;
@@ -74,8 +76,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   };
   // A local pact is read first: a missing or broken file is said plainly, not as a verifier failure.
   const localPact = source.kind === 'file' ? readPactFile(source.file) : undefined;
-  // From a broker, the pacts are counted beside the preflight, for progress lines' totals.
-  const brokerTotal = localPact ? Promise.resolve(undefined) : interactionCount(pactsQueryOf(source, options.provider), options.timeoutMs);
+  // From a broker, the pacts are read beside the preflight: progress lines' totals, what their consumers declared
+  // pending, and where each result is published.
+  const brokerPacts: Promise<BrokerPact[] | undefined> = localPact ? Promise.resolve(undefined) : pactsToVerify(pactsQueryOf(source, options.provider), options.timeoutMs);
   // Preflight: reachable and the key accepted, before any interaction. The session goes with the first clean-up.
   try {
     await ledger.open();
@@ -88,8 +91,13 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     }
     throw error;
   }
+  if (options.publish && ledger.providerIsReference) {
+    await ledger.cleanUp();
+    throw new PublishRefusedError(referenceRefusal(options.providerUrl));
+  }
 
-  const total = localPact?.interactions.length ?? (await brokerTotal);
+  const served = await brokerPacts;
+  const total = localPact?.interactions.length ?? served?.reduce((sum, { pact }) => sum + pact.interactions.length, 0);
   const slots: Slot[] = [];
   const current = (): Slot | undefined => slots.at(-1);
   const setups = Object.fromEntries(
@@ -130,7 +138,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     const config: VerifierConfig = {
       provider: options.provider,
       providerBaseUrl: proxy.url,
-      ...pactSourceConfig(source, options.publish),
+      ...pactSourceConfig(source),
       // Pact calls set-up with the state "" for interactions that have none, and warns of each without a handler.
       stateHandlers: { '': () => Promise.resolve({}), ...stateHandlers },
       requestFilter: (request: FilteredRequest, _response: unknown, next: () => void) => noticeUnknownStates(request, next),
@@ -164,7 +172,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   }
 
   const parsed = parseVerifierRun(verdict);
-  if (!parsed.ran) return reportOf(options, [], [parsed.reason, ...runProblems]);
+  if (!parsed.ran) return reportOf(options, [], [parsed.reason, ...runProblems], options.publish ? [] : undefined);
   const { run } = parsed;
   if (run.interactions.length === 0 && run.errors.length > 0) {
     // Nothing was verified because nothing could be loaded (refused credentials, a broker that is down, no pacts).
@@ -173,7 +181,40 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     throw new PactSourceError((broker && explainBrokerFailure(why, broker)) ?? `could not get the pacts from ${sourceLabel(source)}: ${why}`);
   }
   const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');
-  return reportOf(options, results.pacts, [...results.runProblems, ...runProblems]);
+  const contracts = contractsOf(results.pacts, localPact ? [localPact] : (served ?? []).map(({ pact }) => pact));
+  const pacts = results.pacts.map((pact, index) => withDeclaredPending(pact, contracts[index]));
+  const problems = [...results.runProblems, ...runProblems];
+  if (!options.publish) return reportOf(options, pacts, problems, undefined);
+  if (ledger.providerIsReference || proxy.exchanges.some((exchange) => exchange.fromReferenceProvider)) throw new PublishRefusedError(referenceRefusal(options.providerUrl));
+  return reportOf(options, pacts, problems, await publish(options, pacts, contracts.map((contract) => served?.find(({ pact }) => pact === contract)), problems));
+}
+
+/** Publishing was asked for where it would not be true: nothing was published. */
+export class PublishRefusedError extends Error {
+  override name = 'PublishRefusedError';
+}
+
+function referenceRefusal(url: string): string {
+  return `refusing to publish verification results: the provider at ${url} answered as a reference provider (its answers carry the x-nango-contracts-reference-provider header), so its results would say nothing about Nango; nothing was published`;
+}
+
+/**
+ * Tells the broker each pact's verdict (verification/publication.ts). A run with run-wide problems (an answer it
+ * could not attribute, a session it could not delete) publishes nothing: its verdicts are not to be trusted.
+ */
+async function publish(options: VerifyPactOptions, pacts: readonly PactResults[], brokerPacts: ReadonlyArray<BrokerPact | undefined>, problems: readonly string[]): Promise<PublicationOutcome[]> {
+  const connection = options.source.kind === 'file' ? undefined : options.source.broker;
+  const refuse = (why: string): PublicationOutcome[] => pacts.map(({ consumer }) => ({ consumer, success: false, published: false, why }));
+  if (!connection || !options.publish) return refuse('no Pact Broker to publish to');
+  if (problems.length) return refuse('the run had problems of its own (see run:), so its verdicts are not published');
+  const verdicts = pacts.map((pact, index) => verdictOf(pact, brokerPacts[index]));
+  const publishable = verdicts.flatMap((verdict) => (typeof verdict === 'string' ? [] : [verdict]));
+  const outcomes = await publishVerificationResults(connection, options.provider, options.publish, publishable, options.timeoutMs);
+  return pacts.map((pact, index): PublicationOutcome => {
+    const verdict = verdicts[index];
+    if (typeof verdict === 'string' || verdict === undefined) return { consumer: pact.consumer, success: false, published: false, why: verdict ?? 'no verdict' };
+    return outcomes[publishable.indexOf(verdict)] ?? { consumer: pact.consumer, success: verdict.success, published: false, why: 'no answer from the broker' };
+  });
 }
 
 /** The query the verifier sends for its pacts, as the broker module asks it. */
@@ -228,7 +269,7 @@ function sourceLabel(source: PactSourceSettings): string {
   return source.kind === 'file' ? source.file : source.kind === 'url' ? source.url : `the Pact Broker at ${source.broker.baseUrl}`;
 }
 
-function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems: string[]): VerificationReport {
+function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems: string[], publication: readonly PublicationOutcome[] | undefined): VerificationReport {
   const { source } = options;
   return {
     provider: options.provider,
@@ -238,7 +279,7 @@ function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems:
     fromBroker: source.kind !== 'file',
     pacts,
     runProblems,
-    published: options.publish ? { providerVersion: options.publish.version, providerBranch: options.publish.branch } : undefined,
+    published: options.publish ? { providerVersion: options.publish.version, providerBranch: options.publish.branch, pacts: publication ?? [] } : undefined,
     sessions: options.ledger.account,
     providerIsReference: options.ledger.providerIsReference,
     rateLimitWaitMs: options.budget.waitedMs,

@@ -13,7 +13,8 @@ import { startBrokerDouble, type BrokerDouble } from '../support/brokerDouble';
 import { startDriftingProvider, type Drift, type DriftingProvider } from '../support/driftingProvider';
 import { verifyInProcess } from '../support/inProcess';
 import type { CliRun } from '../support/runCli';
-import { refusedUrl } from '../support/scriptedServer';
+import { refusedUrl, startScriptedServer } from '../support/scriptedServer';
+import { REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer } from '../../contracts/provider/referenceProvider';
 
 const TOKEN = 'broker-token-for-verification-tests';
 const SECRET = 'nango-secret-for-broker-tests';
@@ -41,14 +42,14 @@ async function verifyFromBroker(drift: Drift, env: Record<string, string> = {}):
 }
 
 describe('verifying pacts from a Pact Broker that misbehaves', () => {
-  it('fails the run when the broker does not take the results, which the verifier itself only logs', async () => {
+  it('fails the run when the broker does not take the results, saying what the broker answered', async () => {
     await broker.close();
     broker = await startBrokerDouble({ token: TOKEN, refuseVerificationResults: 400 });
     broker.seedPact(committedPact(), 'c1', 'main');
     const run = await verifyFromBroker('none', PUBLISH);
     expect(run.code).toBe(1);
     expect(broker.verifications).toEqual([]);
-    expect(run.stdout).toMatch(/^run: results not published: .*Publishing of verification results failed/m);
+    expect(run.stdout).toMatch(/^run: results not published for NangoConnectSessionClient: the broker answered 400: .*refused by the test/m);
     expect(run.stdout).toContain('Verification FAILED: 7 of 7 interactions passed');
   });
 
@@ -59,6 +60,38 @@ describe('verifying pacts from a Pact Broker that misbehaves', () => {
       'verification could not run: PACT_PUBLISH_VERIFICATION_RESULTS=true needs a real or local Nango (NANGO_BASE_URL and NANGO_SECRET_KEY): results from the embedded reference provider would say nothing about NangoAPI',
     );
     expect(broker.requests).toEqual([]);
+  });
+
+  it('refuses to publish (exit 2, one line) what a reference provider answered, whatever NANGO_BASE_URL says', async () => {
+    broker.seedPact(committedPact(), 'c1', 'main');
+    // `npm run provider` behind NANGO_BASE_URL, as a wrong base URL in CI would have it.
+    const reference = await new ReferenceProvider({ secretKey: SECRET }).listen(0, '127.0.0.1');
+    try {
+      const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, NANGO_BASE_URL: reference.url, NANGO_SECRET_KEY: SECRET, ...PUBLISH });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`verification could not run: refusing to publish verification results: the provider at ${reference.url} answered as a reference provider`);
+      expect(run.stderr).toContain('nothing was published');
+      expect(broker.verifications).toEqual([]);
+    } finally {
+      await reference.close();
+    }
+  });
+
+  it('refuses to publish when any answer during the run carries the reference provider header, not only the first', async () => {
+    broker.seedPact(committedPact(), 'c1', 'main');
+    const behind = new ReferenceProvider({ secretKey: SECRET });
+    // A provider that creates sessions as Nango would, but whose DELETE answers come from a reference provider.
+    const server = await startScriptedServer((request, response) => {
+      if (request.method === 'DELETE') response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
+      writeAnswer(response, behind.respond(request));
+    });
+    try {
+      const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET, ...PUBLISH });
+      expect([run.code, broker.verifications]).toEqual([2, []]);
+      expect(run.stderr).toContain('answered as a reference provider');
+    } finally {
+      await server.close();
+    }
   });
 
   it('says in one line that the broker refused the credentials', async () => {

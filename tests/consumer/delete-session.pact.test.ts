@@ -17,6 +17,7 @@ import { compareWithSpec, pactJson } from '../../contracts/pact/bidirectionalChe
 import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
 import { loadKnownFindings } from '../../contracts/knownFindings';
 import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
+import { loadPendingInteractions, pendingInteractionsFile } from '../../contracts/pact/pendingInteractions';
 import { isVerbose, logLevelFrom } from '../../contracts/pact/logLevel';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { readPactFile } from '../../contracts/pact/pactFile';
@@ -27,12 +28,15 @@ const TODAY = new Date().toISOString().slice(0, 10);
 const VERBOSE = isVerbose(logLevelFrom(process.env));
 
 const pactDir = scratchDir('pact');
+// What the consumer declares pending goes into the pact as such (PENDING_INTERACTIONS_FILE names another list).
+const pending = loadPendingInteractions(pendingInteractionsFile(process.env));
 const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: logLevelFrom(process.env) });
 
 describe('DELETE /connect/session', () => {
   for (const contractCase of CASES) {
     it(contractCase.name, async () => {
-      await interactionFromCase(pact, contractCase).executeTest(async (mockServer) => {
+      const declared = pending.find((declaration) => declaration.interaction === contractCase.description);
+      await interactionFromCase(pact, contractCase, declared).executeTest(async (mockServer) => {
         const client = new ConnectSessionClient(mockServer.url);
         const { query, body } = contractCase.request;
         const result = await client.deleteSession(tokenSentBy(contractCase.request.credential), {
@@ -52,6 +56,14 @@ describe('DELETE /connect/session', () => {
 // Runs after the interactions above (jest keeps declaration order within a file), on the file they wrote.
 describe('the pact the consumer tests wrote', () => {
   const written = join(pactDir, `${CONSUMER}-${PROVIDER}.json`);
+
+  it('declares pending only interactions it holds, each with its reason', () => {
+    const interactions = readPactFile(written).interactions;
+    const unknown = pending.filter((declaration) => !interactions.some(({ description }) => description === declaration.interaction));
+    expect(unknown.map((declaration) => `line ${declaration.line}: no interaction "${declaration.interaction}"`)).toEqual([]);
+    const inPact = interactions.flatMap(({ description, pending: reason }) => (reason === undefined ? [] : [`${description}: ${reason}`]));
+    expect(inPact.sort()).toEqual(pending.map(({ interaction, reason }) => `${interaction}: ${reason}`).sort());
+  });
 
   it('holds only example responses that the spec allows', () => {
     expect(checkExamplesAgainstSpec(readPactFile(written), nangoValidators())).toEqual([]);

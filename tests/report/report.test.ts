@@ -76,7 +76,7 @@ describe('the verification report', () => {
           wip: true,
         }),
       ],
-      published: { providerVersion: 'p1', providerBranch: 'main' },
+      published: { providerVersion: 'p1', providerBranch: 'main', pacts: [{ consumer: 'C', success: true, published: true }, { consumer: 'Other', success: false, published: true }] },
     };
     expect(reportPassed(fromBroker)).toBe(true);
     expect(formatReport(fromBroker).split('\n')).toEqual([
@@ -88,7 +88,8 @@ describe('the verification report', () => {
       'PEND deletes an existing connect session  410       404     FAIL  pass    42 ms',
       '       pact: status: expected 410 but was 404',
       'sessions: 5 created, 5 deleted (end user contract-tests-1a2b3c4d)',
-      'Results published to the Pact Broker as P version p1 on branch main, one per pact',
+      "broker told: C's pact verified, as P version p1 on branch main",
+      "broker told: Other's pact FAILED, as P version p1 on branch main",
       'Verification PASSED: 1 of 2 interactions passed; 1 failed in pending pacts, which does not fail the run',
     ]);
   });
@@ -100,6 +101,29 @@ describe('the verification report', () => {
     const inDoubt: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, unknown: ['no answer within 5 ms'] } };
     expect(reportPassed(inDoubt)).toBe(false);
     expect(formatReport(inDoubt)).toContain('sessions: a creation failed after it was sent: no answer within 5 ms');
+  });
+
+  it('shows a pending interaction that fails with its reason, without failing the run, and names the declaration to remove once one passes', () => {
+    const declared = { declaredPending: 'Nango answers 401', pending: true };
+    const failing = result({ ...declared, actualStatus: 401, expectedStatus: 404, pactProblems: ['status: expected 404 but was 401'] });
+    const withPending: VerificationReport = {
+      ...report([]),
+      pacts: [pact([result(), failing])],
+      published: { providerVersion: 'p1', providerBranch: undefined, pacts: [{ consumer: 'C', success: true, published: true }] },
+    };
+    expect(reportPassed(withPending)).toBe(true);
+    const lines = formatReport(withPending).split('\n');
+    expect(lines).toContain('       pending: Nango answers 401');
+    expect(lines.find((line) => line.startsWith('PEND'))).toMatch(/404\s+401\s+FAIL/);
+    expect(lines).toContain("broker told: C's pact verified (1 pending interaction failing, listed as pending and not counted), as P version p1");
+    expect(lines.at(-1)).toBe('Verification PASSED: 1 of 2 interactions passed; 1 pending interaction failed, which does not fail the run');
+
+    const nowPassing: VerificationReport = { ...report([]), pacts: [pact([result({ ...declared, pendingDeclaredAt: 'contracts/pending-interactions.yaml:12 declares it' })])] };
+    expect(formatReport(nowPassing)).toContain(
+      'pending: "a request to delete the connect session" now passes: contracts/pending-interactions.yaml:12 declares it; remove that declaration and run npm run pacts:update, so the contract requires it again',
+    );
+    const onReference: VerificationReport = { ...nowPassing, providerIsReference: true };
+    expect(formatReport(onReference)).toContain('passes on the reference provider, which serves the spec; it stays pending until the real provider honours it');
   });
 
   it('fails a failure outside pending pacts next to a pending one', () => {

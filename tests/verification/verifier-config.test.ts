@@ -1,8 +1,7 @@
 /**
  * What the verifier is told of where the pacts come from and where results go: a local file as a pact URL; a
  * broker with its selectors, pending, WIP and the provider branch, as the broker's pacts-for-verification query
- * needs them; a pact URL with its broker's credentials; publishing with the provider version, branch and build
- * URL. (The broker tests run these against a real Pact Broker; this pins what is sent.)
+ * needs them; a pact URL with its broker's credentials; never publishing, which the suite does itself. (The broker tests run these against a real Pact Broker; this pins what is sent.)
  */
 import type { GitFacts } from '../../contracts/broker/versionInfo';
 import { settingsFromEnv } from '../../contracts/verification/settings';
@@ -11,7 +10,7 @@ import { pactSourceConfig } from '../../contracts/verification/verifierConfig';
 const git = (): GitFacts => ({ commit: 'abc123', branch: 'feat/x', dirty: false });
 const configOf = (env: Record<string, string>) => {
   const settings = settingsFromEnv(env, git);
-  return pactSourceConfig(settings.source, settings.publish);
+  return pactSourceConfig(settings.source);
 };
 
 it('gives a local pact as its file', () => {
@@ -29,15 +28,11 @@ it('asks a broker for the pacts of the selectors, pending on, with WIP pacts and
   });
 });
 
-it('fetches exactly the pact a URL names, with its broker credentials, and publishes under the provider version, branch and build URL', () => {
+it('fetches exactly the pact a URL names, with its broker credentials, and never asks the verifier to publish: the suite publishes its own verdict', () => {
   const env = { PACT_URL: 'https://b.example/pacts/1', PACT_BROKER_USERNAME: 'u', PACT_BROKER_PASSWORD: 'p', NANGO_BASE_URL: 'http://localhost:3003', NANGO_SECRET_KEY: 'sk' };
   expect(configOf({ ...env, PACT_PUBLISH_VERIFICATION_RESULTS: 'TRUE', PACT_PROVIDER_VERSION: 'nango-1', PACT_BUILD_URL: 'https://ci/7' })).toEqual({
     pactUrls: ['https://b.example/pacts/1'],
     pactBrokerUsername: 'u',
     pactBrokerPassword: 'p',
-    publishVerificationResult: true,
-    providerVersion: 'nango-1',
-    providerVersionBranch: 'feat/x',
-    buildUrl: 'https://ci/7',
   });
 });

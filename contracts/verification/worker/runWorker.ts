@@ -21,8 +21,6 @@ export interface WorkerRun {
   readonly redact: Redact;
   /** Set when the worker was stopped by SIGINT/SIGTERM (after cleaning up). */
   readonly interruptedBy: NodeJS.Signals | undefined;
-  /** The verifier's own lines saying results could not be published: it logs them and carries on as if it had. */
-  readonly publishFailures: readonly string[];
   /** Everything the worker wrote to stdout (Pact's native verifier output and its logs), redacted, one entry a line. */
   readonly nativeOutput: readonly string[];
 }
@@ -46,7 +44,6 @@ export interface VerificationWorker {
 /** Starts a verification run in a worker: a new one for a CLI, or one kept for many runs (tests). */
 export type WorkerLauncher = (env: NodeJS.ProcessEnv, cwd: string, options: WorkerOptions) => VerificationWorker;
 
-const PUBLISH_FAILED = /Publishing of verification results failed|Failed to push branch|Failed to push tag/;
 
 /**
  * The verification in a child process, whose stdout/stderr are read line by line through the run's redactor:
@@ -127,7 +124,6 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
     run(runEnv, cwd, options, { last } = { last: false }) {
       const embeddedSecret = randomBytes(24).toString('hex');
       const redact = redactor([embeddedSecret, ...(runEnv['NANGO_SECRET_KEY'] ? [runEnv['NANGO_SECRET_KEY'].trim()] : []), ...brokerSecretsInEnv(runEnv)]);
-      const publishFailures: string[] = [];
       const nativeOutput: string[] = [];
       const ended = { stdout: false, stderr: false };
       let outcome: WorkerOutcome | undefined;
@@ -142,7 +138,7 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
         holdParent(false);
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigterm);
-        finish({ outcome: outcome ?? { kind: 'error', message: `the verification worker stopped without a report (${why})` }, redact, interruptedBy: stopped, publishFailures, nativeOutput });
+        finish({ outcome: outcome ?? { kind: 'error', message: `the verification worker stopped without a report (${why})` }, redact, interruptedBy: stopped, nativeOutput });
       };
       const line = (raw: string, stream: 'stdout' | 'stderr') => {
         if (raw.endsWith(END_OF_RUN)) {
@@ -153,7 +149,6 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
           return;
         }
         const text = redact(raw);
-        if (PUBLISH_FAILED.test(text)) publishFailures.push(text.trim());
         if (stream === 'stdout') nativeOutput.push(text);
         options.onLine?.(text, stream);
       };
