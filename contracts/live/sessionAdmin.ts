@@ -22,6 +22,14 @@ export class AmbiguousCreationError extends SessionSetupError {
   }
 }
 
+/**
+ * The provider failed mid-run: a secret key it accepted earlier in the run refused, a 5xx, or no answer at all
+ * after it had answered. Not the user's key and not a verdict: the run stops as "could not verify".
+ */
+export class ProviderFaultError extends SessionSetupError {
+  override name = 'ProviderFaultError';
+}
+
 /** Transport failures that can come after the request went out: the server dropped the connection. */
 const MAY_HAVE_BEEN_SENT = /ECONNRESET|UND_ERR_SOCKET|EPIPE|connection closed/;
 
@@ -39,6 +47,8 @@ const GONE_OR_RACED = new Set([400, 401, 404]);
  */
 export class SessionAdmin {
   private reference = false;
+  /** The provider has created a session for the key: a later refusal is its fault, not the key's. */
+  private accepted = false;
 
   /** The provider said it is a reference provider (a header on its answers), not Nango. */
   get isReferenceProvider(): boolean {
@@ -75,11 +85,18 @@ export class SessionAdmin {
       if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) {
         throw new AmbiguousCreationError(error, this.endUserId);
       }
+      if (this.accepted && error instanceof ProviderUnreachableError) throw new ProviderFaultError(`the provider at ${this.baseUrl} stopped answering: ${error.message}`);
       throw error;
+    }
+    if ((response.status === 401 || response.status === 403) && this.accepted) {
+      throw new ProviderFaultError(
+        `POST /connect/sessions answered ${response.status}${errorCode(response.bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`,
+      );
     }
     if (response.status === 401 || response.status === 403) {
       throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${response.status}${errorCode(response.bodyText)}`);
     }
+    if (response.status >= 500 && this.accepted) throw new ProviderFaultError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
     if (response.status !== 201 && response.status !== 200) {
       throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}, expected 201`);
     }
@@ -88,6 +105,7 @@ export class SessionAdmin {
     if (token === undefined) {
       throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status} without a connect session token in data.token`);
     }
+    this.accepted = true;
     return token;
   }
 
@@ -122,7 +140,10 @@ export class SessionAdmin {
       // race: Nango answers the loser 400 (server_error), 401 or 404. The session's own GET tells whether it went.
       if (GONE_OR_RACED.has(response.status) && !(await this.alive(token))) return false;
       if (attempt < DELETE_ATTEMPTS && TRANSIENT_STATUSES.has(response.status)) continue;
-      throw new SessionSetupError(`DELETE /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
+      // A failing server may still have deleted it (or it was gone already): the session's own GET tells.
+      if (response.status >= 500 && !(await this.alive(token).catch(() => true))) return false;
+      const failure = `DELETE /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`;
+      throw response.status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
     }
   }
 }

@@ -1,4 +1,12 @@
-import { AmbiguousCreationError, type SessionAdmin } from './sessionAdmin';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
+import { AmbiguousCreationError, ProviderFaultError, type SessionAdmin } from './sessionAdmin';
+
+/** After a provider fault, clean-up tries again after these waits: the provider may answer again by then. */
+const CLEAN_UP_RETRY_WAITS_MS = [500, 1_500] as const;
+
+/** The provider did not answer, or failed: trying again later may succeed, unlike an answer that refuses. */
+const providerFailed = (error: unknown): boolean => error instanceof ProviderFaultError || error instanceof ProviderUnreachableError || error instanceof RequestTimeoutError;
 
 /** The run's sessions, counted: every one it created must be gone by the end. */
 export interface SessionAccount {
@@ -96,8 +104,15 @@ export class SessionLedger {
    */
   async cleanUp(): Promise<string[]> {
     await Promise.all([...this.inFlight]);
-    const tokens = [...this.live];
-    const results = await Promise.allSettled(tokens.map((token) => this.delete(token, true)));
-    return results.flatMap((result) => (result.status === 'rejected' ? [`clean-up failed: ${(result.reason as Error).message}`] : []));
+    for (let round = 0; ; round += 1) {
+      const results = await Promise.allSettled([...this.live].map((token) => this.delete(token, true)));
+      const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+      const wait = CLEAN_UP_RETRY_WAITS_MS[round];
+      if (failures.length === 0 || wait === undefined || !failures.every(providerFailed)) {
+        const left = `${failures.length} session(s) left: each expires 30 minutes after it was created; find them by end user ${this.admin.endUserId}`;
+        return failures.length ? [...new Set(failures.map((failure) => `clean-up failed: ${failure.message}`)), left] : [];
+      }
+      await delay(wait);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { boundedFetch } from '../client/boundedFetch';
-import { ConnectSessionClientError } from '../client/errors';
+import { ConnectSessionClientError, ProviderUnreachableError } from '../client/errors';
 import { listen, readBody } from '../http/server';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
@@ -60,6 +60,8 @@ export interface RecordingProxyOptions {
   readonly halted: () => boolean;
   /** A rate limit outlasted the budget: the run cannot verify, and stops. */
   readonly onRateLimited: (error: RateLimitedError) => void;
+  /** The provider refused the connection: it is gone, and the run cannot verify. */
+  readonly onProviderGone?: (reason: string) => void;
 }
 
 /** Status the proxy answers with when the provider gave none; Pact then reports a status mismatch. */
@@ -116,6 +118,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       } catch (error) {
         if (error instanceof RateLimitedError) return options.onRateLimited(error);
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
+        // Refused, the request never reached a server: not an answer to judge (a dropped connection is one).
+        if (error instanceof ProviderUnreachableError && /ECONNREFUSED/.test(error.reason) && options.onProviderGone) return options.onProviderGone(reason);
         exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) });
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
       }

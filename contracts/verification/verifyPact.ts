@@ -12,7 +12,7 @@ import type { PactSourceSettings } from './pactSourceSettings';
 import { guardedStateHandlers, pactVerifier, type VerifierConfig } from './pactWorkarounds';
 import { sessionStateSetups } from './providerStates';
 import { resultsOfRun, type Slot } from './interactionResults';
-import { AmbiguousCreationError } from '../live/sessionAdmin';
+import { AmbiguousCreationError, ProviderFaultError } from '../live/sessionAdmin';
 import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
 import { startRecordingProxy, type Exchange, type RequestShape } from './recordingProxy';
 import type { InteractionProgress, PactResults, VerificationReport } from './results';
@@ -74,6 +74,13 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   const stopOnRateLimit = (error: unknown): void => {
     if (error instanceof RateLimitedError) stop.stop(new RunStoppedError(`could not verify: ${error.message}`));
   };
+  // A provider that fails in a state (a 5xx, a key it accepted refused, no answer) tells nothing about the contract.
+  const stopOnFault = (error: unknown): void => {
+    stopOnRateLimit(error);
+    if (error instanceof ProviderFaultError || error instanceof AmbiguousCreationError || error instanceof ProviderUnreachableError || error instanceof RequestTimeoutError) {
+      stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run, in a provider state (${error.message}); this is not about NANGO_SECRET_KEY, which it accepted`));
+    }
+  };
   // A local pact is read first: a missing or broken file is said plainly, not as a verifier failure.
   const localPact = source.kind === 'file' ? readPactFile(source.file) : undefined;
   // From a broker, the pacts are read beside the preflight: progress lines' totals, what their consumers declared
@@ -105,7 +112,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       state,
       () =>
         setup().catch((error: unknown) => {
-          stopOnRateLimit(error);
+          stopOnFault(error);
           throw error;
         }),
     ]),
@@ -122,6 +129,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     budget: options.budget,
     halted: () => stop.stopped,
     onRateLimited: stopOnRateLimit,
+    onProviderGone: (reason) => stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {
@@ -133,7 +141,8 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     next();
   };
   const runProblems: string[] = [];
-  let verdict: string;
+  let verdict = '';
+  let stoppedBy: unknown;
   try {
     const config: VerifierConfig = {
       provider: options.provider,
@@ -162,14 +171,17 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     try {
       verdict = await Promise.race([pactVerifier(config).verifyProvider(), stop.whenStopped()]);
     } catch (error) {
-      if (stop.stopped) throw error;
-      verdict = (error as Error).message;
+      if (!stop.stopped) verdict = (error as Error).message;
+      else stoppedBy = error;
     }
   } finally {
     // Stopped, the proxy stays open and silent: closing it would hand the verifier an answer to go on with.
     if (!stop.stopped) await proxy.close();
     runProblems.push(...(await ledger.cleanUp()));
   }
+  // Stopped, nothing is a verdict: the reason, with what clean-up could not delete.
+  if (stoppedBy instanceof RunStoppedError && runProblems.length) throw new RunStoppedError(`${stoppedBy.message}; ${runProblems.join('; ')}`);
+  if (stoppedBy !== undefined) throw stoppedBy;
 
   const parsed = parseVerifierRun(verdict);
   if (!parsed.ran) return reportOf(options, [], [parsed.reason, ...runProblems], options.publish ? [] : undefined);

@@ -54,7 +54,11 @@ export async function startDriftingProvider(
     // interaction, then reported as a clean-up failure). Every other request is answered at once.
     if (drift === 'slow' && reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) return;
     if (drift === 'dropped-connection') return void response.socket?.destroy();
-    if (drift === 'server-error') return writeAnswer(response, jsonAnswer(500, { error: { code: 'server_error', message: 'boom' } }));
+    // Every DELETE that would be refused fails instead; deleting a live session (what provider states do) still works.
+    if (drift === 'server-error') {
+      const answer = reference.respond(request);
+      return writeAnswer(response, answer.status >= 400 ? jsonAnswer(500, { error: { code: 'server_error', message: 'boom' } }) : answer);
+    }
     // Nango answers the loser of two DELETEs of one session 400 server_error: here every DELETE of a gone session.
     if (drift === 'loser-of-a-race-400' && reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) {
       return writeAnswer(response, jsonAnswer(400, { error: { code: 'server_error', message: 'An unexpected error occurred' } }));
