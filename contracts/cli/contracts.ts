@@ -16,6 +16,7 @@ import type { VerificationSettings } from '../verification/settings';
 import { runConsumerTests } from './consumerTests';
 import { startVerification, type Verification } from './verifyAndReport';
 import { PROJECT_ROOT } from '../projectRoot';
+import { watchParent } from '../live/parentWatch';
 
 // Jest's colours follow FORCE_COLOR, not NO_COLOR.
 if (read(process.env, 'NO_COLOR') !== undefined) process.env['FORCE_COLOR'] = '0';
@@ -45,6 +46,8 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  // npm gone, nobody is left to pass a signal on: stop as on SIGTERM.
+  watchParent(() => process.kill(process.pid, 'SIGTERM'));
 
   process.stdout.write('== 1/2 consumer contracts (jest tests/consumer)\n');
   const consumerPassed = await runConsumerTests(PROJECT_ROOT, reportsDir(process.env), verification.verbose);

@@ -65,6 +65,7 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   const interrupt = (signal: NodeJS.Signals) => {
     interruptedBy ??= signal;
     live.stop.stop(new Error(`interrupted by ${signal}`));
+    ledger.hurry();
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);

@@ -36,6 +36,8 @@ const MAY_HAVE_BEEN_SENT = /ECONNRESET|UND_ERR_SOCKET|EPIPE|connection closed/;
 /** Failures after which a DELETE is simply sent again: the session is either still there or already gone. */
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 const DELETE_ATTEMPTS = 3;
+/** The bound on each clean-up request once a run is interrupted. */
+const HURRIED_TIMEOUT_MS = 2_000;
 /** Answers to a DELETE that mean the session is gone, or that another DELETE of it was under way. */
 const GONE_OR_RACED = new Set([400, 401, 404]);
 
@@ -55,10 +57,21 @@ export class SessionAdmin {
     return this.reference;
   }
 
+  /**
+   * After a signal, clean-up must finish within a CI's cancel grace (GitHub Actions: 7.5 s from SIGINT to
+   * SIGTERM, 2.5 s more to SIGKILL): requests are bounded tighter, and a DELETE is tried twice at most.
+   */
+  hurry(): void {
+    this.timeoutMs = Math.min(this.timeoutMs, HURRIED_TIMEOUT_MS);
+    this.attempts = Math.min(this.attempts, 2);
+  }
+
+  private attempts = DELETE_ATTEMPTS;
+
   constructor(
     readonly baseUrl: string,
     private readonly secretKey: string,
-    private readonly timeoutMs: number,
+    private timeoutMs: number,
     private readonly budget: RateLimitBudget,
     readonly endUserId: string,
   ) {}
@@ -132,14 +145,14 @@ export class SessionAdmin {
       try {
         response = await this.budget.send('DELETE /connect/session', send, cleaningUp ? 'clean-up' : 'run');
       } catch (error) {
-        if (attempt < DELETE_ATTEMPTS && error instanceof ProviderUnreachableError) continue;
+        if (attempt < this.attempts && error instanceof ProviderUnreachableError) continue;
         throw error;
       }
       if (response.status >= 200 && response.status < 300) return true;
       // Another DELETE of the same session (a provider state's own, when a run is interrupted) may have won the
       // race: Nango answers the loser 400 (server_error), 401 or 404. The session's own GET tells whether it went.
       if (GONE_OR_RACED.has(response.status) && !(await this.alive(token))) return false;
-      if (attempt < DELETE_ATTEMPTS && TRANSIENT_STATUSES.has(response.status)) continue;
+      if (attempt < this.attempts && TRANSIENT_STATUSES.has(response.status)) continue;
       // A failing server may still have deleted it (or it was gone already): the session's own GET tells.
       if (response.status >= 500 && !(await this.alive(token).catch(() => true))) return false;
       const failure = `DELETE /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`;

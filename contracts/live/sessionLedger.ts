@@ -98,6 +98,15 @@ export class SessionLedger {
     this.stopped = true;
   }
 
+  /** Interrupted: clean-up must be over within a CI's cancel grace, so no request waits long and none is retried late. */
+  hurry(): void {
+    this.stop();
+    this.hurried = true;
+    this.admin.hurry();
+  }
+
+  private hurried = false;
+
   /**
    * Waits for creations in flight, then deletes every session still open; returns one line per session that
    * could not be deleted (and stays open).
@@ -108,7 +117,7 @@ export class SessionLedger {
       const results = await Promise.allSettled([...this.live].map((token) => this.delete(token, true)));
       const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
       const wait = CLEAN_UP_RETRY_WAITS_MS[round];
-      if (failures.length === 0 || wait === undefined || !failures.every(providerFailed)) {
+      if (failures.length === 0 || wait === undefined || this.hurried || !failures.every(providerFailed)) {
         const left = `${failures.length} session(s) left: each expires 30 minutes after it was created; find them by end user ${this.admin.endUserId}`;
         return failures.length ? [...new Set(failures.map((failure) => `clean-up failed: ${failure.message}`)), left] : [];
       }

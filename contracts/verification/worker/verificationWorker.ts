@@ -52,6 +52,7 @@ function interrupt(signal: NodeJS.Signals): void {
   const run = current;
   if (!run) return dieOf(signal);
   run.stop.stop(new InterruptedError(signal));
+  run.ledger.hurry();
   process.stderr.write(`\n${signal}: deleting ${run.ledger.openCount} open connect session(s) before stopping\n`);
   void run.ledger
     .cleanUp()
