@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigurationError } from './configurationError';
 import { read } from './env';
-import { isJsonObject, type JsonValue } from './json';
+import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { PROJECT_ROOT } from './projectRoot';
 
 /** The committed, reviewed list of accepted findings (hostile checks and provider verification alike). */
@@ -16,17 +16,20 @@ export function knownFindingsFile(env: NodeJS.ProcessEnv): string {
 
 /**
  * A finding accepted after review: reported as `known`, it does not fail a run until it expires. It matches a
- * failure when every field it gives matches: the check (a hostile check's name, or `pact` / `schema` for
- * provider verification), the status, the error code, the interaction description, the kind of hostile request
- * (`auth:secret-key`, `method:GET`: see `kindsOf`), and a regular expression on the failure's text.
+ * failure when every field it gives matches (see README, "Known findings").
  */
 export interface KnownFinding {
+  /** The check that failed: a hostile check's name, `pact` / `schema` (provider verification) or `bidirectional`. */
   readonly check: string;
+  /** The HTTP status the failing answer came with (received, not the one the pact expected). */
   readonly status?: number;
+  /** The `error.code` of the failing answer, or the comparator's code of a `bidirectional` finding. */
   readonly code?: string;
+  /** The pact interaction's description (provider verification, `bidirectional`). */
   readonly interaction?: string;
-  /** A kind of hostile request the failing case must be of. */
+  /** A kind of hostile request the failing case must be of (`auth:secret-key`, `method:GET`: see `kindsOf`). */
   readonly kind?: string;
+  /** A regular expression found anywhere in the failure's text. */
   readonly matching?: string;
   readonly reason: string;
   /** `YYYY-MM-DD`: from the day after, the finding fails again. */
@@ -45,50 +48,114 @@ export interface FindingCandidate {
 
 export type KnownMatch = { readonly finding: KnownFinding; readonly expired: boolean };
 
+/**
+ * The hostile run's checks, by name: restated from the registry (hostile/checks.ts, a room above this one), and
+ * proved equal to it by tests/report/known-findings.test.ts.
+ */
+export const HOSTILE_CHECK_NAMES: readonly string[] = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_schema_conformance',
+  'negative_data_rejection',
+  'ignored_auth',
+  'use_after_free',
+  'positive_data_acceptance',
+  'session_deleted_only_by_204',
+  'unsupported_method',
+  'max_response_time',
+];
+
+/** Every check a finding may name: the hostile ones, provider verification's (`pact`, `schema`) and PactFlow's comparator's. */
+export const FINDING_CHECKS: readonly string[] = [...HOSTILE_CHECK_NAMES, 'pact', 'schema', 'bidirectional'];
+
+/** The fields of an entry, in the order the README describes them. */
+const FIELDS: readonly string[] = ['check', 'status', 'code', 'interaction', 'kind', 'matching', 'reason', 'expires'];
+
+/**
+ * The list in `file`, every entry checked: a field misspelt, of the wrong type or naming no check there is would
+ * otherwise widen the entry until it accepts every failure of its check. Anything wrong is one ConfigurationError
+ * line naming the file, the entry and the field. An empty file (or comments only) accepts nothing.
+ */
 export function loadKnownFindings(file: string = KNOWN_FINDINGS_FILE): KnownFinding[] {
+  const shown = shownPath(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(`${shown}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`}`);
+  }
   let parsed: unknown;
   try {
-    parsed = parse(readFileSync(file, 'utf8'));
+    parsed = parse(text);
   } catch (error) {
-    throw new ConfigurationError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message.split('\n')[0]}`);
+    // yaml's first line says what and where; the excerpt of the file after it ends that line with a colon.
+    throw new ConfigurationError(`${shown}: not valid YAML: ${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}`);
   }
-  if (parsed === null || parsed === undefined) return [];
-  if (!Array.isArray(parsed)) throw new ConfigurationError(`${file}: expected a list of findings`);
-  return parsed.map((entry: JsonValue, index) => findingFrom(entry, `${file}: finding #${index + 1}`));
+  if (parsed === null) return [];
+  if (!Array.isArray(parsed)) throw new ConfigurationError(`${shown}: expected a list of findings (- check: …), not ${typeOf(parsed)}`);
+  return parsed.map((entry: JsonValue, index) => findingFrom(entry, `${shown}: finding #${index + 1}`));
 }
 
-function findingFrom(entry: JsonValue, where: string): KnownFinding {
-  if (!isJsonObject(entry)) throw new ConfigurationError(`${where} is not a mapping`);
-  const { check, status, code, interaction, kind, matching, reason, expires } = entry;
-  const text = (value: JsonValue | undefined, name: string): string | undefined => {
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(`${where}: ${name} must be a non-empty string`);
-    return value;
-  };
-  const checkName = text(check, 'check');
-  const why = text(reason, 'reason');
-  if (checkName === undefined || why === undefined) throw new ConfigurationError(`${where}: check and reason are required`);
-  if (status !== undefined && (typeof status !== 'number' || !Number.isInteger(status))) throw new ConfigurationError(`${where}: status must be a whole number`);
-  const pattern = text(matching, 'matching');
-  if (pattern !== undefined) {
+/** The file as the person knows it: relative to the project when in it. */
+function shownPath(file: string): string {
+  const inProject = relative(PROJECT_ROOT, file);
+  return inProject.startsWith('..') || isAbsolute(inProject) ? file : inProject;
+}
+
+const typeOf = (value: unknown): string => (Array.isArray(value) ? 'a list' : isJsonObject(value) ? 'a mapping' : JSON.stringify(value));
+
+function findingFrom(entry: JsonValue, entryName: string): KnownFinding {
+  if (!isJsonObject(entry)) throw new ConfigurationError(`${entryName} is not a mapping (check: …, reason: …) but ${typeOf(entry)}`);
+  const check = textField(entry, 'check', entryName, 'the name of the check whose failure it accepts');
+  if (check === undefined) throw new ConfigurationError(`${entryName}: field 'check' is required`);
+  if (!FINDING_CHECKS.includes(check)) throw new ConfigurationError(`${entryName}: unknown check '${check}' (known: ${FINDING_CHECKS.join(', ')})`);
+  const where = `${entryName} (check ${check})`;
+  const unknown = Object.keys(entry).find((field) => !FIELDS.includes(field));
+  if (unknown !== undefined) throw new ConfigurationError(`${where}: unknown field '${unknown}' (known: ${FIELDS.join(', ')})`);
+  const reason = textField(entry, 'reason', where, 'why the finding is accepted');
+  if (reason === undefined) throw new ConfigurationError(`${where}: field 'reason' is required (why the finding is accepted)`);
+  const { status } = entry;
+  if (status !== undefined && !(typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599)) {
+    throw new ConfigurationError(`${where}: field 'status' must be an HTTP status received, a whole number such as 404, not ${JSON.stringify(status)}`);
+  }
+  const code = textField(entry, 'code', where, 'an error code');
+  const interaction = textField(entry, 'interaction', where, "a pact interaction's description");
+  const kind = textField(entry, 'kind', where, 'a kind of hostile request');
+  const matching = textField(entry, 'matching', where, 'a regular expression');
+  if (matching !== undefined) {
     try {
-      new RegExp(pattern);
+      new RegExp(matching);
     } catch (error) {
-      throw new ConfigurationError(`${where}: matching is not a regular expression (${(error as Error).message})`);
+      throw new ConfigurationError(`${where}: field 'matching' is not a regular expression (${(error as Error).message})`);
     }
   }
-  const until = text(expires, 'expires');
-  if (until !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)))) throw new ConfigurationError(`${where}: expires must be a date such as 2027-01-31`);
+  const expires = textField(entry, 'expires', where, 'a date such as 2027-01-31');
+  if (expires !== undefined && !isCalendarDate(expires)) throw new ConfigurationError(`${where}: field 'expires' must be a date such as 2027-01-31, not ${JSON.stringify(expires)}`);
   return {
-    check: checkName,
-    reason: why.trim(),
-    ...(typeof status === 'number' ? { status } : {}),
-    ...(text(code, 'code') === undefined ? {} : { code: String(code) }),
-    ...(text(interaction, 'interaction') === undefined ? {} : { interaction: String(interaction) }),
-    ...(text(kind, 'kind') === undefined ? {} : { kind: String(kind) }),
-    ...(pattern === undefined ? {} : { matching: pattern }),
-    ...(until === undefined ? {} : { expires: until }),
+    check,
+    reason: reason.trim(),
+    ...(status === undefined ? {} : { status }),
+    ...(code === undefined ? {} : { code }),
+    ...(interaction === undefined ? {} : { interaction }),
+    ...(kind === undefined ? {} : { kind }),
+    ...(matching === undefined ? {} : { matching }),
+    ...(expires === undefined ? {} : { expires }),
   };
+}
+
+/** The field's text; undefined when absent; refused when it is not a string with something in it. */
+function textField(entry: JsonObject, field: string, where: string, what: string): string | undefined {
+  const value = entry[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(`${where}: field '${field}' must be a non-empty string (${what}), not ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `YYYY-MM-DD` naming a day of the calendar: Date.parse would take 2027-02-30 for 2 March. */
+function isCalendarDate(text: string): boolean {
+  const time = Date.parse(text);
+  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === text;
 }
 
 /** The known finding a failure matches, and whether it has expired by `today` (`YYYY-MM-DD`). */

@@ -95,7 +95,7 @@ describe('npm run contracts:hostile', () => {
       file,
       [
         '- {check: positive_data_acceptance, status: 401, reason: the spec names the secret key, expires: "2020-01-01"}',
-        '- {check: not_a_server_error, reason: a 500 seen once, never again}',
+        '- {check: not_a_server_error, reason: "a 500 seen once, never again"}',
       ].join('\n'),
     );
     const run = await hostileInProcess({ KNOWN_FINDINGS_FILE: file, HOSTILE_SEED: '5', HOSTILE_RUNS: '200' });
