@@ -12,8 +12,7 @@ import { ConfigurationError } from '../configurationError';
 import { CHECK_NAMES, judge, type JudgeContext } from '../hostile/checks';
 import { CaseRunner } from '../hostile/caseRunner';
 import { coverageCases } from '../hostile/coverage';
-import { curlLine } from '../hostile/curl';
-import { readFindings, recordOf, writeFindings, type FindingsRecord } from '../hostile/findingsFile';
+import { readFindings, recordOf, reproOf, writeFindings, type FindingsRecord } from '../hostile/findingsFile';
 import { formatHostileReport, hostilePassed, type HostileReport, type SlowestAnswer } from '../hostile/hostileReport';
 import { searchForFailures, type SearchOutcome } from '../hostile/hostileSearch';
 import { hostileSettingsFromEnv, type HostileSettings } from '../hostile/hostileSettings';
@@ -176,7 +175,7 @@ async function search(
   // The replay names the target (never the secret: NANGO_SECRET_KEY stays in the environment); the embedded one needs none.
   const where = live.embedded ? '' : `NANGO_BASE_URL=${live.baseUrl} `;
   const text = formatHostileReport(report, {
-    curl: (request, parallel) => curlLine(live.baseUrl, request, parallel),
+    curl: (found) => reproOf(live.baseUrl, found),
     replay: (id) => `${where}npm run contracts:hostile -- --replay ${shown} ${id}`,
     seedReplay: (found) => (live.embedded && found.path !== undefined ? `HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile` : undefined),
   });

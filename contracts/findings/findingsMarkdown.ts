@@ -35,7 +35,7 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
     lines.push(`- **Accepted**: ${answer.accepted ? `yes${answer.accepted.expires ? `, until ${answer.accepted.expires}` : ''}: ${answer.accepted.reason}` : 'no'}`);
     lines.push(`- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`, '', fence('yaml', finding.clause.node === undefined ? '(nothing)' : stringify(finding.clause.node, { lineWidth: 0 })), '');
     lines.push(`- **What the server did**: ${answer.method} answered ${answer.status}${answer.contentType ? `, ${answer.contentType}` : ''}`, '', fence(answer.body.trimStart().startsWith('{') ? 'json' : 'text', answer.body || '(no body)'), '');
-    lines.push(answer.curl ? `- **Reproduce** (secrets as shell variables):\n\n${fence('sh', answer.curl)}` : '- **Reproduce**: not one of this suite\'s cases: see the pact interaction');
+    lines.push(answer.curl ? `- **Reproduce** (paste into bash: secrets are shell variables, the sessions it needs it creates):\n\n${fence('sh', answer.curl)}` : '- **Reproduce**: not one of this suite\'s cases: see the pact interaction');
     lines.push('', `- **What to do**: ${disposition.why}.`);
     if (disposition.kind === 'patch') for (const action of disposition.actions) lines.push(`  - overlay action on \`${action.target}\`: ${action.description}`);
     if (disposition.kind === 'defect') lines.push('  - a server defect: report it; no spec change should absorb it.');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseByDescription, STATES, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
-import { curlLine } from '../hostile/curl';
+import { curlRepro } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
 import { placeholder } from '../hostile/placeholders';
 import type { SentRequest } from '../hostile/rawRequest';
@@ -22,6 +22,7 @@ export interface RecordedAnswer {
   readonly contentType: string | undefined;
   /** Redacted as the run wrote it. */
   readonly body: string;
+  /** Lines to paste into bash that reproduce it (`curlRepro`), when it is one of the suite's requests. */
   readonly curl: string | undefined;
   /** The known-findings list accepts it: why, and until when. */
   readonly accepted: { readonly reason: string; readonly expires: string | undefined } | undefined;
@@ -87,7 +88,7 @@ export function readRecorded(dir: string): Recorded {
         status: answer.status,
         contentType: answer.contentType ?? undefined,
         body: answer.body,
-        curl: finding.curl,
+        curl: finding.repro.join('\n'),
         accepted: finding.accepted ? { reason: finding.accepted.reason, expires: finding.accepted.expires ?? undefined } : undefined,
         pactProblems: [],
         expectedStatus: undefined,
@@ -130,7 +131,7 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
           status: result.observed.status,
           contentType: result.observed.contentType,
           body: result.observed.body,
-          curl: contractCase ? curlLine(report.providerUrl, requestOf(contractCase)) : undefined,
+          curl: contractCase ? curlRepro(report.providerUrl, [requestOf(contractCase)]).join('\n') : undefined,
           accepted: acceptedText ? { reason: acceptedText, expires: undefined } : undefined,
           pactProblems: [...result.pactProblems, ...result.known.filter((known) => known.startsWith('pact: ')).map((known) => known.slice('pact: '.length).replace(/ \(accepted: .*\)$/, ''))],
           expectedStatus: result.expectedStatus,

@@ -1,4 +1,6 @@
-import { shellExpression, withPlaceholders } from './placeholders';
+import type { FoundFailure } from './hostileSearch';
+import { answersOf } from './observation';
+import { rolesOf, SHELL_VARIABLE, shellExpression, withPlaceholders } from './placeholders';
 import type { SentRequest } from './rawRequest';
 
 const PAD_BODY = /^\{"pad":"(x+)"\}$/;
@@ -23,6 +25,41 @@ export function curlLine(baseUrl: string, request: SentRequest, parallel = 1): s
   }
   const line = parts.join(' ');
   return parallel > 1 ? `for i in $(seq ${parallel}); do ${line} & done; wait` : line;
+}
+
+/** Which of a case's requests reproduce one of its failures: those up to the failing one, in order; a race's all at once. */
+export function reproRequests({ failure, observation, example }: Pick<FoundFailure, 'failure' | 'observation' | 'example'>): { readonly requests: readonly SentRequest[]; readonly parallel: number } {
+  if (example.kind === 'race') return { requests: [failure.request], parallel: example.parallel };
+  const sent = answersOf(observation).map((answer) => answer.request);
+  // A repeat sends one request object again and again: the last of them is as far as it must go.
+  const last = sent.lastIndexOf(failure.request);
+  return { requests: last === -1 ? [failure.request] : sent.slice(0, last + 1), parallel: 1 };
+}
+
+/** The end user the sessions a pasted repro creates are for, so an operator can tell them apart. */
+const REPRO_END_USER = 'contract-tests-repro';
+
+/**
+ * Lines to paste into bash that reproduce a failure by themselves: they ask for `NANGO_SECRET_KEY` when they
+ * need it (and stop without it), create the live or deleted session the requests name (`POST /connect/sessions`,
+ * the token kept in a shell variable, never printed), send the requests in order (a race's at once), so the last
+ * curl's answer is the failing one, then delete the live session quietly.
+ */
+export function curlRepro(baseUrl: string, requests: readonly SentRequest[], parallel = 1): string[] {
+  const base = baseUrl.replace(/\/$/, '');
+  const roles = new Set(requests.flatMap(rolesOf));
+  const quietDelete = (variable: string) => `curl -s -o /dev/null -X DELETE "${base}/connect/session" -H "authorization: Bearer \${${variable}}"`;
+  const newSession = (variable: string) =>
+    `${variable}="$(curl -s -X POST "${base}/connect/sessions" -H "authorization: Bearer \${${SHELL_VARIABLE.secret}}" -H "content-type: application/json" --data-binary '{"end_user":{"id":"${REPRO_END_USER}"}}' | sed -n 's/.*"token":"\\([^"]*\\)".*/\\1/p')"; : "\${${variable}:?POST /connect/sessions gave no token: check ${SHELL_VARIABLE.secret}}"`;
+  const lines: string[] = [];
+  if (roles.has('secret') || roles.has('live') || roles.has('deleted')) lines.push(`: "\${${SHELL_VARIABLE.secret}:?set ${SHELL_VARIABLE.secret} to the secret key of the Nango environment}"`);
+  if (roles.has('live')) lines.push(newSession(SHELL_VARIABLE.live));
+  if (roles.has('deleted')) lines.push(`${newSession(SHELL_VARIABLE.deleted)}; ${quietDelete(SHELL_VARIABLE.deleted)}`);
+  const [first] = requests;
+  if (parallel > 1 && first) lines.push(curlLine(baseUrl, first, parallel));
+  else lines.push(...requests.map((request) => curlLine(baseUrl, request)));
+  if (roles.has('live')) lines.push(`${quietDelete(SHELL_VARIABLE.live)} # clean up`);
+  return lines;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigurationError } from '../configurationError';
 import { isJsonObject, readJsonFile } from '../json';
 import type { Redact } from '../output/redaction';
-import { curlLine } from './curl';
+import { curlLine, curlRepro, reproRequests } from './curl';
 import type { HostileCase } from './hostileCases';
 import type { FoundFailure, SearchOutcome } from './hostileSearch';
 import { answersOf } from './observation';
@@ -40,6 +40,8 @@ export interface RecordedFinding {
   readonly answers: ReadonlyArray<{ readonly status: number; readonly contentType: string | null; readonly body: string }>;
   /** The failing request as a curl line, its secrets as shell variables. */
   readonly curl: string;
+  /** Lines to paste into bash that reproduce it by themselves: the sessions it needs, then its requests (`curlRepro`). */
+  readonly repro: readonly string[];
 }
 
 export interface FindingsRecord {
@@ -82,9 +84,16 @@ export function recordOf(outcome: SearchOutcome, target: FindingsRecord['target'
       roles,
       answers: answers.map(({ response }) => ({ status: response.status, contentType: response.contentType ?? null, body: redact(response.bodyText.slice(0, BODY_LIMIT)) })),
       curl: curlLine(target.baseUrl, found.failure.request, parallel),
+      repro: reproOf(target.baseUrl, found),
     };
   });
   return { generatedAt: new Date().toISOString(), finished: true, target, seed, findings };
+}
+
+/** The lines that reproduce a finding against `baseUrl` when pasted into bash. */
+export function reproOf(baseUrl: string, found: Pick<FoundFailure, 'failure' | 'observation' | 'example'>): string[] {
+  const { requests, parallel } = reproRequests(found);
+  return curlRepro(baseUrl, requests, parallel);
 }
 
 /** Writes the record (redacted once more, whole); returns the file's path. */
@@ -106,7 +115,7 @@ export function readFindings(file: string): FindingsRecord {
   const findings = isJsonObject(parsed) ? parsed['findings'] : undefined;
   const target = isJsonObject(parsed) ? parsed['target'] : undefined;
   const wellFormed = (finding: unknown): boolean =>
-    isJsonObject(finding) && typeof finding['id'] === 'string' && typeof finding['check'] === 'string' && isJsonObject(finding['case']) && typeof finding['case']['kind'] === 'string';
+    isJsonObject(finding) && typeof finding['id'] === 'string' && typeof finding['check'] === 'string' && isJsonObject(finding['case']) && typeof finding['case']['kind'] === 'string' && Array.isArray(finding['repro']);
   if (!Array.isArray(findings) || !findings.every(wellFormed) || !isJsonObject(target)) {
     throw new ConfigurationError(`${file} is not a findings file written by npm run contracts:hostile`);
   }

@@ -3,7 +3,6 @@ import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live
 import { CHECK_NAMES } from './checks';
 import { numbered } from './findingsFile';
 import type { FoundFailure, SearchOutcome } from './hostileSearch';
-import type { SentRequest } from './rawRequest';
 
 export interface HostileReport {
   readonly targetLabel: string;
@@ -34,8 +33,8 @@ export function hostilePassed(report: HostileReport): boolean {
 
 /** How the report writes a finding's replay and curl lines. */
 export interface Repro {
-  /** The failing request as a curl line (`parallel` at once for a race). */
-  curl(request: SentRequest, parallel: number): string;
+  /** Lines to paste into bash that reproduce the failure, sessions and all (`curlRepro`). */
+  curl(found: FoundFailure): readonly string[];
   /** The command that re-sends finding `id` from the findings file, target and all. */
   replay(id: string): string;
   /** fast-check's seed-and-path replay, where it is exact (the embedded provider), else undefined. */
@@ -88,11 +87,10 @@ export function headline({ failure }: FoundFailure): string {
   return `${failure.check} (status ${failure.status ?? 'none'}${failure.code ? `, ${failure.code}` : ''}): ${failure.message}`;
 }
 
-/** The curl line, the record replay, and how the finding was met. */
+/** The lines that reproduce it, the record replay, and how the finding was met. */
 function reproduction(id: string, found: FoundFailure, repro: Repro): string[] {
-  const parallel = found.example.kind === 'race' ? found.example.parallel : 1;
   const seedReplay = repro.seedReplay(found);
   const origin =
     found.origin === 'coverage' ? 'found by the coverage pass, sent on every run' : `found by the search, seed ${found.seed}${seedReplay ? `; exact replay: ${seedReplay}` : ''}`;
-  return [`       ${repro.curl(found.failure.request, parallel)}`, `       replay: ${repro.replay(id)}`, `       ${origin}`];
+  return [...repro.curl(found).map((line) => `       ${line}`), `       replay: ${repro.replay(id)}`, `       ${origin}`];
 }

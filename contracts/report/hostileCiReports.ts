@@ -2,9 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { read } from '../env';
 import { CHECK_NAMES } from '../hostile/checks';
-import { curlLine } from '../hostile/curl';
-import type { HostileCase } from '../hostile/hostileCases';
-import { numbered } from '../hostile/findingsFile';
+import { numbered, reproOf } from '../hostile/findingsFile';
 import { headline, hostilePassed, type HostileReport } from '../hostile/hostileReport';
 import { sessionsAccountedFor, sessionsLine } from '../live/sessionLedger';
 import type { Redact } from '../output/redaction';
@@ -15,9 +13,7 @@ export const HOSTILE_JUNIT_FILE = 'hostile-junit.xml';
 const SECTION_START = '<!-- contracts:hostile -->';
 const SECTION_END = '<!-- /contracts:hostile -->';
 
-const parallelOf = (hostile: HostileCase): number => (hostile.kind === 'race' ? hostile.parallel : 1);
-
-/** JUnit for CI: one <testcase> per check; a failing check carries each of its failures with its curl line. */
+/** JUnit for CI: one <testcase> per check; a failing check carries each of its failures with the lines that reproduce it. */
 export function hostileJunitXml(report: HostileReport): string {
   const findings = numbered(report.outcome);
   const testcases = CHECK_NAMES.map((check): XmlNode => {
@@ -26,7 +22,7 @@ export function hostileJunitXml(report: HostileReport): string {
     const failing = mine.filter(({ found }) => !found.known || found.known.expired);
     const testcase: XmlNode = { '@_name': check, '@_classname': 'contracts:hostile' };
     const lines = (list: typeof mine) =>
-      list.map(({ id, found }) => xmlText(`${id} ${found.known && !found.known.expired ? 'known' : 'FAIL'} ${headline(found)}\n  ${curlLine(report.targetUrl, found.failure.request, parallelOf(found.example))}`));
+      list.map(({ id, found }) => xmlText([`${id} ${found.known && !found.known.expired ? 'known' : 'FAIL'} ${headline(found)}`, ...reproOf(report.targetUrl, found)].join('\n  ')));
     const [first] = failing;
     if (first) testcase['failure'] = { '@_message': xmlText(headline(first.found)), '#text': lines(failing).join('\n') };
     else if (counts.judged === 0) testcase['skipped'] = { '@_message': 'no request of its kind was judged' };

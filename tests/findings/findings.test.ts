@@ -71,7 +71,8 @@ it('documents an undocumented status with StdError, and says a status other than
   });
   // The secret key the security scheme names, refused by the route: the scheme is patched too.
   expect(actions.map((action) => action.target)).toEqual(expect.arrayContaining(["$['components']['securitySchemes']", "$['paths']['/connect/session']['delete']"]));
-  expect(reportOf(dir)).toMatch(/- \*\*Reproduce\*\* \(secrets as shell variables\):\n\n```sh\ncurl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session" -H "authorization: Bearer \$\{DELETED_SESSION_TOKEN\}"/);
+  // The repro makes the deleted session it needs, then sends the request.
+  expect(reportOf(dir)).toMatch(/- \*\*Reproduce\*\* \(paste into bash[^\n]*\):\n\n```sh\n: "\$\{NANGO_SECRET_KEY:\?[^\n]*\nDELETED_SESSION_TOKEN="\$\(curl -s -X POST [^\n]*\ncurl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session" -H "authorization: Bearer \$\{DELETED_SESSION_TOKEN\}"\n```/);
 });
 
 it('reports a 5xx as a server defect, never as a spec patch', async () => {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { jsonAnswer, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
 import { startScriptedServer, type RecordedRequest } from './scriptedServer';
 
@@ -24,18 +25,25 @@ export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 export interface HostileDriftProvider {
   readonly url: string;
   readonly reference: ReferenceProvider;
+  /** Every answer written, in order: what a report may name. */
+  readonly answered: ReadonlyArray<{ readonly method: string; readonly url: string; readonly status: number }>;
   close(): Promise<void>;
 }
 
 /** The reference provider, drifting in one way on DELETE /connect/session (POST and GET as documented). */
 export async function startHostileDriftProvider(drift: HostileDrift, secretKey: string): Promise<HostileDriftProvider> {
   const reference = new ReferenceProvider({ secretKey });
+  const answered: Array<{ method: string; url: string; status: number }> = [];
+  const write = (request: RecordedRequest, response: ServerResponse, answer: ProviderAnswer) => {
+    answered.push({ method: request.method, url: request.url, status: answer.status });
+    writeAnswer(response, answer);
+  };
   const server = await startScriptedServer((request, response) => {
     // Latency, not ordering: the answer is simply late.
-    if (drift === 'slow-trace' && request.method === 'TRACE') setTimeout(() => writeAnswer(response, reference.respond(request)), SLOW_MS);
-    else writeAnswer(response, answer(drift, reference, request));
+    if (drift === 'slow-trace' && request.method === 'TRACE') setTimeout(() => write(request, response, reference.respond(request)), SLOW_MS);
+    else write(request, response, answer(drift, reference, request));
   });
-  return { url: server.url, reference, close: () => server.close() };
+  return { url: server.url, reference, answered, close: () => server.close() };
 }
 
 /** How late the slow drift answers. */

@@ -31,13 +31,18 @@ export function expectNoSecretPiece(texts: readonly string[], secrets: readonly 
   expect(leaked).toEqual([]);
 }
 
-/** The failure's headline, and the curl, replay and origin lines beneath it. */
-export function failureBlock(stdout: string, check: string, status: number): { headline: string; curl: string; replay: string; origin: string } {
+/**
+ * The failure's headline and the lines beneath it: the repro (every line to paste, sessions and all), its last
+ * request's curl line (the one whose answer fails), the replay and the origin.
+ */
+export function failureBlock(stdout: string, check: string, status: number): { headline: string; repro: string[]; curl: string; replay: string; origin: string } {
   const lines = stdout.split('\n');
   const at = lines.findIndex((line) => line.startsWith(`FAIL ${check} (status ${status}`));
   if (at === -1) throw new Error(`no "FAIL ${check} (status ${status}" in:\n${stdout}`);
-  const beneath = (offset: number): string => lines[at + offset]?.trim() ?? '';
-  return { headline: lines[at] ?? '', curl: beneath(1), replay: beneath(2), origin: beneath(3) };
+  const replayAt = lines.findIndex((line, index) => index > at && line.trim().startsWith('replay: '));
+  const repro = lines.slice(at + 1, replayAt).map((line) => line.trim());
+  const requests = repro.filter((line) => /^(curl -[iI]|for i in )/.test(line));
+  return { headline: lines[at] ?? '', repro, curl: requests.at(-1) ?? '', replay: lines[replayAt]?.trim() ?? '', origin: lines[replayAt + 1]?.trim() ?? '' };
 }
 
 /** A printed replay line, `replay: [NANGO_BASE_URL=…] npm run contracts:hostile -- --replay <file> <id>`, taken apart. */
