@@ -2,7 +2,7 @@ import { describeFinding, type KnownFinding } from '../knownFindings';
 import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live/sessionLedger';
 import { CHECK_NAMES } from './checks';
 import { numbered } from './findingsFile';
-import type { FoundFailure, SearchOutcome } from './hostileSearch';
+import type { CheckCounts, FoundFailure, SearchOutcome } from './hostileSearch';
 
 export interface HostileReport {
   readonly targetLabel: string;
@@ -42,18 +42,18 @@ export interface Repro {
 }
 
 /**
- * The summary table (requests judged and failures, per check), the coverage pass, then each distinct failure once,
+ * The summary table (requests judged, failures, and known failures the list accepts, per check), the coverage pass, then each distinct failure once,
  * shrunk, as a `curl` line with the command that replays it; then known findings and stale ones, and the sessions.
  */
 export function formatHostileReport(report: HostileReport, repro: Repro): string {
   const { outcome } = report;
   const lines = [`Hostile requests to DELETE /connect/session on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
   const width = Math.max(...CHECK_NAMES.map((check) => check.length));
-  lines.push(`${'check'.padEnd(width)}  requests  failures`);
+  lines.push(`${'check'.padEnd(width)}  requests  failures  known`);
   for (const check of CHECK_NAMES) {
-    const counts = outcome.perCheck.get(check) ?? { judged: 0, failed: 0 };
+    const counts = countsOf(outcome, check);
     if (check === 'max_response_time' && report.maxResponseMs === undefined) lines.push(`${check.padEnd(width)}  off (no bound: set HOSTILE_MAX_RESPONSE_MS)`);
-    else lines.push(`${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}`);
+    else lines.push(`${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}  ${String(counts.known).padStart(5)}`);
   }
   const { sent, total } = outcome.coverage;
   if (total > 0) lines.push(`coverage: ${sent} of ${total} kinds of request sent${sent < total ? ' (HOSTILE_RUNS or the time limit cut the pass short)' : ''}`);
@@ -81,6 +81,11 @@ export function formatHostileReport(report: HostileReport, repro: Repro): string
     `Hostile run ${verdict}: ${outcome.cases} cases, ${outcome.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s${cut}; ${outcome.failures.length} failure(s), ${outcome.known.length} known`,
   );
   return lines.join('\n');
+}
+
+/** A check's counts in the run: requests judged, failures, known failures (zeros for a check nothing judged). */
+export function countsOf(outcome: Pick<SearchOutcome, 'perCheck'>, check: string): CheckCounts {
+  return outcome.perCheck.get(check) ?? { judged: 0, failed: 0, known: 0 };
 }
 
 export function headline({ failure }: FoundFailure): string {

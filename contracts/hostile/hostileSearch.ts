@@ -44,10 +44,17 @@ export interface FoundFailure {
   readonly known: KnownMatch | undefined;
 }
 
+export interface CheckCounts {
+  readonly judged: number;
+  readonly failed: number;
+  readonly known: number;
+}
+
 export interface SearchOutcome {
   readonly cases: number;
   readonly requests: number;
-  readonly perCheck: ReadonlyMap<string, { readonly judged: number; readonly failed: number }>;
+  /** Per check: requests judged, failures (the run's), and failures the known-findings list accepts (counted apart). */
+  readonly perCheck: ReadonlyMap<string, CheckCounts>;
   /** New failures, and known ones whose acceptance has expired: they fail the run. */
   readonly failures: readonly FoundFailure[];
   readonly known: readonly FoundFailure[];
@@ -73,9 +80,9 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
   /** Failures first met during one fast-check run, kept in case its shrinking loses them. */
   const seen = new Map<string, FoundFailure>();
   const kindsSent = new Set<string>();
-  const perCheck = new Map<string, { judged: number; failed: number }>();
-  const tally = (check: string): { judged: number; failed: number } => {
-    const counts = perCheck.get(check) ?? { judged: 0, failed: 0 };
+  const perCheck = new Map<string, { judged: number; failed: number; known: number }>();
+  const tally = (check: string): { judged: number; failed: number; known: number } => {
+    const counts = perCheck.get(check) ?? { judged: 0, failed: 0, known: 0 };
     perCheck.set(check, counts);
     return counts;
   };
@@ -94,10 +101,15 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
   const runCase = async (hostile: HostileCase): Promise<CaseOutcome> => {
     cases += 1;
     const outcome = await run(hostile);
-    kindsOf(hostile).forEach((kind) => kindsSent.add(kind));
+    const kinds = kindsOf(hostile);
+    kinds.forEach((kind) => kindsSent.add(kind));
     requests += outcome.requests;
     for (const [check, judged] of outcome.judged) tally(check).judged += judged;
-    for (const failure of outcome.failures) tally(failure.check).failed += 1;
+    for (const failure of outcome.failures) {
+      const match = knownMatch(failure, kinds);
+      if (match && !match.expired) tally(failure.check).known += 1;
+      else tally(failure.check).failed += 1;
+    }
     return outcome;
   };
   /** Runs one case; returns its failures of a kind not found yet, each with what it was found with. */

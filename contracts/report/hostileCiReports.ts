@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { read } from '../env';
 import { CHECK_NAMES } from '../hostile/checks';
 import { numbered, reproOf } from '../hostile/findingsFile';
-import { headline, hostilePassed, type HostileReport } from '../hostile/hostileReport';
+import { countsOf, headline, hostilePassed, type HostileReport } from '../hostile/hostileReport';
 import { sessionsAccountedFor, sessionsLine } from '../live/sessionLedger';
 import type { Redact } from '../output/redaction';
 import { cell, junitDocument, suite, SUMMARY_FILE, xmlText, type XmlNode } from './ciReports';
@@ -13,14 +13,22 @@ export const HOSTILE_JUNIT_FILE = 'hostile-junit.xml';
 const SECTION_START = '<!-- contracts:hostile -->';
 const SECTION_END = '<!-- /contracts:hostile -->';
 
-/** JUnit for CI: one <testcase> per check; a failing check carries each of its failures with the lines that reproduce it. */
+/**
+ * JUnit for CI: one <testcase> per check, with its counts as properties (requests, failures, known: accepted
+ * failures apart from the run's); a failing check carries each of its failures with the lines that reproduce it.
+ */
 export function hostileJunitXml(report: HostileReport): string {
   const findings = numbered(report.outcome);
   const testcases = CHECK_NAMES.map((check): XmlNode => {
-    const counts = report.outcome.perCheck.get(check) ?? { judged: 0, failed: 0 };
+    const counts = countsOf(report.outcome, check);
     const mine = findings.filter(({ found }) => found.failure.check === check);
     const failing = mine.filter(({ found }) => !found.known || found.known.expired);
-    const testcase: XmlNode = { '@_name': check, '@_classname': 'contracts:hostile' };
+    const property = (name: string, value: number) => ({ '@_name': name, '@_value': value });
+    const testcase: XmlNode = {
+      '@_name': check,
+      '@_classname': 'contracts:hostile',
+      properties: { property: [property('requests', counts.judged), property('failures', counts.failed), property('known', counts.known)] },
+    };
     const lines = (list: typeof mine) =>
       list.map(({ id, found }) => xmlText([`${id} ${found.known && !found.known.expired ? 'known' : 'FAIL'} ${headline(found)}`, ...reproOf(report.targetUrl, found)].join('\n  ')));
     const [first] = failing;
@@ -42,11 +50,11 @@ export function hostileSummaryMarkdown(report: HostileReport): string {
     '',
     `${outcome.cases} cases, ${outcome.requests} requests; coverage: ${outcome.coverage.sent} of ${outcome.coverage.total} kinds of request`,
     '',
-    '| check | requests | failures |',
-    '|---|---|---|',
+    '| check | requests | failures | known |',
+    '|---|---|---|---|',
     ...CHECK_NAMES.map((check) => {
-      const counts = outcome.perCheck.get(check) ?? { judged: 0, failed: 0 };
-      return `| ${check} | ${counts.judged} | ${counts.failed} |`;
+      const counts = countsOf(outcome, check);
+      return `| ${check} | ${counts.judged} | ${counts.failed} | ${counts.known} |`;
     }),
   ];
   const findings = numbered(outcome);

@@ -66,8 +66,26 @@ it('records each finding with its exact requests, secrets as placeholders with t
   expect(noScheme?.answers[0]).toMatchObject({ status: 204, body: '' });
   expect(noScheme?.curl).toContain('-H "authorization: ${CONNECT_SESSION_TOKEN}"');
   const junit = readFileSync(join(reports, 'hostile-junit.xml'), 'utf8');
-  expect(junit).toMatch(/<testcase name="ignored_auth" classname="contracts:hostile">\s*<failure message="ignored_auth \(status 204\)/);
+  expect(junit).toMatch(/<testcase name="ignored_auth" classname="contracts:hostile">\s*<properties>[^]*?<\/properties>\s*<failure message="ignored_auth \(status 204\)/);
   expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toMatch(/^### ❌ Hostile requests to DELETE \/connect\/session on Nango/m);
+});
+
+it('counts accepted findings apart from failures, in the table, summary.md and hostile-junit.xml', async () => {
+  const reports = scratchDir('known-counts');
+  // The coverage pass alone: two RFC forms refused (failures), the secret key and GET (accepted).
+  const run = await atRemoteDefaults('strict-on-form-loose-on-scheme', { REPORTS_DIR: reports, HOSTILE_RUNS: '38' });
+  expect(run.stdout).toMatch(/^check +requests +failures +known$/m);
+  expect(run.stdout).toMatch(/^positive_data_acceptance +\d+ +2 +1$/m);
+  expect(run.stdout).toMatch(/^unsupported_method +7 +0 +1$/m);
+  const summary = readFileSync(join(reports, 'summary.md'), 'utf8');
+  expect(summary).toContain('| check | requests | failures | known |');
+  expect(summary).toMatch(/^\| positive_data_acceptance \| \d+ \| 2 \| 1 \|$/m);
+  expect(summary).toMatch(/^\| unsupported_method \| 7 \| 0 \| 1 \|$/m);
+  const junit = readFileSync(join(reports, 'hostile-junit.xml'), 'utf8');
+  const testcase = (check: string): string => new RegExp(`<testcase name="${check}"[^>]*>[\\s\\S]*?</testcase>`).exec(junit)?.[0] ?? '';
+  expect(testcase('positive_data_acceptance')).toMatch(/<property name="failures" value="2"\/>\s*<property name="known" value="1"\/>[\s\S]*<failure /);
+  expect(testcase('unsupported_method')).toMatch(/<property name="failures" value="0"\/>\s*<property name="known" value="1"\/>/);
+  expect(testcase('unsupported_method')).not.toContain('<failure');
 });
 
 it('keeps the hostile section of summary.md its own: a second run replaces it and leaves the verification section', async () => {
