@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 
 /**
  * The project's top folder: the nearest one up with a package.json. From the sources and from the bundles
@@ -13,3 +13,12 @@ function findProjectRoot(from: string): string {
 }
 
 export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+/**
+ * A file as a report meant for others names it: relative to the project's top folder when it is inside it, else
+ * by its name alone, so no path of the machine that wrote the report leaves it.
+ */
+export function projectPath(file: string): string {
+  const path = relative(PROJECT_ROOT, file);
+  return path === '' || path.startsWith('..') || isAbsolute(path) ? basename(file) : path;
+}

@@ -16,6 +16,7 @@ import { findingsMarkdown } from '../findings/findingsMarkdown';
 import { applyOverlay, overlayDocument, undescribed } from '../findings/overlay';
 import { readRecorded, type RecordedAnswer } from '../findings/recorded';
 import { SPEC_FILE } from '../nangoApi';
+import { projectPath } from '../projectRoot';
 import { ResponseValidators } from '../openapi/responseValidators';
 import { loadSpecFile, SpecError } from '../openapi/specDocument';
 import type { CliIo } from '../output/cliIo';
@@ -57,9 +58,10 @@ export async function reportFindings(io: CliIo, args: readonly string[] = []): P
     // Checked as written: applied to the spec, compiled, every recorded answer validated.
     const left = undescribed(applyOverlay(specFile, overlayFile), `${specFile} with ${overlayFile}`, recorded.answers, defects);
     const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
-    // Everything recorded was redacted as written; once more, by format, on the way out.
+    // Everything recorded was redacted as written; once more, by format, on the way out. The report is for a
+    // public tracker: it names files by projectPath, never by a path of this machine.
     const redact = redactor([]);
-    const markdown = redact(findingsMarkdown(recorded, findings, shown(specFile), shown(overlayFile), left, absorbed));
+    const markdown = redact(findingsMarkdown(recorded, findings, projectPath(specFile), projectPath(overlayFile), left, absorbed));
     const report = join(dir, FINDINGS_REPORT);
     writeFileSync(report, markdown);
     const stepSummary = read(io.env, 'GITHUB_STEP_SUMMARY');

@@ -7,6 +7,7 @@ import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } 
 import { placeholder } from '../hostile/placeholders';
 import type { SentRequest } from '../hostile/rawRequest';
 import { DELETE_SESSION } from '../nangoApi';
+import { projectPath } from '../projectRoot';
 import { EVIDENCE_FILE, readEvidence } from '../report/evidenceFile';
 import type { VerificationReport } from '../verification/results';
 
@@ -39,7 +40,7 @@ export interface RecordedAnswer {
 }
 
 export interface Recorded {
-  /** The runs read, for the report's first lines. */
+  /** The runs read, for the report's first lines (files as `projectPath` names them). */
   readonly sources: readonly string[];
   /** What the runs were against, e.g. `Nango (https://api.nango.dev)`. */
   readonly targets: readonly string[];
@@ -53,7 +54,10 @@ export class NothingRecordedError extends ConfigurationError {
   override name = 'NothingRecordedError';
 }
 
-/** The last verification (reports/verification.json) and the last hostile run (reports/hostile-findings.json). */
+/**
+ * The last verification (reports/verification.json) and the last hostile run (reports/hostile-findings.json).
+ * What it says of them names their files by `projectPath`: the report goes to a public tracker.
+ */
 export function readRecorded(dir: string): Recorded {
   const evidenceFile = join(dir, EVIDENCE_FILE);
   const hostileFile = join(dir, FINDINGS_FILE);
@@ -66,15 +70,15 @@ export function readRecorded(dir: string): Recorded {
   const answers: RecordedAnswer[] = [];
   if (existsSync(evidenceFile)) {
     const evidence = readEvidence(evidenceFile);
-    sources.push(`${evidenceFile} (${evidence.generatedAt})`);
+    sources.push(`${projectPath(evidenceFile)} (${evidence.generatedAt})`);
     if (evidence.report) {
       targets.push(`${evidence.report.providerLabel} (${evidence.report.providerUrl})`);
       answers.push(...verificationAnswers(evidence.report));
-    } else notes.push(`${evidenceFile}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`);
+    } else notes.push(`${projectPath(evidenceFile)}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`);
   }
   const record = existsSync(hostileFile) ? readFinishedFindings(hostileFile, notes) : undefined;
   if (record) {
-    sources.push(`${hostileFile} (${record.generatedAt})`);
+    sources.push(`${projectPath(hostileFile)} (${record.generatedAt})`);
     targets.push(`${record.target.label} (${record.target.baseUrl})`);
     for (const finding of record.findings) {
       const answer = finding.answers.find((candidate) => candidate.status === finding.status) ?? finding.answers[0];
@@ -83,7 +87,7 @@ export function readRecorded(dir: string): Recorded {
       answers.push({
         id: `H-${finding.id}`,
         source: 'hostile',
-        foundBy: `hostile check ${finding.check} (${finding.id} of ${FINDINGS_FILE}; replay: npm run contracts:hostile -- --replay ${hostileFile} ${finding.id})`,
+        foundBy: `hostile check ${finding.check} (${finding.id} of ${FINDINGS_FILE}; replay: npm run contracts:hostile -- --replay ${projectPath(hostileFile)} ${finding.id})`,
         method: request?.method ?? 'DELETE',
         status: answer.status,
         contentType: answer.contentType ?? undefined,
@@ -108,7 +112,7 @@ function readFinishedFindings(file: string, notes: string[]): FindingsRecord | u
     return readFindings(file);
   } catch (error) {
     if (!(error instanceof UnfinishedRunError)) throw error;
-    notes.push(error.message);
+    notes.push(`${projectPath(file)}: the hostile run that wrote it did not finish (it was stopped, or could not run), so it recorded no finding`);
     return undefined;
   }
 }

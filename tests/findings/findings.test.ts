@@ -4,13 +4,16 @@
  * has a section per distinct finding with the spec's clause, the answer and a repro, and reports/spec-overlay.yaml
  * an OpenAPI Overlay whose actions are the narrow patches expected; applied by openapi-overlays-js it leaves no
  * recorded answer undescribed. The 5xx is a server defect, never a patch. `--spec` shows what another spec absorbs.
- * No secret or token piece is written. Without recorded runs it says so in one line.
+ * No secret or token piece is written, nor any path of the machine. Without recorded runs it says so in one line.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { JsonObject } from '../../contracts/json';
 import { SPEC_FILE } from '../../contracts/nangoApi';
+import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
+import { PROJECT_ROOT } from '../../contracts/projectRoot';
 import { startDriftingProvider, type Drift } from '../support/driftingProvider';
 import { startHostileDriftProvider, type HostileDrift } from '../support/hostileDriftProvider';
 import { expectNoSecretPiece, SECRET } from '../support/hostileRun';
@@ -100,6 +103,40 @@ it('shows which findings another spec version already absorbs', async () => {
   expect(run.code).toBe(0);
   expect(overlayOf(dir).actions).toEqual([]);
   expect(reportOf(dir)).toMatch(/Already described by `.*newer\.yaml` \(objected to when recorded\): V\d+/);
+});
+
+it('names no path of the machine in findings.md, wherever the spec, the reports, the pact and the command are', async () => {
+  const dir = scratchDir('local-paths');
+  const cwd = scratchDir('elsewhere');
+  const pact = join(scratchDir('pact'), 'copy.json');
+  copyFileSync(COMMITTED_PACT, pact);
+  const spec = join(scratchDir('spec'), 'copy.yaml');
+  copyFileSync(SPEC_FILE, spec);
+  const verifying = await startDriftingProvider('extra-property', SECRET);
+  await verifyInProcess({ NANGO_BASE_URL: verifying.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir, PACT_FILE: pact });
+  await verifying.close();
+  const hostile = await startHostileDriftProvider('undocumented-status-for-text-bodies', SECRET);
+  await hostileInProcess({ NANGO_BASE_URL: hostile.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir, HOSTILE_RUNS: '40', HOSTILE_SEED: '1' });
+  await hostile.close();
+  // Common roots of checkouts and temp folders, besides this project's own and this machine's temp folder.
+  const local = [PROJECT_ROOT, tmpdir(), '/home', '/tmp', '/work', '/Users'];
+  const pathsIn = (text: string): string[] => local.filter((path) => text.includes(path));
+
+  for (const args of [[], ['--spec', spec]]) {
+    const run = await runInProcess('findings', { REPORTS_DIR: dir }, { args, cwd });
+    expect(run.code).toBe(0);
+    const report = reportOf(dir);
+    expect(report).toMatch(/^From verification\.json \(.*\) and hostile-findings\.json \(/m);
+    expect(report).toContain('replay: npm run contracts:hostile -- --replay hostile-findings.json F');
+    expect(report).toContain(args.length ? 'judged against `copy.yaml`' : 'judged against `spec/nango-connect-session.openapi.yaml`');
+    expect(pathsIn(report)).toEqual([]);
+  }
+  // A hostile record of a run that did not finish is named in a note, by its name alone too.
+  const record = join(dir, 'hostile-findings.json');
+  writeFileSync(record, JSON.stringify({ ...(JSON.parse(readFileSync(record, 'utf8')) as JsonObject), finished: false, findings: [] }));
+  expect((await runInProcess('findings', { REPORTS_DIR: dir }, { cwd })).code).toBe(0);
+  expect(reportOf(dir)).toContain('> hostile-findings.json: the hostile run that wrote it did not finish');
+  expect(pathsIn(reportOf(dir))).toEqual([]);
 });
 
 it('says in one line that there is nothing recorded yet (exit 2)', async () => {
