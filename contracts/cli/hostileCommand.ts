@@ -13,7 +13,7 @@ import { CHECK_NAMES, judge, type JudgeContext } from '../hostile/checks';
 import { CaseRunner } from '../hostile/caseRunner';
 import { coverageCases } from '../hostile/coverage';
 import { readFindings, recordOf, reproOf, writeFindings, type FindingsRecord } from '../hostile/findingsFile';
-import { formatHostileReport, hostilePassed, type HostileReport, type SlowestAnswer } from '../hostile/hostileReport';
+import { formatHostileReport, hostilePassed, slowestOf, type HostileReport, type SlowestAnswer } from '../hostile/hostileReport';
 import { searchForFailures, type SearchOutcome } from '../hostile/hostileSearch';
 import { hostileSettingsFromEnv, type HostileSettings } from '../hostile/hostileSettings';
 import { answersOf, requestsOf } from '../hostile/observation';
@@ -139,9 +139,7 @@ async function search(
   const outcome = await searchForFailures(
     async (hostile) => {
       const observation = await runner.run(hostile);
-      for (const { request, response, durationMs } of answersOf(observation)) {
-        if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, status: response.status };
-      }
+      slowest = slowestOf(slowest, answersOf(observation));
       return { ...judge(observation, context), observation, requests: requestsOf(observation) };
     },
     {

@@ -3,6 +3,7 @@ import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live
 import { CHECK_NAMES } from './checks';
 import { numbered } from './findingsFile';
 import type { CheckCounts, FoundFailure, SearchOutcome } from './hostileSearch';
+import type { Answer } from './observation';
 
 export interface HostileReport {
   readonly targetLabel: string;
@@ -25,6 +26,15 @@ export interface SlowestAnswer {
   readonly durationMs: number;
   readonly method: string;
   readonly status: number;
+}
+
+/** The slowest answer of the run so far, given one case's answers: the slowest of them if slower, else `current`. */
+export function slowestOf(current: SlowestAnswer | undefined, answers: readonly Answer[]): SlowestAnswer | undefined {
+  let slowest = current;
+  for (const { request, response, durationMs } of answers) {
+    if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, status: response.status };
+  }
+  return slowest;
 }
 
 export function hostilePassed(report: HostileReport): boolean {
