@@ -18,7 +18,7 @@ import { startDriftingProvider, type Drift } from '../support/driftingProvider';
 import { startHostileDriftProvider, type HostileDrift } from '../support/hostileDriftProvider';
 import { expectNoSecretPiece, SECRET } from '../support/hostileRun';
 import { hostileInProcess, runInProcess, verifyInProcess } from '../support/inProcess';
-import { runCli, type CliRun } from '../support/runCli';
+import { ROOT, runCli, type CliRun } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
 
 /** Runs verification against `verifyDrift` and the hostile run against `hostileDrift` into one reports folder, then `npm run findings`. */
@@ -145,4 +145,21 @@ it('says in one line that there is nothing recorded yet (exit 2)', async () => {
   const run = await runCli('findings', { REPORTS_DIR: empty });
   expect(run.code).toBe(2);
   expect(run.stderr).toBe(`findings could not run: no recorded runs in ${empty}: run npm run verify or npm run contracts:hostile first (NANGO_BASE_URL, NANGO_SECRET_KEY for a real Nango)\n`);
+});
+
+it("keeps the README's example of findings.md inside a fenced block, so its headings are not the README's", () => {
+  const headings: string[] = [];
+  let fence: string | undefined;
+  // CommonMark fences: a run of three or more backticks or tildes, closed by a run of the same, at least as long.
+  for (const line of readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n')) {
+    const run = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence === undefined) {
+      if (run) fence = run;
+      else if (/^#{1,6} /.test(line)) headings.push(line);
+    } else if (run && run[0] === fence[0] && run.length >= fence.length && line.trim() === run) fence = undefined;
+  }
+  expect(fence).toBeUndefined();
+  expect(headings).toContain('## Reporting drift upstream');
+  expect(headings.filter((heading) => /^#+ (V|H-F)\d+ · /.test(heading))).toEqual([]);
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/^````markdown\n## V\d+ · /m);
 });
