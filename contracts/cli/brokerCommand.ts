@@ -1,5 +1,6 @@
 import type { CliIo } from '../output/cliIo';
 import { ConfigurationError } from '../configurationError';
+import { logLevelFrom } from '../pact/logLevel';
 
 /**
  * Runs a broker command's body; bad settings become one line (`<label> could not run: …`) and exit code 2,
@@ -7,6 +8,8 @@ import { ConfigurationError } from '../configurationError';
  */
 export async function brokerCommand(io: CliIo, label: string, body: () => Promise<number>): Promise<number> {
   try {
+    // Every CLI refuses a bad LOG_LEVEL the same way, whether or not it loads Pact.
+    logLevelFrom(io.env);
     return await body();
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;

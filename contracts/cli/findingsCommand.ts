@@ -10,6 +10,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigurationError } from '../configurationError';
+import { logLevelFrom } from '../pact/logLevel';
 import { read } from '../env';
 import { classify } from '../findings/classify';
 import { findingsMarkdown } from '../findings/findingsMarkdown';
@@ -37,6 +38,8 @@ function specFrom(args: readonly string[], cwd: string): string {
 
 export async function reportFindings(io: CliIo, args: readonly string[] = []): Promise<number> {
   try {
+    // Every CLI refuses a bad LOG_LEVEL the same way, whether or not it loads Pact.
+    logLevelFrom(io.env);
     const specFile = specFrom(args, io.cwd);
     const spec = loadSpecFile(specFile);
     const validators = ResponseValidators.fromDocument(spec);

@@ -9,6 +9,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { ConfigurationError } from '../configurationError';
+import { logLevelFrom } from '../pact/logLevel';
 import { CHECK_NAMES, judge, type JudgeContext } from '../hostile/checks';
 import { CaseRunner } from '../hostile/caseRunner';
 import { coverageCases } from '../hostile/coverage';
@@ -49,6 +50,8 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   let request: Request;
   let record: FindingsRecord | undefined;
   try {
+    // Every CLI refuses a bad LOG_LEVEL the same way, whether or not it loads Pact.
+    logLevelFrom(io.env);
     request = requestFrom(args);
     settings = hostileSettingsFromEnv(io.env);
     knownFindings = loadKnownFindings(knownFindingsFile(io.env));
