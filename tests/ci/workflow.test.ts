@@ -68,6 +68,18 @@ describe('the CI workflow for users', () => {
     expect(workflow.jobs.test.strategy.matrix.node).toEqual([20, 22, 24, 26]);
   });
 
+  it('runs mutation testing of every module stryker.config.cjs mutates, on a schedule', () => {
+    const workflow = parse(text) as { on: { schedule?: unknown[] }; jobs: { mutation: { strategy: { matrix: { module: string[] } } } } };
+    // Every module: MUTATE (one module) must not narrow what this test reads.
+    const ambient = process.env['MUTATE'];
+    delete process.env['MUTATE'];
+    const { mutate } = require(join(ROOT, 'stryker.config.cjs')) as { mutate: string[] };
+    if (ambient !== undefined) process.env['MUTATE'] = ambient;
+    expect(workflow.jobs.mutation.strategy.matrix.module).toEqual(mutate);
+    expect(workflow.on.schedule).toHaveLength(1);
+    expect(runLines(text).join('\n')).toContain('npm run mutation');
+  });
+
   it('would catch a workflow GitHub rejects, and a script that does not exist', () => {
     const invalid = validate(variant(text.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest')));
     expect(invalid.code).not.toBe(0);
