@@ -38,7 +38,45 @@ describe('redacting output', () => {
   });
 
   it('leaves other text alone', () => {
-    expect(redact('verified 7 interactions; nango_connect_session_short')).toBe('verified 7 interactions; nango_connect_session_short');
+    expect(redact('verified 7 interactions nationwide; nango_connect_session_short')).toBe('verified 7 interactions nationwide; nango_connect_session_short');
+  });
+
+  it('removes every token in a text, each keeping only its public prefix', () => {
+    const other = `nango_connect_session_${'0a'.repeat(32)}`;
+    expect(redact(`first ${TOKEN}, then ${other}`)).toBe('first nango_connect_session_[REDACTED], then nango_connect_session_[REDACTED]');
+  });
+
+  it('removes a secret that contains another whole, whichever is given first', () => {
+    for (const secrets of [['abcd', 'abcdefgh'], ['abcdefgh', 'abcd']]) {
+      expect(redactor(secrets)('key abcdefgh, short abcd')).toBe('key [REDACTED], short [REDACTED]');
+    }
+  });
+
+  it('removes a secret of four characters or more, but not a shorter one, which would blank out ordinary words', () => {
+    expect(redactor(['abc', 'wxyz'])('abc wxyz')).toBe('abc [REDACTED]');
+  });
+
+  it("removes Pact's masking of a credential every time it appears, from eight characters up, whatever its first four are", () => {
+    expect(redact('auth=Token(s3cr***) again=Token(s3cr*******)')).toBe('auth=Token([REDACTED]) again=Token([REDACTED])');
+    expect(redactor(['abcd1234'])('Token(abcd*****)')).toBe('Token([REDACTED])');
+    // Regular-expression metacharacters in those four are taken as written.
+    expect(redactor(['a.b+1234'])('Token(a.b+*****) Token(axbb*****)')).toBe('Token([REDACTED]) Token(axbb*****)');
+  });
+
+  it('does not take four characters and stars for a secret under eight characters (too common to mean it)', () => {
+    expect(redactor(['test123'])('Token(test*****)')).toBe('Token(test*****)');
+  });
+
+  it("keeps a long run that holds no piece of a secret, and removes one whose piece is in its last sixteen characters", () => {
+    const key = 'sk-test-0123456789abcdefghij';
+    const pieces = redactor([key]);
+    const unrelated = 'Z'.repeat(40);
+    expect(pieces(`run ${unrelated} kept`)).toBe(`run ${unrelated} kept`);
+    expect(pieces(`run xyz${key.slice(0, 16)} gone`)).toBe('run [REDACTED] gone');
+  });
+
+  it("does not take the token's public prefix for a piece of a token", () => {
+    expect(redactor([TOKEN])('nango_connect_session_short, nango_connect_session_')).toBe('nango_connect_session_short, nango_connect_session_');
   });
 
   it('catches a secret split across two chunks of a stream, the worker output being redacted line by line', () => {
