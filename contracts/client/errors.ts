@@ -36,8 +36,10 @@ export class UndocumentedStatusError extends ConnectSessionClientError {
     readonly status: number,
     readonly documented: readonly string[],
     readonly bodySnippet: string,
+    /** `POST /connect/sessions`: which operation answered it. */
+    readonly operation?: string,
   ) {
-    super(`undocumented status ${status} (documented: ${documented.join(', ')})${bodySnippet ? `; body: ${bodySnippet}` : ''}`);
+    super(`undocumented status ${status}${operation ? ` for ${operation}` : ''} (documented: ${documented.join(', ')})${bodySnippet ? `; body: ${bodySnippet}` : ''}`);
   }
 }
 

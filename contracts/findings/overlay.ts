@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { stringify } from 'yaml';
-import { DELETE_SESSION } from '../nangoApi';
-import { ResponseValidators } from '../openapi/responseValidators';
+import { DELETE_SESSION, lifecycleValidators } from '../nangoApi';
 import { parseSpecText } from '../openapi/specDocument';
 import type { Finding, OverlayAction } from './classify';
 import type { RecordedAnswer } from './recorded';
@@ -44,7 +43,7 @@ export interface StillUndescribed {
  * spec with the same Ajv-compiled validators as every run: what is left undescribed.
  */
 export function undescribed(patchedYaml: string, source: string, answers: readonly RecordedAnswer[], defects: ReadonlySet<RecordedAnswer>): StillUndescribed[] {
-  const validators = ResponseValidators.fromDocument(parseSpecText(patchedYaml, source));
+  const validators = lifecycleValidators(parseSpecText(patchedYaml, source));
   return answers
     .filter((answer) => answer.method === DELETE_SESSION.method.toUpperCase() && !defects.has(answer))
     .map((answer) => ({ answer, problems: validators.checkResponse(DELETE_SESSION.method, DELETE_SESSION.path, { status: answer.status, contentType: answer.contentType, bodyText: answer.body }) }))

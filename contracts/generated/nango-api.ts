@@ -4,7 +4,232 @@
  */
 
 export interface paths {
-    "/connect/session": {
+    "/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all providers
+         * @description Returns a list of all available providers
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a list of available providers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Provider"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/providers/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a provider
+         * @description Returns a specific provider
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The provider name */
+                    provider: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a specific provider */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Provider"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/providers/{provider}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List provider templates
+         * @description Returns the template functions available in the catalog for a provider. Requires a valid API key (no specific scope).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The provider name. */
+                    provider: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned the provider's template functions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ProviderTemplateFunction"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List integrations
+         * @description Returns a list of integrations
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Integration"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /**
+         * Create an integration
+         * @description Create an integration
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A unique integration ID, which you will use in the other API calls to reference this integration. */
+                        unique_key: string;
+                        /** @description The provider unique name. */
+                        provider: string;
+                        /** @description The integration display name. */
+                        display_name?: string;
+                        /** @description Whether to forward webhooks received for this integration. Defaults to true. */
+                        forward_webhooks?: boolean;
+                        credentials?: components["schemas"]["IntegrationCredentials"];
+                        /** @description Provider-specific configuration for providers that declare an `integration_config` schema (e.g. `private-api-generic`, `aws-sigv4`). Keys and required fields depend on the provider; values are validated against the provider schema. */
+                        integration_config?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Integration"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/quickstart": {
         parameters: {
             query?: never;
             header?: never;
@@ -12,6 +237,3188 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        /**
+         * Create a quickstart integration
+         * @description Create an integration using a Nango-provided developer app for providers that require a developer app.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A unique integration ID, which you will use in the other API calls to reference this integration. */
+                        unique_key: string;
+                        /** @description The provider unique name. */
+                        provider: string;
+                        /** @description The integration display name. */
+                        display_name?: string;
+                        /** @description Whether to forward webhooks for this integration. */
+                        forward_webhooks?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Integration"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{uniqueKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an integration
+         * @description Returns a specific integration
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Include additional sensitive data */
+                    include?: ("webhook" | "credentials")[];
+                };
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["IntegrationFull"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete an integration
+         * @description Deletes a specific integration.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully deleted an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit an integration
+         * @description Edit an integration
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A unique integration ID, which you will use in the other API calls to reference this integration. */
+                        unique_key?: string;
+                        /** @description The integration display name. */
+                        display_name?: string;
+                        /** @description Whether to forward webhooks received for this integration. */
+                        forward_webhooks?: boolean;
+                        credentials?: components["schemas"]["IntegrationCredentials"];
+                        /** @description Provider-specific configuration for providers that declare an `integration_config` schema (e.g. `private-api-generic`, `aws-sigv4`). Only the fields you pass are updated. */
+                        integration_config?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully updated an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Integration"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        trace?: never;
+    };
+    "/integrations/{uniqueKey}/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List functions
+         * @description Returns the functions deployed to an integration. Requires an API key with the `environment:functions:list` scope.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Filter by function type. */
+                    type?: "sync" | "action" | "on-event";
+                    /** @description Case-insensitive filter on the function name. */
+                    search?: string;
+                    page?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned the integration's functions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["DeployedNangoFunction"][];
+                            pagination: {
+                                total: number;
+                                page: number;
+                                limit: number;
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{uniqueKey}/functions/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a function
+         * @description Returns a single deployed function. Requires an API key with the `environment:functions:read` scope.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Disambiguates when multiple functions share the same name. */
+                    type?: "sync" | "action" | "on-event";
+                };
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                    /** @description The name of the function. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned the function */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["DeployedNangoFunction"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a function
+         * @description Deletes a deployed function and enqueues its async teardown. Functions managed by `nango deploy` (repo source) cannot be deleted through this endpoint. Requires an API key with the `environment:functions:delete` scope.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description Required to disambiguate a sync and an action that share a name. On-event functions are not yet supported. */
+                    type: "sync" | "action";
+                };
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                    /** @description The name of the function. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully enqueued the function deletion */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                success: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request, or the function is managed by `nango deploy`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @enum {string} */
+                                code?: "function_managed_by_deploy";
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{uniqueKey}/functions/{name}/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a function's source code
+         * @description Returns the TypeScript source code of a function for a given integration. Requires an API key with the `environment:functions:read` scope.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The function type. Required to disambiguate when multiple functions share the same name. */
+                    type?: "sync" | "action" | "on-event";
+                };
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                    /** @description The name of the function. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned the function source code */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The function type.
+                             * @enum {string}
+                             */
+                            type: "sync" | "action" | "on-event";
+                            /** @description The TypeScript source code of the function. */
+                            code: string;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description Multiple functions share the same name. Specify a `type` to disambiguate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @enum {string} */
+                                code?: "ambiguous_function";
+                                message?: string;
+                                payload?: {
+                                    matches?: {
+                                        /** @enum {string} */
+                                        type: "sync" | "action" | "on-event";
+                                        name: string;
+                                    }[];
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List connections (deprecated)
+         * @description Returns a list of connections without credentials. This endpoint is deprecated, use the /connections endpoint instead.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Will exactly match a given connectionId. Can return multiple connections with the same ID across integrations */
+                    connectionId?: string;
+                    /** @description Will partially match connection IDs or end user profiles. */
+                    search?: string;
+                    /**
+                     * @deprecated
+                     * @description Deprecated. Prefer filtering connections by tag (e.g. `tags[end_user_id]=...`).
+                     */
+                    endUserId?: string;
+                    /**
+                     * @deprecated
+                     * @description Deprecated. Prefer filtering connections by tag (e.g. `tags[organization_id]=...`).
+                     */
+                    endUserOrganizationId?: string;
+                    /** @description Filter the list of connections based on connection tags. All provided tags must match. */
+                    tags?: components["schemas"]["Tags"];
+                    /** @description Limit the number of connections returned */
+                    limit?: number;
+                    /** @description Page number for paginated results */
+                    page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a list of connections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connections: {
+                                /** @description The internal Nango ID used for the connection. */
+                                id: number;
+                                /** @description The connection ID used to create the connection. */
+                                connection_id: string;
+                                /** @description The Nango API Configuration. */
+                                provider: string;
+                                /** @description The integration ID used to create the connection (aka Unique Key, Provider Config Key). */
+                                provider_config_key: string;
+                                /** @description Connection creation date. */
+                                created: string;
+                                /** @description Custom metadata attached to the connection */
+                                metadata: Record<string, unknown> | null;
+                                tags: components["schemas"]["Tags"];
+                                /**
+                                 * @description List of connection errors. Ex:
+                                 *     - Connection credentials are invalid (type=auth)
+                                 *     - Last sync for the connection has failed (type=sync)
+                                 */
+                                errors: components["schemas"]["ConnectionError"][];
+                                /** @deprecated */
+                                end_user?: components["schemas"]["ConnectionEndUser"] | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a connection (deprecated)
+         * @description Adds a connection for which you already have credentials. This endpoint is deprecated, use the /connections endpoint instead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The connection ID used to create the connection. */
+                        connection_id?: string;
+                        /** @description The integration ID that you created on Nango. */
+                        provider_config_key: string;
+                        /** @description (OAuth 2, required) Existing access token. */
+                        access_token?: string;
+                        /** @description (OAuth 2, optional) Pass the refresh token if you have it. */
+                        refresh_token?: string;
+                        /**
+                         * Format: date
+                         * @description (OAuth 2, optional) Safer and preferred.
+                         */
+                        expires_at?: string;
+                        /** @description (OAuth 2, optional) In seconds. */
+                        expires_in?: number;
+                        /** @description (OAuth2, optional) If the provider gives access tokens that don't expire, pass in `true` to avoid an import validation error. */
+                        no_expiration?: boolean;
+                        /** @description (OAuth2, optional) Override the integration's OAuth client id */
+                        oauth_client_id_override?: string;
+                        /** @description (OAuth2, optional) Override the integration's OAuth client secret */
+                        oauth_client_secret_override?: string;
+                        /** @description (OAuth 1, required) The client token to be attached to the connection. */
+                        oauth_token?: string;
+                        /** @description (OAuth 1, required) The client token secret to be attached to the connection. */
+                        oauth_token_secret?: string;
+                        /** @description (OAuth, required for some APIs) Metadata to be attached to the connection. */
+                        metadata?: Record<string, unknown>;
+                        /** @description (OAuth, required for some APIs) Additional configuration to be attached to the connection. */
+                        connection_config?: Record<string, unknown>;
+                        /** @description (Basic, required) username to be attached to the connection. */
+                        username?: string;
+                        /** @description (Basic, required) password to be attached to the connection. */
+                        password?: string;
+                        /** @description (API Key, required) API key to be attached to the connection. */
+                        api_key?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created an integrations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connection/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a connection (deprecated)
+         * @description Returns a specific connection with credentials. This endpoint is deprecated, use the /connections/{connectionId} endpoint instead.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    provider_config_key: string;
+                    /** @description If true, Nango will attempt to refresh the access access token regardless of its expiration status (false by default). */
+                    force_refresh?: boolean;
+                    /** @description If true, return the refresh token as part of the response (false by default). */
+                    refresh_token?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a connection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectionFull"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+                /** @description Unknown Connection */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+                /** @description Connection refresh exhausted */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @description The error code */
+                                code?: string;
+                                /** @description A human-readable error message */
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a connection (deprecated)
+         * @description Deletes a specific connection. This endpoint is deprecated, use the /connections/{connectionId} endpoint instead.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    provider_config_key: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully deleted an connection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success?: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+                /** @description Unknown connection */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connection/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set connection metadata (deprecated)
+         * @description Set custom metadata for the connection or connections. If updating multiple connections pass in an array of connection ids instead of a string. This endpoint is deprecated, use the /connections/metadata endpoint instead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        connection_id: string | string[];
+                        /** @description The integration ID used to create the connection (aka Unique Key). */
+                        provider_config_key: string;
+                        metadata: Record<string, unknown>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully set the metadata for the connections */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connection_id?: string | string[];
+                            /** @description The integration ID used to create the connection (aka Unique Key). */
+                            provider_config_key?: string;
+                            metadata?: Record<string, unknown>;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit connection metadata (deprecated)
+         * @description Edit custom metadata for the connection or connections (only overrides specified properties, not the entire metadata). If updating multiple connections pass in an array of connection ids instead of a string. This endpoint is deprecated, use the /connections/metadata endpoint instead.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        connection_id: string | string[];
+                        /** @description The integration ID used to create the connection (aka Unique Key). */
+                        provider_config_key: string;
+                        metadata: Record<string, unknown>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully updated the metadata for the connections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connection_id?: string | string[];
+                            /** @description The integration ID used to create the connection (aka Unique Key). */
+                            provider_config_key?: string;
+                            metadata?: Record<string, unknown>;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+            };
+        };
+        trace?: never;
+    };
+    "/connection/{connectionId}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set connection metadata (deprecated)
+         * @deprecated
+         * @description Set custom metadata for the connection.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                };
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            responses: {
+                /** @description Successfully created an integrations */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit connection metadata (deprecated)
+         * @deprecated
+         * @description Edit custom metadata for the connection (only overrides specified properties, not the entire metadata).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                };
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            responses: {
+                /** @description Successfully updated the metadata */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+            };
+        };
+        trace?: never;
+    };
+    "/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List connections
+         * @description Returns a list of connections without credentials
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Will exactly match a given connectionId. Can return multiple connections with the same ID across integrations */
+                    connectionId?: string;
+                    /** @description Will partially match connection IDs or end user profiles. */
+                    search?: string;
+                    /**
+                     * @deprecated
+                     * @description Deprecated. Prefer filtering connections by tag (e.g. `tags[end_user_id]=...`).
+                     */
+                    endUserId?: string;
+                    /**
+                     * @deprecated
+                     * @description Deprecated. Prefer filtering connections by tag (e.g. `tags[organization_id]=...`).
+                     */
+                    endUserOrganizationId?: string;
+                    /** @description Filter the list of connections based on connection tags. All provided tags must match. */
+                    tags?: components["schemas"]["Tags"];
+                    /** @description Limit the number of connections returned */
+                    limit?: number;
+                    /** @description Page number for paginated results */
+                    page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a list of connections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connections: {
+                                /** @description The internal Nango ID used for the connection. */
+                                id: number;
+                                /** @description The connection ID used to create the connection. */
+                                connection_id: string;
+                                /** @description The Nango API Configuration. */
+                                provider: string;
+                                /** @description The integration ID used to create the connection (aka Unique Key, Provider Config Key). */
+                                provider_config_key: string;
+                                /** @description Connection creation date. */
+                                created: string;
+                                /** @description Custom metadata attached to the connection */
+                                metadata: Record<string, unknown> | null;
+                                tags: components["schemas"]["Tags"];
+                                /**
+                                 * @description List of connection errors. Ex:
+                                 *     - Connection credentials are invalid (type=auth)
+                                 *     - Last sync for the connection has failed (type=sync)
+                                 */
+                                errors: components["schemas"]["ConnectionError"][];
+                                /** @deprecated */
+                                end_user?: components["schemas"]["ConnectionEndUser"] | null;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+            };
+        };
+        put?: never;
+        /**
+         * Upsert a connection
+         * @description Upserts a connection for which you already have credentials.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The integration ID that you created on Nango. */
+                        provider_config_key: string;
+                        /** @description (OAuth, required for some APIs) Metadata to be attached to the connection. */
+                        metadata?: Record<string, unknown>;
+                        /** @description The connection ID used to create the connection. */
+                        connection_id?: string;
+                        /** @description (OAuth, required for some APIs) Additional configuration to be attached to the connection. */
+                        connection_config?: Record<string, unknown>;
+                        /** @description The credentials to be attached to the connection. */
+                        credentials: components["schemas"]["OAuth1Credentials"] | components["schemas"]["OAuth2Credentials"] | components["schemas"]["BasicApiCredentials"] | components["schemas"]["ApiKeyCredentials"] | components["schemas"]["OAuth2ClientCredentials"] | components["schemas"]["UnauthCredentialsWithType"] | components["schemas"]["TbaCredentials"] | {
+                            /** @enum {string} */
+                            type: "APP";
+                            app_id: string;
+                            installation_id: string;
+                        };
+                        tags?: components["schemas"]["Tags"];
+                        /**
+                         * @deprecated
+                         * @description Deprecated, use tags instead
+                         */
+                        end_user?: components["schemas"]["EndUser"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created an integrations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectionFull"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a connection
+         * @description Returns a specific connection with credentials
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    provider_config_key: string;
+                    /** @description If true, Nango will attempt to refresh the access access token regardless of its expiration status (false by default). */
+                    force_refresh?: boolean;
+                    /** @description If true, return the refresh token as part of the response (false by default). */
+                    refresh_token?: boolean;
+                    /** @description If true, this will refresh the JWT token for GitHub App / Github App OAuth connections */
+                    refresh_github_app_jwt_token?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a connection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectionFull"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                404: components["responses"]["NotFound"];
+                /** @description Connection refresh exhausted */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @description The error code */
+                                code?: string;
+                                /** @description A human-readable error message */
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a connection
+         * @description Deletes a specific connection
+         */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    provider_config_key: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully deleted an connection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success?: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit a connection
+         * @description Edit a connection
+         */
+        patch: {
+            parameters: {
+                query: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    provider_config_key: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tags?: components["schemas"]["Tags"];
+                        /** @description Override the environment's webhook URLs for this connection. When set, this connection's webhooks are sent only to this URL. Pass an empty string to clear the override. */
+                        webhook_url_override?: string;
+                        /**
+                         * @deprecated
+                         * @description Deprecated, use tags instead
+                         */
+                        end_user?: components["schemas"]["EndUser"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully updated the connection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success?: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        trace?: never;
+    };
+    "/connections/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set connection metadata
+         * @description Set custom metadata for the connection or connections. If updating multiple connections pass in an array of connection ids instead of a string.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        connection_id: string | string[];
+                        /** @description The integration ID used to create the connection (aka Unique Key). */
+                        provider_config_key: string;
+                        metadata: Record<string, unknown>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully set the metadata for the connections */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connection_id?: string | string[];
+                            /** @description The integration ID used to create the connection (aka Unique Key). */
+                            provider_config_key?: string;
+                            metadata?: Record<string, unknown>;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit connection metadata
+         * @description Edit custom metadata for the connection or connections (only overrides specified properties, not the entire metadata). If updating multiple connections pass in an array of connection ids instead of a string.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        connection_id: string | string[];
+                        /** @description The integration ID used to create the connection (aka Unique Key). */
+                        provider_config_key: string;
+                        metadata: Record<string, unknown>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully updated the metadata for the connections */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connection_id?: string | string[];
+                            /** @description The integration ID used to create the connection (aka Unique Key). */
+                            provider_config_key?: string;
+                            metadata?: Record<string, unknown>;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/scripts/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get scripts configuration
+         * @description Return the configuration for all integration functions.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The output type of the script configuration */
+                    format?: "nango" | "openai";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned integration functions config */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            providerConfigKey?: string;
+                            syncs?: {
+                                id?: number;
+                                /** @example github-issues */
+                                name?: string;
+                                enabled?: boolean;
+                                /** @example sync */
+                                type?: string;
+                                json_schema?: Record<string, unknown>;
+                                /** @example every 30 minutes */
+                                runs?: string;
+                                track_deletes?: boolean;
+                                auto_start?: boolean;
+                                /** @example 2024-02-01T09:09:03.502Z */
+                                last_deployed?: string;
+                                is_public?: boolean;
+                                pre_built?: boolean;
+                                /** @example 0.0.3 */
+                                version?: string;
+                                attributes?: Record<string, unknown>;
+                                input?: Record<string, unknown>;
+                                returns?: string[];
+                                /**
+                                 * @example Fetches the Github issues from all a user's repositories.
+                                 *     Details: doesn't track deletes, metadata is not required.
+                                 */
+                                description?: string;
+                                scopes?: string[];
+                                endpoints?: Record<string, unknown>[];
+                                webhookSubscriptions?: string[];
+                                models?: {
+                                    name: string;
+                                    fields?: unknown[];
+                                }[];
+                            }[];
+                            actions?: {
+                                id?: number;
+                                /** @example github-issues */
+                                name?: string;
+                                /** @example action */
+                                type?: string;
+                                /** @example 2024-02-28T20:16:38.052Z */
+                                last_deployed?: string;
+                                /** @example false */
+                                is_public?: boolean;
+                                /** @example false */
+                                pre_built?: boolean;
+                                /** @example 4 */
+                                version?: string;
+                                attributes?: Record<string, unknown>;
+                                input?: Record<string, unknown>;
+                                returns?: Record<string, unknown>;
+                                /**
+                                 * @example Fetches the Github issues from all a user's repositories.
+                                 *     Details: doesn't track deletes, metadata is not required.
+                                 */
+                                description?: string;
+                                scopes?: string[];
+                                endpoints?: Record<string, unknown>[];
+                                models?: {
+                                    name: string;
+                                    fields?: unknown[];
+                                }[];
+                            }[];
+                            "on-events"?: string[];
+                            /** @example github */
+                            provider?: string;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/compile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compile a function
+         * @description Compiles TypeScript function source code and returns the bundled JavaScript.
+         */
+        post: operations["compileFunction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/dryruns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry run a function
+         * @description Starts an asynchronous dry run for TypeScript function source code against a connection without deploying it.
+         */
+        post: operations["createFunctionDryrun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/dryruns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get dry run results
+         * @description Returns the status and result of an asynchronous function dry run.
+         */
+        get: operations["getFunctionDryrun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a function deployment
+         * @description Deploys a function to an existing integration. Use `type: function` to deploy submitted TypeScript
+         *     source code, or `type: template` to deploy a template from the provider catalog. Requires an API key with the
+         *     `environment:deploy` scope.
+         */
+        post: operations["createFunctionDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/deployments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a function deployment
+         * @description Returns the status and result of an asynchronous function deployment.
+         */
+        get: operations["getFunctionDeployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get synced records
+         * @description Returns data synced with Nango Sync
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The data model to fetch */
+                    model: string;
+                    /** @description A marker used to fetch records modified after a specific point in time. If not provided, all records are returned. Each record includes a cursor value found in _nango_metadata.cursor. Save the cursor from the last record retrieved to track your sync progress. Use the cursor parameter together with the limit parameter to paginate through records. The cursor is more precise than modified_after, as it can differentiate between records with the same modification timestamp. */
+                    cursor?: string;
+                    /** @description The maximum number of records to return. Defaults to 100. A response may contain fewer records than `limit` when records have a large size. Always check `next_cursor` and continue paginating until it is `null`. */
+                    limit?: number;
+                    /** @description Filter to only show results that have been added or updated or deleted. */
+                    filter?: "added" | "updated" | "deleted";
+                    /** @description A timestamp (e.g., 2023-05-31T11:46:13.390Z) used to fetch records modified after this date and time. If not provided, all records are returned. The modified_after parameter is less precise than cursor, as multiple records may share the same modification timestamp. */
+                    modified_after?: string;
+                    /**
+                     * @deprecated
+                     * @description DEPRECATED (use modified_after) Timestamp, e.g. 2023-05-31T11:46:13.390Z. If passed, only records modified after this timestamp are returned, otherwise all records are returned.
+                     */
+                    delta?: string;
+                    /** @description An array of string containing a list of your records IDs. The list will be filtered to include only the records with a matching ID. */
+                    ids?: string[];
+                    /** @description The variant of the model to fetch */
+                    variant?: string;
+                };
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned records */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            records?: {
+                                /**
+                                 * @description The data Nango synced in for you
+                                 * @example Your synced data, in the schema you (or Nango) defined in script
+                                 */
+                                "your-properties"?: string;
+                                _nango_metadata?: {
+                                    /** @description The timestamp at which Nango detected the record as deleted */
+                                    deleted_at?: string | null;
+                                    /**
+                                     * @description The last action seen on this record
+                                     * @enum {string}
+                                     */
+                                    last_action?: "ADDED" | "UPDATED" | "DELETED";
+                                    /**
+                                     * Format: date-time
+                                     * @description The timestamp at which Nango first saw this record
+                                     * @example 2023-09-18T15:20:35.941305+00:00
+                                     */
+                                    first_seen_at?: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description The timestamp at which Nango last detected a change to this record
+                                     * @example 2023-09-18T15:20:35.941305+00:00
+                                     */
+                                    last_modified_at?: string;
+                                    /**
+                                     * @description The current cursor of the record. Use this to fetch records updated after this record
+                                     * @example MjAyNC0wMy0wNFQwNjo1OTo1MS40NzE0NDEtMDU6MDB8fDE1Y2NjODA1LTY0ZDUtNDk0MC1hN2UwLTQ1ZmM3MDQ5OTdhMQ==
+                                     */
+                                    cursor?: string;
+                                    /** @description The timestamp at which the record payload was pruned (emptied) */
+                                    pruned_at?: string | null;
+                                };
+                            }[];
+                            /**
+                             * @description The base64-encoded cursor for pagination
+                             * @example MjAyMy0xMS0xN1QxMTo0NzoxNC40NDcrMDI6MDB8fDAzZTA1NzIxLWNiZmQtNGYxNS1iYTNhLWFlNjM2Y2MwNmEw==
+                             */
+                            next_cursor?: string;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/records/prune": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Prune records
+         * @description Prunes synced records for a given connection and model using cursor-based pagination.
+         *
+         *     **What is pruning:**
+         *     Pruning empties the record payload while preserving the record metadata.
+         *
+         *     **Cursor behavior:**
+         *     Records are pruned up to and including the specified cursor.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The data model to prune records from */
+                        model: string;
+                        /** @description The variant of the model */
+                        variant?: string;
+                        /** @description Prune all records up to and including this cursor. Use the cursor value from _nango_metadata.cursor of the record you want to prune up to. */
+                        until_cursor: string;
+                        /** @description The maximum number of records to prune in this request. Defaults to 1000. */
+                        limit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully pruned records */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The number of records pruned in this request
+                             * @example 150
+                             */
+                            count: number;
+                            /**
+                             * @description Indicates if there are potentially more records to prune.
+                             *     - `true`: There may be more records that need pruning
+                             *     - `false`: All records up to the cursor have been pruned
+                             * @example true
+                             */
+                            has_more: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        trace?: never;
+    };
+    "/sync/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trigger a sync
+         * @description Triggers an additional, one-off execution of specified sync(s) (for a given connection or all applicable connections if no connection is specified).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description The ID of the integration that you established within Nango. */
+                        provider_config_key: string;
+                        /** @description The ID of the connection. If omitted, the syncs will be triggered for all relevant connections. */
+                        connection_id?: string;
+                        syncs: string[] | {
+                            /** @description The name of the sync */
+                            name: string;
+                            /** @description The variant name */
+                            variant?: string;
+                        }[];
+                        /** @description Options for triggering the sync. */
+                        opts?: {
+                            /** @description If true, clears the checkpoint and lastSyncDate before triggering the sync, causing it to start fresh. */
+                            reset?: boolean;
+                            /** @description If true, deletes all cached records associated with the sync before triggering. Must be used with reset=true. */
+                            emptyCache?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully triggered the sync */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a sync
+         * @description Starts the schedule of specified sync(s) for a given connection or all applicable connections if no connection is specified. Upon starting the schedule, the sync will execute immediately and then continue to run at the specified frequency. If the schedule was already started, this will have no effect.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description The ID of the integration that you established within Nango. */
+                        provider_config_key: string;
+                        /** @description The ID of the connection. If omitted, the syncs will be started for all relevant connections. */
+                        connection_id?: string;
+                        syncs: string[] | {
+                            /** @description The name of the sync */
+                            name: string;
+                            /** @description The variant name */
+                            variant?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully started the sync */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a sync
+         * @description Pauses the schedule of specified sync(s) for a given connection or all applicable connections if no connection is specified.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description The ID of the integration that you established within Nango. */
+                        provider_config_key: string;
+                        /** @description The ID of the connection. If omitted, the syncs will be paused for all relevant connections. */
+                        connection_id?: string;
+                        syncs: string[] | {
+                            /** @description The name of the sync */
+                            name: string;
+                            /** @description The variant name */
+                            variant?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully paused the sync */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get sync status
+         * @description Get the status of specified sync(s) (for a given connection or all applicable connections if no connection is specified)
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The ID of the integration you established within Nango */
+                    provider_config_key: string;
+                    /** @description The name of the syncs you want to fetch a status for, as a comma-separated list. Pass in "*" to return all syncs for the integration. For variants, use the format "syncName::variantName". */
+                    syncs: string;
+                    /** @description The ID of the connection. If omitted, all connections will be surfaced. */
+                    connection_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a list of syncs and their status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            syncs?: {
+                                /** @description The unique identifier for the sync. */
+                                id?: string;
+                                /** @description The ID of the connection */
+                                connection_id?: string;
+                                /** @description The name of the sync. */
+                                name?: string;
+                                /** @description The variant of the sync. */
+                                variant?: string;
+                                /**
+                                 * @description The current status of the sync.
+                                 * @enum {string}
+                                 */
+                                status?: "RUNNING" | "PAUSED" | "STOPPED" | "SUCCESS" | "ERROR";
+                                /**
+                                 * @deprecated
+                                 * @description The most recent sync type completed
+                                 * @enum {string}
+                                 */
+                                type?: "INCREMENTAL" | "INITIAL";
+                                /** @description ISO string of the most recently completed sync */
+                                finishedAt?: string;
+                                /** @description ISO string of the next scheduled sync time */
+                                nextScheduledSyncAt?: string;
+                                /** @description The execution frequency of the sync */
+                                frequency?: string;
+                                /** @description Additional information regarding the latest result of the sync. Contains a model name with added, updated and deleted records */
+                                latestResult?: Record<string, unknown>;
+                                /** @description Total count of records for each model synced by the sync */
+                                recordCount?: Record<string, unknown>;
+                                /** @description Last checkpoint saved during sync execution. Null if no checkpoint exists. */
+                                checkpoint?: Record<string, unknown> | null;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/{name}/variant/{variant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create sync variant
+         * @description Creates a new sync variant for a specific connection
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The name of the sync */
+                    name: string;
+                    /** @description The name of the variant to create. Cannot be "base" (protected name). */
+                    variant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The integration ID used when creating the connection */
+                        provider_config_key: string;
+                        /** @description The ID of the connection to create the sync variant for */
+                        connection_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created the sync variant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The unique identifier for the created sync variant */
+                            id: string;
+                            /** @description The name of the sync */
+                            name: string;
+                            /** @description The name of the variant */
+                            variant: string;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @enum {string} */
+                                code?: "invalid_body" | "invalid_uri_params" | "invalid_query_params" | "invalid_variant" | "unknown_connection" | "unknown_provider_config" | "unknown_sync" | "sync_variant_already_exists" | "resource_capped" | "feature_disabled";
+                                message?: string;
+                                errors?: Record<string, unknown>[];
+                            };
+                        };
+                    };
+                };
+                /** @description Server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @enum {string} */
+                                code?: "failed_sync_variant_creation";
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Delete sync variant
+         * @description Deletes a sync variant for a specific connection
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The name of the sync */
+                    name: string;
+                    /** @description The name of the variant to delete. Cannot be "base" (protected name). */
+                    variant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The integration ID used when creating the connection */
+                        provider_config_key: string;
+                        /** @description The ID of the connection the sync variant belongs to */
+                        connection_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully deleted the sync variant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Indicates if the deletion was successful */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @enum {string} */
+                                code?: "invalid_body" | "invalid_uri_params" | "invalid_query_params" | "invalid_variant" | "unknown_connection";
+                                message?: string;
+                                errors?: Record<string, unknown>[];
+                            };
+                        };
+                    };
+                };
+                /** @description Sync variant not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @enum {string} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description Server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @enum {string} */
+                                code?: "failed_sync_variant_deletion";
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/action/{actionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get action result
+         * @description Retrieves the result of an asynchronous action. See [Asynchronous action documentation](/guides/functions/action-functions#trigger-asynchronously) for more details.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The ID of the asynchronous action (returned from triggering an action with X-Async header) */
+                    actionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The action has completed successfully (output cannot exceed 2MB) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The data returned by the action
+                             * @example The data returned by the action
+                             */
+                            "your-properties"?: string;
+                        };
+                    };
+                };
+                /** @description No results. The action has not completed yet */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @example Action not completed yet */
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The action has completed with an error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                message?: string;
+                                code?: string;
+                                payload?: Record<string, unknown>;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sync/update-connection-frequency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update sync frequency
+         * @description Override a sync's default frequency for a specific connection, or revert to the default frequency.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The ID of the integration you established within Nango */
+                        provider_config_key: string;
+                        /** @description The ID of the connection */
+                        connection_id: string;
+                        /** @description The name of the sync you want to update */
+                        sync_name: string;
+                        /** @description The variant of the sync you want to update */
+                        sync_variant?: string;
+                        /** @description The frequency you want to set (ex: 'every hour'). Set null to revert to the default frequency. Uses the https://github.com/vercel/ms notations. Min frequency: 30 seconds. */
+                        frequency: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully updated the frequency */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The updated frequency value */
+                            frequency?: string;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/action/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trigger an action
+         * @description Triggers an action for a connection
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                    /** @description Set to true to trigger the action asynchronously. When true, the response will include a status URL and ID for retrieving the action result later. See [Asynchronous action documentation](/guides/functions/action-functions#trigger-asynchronously) for more details. */
+                    "X-Async"?: boolean;
+                    /** @description The maximum number of retries in case of failure (between 0 and 5). Only applicable when X-Async is true. Default to 0 if not specified. */
+                    "X-Max-Retries"?: number;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The name of the action to trigger. */
+                        action_name: string;
+                        /** @description The necessary input for your action's 'exec' function. */
+                        input?: Record<string, unknown>;
+                    };
+                };
+            };
+            responses: {
+                /** @description The result of the action. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The data returned by the action
+                             * @example The data returned by the action
+                             */
+                            "your-properties"?: Record<string, unknown>;
+                        } | {
+                            /**
+                             * @description URL to poll for the action result
+                             * @example /action/35f461d4-e681-4957-ab14-c0ae1609431d
+                             */
+                            statusUrl: string;
+                            /**
+                             * @description Unique identifier for the asynchronous action
+                             * @example 35f461d4-e681-4957-ab14-c0ae1609431d
+                             */
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+                /** @description Action http error */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                message: string;
+                                code: string;
+                                payload: Record<string, unknown>;
+                                upstream?: {
+                                    status?: number;
+                                    headers?: {
+                                        "content-type"?: string;
+                                    } & {
+                                        [key: string]: string;
+                                    };
+                                    body?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Action error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                message: string;
+                                code: string;
+                                payload: Record<string, unknown>;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an environment
+         * @description Create a new environment
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Environment name. Lowercase letters, digits, hyphens, and underscores only. Max 255 characters. The reserved name `prod` is always treated as production.
+                         * @example staging
+                         */
+                        name: string;
+                        /** @description Whether to mark the environment as production. Defaults to false, except for the reserved name `prod`. */
+                        is_production?: boolean;
+                        /**
+                         * Format: uri
+                         * @description Custom OAuth callback URL for this environment.
+                         */
+                        callback_url?: string;
+                        /** @description HMAC key used by the legacy public-key authorization flow. */
+                        hmac_key?: string;
+                        /** @description Whether HMAC verification is enabled for the legacy public-key authorization flow. */
+                        hmac_enabled?: boolean;
+                        /** @description Whether Slack notifications are enabled for this environment. */
+                        slack_notifications?: boolean;
+                        /** @description OpenTelemetry collector endpoint. Requires a plan with OpenTelemetry export. Pass an empty string to set an empty endpoint. */
+                        otlp_endpoint?: string;
+                        /** @description Headers sent with OpenTelemetry export requests. Requires a plan with OpenTelemetry export. Maximum 100 headers. */
+                        otlp_headers?: {
+                            name: string;
+                            value: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created an environment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description Numeric environment ID. Use this in later account-level API calls.
+                                 * @example 123
+                                 */
+                                id: number;
+                                /**
+                                 * @description The environment name.
+                                 * @example staging
+                                 */
+                                name: string;
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                /** @description An environment with this name already exists. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StdError"];
+                    };
+                };
+                500: components["responses"]["ServerError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/environments/{environmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an environment
+         * @description Delete an environment
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric environment ID returned when the environment was created. */
+                    environmentId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully deleted the environment */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Cannot delete the reserved `prod` environment. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StdError"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/environment/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an environment API key
+         * @description Create a new environment API key
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Numeric environment ID returned when the environment was created.
+                         * @example 123
+                         */
+                        environment_id: number;
+                        /**
+                         * @description Display name for the key. Must be unique within the environment.
+                         * @example provisioned-ci
+                         */
+                        display_name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created an Environment API key */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description Numeric key ID. Use this to delete the key later.
+                                 * @example 456
+                                 */
+                                id: number;
+                                /** @example provisioned-ci */
+                                display_name: string;
+                                /**
+                                 * @description Always `environment:*` for keys created by this endpoint.
+                                 * @example [
+                                 *       "environment:*"
+                                 *     ]
+                                 */
+                                scopes: string[];
+                                /** @description The API key secret. Store it now; it is not returned again. */
+                                secret: string;
+                                /** Format: date-time */
+                                created_at: string;
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description A key with this display name already exists in the environment. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StdError"];
+                    };
+                };
+                500: components["responses"]["ServerError"];
+            };
+        };
+        /**
+         * Delete an environment API key
+         * @description Delete an environment API key
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Numeric environment ID that owns the key.
+                         * @example 123
+                         */
+                        environment_id: number;
+                        /**
+                         * @description Numeric key ID returned when the key was created.
+                         * @example 456
+                         */
+                        key_id: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully deleted the Environment API key */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                500: components["responses"]["ServerError"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/environment-variables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get environment variables
+         * @description Retrieve the environment variables as added in the Nango dashboard
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Retrieve the environment variables as added in the Nango dashboard */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The name of the environment variable
+                             * @example MY_SECRET_KEY
+                             */
+                            name?: string;
+                            /**
+                             * @description The value of the environment variable
+                             * @example SK_373892NSHFNCOWFO...
+                             */
+                            value?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/environment/webhook-signing-key/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the webhook signing key
+         * @description Replace the key Nango signs its webhooks with. The previous key stops being used within 5 minutes,
+         *     so verify against both during that window. Requires the `environment:webhook_signing_key:rotate` scope.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The new webhook signing key */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description The new webhook signing key
+                                 * @example 5f1c0d2e-6a1b-4f3c-9d8e-7b6a5c4d3e2f
+                                 */
+                                webhook_signing_key: string;
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description The environment has more than one webhook signing key and cannot be rotated automatically. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StdError"];
+                    };
+                };
+                500: components["responses"]["ServerError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proxy/{anyPath}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proxy GET request
+         * @description Make a GET request with the Proxy.
+         */
+        get: {
+            parameters: {
+                query: {
+                    $ANY_QUERY_PARAMS: string;
+                };
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                    /** @description The number of retries in case of failure (with exponential back-off). Optional, default 0. */
+                    Retries?: string;
+                    /** @description Comma separated status codes to explicitly retry on in addition to the default 5xx and 429. */
+                    "Retry-On"?: string;
+                    /** @description Provide an API base URL when the base API is not listed in the providers.yaml or it needs to be overridden. Optional */
+                    "Base-Url-Override"?: string;
+                    /** @description Override the decompress option when making requests. Optional, defaults to false */
+                    Decompress?: string;
+                    /** @description Any other headers you send are passed on to the external API */
+                    "nango-proxy-$ANY_HEADER"?: string;
+                };
+                path: {
+                    anyPath: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The response exactly as returned by the external API */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Proxy PUT request
+         * @description Make a PUT request with the Proxy.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                    /** @description The number of retries in case of failure (with exponential back-off). Optional, default 0. */
+                    Retries?: string;
+                    /** @description Provide an API base URL when the base API is not listed in the providers.yaml or it needs to be overridden. Optional */
+                    "Base-Url-Override"?: string;
+                    /** @description Override the decompress option when making requests. Optional, defaults to false */
+                    Decompress?: string;
+                    /** @description Any other headers you send are passed on to the external API */
+                    "nango-proxy-$ANY_HEADER"?: string;
+                };
+                path: {
+                    anyPath: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        $ANY_BODY_PARAMS?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The response exactly as returned by the external API */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Proxy POST request
+         * @description Make a POST request with the Proxy.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                    /** @description The number of retries in case of failure (with exponential back-off). Optional, default 0. */
+                    Retries?: string;
+                    /** @description Provide an API base URL when the base API is not listed in the providers.yaml or it needs to be overridden. Optional */
+                    "Base-Url-Override"?: string;
+                    /** @description Override the decompress option when making requests. Optional, defaults to false */
+                    Decompress?: string;
+                    /** @description Any other headers you send are passed on to the external API */
+                    "nango-proxy-$ANY_HEADER"?: string;
+                };
+                path: {
+                    anyPath: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        $ANY_BODY_PARAMS?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The response exactly as returned by the external API */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Proxy DELETE request
+         * @description Make a DELETE request with the Proxy.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    $ANY_QUERY_PARAMS: string;
+                };
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                    /** @description The number of retries in case of failure (with exponential back-off). Optional, default 0. */
+                    Retries?: string;
+                    /** @description Provide an API base URL when the base API is not listed in the providers.yaml or it needs to be overridden. Optional */
+                    "Base-Url-Override"?: string;
+                    /** @description Override the decompress option when making requests. Optional, defaults to false */
+                    Decompress?: string;
+                    /** @description Any other headers you send are passed on to the external API */
+                    "nango-proxy-$ANY_HEADER"?: string;
+                };
+                path: {
+                    anyPath: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The response exactly as returned by the external API */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Proxy PATCH request
+         * @description Make a PATCH request with the Proxy.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The connection ID used to create the connection. */
+                    "Connection-Id": string;
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    "Provider-Config-Key": string;
+                    /** @description The number of retries in case of failure (with exponential back-off). Optional, default 0. */
+                    Retries?: string;
+                    /** @description Provide an API base URL when the base API is not listed in the providers.yaml or it needs to be overridden. Optional */
+                    "Base-Url-Override"?: string;
+                    /** @description Override the decompress option when making requests. Optional, defaults to false */
+                    Decompress?: string;
+                    /** @description Any other headers you send are passed on to the external API */
+                    "nango-proxy-$ANY_HEADER"?: string;
+                };
+                path: {
+                    anyPath: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        $ANY_BODY_PARAMS?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The response exactly as returned by the external API */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/connect/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create connect session
+         * @description Create a new connect session
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConnectSessionInput"];
+                };
+            };
+            responses: {
+                /** @description Successfully created a connect session */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ConnectSession"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect/sessions/reconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconnect with connect session
+         * @description Create a new connect session to reconnect to a specific integration. The token is used like a standard connect session.
+         *     Only connections created with a connect session are compatible with this endpoint.
+         *     Use this method when a user needs to input new credentials or to manually refresh token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConnectSessionReconnectInput"];
+                };
+            };
+            responses: {
+                /** @description Successfully created a connect session */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ConnectSession"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get connect session
+         * @description Retrieve a connect session
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully retrieved a connect session */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ConnectSession"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
         put?: never;
         post?: never;
         /**
@@ -55,6 +3462,686 @@ export interface components {
                 errors?: Record<string, unknown>[];
             };
         };
+        /** @enum {string} */
+        RunnableFunctionType: "action" | "sync";
+        /** @description Deployment metadata attached to a deployed function. */
+        DeployedMeta: {
+            id: number;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp.
+             */
+            last_deployed: string;
+            /** @enum {string} */
+            source: "catalog" | "standalone" | "repo";
+        };
+        NangoSyncFunction: {
+            name: string;
+            description?: string;
+            scopes?: string[];
+            /** @enum {string} */
+            type: "sync";
+            input?: string;
+            returns: string[];
+            json_schema: Record<string, unknown> | null;
+            /** @description Schedule expression, e.g. `every day`. */
+            runs: string | null;
+            auto_start: boolean;
+            track_deletes: boolean;
+        };
+        NangoActionFunction: {
+            name: string;
+            description?: string;
+            scopes?: string[];
+            /** @enum {string} */
+            type: "action";
+            input?: string;
+            returns: string[];
+            json_schema: Record<string, unknown> | null;
+        };
+        NangoOnEventFunction: {
+            name: string;
+            description?: string;
+            scopes?: string[];
+            /** @enum {string} */
+            type: "on-event";
+            /** @enum {string} */
+            event: "post-connection-creation" | "pre-connection-deletion" | "validate-connection";
+        };
+        /** @description A sync or action template function from the provider catalog (no deployment metadata). */
+        ProviderTemplateFunction: components["schemas"]["NangoSyncFunction"] | components["schemas"]["NangoActionFunction"];
+        /** @description A deployed function (sync, action, or on-event) merged with its deployment metadata. */
+        DeployedNangoFunction: (components["schemas"]["NangoSyncFunction"] & components["schemas"]["DeployedMeta"]) | (components["schemas"]["NangoActionFunction"] & components["schemas"]["DeployedMeta"]) | (components["schemas"]["NangoOnEventFunction"] & components["schemas"]["DeployedMeta"]);
+        FunctionCompileRequest: {
+            /** @description The TypeScript source code for the function. */
+            code: string;
+        };
+        FunctionCompileResponse: {
+            bundle_size_bytes: number;
+            /** @description The bundled JavaScript output. */
+            bundled_js: string;
+            /** Format: date-time */
+            compiled_at: string;
+        };
+        FunctionDryrunRequest: {
+            /** @description The integration ID (unique_key) that you created in Nango. */
+            integration_id: string;
+            function_type: components["schemas"]["RunnableFunctionType"];
+            /** @description The TypeScript source code for the function. */
+            code: string;
+            /** @description The connection ID to use for the dry run. */
+            connection_id: string;
+            /** @description Optional JSON input payload passed to the function. */
+            input?: unknown;
+            /** @description Optional metadata available to the function during the dry run. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description Optional checkpoint payload available to sync functions during the dry run. */
+            checkpoint?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Optional last sync date available to sync functions during the dry run.
+             */
+            last_sync_date?: string;
+        };
+        /** @enum {string} */
+        FunctionDryrunStatus: "waiting" | "running" | "success" | "failed";
+        FunctionDryrunCreateResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "waiting" | "running";
+            /** Format: date-time */
+            created_at: string;
+        };
+        FunctionDryrunResponse: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["FunctionDryrunStatus"];
+            integration_id: string;
+            function_type: components["schemas"]["RunnableFunctionType"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            completed_at?: string;
+            duration_ms?: number;
+            /** @description Dry run command output. */
+            output?: string;
+            /** @description The function result, when the dry run emits one. */
+            result?: unknown;
+            error?: {
+                code: string;
+                message: string;
+                /** @description Optional error payload. */
+                payload?: unknown;
+            };
+        };
+        FunctionDeploymentRequest: components["schemas"]["FunctionDeploymentCodeRequest"] | components["schemas"]["FunctionDeploymentTemplateRequest"];
+        FunctionDeploymentCodeRequest: {
+            /**
+             * @description Deploy submitted function source code. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "function";
+            /** @description The integration ID (unique_key) that you created in Nango. */
+            integration_id: string;
+            /** @description The sync or action function name. */
+            function_name: string;
+            function_type: components["schemas"]["RunnableFunctionType"];
+            /** @description The TypeScript source code for the function. */
+            code: string;
+            /** @description Optional version tag for this deployment. */
+            version?: string;
+            /** @description Allow overwriting an existing standalone function with the same name. */
+            allow_destructive?: boolean;
+        };
+        FunctionDeploymentTemplateRequest: {
+            /**
+             * @description Deploy a template from the provider catalog onto the integration. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "template";
+            /** @description The integration ID (unique_key) that you created in Nango. */
+            integration_id: string;
+            /** @description The template name to deploy, as listed by `GET /providers/{provider}/templates`. */
+            template: string;
+            function_type?: components["schemas"]["RunnableFunctionType"];
+        };
+        FunctionDeploymentResponse: {
+            id: string;
+            /**
+             * @description The status of the function deployment. Poll `GET /functions/deployments/{id}` to get the final status.
+             * @enum {string}
+             */
+            status: "waiting" | "running" | "success" | "failed";
+            /** Format: date-time */
+            created_at: string;
+        };
+        FunctionDeploymentResultResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The status of the function deployment.
+             * @enum {string}
+             */
+            status: "waiting" | "running" | "success" | "failed";
+            /** @description The integration ID (unique_key) that you created in Nango. */
+            integration_id: string;
+            /** @description The sync or action function name. */
+            function_name: string;
+            function_type: components["schemas"]["RunnableFunctionType"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            completed_at?: string;
+            duration_ms?: number;
+            /** @description Whether the deployment updated any functions. */
+            deployed?: boolean;
+            /** @description Functions updated by the deployment. */
+            deployed_functions?: {
+                name: string;
+                version: string;
+            }[];
+            /** @description Deployment command output. */
+            output?: string;
+            error?: {
+                code: string;
+                message: string;
+                /** @description Optional error payload. */
+                payload?: unknown;
+            };
+        };
+        FunctionDeployResponse: {
+            integration_id: string;
+            function_name: string;
+            function_type: components["schemas"]["RunnableFunctionType"];
+            deployed: boolean;
+            deployed_functions: {
+                name: string;
+                version: string;
+            }[];
+            /** @description Deployment command output. */
+            output: string;
+        };
+        TokenUrlObject: {
+            OAUTH1?: string;
+            OAUTH2?: string;
+            OAUTH2CC?: string;
+            BASIC?: string;
+            API_KEY?: string;
+            APP_STORE?: string;
+            CUSTOM?: string;
+            APP?: string;
+            NONE?: string;
+        };
+        SimplifiedJSONSchema: {
+            /** @enum {string} */
+            type: "string";
+            title: string;
+            description: string;
+            example?: string;
+            pattern?: string;
+            format?: string;
+        };
+        BaseProvider: {
+            name: string;
+            display_name: string;
+            /** @enum {string} */
+            auth_mode: "OAUTH1" | "OAUTH2" | "OAUTH2_CC" | "BASIC" | "API_KEY" | "APP_STORE" | "CUSTOM" | "APP" | "NONE" | "TBA" | "JWT" | "BILL" | "TWO_STEP" | "SIGNATURE" | "INSTALL_PLUGIN";
+            proxy?: {
+                base_url: string;
+                headers?: Record<string, unknown>;
+                query?: {
+                    api_key: string;
+                };
+                retry?: {
+                    at?: string;
+                    after?: string;
+                };
+                decompress?: boolean;
+                paginate?: unknown;
+                verification?: {
+                    method: string;
+                    endpoint: string;
+                    base_url_override?: string;
+                    headers?: Record<string, unknown>;
+                };
+            };
+            authorization_url?: string;
+            authorization_url_encode?: boolean;
+            access_token_url?: string;
+            token_url_encode?: boolean;
+            authorization_params?: Record<string, unknown>;
+            scope_separator?: string;
+            default_scopes?: string[];
+            token_url?: string | components["schemas"]["TokenUrlObject"];
+            token_params?: Record<string, unknown>;
+            authorization_url_replacements?: Record<string, unknown>;
+            authorization_url_fragment?: string;
+            redirect_uri_metadata?: string[];
+            token_response_metadata?: string[];
+            docs: string;
+            token_expiration_buffer?: number;
+            webhook_routing_script?: string;
+            webhook_user_defined_secret?: boolean;
+            post_connection_script?: string;
+            pre_connection_deletion_script?: string;
+            categories?: string[];
+            connection_configuration?: string[];
+            connection_config?: components["schemas"]["SimplifiedJSONSchema"];
+            credentials?: {
+                apiKey?: components["schemas"]["SimplifiedJSONSchema"];
+            };
+        };
+        ProviderOAuth2: {
+            /** @enum {string} */
+            auth_mode: "OAUTH2" | "CUSTOM";
+            token_params?: {
+                /** @enum {string} */
+                grant_type?: "authorization_code" | "client_credentials";
+            };
+            disable_pkce?: boolean;
+            refresh_params?: {
+                /** @enum {string} */
+                grant_type: "refresh_token";
+            };
+            /** @enum {string} */
+            authorization_method?: "body" | "header";
+            /** @enum {string} */
+            body_format?: "form" | "json";
+            refresh_url?: string;
+            /** @enum {string} */
+            expires_in_unit?: "milliseconds";
+            /** @enum {string} */
+            token_request_auth_method?: "basic" | "custom";
+        };
+        ProviderOAuth1: {
+            /** @enum {string} */
+            auth_mode: "OAUTH1";
+            request_url: string;
+            request_params?: Record<string, unknown>;
+            /** @enum {string} */
+            request_http_method?: "GET" | "PUT" | "POST";
+            /** @enum {string} */
+            token_http_method?: "GET" | "PUT" | "POST";
+            /** @enum {string} */
+            signature_method: "HMAC-SHA1" | "RSA-SHA1" | "PLAINTEXT";
+        };
+        Provider: components["schemas"]["BaseProvider"] | components["schemas"]["ProviderOAuth1"] | components["schemas"]["ProviderOAuth2"];
+        Integration: {
+            /** @description The integration ID that you created in Nango. */
+            unique_key: string;
+            /** @description The provider display name. */
+            display_name: string;
+            /** @description The Nango API Configuration. */
+            provider: string;
+            /** @description Absolute path to the logo of this integration (svg) */
+            logo?: string;
+            /**
+             * Format: date-time
+             * @description When it was created
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last time it was updated
+             */
+            updated_at: string;
+            /** @description Whether webhooks received from this integration's provider are forwarded to your backend. */
+            forward_webhooks?: boolean;
+        };
+        IntegrationFull: components["schemas"]["Integration"] & {
+            /** @description Configure your integration webhooks to point to this URL */
+            webhook_url?: string | null;
+            credentials?: components["schemas"]["IntegrationCredentials"] | null;
+        };
+        ConnectSessionInput: {
+            tags?: components["schemas"]["Tags"];
+            /**
+             * @deprecated
+             * @description Deprecated, use tags instead
+             */
+            end_user?: components["schemas"]["EndUser"];
+            /**
+             * @deprecated
+             * @description Deprecated, use tags instead
+             */
+            organization?: {
+                /** @description Uniquely identifies the organization the end user belongs to */
+                id: string;
+                display_name?: string;
+            };
+            /** @description Filters which integrations the end user can interact with */
+            allowed_integrations?: string[];
+            integrations_config_defaults?: {
+                [key: string]: {
+                    /** @description User scopes (for Slack only) */
+                    user_scopes?: string;
+                    /** @description Query params passed to the OAuth flow (for OAuth2 only) */
+                    authorization_params?: {
+                        [key: string]: unknown;
+                    };
+                    connection_config?: {
+                        /** @description Override oauth scopes */
+                        oauth_scopes_override?: string;
+                        /** @description Set to empty string to allow end-users to provide their own OAuth client ID in Connect UI */
+                        oauth_client_id_override?: string;
+                        /** @description Set to empty string to allow end-users to provide their own OAuth client secret in Connect UI */
+                        oauth_client_secret_override?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            overrides?: {
+                [key: string]: {
+                    /** @description Override the url of the docs we point to in the connect flow */
+                    docs_connect?: string;
+                };
+            };
+            /** @description Override the environment's webhook URLs for the connection created by this session. When set, that connection's webhooks are sent only to this URL (the environment's primary and secondary URLs are bypassed). */
+            webhook_url_override?: string;
+        };
+        ConnectSessionReconnectInput: {
+            connection_id: string;
+            integration_id: string;
+            tags?: components["schemas"]["ConnectSessionInput"]["tags"];
+            end_user?: components["schemas"]["ConnectSessionInput"]["end_user"];
+            organization?: components["schemas"]["ConnectSessionInput"]["organization"];
+            integrations_config_defaults?: components["schemas"]["ConnectSessionInput"]["integrations_config_defaults"];
+            overrides?: components["schemas"]["ConnectSessionInput"]["overrides"];
+            webhook_url_override?: components["schemas"]["ConnectSessionInput"]["webhook_url_override"];
+        };
+        ConnectSession: {
+            /** @description The connect session token */
+            token: string;
+            /** @description The URL to directly connect the user to the integration. This can be used as a magic link. */
+            connect_link?: string;
+            /**
+             * Format: date-time
+             * @description When the token expires
+             */
+            expires_at: string;
+        };
+        AllAuthCredentials: components["schemas"]["OAuth1CredentialsWithRaw"] | components["schemas"]["OAuth2CredentialsWithRaw"] | components["schemas"]["BasicApiCredentials"] | components["schemas"]["ApiKeyCredentials"] | components["schemas"]["AppCredentials"] | components["schemas"]["JwtCredentials"] | components["schemas"]["OAuth2ClientCredentialsWithRaw"] | components["schemas"]["AppStoreCredentialsWithRaw"] | components["schemas"]["UnauthCredentials"] | components["schemas"]["CustomCredentials"] | components["schemas"]["TbaCredentials"] | components["schemas"]["BillCredentialsWithRaw"] | components["schemas"]["TwoStepCredentials"] | components["schemas"]["SignatureCredentials"];
+        /** Api Key */
+        ApiKeyCredentials: {
+            apiKey: string;
+            /** @enum {string} */
+            type: "API_KEY";
+        };
+        /** GitHub App */
+        AppCredentials: {
+            access_token: string;
+            /** Format: date-time */
+            expires_at?: string;
+            raw: Record<string, unknown>;
+            /** @enum {string} */
+            type: "APP";
+        };
+        /** App Store */
+        AppStoreCredentials: {
+            access_token: string;
+            /** Format: date-time */
+            expires_at?: string;
+            private_key: string;
+            /** @enum {string} */
+            type?: "APP_STORE";
+        };
+        /** App Store */
+        AppStoreCredentialsWithRaw: components["schemas"]["AppStoreCredentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** Basic Auth */
+        BasicApiCredentials: {
+            password: string;
+            /** @enum {string} */
+            type: "BASIC";
+            username: string;
+        };
+        /** Bill */
+        BillCredentials: {
+            dev_key: string;
+            /** Format: date-time */
+            expires_at?: string;
+            organization_id: string;
+            password: string;
+            session_id?: string;
+            /** @enum {string} */
+            type: "BILL";
+            user_id?: string;
+            username: string;
+        };
+        /** Bill */
+        BillCredentialsWithRaw: components["schemas"]["BillCredentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** Custom */
+        CustomCredentials: {
+            raw: Record<string, unknown>;
+            /** @enum {string} */
+            type: "CUSTOM";
+        };
+        /** JWT */
+        JwtCredentials: {
+            /** Format: date-time */
+            expires_at?: string;
+            issuerId?: string;
+            privateKey: {
+                id: string;
+                secret: string;
+            } | string;
+            privateKeyId?: string;
+            token?: string;
+            /** @enum {string} */
+            type: "JWT";
+        };
+        /** OAuth1 */
+        OAuth1Credentials: {
+            oauth_token: string;
+            oauth_token_secret: string;
+            /** @enum {string} */
+            type: "OAUTH1";
+        };
+        /** OAuth1 */
+        OAuth1CredentialsWithRaw: components["schemas"]["OAuth1Credentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** OAuth2 Client */
+        OAuth2ClientCredentials: {
+            client_id: string;
+            client_secret: string;
+            /** Format: date-time */
+            expires_at?: string;
+            token: string;
+            /** @enum {string} */
+            type: "OAUTH2_CC";
+        };
+        /** OAuth2 Client */
+        OAuth2ClientCredentialsWithRaw: components["schemas"]["OAuth2ClientCredentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** OAuth2 */
+        OAuth2Credentials: {
+            access_token: string;
+            config_override?: {
+                client_id?: string;
+                client_secret?: string;
+            };
+            /** Format: date-time */
+            expires_at?: string;
+            refresh_token?: string;
+            /** @enum {string} */
+            type: "OAUTH2";
+        };
+        /** OAuth2 */
+        OAuth2CredentialsWithRaw: components["schemas"]["OAuth2Credentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** Signature */
+        SignatureCredentials: {
+            /** Format: date-time */
+            expires_at?: string;
+            password: string;
+            token?: string;
+            /** @enum {string} */
+            type: "SIGNATURE";
+            username: string;
+        };
+        /** TBA */
+        TbaCredentials: {
+            config_override: {
+                client_id?: string;
+                client_secret?: string;
+            };
+            token_id: string;
+            token_secret: string;
+            /** @enum {string} */
+            type: "TBA";
+        };
+        /** Two Step */
+        TwoStepCredentials: {
+            /** Format: date-time */
+            expires_at?: string;
+            raw: Record<string, unknown>;
+            token?: string;
+            /** @enum {string} */
+            type: "TWO_STEP";
+        };
+        /** Unauthenticated */
+        UnauthCredentials: Record<string, unknown>;
+        /** Unauthenticated */
+        UnauthCredentialsWithType: {
+            /** @enum {string} */
+            type: "NONE";
+        };
+        /** @description Connection tags (key/value strings). Keys are normalized to lowercase. */
+        Tags: {
+            [key: string]: string;
+        };
+        /** @deprecated */
+        ConnectionEndUser: {
+            /**
+             * @deprecated
+             * @description Uniquely identifies the end user.
+             */
+            id: string;
+            /** @deprecated */
+            email?: string | null;
+            /** @deprecated */
+            display_name?: string | null;
+            /**
+             * @deprecated
+             * @description Tags associated with the end user. Only accepts strings values, up to 64 keys.
+             */
+            tags?: {
+                [key: string]: unknown;
+            };
+            /** @deprecated */
+            organization?: {
+                /** @description Uniquely identifies the organization the end user belongs to */
+                id: string;
+                display_name?: string | null;
+            } | null;
+        };
+        /** @deprecated */
+        EndUser: {
+            /**
+             * @deprecated
+             * @description Uniquely identifies the end user.
+             */
+            id: string;
+            /** @deprecated */
+            email?: string;
+            /** @deprecated */
+            display_name?: string;
+            /**
+             * @deprecated
+             * @description Tags associated with the end user. Only accepts strings values, up to 64 keys.
+             */
+            tags?: {
+                [key: string]: string;
+            };
+        };
+        ConnectionError: {
+            /**
+             * @example auth
+             * @enum {string}
+             */
+            type: "auth" | "sync";
+            /** @example VrnbtykXJFckCm3HP93t */
+            log_id: string;
+        };
+        ConnectionFull: {
+            id: number;
+            connection_id: string;
+            provider_config_key: string;
+            provider: string;
+            errors: components["schemas"]["ConnectionError"][];
+            /** @deprecated */
+            end_user?: components["schemas"]["ConnectionEndUser"] | null;
+            metadata: {
+                [key: string]: unknown;
+            };
+            connection_config: {
+                [key: string]: unknown;
+            };
+            tags: components["schemas"]["Tags"];
+            created_at: string;
+            updated_at: string;
+            last_fetched_at: string;
+            credentials: components["schemas"]["AllAuthCredentials"];
+        };
+        NangoModel: {
+            fields: components["schemas"]["NangoModelField"][];
+            isAnon?: boolean;
+            name: string;
+        };
+        NangoModelField: {
+            array?: boolean;
+            dynamic?: boolean;
+            model?: boolean;
+            name: string;
+            optional?: boolean;
+            tsType?: boolean;
+            union?: boolean;
+            value: string | number | boolean | unknown;
+        };
+        /** @description Integration credentials schema for different authentication types. */
+        IntegrationCredentials: {
+            /** @enum {string} */
+            type: "OAUTH1" | "OAUTH2" | "TBA";
+            client_id: string;
+            client_secret: string;
+            scopes?: string | null;
+            webhook_secret?: string | null;
+        } | {
+            /** @enum {string} */
+            type: "APP";
+            app_id: string;
+            app_link: string;
+            private_key: string;
+        } | {
+            /** @enum {string} */
+            type: "CUSTOM";
+            client_id: string;
+            client_secret: string;
+            app_id: string;
+            app_link: string;
+            private_key: string;
+        };
     };
     responses: {
         /** @description Bad request */
@@ -84,6 +4171,42 @@ export interface components {
                 "application/json": components["schemas"]["StdError"];
             };
         };
+        /** @description Forbidden */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["StdError"];
+            };
+        };
+        /** @description Server error */
+        ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["StdError"];
+            };
+        };
+        /** @description Service unavailable */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["StdError"];
+            };
+        };
+        /** @description Gateway timeout */
+        GatewayTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["StdError"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -91,4 +4214,167 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    compileFunction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FunctionCompileRequest"];
+            };
+        };
+        responses: {
+            /** @description Successfully compiled the function. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionCompileResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createFunctionDryrun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FunctionDryrunRequest"];
+            };
+        };
+        responses: {
+            /** @description Successfully started the dry run. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionDryrunCreateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getFunctionDryrun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successfully retrieved the dry run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionDryrunResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createFunctionDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FunctionDeploymentRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description Deployment record. `status` may be any of `waiting`, `running`, `success`, or `failed`. If it is not
+             *     `success`, poll `GET /functions/deployments/{id}` for the final status and details.
+             */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionDeploymentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The template is already deployed, or the template name is ambiguous and `function_type` is required. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "template_already_deployed" | "ambiguous_function";
+                            message?: string;
+                        };
+                    };
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getFunctionDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successfully retrieved the deployment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunctionDeploymentResultResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+}

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { PROJECT_ROOT } from '../projectRoot';
 import { pointerOf, resolvePointer } from './jsonPointer';
 
 /** Anything wrong with the spec file itself or with a lookup in it; the message names the file. */
@@ -29,7 +32,36 @@ export function loadSpecFile(file: string): SpecDocument {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SpecError(file, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`);
   }
-  return parseSpecText(text, file);
+  return cachedParse(text, file);
+}
+
+/** Where documents that parsed and checked are kept as JSON, by the hash of their text. */
+const PARSED_CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'nango-contracts', 'specs');
+
+/**
+ * Nango's whole document is 230 kB of YAML, which takes the YAML parser most of a second: every process would
+ * pay it. A document that parsed and passed the checks is kept as JSON under the hash of its exact text, read back
+ * in milliseconds; any change to the text is a new hash, parsed and checked again. Written under a temporary name
+ * first, so parallel processes never read half a file; a cache that cannot be written is only slower.
+ */
+function cachedParse(text: string, source: string): SpecDocument {
+  const cached = join(PARSED_CACHE, `${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+  try {
+    const root: unknown = JSON.parse(readFileSync(cached, 'utf8'));
+    if (isJsonObject(root)) return { source, root };
+  } catch {
+    // Not cached yet (or unreadable): parse the text.
+  }
+  const spec = parseSpecText(text, source);
+  try {
+    mkdirSync(PARSED_CACHE, { recursive: true });
+    const writing = `${cached}.${process.pid}.tmp`;
+    writeFileSync(writing, JSON.stringify(spec.root));
+    renameSync(writing, cached);
+  } catch {
+    // A read-only tree: the next process parses again.
+  }
+  return spec;
 }
 
 export function parseSpecText(text: string, source: string): SpecDocument {

@@ -116,7 +116,7 @@ describe('npm run pact:publish-provider-contract', () => {
     writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as JsonObject), specSha256: '0'.repeat(64) }));
     const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/is a verification against another spec than .*nango-connect-session\.openapi\.yaml, which changed since/);
+    expect(run.stderr.trim()).toMatch(/is a verification against another spec than .*nango-openapi-2f4c0af\.yaml, which changed since/);
   });
 
   it('says in one line that there is no evidence yet, or no broker', async () => {

@@ -48,7 +48,7 @@ it('patches an extra property into the closed schema as narrowly as the evidence
   const { run, dir, secrets } = await findingsAfter('extra-property', undefined);
   expect(run.code).toBe(0);
   const overlay = overlayOf(dir);
-  expect(overlay).toMatchObject({ overlay: '1.0.0', extends: expect.stringMatching(/spec\/nango-connect-session\.openapi\.yaml$/) });
+  expect(overlay).toMatchObject({ overlay: '1.0.0', extends: expect.stringMatching(/spec\/nango-openapi-2f4c0af\.yaml$/) });
   expect(overlay.actions).toEqual([
     { target: "$['components']['schemas']['StdError']['properties']['error']", description: expect.stringMatching(/^V\d+: allow payload, as the server sends it \(object\)$/), update: { properties: { payload: { type: 'object' } } } },
   ]);
