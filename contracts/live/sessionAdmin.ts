@@ -1,24 +1,27 @@
-import { boundedFetch } from '../client/boundedFetch';
-import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
+import { boundedFetch, type RawResponse } from '../client/boundedFetch';
+import { ConnectSessionClient } from '../client/connectSessionClient';
+import { ConnectSessionClientError, ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
 import { isJsonObject } from '../json';
 import { stdErrorCode } from '../nangoApi';
 import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 import { isConnectSessionToken } from '../sessionToken';
 import type { RateLimitBudget } from './rateLimit';
 
-/** The provider would not create or delete a connect session; says why without echoing the key or any token. */
+/** The provider would not create or delete what a run needs; says why without echoing the key or any token. */
 export class SessionSetupError extends Error {
   override name = 'SessionSetupError';
 }
 
-/** `POST /connect/sessions` failed after the request went out: a session may exist whose token the run never saw. */
+/** A creation failed after the request went out: something may exist that the run never heard of. */
 export class AmbiguousCreationError extends SessionSetupError {
   override name = 'AmbiguousCreationError';
   constructor(
     readonly failure: RequestTimeoutError | ProviderUnreachableError,
-    endUserId: string,
+    what: string,
+    /** What it may have created has a name the run knows (an integration, its connections): clean-up deletes it by name. */
+    readonly settledByName = false,
   ) {
-    super(`${failure.message}; the request may still have created a session for end user ${endUserId}, so it was not sent again`);
+    super(`${failure.message}; the request may still have created ${what}, so it was not sent again`);
   }
 }
 
@@ -33,28 +36,48 @@ export class ProviderFaultError extends SessionSetupError {
 /** Transport failures that can come after the request went out: the server dropped the connection. */
 const MAY_HAVE_BEEN_SENT = /ECONNRESET|UND_ERR_SOCKET|EPIPE|connection closed/;
 
-/** Failures after which a DELETE is simply sent again: the session is either still there or already gone. */
+/** Failures after which a DELETE is simply sent again: the thing is either still there or already gone. */
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 const DELETE_ATTEMPTS = 3;
 /** The bound on each clean-up request once a run is interrupted. */
 const HURRIED_TIMEOUT_MS = 2_000;
-/** Answers to a DELETE that mean the session is gone, or that another DELETE of it was under way. */
+/** Answers to a session's DELETE that mean it is gone, or that another DELETE of it was under way. */
 const GONE_OR_RACED = new Set([400, 401, 404]);
 
+type Mode = 'run' | 'clean-up';
+
 /**
- * Creates and deletes connect sessions over HTTP, the same way on the embedded provider as on a real Nango:
- * `POST /connect/sessions` with the secret key, `DELETE /connect/session` with the session's own token. Every
- * session is created for the end user `endUserId` (`contract-tests-<run id>`), so an operator can find any that a
- * killed run left behind. Rate limits are waited out through `budget`.
+ * Creates and deletes what the provider states need over HTTP, the same way on the embedded provider as on a real
+ * Nango. Connect sessions go through the suite's own ConnectSessionClient (`POST /connect/sessions` with the secret
+ * key; `GET` and `DELETE /connect/session` with the session's token), so the contract covers what the suite relies
+ * on; the admin reads the raw answer beside it, so a session a drifting provider did create is never lost, and
+ * clean-up works on a drifting provider too. Integrations and connections (for reconnecting) use Nango's public
+ * API: `POST /integrations`, `POST /auth/unauthenticated/{key}`, `DELETE /connection/{id}`, `DELETE
+ * /integrations/{key}`. Everything is named after the run, `endUserId` (`contract-tests-<run id>`), so an operator
+ * can find what a killed run left behind. Rate limits are waited out through `budget`.
  */
 export class SessionAdmin {
   private reference = false;
   /** The provider has created a session for the key: a later refusal is its fault, not the key's. */
   private accepted = false;
+  private attempts = DELETE_ATTEMPTS;
+  private clients: Readonly<Record<Mode, ConnectSessionClient>>;
+  /** The raw answer of the last exchange each client had: what a drifting provider really sent. */
+  private readonly lastAnswer: Record<Mode, RawResponse | undefined> = { run: undefined, 'clean-up': undefined };
 
   /** The provider said it is a reference provider (a header on its answers), not Nango. */
   get isReferenceProvider(): boolean {
     return this.reference;
+  }
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly secretKey: string,
+    private timeoutMs: number,
+    private readonly budget: RateLimitBudget,
+    readonly endUserId: string,
+  ) {
+    this.clients = this.newClients();
   }
 
   /**
@@ -64,109 +87,192 @@ export class SessionAdmin {
   hurry(): void {
     this.timeoutMs = Math.min(this.timeoutMs, HURRIED_TIMEOUT_MS);
     this.attempts = Math.min(this.attempts, 2);
+    this.clients = this.newClients();
   }
 
-  private attempts = DELETE_ATTEMPTS;
-
-  constructor(
-    readonly baseUrl: string,
-    private readonly secretKey: string,
-    private timeoutMs: number,
-    private readonly budget: RateLimitBudget,
-    readonly endUserId: string,
-  ) {}
-
-  async create(): Promise<string> {
-    const url = new URL('connect/sessions', `${this.baseUrl}/`);
-    const send = () =>
-      boundedFetch(
-        url,
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${this.secretKey}`, 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ end_user: { id: this.endUserId } }),
+  /** One client per mode (a clean-up waits out rate limits past the run's budget), bounded by the timeout in force. */
+  private newClients(): Readonly<Record<Mode, ConnectSessionClient>> {
+    const clientFor = (mode: Mode): ConnectSessionClient =>
+      new ConnectSessionClient(this.baseUrl, {
+        timeoutMs: this.timeoutMs,
+        transport: async (what, send) => {
+          const answer = await this.budget.send(what, send, mode);
+          if (answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null) this.reference = true;
+          this.lastAnswer[mode] = answer;
+          return answer;
         },
-        this.timeoutMs,
-      );
-    let response;
+      });
+    return { run: clientFor('run'), 'clean-up': clientFor('clean-up') };
+  }
+
+  /** A new connect session for the run's end user (and, if given, only these integrations); its token. */
+  async create(allowedIntegrations?: readonly string[]): Promise<string> {
+    const input = { end_user: { id: this.endUserId }, ...(allowedIntegrations ? { allowed_integrations: [...allowedIntegrations] } : {}) };
+    let status: number;
     try {
-      response = await this.budget.send('POST /connect/sessions', send);
+      status = await this.statusOf('run', () => this.clients.run.createSession(this.secretKey, input));
     } catch (error) {
       // Not sent again: the first attempt may have created a session whose token never came back. Only a request
       // that went out can have: a timeout, or a connection the server dropped; not a refused connection, a name
       // that did not resolve, a TLS handshake that failed (https:// to an http port) or a port fetch will not use.
       if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) {
-        throw new AmbiguousCreationError(error, this.endUserId);
+        throw new AmbiguousCreationError(error, `a session for end user ${this.endUserId}`);
       }
       if (this.accepted && error instanceof ProviderUnreachableError) throw new ProviderFaultError(`the provider at ${this.baseUrl} stopped answering: ${error.message}`);
       throw error;
     }
-    if ((response.status === 401 || response.status === 403) && this.accepted) {
-      throw new ProviderFaultError(
-        `POST /connect/sessions answered ${response.status}${errorCode(response.bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`,
-      );
+    const bodyText = this.lastAnswer.run?.bodyText ?? '';
+    if ((status === 401 || status === 403) && this.accepted) {
+      throw new ProviderFaultError(`POST /connect/sessions answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
     }
-    if (response.status === 401 || response.status === 403) {
-      throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${response.status}${errorCode(response.bodyText)}`);
+    if (status >= 500 && this.accepted) throw new ProviderFaultError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    if (status === 401 || status === 403) {
+      throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${status}${errorCode(bodyText)}`);
     }
-    if (response.status >= 500 && this.accepted) throw new ProviderFaultError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
-    if (response.status !== 201 && response.status !== 200) {
-      throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}, expected 201`);
-    }
-    if (response.headers.get(REFERENCE_PROVIDER_HEADER) !== null) this.reference = true;
-    const token = tokenIn(response.bodyText);
-    if (token === undefined) {
-      throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${response.status} without a connect session token in data.token`);
-    }
+    if (status < 200 || status >= 300) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`);
+    // The raw answer decides what exists: a 2xx with a token is a session to delete, conforming or not.
+    const token = tokenIn(bodyText);
+    if (token === undefined) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status} without a connect session token in data.token`);
     this.accepted = true;
     return token;
   }
 
-  /** True while the session lives: `GET /connect/session` with its token answers 200 (Nango, the reference provider). */
-  async alive(token: string): Promise<boolean> {
-    const send = () => boundedFetch(new URL('connect/session', `${this.baseUrl}/`), { method: 'GET', headers: { authorization: `Bearer ${token}` } }, this.timeoutMs);
-    const response = await this.budget.send('GET /connect/session', send);
-    if (response.status === 200) return true;
-    if (response.status === 401 || response.status === 404) return false;
-    throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`);
+  /** True while the session lives: `GET /connect/session` with its token answers 200 (any body), false on 401 or 404. */
+  async alive(token: string, mode: Mode = 'run'): Promise<boolean> {
+    const status = await this.statusOf(mode, () => this.clients[mode].getSession(token));
+    if (status === 200) return true;
+    if (status === 401 || status === 404) return false;
+    throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${status}${errorCode(this.lastAnswer[mode]?.bodyText ?? '')}`);
   }
 
   /**
    * Deletes the session; `false` when it was already gone (a 400, 401 or 404, and `GET /connect/session` no
-   * longer knows it: deleted by a racing DELETE, or before). Lenient on purpose (any 2xx counts): judging the provider's answers is
-   * the verification's job, clean-up must work on a drifting one too. Connection resets and 502/503/504 are
-   * retried; as clean-up (`cleaningUp`) it waits out rate limits past the run's budget, also while the run stops.
+   * longer knows it: deleted by a racing DELETE, or before). Lenient on purpose (any 2xx counts): judging the
+   * provider's answers is the verification's job, clean-up must work on a drifting one too. Connection resets and
+   * 502/503/504 are retried; as clean-up (`cleaningUp`) it waits out rate limits past the run's budget, also while
+   * the run stops.
    */
   async remove(token: string, cleaningUp: boolean): Promise<boolean> {
-    const send = () =>
-      boundedFetch(new URL('connect/session', `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }, this.timeoutMs);
+    const mode: Mode = cleaningUp ? 'clean-up' : 'run';
     for (let attempt = 1; ; attempt += 1) {
-      let response;
+      let status: number;
       try {
-        response = await this.budget.send('DELETE /connect/session', send, cleaningUp ? 'clean-up' : 'run');
+        status = await this.statusOf(mode, () => this.clients[mode].deleteSession(token));
       } catch (error) {
         if (attempt < this.attempts && error instanceof ProviderUnreachableError) continue;
         throw error;
       }
-      if (response.status >= 200 && response.status < 300) return true;
+      if (status >= 200 && status < 300) return true;
       // Another DELETE of the same session (a provider state's own, when a run is interrupted) may have won the
       // race: Nango answers the loser 400 (server_error), 401 or 404. The session's own GET tells whether it went.
-      if (GONE_OR_RACED.has(response.status) && !(await this.alive(token))) return false;
-      if (attempt < this.attempts && TRANSIENT_STATUSES.has(response.status)) continue;
+      const body = this.lastAnswer[mode]?.bodyText ?? '';
+      if (GONE_OR_RACED.has(status) && !(await this.alive(token, mode))) return false;
+      if (attempt < this.attempts && TRANSIENT_STATUSES.has(status)) continue;
       // A failing server may still have deleted it (or it was gone already): the session's own GET tells.
-      if (response.status >= 500 && !(await this.alive(token).catch(() => true))) return false;
-      const failure = `DELETE /connect/session on ${this.baseUrl} answered ${response.status}${errorCode(response.bodyText)}`;
-      throw response.status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
+      if (status >= 500 && !(await this.alive(token, mode).catch(() => true))) return false;
+      const failure = `DELETE /connect/session on ${this.baseUrl} answered ${status}${errorCode(body)}`;
+      throw status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
+    }
+  }
+
+  /** `POST /integrations` of the `unauthenticated` provider under `key`. */
+  async createIntegration(key: string): Promise<void> {
+    const answer = await this.created(`an integration ${key}`, 'POST /integrations', 'integrations', { unique_key: key, provider: 'unauthenticated', display_name: key });
+    if (answer.status < 200 || answer.status >= 300) throw new SessionSetupError(`POST /integrations on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}, expected 200`);
+  }
+
+  /** A connection to integration `key` made through the connect session `token`, as an end user would: its id. */
+  async connect(key: string, token: string): Promise<string> {
+    const path = `auth/unauthenticated/${encodeURIComponent(key)}?connect_session_token=${encodeURIComponent(token)}`;
+    const answer = await this.created(`a connection to ${key}`, `POST /auth/unauthenticated/${key}`, path, {}, false);
+    const id = connectionIdIn(answer.bodyText);
+    if (answer.status < 200 || answer.status >= 300 || id === undefined) {
+      throw new SessionSetupError(`POST /auth/unauthenticated/${key} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`);
+    }
+    return id;
+  }
+
+  /** Deletes a connection; `false` when it was gone already (404). */
+  async removeConnection(id: string, key: string, cleaningUp: boolean): Promise<boolean> {
+    return this.removed(`DELETE /connection/${id}`, `connection/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`, cleaningUp);
+  }
+
+  /** Deletes an integration (and with it any connection it has); `false` when there was none (404). */
+  async removeIntegration(key: string, cleaningUp: boolean): Promise<boolean> {
+    return this.removed(`DELETE /integrations/${key}`, `integrations/${encodeURIComponent(key)}`, cleaningUp);
+  }
+
+  /** The status of a client call's answer, conforming or not: the client's verdict is the verification's business. */
+  private async statusOf(mode: Mode, call: () => Promise<unknown>): Promise<number> {
+    this.lastAnswer[mode] = undefined;
+    try {
+      await call();
+    } catch (error) {
+      if (!(error instanceof ConnectSessionClientError) || error instanceof RequestTimeoutError || error instanceof ProviderUnreachableError || !this.answerOf(mode)) throw error;
+    }
+    const answer = this.answerOf(mode);
+    if (!answer) throw new SessionSetupError(`no answer from ${this.baseUrl}`);
+    return answer.status;
+  }
+
+  /** Read through a call, so the reset above does not narrow what the transport has set since. */
+  private answerOf(mode: Mode): RawResponse | undefined {
+    return this.lastAnswer[mode];
+  }
+
+  /** A POST that creates something: sent once (an answer lost after it went out is ambiguous, never retried). */
+  private async created(what: string, label: string, path: string, body: object, withKey = true): Promise<RawResponse> {
+    // An integration has the name the run gave it; a connection goes with its integration.
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...(withKey ? { authorization: `Bearer ${this.secretKey}` } : {}) };
+    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'POST', headers, body: JSON.stringify(body) }, this.timeoutMs);
+    try {
+      return await this.budget.send(label, send);
+    } catch (error) {
+      if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) throw new AmbiguousCreationError(error, what, true);
+      throw error;
+    }
+  }
+
+  /** A DELETE of a connection or integration: 2xx deleted, 404 already gone; resets and 502/503/504 retried. */
+  private async removed(label: string, path: string, cleaningUp: boolean): Promise<boolean> {
+    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
+    for (let attempt = 1; ; attempt += 1) {
+      let answer: RawResponse;
+      try {
+        answer = await this.budget.send(label, send, cleaningUp ? 'clean-up' : 'run');
+      } catch (error) {
+        if (attempt < this.attempts && error instanceof ProviderUnreachableError) continue;
+        throw error;
+      }
+      if (answer.status >= 200 && answer.status < 300) return true;
+      if (answer.status === 404) return false;
+      if (attempt < this.attempts && TRANSIENT_STATUSES.has(answer.status)) continue;
+      const failure = `${label} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}`;
+      throw answer.status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
     }
   }
 }
 
 function tokenIn(bodyText: string): string | undefined {
+  const data = dataOf(bodyText);
+  const token = isJsonObject(data) ? data['token'] : undefined;
+  return typeof token === 'string' && isConnectSessionToken(token) ? token : undefined;
+}
+
+function dataOf(bodyText: string): unknown {
   try {
     const body: unknown = JSON.parse(bodyText);
-    const data = isJsonObject(body) ? body['data'] : undefined;
-    const token = isJsonObject(data) ? data['token'] : undefined;
-    return typeof token === 'string' && isConnectSessionToken(token) ? token : undefined;
+    return isJsonObject(body) ? body['data'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function connectionIdIn(bodyText: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    const id = isJsonObject(body) ? body['connectionId'] : undefined;
+    return typeof id === 'string' && id.length > 0 ? id : undefined;
   } catch {
     return undefined;
   }
@@ -177,3 +283,4 @@ function errorCode(bodyText: string): string {
   const code = stdErrorCode(bodyText);
   return code === undefined ? '' : ` (${code})`;
 }
+

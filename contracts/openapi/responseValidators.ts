@@ -45,6 +45,8 @@ export interface OperationRef {
 interface Operation {
   readonly label: string;
   readonly responses: ReadonlyMap<string, DocumentedResponse>;
+  /** The JSON request body's schema, compiled; undefined when the operation documents none. */
+  readonly requestBody: SchemaCheck | undefined;
 }
 
 /**
@@ -105,7 +107,9 @@ export class ResponseValidators {
           }
           responses.set(key, { key, content: validators });
         }
-        operations.set(operationKey(method, path), { label, responses });
+        const requestSchema = `${operationPointer}/requestBody/content/application~1json/schema`;
+        const requestBody = resolvePointer(spec.root, requestSchema) === undefined ? undefined : compile(requestSchema);
+        operations.set(operationKey(method, path), { label, responses, requestBody });
       }
     }
     const missing = (only ?? []).filter((wanted) => !operations.has(operationKey(wanted.method, wanted.path)));
@@ -147,6 +151,16 @@ export class ResponseValidators {
       );
     }
     return (body) => schemaCheck(body).map((problem) => `${status} body: ${problem}`);
+  }
+
+  /**
+   * What the spec's JSON request body schema says of a body (`request body: /allowed_integrations must be array`);
+   * for an operation that documents no request body, only a missing body passes.
+   */
+  checkRequestBody(method: string, path: string, body: unknown): string[] {
+    const { requestBody } = this.operation(method, path);
+    if (!requestBody) return body === undefined ? [] : ['request body: the spec documents none'];
+    return requestBody(body).map((problem) => `request body: ${problem}`);
   }
 
   /**

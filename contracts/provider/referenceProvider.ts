@@ -1,14 +1,20 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type RunningServer } from '../http/server';
-import { isJsonObject, type JsonValue } from '../json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { CREATE_SESSION, nangoValidators, RECONNECT_SESSION } from '../nangoApi';
+import type { ResponseValidators } from '../openapi/responseValidators';
 import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
 
 /**
- * An in-memory implementation of the routes the suite needs, as Nango documents and implements them:
- * `POST /connect/sessions` (secret key), `GET /connect/session` and `DELETE /connect/session` (connect session
- * token). Auth runs before the query and body checks; a deleted session's token answers 404. Any other method on
- * these paths answers 405 with an Allow header (RFC 9110 §15.5.6); OPTIONS answers 204 with it, HEAD as GET would.
+ * An in-memory implementation of the connect-session lifecycle as Nango's spec documents it and Nango implements
+ * it: `POST /connect/sessions` and `POST /connect/sessions/reconnect` (secret key), `GET /connect/session` and
+ * `DELETE /connect/session` (connect session token). Auth runs first, then the query, then the body (against the
+ * spec's own request schema); a deleted session's token answers 404. Beside them, the few routes the provider
+ * states need to make a connection through a connect session, as Nango's public API has them: `POST
+ * /integrations` (the `unauthenticated` provider only), `POST /auth/unauthenticated/{key}`, `DELETE
+ * /connection/{id}` and `DELETE /integrations/{key}`. Any other method on the lifecycle's paths answers 405 with
+ * an Allow header (RFC 9110 §15.5.6); OPTIONS answers 204 with it, HEAD as GET would.
  */
 
 /**
@@ -17,9 +23,10 @@ import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
  */
 export const REFERENCE_PROVIDER_HEADER = 'x-nango-contracts-reference-provider';
 
-/** The methods each path serves, for Allow. */
+/** The methods each lifecycle path serves, for Allow. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   '/connect/sessions': ['POST', 'OPTIONS'],
+  '/connect/sessions/reconnect': ['POST', 'OPTIONS'],
   '/connect/session': ['DELETE', 'GET', 'HEAD', 'OPTIONS'],
 };
 
@@ -27,9 +34,18 @@ const SESSION_LIFETIME_MS = 30 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
 
 interface Session {
-  readonly endUserId: string;
+  readonly token: string;
   readonly expiresAt: number;
+  readonly connectLink: string;
+  /** Integrations the session may connect to; undefined: any. */
+  readonly allowedIntegrations: readonly string[] | undefined;
   deleted: boolean;
+}
+
+interface Connection {
+  readonly integration: string;
+  /** Only connections made through a connect session can be reconnected. */
+  readonly throughConnectSession: boolean;
 }
 
 export interface ReferenceProviderOptions {
@@ -54,10 +70,28 @@ export interface ProviderAnswer {
   readonly body: string | undefined;
 }
 
+type Route = (request: ProviderRequest, url: URL, match: RegExpExecArray) => ProviderAnswer;
 
 export class ReferenceProvider {
   private readonly sessions = new Map<string, Session>();
+  /** unique_key → provider. */
+  private readonly integrations = new Map<string, string>();
+  /** `${integration} ${connection id}` → connection. */
+  private readonly connections = new Map<string, Connection>();
   private readonly secretDigest: Buffer;
+  /** The spec's request schemas judge the bodies; compiled as the provider is made, so no answer waits for it. */
+  private readonly validators: ResponseValidators = nangoValidators();
+  private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]> = [
+    ['POST', /^\/connect\/sessions$/, (request, url) => this.withSecretKey(request, url, () => this.createSession(request))],
+    ['POST', /^\/connect\/sessions\/reconnect$/, (request, url) => this.withSecretKey(request, url, () => this.reconnectSession(request))],
+    ['GET', /^\/connect\/session$/, (request, url) => this.getSession(request, url)],
+    ['HEAD', /^\/connect\/session$/, (request, url) => ({ ...this.getSession(request, url), body: undefined })],
+    ['DELETE', /^\/connect\/session$/, (request, url) => this.deleteSession(request, url)],
+    ['POST', /^\/integrations$/, (request) => this.secretKeyOnly(request, () => this.createIntegration(request))],
+    ['DELETE', /^\/integrations\/([^/]+)$/, (request, _url, match) => this.secretKeyOnly(request, () => this.deleteIntegration(decodeURIComponent(match[1] ?? '')))],
+    ['POST', /^\/auth\/unauthenticated\/([^/]+)$/, (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url)],
+    ['DELETE', /^\/connection\/([^/]+)$/, (request, url, match) => this.secretKeyOnly(request, () => this.deleteConnection(decodeURIComponent(match[1] ?? ''), url))],
+  ];
 
   constructor(options: ReferenceProviderOptions) {
     if (options.secretKey.length === 0) throw new Error('the reference provider needs a non-empty secret key');
@@ -79,13 +113,18 @@ export class ReferenceProvider {
     return [...this.sessions.values()].filter((session) => !session.deleted).length;
   }
 
+  /** Connections and integrations that exist: what a run must leave as it found. */
+  resourceCounts(): { readonly connections: number; readonly integrations: number } {
+    return { connections: this.connections.size, integrations: this.integrations.size };
+  }
+
   /** The whole behaviour, free of HTTP plumbing, so a test can wrap it and drift. */
   respond(request: ProviderRequest): ProviderAnswer {
     const url = new URL(request.url, 'http://provider');
-    if (url.pathname === '/connect/sessions' && request.method === 'POST') return this.createSession(request);
-    if (url.pathname === '/connect/session' && request.method === 'DELETE') return this.deleteSession(request, url);
-    if (url.pathname === '/connect/session' && request.method === 'GET') return this.getSession(request);
-    if (url.pathname === '/connect/session' && request.method === 'HEAD') return { ...this.getSession(request), body: undefined };
+    for (const [method, pattern, route] of this.routes) {
+      const match = pattern.exec(url.pathname);
+      if (match && method === request.method) return route(request, url, match);
+    }
     const allowed = ALLOWED[url.pathname];
     if (!allowed) return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
     const allow = allowed.join(', ');
@@ -108,36 +147,63 @@ export class ReferenceProvider {
     return listen(server, port, host);
   }
 
-  private createSession(request: ProviderRequest): ProviderAnswer {
+  /** The secret-key routes of the lifecycle: the key, then an empty query, then the route. */
+  private withSecretKey(request: ProviderRequest, url: URL, route: () => ProviderAnswer): ProviderAnswer {
+    return this.secretKeyOnly(request, () => emptyQuery(url) ?? route());
+  }
+
+  private secretKeyOnly(request: ProviderRequest, route: () => ProviderAnswer): ProviderAnswer {
     const credential = bearer(request);
     if (credential.kind !== 'bearer') return authFailure(credential);
     if (!timingSafeEqual(digest(credential.value), this.secretDigest)) {
       return jsonAnswer(401, { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is invalid.' } });
     }
-    const parsed = parseJson(request.body);
-    const endUser = isJsonObject(parsed) ? parsed['end_user'] : undefined;
-    const endUserId = isJsonObject(endUser) ? endUser['id'] : undefined;
-    if (typeof endUserId !== 'string' || endUserId.length === 0) {
-      return jsonAnswer(400, {
-        error: { code: 'invalid_body', errors: [{ code: 'invalid_type', message: 'end_user.id must be a non-empty string', path: ['end_user', 'id'] }] },
-      });
+    return route();
+  }
+
+  private createSession(request: ProviderRequest): ProviderAnswer {
+    const body = specBody(this.validators, request, CREATE_SESSION);
+    if ('refused' in body) return body.refused;
+    const allowed = body.value['allowed_integrations'];
+    return this.issue(request, Array.isArray(allowed) ? allowed.filter((key): key is string => typeof key === 'string') : undefined);
+  }
+
+  private reconnectSession(request: ProviderRequest): ProviderAnswer {
+    const body = specBody(this.validators, request, RECONNECT_SESSION);
+    if ('refused' in body) return body.refused;
+    const integration = String(body.value['integration_id']);
+    const connection = this.connections.get(`${integration} ${String(body.value['connection_id'])}`);
+    if (!connection?.throughConnectSession) {
+      return invalidBody([{ code: 'custom', message: 'ConnectionID or IntegrationId does not exists', path: ['connection_id'] }]);
     }
+    return this.issue(request, [integration]);
+  }
+
+  private issue(request: ProviderRequest, allowedIntegrations: readonly string[] | undefined): ProviderAnswer {
     const token = newConnectSessionToken();
-    const expiresAt = Date.now() + SESSION_LIFETIME_MS;
-    this.sessions.set(token, { endUserId, expiresAt, deleted: false });
-    return jsonAnswer(201, {
-      data: { token, connect_link: `http://${request.headers.host ?? 'localhost'}/connect?session_token=${token}`, expires_at: new Date(expiresAt).toISOString() },
-    });
+    const session: Session = {
+      token,
+      expiresAt: Date.now() + SESSION_LIFETIME_MS,
+      connectLink: `http://${request.headers.host ?? 'localhost'}/connect?session_token=${token}`,
+      allowedIntegrations,
+      deleted: false,
+    };
+    this.sessions.set(token, session);
+    return jsonAnswer(201, { data: sessionData(session) });
   }
 
   /** The session the request's connect session token names, or the answer that refuses it. */
   private sessionOf(request: ProviderRequest): { readonly session: Session } | { readonly refused: ProviderAnswer } {
     const credential = bearer(request);
     if (credential.kind !== 'bearer') return { refused: authFailure(credential) };
-    if (!isConnectSessionToken(credential.value)) {
+    return this.sessionByToken(credential.value);
+  }
+
+  private sessionByToken(token: string): { readonly session: Session } | { readonly refused: ProviderAnswer } {
+    if (!isConnectSessionToken(token)) {
       return { refused: jsonAnswer(401, { error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } }) };
     }
-    const session = this.sessions.get(credential.value);
+    const session = this.sessions.get(token);
     if (!session || session.expiresAt < Date.now()) {
       return { refused: jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } }) };
     }
@@ -145,28 +211,62 @@ export class ReferenceProvider {
     return { session };
   }
 
-  /** The session's details while it lives, as Nango answers them. */
-  private getSession(request: ProviderRequest): ProviderAnswer {
+  /** The session while it lives, as the spec documents it: a ConnectSession. */
+  private getSession(request: ProviderRequest, url: URL): ProviderAnswer {
     const found = this.sessionOf(request);
     if ('refused' in found) return found.refused;
-    return jsonAnswer(200, { data: { end_user: { id: found.session.endUserId }, expires_at: new Date(found.session.expiresAt).toISOString() } });
+    return emptyQuery(url) ?? jsonAnswer(200, { data: sessionData(found.session) });
   }
 
   private deleteSession(request: ProviderRequest, url: URL): ProviderAnswer {
     const found = this.sessionOf(request);
     if ('refused' in found) return found.refused;
-    const { session } = found;
-    const keys = [...new Set(url.searchParams.keys())];
-    if (keys.length > 0) return jsonAnswer(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } });
+    const queried = emptyQuery(url);
+    if (queried) return queried;
     if (request.body.length > 0) {
       const parsed = parseJson(request.body);
       const bodyKeys = isJsonObject(parsed) ? Object.keys(parsed) : [];
-      return jsonAnswer(400, {
-        error: { code: 'invalid_body', errors: [bodyKeys.length ? unrecognizedKeys(bodyKeys) : { code: 'invalid_type', message: 'Expected no body', path: [] }] },
-      });
+      return invalidBody([bodyKeys.length ? unrecognizedKeys(bodyKeys) : { code: 'invalid_type', message: 'Expected no body', path: [] }]);
     }
-    session.deleted = true;
+    found.session.deleted = true;
     return { status: 204, headers: {}, body: undefined };
+  }
+
+  private createIntegration(request: ProviderRequest): ProviderAnswer {
+    const body = parseJson(request.body);
+    const key = isJsonObject(body) ? body['unique_key'] : undefined;
+    const provider = isJsonObject(body) ? body['provider'] : undefined;
+    if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(key) || provider !== 'unauthenticated') {
+      return invalidBody([{ code: 'invalid_type', message: 'unique_key and provider "unauthenticated" are required (this reference provider knows no other)', path: [] }]);
+    }
+    if (this.integrations.has(key)) return invalidBody([{ code: 'duplicate', message: `integration ${key} already exists`, path: ['unique_key'] }]);
+    this.integrations.set(key, provider);
+    return jsonAnswer(200, { data: { unique_key: key, provider, display_name: key, logo: '', created_at: new Date().toISOString(), updated_at: new Date().toISOString() } });
+  }
+
+  private deleteIntegration(key: string): ProviderAnswer {
+    if (!this.integrations.delete(key)) return jsonAnswer(404, { error: { code: 'not_found', message: `Integration ${key} not found` } });
+    for (const id of [...this.connections.keys()]) if (id.startsWith(`${key} `)) this.connections.delete(id);
+    return jsonAnswer(200, { success: true });
+  }
+
+  /** `POST /auth/unauthenticated/{key}?connect_session_token=…`: the connect flow of a provider without credentials. */
+  private connectUnauthenticated(key: string, url: URL): ProviderAnswer {
+    const found = this.sessionByToken(url.searchParams.get('connect_session_token') ?? '');
+    if ('refused' in found) return found.refused;
+    const { allowedIntegrations } = found.session;
+    if (this.integrations.get(key) !== 'unauthenticated' || (allowedIntegrations && !allowedIntegrations.includes(key))) {
+      return jsonAnswer(400, { error: { code: 'invalid_connection_config', message: `integration ${key} is not one this session may connect to` } });
+    }
+    const connectionId = randomUUID();
+    this.connections.set(`${key} ${connectionId}`, { integration: key, throughConnectSession: true });
+    return jsonAnswer(200, { providerConfigKey: key, connectionId });
+  }
+
+  private deleteConnection(id: string, url: URL): ProviderAnswer {
+    const key = url.searchParams.get('provider_config_key') ?? '';
+    if (!this.connections.delete(`${key} ${id}`)) return jsonAnswer(404, { message: `Connection ${id} of ${key} not found` });
+    return jsonAnswer(200, { success: true });
   }
 }
 
@@ -175,6 +275,30 @@ export async function startReferenceProvider(options: ReferenceProviderOptions &
   const provider = new ReferenceProvider(options);
   const running = await provider.listen(options.port, options.host);
   return { provider, ...running };
+}
+
+function sessionData(session: Session): JsonObject {
+  return { token: session.token, connect_link: session.connectLink, expires_at: new Date(session.expiresAt).toISOString() };
+}
+
+/** The body, when it is JSON and the spec's request schema for the operation takes it; else the 400 Nango answers. */
+function specBody(validators: ResponseValidators, request: ProviderRequest, operation: { readonly method: string; readonly path: string }): { readonly value: JsonObject } | { readonly refused: ProviderAnswer } {
+  const value = parseJson(request.body);
+  const problems = value === undefined ? ['request body: not JSON'] : validators.checkRequestBody(operation.method, operation.path, value);
+  if (problems.length > 0 || !isJsonObject(value)) {
+    return { refused: invalidBody(problems.map((problem) => ({ code: 'invalid_type', message: problem, path: [] }))) };
+  }
+  return { value };
+}
+
+/** Nango refuses any query parameter on these routes: 400 invalid_query_params, before the body is looked at. */
+function emptyQuery(url: URL): ProviderAnswer | undefined {
+  const keys = [...new Set(url.searchParams.keys())];
+  return keys.length > 0 ? jsonAnswer(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } }) : undefined;
+}
+
+function invalidBody(errors: readonly JsonObject[]): ProviderAnswer {
+  return jsonAnswer(400, { error: { code: 'invalid_body', errors: [...errors] } });
 }
 
 type Credential = { kind: 'missing' } | { kind: 'malformed' } | { kind: 'bearer'; value: string };
@@ -193,7 +317,7 @@ function authFailure(credential: { kind: 'missing' } | { kind: 'malformed' }): P
     : jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed. The provided Authorization header is malformed.' } });
 }
 
-function unrecognizedKeys(keys: readonly string[]) {
+function unrecognizedKeys(keys: readonly string[]): JsonObject {
   return { code: 'unrecognized_keys', message: `Unrecognized key(s) in object: ${keys.map((key) => `'${key}'`).join(', ')}`, path: [] };
 }
 
@@ -217,3 +341,4 @@ export function jsonAnswer(status: number, body: JsonValue): ProviderAnswer {
 export function writeAnswer(response: ServerResponse, answer: ProviderAnswer): void {
   response.writeHead(answer.status, answer.headers).end(answer.body);
 }
+

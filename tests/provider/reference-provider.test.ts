@@ -1,12 +1,13 @@
 /**
- * The embedded reference provider behaves as Nango documents and implements the two routes: sessions are
- * created with the secret key, deleted with their own token; auth runs before the query and body checks; a
- * deleted session's token answers 404; other methods get 405 with Allow. Every DELETE answer goes through the typed client, which checks it
- * against the spec.
+ * The embedded reference provider serves the four lifecycle operations as Nango's spec documents them and Nango
+ * implements them: sessions are created and reconnected with the secret key, read and deleted with their own
+ * token; auth runs before the query and body checks, and bodies are judged by the spec's request schema; a
+ * deleted session's token answers 404; other methods get 405 with Allow. A connection is made through a connect
+ * session with Nango's public API (an `unauthenticated` integration), and both can be deleted again. Every
+ * lifecycle answer goes through the typed client, which checks it against the spec.
  */
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
 import { startReferenceProvider, type ReferenceProvider } from '../../contracts/provider/referenceProvider';
-import { isConnectSessionToken } from '../../contracts/sessionToken';
 import { RateLimitBudget } from '../../contracts/live/rateLimit';
 import { SessionAdmin } from '../../contracts/live/sessionAdmin';
 
@@ -24,31 +25,73 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-const createSession = (authorization: string | undefined, body: unknown) =>
-  fetch(`${url}/connect/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
-    body: JSON.stringify(body),
-  });
+const CONNECT_SESSION_TOKEN = /^nango_connect_session_[0-9a-f]{64}$/;
 
 describe('POST /connect/sessions', () => {
-  it('creates a session for an end user with the secret key', async () => {
-    const response = await createSession(`Bearer ${SECRET}`, { end_user: { id: 'user-1' } });
-    expect(response.status).toBe(201);
-    const { data } = (await response.json()) as { data: { token: string; connect_link: string; expires_at: string } };
-    expect(isConnectSessionToken(data.token)).toBe(true);
-    expect(data.connect_link).toContain(data.token);
-    expect(Date.parse(data.expires_at)).toBeGreaterThan(Date.now());
+  it('creates a session for an end user with the secret key, as a ConnectSession', async () => {
+    const result = await client.createSession(SECRET, { end_user: { id: 'user-1' } });
+    if (result.outcome !== 'created') throw new Error(`not created: ${JSON.stringify(result)}`);
+    expect(result.session.token).toMatch(CONNECT_SESSION_TOKEN);
+    expect(result.session.connect_link).toContain(result.session.token);
+    expect(Date.parse(result.session.expires_at)).toBeGreaterThan(Date.now());
   });
 
-  it('refuses a missing or wrong secret key, and a body without end_user.id', async () => {
-    await expect((await createSession(undefined, { end_user: { id: 'u' } })).json()).resolves.toMatchObject({ error: { code: 'missing_auth_header' } });
-    const wrongKey = await createSession('Bearer not-the-key', { end_user: { id: 'u' } });
-    expect(wrongKey.status).toBe(401);
-    await expect(wrongKey.json()).resolves.toMatchObject({ error: { code: 'unknown_account' } });
-    const noUser = await createSession(`Bearer ${SECRET}`, { end_user: {} });
-    expect(noUser.status).toBe(400);
-    await expect(noUser.json()).resolves.toMatchObject({ error: { code: 'invalid_body', errors: [{ path: ['end_user', 'id'] }] } });
+  it('refuses a missing or wrong secret key with 401, then a query or a body the spec refuses with 400', async () => {
+    await expect(client.createSession(undefined, {})).resolves.toMatchObject({ status: 401, body: { error: { code: 'missing_auth_header' } } });
+    await expect(client.createSession('not-the-key', {})).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_account' } } });
+    await expect(client.createSession('not-the-key', {}, { query: { a: '1' } })).resolves.toMatchObject({ status: 401 });
+    await expect(client.createSession(SECRET, {}, { query: { a: '1' } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_query_params' } } });
+    const badBody = await client.createSession(SECRET, { allowed_integrations: 'not-a-list' } as unknown as { allowed_integrations: string[] });
+    expect(badBody).toMatchObject({ status: 400, body: { error: { code: 'invalid_body', errors: [{ message: 'request body: /allowed_integrations must be array' }] } } });
+    await expect(client.createSession(SECRET, { end_user: {} } as unknown as { end_user: { id: string } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
+  });
+});
+
+describe('a connection made through a connect session, and POST /connect/sessions/reconnect', () => {
+  const post = (path: string, body: unknown, authorization?: string) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+  const remove = (path: string) => fetch(`${url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${SECRET}` } });
+
+  it('makes an unauthenticated connection through a session, reconnects it, and deletes connection and integration', async () => {
+    const before = provider.resourceCounts();
+    expect((await post('/integrations', { unique_key: 'it-1', provider: 'unauthenticated' }, `Bearer ${SECRET}`)).status).toBe(200);
+    expect((await post('/integrations', { unique_key: 'it-1', provider: 'unauthenticated' }, `Bearer ${SECRET}`)).status).toBe(400);
+    const token = await admin.create(['it-1']);
+    const connected = await post(`/auth/unauthenticated/it-1?connect_session_token=${token}`, {});
+    const { connectionId } = (await connected.json()) as { connectionId: string };
+    expect(provider.resourceCounts()).toEqual({ connections: before.connections + 1, integrations: before.integrations + 1 });
+
+    const reconnect = await client.reconnectSession(SECRET, { connection_id: connectionId, integration_id: 'it-1' });
+    expect(reconnect).toMatchObject({ outcome: 'created', session: { token: expect.stringMatching(CONNECT_SESSION_TOKEN) } });
+    await expect(client.reconnectSession(SECRET, { connection_id: 'nope', integration_id: 'it-1' })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
+    await expect(client.reconnectSession('wrong', { connection_id: connectionId, integration_id: 'it-1' })).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_account' } } });
+
+    expect((await remove(`/connection/${connectionId}?provider_config_key=it-1`)).status).toBe(200);
+    expect((await remove(`/connection/${connectionId}?provider_config_key=it-1`)).status).toBe(404);
+    expect((await remove('/integrations/it-1')).status).toBe(200);
+    expect((await remove('/integrations/it-1')).status).toBe(404);
+    expect(provider.resourceCounts()).toEqual(before);
+  });
+
+  it('connects only to an integration the session allows, of the unauthenticated provider', async () => {
+    await post('/integrations', { unique_key: 'it-2', provider: 'unauthenticated' }, `Bearer ${SECRET}`);
+    const token = await admin.create(['another']);
+    expect((await post(`/auth/unauthenticated/it-2?connect_session_token=${token}`, {})).status).toBe(400);
+    expect((await post('/integrations', { unique_key: 'it-3', provider: 'github' }, `Bearer ${SECRET}`)).status).toBe(400);
+    await remove('/integrations/it-2');
+  });
+});
+
+describe('GET /connect/session', () => {
+  it('answers a ConnectSession while the session lives, 400 to a query, 404 once deleted, 401 to an unknown token', async () => {
+    const token = await admin.create();
+    await expect(client.getSession(token)).resolves.toMatchObject({ outcome: 'found', session: { token } });
+    await expect(admin.alive(token)).resolves.toBe(true);
+    await expect(client.getSession(token, { query: { a: '1' } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_query_params' } } });
+    await admin.remove(token, true);
+    await expect(client.getSession(token)).resolves.toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    await expect(admin.alive(token)).resolves.toBe(false);
+    await expect(client.getSession(`nango_connect_session_${'0'.repeat(64)}`)).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_connect_session_token' } } });
   });
 });
 
@@ -86,19 +129,6 @@ describe('DELETE /connect/session', () => {
     });
     await expect(client.deleteSession(token, { body: { unexpected: true } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
     await expect(client.deleteSession(token)).resolves.toEqual({ outcome: 'deleted' });
-  });
-
-  it("answers GET /connect/session with the session's details while it lives, as Nango does", async () => {
-    const token = await admin.create();
-    const get = (authorization: string) => fetch(`${url}/connect/session`, { headers: { authorization } });
-    const alive = await get(`Bearer ${token}`);
-    expect(alive.status).toBe(200);
-    expect(await alive.json()).toMatchObject({ data: { end_user: { id: 'contract-tests-reference' }, expires_at: expect.any(String) } });
-    await expect(admin.alive(token)).resolves.toBe(true);
-    await admin.remove(token, true);
-    expect((await get(`Bearer ${token}`)).status).toBe(404);
-    await expect(admin.alive(token)).resolves.toBe(false);
-    expect((await get(`Bearer nango_connect_session_${'0'.repeat(64)}`)).status).toBe(401);
   });
 
   it('answers a method the route does not serve 405 with Allow, OPTIONS with Allow, and HEAD as it answers GET (RFC 9110)', async () => {
