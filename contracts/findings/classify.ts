@@ -1,5 +1,4 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
-import { DELETE_SESSION } from '../nangoApi';
 import { escapeToken, resolvePointer } from '../openapi/jsonPointer';
 import { essenceOf, isJsonMediaType, matchMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
@@ -31,8 +30,6 @@ export interface Finding {
   readonly disposition: Disposition;
 }
 
-const PATH = DELETE_SESSION.path;
-const OPERATION = `/paths/${escapeToken(PATH)}/${DELETE_SESSION.method}`;
 
 /** A JSON pointer as the JSONPath expression (bracket notation, RFC 9535) the overlay library evaluates. */
 export function jsonPathOf(pointer: string): string {
@@ -53,11 +50,11 @@ function followRefs(root: JsonObject, pointer: string): string {
 }
 
 /** The pointer of the response documented for `status` (exact, then `4XX`), its `$ref`s followed. */
-function responsePointer(root: JsonObject, status: number): string | undefined {
-  const responses = resolvePointer(root, `${OPERATION}/responses`);
+function responsePointer(root: JsonObject, operation: string, status: number): string | undefined {
+  const responses = resolvePointer(root, `${operation}/responses`);
   if (!isJsonObject(responses)) return undefined;
   const key = [String(status), `${Math.floor(status / 100)}XX`, 'default'].find((candidate) => candidate in responses);
-  return key === undefined ? undefined : followRefs(root, `${OPERATION}/responses/${escapeToken(key)}`);
+  return key === undefined ? undefined : followRefs(root, `${operation}/responses/${escapeToken(key)}`);
 }
 
 /** The pointer of the schema node an instance path lands on, from a response's schema: `$ref`, `properties`, `items` followed. */
@@ -130,14 +127,18 @@ const STATUS_SWAP = /^status: expected (\d+) but was (\d+)$/;
 export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument, validators: ResponseValidators): Finding[] {
   const { root } = spec;
   const found = new Map<string, Finding>();
-  const add = (key: string, finding: Omit<Finding, 'key' | 'alsoIn'>): void => {
+  const add = (distinct: string, finding: Omit<Finding, 'key' | 'alsoIn'>): void => {
+    // Findings are told apart within their operation.
+    const key = `${finding.answer.method} ${finding.answer.path} ${distinct}`;
     const earlier = found.get(key);
     if (earlier) found.set(key, { ...earlier, alsoIn: [...earlier.alsoIn, finding.answer.id] });
     else found.set(key, { key, ...finding, alsoIn: [] });
   };
-  const responses = `${OPERATION}/responses`;
   for (const answer of answers) {
-    const status = answer.status;
+    const { status, path } = answer;
+    const method = answer.method.toLowerCase();
+    const operation = `/paths/${escapeToken(path)}/${method}`;
+    const responses = `${operation}/responses`;
     if (status >= 500) {
       add(`defect:${status}`, { title: `${status}: the server failed`, clause: { pointer: responses, node: resolvePointer(root, responses) }, answer, disposition: { kind: 'defect', why: DEFECTS['not_a_server_error'] ?? '' } });
       continue;
@@ -145,8 +146,8 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     if (answer.check === 'unsupported_method') {
       const ok = status >= 200 && status < 300;
       add(`method:${answer.method}:${status}`, {
-        title: `${answer.method} ${PATH} answered ${status}`,
-        clause: { pointer: `/paths/${escapeToken(PATH)}`, node: resolvePointer(root, `/paths/${escapeToken(PATH)}`) },
+        title: `${answer.method} ${path} answered ${status}`,
+        clause: { pointer: `/paths/${escapeToken(path)}`, node: resolvePointer(root, `/paths/${escapeToken(path)}`) },
         answer,
         disposition: ok
           ? { kind: 'note', why: `the server serves ${answer.method}, which this spec does not document: the spec of the whole path would (for this suite, documented elsewhere)` }
@@ -156,11 +157,11 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     }
     const defect = answer.check === undefined ? undefined : DEFECTS[answer.check];
     if (defect) {
-      add(`defect:${answer.check}:${status}`, { title: answer.message, clause: { pointer: OPERATION, node: resolvePointer(root, OPERATION) }, answer, disposition: { kind: 'defect', why: defect } });
+      add(`defect:${answer.check}:${status}`, { title: answer.message, clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'defect', why: defect } });
       continue;
     }
     if (answer.check === 'positive_data_acceptance') {
-      const security = resolvePointer(root, `${OPERATION}/security`);
+      const security = resolvePointer(root, `${operation}/security`);
       const secretKey = answer.kinds.includes('auth:secret-key');
       if (secretKey && security === undefined) {
         add('security:secret-key', {
@@ -176,7 +177,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
                 description: `${answer.id}: the route is authenticated with the connect session token, not the environment's secret key`,
                 update: { connectSessionToken: { type: 'http', scheme: 'bearer', description: 'The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from POST /connect/sessions.' } },
               },
-              { target: jsonPathOf(OPERATION), description: `${answer.id}: DELETE /connect/session takes the connect session token`, update: { security: [{ connectSessionToken: [] }] } },
+              { target: jsonPathOf(operation), description: `${answer.id}: ${answer.method} ${path} takes the connect session token`, update: { security: [{ connectSessionToken: [] }] } },
             ],
           },
         });
@@ -185,12 +186,12 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
       }
       continue;
     }
-    if (answer.method !== DELETE_SESSION.method.toUpperCase()) continue;
-    const conformance = validators.conformance(DELETE_SESSION.method, PATH, { status, contentType: answer.contentType, bodyText: answer.body });
+    if (!validators.documentedMethods(path).some((documented) => documented === method)) continue;
+    const conformance = validators.conformance(method, path, { status, contentType: answer.contentType, bodyText: answer.body });
     if (conformance.status.length) {
       const content = contentFor(root, answer);
       add(`status:${status}`, {
-        title: `${status} is not a status the spec documents for DELETE ${PATH}`,
+        title: `${status} is not a status the spec documents for ${answer.method} ${path}`,
         clause: { pointer: responses, node: resolvePointer(root, responses) },
         answer,
         disposition: {
@@ -201,7 +202,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
       });
     }
     for (const problem of conformance.contentType) {
-      const pointer = responsePointer(root, status);
+      const pointer = responsePointer(root, operation, status);
       const content = contentFor(root, answer);
       const documentsNoBody = problem.includes('the spec documents no body');
       add(documentsNoBody ? `defect:body:${status}` : `media:${status}:${essenceOf(answer.contentType ?? '')}`, {
@@ -216,7 +217,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     }
     for (const problem of conformance.schema) {
       const additional = ADDITIONAL.exec(problem);
-      const pointer = responsePointer(root, status);
+      const pointer = responsePointer(root, operation, status);
       const mediaTypes = pointer ? resolvePointer(root, `${pointer}/content`) : undefined;
       const mediaType = isJsonObject(mediaTypes) ? matchMediaType(Object.keys(mediaTypes), answer.contentType ?? '') : undefined;
       const parent = additional && pointer && mediaType ? schemaPointerAt(root, `${pointer}/content/${escapeToken(mediaType)}/schema`, additional[1] === '(root)' ? '' : (additional[1] ?? '')) : undefined;
@@ -240,7 +241,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     for (const problem of answer.pactProblems) {
       const swap = STATUS_SWAP.exec(problem);
       const actual = swap ? Number(swap[2]) : undefined;
-      const pointer = actual === undefined ? undefined : responsePointer(root, actual);
+      const pointer = actual === undefined ? undefined : responsePointer(root, operation, actual);
       const node = pointer ? resolvePointer(root, pointer) : undefined;
       if (swap && pointer && isJsonObject(node) && !conformance.status.length) {
         const expected = swap[1] ?? '';
@@ -256,7 +257,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
           },
         });
       } else if (!swap) {
-        add(`pact:${answer.id}:${problem}`, { title: `pact: ${problem}`, clause: { pointer: OPERATION, node: resolvePointer(root, OPERATION) }, answer, disposition: { kind: 'note', why: "a consumer's expectation the spec does not state: the pact's to settle with the provider, no spec change" } });
+        add(`pact:${answer.id}:${problem}`, { title: `pact: ${problem}`, clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'note', why: "a consumer's expectation the spec does not state: the pact's to settle with the provider, no spec change" } });
       }
     }
   }

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { stringify } from 'yaml';
-import { DELETE_SESSION, lifecycleValidators } from '../nangoApi';
+import { lifecycleValidators } from '../nangoApi';
+import type { HttpMethod } from '../openapi/responseValidators';
 import { parseSpecText } from '../openapi/specDocument';
 import type { Finding, OverlayAction } from './classify';
 import type { RecordedAnswer } from './recorded';
@@ -39,13 +40,13 @@ export interface StillUndescribed {
 }
 
 /**
- * Every recorded answer to the documented operation, but those of server defects, checked against the patched
+ * Every recorded answer to a documented operation, but those of server defects, checked against the patched
  * spec with the same Ajv-compiled validators as every run: what is left undescribed.
  */
 export function undescribed(patchedYaml: string, source: string, answers: readonly RecordedAnswer[], defects: ReadonlySet<RecordedAnswer>): StillUndescribed[] {
   const validators = lifecycleValidators(parseSpecText(patchedYaml, source));
   return answers
-    .filter((answer) => answer.method === DELETE_SESSION.method.toUpperCase() && !defects.has(answer))
-    .map((answer) => ({ answer, problems: validators.checkResponse(DELETE_SESSION.method, DELETE_SESSION.path, { status: answer.status, contentType: answer.contentType, bodyText: answer.body }) }))
+    .filter((answer) => validators.documentedMethods(answer.path).includes(answer.method.toLowerCase() as HttpMethod) && !defects.has(answer))
+    .map((answer) => ({ answer, problems: validators.checkResponse(answer.method, answer.path, { status: answer.status, contentType: answer.contentType, bodyText: answer.body }) }))
     .filter((result) => result.problems.length > 0);
 }

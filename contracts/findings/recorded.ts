@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseByDescription, STATES, type ContractCase } from '../cases';
+import { caseByDescription, exampleBody, operationOfCase, STATES, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { curlRepro } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
@@ -19,6 +19,8 @@ export interface RecordedAnswer {
   /** Which pact interaction or hostile check met it. */
   readonly foundBy: string;
   readonly method: string;
+  /** The operation's path: `/connect/session`. */
+  readonly path: string;
   readonly status: number;
   readonly contentType: string | undefined;
   /** Redacted as the run wrote it. */
@@ -89,6 +91,8 @@ export function readRecorded(dir: string): Recorded {
         source: 'hostile',
         foundBy: `hostile check ${finding.check} (${finding.id} of ${FINDINGS_FILE}; replay: npm run contracts:hostile -- --replay ${projectPath(hostileFile)} ${finding.id})`,
         method: request?.method ?? 'DELETE',
+        // The hostile run sends to DELETE /connect/session alone.
+        path: request ? new URL(request.target, 'http://x').pathname : DELETE_SESSION.path,
         status: answer.status,
         contentType: answer.contentType ?? undefined,
         body: answer.body,
@@ -126,12 +130,14 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
       next += 1;
       const acceptedText = result.known.map((known) => /\(accepted: (.*)\)$/.exec(known)?.[1]).find((reason) => reason !== undefined);
       const contractCase = caseByDescription(result.description);
+      const [method = DELETE_SESSION.method.toUpperCase(), path = DELETE_SESSION.path] = (result.operation ?? '').split(' ').filter(Boolean);
       return [
         {
           id: `V${next}`,
           source: 'verification',
           foundBy: `provider verification of ${pact.consumer}, interaction "${result.description}"`,
-          method: DELETE_SESSION.method.toUpperCase(),
+          method,
+          path,
           status: result.observed.status,
           contentType: result.observed.contentType,
           body: result.observed.body,
@@ -152,19 +158,22 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
 /** A documented case's request, its credential as a placeholder of its role. */
 function requestOf(contractCase: ContractCase): SentRequest {
   const { credential, query, body } = contractCase.request;
+  const { operation } = operationOfCase(contractCase);
   const token =
     credential.kind === 'token-from-state'
       ? placeholder(contractCase.state === STATES.sessionDeleted ? 'deleted' : 'live')
       : credential.kind === 'well-formed-token'
         ? placeholder('unknown')
-        : credential.kind === 'literal-token'
-          ? credential.token
-          : undefined;
+        : credential.kind === 'secret-key'
+          ? placeholder('secret')
+          : credential.kind === 'literal'
+            ? credential.value
+            : undefined;
   const search = query ? `?${new URLSearchParams(query).toString()}` : '';
   return {
-    method: DELETE_SESSION.method.toUpperCase(),
-    target: `${DELETE_SESSION.path}${search}`,
+    method: operation.method.toUpperCase(),
+    target: `${operation.path}${search}`,
     headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
+    body: body ? JSON.stringify(exampleBody(body)) : undefined,
   };
 }

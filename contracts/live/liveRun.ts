@@ -32,8 +32,8 @@ export interface LiveRunOptions {
 
 /**
  * Opens a run against the target the settings name, starting the embedded reference provider when that is the
- * target. Sessions are created for the end user `contract-tests-<run id>`, so an operator can find any that a
- * killed run left behind.
+ * target. Sessions are created for the end user `contract-tests-<run id>`, and integrations named after it, so an
+ * operator can find anything a killed run left behind.
  */
 export async function openLiveRun(settings: LiveSettings, { embeddedSecret = randomBytes(24).toString('hex') }: LiveRunOptions = {}): Promise<LiveRun> {
   const { target } = settings;
@@ -42,7 +42,7 @@ export async function openLiveRun(settings: LiveSettings, { embeddedSecret = ran
   const secretKey = target.kind === 'remote' ? target.secretKey : embeddedSecret;
   const budget = new RateLimitBudget(settings.rateLimitWaitMs);
   const admin = new SessionAdmin(baseUrl, secretKey, settings.timeoutMs, budget, `contract-tests-${randomBytes(4).toString('hex')}`);
-  const ledger = new SessionLedger(admin);
+  const ledger = new SessionLedger(admin, target.kind === 'remote' ? target.testConnection : undefined);
   const stop = new RunStop();
   stop.onStop(() => {
     ledger.stop();

@@ -4,7 +4,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { XMLBuilder } from 'fast-xml-parser';
 import { read } from '../env';
 import type { Redact } from '../output/redaction';
-import { groupedByPact, markOf, pactHeading, reasonsOf, reportFooter, reportTitle, rowCells } from './verificationReport';
+import { groupedByPact, markOf, operationHeadingBefore, pactHeading, reasonsOf, reportFooter, reportTitle, rowCells } from './verificationReport';
 import { allResults, passed, reportPassed, type VerificationReport } from '../verification/results';
 
 /** What a run ended with: a report, or why there is none. */
@@ -90,7 +90,9 @@ export function summaryMarkdown(outcome: RunOutcome): string {
     `|---|---|---|---|---|---|---|${groupedByPact(report) ? '---|' : ''}`,
   ];
   for (const pact of report.pacts) {
-    for (const result of pact.results) {
+    for (const [at, result] of pact.results.entries()) {
+      const heading = operationHeadingBefore(pact.results, at);
+      if (heading) lines.push(`| | **${cell(heading)}** | | | | | |${groupedByPact(report) ? ' |' : ''}`);
       const pactCell = groupedByPact(report) ? ` ${cell(pactHeading(pact).replace(/^pact: /, ''))} |` : '';
       lines.push(`| ${ICON[markOf(result)]} | ${rowCells(result).map(cell).join(' | ')} |${pactCell}`);
     }

@@ -100,7 +100,9 @@ export function formatReport(report: VerificationReport, colours?: Colours): str
   const lines = [reportTitle(report), line([`     ${HEADER[0]}`, ...HEADER.slice(1)])];
   for (const pact of report.pacts) {
     if (groupedByPact(report)) lines.push(pactHeading(pact));
-    for (const result of pact.results) {
+    for (const [at, result] of pact.results.entries()) {
+      const heading = operationHeadingBefore(pact.results, at);
+      if (heading) lines.push(`  ${heading}`);
       lines.push(paintMark(line([`${markOf(result).padEnd(4)} ${result.name}`, ...rowCells(result).slice(1)]), markOf(result), colours));
       for (const reason of reasonsOf(result)) lines.push(`       ${reason}`);
     }
@@ -115,6 +117,12 @@ function paintMark(line: string, mark: ReturnType<typeof markOf>, colours: Colou
   if (!colours) return line;
   const paint = mark === 'FAIL' ? colours.red : mark === 'ok' ? colours.green : colours.yellow;
   return `${paint(line.slice(0, 4))}${line.slice(4)}`;
+}
+
+/** The operation a row starts, when it is not the one of the row before: the report groups rows by operation. */
+export function operationHeadingBefore(results: readonly InteractionResult[], at: number): string | undefined {
+  const operation = results[at]?.operation;
+  return operation !== undefined && operation !== results[at - 1]?.operation ? operation : undefined;
 }
 
 export function pactHeading(pact: PactResults): string {

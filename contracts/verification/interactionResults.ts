@@ -1,4 +1,4 @@
-import { caseByDescription, caseRank } from '../cases';
+import { caseByDescription, caseRank, operationHeading, operationOfCase } from '../cases';
 import { STAND_IN_STATUS, type Exchange } from './recordingProxy';
 import type { InteractionResult, PactResults } from './results';
 import { pactSections, type PactSection } from './pactWorkarounds';
@@ -81,9 +81,12 @@ interface Observed {
 
 function resultOf({ description, expectedStatus, slot, exchange, verifierSays, pending }: Observed): InteractionResult {
   const stateFailures = slot?.stateFailures ?? [];
+  const contractCase = caseByDescription(description);
+  const operation = contractCase ? operationHeading(operationOfCase(contractCase)) : exchange ? `${exchange.method} ${exchange.path}` : undefined;
   const base = {
-    name: caseByDescription(description)?.name ?? description,
+    name: contractCase?.name ?? description,
     description,
+    ...(operation === undefined ? {} : { operation }),
     expectedStatus,
     durationMs: slot?.durationMs ?? 0,
     pending,

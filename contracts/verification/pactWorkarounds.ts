@@ -6,7 +6,7 @@
  *    each worker a third more time. Pact 17 ships no exports map either, so this path still resolves there: measure
  *    `require('@pact-foundation/pact')` on Node 22 and import from the package root if the gap is gone.
  * 2. `guardedStateHandlers`. A state handler that throws is only logged, and the verifier then sends the pact's
- *    example token; one that returns nothing is sent the example silently; and 16.5's types refuse the
+ *    example values; one that returns nothing is sent the examples silently; and 16.5's types refuse the
  *    `{ setup, teardown }` form. On Pact 17, check whether a failed state handler fails its interaction: if it does,
  *    pass the set-ups straight through and drop the guard (the proxy's hold-back stays, for runs that must not send).
  * 3. `pactSections` / `failureDetail`: reading the verifier's console text. The JSON results of 16.5's verifier list
@@ -16,9 +16,8 @@
 import { stripVTControlCharacters } from 'node:util';
 // (1) The deep import. @pact-foundation/pact is pinned, so the path is fixed.
 import type { Verifier } from '@pact-foundation/pact/src/dsl/verifier/verifier';
-import { TOKEN_FROM_STATE } from '../cases';
+import { stateValueProblems } from '../cases';
 import type { JsonObject } from '../json';
-import { isConnectSessionToken } from '../sessionToken';
 import type { StateSetup } from './providerStates';
 
 export type VerifierConfig = ConstructorParameters<typeof Verifier>[0];
@@ -36,8 +35,8 @@ export function pactVerifier(config: VerifierConfig): Verifier {
 export type StateHandlerMap = Record<string, () => Promise<JsonObject>>;
 
 /**
- * (2) Pact's state handlers, guarded: Pact only logs a handler that throws and then sends the example token, and
- * sends it silently when a handler returns nothing. Both are reported through `onFailure`, by state name, and
+ * (2) Pact's state handlers, guarded: Pact only logs a handler that throws and then sends the example values, and
+ * sends them silently when a handler returns less than its interactions read (each state says what it hands back). Both are reported through `onFailure`, by state name, and
  * the handler then resolves with no values: a set-up call that fails would leave Pact's before/after-each
  * bookkeeping one tear-down short for the rest of the run. The caller keeps the request from the provider.
  */
@@ -47,8 +46,8 @@ export function guardedStateHandlers(setups: Record<string, StateSetup>, onFailu
     handlers[state] = async () => {
       try {
         const values = await setup();
-        const token = values?.[TOKEN_FROM_STATE];
-        if (!values || typeof token !== 'string' || !isConnectSessionToken(token)) throw new Error(`handed back no connect session token in ${TOKEN_FROM_STATE}`);
+        const problems = stateValueProblems(state, values);
+        if (!values || problems.length > 0) throw new Error(problems.join('; ') || 'handed back nothing');
         return values;
       } catch (error) {
         onFailure(state, (error as Error).message);

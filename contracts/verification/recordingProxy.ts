@@ -62,6 +62,8 @@ export interface RecordingProxyOptions {
   readonly onRateLimited: (error: RateLimitedError) => void;
   /** The provider refused the connection: it is gone, and the run cannot verify. */
   readonly onProviderGone?: (reason: string) => void;
+  /** Told of each exchange the moment it is recorded, before the verifier has the answer (what it created, for one). */
+  readonly onExchange?: (exchange: Exchange) => void;
 }
 
 /** Status the proxy answers with when the provider gave none; Pact then reports a status mismatch. */
@@ -76,6 +78,10 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
  */
 export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const exchanges: Exchange[] = [];
+  const record = (exchange: Exchange): void => {
+    exchanges.push(exchange);
+    options.onExchange?.(exchange);
+  };
   const target = new URL(options.targetBaseUrl);
   const prefix = target.pathname.replace(/\/$/, '');
 
@@ -91,7 +97,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       const shapeOf = (body: number): RequestShape => ({ query: incoming.search.length > 1, body: body > 0, credential });
       const heldBack = options.holdBack();
       if (heldBack !== undefined) {
-        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack, shape: shapeOf(Number(request.headers['content-length'] ?? 0)) });
+        record({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack, shape: shapeOf(Number(request.headers['content-length'] ?? 0)) });
         request.resume();
         response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(`not sent to the provider: ${heldBack}`);
         return;
@@ -104,7 +110,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed);
         const failedForSchema = options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
         const fromReferenceProvider = answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null;
-        exchanges.push({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length), fromReferenceProvider });
+        record({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length), fromReferenceProvider });
         if (failedForSchema) {
           const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.filter((problem) => !options.accepted(answer.status, problem)).join('; ')}`;
           response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(reason);
@@ -120,7 +126,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
         // Refused, the request never reached a server: not an answer to judge (a dropped connection is one).
         if (error instanceof ProviderUnreachableError && /ECONNREFUSED/.test(error.reason) && options.onProviderGone) return options.onProviderGone(reason);
-        exchanges.push({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) });
+        record({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) });
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
       }
     })();

@@ -9,6 +9,8 @@ import type { PublicationOutcome } from '../broker/verificationPublisher';
 export interface InteractionResult {
   readonly name: string;
   readonly description: string;
+  /** The operation it exercised (`POST /connect/sessions`): its case table's, or the request line the provider got. */
+  readonly operation?: string;
   /** undefined when neither the documented cases nor the verifier's output says. */
   readonly expectedStatus: number | undefined;
   /** What the provider answered; undefined when it never answered. */

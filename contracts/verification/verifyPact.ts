@@ -7,10 +7,12 @@ import { isJsonObject, type JsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
-import { CASES, caseByDescription, type ContractCase } from '../cases';
+import { CASES, caseByDescription, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
+import { resolvePointer } from '../openapi/jsonPointer';
+import { isConnectSessionToken } from '../sessionToken';
 import type { PactSourceSettings } from './pactSourceSettings';
 import { guardedStateHandlers, pactVerifier, type VerifierConfig } from './pactWorkarounds';
-import { sessionStateSetups } from './providerStates';
+import { lifecycleStateSetups } from './providerStates';
 import { resultsOfRun, type Slot } from './interactionResults';
 import { AmbiguousCreationError, ProviderFaultError } from '../live/sessionAdmin';
 import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
@@ -28,6 +30,8 @@ export interface VerifyPactOptions {
   readonly providerUrl: string;
   /** How the report names the provider: "embedded reference provider", "Nango". */
   readonly providerLabel: string;
+  /** The environment's secret key: the verifier's request filter puts it where a pact holds the placeholder. */
+  readonly secretKey: string;
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
   readonly validators: ResponseValidators;
@@ -58,7 +62,11 @@ export class RunStoppedError extends Error {
 interface FilteredRequest {
   readonly path: string;
   readonly body?: unknown;
+  readonly headers: Record<string, string | string[] | undefined>;
 }
+
+/** Transport failures before the request went out: nothing can have been created. */
+const NEVER_SENT = /connection refused|host not found|host name lookup failed/;
 
 /**
  * Replays every interaction of every pact the source yields against the provider in one Pact verifier run
@@ -108,7 +116,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   const slots: Slot[] = [];
   const current = (): Slot | undefined => slots.at(-1);
   const setups = Object.fromEntries(
-    Object.entries(sessionStateSetups(ledger)).map(([state, setup]) => [
+    Object.entries(lifecycleStateSetups(ledger)).map(([state, setup]) => [
       state,
       () =>
         setup().catch((error: unknown) => {
@@ -125,11 +133,12 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     failSchemaViolations: options.publish !== undefined,
     accepted: (status, problem) => options.acceptsSchemaProblem?.({ status, problem }) === true,
     holdBack: () => (current()?.stateFailures.length ? 'its provider state failed' : undefined),
-    literalCredentials: CASES.flatMap((contractCase) => (contractCase.request.credential.kind === 'literal-token' ? [`Bearer ${contractCase.request.credential.token}`] : [])),
+    literalCredentials: literalAuthorizations(),
     budget: options.budget,
     halted: () => stop.stopped,
     onRateLimited: stopOnRateLimit,
     onProviderGone: (reason) => stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
+    onExchange: (exchange) => adoptCreated(exchange, ledger),
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {
@@ -150,7 +159,11 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       ...pactSourceConfig(source),
       // Pact calls set-up with the state "" for interactions that have none, and warns of each without a handler.
       stateHandlers: { '': () => Promise.resolve({}), ...stateHandlers },
-      requestFilter: (request: FilteredRequest, _response: unknown, next: () => void) => noticeUnknownStates(request, next),
+      // Pact's own way to authenticate a replayed request: the pact holds a placeholder, never the key.
+      requestFilter: (request: FilteredRequest, _response: unknown, next: () => void) => {
+        if (request.headers['authorization'] === `Bearer ${SECRET_KEY_PLACEHOLDER}`) request.headers['authorization'] = `Bearer ${options.secretKey}`;
+        noticeUnknownStates(request, next);
+      },
       beforeEach: async () => {
         slots.push({ stateFailures: [], firstExchange: proxy.exchanges.length, started: performance.now(), durationMs: undefined, state: '' });
       },
@@ -247,7 +260,7 @@ function progressOf(index: number, total: number | undefined, localPact: PactFil
   const durationMs = slot.durationMs ?? 0;
   // A local pact keeps its order; from a broker, a request of one of our documented cases is known by its shape.
   const description = localPact?.interactions[index - 1]?.description;
-  const name = caseByDescription(description)?.name ?? description ?? (exchange ? caseByShape(slot.state, exchange.shape)?.name : undefined);
+  const name = caseByDescription(description)?.name ?? description ?? (exchange ? caseByShape(slot.state, exchange)?.name : undefined);
   const label = name ?? (exchange ? `${exchange.method} ${exchange.path}` : 'an interaction');
   if (!exchange) return { index, total, label, status: undefined, problems: [...slot.stateFailures, 'the provider got no request'], durationMs };
   const why = exchange.notSentBecause ? [`not sent: ${exchange.notSentBecause}`] : exchange.transportError ? [`no answer: ${exchange.transportError}`] : [];
@@ -261,15 +274,39 @@ function progressOf(index: number, total: number | undefined, localPact: PactFil
   };
 }
 
-/** The one documented case whose state and request this is, if exactly one is. */
-function caseByShape(state: string, shape: RequestShape): ContractCase | undefined {
-  const matching = CASES.filter(({ state: caseState, request }) => {
+/** The one documented case whose operation, state and request this is, if exactly one is. */
+function caseByShape(state: string, { method, path, shape }: { readonly method: string; readonly path: string; readonly shape: RequestShape }): ContractCase | undefined {
+  const matching = CASES.filter((contractCase) => {
+    const { state: caseState, request } = contractCase;
+    const { operation } = operationOfCase(contractCase);
     const credential = request.credential;
     const sameCredential =
-      credential.kind === 'none' ? shape.credential === 'none' : credential.kind === 'literal-token' ? typeof shape.credential === 'object' && shape.credential.literal === `Bearer ${credential.token}` : shape.credential === 'token';
-    return (caseState ?? '') === state && (request.query !== undefined) === shape.query && (request.body !== undefined) === shape.body && sameCredential;
+      credential.kind === 'none' ? shape.credential === 'none' : credential.kind === 'literal' ? typeof shape.credential === 'object' && shape.credential.literal === `Bearer ${credential.value}` : shape.credential === 'token';
+    const sameOperation = operation.method === method.toLowerCase() && operation.path === path;
+    return sameOperation && (caseState ?? '') === state && (request.query !== undefined) === shape.query && (request.body !== undefined) === shape.body && sameCredential;
   });
   return matching.length === 1 ? matching[0] : undefined;
+}
+
+/**
+ * An interaction of an operation that creates a session (its spec pointer to the token, in the case table) made
+ * one: the ledger deletes it with the rest. One whose answer was lost after it went out may have: told in the account.
+ */
+function adoptCreated(exchange: Exchange, ledger: SessionLedger): void {
+  const at = operationAt(exchange.method, exchange.path)?.createsSessionAt;
+  if (at === undefined) return;
+  const { response, transportError } = exchange;
+  if (transportError !== undefined && !NEVER_SENT.test(transportError)) {
+    ledger.noteInDoubt(`${exchange.method} ${exchange.path}: ${transportError}; it may have created a session for end user ${ledger.endUserId}`);
+  }
+  if (!response || response.status < 200 || response.status >= 300) return;
+  let token: unknown;
+  try {
+    token = resolvePointer(JSON.parse(response.bodyText) as JsonObject, at);
+  } catch {
+    return;
+  }
+  if (typeof token === 'string' && isConnectSessionToken(token)) ledger.adopt(token);
 }
 
 /** No pact could be loaded: the run verified nothing. */

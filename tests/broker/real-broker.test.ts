@@ -126,7 +126,7 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^pact: ${CONSUMER} version ${consumerVersion} on branch ${branch}( \\(pending\\))?$`, 'm'));
     // Progress lines name the documented cases, with the total the broker's pacts hold.
-    expect(run.stdout).toMatch(/^ {2}\[7\/7\] [a-z]/m);
+    expect(run.stdout).toMatch(/^ {2}\[(\d+)\/\1\] [a-z]/m);
     expect(await latestVerification()).toEqual({ providerVersion: verified, success: true });
   });
 
@@ -253,7 +253,7 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
       const run = await verifyAndPublish('extra-property', providerVersion, { KNOWN_FINDINGS_FILE: file });
       expect(run.code).toBe(0);
       expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').line).toMatch(/^KNOW .* 404 +404 +pass +known /);
-      expect(run.stdout).toMatch(/Verification PASSED: 7 of 7 interactions passed \(\d accepted as known\)/);
+      expect(run.stdout).toMatch(/Verification PASSED: (\d+) of \1 interactions passed \(\d accepted as known\)/);
       expect(run.stdout).not.toContain('599');
       expect(await latestVerification()).toEqual({ providerVersion, success: true });
     });

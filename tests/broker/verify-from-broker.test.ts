@@ -50,7 +50,7 @@ describe('verifying pacts from a Pact Broker that misbehaves', () => {
     expect(run.code).toBe(1);
     expect(broker.verifications).toEqual([]);
     expect(run.stdout).toMatch(/^run: results not published for NangoConnectSessionClient: the broker answered 400: .*refused by the test/m);
-    expect(run.stdout).toContain('Verification FAILED: 7 of 7 interactions passed');
+    expect(run.stdout).toMatch(/Verification FAILED: (\d+) of \1 interactions passed/);
   });
 
   it('refuses to publish results of the embedded reference provider, in one line', async () => {

@@ -21,7 +21,7 @@ const ROOMS = [
   'output',
   'openapi',
   'nangoApi.ts',
-  'cases.ts',
+  'cases',
   'client',
   'provider',
   'knownFindings.ts',

@@ -1,7 +1,7 @@
 /**
  * Rate limits, as real Nango applies them (429 with Retry-After and X-RateLimit-* headers): a run against a
  * provider that refuses every 7th request waits them out (state set-up, the interactions' own requests,
- * clean-up), passes, says how long it waited and leaves no session. A 429 that outlasts NANGO_RATE_LIMIT_WAIT_MS
+ * clean-up), passes, says how long it waited and leaves no session, connection or integration. A 429 that outlasts NANGO_RATE_LIMIT_WAIT_MS
  * stops the run as "could not verify", never as drift: no session left, no result published. Connection resets
  * and 503s on DELETE are retried by the clean-up. The wait a 429 asks for is read from either header.
  */
@@ -33,10 +33,11 @@ describe('rate limits', () => {
     const run = await verifyAgainst(EVERY_SEVENTH);
     expect(run.code).toBe(0);
     const refusedKinds = new Set(provider?.refused.map((request) => request.method));
-    expect(refusedKinds).toEqual(new Set(['POST', 'DELETE']));
+    expect(refusedKinds).toEqual(new Set(['POST', 'GET', 'DELETE']));
     expect(run.stdout).toMatch(/^rate limits: waited [1-9]\d*\.\d s in all$/m);
-    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
+    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
     expect(provider?.reference.liveSessionCount()).toBe(0);
+    expect(provider?.reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
   });
 
   it('stop the run as "could not verify" when a 429 outlasts the budget: no result published, no session left', async () => {
@@ -56,6 +57,7 @@ describe('rate limits', () => {
       expect(run.stdout).not.toMatch(/^FAIL /m);
       expect(broker.verifications).toEqual([]);
       expect(provider?.reference.liveSessionCount()).toBe(0);
+      expect(provider?.reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
     } finally {
       await broker.close();
     }

@@ -5,7 +5,8 @@
 import { PactV4 } from '@pact-foundation/pact';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, CONSUMER, PROVIDER, tokenSentBy } from '../../contracts/cases';
+import { CASES, CONSUMER, credentialSentBy, operationOfCase, PROVIDER } from '../../contracts/cases';
+import { DELETE_SESSION } from '../../contracts/nangoApi';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
 import { ConfigurationError } from '../../contracts/configurationError';
 import type { JsonObject } from '../../contracts/json';
@@ -57,10 +58,10 @@ it('refuses anything but a list of declarations with exactly an interaction and 
 it('is written by Pact as a V4 pending interaction with the reason as its comment, which verification reads back', async () => {
   const pactDir = scratchDir('pending-pact');
   const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: 'error' });
-  const unknownToken = CASES.find((contractCase) => contractCase.response.status === 401 && contractCase.request.credential.kind === 'well-formed-token');
+  const unknownToken = CASES.find((contractCase) => contractCase.response.status === 401 && contractCase.request.credential.kind === 'well-formed-token' && operationOfCase(contractCase).operation === DELETE_SESSION);
   if (!unknownToken) throw new Error('no case for an unknown token');
   await interactionFromCase(pact, unknownToken, { interaction: unknownToken.description, reason: 'the provider does not honour it yet', line: 1 }).executeTest(async (mockServer) => {
-    await new ConnectSessionClient(mockServer.url).deleteSession(tokenSentBy(unknownToken.request.credential));
+    await new ConnectSessionClient(mockServer.url).deleteSession(credentialSentBy(unknownToken.request.credential));
   });
   const written = join(pactDir, `${CONSUMER}-${PROVIDER}.json`);
   const [interaction] = JSON.parse(readFileSync(written, 'utf8'))['interactions'] as JsonObject[];

@@ -127,7 +127,7 @@ describe('known findings in provider verification', () => {
     ],
     runProblems: [],
     published: undefined,
-    sessions: { endUserId: 'contract-tests-00000000', created: 1, deleted: 1, unknown: [] },
+    sessions: { endUserId: 'contract-tests-00000000', created: 1, deleted: 1, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: [] },
     rateLimitWaitMs: 0,
     providerIsReference: false,
     staleFindings: [],

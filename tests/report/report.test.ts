@@ -25,7 +25,7 @@ const report = (results: InteractionResult[], runProblems: string[] = []): Verif
   pacts: [pact(results)],
   runProblems,
   published: undefined,
-  sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, unknown: [] },
+  sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: [] },
   rateLimitWaitMs: 0,
   providerIsReference: false,
   staleFindings: [],
@@ -39,7 +39,7 @@ describe('the verification report', () => {
         'Provider verification of C -> P against a provider (http://127.0.0.1:1)',
         '     interaction                          expected  actual  pact  schema  time',
         'ok   deletes an existing connect session  204       204     pass  pass    42 ms',
-        'sessions: 5 created, 5 deleted (end user contract-tests-1a2b3c4d)',
+        'sessions: 5 created, 5 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user contract-tests-1a2b3c4d)',
         'Verification PASSED: 1 of 1 interactions passed',
       ].join('\n'),
     );
@@ -87,7 +87,7 @@ describe('the verification report', () => {
       'pact: Other version o2 (pending, work in progress)',
       'PEND deletes an existing connect session  410       404     FAIL  pass    42 ms',
       '       pact: status: expected 410 but was 404',
-      'sessions: 5 created, 5 deleted (end user contract-tests-1a2b3c4d)',
+      'sessions: 5 created, 5 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user contract-tests-1a2b3c4d)',
       "broker told: C's pact verified, as P version p1 on branch main",
       "broker told: Other's pact FAILED, as P version p1 on branch main",
       'Verification PASSED: 1 of 2 interactions passed; 1 failed in pending pacts, which does not fail the run',
@@ -95,10 +95,10 @@ describe('the verification report', () => {
   });
 
   it('fails when a session the run created is not accounted for, and says how long it waited on rate limits', () => {
-    const leftOne: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 4, unknown: [] }, rateLimitWaitMs: 3_200 };
+    const leftOne: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 4, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: [] }, rateLimitWaitMs: 3_200 };
     expect(reportPassed(leftOne)).toBe(false);
-    expect(formatReport(leftOne)).toContain('sessions: 5 created, 4 deleted (end user contract-tests-1a2b3c4d): NOT ALL ACCOUNTED FOR\nrate limits: waited 3.2 s in all');
-    const inDoubt: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, unknown: ['no answer within 5 ms'] } };
+    expect(formatReport(leftOne)).toContain('sessions: 5 created, 4 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user contract-tests-1a2b3c4d): NOT ALL ACCOUNTED FOR\nrate limits: waited 3.2 s in all');
+    const inDoubt: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: ['no answer within 5 ms'] } };
     expect(reportPassed(inDoubt)).toBe(false);
     expect(formatReport(inDoubt)).toContain('sessions: a creation failed after it was sent: no answer within 5 ms');
   });

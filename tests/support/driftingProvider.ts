@@ -17,6 +17,12 @@ export const DRIFTS = [
   'no-404',
   'no-token-after-first',
   'loser-of-a-race-400',
+  // The other lifecycle operations: POST /connect/sessions, POST /connect/sessions/reconnect, GET /connect/session.
+  'session-without-expiry',
+  'session-with-extra-field',
+  'created-as-200',
+  'text-plain-401-on-get',
+  'no-connect-flow',
 ] as const;
 export type Drift = (typeof DRIFTS)[number];
 
@@ -28,8 +34,8 @@ export interface DriftingProvider {
 }
 
 /**
- * The reference provider behind a loopback server that changes its answers to DELETE /connect/session in one
- * way (`drift`). `onDelete` sees every such request first and may take it over (return true).
+ * The reference provider behind a loopback server that changes its answers in one way (`drift`): to DELETE
+ * /connect/session, or to the other lifecycle operations. `onDelete` sees every such request first and may take it over (return true).
  */
 export async function startDriftingProvider(
   drift: Drift,
@@ -42,7 +48,7 @@ export async function startDriftingProvider(
     const isDelete = request.method === 'DELETE' && request.url.startsWith('/connect/session');
     if (isDelete && onDelete?.(request, response)) return;
     if (!isDelete) {
-      const answer = reference.respond(request);
+      const answer = lifecycleDrift(drift, request, reference.respond(request));
       if (answer.status === 201) sessionsCreated += 1;
       if (drift === 'no-token-after-first' && answer.status === 201 && sessionsCreated > 1) {
         return writeAnswer(response, { ...answer, body: JSON.stringify({ data: { connect_link: 'http://localhost/connect', expires_at: new Date().toISOString() } }) });
@@ -70,6 +76,34 @@ export async function startDriftingProvider(
     writeAnswer(response, driftAnswer(drift, reference.respond(request)));
   });
   return { url: server.url, reference, requests: server.requests, close: () => server.close() };
+}
+
+/**
+ * Drift in the answers of the other lifecycle operations, as the pact and the spec see them: a ConnectSession
+ * without its expiry or with a property the spec does not name, a create answered 200 instead of 201, a GET's
+ * 401 as text, and a provider whose connect flow fails (the reconnect case's state cannot be set up).
+ */
+function lifecycleDrift(drift: Drift, request: RecordedRequest, answer: ProviderAnswer): ProviderAnswer {
+  const path = request.url.split('?')[0] ?? '';
+  const isSession = (answer.status === 200 || answer.status === 201) && (path === '/connect/session' || path.startsWith('/connect/sessions'));
+  const data = isSession && answer.body ? (JSON.parse(answer.body) as { data: JsonObject }).data : undefined;
+  switch (drift) {
+    case 'session-without-expiry': {
+      if (!data) return answer;
+      const { expires_at: _dropped, ...rest } = data;
+      return jsonAnswer(answer.status, { data: rest });
+    }
+    case 'session-with-extra-field':
+      return data ? jsonAnswer(answer.status, { data: { ...data, end_user: { id: 'someone' } } }) : answer;
+    case 'created-as-200':
+      return answer.status === 201 && path === '/connect/sessions' ? { ...answer, status: 200 } : answer;
+    case 'text-plain-401-on-get':
+      return request.method === 'GET' && answer.status === 401 ? { status: 401, headers: { 'content-type': 'text/plain' }, body: 'Unauthorized' } : answer;
+    case 'no-connect-flow':
+      return path.startsWith('/auth/unauthenticated/') ? jsonAnswer(500, { error: { code: 'server_error', message: 'connect flow down' } }) : answer;
+    default:
+      return answer;
+  }
 }
 
 function driftAnswer(drift: Drift, answer: ProviderAnswer): ProviderAnswer {

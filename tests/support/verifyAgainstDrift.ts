@@ -1,13 +1,15 @@
-import { CASES } from '../../contracts/cases';
+import { CASES, operationOfCase } from '../../contracts/cases';
+import { DELETE_SESSION } from '../../contracts/nangoApi';
+import type { OperationRef } from '../../contracts/openapi/responseValidators';
 import { startDriftingProvider, type Drift } from './driftingProvider';
 import { verifyInProcess } from './inProcess';
 import type { CliRun } from './runCli';
 
 export const DRIFT_SECRET = 'drift-test-secret-key';
 
-/** The names of the documented cases that expect `status`, as the report prints them. */
-export function casesWithStatus(status: number): string[] {
-  return CASES.filter((contractCase) => contractCase.response.status === status).map((contractCase) => contractCase.name);
+/** The names of the documented cases of `operation` (DELETE, which most drifts change) that expect `status`, as the report prints them. */
+export function casesWithStatus(status: number, operation: OperationRef = DELETE_SESSION): string[] {
+  return CASES.filter((contractCase) => contractCase.response.status === status && operationOfCase(contractCase).operation === operation).map((contractCase) => contractCase.name);
 }
 
 export interface DriftRun {

@@ -1,8 +1,9 @@
 /**
  * Interrupting `npm run verify` against a Nango-like provider that is slow to answer: SIGINT or SIGTERM, once or
  * twice, to the parent, the worker or the whole process group (as a terminal's Ctrl-C does), while a session is
- * being created (its answer not yet back), while the verifier's own request is in flight, and while a clean-up
- * DELETE is. Each time the run exits 130/143 and no session it created is left on the provider. The same for the
+ * being created (its answer not yet back), while an integration is created or a connection made for the
+ * reconnect case, while the verifier's own request is in flight, and while a clean-up DELETE is. Each time the
+ * run exits 130/143 and nothing it created (session, connection, integration) is left on the provider. The same for the
  * main job, whose verification may still be running beside the consumer tests.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,8 @@ const MOMENTS = {
   stateCreation: { what: "a provider state's session is being created", nth: 3, matches: isCreation },
   verifierRequest: { what: "the verifier's own request is in flight", nth: 2, matches: isDeletion },
   cleanUpDeletion: { what: 'a clean-up DELETE is in flight', nth: 3, matches: isDeletion },
+  integrationCreation: { what: 'an integration is being created', nth: 1, matches: (request) => request.method === 'POST' && request.url === '/integrations' },
+  connectionMaking: { what: 'a connection is being made through a session', nth: 1, matches: (request) => request.method === 'POST' && request.url.startsWith('/auth/unauthenticated/') },
 } satisfies Record<string, Moment>;
 
 /** The verification worker among the CLI process's children (esbuild's service is one too). */
@@ -57,7 +60,7 @@ async function interruptAt(moment: Moment, signal: NodeJS.Signals, target: Targe
   await cleaningUp;
   answer.release();
   const run = await running;
-  return { run, created: provider.reference.issuedTokens().length, live: provider.reference.liveSessionCount() };
+  return { run, created: provider.reference.issuedTokens().length, live: provider.reference.liveSessionCount(), resources: provider.reference.resourceCounts() };
 }
 
 describe('interrupting a verification against a slow provider', () => {
@@ -67,14 +70,17 @@ describe('interrupting a verification against a slow provider', () => {
     { moment: MOMENTS.stateCreation, signal: 'SIGINT', target: 'worker', times: 1 },
     { moment: MOMENTS.verifierRequest, signal: 'SIGINT', target: 'group', times: 2 },
     { moment: MOMENTS.cleanUpDeletion, signal: 'SIGTERM', target: 'group', times: 2 },
-  ] as const)('leaves no session when $moment.what: $signal to the $target, $times time(s)', async ({ moment, signal, target, times }) => {
-    const { run, created, live } = await interruptAt(moment, signal, target, times);
+    { moment: MOMENTS.integrationCreation, signal: 'SIGINT', target: 'group', times: 1 },
+    { moment: MOMENTS.connectionMaking, signal: 'SIGTERM', target: 'worker', times: 1 },
+  ] as const)('leaves no session, connection or integration when $moment.what: $signal to the $target, $times time(s)', async ({ moment, signal, target, times }) => {
+    const { run, created, live, resources } = await interruptAt(moment, signal, target, times);
     expect(run.code).toBe(signal === 'SIGINT' ? 130 : 143);
     expect(run.stderr).toContain(`verification interrupted by ${signal}`);
     // The worker's accounting, once it has cleaned up.
-    expect(run.stderr).toMatch(/^sessions: (\d+) created, \1 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
+    expect(run.stderr).toMatch(/^sessions: (\d+) created, \1 deleted; connections: (\d+) created, \2 deleted; integrations: (\d+) created, \3 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
     expect(created).toBeGreaterThan(0);
     expect(live).toBe(0);
+    expect(resources).toEqual({ connections: 0, integrations: 0 });
   });
 
   // The main job's worker verifies while jest runs the consumer tests: Ctrl-C then must end both, cleanly.

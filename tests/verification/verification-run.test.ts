@@ -57,12 +57,19 @@ describe('npm run verify', () => {
     provider = await startDriftingProvider('none', 'end-user-secret');
     const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'end-user-secret' });
     expect(run.code).toBe(0);
+    // Every session the key created, the states' and the 201 interaction's own, is for the run's end user.
     const endUsers = provider.requests
-      .filter((request) => request.method === 'POST')
-      .map((request) => (JSON.parse(request.body) as { end_user: { id: string } }).end_user.id);
+      .filter((request) => request.method === 'POST' && request.url === '/connect/sessions' && request.headers.authorization === 'Bearer end-user-secret')
+      .flatMap((request) => (JSON.parse(request.body) as { end_user?: { id: string } }).end_user?.id ?? []);
     expect(new Set(endUsers).size).toBe(1);
     expect(endUsers[0]).toMatch(/^contract-tests-[0-9a-f]{8}$/);
-    expect(run.stdout).toContain(`sessions: ${endUsers.length} created, ${endUsers.length} deleted (end user ${endUsers[0]})`);
+    // The reconnect case's state made an integration named after the run, and a connection through a session.
+    const integrations = provider.requests.filter((request) => request.method === 'POST' && request.url === '/integrations');
+    expect(integrations.map((request) => (JSON.parse(request.body) as { unique_key: string }).unique_key)).toEqual([`${endUsers[0]}-1`]);
+    // Those sessions, and the one the reconnect interaction made, are all deleted; so are the connection and integration.
+    const sessions = endUsers.length + 1;
+    expect(run.stdout).toContain(`sessions: ${sessions} created, ${sessions} deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${endUsers[0]})`);
+    expect([provider.reference.liveSessionCount(), provider.reference.resourceCounts()]).toEqual([0, { connections: 0, integrations: 0 }]);
   });
 
   it('says so when the server refuses the secret key, without printing it', async () => {

@@ -96,6 +96,7 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
       provider: PROVIDER,
       providerUrl: live.baseUrl,
       providerLabel: live.label,
+      secretKey: live.secretKey,
       timeoutMs: settings.timeoutMs,
       logLevel: settings.logLevel,
       validators,
@@ -116,8 +117,7 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
     // Stopped on a rate limit: the verifier is left waiting and must never get to publish, so this process
     // cannot go on, nor exit the gentle way; SIGKILL once the parent has the reason. No end-of-run marker: the
     // run ends when the process does, so no next run is handed to it.
-    const { created, deleted, endUserId } = ledger.account;
-    await send({ kind: 'error', message: `${(error as Error).message}; nothing was published; sessions: ${created} created, ${deleted} deleted (end user ${endUserId})` });
+    await send({ kind: 'error', message: `${(error as Error).message}; nothing was published; ${sessionsLine(ledger.account)}` });
     process.kill(process.pid, 'SIGKILL');
     return new Promise<never>(() => undefined);
   } finally {
