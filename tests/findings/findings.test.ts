@@ -128,7 +128,7 @@ it('names no path of the machine in findings.md, wherever the spec, the reports,
     const report = reportOf(dir);
     expect(report).toMatch(/^From verification\.json \(.*\) and hostile-findings\.json \(/m);
     expect(report).toContain('replay: npm run contracts:hostile -- --replay hostile-findings.json F');
-    expect(report).toContain(args.length ? 'judged against `copy.yaml`' : 'judged against `spec/nango-connect-session.openapi.yaml`');
+    expect(report).toContain(args.length ? 'judged against `copy.yaml`' : 'judged against `spec/nango-openapi-2f4c0af.yaml`');
     expect(pathsIn(report)).toEqual([]);
   }
   // A hostile record of a run that did not finish is named in a note, by its name alone too.

@@ -72,19 +72,20 @@ it('records each finding with its exact requests, secrets as placeholders with t
 
 it('counts accepted findings apart from failures, in the table, summary.md and hostile-junit.xml', async () => {
   const reports = scratchDir('known-counts');
-  // The coverage pass alone: two RFC forms refused (failures), the secret key and GET (accepted).
-  const run = await atRemoteDefaults('strict-on-form-loose-on-scheme', { REPORTS_DIR: reports, HOSTILE_RUNS: '38' });
+  // The coverage pass alone: two RFC forms refused (failures), the secret key (accepted); no method is accepted,
+  // GET being an operation the spec documents.
+  const run = await atRemoteDefaults('strict-on-form-loose-on-scheme', { REPORTS_DIR: reports, HOSTILE_RUNS: '37' });
   expect(run.stdout).toMatch(/^check +requests +failures +known$/m);
   expect(run.stdout).toMatch(/^positive_data_acceptance +\d+ +2 +1$/m);
-  expect(run.stdout).toMatch(/^unsupported_method +7 +0 +1$/m);
+  expect(run.stdout).toMatch(/^unsupported_method +6 +0 +0$/m);
   const summary = readFileSync(join(reports, 'summary.md'), 'utf8');
   expect(summary).toContain('| check | requests | failures | known |');
   expect(summary).toMatch(/^\| positive_data_acceptance \| \d+ \| 2 \| 1 \|$/m);
-  expect(summary).toMatch(/^\| unsupported_method \| 7 \| 0 \| 1 \|$/m);
+  expect(summary).toMatch(/^\| unsupported_method \| 6 \| 0 \| 0 \|$/m);
   const junit = readFileSync(join(reports, 'hostile-junit.xml'), 'utf8');
   const testcase = (check: string): string => new RegExp(`<testcase name="${check}"[^>]*>[\\s\\S]*?</testcase>`).exec(junit)?.[0] ?? '';
   expect(testcase('positive_data_acceptance')).toMatch(/<property name="failures" value="2"\/>\s*<property name="known" value="1"\/>[\s\S]*<failure /);
-  expect(testcase('unsupported_method')).toMatch(/<property name="failures" value="0"\/>\s*<property name="known" value="1"\/>/);
+  expect(testcase('unsupported_method')).toMatch(/<property name="failures" value="0"\/>\s*<property name="known" value="0"\/>/);
   expect(testcase('unsupported_method')).not.toContain('<failure');
 });
 

@@ -112,7 +112,7 @@ describe('npm run verify', () => {
         },
       },
     );
-    expect(run.stderr).toMatch(/SIGINT: deleting [1-9]\d* open connect session\(s\) before stopping/);
+    expect(run.stderr).toMatch(/SIGINT: deleting [1-9]\d* open connect session\(s\), connection\(s\) and integration\(s\) before stopping/);
     expect(run.stderr).toContain('verification interrupted by SIGINT');
     expect(run.code).toBe(130);
     expect(provider.reference.issuedTokens().length).toBeGreaterThan(0);

@@ -53,7 +53,7 @@ function interrupt(signal: NodeJS.Signals): void {
   if (!run) return dieOf(signal);
   run.stop.stop(new InterruptedError(signal));
   run.ledger.hurry();
-  process.stderr.write(`\n${signal}: deleting ${run.ledger.openCount} open connect session(s) before stopping\n`);
+  process.stderr.write(`\n${signal}: deleting ${run.ledger.openCount} open connect session(s), connection(s) and integration(s) before stopping\n`);
   void run.ledger
     .cleanUp()
     .then((problems) => problems.forEach((problem) => process.stderr.write(`${problem}\n`)))
