@@ -81,12 +81,12 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget });
   try {
     const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, () => interruptedBy !== undefined, redact);
-    const problems = await ledger.cleanUp();
+    const problems = await ledger.cleanUp({ patient: true });
     if (interruptedBy) return interrupted(io, interruptedBy, live);
     for (const problem of problems) io.stderr.write(`${redact(`run: ${problem}`)}\n`);
     return code;
   } catch (error) {
-    const problems = await ledger.cleanUp();
+    const problems = await ledger.cleanUp({ patient: true });
     if (interruptedBy) return interrupted(io, interruptedBy, live);
     const { created, deleted } = ledger.account;
     io.stderr.write(`${redact(`${LABEL} could not run: ${(error as Error).message}; sessions: ${created} created, ${deleted} deleted${problems.length ? `; ${problems.join('; ')}` : ''}`)}\n`);

@@ -191,15 +191,16 @@ export class SessionLedger {
   private hurried = false;
 
   /**
-   * Waits for creations in flight, then deletes every session, connection and integration still open, trying again
-   * after a provider fault; returns one line per thing that could not be deleted (and stays open), and what is left.
+   * Waits for creations in flight, then deletes every session, connection and integration still open; at the end of
+   * a run (`patient`) it tries again after a provider fault. Returns one line per thing that could not be deleted
+   * (and stays open), and what is left. Between interactions it is not patient: what stays is retried after the next.
    */
-  async cleanUp(): Promise<string[]> {
+  async cleanUp({ patient = false }: { readonly patient?: boolean } = {}): Promise<string[]> {
     await Promise.all([...this.inFlight]);
     for (let round = 0; ; round += 1) {
       const failures = await this.deleteWhatIsLeft();
       const wait = CLEAN_UP_RETRY_WAITS_MS[round];
-      if (failures.length === 0 || wait === undefined || this.hurried || !failures.every(providerFailed)) {
+      if (failures.length === 0 || wait === undefined || !patient || this.hurried || !failures.every(providerFailed)) {
         return failures.length ? [...new Set(failures.map((failure) => `clean-up failed: ${failure.message}`)), ...this.leftBehind()] : [];
       }
       await delay(wait);

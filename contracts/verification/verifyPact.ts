@@ -190,7 +190,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   } finally {
     // Stopped, the proxy stays open and silent: closing it would hand the verifier an answer to go on with.
     if (!stop.stopped) await proxy.close();
-    runProblems.push(...(await ledger.cleanUp()));
+    runProblems.push(...(await ledger.cleanUp({ patient: true })));
   }
   // Stopped, nothing is a verdict: the reason, with what clean-up could not delete.
   if (stoppedBy instanceof RunStoppedError && runProblems.length) throw new RunStoppedError(`${stoppedBy.message}; ${runProblems.join('; ')}`);

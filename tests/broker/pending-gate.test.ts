@@ -83,7 +83,8 @@ describeOnRealBroker('from a finding to a green gate, on a real Pact Broker', (b
   });
 
   it('says yes once the consumer declares that interaction pending, and the broker shows which and why', async () => {
-    const pact = withPendingInteraction(JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject, NO_404, REASON);
+    const committed = JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject;
+    const pact = withPendingInteraction(committed, NO_404, REASON);
     const version = await publish(pact);
     const run = await verifyAgainstNo404();
     expect(run.code).toBe(0);
@@ -94,10 +95,9 @@ describeOnRealBroker('from a finding to a green gate, on a real Pact Broker', (b
     const told = await latestVerification(version);
     expect(told['success']).toBe(true);
     const results = told['testResults'] as JsonObject[];
-    expect(results).toHaveLength(7);
-    expect(results.filter((result) => result['success'] === false)).toEqual([
-      { interactionDescription: NO_404, success: false, pending: true, pendingReason: REASON, mismatches: [{ description: 'status: expected 404 but was 401' }] },
-    ]);
+    expect(results).toHaveLength((committed['interactions'] as JsonObject[]).length);
+    const pendingFailure = (description: string) => ({ interactionDescription: description, success: false, pending: true, pendingReason: REASON, mismatches: [{ description: 'status: expected 404 but was 401' }] });
+    expect(results.filter((result) => result['success'] === false)).toEqual([pendingFailure(NO_404)]);
     const gate = await canIDeploy(version);
     expect(gate.code).toBe(0);
     expect(gate.stdout).toContain('Computer says yes');

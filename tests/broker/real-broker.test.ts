@@ -206,7 +206,8 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
       // Its pact expects 410 where Nango documents 404: it can never pass.
       const interactions = (committedPact()['interactions'] as JsonObject[]).map((interaction) => {
         const response = interaction['response'] as JsonObject;
-        return response['status'] === 404 ? { ...interaction, response: { ...response, status: 410 } } : interaction;
+        const deletesAGoneSession = interaction['description'] === 'a request to delete a connect session that has already been deleted';
+        return deletesAGoneSession ? { ...interaction, response: { ...response, status: 410 } } : interaction;
       });
       const dir = scratchDir('other-consumer');
       mkdirSync(join(dir, 'pacts'));
@@ -220,7 +221,8 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^pact: ${other} version \\S+ on branch ${otherBranch} \\(pending\\)$`, 'm'));
       expect(run.stdout.split('\n').filter((line) => line.startsWith('PEND '))).toHaveLength(1);
-      expect(run.stdout).toMatch(/Verification PASSED: 13 of 14 interactions passed; 1 failed in pending pacts/);
+      const each = (committedPact()['interactions'] as JsonObject[]).length;
+      expect(run.stdout).toContain(`Verification PASSED: ${2 * each - 1} of ${2 * each} interactions passed; 1 failed in pending pacts`);
     });
 
     it('comes as a work-in-progress pact when the selectors do not name it', async () => {
