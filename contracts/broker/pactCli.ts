@@ -5,6 +5,7 @@ import { wholeNumber } from '../env';
 import { EXIT, exitCodeOf } from '../output/exitCode';
 import { redactor } from '../output/redaction';
 import { explainBrokerFailure } from './brokerFailure';
+import { notABroker } from './brokerIndex';
 import { brokerSecretsInEnv, type BrokerConnection } from './brokerSettings';
 
 // The Rust binary itself, as the package's own bin/pact.js finds it, without that node wrapper's start-up.
@@ -31,9 +32,19 @@ export interface PactCliOptions {
  * copied line by line, with every credential redacted; its ❌ errors (which it may print twice) are said once, in
  * one line naming the fix where one is known: an authentication or connection failure, a missing environment, a
  * broker that is not PactFlow, a crash. Resolves 0 (done, or yes), 1 (the command's own no) or 2 (could not
- * answer), or 130/143 when stopped by a signal.
+ * answer), or 130/143 when stopped by a signal. A server that answers but is no Pact Broker is said before the CLI
+ * starts: the CLI would take it for a missing version, or say can-i-deploy's no.
  */
-export function runPactCli(args: readonly string[], connection: BrokerConnection, io: PactCliOptions): Promise<number> {
+export async function runPactCli(args: readonly string[], connection: BrokerConnection, io: PactCliOptions): Promise<number> {
+  const wrongServer = await notABroker(connection);
+  if (wrongServer !== undefined) {
+    io.err.write(`${redactor(brokerSecretsInEnv(io.env))(`${io.label} could not run: ${wrongServer}`)}\n`);
+    return EXIT.couldNotRun;
+  }
+  return runCli(args, connection, io);
+}
+
+function runCli(args: readonly string[], connection: BrokerConnection, io: PactCliOptions): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...io.env, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_BASE_URL: connection.baseUrl };
   for (const name of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD']) delete env[name];
   if (connection.auth.kind === 'token') env['PACT_BROKER_TOKEN'] = connection.auth.token;
@@ -49,7 +60,10 @@ export function runPactCli(args: readonly string[], connection: BrokerConnection
   // The CLI prints results and its ❌ errors on stdout, line by line as it goes.
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (io.no?.test(line)) saidNo = true;
-    unanswerable ??= explainBrokerFailure(line, connection);
+    const explained = explainBrokerFailure(line, connection);
+    unanswerable ??= explained;
+    // Said once, plainly, on stderr when the CLI exits: not the CLI's words first.
+    if (explained !== undefined && !io.no?.test(line)) return;
     const error = /^\s*(?:❌\s*)+(.*)$/u.exec(line);
     if (!error) return void io.out.write(`${redact(line)}\n`);
     const text = (error[1] ?? '').trim();

@@ -24,6 +24,7 @@ export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): P
       throw new ConfigurationError(`unknown broker command ${JSON.stringify(command)}: expected can-i-deploy or record-deployment`);
     }
     const gate: Gate = command;
+    if (gate === 'can-i-deploy') refuseVersionBeforePacticipant(given);
     const connection = requireBrokerConnection(io.env);
     const args: string[] = ['broker', gate, ...given];
     if (!hasOption(given, '--pacticipant', '-a')) {
@@ -36,4 +37,23 @@ export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): P
     // can-i-deploy's own no exits 1; a broker that cannot answer (unreachable, refused, no such environment or version) 2.
     return runPactCli(args, connection, { label: gate, env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr, ...(gate === 'can-i-deploy' ? { no: /Computer says no/ } : {}) });
   });
+}
+
+/** Options of can-i-deploy that say which version of the `--pacticipant` (or `--ignore`) before them. */
+const VERSION_OPTIONS = ['--version', '-e', '--latest', '-l', '--tag', '--branch', '--main-branch', '--no-main-branch', '--skip-main-branch'];
+
+/**
+ * The Pact CLI reads `--version` (and `--latest`, `--branch`, ...) as about the `--pacticipant` before it; one
+ * given first is dropped silently, and can-i-deploy then answers about the latest version instead: a yes about
+ * something else.
+ */
+function refuseVersionBeforePacticipant(given: readonly string[]): void {
+  const first = (names: readonly string[]) => given.findIndex((arg) => names.some((name) => arg === name || arg.startsWith(`${name}=`)));
+  const version = first(VERSION_OPTIONS);
+  const pacticipant = first(['--pacticipant', '-a', '--ignore']);
+  if (version !== -1 && (pacticipant === -1 || version < pacticipant)) {
+    throw new ConfigurationError(
+      `${given[version]?.split('=')[0] ?? ''} must follow the --pacticipant it is about (e.g. -- --pacticipant NangoConnectSessionClient --version 1a2b3c): the Pact CLI would ignore it and answer about the latest version`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { explainBrokerFailure } from '../broker/brokerFailure';
+import { notABroker } from '../broker/brokerIndex';
 import type { VersionInfo } from '../broker/versionInfo';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
 import { pactsToVerify, type BrokerPact, type PactsQuery } from '../broker/pactsToVerify';
@@ -89,6 +90,10 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run, in a provider state (${error.message}); this is not about NANGO_SECRET_KEY, which it accepted`));
     }
   };
+  // A server that is no Pact Broker is said before anything else is asked of it or of the provider.
+  const broker = source.kind === 'file' ? undefined : source.broker;
+  const wrongServer = broker && (await notABroker(broker));
+  if (wrongServer) throw new PactSourceError(wrongServer);
   // A local pact is read first: a missing or broken file is said plainly, not as a verifier failure.
   const localPact = source.kind === 'file' ? readPactFile(source.file) : undefined;
   // From a broker, the pacts are read beside the preflight: progress lines' totals, what their consumers declared
@@ -202,7 +207,6 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   if (run.interactions.length === 0 && run.errors.length > 0) {
     // Nothing was verified because nothing could be loaded (refused credentials, a broker that is down, no pacts).
     const why = run.errors.flatMap((error) => error.problems.map((problem) => problem.replace(/^request failed: /, ''))).join('; ');
-    const broker = source.kind === 'file' ? undefined : source.broker;
     throw new PactSourceError((broker && explainBrokerFailure(why, broker)) ?? `could not get the pacts from ${sourceLabel(source)}: ${why}`);
   }
   const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');

@@ -162,6 +162,16 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     expect(noVersion.stderr.split('\n')).toHaveLength(2);
   });
 
+  it('says an unknown version once (exit 2): can-i-deploy about a version never published', async () => {
+    const never = unique('never-published');
+    const run = await canIDeploy(['--pacticipant', CONSUMER, '--version', never]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`can-i-deploy could not run: the Pact Broker at ${brokerUrl} has no pact or verification for version ${never} of ${CONSUMER}: publish it first (npm run pact:publish), or name a version it has\n`);
+    // The CLI's own words for it are not repeated on stdout.
+    expect(run.stdout).not.toContain(never);
+    expect(run.stdout).not.toMatch(/Computer says/);
+  });
+
   it('says no (exit 1) after the deployed NangoAPI failed to verify the pact', async () => {
     const drifted = unique('nango');
     const run = await verifyAndPublish('wrong-status', drifted);
