@@ -1,44 +1,408 @@
 /**
- * The ledger counts each thing once, however many clean-ups run at the same time: a signal that arrives while the
- * clean-up after an interaction is deleting starts a second clean-up, and both must not delete (and count) the
- * same session, connection or integration twice.
+ * The session ledger: what a run creates on the provider (sessions, a connection made through a session, its
+ * integration), counted, and all of it deleted by clean-up, whatever else is under way. Against the reference
+ * provider behind a loopback server whose answers a test can fail, drop or hold: each rule of the ledger, by what
+ * the provider ends up holding and what the ledger says.
  */
+import type { ServerResponse } from 'node:http';
 import { RateLimitBudget } from '../../contracts/live/rateLimit';
 import { SessionAdmin } from '../../contracts/live/sessionAdmin';
-import { sessionsLine, SessionLedger } from '../../contracts/live/sessionLedger';
-import { startControllableProvider, type ControllableProvider } from '../support/controllableProvider';
+import { sessionsAccountedFor, sessionsLine, SessionLedger } from '../../contracts/live/sessionLedger';
+import { REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer } from '../../contracts/provider/referenceProvider';
+import { sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
 
 const SECRET = 'ledger-test-secret';
-let provider: ControllableProvider | undefined;
-afterEach(() => provider?.close());
+const END_USER = 'contract-tests-0123abcd';
 
-async function ledgerOnProvider(): Promise<SessionLedger> {
-  provider = await startControllableProvider(SECRET);
-  return new SessionLedger(new SessionAdmin(provider.url, SECRET, 5_000, new RateLimitBudget(0), 'contract-tests-0123abcd'));
+/** What the provider does with a request instead of answering it: a status, or a dropped connection. */
+type Fault = number | 'drop' | undefined;
+
+interface FaultyProvider {
+  readonly reference: ReferenceProvider;
+  readonly server: ScriptedServer;
+  /** Decides each request's fault; undefined answers as the reference provider does. */
+  fault: (request: RecordedRequest) => Fault;
+  /** Requests held until released: the provider has acted on them, the answer not sent. */
+  hold: (request: RecordedRequest) => boolean;
+  readonly held: Array<() => void>;
+  /** Resolves when the next request is held. */
+  nextHeld(): Promise<void>;
 }
 
+let provider: FaultyProvider | undefined;
+afterEach(async () => {
+  for (const release of provider?.held ?? []) release();
+  await provider?.server.close();
+  provider = undefined;
+});
+
+async function startProvider(): Promise<FaultyProvider> {
+  const reference = new ReferenceProvider({ secretKey: SECRET });
+  const waiting: Array<() => void> = [];
+  const faulty: FaultyProvider = {
+    reference,
+    server: await startScriptedServer((request, response: ServerResponse) => {
+      const fault = faulty.fault(request);
+      if (fault === 'drop') return void response.socket?.destroy();
+      if (typeof fault === 'number') return sendJson(response, fault, { error: { code: 'server_error' } });
+      const answer = reference.respond(request);
+      response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
+      if (!faulty.hold(request)) return writeAnswer(response, answer);
+      faulty.held.push(() => writeAnswer(response, answer));
+      waiting.shift()?.();
+    }),
+    fault: () => undefined,
+    hold: () => false,
+    held: [],
+    nextHeld: () => new Promise((resolve) => waiting.push(resolve)),
+  };
+  provider = faulty;
+  return faulty;
+}
+
+function ledgerOn(faulty: FaultyProvider, { namedConnection }: { namedConnection?: { integrationId: string; connectionId: string } } = {}): SessionLedger {
+  return new SessionLedger(new SessionAdmin(faulty.server.url, SECRET, 5_000, new RateLimitBudget(0), END_USER), namedConnection);
+}
+
+const requestsOf = (faulty: FaultyProvider, method: string, prefix: string) => faulty.server.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
+const left = (faulty: FaultyProvider) => ({ sessions: faulty.reference.liveSessionCount(), ...faulty.reference.resourceCounts() });
+const NOTHING_LEFT = { sessions: 0, connections: 0, integrations: 0 };
+
 describe('the session ledger', () => {
+  it('counts each session it opens as created, and as deleted once clean-up has deleted it', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const first = await ledger.open();
+    const second = await ledger.open();
+    expect(ledger.issued).toEqual([first, second]);
+    expect(ledger.openCount).toBe(2);
+    expect(ledger.account).toMatchObject({ endUserId: END_USER, created: 2, deleted: 0 });
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(ledger.account).toMatchObject({ created: 2, deleted: 2, unknown: [] });
+    expect(ledger.openCount).toBe(0);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('creates sessions for the run’s end user, and for the integrations asked for only', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.open(['some-integration']);
+    const [creation] = requestsOf(faulty, 'POST', '/connect/sessions');
+    expect(JSON.parse(creation?.body ?? '{}')).toEqual({ end_user: { id: END_USER }, allowed_integrations: ['some-integration'] });
+    expect(ledger.endUserId).toBe(END_USER);
+    await ledger.cleanUp();
+  });
+
+  it('adopts a session something else made once, however often it is told, and deletes it with the rest', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const token = await ledgerOn(faulty).open();
+    ledger.adopt(token);
+    ledger.adopt(token);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 0 });
+    expect(ledger.issued).toEqual([token]);
+    await ledger.cleanUp();
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
+    // Deleted and adopted again (an interaction's answer seen late): not counted, not deleted twice.
+    ledger.adopt(token);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
+    expect(ledger.openCount).toBe(0);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('counts a session another request deleted as gone, once, and does not delete it again', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const token = await ledger.open();
+    await ledgerOn(faulty).delete(token);
+    ledger.markGone(token);
+    ledger.markGone(token);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(1);
+  });
+
   it('counts each session, connection and integration once when two clean-ups run at the same time', async () => {
-    const ledger = await ledgerOnProvider();
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
     await ledger.connection();
     await ledger.open();
     const [first, second] = await Promise.all([ledger.cleanUp(), ledger.cleanUp()]);
     expect([first, second]).toEqual([[], []]);
-    expect(sessionsLine(ledger.account)).toBe(
-      'sessions: 2 created, 2 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user contract-tests-0123abcd)',
-    );
+    expect(sessionsLine(ledger.account)).toBe(`sessions: 2 created, 2 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${END_USER})`);
     // Each deleted by one request: the second clean-up waited for the first's.
-    const deleted = provider?.requests.filter((request) => request.method === 'DELETE').map((request) => request.url.split('/')[1]);
-    expect(deleted?.sort()).toEqual(['connect', 'connect', 'connection', 'integrations']);
-    expect(provider?.reference.liveSessionCount()).toBe(0);
-    expect(provider?.reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
+    const deleted = faulty.server.requests.filter((request) => request.method === 'DELETE').map((request) => request.url.split('/')[1]);
+    expect(deleted.sort()).toEqual(['connect', 'connect', 'connection', 'integrations']);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
   it('counts a session once when a state deletes it while a clean-up does', async () => {
-    const ledger = await ledgerOnProvider();
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
     const token = await ledger.open();
     await Promise.all([ledger.delete(token), ledger.cleanUp()]);
     expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
-    expect(provider?.requests.filter((request) => request.method === 'DELETE')).toHaveLength(1);
+    expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(1);
+  });
+
+  it('makes a connection through a session allowed only the run’s own integration, named after the run, then deletes the session, the connection and the integration in that order', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const connection = await ledger.connection();
+    expect(connection.integrationId).toBe(`${END_USER}-1`);
+    expect(faulty.reference.resourceCounts()).toEqual({ connections: 1, integrations: 1 });
+    const [integration] = requestsOf(faulty, 'POST', '/integrations');
+    expect(JSON.parse(integration?.body ?? '{}')).toMatchObject({ unique_key: `${END_USER}-1`, provider: 'unauthenticated' });
+    const [session] = requestsOf(faulty, 'POST', '/connect/sessions');
+    expect(JSON.parse(session?.body ?? '{}')).toMatchObject({ allowed_integrations: [`${END_USER}-1`] });
+    expect(ledger.openCount).toBe(3);
+    expect(await ledger.cleanUp()).toEqual([]);
+    const deletions = faulty.server.requests.filter((request) => request.method === 'DELETE').map((request) => request.url.split('?')[0]);
+    expect(deletions).toEqual(['/connect/session', `/connection/${connection.connectionId}`, `/integrations/${END_USER}-1`]);
+    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('names each integration it creates apart (the second is -2), and deletes every connection and integration', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const first = await ledger.connection();
+    const second = await ledger.connection();
+    expect(second.integrationId).toBe(`${END_USER}-2`);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(requestsOf(faulty, 'DELETE', '/connection/').map((request) => request.url.split('?')[0]).sort()).toEqual([`/connection/${first.connectionId}`, `/connection/${second.connectionId}`].sort());
+    expect(ledger.account).toMatchObject({ connections: { created: 2, deleted: 2 }, integrations: { created: 2, deleted: 2 } });
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('names every integration it could not delete', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.connection();
+    await ledger.connection();
+    faulty.fault = (request) => (request.method === 'DELETE' && request.url.startsWith('/integrations/') ? 400 : undefined);
+    const problems = await ledger.cleanUp();
+    expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([`2 integration(s) left: ${END_USER}-1, ${END_USER}-2`]);
+  });
+
+  it('names only what is left: a connection it could not delete, not the sessions it did', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.connection();
+    faulty.fault = (request) => (request.method === 'DELETE' && !request.url.startsWith('/connect/session') ? 400 : undefined);
+    const problems = await ledger.cleanUp();
+    expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([`1 connection(s) left: in integrations named ${END_USER}-<n>`, `1 integration(s) left: ${END_USER}-1`]);
+  });
+
+  it('cleans up past the run’s rate-limit budget (sessions, connections, integrations), where the run’s own requests stop', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const token = await ledger.open();
+    await ledger.connection();
+    // Each kind of DELETE is answered 429 once, asking for a second: past the budget of 0 ms the run has.
+    const limited = new Set<string>();
+    faulty.fault = (request) => {
+      const kind = request.method === 'DELETE' ? (request.url.split('/')[1] ?? '') : '';
+      if (kind === '' || limited.has(kind)) return undefined;
+      limited.add(kind);
+      return 429;
+    };
+    await expect(ledger.delete(token)).rejects.toThrow(/rate limited \(429\)/);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(limited).toEqual(new Set(['connect', 'connection', 'integrations']));
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('tells whether the provider said it is a reference provider', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    expect(ledger.providerIsReference).toBe(false);
+    await ledger.open();
+    expect(ledger.providerIsReference).toBe(true);
+    await ledger.cleanUp();
+  });
+
+  it('uses the connection the user named as it is: nothing created, nothing deleted', async () => {
+    const faulty = await startProvider();
+    const named = { integrationId: 'their-integration', connectionId: 'their-connection' };
+    const ledger = ledgerOn(faulty, { namedConnection: named });
+    expect(await ledger.connection()).toBe(named);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(faulty.server.requests).toEqual([]);
+  });
+
+  it('creates nothing once stopped, and still deletes what it had', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.open();
+    ledger.stop();
+    await expect(ledger.open()).rejects.toThrow('the run is stopping: nothing new is created');
+    await expect(ledger.connection()).rejects.toThrow('the run is stopping: nothing new is created');
+    expect(requestsOf(faulty, 'POST', '/')).toHaveLength(1);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('waits for a creation still under way before it cleans up, so the session it makes is deleted too', async () => {
+    const faulty = await startProvider();
+    faulty.hold = (request) => request.method === 'POST';
+    const ledger = ledgerOn(faulty);
+    const held = faulty.nextHeld();
+    const opening = ledger.open();
+    await held;
+    expect(ledger.openCount).toBe(1);
+    const cleaning = ledger.cleanUp();
+    faulty.held.shift()?.();
+    await opening;
+    expect(await cleaning).toEqual([]);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('says a session whose creation lost its answer is in doubt: not accounted for', async () => {
+    const faulty = await startProvider();
+    faulty.fault = (request) => (request.method === 'POST' ? 'drop' : undefined);
+    const ledger = ledgerOn(faulty);
+    await expect(ledger.open()).rejects.toThrow(/may still have created a session for end user contract-tests-0123abcd/);
+    await ledger.cleanUp();
+    expect(ledger.account.unknown).toEqual([expect.stringMatching(/may still have created a session/)]);
+    expect(sessionsAccountedFor(ledger.account)).toBe(false);
+    expect(sessionsLine(ledger.account)).toMatch(/: NOT ALL ACCOUNTED FOR$/);
+  });
+
+  it('notes an interaction’s creation in doubt in its account', () => {
+    const ledger = new SessionLedger(new SessionAdmin('http://127.0.0.1:9', SECRET, 1_000, new RateLimitBudget(0), END_USER));
+    ledger.noteInDoubt('POST /connect/sessions: no answer');
+    expect(ledger.account.unknown).toEqual(['POST /connect/sessions: no answer']);
+    expect(sessionsAccountedFor(ledger.account)).toBe(false);
+  });
+
+  it('deletes by name an integration whose creation lost its answer, and counts it only when it had come to be', async () => {
+    const faulty = await startProvider();
+    // The provider creates the integration, then the connection drops: the run never hears of it.
+    faulty.fault = (request) => {
+      if (request.method === 'POST' && request.url === '/integrations') {
+        faulty.reference.respond(request);
+        return 'drop';
+      }
+      return undefined;
+    };
+    const ledger = ledgerOn(faulty);
+    await expect(ledger.connection()).rejects.toThrow(/may still have created an integration/);
+    expect(faulty.reference.resourceCounts().integrations).toBe(1);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(ledger.account).toMatchObject({ integrations: { created: 1, deleted: 1 }, unknown: [] });
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('counts no integration whose creation lost its answer before the provider made it (a 404 when deleted by name)', async () => {
+    const faulty = await startProvider();
+    faulty.fault = (request) => (request.method === 'POST' && request.url === '/integrations' ? 'drop' : undefined);
+    const ledger = ledgerOn(faulty);
+    await expect(ledger.connection()).rejects.toThrow(/may still have created an integration/);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-1`)).toHaveLength(1);
+    expect(ledger.account).toMatchObject({ integrations: { created: 0, deleted: 0 }, unknown: [] });
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+  });
+
+  it('says what it could not delete, and how to find it: each session, connection and integration left', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.connection();
+    faulty.fault = (request) => (request.method === 'DELETE' ? 400 : undefined);
+    const problems = await ledger.cleanUp();
+    expect(problems).toEqual([
+      expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 400 \(server_error\)$/),
+      expect.stringMatching(/^clean-up failed: DELETE \/connection\/\S+ on \S+ answered 400 \(server_error\)$/),
+      expect.stringMatching(/^clean-up failed: DELETE \/integrations\/contract-tests-0123abcd-1 on \S+ answered 400 \(server_error\)$/),
+      `1 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`,
+      `1 connection(s) left: in integrations named ${END_USER}-<n>`,
+      `1 integration(s) left: ${END_USER}-1`,
+    ]);
+    expect(ledger.openCount).toBe(3);
+    // The next clean-up, with the provider well again, deletes them.
+    faulty.fault = () => undefined;
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('tries again after a provider fault at the end of a run (patient), and then deletes everything', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.connection();
+    let failures = 3;
+    faulty.fault = (request) => (request.method === 'DELETE' && failures-- > 0 ? 500 : undefined);
+    expect(await ledger.cleanUp({ patient: true })).toEqual([]);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+  });
+
+  it('does not try again between interactions (not patient), nor for an answer that refuses', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.open();
+    faulty.fault = (request) => (request.method === 'DELETE' ? 500 : undefined);
+    expect(await ledger.cleanUp()).toEqual([expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    const impatient = requestsOf(faulty, 'DELETE', '/connect/session').length;
+    expect(impatient).toBe(1);
+    faulty.fault = (request) => (request.method === 'DELETE' ? 403 : undefined);
+    await ledger.cleanUp({ patient: true });
+    expect(requestsOf(faulty, 'DELETE', '/connect/session').length - impatient).toBe(1);
+  });
+
+  it('gives up after its last wait when the provider stays down, naming what is left', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.open();
+    faulty.fault = (request) => (request.method === 'DELETE' ? 500 : undefined);
+    const problems = await ledger.cleanUp({ patient: true });
+    expect(problems).toEqual([expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    // Three rounds (a 500 is not sent again within one): the first, and one after each of the two waits.
+    expect(requestsOf(faulty, 'DELETE', '/connect/session').length).toBe(3);
+  });
+
+  it('once hurried (interrupted), tries a clean-up once, patient or not', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.open();
+    ledger.hurry();
+    await expect(ledger.open()).rejects.toThrow('the run is stopping');
+    faulty.fault = (request) => (request.method === 'DELETE' ? 500 : undefined);
+    const problems = await ledger.cleanUp({ patient: true });
+    expect(problems[0]).toMatch(/^clean-up failed: /);
+    // One round, and a hurried DELETE is tried twice at most.
+    expect(requestsOf(faulty, 'DELETE', '/connect/session').length).toBeLessThanOrEqual(2);
+  });
+
+  it('retries after a fault only when every failure is the provider’s', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.connection();
+    // The session's DELETE refused (not a fault), the connection's a fault: no second round.
+    faulty.fault = (request) => (request.method === 'DELETE' ? (request.url.startsWith('/connect/session') ? 400 : 500) : undefined);
+    await ledger.cleanUp({ patient: true });
+    expect(requestsOf(faulty, 'DELETE', '/connection/').length).toBe(1);
+    expect(requestsOf(faulty, 'DELETE', '/connect/session').length).toBe(1);
+  });
+});
+
+describe('a run’s account', () => {
+  const account = { endUserId: END_USER, created: 2, deleted: 2, connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 }, unknown: [] };
+
+  it('is accounted for when every session, connection and integration created is gone and nothing is in doubt', () => {
+    expect(sessionsAccountedFor(account)).toBe(true);
+    expect(sessionsLine(account)).toBe(`sessions: 2 created, 2 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${END_USER})`);
+  });
+
+  it.each([
+    ['a session', { deleted: 1 }],
+    ['a connection', { connections: { created: 1, deleted: 0 } }],
+    ['an integration', { integrations: { created: 1, deleted: 0 } }],
+    ['a creation in doubt', { unknown: ['POST /connect/sessions: no answer'] }],
+  ])('is not accounted for with %s left', (_what, change) => {
+    expect(sessionsAccountedFor({ ...account, ...change })).toBe(false);
+    expect(sessionsLine({ ...account, ...change })).toMatch(/: NOT ALL ACCOUNTED FOR$/);
   });
 });

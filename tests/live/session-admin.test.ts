@@ -1,0 +1,342 @@
+/**
+ * The session admin: how the suite creates and deletes what its provider states need over HTTP, and how it reads
+ * what a provider answers. Each rule against a loopback provider that answers as a test scripts it (the reference
+ * provider's answer unless told otherwise): what is created, what counts as gone, what is sent again, and which
+ * failures are the user's key, the provider's fault, or a creation in doubt. The secret key never shows.
+ */
+import type { ServerResponse } from 'node:http';
+import { ProviderUnreachableError } from '../../contracts/client/errors';
+import { RateLimitBudget } from '../../contracts/live/rateLimit';
+import { AmbiguousCreationError, ProviderFaultError, SessionAdmin, SessionSetupError } from '../../contracts/live/sessionAdmin';
+import { REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer } from '../../contracts/provider/referenceProvider';
+import { refusedUrl, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
+
+const SECRET = 'admin-test-secret-key';
+const END_USER = 'contract-tests-4567cdef';
+const TOKEN = `nango_connect_session_${'a'.repeat(64)}`;
+
+/** How the provider answers a request instead of the reference provider: a status and body, or a dropped connection. */
+type Scripted = { readonly status: number; readonly body?: unknown; readonly bare?: boolean } | 'drop' | undefined;
+
+let server: ScriptedServer | undefined;
+let reference: ReferenceProvider;
+let script: (request: RecordedRequest) => Scripted;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function adminOn(scripted: (request: RecordedRequest) => Scripted = () => undefined, timeoutMs = 5_000): Promise<SessionAdmin> {
+  // One provider at a time: a test that starts another closes the one before.
+  await server?.close();
+  reference = new ReferenceProvider({ secretKey: SECRET });
+  script = scripted;
+  server = await startScriptedServer((request, response: ServerResponse) => {
+    const answer = script(request);
+    if (answer === 'drop') return void response.socket?.destroy();
+    if (answer === undefined) {
+      response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
+      return writeAnswer(response, reference.respond(request));
+    }
+    if (answer.bare) return void response.writeHead(answer.status).end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    return sendJson(response, answer.status, answer.body ?? {});
+  });
+  return new SessionAdmin(server.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER);
+}
+
+const requests = (method: string, prefix: string): RecordedRequest[] => (server?.requests ?? []).filter((request) => request.method === method && request.url.startsWith(prefix));
+const stdError = (status: number, code: string): Scripted => ({ status, body: { error: { code, message: code } } });
+const isCreation = (request: RecordedRequest) => request.method === 'POST' && request.url === '/connect/sessions';
+const isSessionDelete = (request: RecordedRequest) => request.method === 'DELETE' && request.url === '/connect/session';
+
+/** The message of what `promise` rejects with, checked to name no secret. */
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof Error)) throw new Error('expected a rejection');
+  expect(error.message).not.toContain(SECRET);
+  return error;
+}
+
+describe('creating a session', () => {
+  it('asks for the run’s end user, with the secret key, and returns the token of the answer', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    expect(reference.issuedTokens()).toEqual([token]);
+    const [creation] = requests('POST', '/connect/sessions');
+    expect(JSON.parse(creation?.body ?? '')).toEqual({ end_user: { id: END_USER } });
+    expect(creation?.headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
+
+  it('asks for only the integrations given', async () => {
+    const admin = await adminOn();
+    await admin.create(['one', 'two']);
+    expect(JSON.parse(requests('POST', '/connect/sessions')[0]?.body ?? '')).toEqual({ end_user: { id: END_USER }, allowed_integrations: ['one', 'two'] });
+  });
+
+  it('takes the token from any 2xx that holds one, conforming or not: a session a drifting provider made is never lost', async () => {
+    const admin = await adminOn((request) => (isCreation(request) ? { status: 200, body: { data: { token: TOKEN, extra: true } } } : undefined));
+    expect(await admin.create()).toBe(TOKEN);
+  });
+
+  it('refuses a 2xx without a connect session token in data.token', async () => {
+    const admin = await adminOn((request) => (isCreation(request) ? { status: 201, body: { data: { token: 'not-a-session-token' } } } : undefined));
+    const error = await failureOf(admin.create());
+    expect(error).toBeInstanceOf(SessionSetupError);
+    expect(error.message).toMatch(/^POST \/connect\/sessions on \S+ answered 201 without a connect session token in data\.token$/);
+  });
+
+  it('says the provider refused the key when the first creation is answered 401, with the error code', async () => {
+    const admin = await adminOn((request) => (isCreation(request) ? stdError(401, 'unknown_account') : undefined));
+    const error = await failureOf(admin.create());
+    expect(error).not.toBeInstanceOf(ProviderFaultError);
+    expect(error.message).toMatch(/^the provider at \S+ refused NANGO_SECRET_KEY: POST \/connect\/sessions answered 401 \(unknown_account\)$/);
+  });
+
+  it('says the same of a 403', async () => {
+    const admin = await adminOn((request) => (isCreation(request) ? { status: 403, body: 'forbidden', bare: true } : undefined));
+    expect((await failureOf(admin.create())).message).toMatch(/refused NANGO_SECRET_KEY: POST \/connect\/sessions answered 403$/);
+  });
+
+  it('calls a 401 or 403 after the key was accepted a provider fault, not the key', async () => {
+    let refusing = false;
+    const admin = await adminOn((request) => (isCreation(request) && refusing ? stdError(401, 'malformed_auth_header') : undefined));
+    await admin.create();
+    refusing = true;
+    const error = await failureOf(admin.create());
+    expect(error).toBeInstanceOf(ProviderFaultError);
+    expect(error.message).toBe('POST /connect/sessions answered 401 (malformed_auth_header) to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key');
+  });
+
+  it('calls a 5xx a provider fault once the key was accepted, and a set-up failure before', async () => {
+    let failing = true;
+    const admin = await adminOn((request) => (isCreation(request) && failing ? stdError(500, 'server_error') : undefined));
+    const before = await failureOf(admin.create());
+    expect(before).not.toBeInstanceOf(ProviderFaultError);
+    expect(before.message).toMatch(/^POST \/connect\/sessions on \S+ answered 500 \(server_error\), expected 201$/);
+    failing = false;
+    await admin.create();
+    failing = true;
+    const after = await failureOf(admin.create());
+    expect(after).toBeInstanceOf(ProviderFaultError);
+    expect(after.message).toMatch(/^POST \/connect\/sessions on \S+ answered 500 \(server_error\)$/);
+  });
+
+  it('refuses any other status, naming what it expected', async () => {
+    const admin = await adminOn((request) => (isCreation(request) ? stdError(400, 'invalid_body') : undefined));
+    expect((await failureOf(admin.create())).message).toMatch(/answered 400 \(invalid_body\), expected 201$/);
+  });
+
+  it('says a creation whose connection dropped may have created a session, and does not send it again', async () => {
+    const admin = await adminOn((request) => (isCreation(request) ? 'drop' : undefined));
+    const error = await failureOf(admin.create());
+    expect(error).toBeInstanceOf(AmbiguousCreationError);
+    expect((error as AmbiguousCreationError).settledByName).toBe(false);
+    expect(error.message).toMatch(/; the request may still have created a session for end user contract-tests-4567cdef, so it was not sent again$/);
+    expect(requests('POST', '/connect/sessions')).toHaveLength(1);
+  });
+
+  it('says an unreachable provider is unreachable before it ever answered, and a fault after', async () => {
+    const admin = new SessionAdmin(await refusedUrl(), SECRET, 5_000, new RateLimitBudget(0), END_USER);
+    const error = await failureOf(admin.create());
+    expect(error).toBeInstanceOf(ProviderUnreachableError);
+    expect(error).not.toBeInstanceOf(AmbiguousCreationError);
+
+    const accepted = await adminOn();
+    await accepted.create();
+    await server?.close();
+    server = undefined;
+    const after = await failureOf(accepted.create());
+    expect(after).toBeInstanceOf(ProviderFaultError);
+    expect(after.message).toMatch(/^the provider at \S+ stopped answering: /);
+  });
+
+  it('knows a reference provider by its header, and Nango by its absence', async () => {
+    const admin = await adminOn();
+    expect(admin.isReferenceProvider).toBe(false);
+    await admin.create();
+    expect(admin.isReferenceProvider).toBe(true);
+    const nango = await adminOn((request) => (isCreation(request) ? { status: 201, body: { data: { token: TOKEN } } } : undefined));
+    await nango.create();
+    expect(nango.isReferenceProvider).toBe(false);
+  });
+});
+
+describe('telling whether a session lives', () => {
+  it('is true on 200, false on 401 or 404, and a set-up failure on anything else', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    expect(await admin.alive(token)).toBe(true);
+    expect(await admin.alive(TOKEN)).toBe(false);
+    script = (request) => (request.method === 'GET' ? stdError(404, 'not_found') : undefined);
+    expect(await admin.alive(token)).toBe(false);
+    script = (request) => (request.method === 'GET' ? stdError(500, 'server_error') : undefined);
+    const error = await failureOf(admin.alive(token));
+    expect(error.message).toMatch(/^GET \/connect\/session on \S+ answered 500 \(server_error\)$/);
+  });
+});
+
+describe('deleting a session', () => {
+  it('is true when the provider deleted it (any 2xx), with the session’s own token', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    expect(await admin.remove(token, false)).toBe(true);
+    expect(reference.liveSessionCount()).toBe(0);
+    expect(requests('DELETE', '/connect/session')[0]?.headers.authorization).toBe(`Bearer ${token}`);
+    script = (request) => (isSessionDelete(request) ? { status: 200, body: {} } : undefined);
+    expect(await admin.remove(await admin.create(), true)).toBe(true);
+  });
+
+  it('is false when it was gone already (401, 404, or the 400 a racing DELETE gets) and its GET agrees', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    await admin.remove(token, false);
+    expect(await admin.remove(token, false)).toBe(false);
+    for (const status of [400, 404]) {
+      script = (request) => (isSessionDelete(request) ? stdError(status, 'server_error') : request.method === 'GET' ? stdError(401, 'unknown_connect_session_token') : undefined);
+      expect(await admin.remove(token, true)).toBe(false);
+    }
+  });
+
+  it('fails when the provider refuses the DELETE of a session its GET still shows', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    script = (request) => (isSessionDelete(request) ? stdError(400, 'invalid_query_params') : undefined);
+    const error = await failureOf(admin.remove(token, true));
+    expect(error).toBeInstanceOf(SessionSetupError);
+    expect(error).not.toBeInstanceOf(ProviderFaultError);
+    expect(error.message).toMatch(/^DELETE \/connect\/session on \S+ answered 400 \(invalid_query_params\)$/);
+  });
+
+  it('sends it again after a 502, 503 or 504, three times in all', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    let failures = 2;
+    script = (request) => (isSessionDelete(request) && failures-- > 0 ? stdError(503, 'unavailable') : undefined);
+    expect(await admin.remove(token, true)).toBe(true);
+    expect(requests('DELETE', '/connect/session')).toHaveLength(3);
+    const another = await admin.create();
+    script = (request) => (isSessionDelete(request) ? stdError(502, 'bad_gateway') : undefined);
+    const error = await failureOf(admin.remove(another, true));
+    expect(error).toBeInstanceOf(ProviderFaultError);
+    expect(requests('DELETE', '/connect/session')).toHaveLength(6);
+  });
+
+  it('sends it again after a dropped connection', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    let drops = 1;
+    script = (request) => (isSessionDelete(request) && drops-- > 0 ? 'drop' : undefined);
+    expect(await admin.remove(token, true)).toBe(true);
+    expect(requests('DELETE', '/connect/session')).toHaveLength(2);
+  });
+
+  it('asks the session’s GET after a 500: gone is false, still there is a provider fault', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    script = (request) => {
+      if (!isSessionDelete(request)) return undefined;
+      reference.respond(request);
+      return stdError(500, 'server_error');
+    };
+    expect(await admin.remove(token, true)).toBe(false);
+    expect(reference.liveSessionCount()).toBe(0);
+    const kept = await admin.create();
+    script = (request) => (isSessionDelete(request) ? stdError(500, 'server_error') : undefined);
+    const error = await failureOf(admin.remove(kept, true));
+    expect(error).toBeInstanceOf(ProviderFaultError);
+    expect(error.message).toMatch(/^DELETE \/connect\/session on \S+ answered 500 \(server_error\)$/);
+  });
+
+  it('sends a DELETE twice at most once hurried', async () => {
+    const admin = await adminOn();
+    const token = await admin.create();
+    admin.hurry();
+    script = (request) => (isSessionDelete(request) ? stdError(503, 'unavailable') : undefined);
+    await failureOf(admin.remove(token, true));
+    expect(requests('DELETE', '/connect/session')).toHaveLength(2);
+  });
+});
+
+describe('integrations and connections', () => {
+  it('creates an integration of the unauthenticated provider under the key, with the secret key', async () => {
+    const admin = await adminOn();
+    await admin.createIntegration('run-key-1');
+    expect(reference.resourceCounts().integrations).toBe(1);
+    const [creation] = requests('POST', '/integrations');
+    expect(JSON.parse(creation?.body ?? '')).toEqual({ unique_key: 'run-key-1', provider: 'unauthenticated', display_name: 'run-key-1' });
+    expect(creation?.headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
+
+  it('refuses an integration the provider would not create, naming the status', async () => {
+    const admin = await adminOn((request) => (request.url === '/integrations' ? stdError(409, 'duplicate') : undefined));
+    expect((await failureOf(admin.createIntegration('run-key-1'))).message).toMatch(/^POST \/integrations on \S+ answered 409 \(duplicate\), expected 200$/);
+  });
+
+  it('says an integration whose answer was lost may exist, and can be settled by its name', async () => {
+    const admin = await adminOn((request) => (request.url === '/integrations' ? 'drop' : undefined));
+    const error = await failureOf(admin.createIntegration('run-key-1'));
+    expect(error).toBeInstanceOf(AmbiguousCreationError);
+    expect((error as AmbiguousCreationError).settledByName).toBe(true);
+    expect(error.message).toMatch(/may still have created an integration run-key-1, so it was not sent again$/);
+  });
+
+  it('makes a connection through the session’s token alone, and returns its id', async () => {
+    const admin = await adminOn();
+    await admin.createIntegration('run-key-1');
+    const token = await admin.create(['run-key-1']);
+    const id = await admin.connect('run-key-1', token);
+    expect(id).not.toBe('');
+    const [connecting] = requests('POST', '/auth/unauthenticated/');
+    expect(connecting?.url).toBe(`/auth/unauthenticated/run-key-1?connect_session_token=${token}`);
+    expect(connecting?.headers.authorization).toBeUndefined();
+    expect(reference.resourceCounts().connections).toBe(1);
+  });
+
+  it('refuses a connection answer without a connectionId, or not a 2xx', async () => {
+    const admin = await adminOn((request) => (request.url.startsWith('/auth/') ? { status: 200, body: { connectionId: '' } } : undefined));
+    expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/^POST \/auth\/unauthenticated\/key on \S+ answered 200 without a connectionId$/);
+    script = (request) => (request.url.startsWith('/auth/') ? { status: 400, body: { connectionId: 'c1', error: { code: 'invalid_body' } } } : undefined);
+    expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/answered 400 \(invalid_body\) without a connectionId$/);
+    script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'not json', bare: true } : undefined);
+    expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/answered 200 without a connectionId$/);
+  });
+
+  it('deletes a connection of its integration, and an integration: true when deleted, false when there was none', async () => {
+    const admin = await adminOn();
+    await admin.createIntegration('run-key-1');
+    const id = await admin.connect('run-key-1', await admin.create(['run-key-1']));
+    expect(await admin.removeConnection(id, 'run-key-1', true)).toBe(true);
+    expect(requests('DELETE', '/connection/')[0]?.url).toBe(`/connection/${encodeURIComponent(id)}?provider_config_key=run-key-1`);
+    expect(requests('DELETE', '/connection/')[0]?.headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(await admin.removeConnection(id, 'run-key-1', true)).toBe(false);
+    expect(await admin.removeIntegration('run-key-1', false)).toBe(true);
+    expect(await admin.removeIntegration('run-key-1', false)).toBe(false);
+    expect(reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
+  });
+
+  it('sends a deletion again after a 503 or a dropped connection; a 500 is a fault, a 400 a refusal', async () => {
+    const admin = await adminOn();
+    await admin.createIntegration('run-key-1');
+    let failures = 2;
+    script = (request) => (request.method === 'DELETE' && failures-- > 0 ? (failures === 1 ? stdError(503, 'unavailable') : 'drop') : undefined);
+    expect(await admin.removeIntegration('run-key-1', true)).toBe(true);
+    expect(requests('DELETE', '/integrations/')).toHaveLength(3);
+    script = (request) => (request.method === 'DELETE' ? stdError(500, 'server_error') : undefined);
+    const fault = await failureOf(admin.removeIntegration('run-key-2', true));
+    expect(fault).toBeInstanceOf(ProviderFaultError);
+    expect(fault.message).toMatch(/^DELETE \/integrations\/run-key-2 on \S+ answered 500 \(server_error\)$/);
+    script = (request) => (request.method === 'DELETE' ? stdError(400, 'invalid_query_params') : undefined);
+    const refusal = await failureOf(admin.removeConnection('c1', 'run-key-2', true));
+    expect(refusal).not.toBeInstanceOf(ProviderFaultError);
+    expect(refusal.message).toMatch(/^DELETE \/connection\/c1 on \S+ answered 400 \(invalid_query_params\)$/);
+  });
+
+  it('gives up on a deletion after three 503s', async () => {
+    const admin = await adminOn((request) => (request.method === 'DELETE' ? stdError(503, 'unavailable') : undefined));
+    expect(await failureOf(admin.removeIntegration('k', true))).toBeInstanceOf(ProviderFaultError);
+    expect(requests('DELETE', '/integrations/')).toHaveLength(3);
+  });
+});
