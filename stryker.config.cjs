@@ -19,7 +19,7 @@ const MODULES = {
   'contracts/knownFindings.ts': { tests: ['tests/report/known-findings.test.ts'], pooledWorkers: true },
   'contracts/live/rateLimit.ts': { tests: ['tests/live/rate-limits.test.ts', 'tests/live/pacing.test.ts'], pooledWorkers: true },
   'contracts/live/sessionLedger.ts': { tests: ['tests/live/session-ledger.test.ts'], pooledWorkers: false },
-  'contracts/live/sessionAdmin.ts': { tests: ['tests/live/session-admin.test.ts', 'tests/live/session-ledger.test.ts'], pooledWorkers: false },
+  'contracts/live/sessionAdmin.ts': { tests: ['tests/live/session-admin.test.ts'], pooledWorkers: false },
   'contracts/hostile/checks.ts': { tests: ['tests/hostile/hostile-search.test.ts', 'tests/hostile/unsupported-methods.test.ts'], pooledWorkers: false },
   'contracts/openapi/responseValidators.ts': { tests: ['tests/openapi/response-validation.test.ts', 'tests/openapi/spec-loading.test.ts'], pooledWorkers: false },
 };
