@@ -92,6 +92,11 @@ function singleCheck(
 const authorizationOf = (answer: Answer): string | undefined => answer.request.headers['authorization'];
 const allowed = (observation: Observation & { kind: 'single' }): boolean => whyNotAllowed(observation.hostile, authorizationOf(observation.answer)) === '';
 const accepted = (answers: readonly Answer[]): Answer[] => answers.filter((answer) => is2xx(answer.response.status));
+/** What the spec allows, with a live bearer token or the secret key its security scheme names: positive_data_acceptance's. */
+function mustBeAccepted(observation: Observation & { kind: 'single' }): boolean {
+  const credential = credentialOf(observation.auth);
+  return allowed(observation) && (credential === 'valid' || credential === 'spec-documented');
+}
 
 /** The registry, in the order the report lists the checks. */
 export const CHECKS: readonly Check[] = [
@@ -150,19 +155,14 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'positive_data_acceptance',
     meaning: 'A request the spec allows, with a live credential (or the secret key its security scheme names), is answered 2xx.',
-    judgedRequests: (observation) => {
-      if (observation.kind === 'one-session') return 1;
-      if (observation.kind !== 'single') return 0;
-      const credential = credentialOf(observation.auth);
-      return allowed(observation) && (credential === 'valid' || credential === 'spec-documented') ? 1 : 0;
-    },
+    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && mustBeAccepted(observation)) ? 1 : 0),
     judge: (observation) => {
       if (observation.kind === 'one-session') {
         const [first] = observation.answers;
         const statuses = observation.answers.map((answer) => answer.response.status).join(', ');
         return accepted(observation.answers).length === 0 && first ? [failureOf('positive_data_acceptance', first.request, first.response, `no delete of a live session was accepted (${statuses})`)] : [];
       }
-      if (observation.kind !== 'single') return [];
+      if (observation.kind !== 'single' || !mustBeAccepted(observation)) return [];
       const { request, response } = observation.answer;
       const code = stdErrorCode(response.bodyText);
       return is2xx(response.status)
