@@ -3,15 +3,20 @@
  * statuses they know, how a status and a media type find their schema (exact, range, default; exact, `type/*`,
  * `*\/*`), what each kind of non-conforming response is reported as, and the request body's schema.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { JsonObject } from '../../contracts/json';
 import { HTTP_METHODS, ResponseValidators, type ObservedResponse, type OperationRef } from '../../contracts/openapi/responseValidators';
 import { parseSpecText } from '../../contracts/openapi/specDocument';
+import { scratchDir } from '../support/scratch';
 
 const SOURCE = 'tiny.yaml';
 
+const documentText = (paths: JsonObject, components: JsonObject = {}): string => JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths, components });
+
 /** An OpenAPI 3.1 document of these paths and components, parsed and checked as a spec file is. */
 function compiled(paths: JsonObject, components: JsonObject = {}, only?: readonly OperationRef[]): ResponseValidators {
-  return ResponseValidators.fromDocument(parseSpecText(JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths, components }), SOURCE), only);
+  return ResponseValidators.fromDocument(parseSpecText(documentText(paths, components), SOURCE), only);
 }
 
 const json = (schema: JsonObject | boolean): JsonObject => ({ content: { 'application/json': { schema } } });
@@ -33,7 +38,7 @@ const things = compiled(
       },
       post: {
         requestBody: json({ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }),
-        responses: { '201': { content: { 'application/*': { schema: thing } } } },
+        responses: { '201': { content: { 'application/*': { schema: thing } } }, '422': json(error) },
       },
     },
   },
@@ -77,6 +82,20 @@ describe('the operations a document documents', () => {
   it('names every operation asked for that the document lacks', () => {
     expect(() => compiled({ '/a': { get: { responses: { '204': {} } } } }, {}, [{ method: 'get', path: '/a' }, { method: 'put', path: '/a' }, { method: 'get', path: '/b' }])).toThrow(
       `${SOURCE}: documents no operation PUT /a, GET /b`,
+    );
+  });
+
+  it('reads a document from its file, and names the file in what it reports', () => {
+    const file = join(scratchDir('validators'), 'from-file.yaml');
+    writeFileSync(file, documentText({ '/a': { get: { responses: { '204': {} } }, put: { responses: { '204': {} } } } }));
+    const validators = ResponseValidators.fromFile(file, [{ method: 'put', path: '/a' }]);
+    expect(validators.documentedMethods('/a')).toEqual(['put']);
+    expect(() => validators.documentedStatuses('get', '/a')).toThrow(`${file}: documents no operation GET /a (documented: PUT /a)`);
+  });
+
+  it('names a schema that does not compile, where it is', () => {
+    expect(() => compiled({ '/a': { get: { responses: { '200': json({ type: 'strng' }) } } } })).toThrow(
+      new RegExp(`^${SOURCE}: schema at /paths/~1a/get/responses/200/content/application~1json/schema does not compile: .*strng`),
     );
   });
 
@@ -159,7 +178,7 @@ describe('checking a response', () => {
   });
 
   it('reports a status the spec does not document, with those it does', () => {
-    expect(things.checkResponse('post', '/things', asJson(200, {}))).toEqual(['200 is not a status the spec documents for POST /things (documented: 201)']);
+    expect(things.checkResponse('post', '/things', asJson(200, {}))).toEqual(['200 is not a status the spec documents for POST /things (documented: 201, 422)']);
   });
 
   it('reports a body where the spec documents none, in bytes, with its content type or the lack of one', () => {
@@ -181,7 +200,7 @@ describe('checking a response', () => {
   it('sorts the problems by what they are about', () => {
     const none = { status: [], contentType: [], schema: [] };
     expect(things.conformance('get', '/things', asJson(200, { id: 'a' }))).toEqual(none);
-    expect(things.conformance('post', '/things', asJson(200, {}))).toEqual({ ...none, status: ['200 is not a status the spec documents for POST /things (documented: 201)'] });
+    expect(things.conformance('post', '/things', asJson(200, {}))).toEqual({ ...none, status: ['200 is not a status the spec documents for POST /things (documented: 201, 422)'] });
     expect(things.conformance('get', '/things', answer(204, 'text/plain', 'x'))).toEqual({ ...none, contentType: ['204 body: the spec documents no body, but got 1 bytes (text/plain)'] });
     expect(things.conformance('get', '/things', answer(200, undefined, ''))).toEqual({ ...none, contentType: ['200 content type: missing (documented: application/json, text/plain)'] });
     expect(things.conformance('get', '/things', answer(200, 'image/png', ''))).toEqual({ ...none, contentType: ['200 content type: image/png is not documented (documented: application/json, text/plain)'] });
@@ -199,7 +218,7 @@ describe('looking up the validator of a status and media type', () => {
   });
 
   it('fails for a status the operation does not document, naming the file and the documented ones', () => {
-    expect(() => things.validatorFor('post', '/things', 404, 'application/json')).toThrow(`${SOURCE}: POST /things does not document status 404 (documented: 201)`);
+    expect(() => things.validatorFor('post', '/things', 404, 'application/json')).toThrow(`${SOURCE}: POST /things does not document status 404 (documented: 201, 422)`);
   });
 
   it('fails for a media type the status does not document, and for a status without a body', () => {
