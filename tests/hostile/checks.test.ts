@@ -100,6 +100,10 @@ describe('the registry', () => {
     }
   });
 
+  it('finds no failure in deletes of one session that got no answer to judge', () => {
+    for (const sessionAlive of [true, false]) expect(judge(oneSession([], sessionAlive), context).failures).toEqual([]);
+  });
+
   it('says a status is 2xx from 200 to 299 and no further', () => {
     expect([199, 200, 204, 299, 300].map(is2xx)).toEqual([false, true, true, true, false]);
   });
