@@ -140,7 +140,10 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'use_after_free',
     meaning: 'Once a session is deleted (204), its token is never accepted again, and of deletes of one session only one succeeds.',
-    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && observation.followUp) ? 1 : 0),
+    judgedRequests: (observation) => {
+      if (observation.kind === 'single') return observation.followUp ? 1 : 0;
+      return observation.kind === 'one-session' ? 1 : 0;
+    },
     judge: (observation) => {
       if (observation.kind === 'single') {
         const again = observation.followUp;
@@ -174,7 +177,11 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'session_deleted_only_by_204',
     meaning: 'A session is gone after a request exactly when the request was answered 204 (GET /connect/session tells).',
-    judgedRequests: (observation) => (observation.kind === 'one-session' || observation.kind === 'method' || (observation.kind === 'single' && observation.sessionAlive !== undefined) ? 1 : 0),
+    judgedRequests: (observation) => {
+      // Stryker disable next-line ConditionalExpression: a no-answer case has no sessionAlive either, so `false` is judged the same (`true` the tests kill); the test is there for the type.
+      if (observation.kind === 'no-answer') return 0;
+      return observation.sessionAlive === undefined ? 0 : 1;
+    },
     judge: (observation) => {
       if (observation.kind === 'method') {
         // No method but DELETE may delete a session: the spec documents no other.
@@ -188,9 +195,10 @@ export const CHECKS: readonly Check[] = [
         const message = observation.sessionAlive ? 'a delete was answered 2xx, yet the session still lives' : 'no delete was answered 2xx, yet the session is gone';
         return [failureOf('session_deleted_only_by_204', first.request, first.response, message)];
       }
-      if (observation.kind !== 'single' || observation.sessionAlive === undefined) return [];
+      if (observation.kind === 'no-answer') return [];
       const { answer, sessionAlive } = observation;
       const { status } = answer.response;
+      if (sessionAlive === undefined) return [];
       // A wrong credential that deleted the session is ignored_auth's.
       if (!sessionAlive && status !== 204 && credentialOf(observation.auth) !== 'invalid') {
         return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `answered ${status}, yet the session is gone (GET /connect/session)`)];
@@ -229,12 +237,12 @@ export const CHECKS: readonly Check[] = [
     name: 'max_response_time',
     meaning: 'Every answer comes within HOSTILE_MAX_RESPONSE_MS, when it is set.',
     judgedRequests: (observation, { maxResponseMs }) => (maxResponseMs === undefined ? 0 : answersOf(observation).length),
-    judge: (observation, { maxResponseMs }) =>
-      maxResponseMs === undefined
-        ? []
-        : answersOf(observation).flatMap(({ request, response, durationMs }) =>
-            durationMs > maxResponseMs ? [failureOf('max_response_time', request, response, `${request.method} answered ${response.status} in ${Math.round(durationMs)} ms, over HOSTILE_MAX_RESPONSE_MS (${maxResponseMs} ms)`)] : [],
-          ),
+    judge: (observation, { maxResponseMs }) => {
+      const bound = maxResponseMs ?? Infinity;
+      return answersOf(observation).flatMap(({ request, response, durationMs }) =>
+        durationMs > bound ? [failureOf('max_response_time', request, response, `${request.method} answered ${response.status} in ${Math.round(durationMs)} ms, over HOSTILE_MAX_RESPONSE_MS (${bound} ms)`)] : [],
+      );
+    },
   },
 ];
 

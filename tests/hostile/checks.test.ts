@@ -73,7 +73,9 @@ function verdict(name: string, observation: Observation, judgeContext: JudgeCont
   const one = check(name);
   return { judged: one.judgedRequests(observation, judgeContext), failures: one.judge(observation, judgeContext) };
 }
-const messages = (name: string, observation: Observation, judgeContext: JudgeContext = context): string[] => verdict(name, observation, judgeContext).failures.map((failure) => failure.message);
+/** The messages of one check's failures; one recorded under another check's name says so. */
+const messages = (name: string, observation: Observation, judgeContext: JudgeContext = context): string[] =>
+  verdict(name, observation, judgeContext).failures.map((failure) => (failure.check === name ? failure.message : `under ${failure.check}: ${failure.message}`));
 
 describe('the registry', () => {
   it('lists every check once, in the order the report shows them, each stating its rule', () => {
