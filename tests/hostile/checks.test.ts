@@ -278,7 +278,7 @@ describe('use_after_free', () => {
   it('fails a credential accepted again after its 204', () => {
     const again = ok();
     const { failures } = verdict('use_after_free', single({ answer: ok(), followUp: again }));
-    expect(failures.map((failure) => [failure.message, failure.request])).toEqual([['the same credential was answered 204 again after a 204', again.request]]);
+    expect(failures.map((failure) => [failure.check, failure.message, failure.request])).toEqual([['use_after_free', 'the same credential was answered 204 again after a 204', again.request]]);
   });
 
   it('passes deletes of one session of which one succeeds', () => {
@@ -288,9 +288,9 @@ describe('use_after_free', () => {
   it('fails each delete of one session accepted after the first', () => {
     const answers = [refused(404), ok(), refused(404), ok(), answer(200)];
     const { failures } = verdict('use_after_free', oneSession(answers, false));
-    expect(failures.map((failure) => [failure.message, failure.request])).toEqual([
-      ['3 of 5 deletes of one session were answered 2xx', answers[3]?.request],
-      ['3 of 5 deletes of one session were answered 2xx', answers[4]?.request],
+    expect(failures.map((failure) => [failure.check, failure.message, failure.request])).toEqual([
+      ['use_after_free', '3 of 5 deletes of one session were answered 2xx', answers[3]?.request],
+      ['use_after_free', '3 of 5 deletes of one session were answered 2xx', answers[4]?.request],
     ]);
     expect(failures[0]?.request).toBe(answers[3]?.request);
   });
@@ -325,7 +325,7 @@ describe('positive_data_acceptance', () => {
   it('fails deletes of a live session none of which is accepted, on the first, with every status', () => {
     const first = refused(401);
     const { failures } = verdict('positive_data_acceptance', oneSession([first, refused(404), answer(300)], true));
-    expect(failures.map((failure) => [failure.message, failure.request])).toEqual([['no delete of a live session was accepted (401, 404, 300)', first.request]]);
+    expect(failures.map((failure) => [failure.check, failure.message, failure.request])).toEqual([['positive_data_acceptance', 'no delete of a live session was accepted (401, 404, 300)', first.request]]);
   });
 });
 
