@@ -92,6 +92,11 @@ function singleCheck(
 const authorizationOf = (answer: Answer): string | undefined => answer.request.headers['authorization'];
 const allowed = (observation: Observation & { kind: 'single' }): boolean => whyNotAllowed(observation.hostile, authorizationOf(observation.answer)) === '';
 const accepted = (answers: readonly Answer[]): Answer[] => answers.filter((answer) => is2xx(answer.response.status));
+/** What the spec allows, with a live bearer token or the secret key its security scheme names: positive_data_acceptance's. */
+function mustBeAccepted(observation: Observation & { kind: 'single' }): boolean {
+  const credential = credentialOf(observation.auth);
+  return allowed(observation) && (credential === 'valid' || credential === 'spec-documented');
+}
 
 /** The registry, in the order the report lists the checks. */
 export const CHECKS: readonly Check[] = [
@@ -135,7 +140,10 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'use_after_free',
     meaning: 'Once a session is deleted (204), its token is never accepted again, and of deletes of one session only one succeeds.',
-    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && observation.followUp) ? 1 : 0),
+    judgedRequests: (observation) => {
+      if (observation.kind === 'single') return observation.followUp ? 1 : 0;
+      return observation.kind === 'one-session' ? 1 : 0;
+    },
     judge: (observation) => {
       if (observation.kind === 'single') {
         const again = observation.followUp;
@@ -150,19 +158,14 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'positive_data_acceptance',
     meaning: 'A request the spec allows, with a live credential (or the secret key its security scheme names), is answered 2xx.',
-    judgedRequests: (observation) => {
-      if (observation.kind === 'one-session') return 1;
-      if (observation.kind !== 'single') return 0;
-      const credential = credentialOf(observation.auth);
-      return allowed(observation) && (credential === 'valid' || credential === 'spec-documented') ? 1 : 0;
-    },
+    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && mustBeAccepted(observation)) ? 1 : 0),
     judge: (observation) => {
       if (observation.kind === 'one-session') {
         const [first] = observation.answers;
         const statuses = observation.answers.map((answer) => answer.response.status).join(', ');
         return accepted(observation.answers).length === 0 && first ? [failureOf('positive_data_acceptance', first.request, first.response, `no delete of a live session was accepted (${statuses})`)] : [];
       }
-      if (observation.kind !== 'single') return [];
+      if (observation.kind !== 'single' || !mustBeAccepted(observation)) return [];
       const { request, response } = observation.answer;
       const code = stdErrorCode(response.bodyText);
       return is2xx(response.status)
@@ -174,7 +177,11 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'session_deleted_only_by_204',
     meaning: 'A session is gone after a request exactly when the request was answered 204 (GET /connect/session tells).',
-    judgedRequests: (observation) => (observation.kind === 'one-session' || observation.kind === 'method' || (observation.kind === 'single' && observation.sessionAlive !== undefined) ? 1 : 0),
+    judgedRequests: (observation) => {
+      // Stryker disable next-line ConditionalExpression,StringLiteral: a no-answer case has no sessionAlive either, so not telling it apart (`false`, or another kind's name) judges the same (`true` the tests kill); the test is there for the type.
+      if (observation.kind === 'no-answer') return 0;
+      return observation.sessionAlive === undefined ? 0 : 1;
+    },
     judge: (observation) => {
       if (observation.kind === 'method') {
         // No method but DELETE may delete a session: the spec documents no other.
@@ -188,9 +195,10 @@ export const CHECKS: readonly Check[] = [
         const message = observation.sessionAlive ? 'a delete was answered 2xx, yet the session still lives' : 'no delete was answered 2xx, yet the session is gone';
         return [failureOf('session_deleted_only_by_204', first.request, first.response, message)];
       }
-      if (observation.kind !== 'single' || observation.sessionAlive === undefined) return [];
+      if (observation.kind === 'no-answer') return [];
       const { answer, sessionAlive } = observation;
       const { status } = answer.response;
+      if (sessionAlive === undefined) return [];
       // A wrong credential that deleted the session is ignored_auth's.
       if (!sessionAlive && status !== 204 && credentialOf(observation.auth) !== 'invalid') {
         return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `answered ${status}, yet the session is gone (GET /connect/session)`)];
@@ -229,12 +237,12 @@ export const CHECKS: readonly Check[] = [
     name: 'max_response_time',
     meaning: 'Every answer comes within HOSTILE_MAX_RESPONSE_MS, when it is set.',
     judgedRequests: (observation, { maxResponseMs }) => (maxResponseMs === undefined ? 0 : answersOf(observation).length),
-    judge: (observation, { maxResponseMs }) =>
-      maxResponseMs === undefined
-        ? []
-        : answersOf(observation).flatMap(({ request, response, durationMs }) =>
-            durationMs > maxResponseMs ? [failureOf('max_response_time', request, response, `${request.method} answered ${response.status} in ${Math.round(durationMs)} ms, over HOSTILE_MAX_RESPONSE_MS (${maxResponseMs} ms)`)] : [],
-          ),
+    judge: (observation, { maxResponseMs }) => {
+      const bound = maxResponseMs ?? Infinity;
+      return answersOf(observation).flatMap(({ request, response, durationMs }) =>
+        durationMs > bound ? [failureOf('max_response_time', request, response, `${request.method} answered ${response.status} in ${Math.round(durationMs)} ms, over HOSTILE_MAX_RESPONSE_MS (${bound} ms)`)] : [],
+      );
+    },
   },
 ];
 

@@ -76,7 +76,11 @@ export class ResponseValidators {
       }
       if (!validate) throw new SpecError(spec.source, `schema at ${pointer} could not be found by Ajv`);
       const check = validate;
-      return (body) => (check(body) ? [] : (check.errors ?? []).map(describe));
+      return (body) => {
+        if (check(body)) return [];
+        // Stryker disable next-line ArrayDeclaration: Ajv sets errors whenever a schema fails, so the fallback is never read.
+        return (check.errors ?? []).map(describe);
+      };
     };
 
     const operations = new Map<string, Operation>();
@@ -142,6 +146,7 @@ export class ResponseValidators {
       throw new SpecError(this.source, `${operation.label} does not document status ${status} (documented: ${[...operation.responses.keys()].join(', ')})`);
     }
     const key = matchMediaType([...response.content.keys()], mediaType);
+    // Stryker disable next-line ConditionalExpression: the media-type keys are strings, so get(undefined) is undefined too (`true` the tests kill).
     const schemaCheck = key === undefined ? undefined : response.content.get(key);
     if (!schemaCheck) {
       const documented = [...response.content.keys()];
@@ -215,6 +220,7 @@ export class ResponseValidators {
 }
 
 function operationKey(method: string, path: string): string {
+  // Stryker disable next-line MethodExpression: keys are only made here, so upper case would match every method as lower case does.
   return `${method.toLowerCase()} ${path}`;
 }
 
