@@ -60,8 +60,8 @@ module.exports = {
   coverageAnalysis: 'all',
   // A pooled verification worker outlives a run and would keep the mutant it started with: one jest process a mutant.
   maxTestRunnerReuse: pooledWorkers ? 1 : 0,
-  // Two cores shared with other work.
-  concurrency: 2,
+  // Two cores shared with other work; STRYKER_CONCURRENCY=1 when other work needs one of them.
+  concurrency: process.env['STRYKER_CONCURRENCY'] ? Number(process.env['STRYKER_CONCURRENCY']) : 2,
   timeoutMS: 30_000,
   timeoutFactor: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],
