@@ -17,7 +17,7 @@
 const MODULES = {
   'contracts/output/redaction.ts': { tests: ['tests/output/redaction.test.ts'], pooledWorkers: false },
   'contracts/knownFindings.ts': { tests: ['tests/report/known-findings-rules.test.ts'], pooledWorkers: false },
-  'contracts/live/rateLimit.ts': { tests: ['tests/live/rate-limits.test.ts', 'tests/live/pacing.test.ts'], pooledWorkers: true },
+  'contracts/live/rateLimit.ts': { tests: ['tests/live/rate-limit-budget.test.ts'], pooledWorkers: false },
   'contracts/live/sessionLedger.ts': { tests: ['tests/hostile/hostile-run.test.ts'], pooledWorkers: false },
   'contracts/live/sessionAdmin.ts': { tests: ['tests/hostile/hostile-run.test.ts'], pooledWorkers: false },
   'contracts/hostile/checks.ts': { tests: ['tests/hostile/hostile-search.test.ts', 'tests/hostile/unsupported-methods.test.ts'], pooledWorkers: false },
