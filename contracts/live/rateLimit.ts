@@ -26,12 +26,9 @@ function delayMs(value: string | null, now: number, epochSecondsAllowed: boolean
     return Math.max(0, epochSecondsAllowed && seconds > 1_000_000_000 ? seconds * 1000 - now : seconds * 1000);
   }
   if (!HTTP_DATE.some((form) => form.test(text))) return undefined;
-  let date = Date.parse(
-    text
-      .replace(/-(\d{2}) /, (_all, year: string) => ` 20${year} `)
-      // Stryker disable next-line StringLiteral: V8's Date.parse reads `29Nov 2026` as it reads `29 Nov 2026`.
-      .replace(/-/g, ' '),
-  );
+  const fullYear = text.replace(/-(\d{2}) /, (_all, year: string) => ` 20${year} `);
+  // Stryker disable next-line StringLiteral: V8's Date.parse reads `29Nov 2026` as it reads `29 Nov 2026`.
+  let date = Date.parse(fullYear.replace(/-/g, ' '));
   // A two-digit year more than 50 years ahead is the most recent such year in the past (RFC 9110 §5.6.7).
   if (/-\d{2} /.test(text) && date - now > 50 * 365.25 * 86_400_000) date = new Date(date).setUTCFullYear(new Date(date).getUTCFullYear() - 100);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);

@@ -58,7 +58,6 @@ describe('which known-findings list a run uses', () => {
 
   it('loads the committed list when given none', () => {
     expect(loadKnownFindings()).toEqual(loadKnownFindings(KNOWN_FINDINGS_FILE));
-    expect(loadKnownFindings().length).toBeGreaterThan(0);
   });
 
   it('names every check of the hostile registry, then those of provider verification and the comparator', () => {
