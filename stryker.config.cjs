@@ -16,8 +16,8 @@
  */
 const MODULES = {
   'contracts/output/redaction.ts': { tests: ['tests/output/redaction.test.ts'], pooledWorkers: false },
-  'contracts/knownFindings.ts': { tests: ['tests/report/known-findings.test.ts'], pooledWorkers: true },
-  'contracts/live/rateLimit.ts': { tests: ['tests/live/rate-limits.test.ts', 'tests/live/pacing.test.ts'], pooledWorkers: true },
+  'contracts/knownFindings.ts': { tests: ['tests/report/known-findings-rules.test.ts'], pooledWorkers: false },
+  'contracts/live/rateLimit.ts': { tests: ['tests/live/rate-limit-budget.test.ts'], pooledWorkers: false },
   'contracts/live/sessionLedger.ts': { tests: ['tests/live/session-ledger.test.ts'], pooledWorkers: false },
   'contracts/live/sessionAdmin.ts': { tests: ['tests/live/session-admin.test.ts'], pooledWorkers: false },
   'contracts/hostile/checks.ts': { tests: ['tests/hostile/checks.test.ts'], pooledWorkers: false },

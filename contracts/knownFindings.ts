@@ -90,6 +90,7 @@ export function loadKnownFindings(file: string = KNOWN_FINDINGS_FILE): KnownFind
     parsed = parse(text);
   } catch (error) {
     // yaml's first line says what and where; the excerpt of the file after it ends that line with a colon.
+    // Stryker disable next-line OptionalChaining: split() always gives at least one part, so [0] is never undefined.
     throw new ConfigurationError(`${shown}: not valid YAML: ${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}`);
   }
   if (parsed === null) return [];

@@ -19,13 +19,16 @@ const HTTP_DATE = [
  * `X-RateLimit-Reset` (no RFC) is read the same way, and digits above 10⁹ are epoch seconds there, as Nango sends.
  */
 function delayMs(value: string | null, now: number, epochSecondsAllowed: boolean): number | undefined {
+  // Stryker disable next-line MethodExpression,StringLiteral: Headers.get() gives values without surrounding whitespace; an absent header read as '' or as any other text of neither digits nor a date names no wait alike.
   const text = value?.trim() ?? '';
   if (/^\d+$/.test(text)) {
     const seconds = Number(text);
     return Math.max(0, epochSecondsAllowed && seconds > 1_000_000_000 ? seconds * 1000 - now : seconds * 1000);
   }
   if (!HTTP_DATE.some((form) => form.test(text))) return undefined;
-  let date = Date.parse(text.replace(/-(\d{2}) /, (_all, year: string) => ` 20${year} `).replace(/-/g, ' '));
+  const fullYear = text.replace(/-(\d{2}) /, (_all, year: string) => ` 20${year} `);
+  // Stryker disable next-line StringLiteral: V8's Date.parse reads `29Nov 2026` as it reads `29 Nov 2026`.
+  let date = Date.parse(fullYear.replace(/-/g, ' '));
   // A two-digit year more than 50 years ahead is the most recent such year in the past (RFC 9110 §5.6.7).
   if (/-\d{2} /.test(text) && date - now > 50 * 365.25 * 86_400_000) date = new Date(date).setUTCFullYear(new Date(date).getUTCFullYear() - 100);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
@@ -66,6 +69,7 @@ export class RateLimitBudget {
    * would go past the budget, or the run is stopping. Clean-up (`mode: 'clean-up'`) matters more than the budget:
    * it may wait a minute more, and goes on while the run stops.
    */
+  // Stryker disable next-line StringLiteral: any default but 'clean-up' is the run's mode.
   async send(what: string, send: () => Promise<RawResponse>, mode: 'run' | 'clean-up' = 'run'): Promise<RawResponse> {
     const cleaningUp = mode === 'clean-up';
     for (;;) {
@@ -93,6 +97,7 @@ export class RateLimitBudget {
    */
   private async pace(answer: RawResponse, cleaningUp: boolean): Promise<void> {
     const remaining = answer.headers.get('x-ratelimit-remaining');
+    // Stryker disable next-line MethodExpression: Headers.get() gives values without surrounding whitespace (blank is '').
     if (remaining === null || remaining.trim() === '' || Number(remaining) > 0) return;
     const waitMs = retryAfterMs(answer.headers, Date.now());
     const leftMs = this.budgetMs + (cleaningUp ? CLEAN_UP_EXTRA_MS : 0) - this.spentMs;
