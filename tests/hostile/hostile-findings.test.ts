@@ -1,7 +1,7 @@
 /**
  * Hostile findings a user can act on, against a server of our own making with three drifts at once (415 for a
  * body that is not JSON, a token taken without the Bearer scheme, `bearer <t>` and `Bearer  <t>` refused) at the
- * remote default of 40 cases: all three reported on every seed, because the coverage pass sends every kind of
+ * remote default of 130 cases: all three reported on every seed, because the coverage pass sends every kind of
  * request first; each recorded in reports/hostile-findings.json, its secrets as placeholders; the first printed
  * replay, run as printed with only the secret in the environment, shows the same check and status; a spec-following
  * server passes with no stale advice; no piece of a token or of the secret is printed or written; the repro of a
@@ -29,7 +29,7 @@ async function atRemoteDefaults(drift: HostileDrift, env: Record<string, string>
 it.each(['1', '20261130', String(2 ** 31 - 1)])('reports all three drifts at the remote defaults, seed %s, and replays the first as printed', async (seed) => {
   const run = await atRemoteDefaults('strict-on-form-loose-on-scheme', { HOSTILE_SEED: seed });
   expect(run.code).toBe(1);
-  expect(run.stdout).toMatch(/^coverage: 37 of 37 kinds of request sent$/m);
+  expect(run.stdout).toMatch(/^coverage: 119 of 119 kinds of request sent$/m);
   const bodies = failureBlock(run.stdout, 'status_code_conformance', 415);
   const noScheme = failureBlock(run.stdout, 'ignored_auth', 204);
   const rfcForms = failureBlock(run.stdout, 'positive_data_acceptance', 401);
