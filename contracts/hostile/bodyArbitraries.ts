@@ -54,6 +54,8 @@ export interface NegativeBody {
 export interface BodyArbitraries {
   /** Bodies the schema allows. */
   readonly positive: fc.Arbitrary<JsonValue>;
+  /** Bodies the schema allows with every property it declares at the top, deprecated ones too: what a coverage pass sends. */
+  readonly complete: fc.Arbitrary<JsonValue>;
   /** Bodies that break one rule each, labelled. */
   readonly negative: fc.Arbitrary<NegativeBody>;
   /** Every label `negative` draws, each with its own arbitrary: what a coverage pass sends one of each of. */
@@ -67,6 +69,7 @@ export function bodyArbitraries(root: JsonObject, pointer: string): BodyArbitrar
   if (negatives.length === 0) throw new SchemaMappingError(`the schema at ${pointer} forbids nothing: no negative body can be made`);
   return {
     positive: positiveOf(shape),
+    complete: shape.types?.includes('object') ? positiveObject({ ...shape, required: shape.properties.map(([name]) => name) }) : positiveOf(shape),
     negative: fc.oneof(...negatives.map(({ label, arbitrary }) => arbitrary.map((body): NegativeBody => ({ label, body })))),
     negatives,
   };

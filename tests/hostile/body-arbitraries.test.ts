@@ -22,6 +22,10 @@ describe.each([CREATE_SESSION, RECONNECT_SESSION])('bodies for $method $path', (
     fc.assert(fc.property(arbitraries.positive, (body) => problems(body).length === 0), { seed: 24, numRuns: 400 });
   });
 
+  it('makes complete bodies, every property present, that the schema allows', () => {
+    fc.assert(fc.property(arbitraries.complete, (body) => problems(body).length === 0 && Object.keys(body as JsonObject).length >= 7), { seed: 24, numRuns: 100 });
+  });
+
   it('makes negative bodies that the schema forbids, every one, whatever rule each breaks', () => {
     fc.assert(fc.property(arbitraries.negative, ({ body }) => problems(body).length > 0), { seed: 24, numRuns: 400 });
     for (const { label, arbitrary } of arbitraries.negatives) {

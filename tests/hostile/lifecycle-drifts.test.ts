@@ -1,0 +1,53 @@
+/**
+ * The hostile run across the lifecycle, against providers that drift beyond DELETE /connect/session, at the remote
+ * default budget (HOSTILE_RUNS unset) and on every seed: a body the spec allows refused, an undocumented method
+ * answered 5xx, a body the spec forbids accepted, a 201 without a field its schema requires: each reported, with a
+ * curl repro that holds the secret key only as ${NANGO_SECRET_KEY}. No session, connection or integration is left,
+ * and no piece of the secret key or of a token is printed or written (hostileAgainstProvider proves both).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFindings } from '../../contracts/hostile/findingsFile';
+import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
+import { failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
+import { scratchDir } from '../support/scratch';
+
+let provider: HostileDriftProvider | undefined;
+afterEach(() => provider?.close());
+
+const SEEDS = ['1', '20261202', String(2 ** 31 - 1)];
+
+describe.each([
+  ['refuses-deprecated-organization', 'positive_data_acceptance', 400, 'POST', '/connect/sessions', /a request to POST \/connect\/sessions the spec allows, with the environment secret key/],
+  ['server-error-on-get-sessions', 'not_a_server_error', 500, 'GET', '/connect/sessions', /answered 500/],
+  ['accepts-too-many-tags', 'negative_data_rejection', 201, 'POST', '/connect/sessions', /body:over-max-properties:tags/],
+  ['reconnect-without-expiry', 'response_schema_conformance', 201, 'POST', '/connect/sessions/reconnect', /201 body: \/data must have required property 'expires_at'/],
+] as const)('a provider that drifts so: %s', (drift: HostileDrift, check, status, method, path, headline) => {
+  it.each(SEEDS)(`is reported by ${check} (status ${status}) at the remote default budget, seed %s`, async (seed) => {
+    provider = await startHostileDriftProvider(drift, SECRET);
+    const reports = scratchDir('lifecycle-drift');
+    const run = await hostileAgainstProvider(provider, { HOSTILE_RUNS: '', HOSTILE_SEED: seed, REPORTS_DIR: reports });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^coverage: 119 of 119 kinds of request sent$/m);
+    const block = failureBlock(run.stdout, check, status);
+    expect(block.headline).toMatch(headline);
+    expect(block.curl.startsWith(`curl -i -X ${method} "http://127.0.0.1:`)).toBe(true);
+    expect(block.curl).toContain(`${path}"`);
+    if (method === 'POST') expect(block.curl).toContain('-H "authorization: Bearer ${NANGO_SECRET_KEY}"');
+    const finding = readFindings(join(reports, 'hostile-findings.json')).findings.find((found) => found.check === check && found.status === status);
+    expect(finding?.requests.at(-1)).toMatchObject({ method, target: path });
+    expect(readFileSync(join(reports, 'hostile-findings.json'), 'utf8')).not.toContain(SECRET);
+  });
+});
+
+it('passes a provider that serves the whole lifecycle as documented, every session its POSTs made deleted', async () => {
+  provider = await startHostileDriftProvider('none', SECRET);
+  const run = await hostileAgainstProvider(provider, { HOSTILE_RUNS: '' });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^created_session_answers_get +[1-9]\d* +0 +0$/m);
+  const [, created, deleted] = /^sessions: (\d+) created, (\d+) deleted/m.exec(run.stdout) ?? [];
+  expect(Number(created)).toBeGreaterThan(20);
+  expect(deleted).toBe(created);
+  // Every POST that answered 201 made a session the run adopted: as many as the provider issued.
+  expect(provider.reference.issuedTokens()).toHaveLength(Number(created));
+});
