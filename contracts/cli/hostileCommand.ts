@@ -1,5 +1,5 @@
 /**
- * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to DELETE /connect/session, a coverage pass
+ * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to the four operations of the connect-session lifecycle, a coverage pass
  * of every kind of request, then generated ones (fast-check, seeded), every answer judged by the registry of
  * checks; each distinct failure printed once, shrunk, as a curl line and the command that replays it, and
  * recorded in reports/hostile-findings.json with JUnit and Markdown reports beside it.

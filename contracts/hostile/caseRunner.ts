@@ -79,7 +79,11 @@ export class CaseRunner {
     const values: RoleValues = { ...this.values, ...(session ? { live: session } : {}), ...(hostile.auth.kind === 'deleted-session' ? { deleted: await this.deletedSession() } : {}) };
     const authorization = authorizationOf(hostile.auth);
     const body = await this.bodyFor(operation, hostile.body);
-    const answer = await this.send(requestTo(operation.operation, authorization, hostile.query, body, hostile.contentType), values);
+    const answer = await this.send(requestTo(operation.operation, authorization, hostile.query, body, hostile.contentType), values).catch((error: unknown) => {
+      // A creating request that went out and got no answer may have made a session no token names: the account says so.
+      if (error instanceof NoAnswer && operation.createsSessionAt !== undefined) this.context.ledger.noteInDoubt(`${operation.label} got no answer (${error.message}): it may have created a session the run cannot delete`);
+      throw error;
+    });
     const deleted = isDeleteSession(operation.operation) && answer.response.status === 204;
     const followUp = deleted && authorization !== undefined ? await this.send(requestTo(operation.operation, authorization, [], undefined, undefined), values) : undefined;
     const createdSession = operation.createsSessionAt !== undefined && is2xx(answer.response.status) ? await this.adoptCreated(operation, answer) : undefined;

@@ -59,7 +59,7 @@ export interface Repro {
  */
 export function formatHostileReport(report: HostileReport, repro: Repro): string {
   const { outcome } = report;
-  const lines = [`Hostile requests to DELETE /connect/session on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
+  const lines = [`Hostile requests to the connect-session lifecycle on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
   const width = Math.max(...CHECK_NAMES.map((check) => check.length));
   lines.push(`${'check'.padEnd(width)}  requests  failures  known`);
   for (const check of CHECK_NAMES) {

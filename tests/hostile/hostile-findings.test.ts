@@ -67,7 +67,7 @@ it('records each finding with its exact requests, secrets as placeholders with t
   expect(noScheme?.curl).toContain('-H "authorization: ${CONNECT_SESSION_TOKEN}"');
   const junit = readFileSync(join(reports, 'hostile-junit.xml'), 'utf8');
   expect(junit).toMatch(/<testcase name="ignored_auth" classname="contracts:hostile">\s*<properties>[^]*?<\/properties>\s*<failure message="ignored_auth \(status 204\)/);
-  expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toMatch(/^### ❌ Hostile requests to DELETE \/connect\/session on Nango/m);
+  expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toMatch(/^### ❌ Hostile requests to the connect-session lifecycle on Nango/m);
 });
 
 it('counts accepted findings apart from failures, in the table, summary.md and hostile-junit.xml', async () => {
@@ -97,7 +97,7 @@ it('keeps the hostile section of summary.md its own: a second run replaces it an
   await provider?.close();
   await atRemoteDefaults('none', { REPORTS_DIR: reports, HOSTILE_RUNS: '40' });
   const twice = readFileSync(summary, 'utf8');
-  expect(twice.match(/Hostile requests to DELETE/g)).toHaveLength(1);
+  expect(twice.match(/Hostile requests to the connect-session lifecycle/g)).toHaveLength(1);
   expect(twice).toMatch(/^### ✅ Provider verification of NangoConnectSessionClient -> NangoAPI\n\nVerification PASSED: 7 of 7 interactions passed\n/);
 });
 

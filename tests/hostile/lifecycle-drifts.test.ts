@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFindings } from '../../contracts/hostile/findingsFile';
 import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
-import { failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
+import { expectNoSecretPiece, failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
+import { runInProcess } from '../support/inProcess';
 import { scratchDir } from '../support/scratch';
 
 let provider: HostileDriftProvider | undefined;
@@ -50,4 +51,22 @@ it('passes a provider that serves the whole lifecycle as documented, every sessi
   expect(deleted).toBe(created);
   // Every POST that answered 201 made a session the run adopted: as many as the provider issued.
   expect(provider.reference.issuedTokens()).toHaveLength(Number(created));
+});
+
+it('groups the findings by operation in findings.md, the overlay patching the operation each is about, the POST repro naming the key by role', async () => {
+  provider = await startHostileDriftProvider('accepts-too-many-tags', SECRET);
+  const reports = scratchDir('lifecycle-findings');
+  await hostileAgainstProvider(provider, { HOSTILE_RUNS: '', REPORTS_DIR: reports });
+  const run = await runInProcess('findings', { REPORTS_DIR: reports });
+  expect(run.code).toBe(0);
+  const markdown = readFileSync(join(reports, 'findings.md'), 'utf8');
+  const headings = markdown.split('\n').filter((line) => /^##+ /.test(line));
+  // The lifecycle's order: create's finding, then GET's and DELETE's (the secret key their security scheme names, refused).
+  expect(headings.filter((line) => line.startsWith('## '))).toEqual(['## POST /connect/sessions', '## GET /connect/session', '## DELETE /connect/session']);
+  expect(headings[1]).toMatch(/^### H-F\d+ · a request to POST \/connect\/sessions the spec does not allow \(a body its schema forbids \(body:over-max-properties:tags\)\) was answered 201 \(server defect\)$/);
+  expect(markdown).toMatch(/^curl -i -X POST "http:\/\/127\.0\.0\.1:\d+\/connect\/sessions" -H "authorization: Bearer \$\{NANGO_SECRET_KEY\}" -H "content-type: application\/json" --data-binary /m);
+  const overlay = readFileSync(join(reports, 'spec-overlay.yaml'), 'utf8');
+  expect(overlay).toContain("target: $['paths']['/connect/session']['get']");
+  expect(overlay).toContain("target: $['paths']['/connect/session']['delete']");
+  expectNoSecretPiece([markdown, overlay, run.stdout, run.stderr], [SECRET, ...provider.reference.issuedTokens()]);
 });
