@@ -93,7 +93,8 @@ export class CaseRunner {
 
   /**
    * The session a 2xx of a creating operation made: adopted by the ledger (so the run deletes it), asked for
-   * (`GET /connect/session`), then kept as the spare live session or deleted. An answer without a token may still
+   * (`GET /connect/session`), then kept as the spare live session or deleted (deleted too when GET does not know
+   * it, so a server whose GET is wrong keeps nothing of the run's). An answer without a token may still
    * have made one: noted in doubt, so the run's account says so.
    */
   private async adoptCreated(operation: HostileOperation, answer: Answer): Promise<'answers-get' | 'gone' | 'no-token'> {
@@ -105,7 +106,8 @@ export class CaseRunner {
     this.context.ledger.adopt(token);
     const alive = await this.context.admin.alive(token);
     if (!alive) {
-      this.context.ledger.markGone(token);
+      // GET may be what is wrong: deleted all the same (a session already gone answers 404, and counts as gone).
+      await this.context.ledger.delete(token);
       return 'gone';
     }
     if (this.spare === undefined) this.spare = token;

@@ -1,7 +1,8 @@
 /**
  * The hostile run across the lifecycle, against providers that drift beyond DELETE /connect/session, at the remote
  * default budget (HOSTILE_RUNS unset) and on every seed: a body the spec allows refused, an undocumented method
- * answered 5xx, a body the spec forbids accepted, a 201 without a field its schema requires: each reported, with a
+ * answered 5xx, a body the spec forbids accepted, a 201 without a field its schema requires, a 201 whose session
+ * GET does not know (deleted all the same): each reported, with a
  * curl repro that holds the secret key only as ${NANGO_SECRET_KEY}. No session, connection or integration is left,
  * and no piece of the secret key or of a token is printed or written (hostileAgainstProvider proves both).
  */
@@ -23,6 +24,7 @@ describe.each([
   ['server-error-on-get-sessions', 'not_a_server_error', 500, 'GET', '/connect/sessions', /answered 500/],
   ['accepts-too-many-tags', 'negative_data_rejection', 201, 'POST', '/connect/sessions', /body:over-max-properties:tags/],
   ['reconnect-without-expiry', 'response_schema_conformance', 201, 'POST', '/connect/sessions/reconnect', /201 body: \/data must have required property 'expires_at'/],
+  ['get-forgets-reconnected', 'created_session_answers_get', 201, 'POST', '/connect/sessions/reconnect', /POST \/connect\/sessions\/reconnect answered 201, yet GET \/connect\/session does not know the session its token names/],
 ] as const)('a provider that drifts so: %s', (drift: HostileDrift, check, status, method, path, headline) => {
   it.each(SEEDS)(`is reported by ${check} (status ${status}) at the remote default budget, seed %s`, async (seed) => {
     provider = await startHostileDriftProvider(drift, SECRET);

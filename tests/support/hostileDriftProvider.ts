@@ -24,6 +24,7 @@ export const HOSTILE_DRIFTS = [
   'server-error-on-get-sessions',
   'accepts-too-many-tags',
   'reconnect-without-expiry',
+  'get-forgets-reconnected',
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
@@ -41,6 +42,7 @@ export interface HostileDriftProvider {
  */
 export async function startHostileDriftProvider(drift: HostileDrift, secretKey: string): Promise<HostileDriftProvider> {
   const reference = new ReferenceProvider({ secretKey });
+  reconnected.clear();
   const answered: Array<{ method: string; url: string; status: number }> = [];
   const write = (request: RecordedRequest, response: ServerResponse, answer: ProviderAnswer) => {
     answered.push({ method: request.method, url: request.url, status: answer.status });
@@ -116,12 +118,23 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
  * Drifts of the lifecycle beyond DELETE: a body the spec allows refused (the deprecated `organization`, which the
  * spec still documents), an undocumented method that makes the server fail (`GET /connect/sessions`, as a listing
  * route that breaks would), a body the spec forbids accepted (`tags` past maxProperties 10, dropped rather than
- * refused), and a reconnect 201 without `expires_at`, which the spec's ConnectSession requires (beside the token).
+ * refused), a reconnect 201 without `expires_at`, which the spec's ConnectSession requires (beside the token), and
+ * a GET that does not know the sessions reconnect made (404), though DELETE does.
  */
 function lifecycleDrift(drift: HostileDrift, reference: ReferenceProvider, request: RecordedRequest): ProviderAnswer | undefined {
   const path = new URL(request.url, 'http://provider').pathname;
   const body = parsedObject(request.body);
   switch (drift) {
+    case 'get-forgets-reconnected': {
+      if (request.method === 'GET' && path === '/connect/session' && reconnected.has(request.headers.authorization?.replace(/^Bearer +/i, '') ?? '')) {
+        return jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } });
+      }
+      if (request.method !== 'POST' || path !== '/connect/sessions/reconnect') return undefined;
+      const answered = reference.respond(request);
+      const token = answered.status === 201 && answered.body ? (JSON.parse(answered.body) as { data: { token: string } }).data.token : undefined;
+      if (token) reconnected.add(token);
+      return answered;
+    }
     case 'refuses-deprecated-organization':
       if (request.method !== 'POST' || path !== '/connect/sessions' || body === undefined || !('organization' in body)) return undefined;
       return jsonAnswer(400, { error: { code: 'invalid_body', errors: [{ code: 'unrecognized_keys', message: "Unrecognized key(s) in object: 'organization'", path: [] }] } });
@@ -145,6 +158,9 @@ function lifecycleDrift(drift: HostileDrift, reference: ReferenceProvider, reque
       return undefined;
   }
 }
+
+/** Tokens of sessions a reconnect made (get-forgets-reconnected): one drifting provider runs at a time. */
+const reconnected = new Set<string>();
 
 function parsedObject(text: string): Record<string, unknown> | undefined {
   try {
