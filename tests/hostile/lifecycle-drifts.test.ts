@@ -55,6 +55,20 @@ it('passes a provider that serves the whole lifecycle as documented, every sessi
   expect(provider.reference.issuedTokens()).toHaveLength(Number(created));
 });
 
+it('replays a POST finding from its record against the same provider: the body is sent again and the finding reproduces', async () => {
+  provider = await startHostileDriftProvider('accepts-too-many-tags', SECRET);
+  const reports = scratchDir('lifecycle-replay');
+  await hostileAgainstProvider(provider, { HOSTILE_RUNS: '', REPORTS_DIR: reports });
+  const file = join(reports, 'hostile-findings.json');
+  const finding = readFindings(file).findings.find((found) => found.check === 'negative_data_rejection');
+  expect(finding?.kinds).toEqual(expect.arrayContaining(['operation:POST /connect/sessions', 'body:over-max-properties', 'body:over-max-properties:tags']));
+  const again = await runInProcess('contracts:hostile', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reports }, { args: ['--replay', file, finding?.id ?? ''] });
+  expect(again.stdout).toMatch(/^F\d+ reproduced: negative_data_rejection \(status 201/m);
+  expect(again.code).toBe(1);
+  expect(provider.reference.liveSessionCount()).toBe(0);
+  expectNoSecretPiece([again.stdout, again.stderr], [SECRET, ...provider.reference.issuedTokens()]);
+});
+
 it('groups the findings by operation in findings.md, the overlay patching the operation each is about, the POST repro naming the key by role', async () => {
   provider = await startHostileDriftProvider('accepts-too-many-tags', SECRET);
   const reports = scratchDir('lifecycle-findings');
