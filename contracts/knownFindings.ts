@@ -63,6 +63,7 @@ export const HOSTILE_CHECK_NAMES: readonly string[] = [
   'positive_data_acceptance',
   'session_deleted_only_by_204',
   'unsupported_method',
+  'created_session_answers_get',
   'max_response_time',
 ];
 

@@ -1,5 +1,5 @@
 /**
- * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to DELETE /connect/session, a coverage pass
+ * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to the four operations of the connect-session lifecycle, a coverage pass
  * of every kind of request, then generated ones (fast-check, seeded), every answer judged by the registry of
  * checks; each distinct failure printed once, shrunk, as a curl line and the command that replays it, and
  * recorded in reports/hostile-findings.json with JUnit and Markdown reports beside it.
@@ -22,7 +22,8 @@ import { replay, replayLine } from '../hostile/replay';
 import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
 import { openLiveRun, type LiveRun } from '../live/liveRun';
 import { sessionsLine } from '../live/sessionLedger';
-import { nangoValidators } from '../nangoApi';
+import { nangoSpec, nangoValidators } from '../nangoApi';
+import { hostileOperations, lifecycleCase, type HostileOperation } from '../hostile/operations';
 import type { CliIo } from '../output/cliIo';
 import { EXIT, exitCodeOf } from '../output/exitCode';
 import { redactor, type Redact } from '../output/redaction';
@@ -78,9 +79,10 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
     return redactSoFar.redact(text);
   };
   const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: settings.maxResponseMs };
-  const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget });
+  const operations = hostileOperations(nangoSpec().root);
+  const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget, operations });
   try {
-    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, () => interruptedBy !== undefined, redact);
+    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, operations, () => interruptedBy !== undefined, redact);
     const problems = await ledger.cleanUp({ patient: true });
     if (interruptedBy) return interrupted(io, interruptedBy, live);
     for (const problem of problems) io.stderr.write(`${redact(`run: ${problem}`)}\n`);
@@ -129,6 +131,7 @@ async function search(
   live: LiveRun,
   runner: CaseRunner,
   context: JudgeContext,
+  operations: readonly HostileOperation[],
   stopped: () => boolean,
   redact: Redact,
 ): Promise<number> {
@@ -146,7 +149,8 @@ async function search(
       return { ...judge(observation, context), observation, requests: requestsOf(observation) };
     },
     {
-      coverage: coverageCases(context.validators),
+      coverage: coverageCases(context.validators, operations),
+      cases: lifecycleCase(operations),
       seed: settings.seed,
       runs: settings.runs,
       timeLimitMs: settings.timeLimitMs,

@@ -111,6 +111,7 @@ const DEFECTS: Readonly<Record<string, string>> = {
   use_after_free: "a deleted session's token was accepted again: a security defect",
   session_deleted_only_by_204: 'a session went without a 204, or stayed after one: the server does not do what it answered',
   negative_data_rejection: 'a request the spec does not allow was accepted instead of refused',
+  created_session_answers_get: 'a 201 said it created a session that GET /connect/session does not know: the server does not do what it answered',
   max_response_time: 'an answer came slower than the bound set (HOSTILE_MAX_RESPONSE_MS)',
 };
 

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { LIFECYCLE, operationLabel } from '../nangoApi';
 import type { Finding } from './classify';
 import type { StillUndescribed } from './overlay';
 import type { Recorded } from './recorded';
@@ -11,14 +12,15 @@ const fence = (language: string, text: string): string => {
 const WHAT: Readonly<Record<Finding['disposition']['kind'], string>> = { patch: 'spec patch', defect: 'server defect', note: 'note' };
 
 /**
- * findings.md: one section per distinct finding, ready to paste into an issue on the provider's tracker: what the
+ * findings.md: one section per operation, in the lifecycle's order (then requests to no documented operation, such
+ * as an undocumented method), and in it one section per distinct finding, ready to paste into an issue on the provider's tracker: what the
  * spec says (quoted, with its JSON pointer), what the server did, a curl repro with placeholders for secrets,
  * what found it, whether it is accepted, and what to do (the overlay's actions, or why it is a server defect).
  */
 export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[], specFile: string, overlayFile: string, left: readonly StillUndescribed[], absorbed: readonly string[]): string {
   const count = (kind: Finding['disposition']['kind']) => findings.filter((finding) => finding.disposition.kind === kind).length;
   const lines = [
-    `# Findings: DELETE /connect/session on ${recorded.targets.join(', ') || 'no target'}`,
+    `# Findings: the connect-session lifecycle on ${recorded.targets.join(', ') || 'no target'}`,
     '',
     `From ${recorded.sources.join(' and ')}; judged against \`${specFile}\`.`,
     ...recorded.notes.map((note) => `\n> ${note}`),
@@ -28,9 +30,13 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
       : 'Nothing found: every recorded answer is what the spec describes, and no check failed.',
   ];
   if (absorbed.length) lines.push('', `Already described by \`${specFile}\` (objected to when recorded): ${absorbed.join(', ')}.`);
-  for (const finding of findings) {
+  let heading: string | undefined;
+  for (const finding of byOperation(findings)) {
     const { answer, disposition } = finding;
-    lines.push('', `## ${answer.id} · ${finding.title} (${WHAT[disposition.kind]})`, '');
+    const operation = operationOf(finding);
+    if (operation !== heading) lines.push('', `## ${operation}`);
+    heading = operation;
+    lines.push('', `### ${answer.id} · ${finding.title} (${WHAT[disposition.kind]})`, '');
     lines.push(`- **Found by**: ${answer.foundBy}${finding.alsoIn.length ? `; also in ${finding.alsoIn.join(', ')}` : ''}`);
     lines.push(`- **Accepted**: ${answer.accepted ? `yes${answer.accepted.expires ? `, until ${answer.accepted.expires}` : ''}: ${answer.accepted.reason}` : 'no'}`);
     lines.push(`- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`, '', fence('yaml', finding.clause.node === undefined ? '(nothing)' : stringify(finding.clause.node, { lineWidth: 0 })), '');
@@ -45,4 +51,19 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
     for (const { answer, problems } of left) lines.push(`- ${answer.id} (${answer.status}): ${problems.join('; ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `POST /connect/sessions`: the operation a finding's answer is of, or the request's method and path when it is none. */
+function operationOf({ answer }: Finding): string {
+  const documented = LIFECYCLE.find((operation) => operation.method === answer.method.toLowerCase() && operation.path === answer.path);
+  return documented ? operationLabel(documented) : `${answer.method.toUpperCase()} ${answer.path} (no documented operation)`;
+}
+
+/** The findings in the lifecycle's order of operations, the rest after; each operation's in the order found. */
+function byOperation(findings: readonly Finding[]): Finding[] {
+  const rank = (finding: Finding): number => {
+    const index = LIFECYCLE.findIndex((operation) => operationLabel(operation) === operationOf(finding));
+    return index === -1 ? LIFECYCLE.length : index;
+  };
+  return findings.map((finding, index) => ({ finding, index })).sort((a, b) => rank(a.finding) - rank(b.finding) || a.index - b.index).map(({ finding }) => finding);
 }

@@ -91,7 +91,7 @@ export function readRecorded(dir: string): Recorded {
         source: 'hostile',
         foundBy: `hostile check ${finding.check} (${finding.id} of ${FINDINGS_FILE}; replay: npm run contracts:hostile -- --replay ${projectPath(hostileFile)} ${finding.id})`,
         method: request?.method ?? 'DELETE',
-        // The hostile run sends to DELETE /connect/session alone.
+        // The request's own method and path: a hostile finding is about the operation it was sent to.
         path: request ? new URL(request.target, 'http://x').pathname : DELETE_SESSION.path,
         status: answer.status,
         contentType: answer.contentType ?? undefined,

@@ -3,13 +3,18 @@ import { ConnectSessionClientError } from '../client/errors';
 import type { RateLimitBudget } from '../live/rateLimit';
 import type { SessionAdmin } from '../live/sessionAdmin';
 import type { SessionLedger } from '../live/sessionLedger';
+import { isJsonObject, type JsonValue } from '../json';
+import type { TestConnection } from '../live/sessionLedger';
 import { DELETE_SESSION } from '../nangoApi';
+import { resolvePointer } from '../openapi/jsonPointer';
+import type { OperationRef } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase, SessionTokenForm } from './hostileCases';
+import { hostileOperationAt, isDeleteSession, operationOf, pathOf, type HostileOperation } from './operations';
 import { placeholder, resolve, UNKNOWN_TOKEN, type RoleValues } from './placeholders';
 import type { Answer, Observation } from './observation';
 import { sendRaw, type SentRequest } from './rawRequest';
 
-const PATH = DELETE_SESSION.path;
+const is2xx = (status: number): boolean => status >= 200 && status < 300;
 
 export interface RunnerContext {
   readonly baseUrl: string;
@@ -18,6 +23,8 @@ export interface RunnerContext {
   readonly admin: SessionAdmin;
   readonly ledger: SessionLedger;
   readonly budget: RateLimitBudget;
+  /** The lifecycle's operations (operations.ts): how each authenticates, and where its 201 puts a new session. */
+  readonly operations: readonly HostileOperation[];
 }
 
 /** No answer came (a timeout, a dropped connection): the case ends with what it had sent. */
@@ -39,6 +46,8 @@ class NoAnswer extends Error {
 export class CaseRunner {
   private spare: string | undefined;
   private readonly deleted: string[] = [];
+  /** The connection reconnect bodies name, made once when the first needs it. */
+  private connection: Promise<TestConnection> | undefined;
   /** What the placeholders of every request stand for, besides the case's own sessions. */
   private readonly values: RoleValues;
 
@@ -56,7 +65,7 @@ export class CaseRunner {
         case 'race':
           return await this.deletesOfOneSession('race', hostile.parallel);
         case 'method':
-          return await this.otherMethod(hostile.method);
+          return await this.otherMethod(hostile.method, pathOf(hostile));
       }
     } catch (error) {
       if (!(error instanceof NoAnswer)) throw error;
@@ -65,13 +74,61 @@ export class CaseRunner {
   }
 
   private async single(hostile: HostileCase & { kind: 'single' }): Promise<Observation> {
+    const operation = hostileOperationAt(this.context.operations, operationOf(hostile));
     const session = needsLiveSession(hostile.auth) ? await this.liveSession() : undefined;
     const values: RoleValues = { ...this.values, ...(session ? { live: session } : {}), ...(hostile.auth.kind === 'deleted-session' ? { deleted: await this.deletedSession() } : {}) };
     const authorization = authorizationOf(hostile.auth);
-    const answer = await this.send(deleteRequest(authorization, hostile.query, hostile.body, hostile.contentType), values);
-    const followUp = answer.response.status === 204 && authorization !== undefined ? await this.send(deleteRequest(authorization, [], { kind: 'none' }, undefined), values) : undefined;
+    const body = await this.bodyFor(operation, hostile.body);
+    const answer = await this.send(requestTo(operation.operation, authorization, hostile.query, body, hostile.contentType), values).catch((error: unknown) => {
+      // A creating request that went out and got no answer may have made a session no token names: the account says so.
+      if (error instanceof NoAnswer && operation.createsSessionAt !== undefined) this.context.ledger.noteInDoubt(`${operation.label} got no answer (${error.message}): it may have created a session the run cannot delete`);
+      throw error;
+    });
+    const deleted = isDeleteSession(operation.operation) && answer.response.status === 204;
+    const followUp = deleted && authorization !== undefined ? await this.send(requestTo(operation.operation, authorization, [], undefined, undefined), values) : undefined;
+    const createdSession = operation.createsSessionAt !== undefined && is2xx(answer.response.status) ? await this.adoptCreated(operation, answer) : undefined;
     const sessionAlive = session === undefined ? undefined : await this.settle(session);
-    return { kind: 'single', hostile, auth: hostile.auth, answer, followUp, sessionAlive };
+    return { kind: 'single', hostile, auth: hostile.auth, answer, followUp, sessionAlive, ...(createdSession ? { createdSession } : {}) };
+  }
+
+  /**
+   * The session a 2xx of a creating operation made: adopted by the ledger (so the run deletes it), asked for
+   * (`GET /connect/session`), then kept as the spare live session or deleted (deleted too when GET does not know
+   * it, so a server whose GET is wrong keeps nothing of the run's). An answer without a token may still
+   * have made one: noted in doubt, so the run's account says so.
+   */
+  private async adoptCreated(operation: HostileOperation, answer: Answer): Promise<'answers-get' | 'gone' | 'no-token'> {
+    const token = tokenAt(answer.response.bodyText, operation.createsSessionAt ?? '');
+    if (token === undefined) {
+      this.context.ledger.noteInDoubt(`${operation.label} answered ${answer.response.status} without a session token at ${operation.createsSessionAt ?? ''}: it may have created a session the run cannot delete`);
+      return 'no-token';
+    }
+    this.context.ledger.adopt(token);
+    const alive = await this.context.admin.alive(token);
+    if (!alive) {
+      // GET may be what is wrong: deleted all the same (a session already gone answers 404, and counts as gone).
+      await this.context.ledger.delete(token);
+      return 'gone';
+    }
+    if (this.spare === undefined) this.spare = token;
+    else await this.context.ledger.delete(token);
+    return 'answers-get';
+  }
+
+  /**
+   * The body as sent: a schema's body as JSON; a reconnect body names the run's test connection where it has the
+   * ids as strings, so the only rule it breaks is the one its label names (a connection of no one is refused too).
+   */
+  private async bodyFor(operation: HostileOperation, body: BodySpec): Promise<string | undefined> {
+    if (body.kind !== 'valid' && body.kind !== 'invalid') return bodyText(body);
+    const value = body.value;
+    if (!operation.bodyNamesConnection || !isJsonObject(value) || !(typeof value['connection_id'] === 'string' || typeof value['integration_id'] === 'string')) return JSON.stringify(value);
+    this.connection ??= this.context.ledger.connection();
+    const { connectionId, integrationId } = await this.connection;
+    const named: Record<string, JsonValue> = { ...value };
+    if (typeof value['connection_id'] === 'string') named['connection_id'] = connectionId;
+    if (typeof value['integration_id'] === 'string') named['integration_id'] = integrationId;
+    return JSON.stringify(named);
   }
 
   /** One session deleted `count` times: one after the other (`repeat`), or all at once (`race`). */
@@ -85,10 +142,15 @@ export class CaseRunner {
     return { kind: 'one-session', how, answers, sessionAlive: await this.settle(token) };
   }
 
-  /** A method the spec does not document, with a live token; HEAD after a GET, whose answer it may copy. */
-  private async otherMethod(method: string): Promise<Observation> {
+  /**
+   * A method the spec does not document, with the credential the path's operations take (a live token on
+   * /connect/session, the secret key on the POSTs' paths); HEAD after a GET, whose answer it may copy. A live
+   * session is held either way: no method may delete it.
+   */
+  private async otherMethod(method: string, path: string): Promise<Observation> {
     const token = await this.liveSession();
-    const request = (name: string): SentRequest => ({ method: name, target: PATH, headers: { authorization: `Bearer ${placeholder('live')}` }, body: undefined });
+    const credential = this.context.operations.some((operation) => operation.operation.path === path && operation.auth === 'secret-key') ? placeholder('secret') : placeholder('live');
+    const request = (name: string): SentRequest => ({ method: name, target: path, headers: { authorization: `Bearer ${credential}` }, body: undefined });
     const values = { ...this.values, live: token };
     const get = method === 'HEAD' ? await this.send(request('GET'), values) : undefined;
     const answer = await this.send(request(method), values);
@@ -107,7 +169,7 @@ export class CaseRunner {
       return answered;
     };
     try {
-      response = await this.context.budget.send(`${request.method} ${PATH}`, timed);
+      response = await this.context.budget.send(`${request.method} ${new URL(request.target, 'http://x').pathname}`, timed);
     } catch (error) {
       if (!(error instanceof ConnectSessionClientError)) throw error;
       throw new NoAnswer(request, error.message);
@@ -162,7 +224,9 @@ function authorizationOf(auth: AuthSpec): string | undefined {
     case 'deleted-session':
       return `Bearer ${placeholder('deleted')}`;
     case 'secret-key':
-      return `Bearer ${placeholder('secret')}`;
+      return withForm(auth.form ?? 'bearer', placeholder('secret'));
+    case 'wrong-secret-key':
+      return `Bearer ${placeholder('secret', auth.mutation)}`;
   }
 }
 
@@ -183,12 +247,26 @@ function withForm(form: SessionTokenForm, token: string): string {
   }
 }
 
-function deleteRequest(authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: BodySpec, contentType: string | undefined): SentRequest {
+function requestTo(operation: OperationRef, authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: string | undefined, contentType: string | undefined): SentRequest {
   const search = query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
   const headers: Record<string, string> = {};
   if (authorization !== undefined) headers['authorization'] = authorization;
   if (contentType !== undefined) headers['content-type'] = contentType;
-  return { method: 'DELETE', target: `${PATH}${search ? `?${search}` : ''}`, headers, body: bodyText(body) };
+  return { method: operation.method.toUpperCase(), target: `${operation.path}${search ? `?${search}` : ''}`, headers, body };
+}
+
+function deleteRequest(authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: BodySpec, contentType: string | undefined): SentRequest {
+  return requestTo(DELETE_SESSION, authorization, query, bodyText(body), contentType);
+}
+
+/** The token a creating operation's answer holds at `pointer`, if it is JSON and has one. */
+function tokenAt(bodyText: string, pointer: string): string | undefined {
+  try {
+    const token = resolvePointer(JSON.parse(bodyText) as JsonValue, pointer);
+    return typeof token === 'string' && token.length > 0 ? token : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function bodyText(body: BodySpec): string | undefined {
@@ -201,5 +279,8 @@ function bodyText(body: BodySpec): string | undefined {
       return body.text;
     case 'large':
       return JSON.stringify({ pad: 'x'.repeat(body.bytes) });
+    case 'valid':
+    case 'invalid':
+      return JSON.stringify(body.value);
   }
 }

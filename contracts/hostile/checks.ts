@@ -1,9 +1,11 @@
+import { operationAt } from '../cases';
 import type { RawResponse } from '../client/boundedFetch';
-import { DELETE_SESSION, stdErrorCode } from '../nangoApi';
+import { operationLabel, stdErrorCode } from '../nangoApi';
 import type { ResponseConformance as Conformance, ResponseValidators } from '../openapi/responseValidators';
 import { answersOf, type Answer, type Observation } from './observation';
+import { isDeleteSession, operationOf } from './operations';
 import type { SentRequest } from './rawRequest';
-import { credentialOf, describeAuth, whyNotAllowed } from './specRules';
+import { credentialOf, describeAuth, whyNotAllowed, whyNotAllowedWithBody, type CredentialKind } from './specRules';
 
 /**
  * The hostile run's checks, one entry each: its name (Schemathesis's where it has one), the rule it holds the
@@ -48,28 +50,31 @@ const failureOf = (check: string, request: SentRequest, response: RawResponse, m
   request,
 });
 
+const pathOfRequest = (request: SentRequest): string => new URL(request.target, 'http://x').pathname;
+
 /** The spec's verdict on one answer, worked out once for the three conformance checks that read it. */
 const conformances = new WeakMap<RawResponse, Conformance>();
-function conformanceOf(validators: ResponseValidators, response: RawResponse): Conformance {
+function conformanceOf(validators: ResponseValidators, { request, response }: Answer): Conformance {
   let conformance = conformances.get(response);
   if (!conformance) {
-    conformance = validators.conformance(DELETE_SESSION.method, DELETE_SESSION.path, response);
+    conformance = validators.conformance(request.method, pathOfRequest(request), response);
     conformances.set(response, conformance);
   }
   return conformance;
 }
 
-/** The answers to DELETE /connect/session, the one operation the spec documents responses for. */
-const documentedAnswersOf = (observation: Observation): Answer[] => answersOf(observation).filter((answer) => answer.request.method === DELETE_SESSION.method.toUpperCase());
+/** The answers to an operation the spec documents (each judged by its own operation's responses). */
+const documentedAnswersOf = (observation: Observation, validators: ResponseValidators): Answer[] =>
+  answersOf(observation).filter(({ request }) => validators.documentedMethods(pathOfRequest(request)).some((method) => method.toUpperCase() === request.method));
 
-/** A check of every answer to the documented operation against one part of the spec's verdict. */
+/** A check of every answer to a documented operation against one part of the spec's verdict for that operation. */
 function conformanceCheck(name: string, meaning: string, part: keyof Conformance): Check {
   return {
     name,
     meaning,
-    judgedRequests: (observation) => documentedAnswersOf(observation).length,
+    judgedRequests: (observation, { validators }) => documentedAnswersOf(observation, validators).length,
     judge: (observation, { validators }) =>
-      documentedAnswersOf(observation).flatMap(({ request, response }) => conformanceOf(validators, response)[part].map((problem) => failureOf(name, request, response, problem))),
+      documentedAnswersOf(observation, validators).flatMap((answer) => conformanceOf(validators, answer)[part].map((problem) => failureOf(name, answer.request, answer.response, problem))),
   };
 }
 
@@ -77,25 +82,51 @@ function conformanceCheck(name: string, meaning: string, part: keyof Conformance
 function singleCheck(
   name: string,
   meaning: string,
-  applies: (observation: Observation & { kind: 'single' }) => boolean,
-  judge: (observation: Observation & { kind: 'single' }) => Array<readonly [Answer, string]>,
+  applies: (observation: Observation & { kind: 'single' }, context: JudgeContext) => boolean,
+  judge: (observation: Observation & { kind: 'single' }, context: JudgeContext) => Array<readonly [Answer, string]>,
 ): Check {
   return {
     name,
     meaning,
-    judgedRequests: (observation) => (observation.kind === 'single' && applies(observation) ? 1 : 0),
-    judge: (observation) =>
-      observation.kind === 'single' && applies(observation) ? judge(observation).map(([{ request, response }, message]) => failureOf(name, request, response, message)) : [],
+    judgedRequests: (observation, context) => (observation.kind === 'single' && applies(observation, context) ? 1 : 0),
+    judge: (observation, context) =>
+      observation.kind === 'single' && applies(observation, context) ? judge(observation, context).map(([{ request, response }, message]) => failureOf(name, request, response, message)) : [],
   };
 }
 
 const authorizationOf = (answer: Answer): string | undefined => answer.request.headers['authorization'];
-const allowed = (observation: Observation & { kind: 'single' }): boolean => whyNotAllowed(observation.hostile, authorizationOf(observation.answer)) === '';
+
+/**
+ * What about the request the spec does not allow ('' when nothing; undefined when the spec does not say): an
+ * operation without a request body is sent none, one with a JSON body is sent one its schema allows, as JSON.
+ */
+function notAllowed(observation: Observation & { kind: 'single' }, validators: ResponseValidators): string | undefined {
+  const operation = operationOf(observation.hostile);
+  const authorization = authorizationOf(observation.answer);
+  // RFC 9110 §9.3.1: content in a GET has no defined semantics, so a server may ignore it as well as refuse it.
+  if (operation.method === 'get' && observation.hostile.body.kind !== 'none') return undefined;
+  return validators.documentsRequestBody(operation.method, operation.path)
+    ? whyNotAllowedWithBody(observation.hostile, operation, authorization, validators)
+    : whyNotAllowed(observation.hostile, authorization);
+}
+const allowed = (observation: Observation & { kind: 'single' }, validators: ResponseValidators): boolean => notAllowed(observation, validators) === '';
+const forbidden = (observation: Observation & { kind: 'single' }, validators: ResponseValidators): boolean => (notAllowed(observation, validators) ?? '') !== '';
+
+/** How the case's credential counts for its operation, which authenticates as its case table says. */
+function credentialFor(observation: Observation & { kind: 'single' }): CredentialKind {
+  const operation = operationOf(observation.hostile);
+  return credentialOf(observation.auth, operationAt(operation.method, operation.path)?.auth ?? 'session-token');
+}
+/** ` to POST /connect/sessions`: where a request went, in a message, when it is not DELETE /connect/session (the run's first operation). */
+function toOperation(observation: Observation & { kind: 'single' }): string {
+  const operation = operationOf(observation.hostile);
+  return isDeleteSession(operation) ? '' : ` to ${operationLabel(operation)}`;
+}
 const accepted = (answers: readonly Answer[]): Answer[] => answers.filter((answer) => is2xx(answer.response.status));
 /** What the spec allows, with a live bearer token or the secret key its security scheme names: positive_data_acceptance's. */
-function mustBeAccepted(observation: Observation & { kind: 'single' }): boolean {
-  const credential = credentialOf(observation.auth);
-  return allowed(observation) && (credential === 'valid' || credential === 'spec-documented');
+function mustBeAccepted(observation: Observation & { kind: 'single' }, validators: ResponseValidators): boolean {
+  const credential = credentialFor(observation);
+  return allowed(observation, validators) && (credential === 'valid' || credential === 'spec-documented');
 }
 
 /** The registry, in the order the report lists the checks. */
@@ -113,24 +144,27 @@ export const CHECKS: readonly Check[] = [
           ),
   },
   // OpenAPI 3.1 §4.8.16: the responses object lists the statuses the operation answers with.
-  conformanceCheck('status_code_conformance', "Every answer's status is one the spec documents for DELETE /connect/session (OpenAPI 3.1 Responses Object).", 'status'),
+  conformanceCheck('status_code_conformance', "Every answer to a lifecycle operation has a status the spec documents for that operation (OpenAPI 3.1 Responses Object).", 'status'),
   // OpenAPI 3.1 §4.8.17: a documented response names its media types.
   conformanceCheck('content_type_conformance', "Every answer's Content-Type is a media type the spec documents for its status (OpenAPI 3.1 Response Object, content).", 'contentType'),
   // OpenAPI 3.1 §4.8.14 / JSON Schema 2020-12: the body validates against the schema of its status and media type.
   conformanceCheck('response_schema_conformance', "Every answer's body validates against the schema the spec gives its status (JSON Schema 2020-12).", 'schema'),
-  // The spec documents no parameters and no request body, and a bearer credential: anything else must be refused.
+  // The spec documents no parameters, a bearer credential, and for each operation its request body (none for GET
+  // and DELETE, a JSON one of its schema for the POSTs): anything else must be refused.
   singleCheck(
     'negative_data_rejection',
-    'A request the spec does not allow (a query parameter, a body, no bearer credential) is not answered 2xx.',
-    (observation) => !allowed(observation),
-    ({ hostile, answer }) =>
-      is2xx(answer.response.status) ? [[answer, `a request the spec does not allow (${whyNotAllowed(hostile, authorizationOf(answer))}) was answered ${answer.response.status}`]] : [],
+    'A request the spec does not allow (a query parameter, a body where none is documented, a body its schema forbids or not sent as JSON, no bearer credential) is not answered 2xx.',
+    (observation, { validators }) => forbidden(observation, validators),
+    (observation, { validators }) => {
+      const { answer } = observation;
+      return is2xx(answer.response.status) ? [[answer, `a request${toOperation(observation)} the spec does not allow (${notAllowed(observation, validators) ?? ''}) was answered ${answer.response.status}`]] : [];
+    },
   ),
   // OpenAPI security requirement: the operation is refused without valid credentials, and then deletes nothing.
   singleCheck(
     'ignored_auth',
     'A missing or wrong credential is refused, and deletes nothing (the operation has a security requirement).',
-    ({ auth }) => credentialOf(auth) === 'invalid',
+    (observation) => credentialFor(observation) === 'invalid',
     ({ auth, answer, sessionAlive }) => [
       ...(is2xx(answer.response.status) ? [[answer, `${describeAuth(auth)} was answered ${answer.response.status}`] as const] : []),
       ...(sessionAlive === false && answer.response.status !== 204 ? [[answer, `answered ${answer.response.status}, yet the session is gone (GET /connect/session)`] as const] : []),
@@ -158,19 +192,19 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'positive_data_acceptance',
     meaning: 'A request the spec allows, with a live credential (or the secret key its security scheme names), is answered 2xx.',
-    judgedRequests: (observation) => (observation.kind === 'one-session' || (observation.kind === 'single' && mustBeAccepted(observation)) ? 1 : 0),
-    judge: (observation) => {
+    judgedRequests: (observation, { validators }) => (observation.kind === 'one-session' || (observation.kind === 'single' && mustBeAccepted(observation, validators)) ? 1 : 0),
+    judge: (observation, { validators }) => {
       if (observation.kind === 'one-session') {
         const [first] = observation.answers;
         const statuses = observation.answers.map((answer) => answer.response.status).join(', ');
         return accepted(observation.answers).length === 0 && first ? [failureOf('positive_data_acceptance', first.request, first.response, `no delete of a live session was accepted (${statuses})`)] : [];
       }
-      if (observation.kind !== 'single' || !mustBeAccepted(observation)) return [];
+      if (observation.kind !== 'single' || !mustBeAccepted(observation, validators)) return [];
       const { request, response } = observation.answer;
       const code = stdErrorCode(response.bodyText);
       return is2xx(response.status)
         ? []
-        : [failureOf('positive_data_acceptance', request, response, `a request the spec allows, with ${describeAuth(observation.auth)}, was answered ${response.status}${code ? ` (${code})` : ''}`)];
+        : [failureOf('positive_data_acceptance', request, response, `a request${toOperation(observation)} the spec allows, with ${describeAuth(observation.auth)}, was answered ${response.status}${code ? ` (${code})` : ''}`)];
     },
   },
   // This suite's own: the spec documents 204 as "deleted", so only a 204 may delete, and a 204 must have.
@@ -199,11 +233,13 @@ export const CHECKS: readonly Check[] = [
       const { answer, sessionAlive } = observation;
       const { status } = answer.response;
       if (sessionAlive === undefined) return [];
+      // Only DELETE /connect/session deletes: any other operation of the lifecycle leaves the session as it was.
+      const deletes = isDeleteSession(operationOf(observation.hostile)) && status === 204;
       // A wrong credential that deleted the session is ignored_auth's.
-      if (!sessionAlive && status !== 204 && credentialOf(observation.auth) !== 'invalid') {
-        return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `answered ${status}, yet the session is gone (GET /connect/session)`)];
+      if (!sessionAlive && !deletes && credentialFor(observation) !== 'invalid') {
+        return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `${toOperation(observation) ? `${answer.request.method} ` : ''}answered ${status}, yet the session is gone (GET /connect/session)`)];
       }
-      if (sessionAlive && status === 204) return [failureOf('session_deleted_only_by_204', answer.request, answer.response, 'answered 204, yet the session still lives (GET /connect/session)')];
+      if (sessionAlive && deletes) return [failureOf('session_deleted_only_by_204', answer.request, answer.response, 'answered 204, yet the session still lives (GET /connect/session)')];
       return [];
     },
   },
@@ -211,9 +247,9 @@ export const CHECKS: readonly Check[] = [
   // those it does. OPTIONS and HEAD are judged so only when not answered as HTTP allows (§9.3.7, §9.3.2).
   {
     name: 'unsupported_method',
-    meaning: 'A method the spec does not document for /connect/session is answered 405 with an Allow header naming DELETE (RFC 9110 §15.5.6); a 2xx means the spec is incomplete.',
+    meaning: 'A method the spec does not document for a lifecycle path is answered 405 with an Allow header naming the one it documents that changes state (DELETE on /connect/session, POST on the POSTs\' paths; RFC 9110 §15.5.6); a 2xx means the spec is incomplete.',
     judgedRequests: (observation) => (observation.kind === 'method' ? 1 : 0),
-    judge: (observation) => {
+    judge: (observation, { validators }) => {
       if (observation.kind !== 'method') return [];
       const { request, response } = observation.answer;
       const fail = (message: string): Failure[] => [failureOf('unsupported_method', request, response, message)];
@@ -228,8 +264,26 @@ export const CHECKS: readonly Check[] = [
       const allow = response.headers.get('allow');
       if (allow === null) return fail(`${method} answered 405 without an Allow header naming the methods the resource supports (RFC 9110 §15.5.6)`);
       const allowed = allow.split(',').map((name) => name.trim().toUpperCase());
-      const documented = DELETE_SESSION.method.toUpperCase();
-      return allowed.includes(documented) ? [] : fail(`${method} answered 405 with Allow: ${allow}, which leaves out ${documented}, the method the spec documents`);
+      // The methods that change state there (DELETE on /connect/session, as the rule has always asked; POST on the
+      // POSTs' paths): GET is left out, as it was before the lifecycle, so the rule on /connect/session is unchanged.
+      const documented = validators.documentedMethods(pathOfRequest(request)).filter((name) => name !== 'get');
+      const missing = documented.map((name) => name.toUpperCase()).filter((name) => !allowed.includes(name));
+      const [one] = missing;
+      if (one === undefined) return [];
+      return fail(`${method} answered 405 with Allow: ${allow}, which leaves out ${missing.join(', ')}, ${missing.length === 1 ? `the method the spec documents${one === 'DELETE' ? '' : ` for ${pathOfRequest(request)}`}` : `methods the spec documents for ${pathOfRequest(request)}`}`);
+    },
+  },
+  // The spec documents a creating operation's 201 as the new ConnectSession (its token among its required fields):
+  // the session it made is one GET /connect/session knows by that token.
+  {
+    name: 'created_session_answers_get',
+    meaning: 'A 2xx of an operation that creates a session (POST /connect/sessions, /reconnect) holds the token of a session that GET /connect/session answers (the spec: 201, the ConnectSession created).',
+    judgedRequests: (observation) => (observation.kind === 'single' && observation.createdSession !== undefined ? 1 : 0),
+    judge: (observation) => {
+      if (observation.kind !== 'single' || observation.createdSession === undefined || observation.createdSession === 'answers-get') return [];
+      const { request, response } = observation.answer;
+      const why = observation.createdSession === 'no-token' ? 'its body holds no session token' : 'GET /connect/session does not know the session its token names';
+      return [failureOf('created_session_answers_get', request, response, `${request.method} ${pathOfRequest(request)} answered ${response.status}, yet ${why}`)];
     },
   },
   // Schemathesis's max_response_time: an answer slower than the bound the user set fails.
@@ -267,7 +321,14 @@ export function judge(observation: Observation, context: JudgeContext): Judgemen
   return { failures, judged };
 }
 
-/** Failures are told apart by check, status and error code: the rest is the same finding again. */
-export function failureKey(failure: Pick<Failure, 'check' | 'status' | 'code'>): string {
-  return `${failure.check} ${failure.status ?? 'none'} ${failure.code ?? '-'}`;
+/**
+ * Failures are told apart by check, status and error code, and by the lifecycle operation the request went to
+ * when it is another than DELETE /connect/session: the rest is the same finding again.
+ */
+export function failureKey(failure: Pick<Failure, 'check' | 'status' | 'code'> & { readonly request?: SentRequest }): string {
+  const { request } = failure;
+  const path = request ? pathOfRequest(request) : undefined;
+  const operation = request && path !== undefined ? operationAt(request.method, path)?.operation : undefined;
+  const where = operation && !isDeleteSession(operation) ? ` ${operationLabel(operation)}` : '';
+  return `${failure.check} ${failure.status ?? 'none'} ${failure.code ?? '-'}${where}`;
 }

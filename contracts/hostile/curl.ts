@@ -1,3 +1,4 @@
+import { OPERATIONS } from '../cases';
 import type { FoundFailure } from './hostileSearch';
 import { answersOf } from './observation';
 import { rolesOf, SHELL_VARIABLE, shellExpression, withPlaceholders } from './placeholders';
@@ -36,6 +37,10 @@ export function reproRequests({ failure, observation, example }: Pick<FoundFailu
   return { requests: last === -1 ? [failure.request] : sent.slice(0, last + 1), parallel: 1 };
 }
 
+/** The operations whose success creates a connect session, as their case tables say. */
+const CREATING = OPERATIONS.filter((operation) => operation.createsSessionAt !== undefined).map(({ operation }) => operation);
+const creates = (request: SentRequest): boolean => CREATING.some((operation) => operation.method.toUpperCase() === request.method && operation.path === new URL(request.target, 'http://x').pathname);
+
 /** The end user the sessions a pasted repro creates are for, so an operator can tell them apart. */
 const REPRO_END_USER = 'contract-tests-repro';
 
@@ -59,6 +64,10 @@ export function curlRepro(baseUrl: string, requests: readonly SentRequest[], par
   if (parallel > 1 && first) lines.push(curlLine(baseUrl, first, parallel));
   else lines.push(...requests.map((request) => curlLine(baseUrl, request)));
   if (roles.has('live')) lines.push(`${quietDelete(SHELL_VARIABLE.live)} # clean up`);
+  // A request that creates a session leaves it when it succeeds: how to delete it (the token is in the answer printed).
+  if (requests.some(creates)) {
+    lines.push(`# answered 201, it created a session: delete it with the token of the answer, curl -X DELETE "${base}/connect/session" -H "authorization: Bearer <token>" (or let it expire in 30 minutes)`);
+  }
   return lines;
 }
 

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import type { JsonValue } from '../json';
+import type { OperationRef } from '../openapi/responseValidators';
 import { OFF_BY_ONE, type OffByOne } from './placeholders';
 
 /**
@@ -13,7 +15,14 @@ export type AuthSpec =
   | { readonly kind: 'off-by-one'; readonly mutation: OffByOne }
   | { readonly kind: 'unknown-token' }
   | { readonly kind: 'deleted-session' }
-  | { readonly kind: 'secret-key' };
+  /** The secret key, as `Bearer <key>` unless `form` says otherwise (the same forms as a session token's). */
+  | { readonly kind: 'secret-key'; readonly form?: SessionTokenForm }
+  /** The secret key one character off: a key of no environment. */
+  | { readonly kind: 'wrong-secret-key'; readonly mutation: SecretMutation };
+
+/** How a secret key is put one character off: both change it whatever it is (no format of its own to break). */
+export const SECRET_MUTATIONS = ['drop-last', 'add-hex'] as const;
+export type SecretMutation = (typeof SECRET_MUTATIONS)[number];
 
 /**
  * How a live session's token is written into the header. `bearer`, `lowercase-scheme` (`bearer <t>`) and
@@ -29,11 +38,17 @@ export type BodySpec =
   /** A JSON document, as sent. */
   | { readonly kind: 'json'; readonly text: string }
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'large'; readonly bytes: number };
+  | { readonly kind: 'large'; readonly bytes: number }
+  /** A body the operation's request schema allows (bodyArbitraries.ts), sent as JSON. */
+  | { readonly kind: 'valid'; readonly value: JsonValue }
+  /** A body that breaks one rule of the schema, `label` saying which and where (`body:missing-required:end_user.id`). */
+  | { readonly kind: 'invalid'; readonly label: string; readonly value: JsonValue };
 
 export type HostileCase =
   | {
       readonly kind: 'single';
+      /** The lifecycle operation the request goes to; DELETE /connect/session when not given. */
+      readonly operation?: OperationRef;
       readonly auth: AuthSpec;
       readonly query: ReadonlyArray<readonly [string, string]>;
       readonly body: BodySpec;
@@ -43,8 +58,11 @@ export type HostileCase =
   | { readonly kind: 'repeat'; readonly times: number }
   /** One live session deleted by `parallel` requests at once. */
   | { readonly kind: 'race'; readonly parallel: number }
-  /** A method the spec does not document for the path, with a live session's token (the coverage pass sends these). */
-  | { readonly kind: 'method'; readonly method: string };
+  /**
+   * A method the spec does not document for the path (/connect/session when not given), with the credential the
+   * path's operations take (the coverage pass sends these).
+   */
+  | { readonly kind: 'method'; readonly method: string; readonly path?: string };
 
 export const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
 
@@ -53,7 +71,7 @@ const headerText = fc
   .string({ unit: 'grapheme', maxLength: 12 })
   .map((text) => Buffer.from(text, 'utf8').toString('latin1').replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ''));
 
-const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
+export const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Token abc', 'Digest username="x"', 'bearer', 'BEARER x', 'Bearer\tx'),
   headerText.map((text) => `Bearer ${text}`),
   headerText,
@@ -61,7 +79,8 @@ const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: 1_000, max: 6_000 }).map((length) => `Bearer ${'a'.repeat(length)}`),
 );
 
-const auth: fc.Arbitrary<AuthSpec> = fc.oneof(
+/** The credentials of an operation the session token authenticates. */
+export const sessionAuth: fc.Arbitrary<AuthSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'none' } as const) },
   { weight: 3, arbitrary: rawAuthorization.map((value) => ({ kind: 'raw', value }) as const) },
   { weight: 4, arbitrary: fc.constantFrom<SessionTokenForm>(...SESSION_TOKEN_FORMS).map((form) => ({ kind: 'session', form }) as const) },
@@ -75,13 +94,14 @@ const auth: fc.Arbitrary<AuthSpec> = fc.oneof(
 );
 
 const queryKey = fc.oneof(fc.constantFrom('unexpected', 'connect_session', 'a b', 'ü', '%', 'x[]', ''), fc.string({ maxLength: 8 }));
-const query = fc.oneof(
+export const query = fc.oneof(
   { weight: 3, arbitrary: fc.constant([] as Array<readonly [string, string]>) },
   { weight: 2, arbitrary: fc.array(fc.tuple(queryKey, fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 3 }) },
   { weight: 1, arbitrary: queryKey.map((key) => [[key, '1'] as const, [key, '2'] as const]) },
 );
 
-const body: fc.Arbitrary<BodySpec> = fc.oneof(
+/** Bodies of no schema: an operation that documents none gets these. */
+export const looseBody: fc.Arbitrary<BodySpec> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ kind: 'none' } as const) },
   { weight: 2, arbitrary: fc.oneof(fc.constantFrom('{}', '[]', 'null', '0', '""', '{"unexpected":true}'), fc.json({ maxDepth: 2 })).map((text) => ({ kind: 'json', text }) as const) },
   { weight: 1, arbitrary: fc.oneof(fc.constantFrom('{', '{"a":', 'not json', ' '), fc.string({ minLength: 1, maxLength: 20 })).map((text) => ({ kind: 'text', text }) as const) },
@@ -90,9 +110,9 @@ const body: fc.Arbitrary<BodySpec> = fc.oneof(
 
 const single: fc.Arbitrary<HostileCase> = fc.record({
   kind: fc.constant('single' as const),
-  auth,
+  auth: sessionAuth,
   query,
-  body,
+  body: looseBody,
   contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }),
 });
 

@@ -25,6 +25,8 @@ export interface HostileReport {
 export interface SlowestAnswer {
   readonly durationMs: number;
   readonly method: string;
+  /** The path it was sent to (/connect/session when not given). */
+  readonly path?: string;
   readonly status: number;
 }
 
@@ -32,7 +34,7 @@ export interface SlowestAnswer {
 export function slowestOf(current: SlowestAnswer | undefined, answers: readonly Answer[]): SlowestAnswer | undefined {
   let slowest = current;
   for (const { request, response, durationMs } of answers) {
-    if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, status: response.status };
+    if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, path: new URL(request.target, 'http://x').pathname, status: response.status };
   }
   return slowest;
 }
@@ -57,7 +59,7 @@ export interface Repro {
  */
 export function formatHostileReport(report: HostileReport, repro: Repro): string {
   const { outcome } = report;
-  const lines = [`Hostile requests to DELETE /connect/session on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
+  const lines = [`Hostile requests to the connect-session lifecycle on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
   const width = Math.max(...CHECK_NAMES.map((check) => check.length));
   lines.push(`${'check'.padEnd(width)}  requests  failures  known`);
   for (const check of CHECK_NAMES) {
@@ -80,9 +82,9 @@ export function formatHostileReport(report: HostileReport, repro: Repro): string
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
   if (report.slowest) {
-    const { durationMs, method, status } = report.slowest;
+    const { durationMs, method, path = '/connect/session', status } = report.slowest;
     const bound = report.maxResponseMs === undefined ? '' : ` (bound: ${report.maxResponseMs} ms)`;
-    lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} /connect/session → ${status}${bound}`);
+    lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} ${path} → ${status}${bound}`);
   }
   if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
   const verdict = hostilePassed(report) ? 'PASSED' : 'FAILED';

@@ -25,6 +25,12 @@ export type Observation =
       readonly followUp: Answer | undefined;
       /** Whether the live session the request named still lives (`GET /connect/session`); undefined when it named none. */
       readonly sessionAlive: boolean | undefined;
+      /**
+       * After a 2xx of an operation that creates a session (its case table says where the token is): whether the
+       * session it made answers `GET /connect/session` (`answers-get`), does not (`gone`), or the answer held no
+       * token (`no-token`). Undefined for other answers and operations.
+       */
+      readonly createdSession?: 'answers-get' | 'gone' | 'no-token' | undefined;
     }
   | {
       /** One live session deleted several times, one after the other (`repeat`) or all at once (`race`). */
@@ -62,7 +68,7 @@ export function answersOf(observation: Observation): readonly Answer[] {
   }
 }
 
-/** How many requests the case sent to DELETE /connect/session (set-up and look-ups aside). */
+/** How many requests the case sent to the lifecycle (set-up and look-ups aside). */
 export function requestsOf(observation: Observation): number {
   return observation.kind === 'no-answer' ? 1 : answersOf(observation).length;
 }

@@ -158,6 +158,11 @@ export class ResponseValidators {
     return (body) => schemaCheck(body).map((problem) => `${status} body: ${problem}`);
   }
 
+  /** Whether the operation documents a JSON request body. */
+  documentsRequestBody(method: string, path: string): boolean {
+    return this.operation(method, path).requestBody !== undefined;
+  }
+
   /**
    * What the spec's JSON request body schema says of a body (`request body: /allowed_integrations must be array`);
    * for an operation that documents no request body, only a missing body passes.

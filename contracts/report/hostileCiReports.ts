@@ -39,14 +39,14 @@ export function hostileJunitXml(report: HostileReport): string {
   });
   const runWide = [...report.cleanUpProblems, ...(sessionsAccountedFor(report.sessions) ? [] : [sessionsLine(report.sessions)])];
   if (runWide.length) testcases.push({ '@_name': 'the run itself', '@_classname': 'contracts:hostile', failure: { '@_message': xmlText(runWide[0] ?? ''), '#text': runWide.map(xmlText).join('\n') } });
-  return junitDocument('contracts:hostile', [suite('hostile requests to DELETE /connect/session', testcases)]);
+  return junitDocument('contracts:hostile', [suite('hostile requests to the connect-session lifecycle', testcases)]);
 }
 
 /** The hostile run as Markdown: the verdict, a table of checks, each failure with its id and headline. */
 export function hostileSummaryMarkdown(report: HostileReport): string {
   const { outcome } = report;
   const lines = [
-    `### ${hostilePassed(report) ? '✅' : '❌'} Hostile requests to DELETE /connect/session on ${cell(report.targetLabel)} (${cell(report.targetUrl)}), seed ${report.seed}`,
+    `### ${hostilePassed(report) ? '✅' : '❌'} Hostile requests to the connect-session lifecycle on ${cell(report.targetLabel)} (${cell(report.targetUrl)}), seed ${report.seed}`,
     '',
     `${outcome.cases} cases, ${outcome.requests} requests; coverage: ${outcome.coverage.sent} of ${outcome.coverage.total} kinds of request`,
     '',
@@ -79,9 +79,9 @@ export function writeHostileReports(dir: string, outcome: HostileOutcome, redact
   mkdirSync(dir, { recursive: true });
   const junit = join(dir, HOSTILE_JUNIT_FILE);
   const unfinished = (message: string) =>
-    junitDocument('contracts:hostile', [suite('hostile requests to DELETE /connect/session', [{ '@_name': 'hostile run', '@_classname': 'contracts:hostile', error: { '@_message': xmlText(message) } }])]);
+    junitDocument('contracts:hostile', [suite('hostile requests to the connect-session lifecycle', [{ '@_name': 'hostile run', '@_classname': 'contracts:hostile', error: { '@_message': xmlText(message) } }])]);
   writeFileSync(junit, redact(outcome.kind === 'report' ? hostileJunitXml(outcome.report) : unfinished(outcome.message)));
-  const markdown = outcome.kind === 'report' ? hostileSummaryMarkdown(outcome.report) : `### ❌ Hostile requests to DELETE /connect/session did not finish\n\n${cell(outcome.message)}\n`;
+  const markdown = outcome.kind === 'report' ? hostileSummaryMarkdown(outcome.report) : `### ❌ Hostile requests to the connect-session lifecycle did not finish\n\n${cell(outcome.message)}\n`;
   const section = `${SECTION_START}\n${redact(markdown)}${SECTION_END}\n`;
   const summary = join(dir, SUMMARY_FILE);
   const before = existsSync(summary) ? readFileSync(summary, 'utf8') : '';

@@ -161,5 +161,5 @@ it("keeps the README's example of findings.md inside a fenced block, so its head
   expect(fence).toBeUndefined();
   expect(headings).toContain('## Reporting drift upstream');
   expect(headings.filter((heading) => /^#+ (V|H-F)\d+ · /.test(heading))).toEqual([]);
-  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/^````markdown\n## V\d+ · /m);
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/^````markdown\n## DELETE \/connect\/session\n\n### V\d+ · /m);
 });

@@ -1,7 +1,7 @@
 /**
  * Hostile findings a user can act on, against a server of our own making with three drifts at once (415 for a
  * body that is not JSON, a token taken without the Bearer scheme, `bearer <t>` and `Bearer  <t>` refused) at the
- * remote default of 40 cases: all three reported on every seed, because the coverage pass sends every kind of
+ * remote default of 130 cases: all three reported on every seed, because the coverage pass sends every kind of
  * request first; each recorded in reports/hostile-findings.json, its secrets as placeholders; the first printed
  * replay, run as printed with only the secret in the environment, shows the same check and status; a spec-following
  * server passes with no stale advice; no piece of a token or of the secret is printed or written; the repro of a
@@ -29,7 +29,7 @@ async function atRemoteDefaults(drift: HostileDrift, env: Record<string, string>
 it.each(['1', '20261130', String(2 ** 31 - 1)])('reports all three drifts at the remote defaults, seed %s, and replays the first as printed', async (seed) => {
   const run = await atRemoteDefaults('strict-on-form-loose-on-scheme', { HOSTILE_SEED: seed });
   expect(run.code).toBe(1);
-  expect(run.stdout).toMatch(/^coverage: 37 of 37 kinds of request sent$/m);
+  expect(run.stdout).toMatch(/^coverage: 119 of 119 kinds of request sent$/m);
   const bodies = failureBlock(run.stdout, 'status_code_conformance', 415);
   const noScheme = failureBlock(run.stdout, 'ignored_auth', 204);
   const rfcForms = failureBlock(run.stdout, 'positive_data_acceptance', 401);
@@ -67,7 +67,7 @@ it('records each finding with its exact requests, secrets as placeholders with t
   expect(noScheme?.curl).toContain('-H "authorization: ${CONNECT_SESSION_TOKEN}"');
   const junit = readFileSync(join(reports, 'hostile-junit.xml'), 'utf8');
   expect(junit).toMatch(/<testcase name="ignored_auth" classname="contracts:hostile">\s*<properties>[^]*?<\/properties>\s*<failure message="ignored_auth \(status 204\)/);
-  expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toMatch(/^### ❌ Hostile requests to DELETE \/connect\/session on Nango/m);
+  expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toMatch(/^### ❌ Hostile requests to the connect-session lifecycle on Nango/m);
 });
 
 it('counts accepted findings apart from failures, in the table, summary.md and hostile-junit.xml', async () => {
@@ -97,7 +97,7 @@ it('keeps the hostile section of summary.md its own: a second run replaces it an
   await provider?.close();
   await atRemoteDefaults('none', { REPORTS_DIR: reports, HOSTILE_RUNS: '40' });
   const twice = readFileSync(summary, 'utf8');
-  expect(twice.match(/Hostile requests to DELETE/g)).toHaveLength(1);
+  expect(twice.match(/Hostile requests to the connect-session lifecycle/g)).toHaveLength(1);
   expect(twice).toMatch(/^### ✅ Provider verification of NangoConnectSessionClient -> NangoAPI\n\nVerification PASSED: 7 of 7 interactions passed\n/);
 });
 

@@ -16,7 +16,7 @@ import type { CliRun } from '../support/runCli';
 let provider: HostileDriftProvider | undefined;
 afterEach(() => provider?.close());
 
-/** At the remote default of 40 cases: the coverage pass, then a few random ones. */
+/** At the remote default of 130 cases: the coverage pass, then a few random ones. */
 async function hostileAgainst(drift: HostileDrift, env: Record<string, string> = {}): Promise<CliRun> {
   provider = await startHostileDriftProvider(drift, SECRET);
   return hostileAgainstProvider(provider, { HOSTILE_RUNS: '40', ...env });
@@ -88,9 +88,9 @@ it('reports as slowest the answer of the longest duration, of any case', () => {
     durationMs,
   });
   const first = slowestOf(undefined, [answer('DELETE', 204, 3), answer('TRACE', 405, 9), answer('DELETE', 404, 5)]);
-  expect(first).toEqual({ durationMs: 9, method: 'TRACE', status: 405 });
+  expect(first).toEqual({ durationMs: 9, method: 'TRACE', path: '/connect/session', status: 405 });
   expect(slowestOf(first, [answer('PUT', 405, 8)])).toBe(first);
-  expect(slowestOf(first, [answer('GET', 200, 12)])).toEqual({ durationMs: 12, method: 'GET', status: 200 });
+  expect(slowestOf(first, [answer('GET', 200, 12)])).toEqual({ durationMs: 12, method: 'GET', path: '/connect/session', status: 200 });
   expect(slowestOf(undefined, [])).toBeUndefined();
 });
 

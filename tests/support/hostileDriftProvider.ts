@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { JsonValue } from '../../contracts/json';
 import { jsonAnswer, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
 import { startScriptedServer, type RecordedRequest } from './scriptedServer';
 
@@ -19,6 +20,11 @@ export const HOSTILE_DRIFTS = [
   'slow-trace',
   'strict-on-form-loose-on-scheme',
   'server-error-on-bracket-query',
+  'refuses-deprecated-organization',
+  'server-error-on-get-sessions',
+  'accepts-too-many-tags',
+  'reconnect-without-expiry',
+  'get-forgets-reconnected',
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
@@ -30,9 +36,13 @@ export interface HostileDriftProvider {
   close(): Promise<void>;
 }
 
-/** The reference provider, drifting in one way on DELETE /connect/session (POST and GET as documented). */
+/**
+ * The reference provider, drifting in one way: on DELETE /connect/session (POST and GET as documented), or, for the
+ * lifecycle's drifts (LIFECYCLE_DRIFTS), on the POSTs and their paths.
+ */
 export async function startHostileDriftProvider(drift: HostileDrift, secretKey: string): Promise<HostileDriftProvider> {
   const reference = new ReferenceProvider({ secretKey });
+  reconnected.clear();
   const answered: Array<{ method: string; url: string; status: number }> = [];
   const write = (request: RecordedRequest, response: ServerResponse, answer: ProviderAnswer) => {
     answered.push({ method: request.method, url: request.url, status: answer.status });
@@ -61,6 +71,8 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
     reference.respond({ ...request, method: 'DELETE', body: '' });
     return reference.respond(request);
   }
+  const lifecycle = lifecycleDrift(drift, reference, request);
+  if (lifecycle) return lifecycle;
   const isDelete = request.method === 'DELETE' && request.url.startsWith('/connect/session');
   if (drift === 'strict-on-form-loose-on-scheme' && onSession) return strictOnFormLooseOnScheme(reference, request);
   const authorization = request.headers.authorization;
@@ -99,6 +111,63 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
       return reference.respond({ ...request, url: '/connect/session' });
     default:
       return reference.respond(request);
+  }
+}
+
+/**
+ * Drifts of the lifecycle beyond DELETE: a body the spec allows refused (the deprecated `organization`, which the
+ * spec still documents), an undocumented method that makes the server fail (`GET /connect/sessions`, as a listing
+ * route that breaks would), a body the spec forbids accepted (`tags` past maxProperties 10, dropped rather than
+ * refused), a reconnect 201 without `expires_at`, which the spec's ConnectSession requires (beside the token), and
+ * a GET that does not know the sessions reconnect made (404), though DELETE does.
+ */
+function lifecycleDrift(drift: HostileDrift, reference: ReferenceProvider, request: RecordedRequest): ProviderAnswer | undefined {
+  const path = new URL(request.url, 'http://provider').pathname;
+  const body = parsedObject(request.body);
+  switch (drift) {
+    case 'get-forgets-reconnected': {
+      if (request.method === 'GET' && path === '/connect/session' && reconnected.has(request.headers.authorization?.replace(/^Bearer +/i, '') ?? '')) {
+        return jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } });
+      }
+      if (request.method !== 'POST' || path !== '/connect/sessions/reconnect') return undefined;
+      const answered = reference.respond(request);
+      const token = answered.status === 201 && answered.body ? (JSON.parse(answered.body) as { data: { token: string } }).data.token : undefined;
+      if (token) reconnected.add(token);
+      return answered;
+    }
+    case 'refuses-deprecated-organization':
+      if (request.method !== 'POST' || path !== '/connect/sessions' || body === undefined || !('organization' in body)) return undefined;
+      return jsonAnswer(400, { error: { code: 'invalid_body', errors: [{ code: 'unrecognized_keys', message: "Unrecognized key(s) in object: 'organization'", path: [] }] } });
+    case 'server-error-on-get-sessions':
+      return request.method === 'GET' && path === '/connect/sessions' ? jsonAnswer(500, { error: { code: 'server_error', message: 'listing failed' } }) : undefined;
+    case 'accepts-too-many-tags': {
+      const tags = body?.['tags'];
+      if (request.method !== 'POST' || path !== '/connect/sessions' || typeof tags !== 'object' || tags === null || Object.keys(tags).length <= 10) return undefined;
+      const { tags: _dropped, ...rest } = body ?? {};
+      return reference.respond({ ...request, body: JSON.stringify(rest) });
+    }
+    case 'reconnect-without-expiry': {
+      if (request.method !== 'POST' || path !== '/connect/sessions/reconnect') return undefined;
+      const answered = reference.respond(request);
+      if (answered.status !== 201 || answered.body === undefined) return answered;
+      const { data } = JSON.parse(answered.body) as { data: Record<string, unknown> };
+      const { expires_at: _expiry, ...rest } = data;
+      return jsonAnswer(201, { data: rest } as JsonValue);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Tokens of sessions a reconnect made (get-forgets-reconnected): one drifting provider runs at a time. */
+const reconnected = new Set<string>();
+
+function parsedObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -11,13 +11,14 @@ export const SECRET = 'hostile-test-secret-key';
 
 /**
  * `npm run contracts:hostile` against a drifting provider (seed 20261129, 100 cases unless `env` says otherwise),
- * proving on the way that no secret or token was printed and no session was left.
+ * proving on the way that no secret or token was printed and no session, connection or integration was left.
  */
 export async function hostileAgainstProvider(provider: HostileDriftProvider, env: Record<string, string> = {}): Promise<CliRun> {
   const reports = scratchDir('hostile-reports');
   const run = await hostileInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '20261129', HOSTILE_RUNS: '100', REPORTS_DIR: reports, ...env });
   expectNoSecretPiece([run.stdout, run.stderr, ...readdirSync(reports).map((file) => readFileSync(join(reports, file), 'utf8'))], [SECRET, ...provider.reference.issuedTokens()]);
   expect(provider.reference.liveSessionCount()).toBe(0);
+  expect(provider.reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
   return run;
 }
 

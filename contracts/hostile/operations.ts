@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { OPERATIONS } from '../cases';
+import { isJsonObject, type JsonObject } from '../json';
+import { DELETE_SESSION, operationLabel } from '../nangoApi';
+import type { OperationRef } from '../openapi/responseValidators';
+import { resolvePointer } from '../openapi/jsonPointer';
+import { bodyArbitraries, requestBodyPointer, type BodyArbitraries } from './bodyArbitraries';
+import {
+  CONTENT_TYPES,
+  hostileCase,
+  looseBody,
+  query,
+  rawAuthorization,
+  SECRET_MUTATIONS,
+  SESSION_TOKEN_FORMS,
+  sessionAuth,
+  type AuthSpec,
+  type BodySpec,
+  type HostileCase,
+  type SecretMutation,
+  type SessionTokenForm,
+} from './hostileCases';
+
+/**
+ * The lifecycle's operations as the hostile run sees them, all from data: the case tables (contracts/cases) say
+ * how each authenticates and where its 201 puts the session it made; the spec's request schema, where it has one,
+ * gives its bodies (bodyArbitraries.ts).
+ */
+export interface HostileOperation {
+  readonly operation: OperationRef;
+  /** `POST /connect/sessions`. */
+  readonly label: string;
+  readonly auth: 'secret-key' | 'session-token';
+  /** Where a 2xx answer's body holds the token of the session it made (`/data/token`). */
+  readonly createsSessionAt: string | undefined;
+  /** Its JSON request body's arbitraries; undefined when the spec documents no request body. */
+  readonly bodies: BodyArbitraries | undefined;
+  /** Its body names a connection (`connection_id` and `integration_id`): the run puts in one of its own. */
+  readonly bodyNamesConnection: boolean;
+}
+
+export function hostileOperations(root: JsonObject): HostileOperation[] {
+  return OPERATIONS.map(({ operation, auth, createsSessionAt }) => {
+    const pointer = requestBodyPointer(operation.method, operation.path);
+    return {
+      operation,
+      label: operationLabel(operation),
+      auth,
+      createsSessionAt,
+      bodies: resolvePointer(root, pointer) === undefined ? undefined : bodyArbitraries(root, pointer),
+      bodyNamesConnection: ['connection_id', 'integration_id'].every((name) => requiredOf(root, pointer).includes(name)),
+    };
+  });
+}
+
+/** The properties the schema at `pointer` requires (through one `$ref`). */
+function requiredOf(root: JsonObject, pointer: string): string[] {
+  let node = resolvePointer(root, pointer);
+  const ref = isJsonObject(node) ? node['$ref'] : undefined;
+  if (typeof ref === 'string') node = resolvePointer(root, decodeURIComponent(ref.replace(/^#/, '')));
+  const required = isJsonObject(node) ? node['required'] : undefined;
+  return Array.isArray(required) ? required.filter((name): name is string => typeof name === 'string') : [];
+}
+
+/** The operation a single case goes to. */
+export function operationOf(hostile: HostileCase & { kind: 'single' }): OperationRef {
+  return hostile.operation ?? DELETE_SESSION;
+}
+
+/** Where a method case is sent. */
+export function pathOf(hostile: HostileCase & { kind: 'method' }): string {
+  return hostile.path ?? DELETE_SESSION.path;
+}
+
+export const isDeleteSession = (operation: OperationRef): boolean => operation.method === DELETE_SESSION.method && operation.path === DELETE_SESSION.path;
+
+/** The operation of a table by method and path. */
+export function hostileOperationAt(operations: readonly HostileOperation[], operation: OperationRef): HostileOperation {
+  const found = operations.find((candidate) => candidate.operation.method === operation.method && candidate.operation.path === operation.path);
+  if (!found) throw new Error(`${operationLabel(operation)} is no lifecycle operation`);
+  return found;
+}
+
+/** The credentials of an operation the secret key authenticates: mostly the key, in each form; wrong keys, none, a session token. */
+const secretKeyAuth: fc.Arbitrary<AuthSpec> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant({ kind: 'secret-key' } as const) },
+  { weight: 3, arbitrary: fc.constantFrom<SessionTokenForm>(...SESSION_TOKEN_FORMS).map((form): AuthSpec => ({ kind: 'secret-key', form })) },
+  { weight: 1, arbitrary: fc.constantFrom<SecretMutation>(...SECRET_MUTATIONS).map((mutation): AuthSpec => ({ kind: 'wrong-secret-key', mutation })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'none' } as const) },
+  { weight: 2, arbitrary: rawAuthorization.map((value): AuthSpec => ({ kind: 'raw', value })) },
+  { weight: 1, arbitrary: fc.constant<AuthSpec>({ kind: 'session', form: 'bearer' }) },
+);
+
+/** Bodies of an operation with a request schema: mostly ones it allows or breaks one rule of, under its JSON media type. */
+function schemaBodies(bodies: BodyArbitraries): fc.Arbitrary<{ readonly body: BodySpec; readonly contentType: string | undefined }> {
+  const json = fc.oneof({ weight: 8, arbitrary: fc.constantFrom<string | undefined>('application/json', 'application/json; charset=utf-8') }, { weight: 1, arbitrary: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) });
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.record({ body: bodies.positive.map((value): BodySpec => ({ kind: 'valid', value })), contentType: json }) },
+    { weight: 4, arbitrary: fc.record({ body: bodies.negative.map(({ label, body }): BodySpec => ({ kind: 'invalid', label, value: body })), contentType: json }) },
+    { weight: 1, arbitrary: fc.record({ body: looseBody, contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) }) },
+  );
+}
+
+/** Every request of one operation, seeded and shrinkable. */
+function casesOf(operation: HostileOperation): fc.Arbitrary<HostileCase> {
+  if (isDeleteSession(operation.operation)) return hostileCase;
+  const auth = operation.auth === 'secret-key' ? secretKeyAuth : sessionAuth;
+  const payload = operation.bodies ? schemaBodies(operation.bodies) : fc.record({ body: looseBody, contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) });
+  const fewQueries = fc.oneof({ weight: 4, arbitrary: fc.constant([] as Array<readonly [string, string]>) }, { weight: 1, arbitrary: query });
+  return fc.record({ auth, query: fewQueries, payload }).map(({ auth: credential, query: pairs, payload: { body, contentType } }): HostileCase => ({
+    kind: 'single',
+    operation: operation.operation,
+    auth: credential,
+    query: pairs,
+    body,
+    contentType,
+  }));
+}
+
+/** Every request of the lifecycle: each operation as often as the others. */
+export function lifecycleCase(operations: readonly HostileOperation[]): fc.Arbitrary<HostileCase> {
+  return fc.oneof(...operations.map(casesOf));
+}

@@ -1,0 +1,88 @@
+/**
+ * The hostile run across the lifecycle, against providers that drift beyond DELETE /connect/session, at the remote
+ * default budget (HOSTILE_RUNS unset) and on every seed: a body the spec allows refused, an undocumented method
+ * answered 5xx, a body the spec forbids accepted, a 201 without a field its schema requires, a 201 whose session
+ * GET does not know (deleted all the same): each reported, with a
+ * curl repro that holds the secret key only as ${NANGO_SECRET_KEY}. No session, connection or integration is left,
+ * and no piece of the secret key or of a token is printed or written (hostileAgainstProvider proves both).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFindings } from '../../contracts/hostile/findingsFile';
+import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
+import { expectNoSecretPiece, failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
+import { runInProcess } from '../support/inProcess';
+import { scratchDir } from '../support/scratch';
+
+let provider: HostileDriftProvider | undefined;
+afterEach(() => provider?.close());
+
+const SEEDS = ['1', '20261202', String(2 ** 31 - 1)];
+
+describe.each([
+  ['refuses-deprecated-organization', 'positive_data_acceptance', 400, 'POST', '/connect/sessions', /a request to POST \/connect\/sessions the spec allows, with the environment secret key/],
+  ['server-error-on-get-sessions', 'not_a_server_error', 500, 'GET', '/connect/sessions', /answered 500/],
+  ['accepts-too-many-tags', 'negative_data_rejection', 201, 'POST', '/connect/sessions', /body:over-max-properties:tags/],
+  ['reconnect-without-expiry', 'response_schema_conformance', 201, 'POST', '/connect/sessions/reconnect', /201 body: \/data must have required property 'expires_at'/],
+  ['get-forgets-reconnected', 'created_session_answers_get', 201, 'POST', '/connect/sessions/reconnect', /POST \/connect\/sessions\/reconnect answered 201, yet GET \/connect\/session does not know the session its token names/],
+] as const)('a provider that drifts so: %s', (drift: HostileDrift, check, status, method, path, headline) => {
+  it.each(SEEDS)(`is reported by ${check} (status ${status}) at the remote default budget, seed %s`, async (seed) => {
+    provider = await startHostileDriftProvider(drift, SECRET);
+    const reports = scratchDir('lifecycle-drift');
+    const run = await hostileAgainstProvider(provider, { HOSTILE_RUNS: '', HOSTILE_SEED: seed, REPORTS_DIR: reports });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^coverage: 119 of 119 kinds of request sent$/m);
+    const block = failureBlock(run.stdout, check, status);
+    expect(block.headline).toMatch(headline);
+    expect(block.curl.startsWith(`curl -i -X ${method} "http://127.0.0.1:`)).toBe(true);
+    expect(block.curl).toContain(`${path}"`);
+    if (method === 'POST') expect(block.curl).toContain('-H "authorization: Bearer ${NANGO_SECRET_KEY}"');
+    const finding = readFindings(join(reports, 'hostile-findings.json')).findings.find((found) => found.check === check && found.status === status);
+    expect(finding?.requests.at(-1)).toMatchObject({ method, target: path });
+    expect(readFileSync(join(reports, 'hostile-findings.json'), 'utf8')).not.toContain(SECRET);
+  });
+});
+
+it('passes a provider that serves the whole lifecycle as documented, every session its POSTs made deleted', async () => {
+  provider = await startHostileDriftProvider('none', SECRET);
+  const run = await hostileAgainstProvider(provider, { HOSTILE_RUNS: '' });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^created_session_answers_get +[1-9]\d* +0 +0$/m);
+  const [, created, deleted] = /^sessions: (\d+) created, (\d+) deleted/m.exec(run.stdout) ?? [];
+  expect(Number(created)).toBeGreaterThan(20);
+  expect(deleted).toBe(created);
+  // Every POST that answered 201 made a session the run adopted: as many as the provider issued.
+  expect(provider.reference.issuedTokens()).toHaveLength(Number(created));
+});
+
+it('replays a POST finding from its record against the same provider: the body is sent again and the finding reproduces', async () => {
+  provider = await startHostileDriftProvider('accepts-too-many-tags', SECRET);
+  const reports = scratchDir('lifecycle-replay');
+  await hostileAgainstProvider(provider, { HOSTILE_RUNS: '', REPORTS_DIR: reports });
+  const file = join(reports, 'hostile-findings.json');
+  const finding = readFindings(file).findings.find((found) => found.check === 'negative_data_rejection');
+  expect(finding?.kinds).toEqual(expect.arrayContaining(['operation:POST /connect/sessions', 'body:over-max-properties', 'body:over-max-properties:tags']));
+  const again = await runInProcess('contracts:hostile', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reports }, { args: ['--replay', file, finding?.id ?? ''] });
+  expect(again.stdout).toMatch(/^F\d+ reproduced: negative_data_rejection \(status 201/m);
+  expect(again.code).toBe(1);
+  expect(provider.reference.liveSessionCount()).toBe(0);
+  expectNoSecretPiece([again.stdout, again.stderr], [SECRET, ...provider.reference.issuedTokens()]);
+});
+
+it('groups the findings by operation in findings.md, the overlay patching the operation each is about, the POST repro naming the key by role', async () => {
+  provider = await startHostileDriftProvider('accepts-too-many-tags', SECRET);
+  const reports = scratchDir('lifecycle-findings');
+  await hostileAgainstProvider(provider, { HOSTILE_RUNS: '', REPORTS_DIR: reports });
+  const run = await runInProcess('findings', { REPORTS_DIR: reports });
+  expect(run.code).toBe(0);
+  const markdown = readFileSync(join(reports, 'findings.md'), 'utf8');
+  const headings = markdown.split('\n').filter((line) => /^##+ /.test(line));
+  // The lifecycle's order: create's finding, then GET's and DELETE's (the secret key their security scheme names, refused).
+  expect(headings.filter((line) => line.startsWith('## '))).toEqual(['## POST /connect/sessions', '## GET /connect/session', '## DELETE /connect/session']);
+  expect(headings[1]).toMatch(/^### H-F\d+ · a request to POST \/connect\/sessions the spec does not allow \(a body its schema forbids \(body:over-max-properties:tags\)\) was answered 201 \(server defect\)$/);
+  expect(markdown).toMatch(/^curl -i -X POST "http:\/\/127\.0\.0\.1:\d+\/connect\/sessions" -H "authorization: Bearer \$\{NANGO_SECRET_KEY\}" -H "content-type: application\/json" --data-binary /m);
+  const overlay = readFileSync(join(reports, 'spec-overlay.yaml'), 'utf8');
+  expect(overlay).toContain("target: $['paths']['/connect/session']['get']");
+  expect(overlay).toContain("target: $['paths']['/connect/session']['delete']");
+  expectNoSecretPiece([markdown, overlay, run.stdout, run.stderr], [SECRET, ...provider.reference.issuedTokens()]);
+});
