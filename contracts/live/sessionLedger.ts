@@ -78,8 +78,6 @@ export class SessionLedger {
   /** Integrations the run asked for and has not deleted: true when it is known to exist, false when in doubt. */
   private readonly integrations = new Map<string, boolean>();
   private integrationsAskedFor = 0;
-  /** Deletions under way, by what they delete. */
-  private readonly removals = new Map<string, Promise<void>>();
   private readonly unknown: string[] = [];
   /** Every token the run created, live or gone: what its output must never show, in any piece. */
   private readonly tokens: string[] = [];
@@ -123,10 +121,8 @@ export class SessionLedger {
   }
 
   async delete(token: string, cleaningUp = false): Promise<void> {
-    await this.once(`session ${token}`, async () => {
-      await this.admin.remove(token, cleaningUp);
-      this.markGone(token);
-    });
+    await this.admin.remove(token, cleaningUp);
+    this.markGone(token);
   }
 
   /** The provider's own API showed the session gone (something else deleted it): nothing left to delete. */
@@ -220,13 +216,11 @@ export class SessionLedger {
     failures.push(
       ...failed(
         await Promise.allSettled(
-          [...this.connections].map(([id, connection]) =>
-            this.once(`connection ${id}`, async () => {
-              await this.admin.removeConnection(connection.connectionId, connection.integrationId, true);
-              this.connections.delete(id);
-              this.connectionCount.deleted += 1;
-            }),
-          ),
+          [...this.connections].map(async ([id, connection]) => {
+            await this.admin.removeConnection(connection.connectionId, connection.integrationId, true);
+            // Counted by whichever clean-up saw it go first, when two run at once (a signal during the one after an interaction).
+            if (this.connections.delete(id)) this.connectionCount.deleted += 1;
+          }),
         ),
       ),
     );
@@ -245,25 +239,12 @@ export class SessionLedger {
   }
 
   /** Deleted by name: one in doubt that answers 404 never came to be; one that answers 2xx existed, and is gone now. */
-  private removeIntegration(key: string, known: boolean): Promise<void> {
-    return this.once(`integration ${key}`, async () => {
-      const existed = await this.admin.removeIntegration(key, true);
-      this.integrations.delete(key);
-      if (!known && existed) this.integrationCount.created += 1;
-      if (known || existed) this.integrationCount.deleted += 1;
-    });
-  }
-
-  /**
-   * One removal of a thing at a time: a clean-up that starts while another is deleting it (a signal during the
-   * clean-up after an interaction) waits for that one instead of deleting, and counting, the same thing twice.
-   */
-  private once(what: string, removal: () => Promise<void>): Promise<void> {
-    const running = this.removals.get(what);
-    if (running) return running;
-    const removing = removal().finally(() => this.removals.delete(what));
-    this.removals.set(what, removing);
-    return removing;
+  private async removeIntegration(key: string, known: boolean): Promise<void> {
+    const existed = await this.admin.removeIntegration(key, true);
+    // Two clean-ups at once both delete it (the later one hears 404): only the first to hear back counts it.
+    if (!this.integrations.delete(key)) return;
+    if (!known && existed) this.integrationCount.created += 1;
+    if (known || existed) this.integrationCount.deleted += 1;
   }
 
   private refuseWhenStopped(): void {

@@ -5,8 +5,8 @@
  * failures are the user's key, the provider's fault, or a creation in doubt. The secret key never shows.
  */
 import type { ServerResponse } from 'node:http';
-import { ProviderUnreachableError } from '../../contracts/client/errors';
-import { RateLimitBudget } from '../../contracts/live/rateLimit';
+import { ProviderUnreachableError, RequestTimeoutError } from '../../contracts/client/errors';
+import { RateLimitBudget, RateLimitedError } from '../../contracts/live/rateLimit';
 import { AmbiguousCreationError, ProviderFaultError, SessionAdmin, SessionSetupError } from '../../contracts/live/sessionAdmin';
 import { REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer } from '../../contracts/provider/referenceProvider';
 import { refusedUrl, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
@@ -16,7 +16,7 @@ const END_USER = 'contract-tests-4567cdef';
 const TOKEN = `nango_connect_session_${'a'.repeat(64)}`;
 
 /** How the provider answers a request instead of the reference provider: a status and body, or a dropped connection. */
-type Scripted = { readonly status: number; readonly body?: unknown; readonly bare?: boolean } | 'drop' | undefined;
+type Scripted = { readonly status: number; readonly body?: unknown; readonly bare?: boolean; readonly headers?: Record<string, string> } | 'drop' | undefined;
 
 let server: ScriptedServer | undefined;
 let reference: ReferenceProvider;
@@ -38,7 +38,7 @@ async function adminOn(scripted: (request: RecordedRequest) => Scripted = () => 
       response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
       return writeAnswer(response, reference.respond(request));
     }
-    if (answer.bare) return void response.writeHead(answer.status).end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    if (answer.bare) return void response.writeHead(answer.status, answer.headers ?? {}).end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? ''));
     return sendJson(response, answer.status, answer.body ?? {});
   });
   return new SessionAdmin(server.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER);
@@ -338,5 +338,133 @@ describe('integrations and connections', () => {
     const admin = await adminOn((request) => (request.method === 'DELETE' ? stdError(503, 'unavailable') : undefined));
     expect(await failureOf(admin.removeIntegration('k', true))).toBeInstanceOf(ProviderFaultError);
     expect(requests('DELETE', '/integrations/')).toHaveLength(3);
+  });
+});
+
+describe('what the admin’s errors are called', () => {
+  it('names each kind of failure by its class', () => {
+    const timeout = new RequestTimeoutError('http://127.0.0.1:9/x', 10);
+    expect([new SessionSetupError('x').name, new ProviderFaultError('x').name, new AmbiguousCreationError(timeout, 'a session').name]).toEqual(['SessionSetupError', 'ProviderFaultError', 'AmbiguousCreationError']);
+  });
+});
+
+describe('answers no rule expects', () => {
+  const multipleChoices: Scripted = { status: 300, body: { error: { code: 'multiple_choices' } } };
+
+  it('takes a 300 for no creation, connection or deletion', async () => {
+    const admin = await adminOn(() => multipleChoices);
+    expect((await failureOf(admin.create())).message).toMatch(/answered 300 \(multiple_choices\), expected 201$/);
+    expect((await failureOf(admin.createIntegration('k'))).message).toMatch(/answered 300 \(multiple_choices\), expected 200$/);
+    expect((await failureOf(admin.connect('k', TOKEN))).message).toMatch(/answered 300 \(multiple_choices\) without a connectionId$/);
+    expect((await failureOf(admin.remove(TOKEN, true))).message).toMatch(/^DELETE \/connect\/session on \S+ answered 300 \(multiple_choices\)$/);
+    expect((await failureOf(admin.removeIntegration('k', true))).message).toMatch(/^DELETE \/integrations\/k on \S+ answered 300 \(multiple_choices\)$/);
+  });
+
+  it('refuses a creation answered with a body that is not JSON', async () => {
+    const admin = await adminOn((request) => (isCreation(request) ? { status: 201, body: '<html>created</html>', bare: true } : undefined));
+    expect((await failureOf(admin.create())).message).toMatch(/answered 201 without a connect session token in data\.token$/);
+    script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'connected', bare: true } : undefined);
+    expect((await failureOf(admin.connect('k', TOKEN))).message).toMatch(/answered 200 without a connectionId$/);
+  });
+
+  it('calls a 403 after the key was accepted a provider fault too', async () => {
+    let refusing = false;
+    const admin = await adminOn((request) => (isCreation(request) && refusing ? { status: 403, body: {} } : undefined));
+    await admin.create();
+    refusing = true;
+    expect(await failureOf(admin.create())).toBeInstanceOf(ProviderFaultError);
+  });
+
+  it('does not take a DELETE refused with another 4xx for gone, whatever GET says', async () => {
+    const admin = await adminOn((request) => (isSessionDelete(request) ? stdError(409, 'conflict') : request.method === 'GET' ? stdError(401, 'unknown_connect_session_token') : undefined));
+    const error = await failureOf(admin.remove(TOKEN, true));
+    expect(error).not.toBeInstanceOf(ProviderFaultError);
+    expect(error.message).toMatch(/^DELETE \/connect\/session on \S+ answered 409 \(conflict\)$/);
+  });
+
+  it('takes a session whose DELETE got a 500 and whose GET fails too for still there: a provider fault', async () => {
+    const admin = await adminOn((request) => (request.url.startsWith('/connect/session') && request.method !== 'POST' ? stdError(500, 'server_error') : undefined));
+    expect(await failureOf(admin.remove(TOKEN, true))).toBeInstanceOf(ProviderFaultError);
+  });
+});
+
+describe('a provider that drops every connection', () => {
+  it('gets a session’s DELETE three times, then the failure', async () => {
+    const admin = await adminOn((request) => (isSessionDelete(request) ? 'drop' : undefined));
+    expect(await failureOf(admin.remove(TOKEN, true))).toBeInstanceOf(ProviderUnreachableError);
+    expect(requests('DELETE', '/connect/session')).toHaveLength(3);
+  });
+
+  it('gets an integration’s DELETE three times, then the failure', async () => {
+    const admin = await adminOn((request) => (request.method === 'DELETE' ? 'drop' : undefined));
+    expect(await failureOf(admin.removeIntegration('k', true))).toBeInstanceOf(ProviderUnreachableError);
+    expect(requests('DELETE', '/integrations/')).toHaveLength(3);
+  });
+
+  it('says a connection whose answer was lost may have been made', async () => {
+    const admin = await adminOn((request) => (request.url.startsWith('/auth/') ? 'drop' : undefined));
+    expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(/may still have created a connection to run-key-1, so it was not sent again$/);
+  });
+
+  it('calls an integration refused a connection unreachable, not in doubt: nothing went out', async () => {
+    const admin = new SessionAdmin(await refusedUrl(), SECRET, 5_000, new RateLimitBudget(0), END_USER);
+    const error = await failureOf(admin.createIntegration('k'));
+    expect(error).toBeInstanceOf(ProviderUnreachableError);
+    expect(error).not.toBeInstanceOf(AmbiguousCreationError);
+  });
+});
+
+describe('requests as the admin sends them', () => {
+  it('sends JSON with the secret key to create an integration, and asks for JSON when it deletes one', async () => {
+    const admin = await adminOn();
+    await admin.createIntegration('run-key-1');
+    await admin.removeIntegration('run-key-1', true);
+    const [creation] = requests('POST', '/integrations');
+    expect([creation?.headers['content-type'], creation?.headers.accept]).toEqual(['application/json', 'application/json']);
+    expect(requests('DELETE', '/integrations/')[0]?.headers.accept).toBe('application/json');
+  });
+
+  it('bounds each request by 2 s once hurried, whatever the run’s timeout', async () => {
+    // A server that never answers: the hurried bound is what ends the wait.
+    const silent = await startScriptedServer(() => undefined);
+    try {
+      const admin = new SessionAdmin(silent.url, SECRET, 30_000, new RateLimitBudget(0), END_USER);
+      admin.hurry();
+      const error = await failureOf(admin.remove(TOKEN, true));
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      expect((error as RequestTimeoutError).timeoutMs).toBe(2_000);
+    } finally {
+      await silent.close();
+    }
+  });
+});
+
+describe('rate limits on what the admin sends', () => {
+  const limitedOnce = (matches: (request: RecordedRequest) => boolean) => {
+    let limited = false;
+    return (request: RecordedRequest): Scripted => {
+      if (!matches(request) || limited) return undefined;
+      limited = true;
+      return { status: 429, body: { error: { code: 'too_many_request' } }, headers: { 'retry-after': '1' }, bare: true };
+    };
+  };
+
+  it('name the request that was limited past the run’s budget', async () => {
+    const admin = await adminOn(limitedOnce((request) => request.url === '/integrations'));
+    const error = await failureOf(admin.createIntegration('k'));
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.message).toMatch(/^POST \/integrations was rate limited \(429\)/);
+    script = limitedOnce((request) => request.url.startsWith('/auth/'));
+    expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(/^POST \/auth\/unauthenticated\/run-key-1 was rate limited \(429\)/);
+  });
+
+  it('are waited out past the run’s budget by clean-up only', async () => {
+    const admin = await adminOn();
+    await admin.createIntegration('run-key-1');
+    await admin.createIntegration('run-key-2');
+    script = limitedOnce((request) => request.method === 'DELETE');
+    await expect(admin.removeIntegration('run-key-1', false)).rejects.toBeInstanceOf(RateLimitedError);
+    script = limitedOnce((request) => request.method === 'DELETE');
+    expect(await admin.removeIntegration('run-key-2', true)).toBe(true);
   });
 });
