@@ -27,8 +27,10 @@ function delayMs(value: string | null, now: number, epochSecondsAllowed: boolean
   }
   if (!HTTP_DATE.some((form) => form.test(text))) return undefined;
   const fullYear = text.replace(/-(\d{2}) /, (_all, year: string) => ` 20${year} `);
+  // asctime names no zone, and is GMT all the same (RFC 9110 §5.6.7): Date.parse would take the machine's zone.
+  const inGmt = fullYear.endsWith(' GMT') ? fullYear : `${fullYear} GMT`;
   // Stryker disable next-line StringLiteral: V8's Date.parse reads `29Nov 2026` as it reads `29 Nov 2026`.
-  let date = Date.parse(fullYear.replace(/-/g, ' '));
+  let date = Date.parse(inGmt.replace(/-/g, ' '));
   // A two-digit year more than 50 years ahead is the most recent such year in the past (RFC 9110 §5.6.7).
   if (/-\d{2} /.test(text) && date - now > 50 * 365.25 * 86_400_000) date = new Date(date).setUTCFullYear(new Date(date).getUTCFullYear() - 100);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);

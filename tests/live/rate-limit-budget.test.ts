@@ -8,6 +8,8 @@
  * tests read what the budget counted (waitedMs), what was sent, what came back and what was thrown.
  * tests/live/rate-limits.test.ts holds the same rules through the CLI against a provider that rate limits.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { RawResponse } from '../../contracts/client/boundedFetch';
 import { RateLimitBudget, RateLimitedError, retryAfterMs } from '../../contracts/live/rateLimit';
 
@@ -118,6 +120,13 @@ describe('how long a 429 asks to wait', () => {
   ])('reads the HTTP-date %j (IMF-fixdate, RFC 850 or asctime; RFC 9110 §5.6.7) as %p ms from now', (date, expected) => {
     expect(retryAfterMs(new Headers({ 'retry-after': date }), NOW)).toBe(expected);
     expect(retryAfterMs(new Headers({ 'x-ratelimit-reset': date }), NOW)).toBe(expected);
+  });
+
+  it('reads an asctime date as GMT, whatever the machine’s time zone', () => {
+    // The zone is read once, as a process starts: a process of its own, in New York.
+    const script = `const { retryAfterMs } = require('./contracts/live/rateLimit'); process.stdout.write(String(retryAfterMs(new Headers({ 'retry-after': 'Sun Nov 29 10:00:08 2026' }), ${NOW})));`;
+    const waited = execFileSync(process.execPath, ['-r', 'esbuild-register', '-e', script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, TZ: 'America/New_York' }, encoding: 'utf8' });
+    expect(waited).toBe('8000');
   });
 
   it.each([
