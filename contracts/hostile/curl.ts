@@ -62,13 +62,28 @@ export function curlRepro(baseUrl: string, requests: readonly SentRequest[], par
   if (roles.has('deleted')) lines.push(`${newSession(SHELL_VARIABLE.deleted)}; ${quietDelete(SHELL_VARIABLE.deleted)}`);
   const [first] = requests;
   if (parallel > 1 && first) lines.push(curlLine(baseUrl, first, parallel));
-  else lines.push(...requests.map((request) => curlLine(baseUrl, request)));
+  else lines.push(...requests.map((request) => (creates(request) ? deletingWhatItCreates(base, curlLine(baseUrl, request), quietDelete) : curlLine(baseUrl, request))));
   if (roles.has('live')) lines.push(`${quietDelete(SHELL_VARIABLE.live)} # clean up`);
-  // A request that creates a session leaves it when it succeeds: how to delete it (the token is in the answer printed).
-  if (requests.some(creates)) {
-    lines.push(`# answered 201, it created a session: delete it with the token of the answer, curl -X DELETE "${base}/connect/session" -H "authorization: Bearer <token>" (or let it expire in 30 minutes)`);
+  if (parallel > 1 && first && creates(first)) {
+    lines.push(`# each answered 201 created a session: delete it with the token of its answer, curl -X DELETE "${base}/connect/session" -H "authorization: Bearer <token>" (or let it expire in 30 minutes)`);
   }
   return lines;
+}
+
+/** The answer's token, when it holds one: what a creating request's repro deletes once its answer is shown. */
+const CREATED = 'CREATED_SESSION_TOKEN';
+
+/**
+ * A request that creates a session, as lines that send it and show its answer as curl prints it, then delete the
+ * session its answer names (if any): a pasted repro leaves nothing on the provider.
+ */
+function deletingWhatItCreates(base: string, line: string, quietDelete: (variable: string) => string): string {
+  return [
+    // -sS: inside $(...) curl would draw its progress meter on the terminal.
+    `ANSWER="$(${line.replace(/^curl /, 'curl -sS ')})"; printf '%s\\n' "$ANSWER"`,
+    `${CREATED}="$(printf '%s' "$ANSWER" | sed -n 's/.*"token":"\\(nango_connect_session_[0-9a-f]*\\)".*/\\1/p')"`,
+    `if [ -n "\${${CREATED}}" ]; then ${quietDelete(CREATED)}; fi # clean up the session it created at ${base}`,
+  ].join('; ');
 }
 
 /**

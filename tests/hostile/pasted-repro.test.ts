@@ -73,6 +73,19 @@ it('sends a race all at once when pasted: every delete of one session accepted b
   expect((await pasted(curlRepro(following.url, [deleteWithLiveToken], 3))).sort()).toEqual([204, 404, 404]);
 });
 
+it('prints a request that creates a session as lines that show its answer and then delete what it created', async () => {
+  const following = await provider('none');
+  const create: SentRequest = {
+    method: 'POST',
+    target: '/connect/sessions',
+    headers: { authorization: `Bearer ${placeholder('secret')}`, 'content-type': 'application/json' },
+    body: '{"end_user":{"id":"contract-tests-repro"}}',
+  };
+  expect(await pasted(curlRepro(following.url, [create]))).toEqual([201]);
+  expect(following.reference.issuedTokens()).toHaveLength(1);
+  expect(following.reference.liveSessionCount()).toBe(0);
+});
+
 it('asks for NANGO_SECRET_KEY and sends nothing without it', async () => {
   const following = await provider('none');
   const failed = run('bash', ['--norc', '-c', curlRepro(following.url, [deleteWithLiveToken]).join('\n')], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 20_000 });
