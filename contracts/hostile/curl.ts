@@ -80,7 +80,7 @@ const CREATED = 'CREATED_SESSION_TOKEN';
 function deletingWhatItCreates(base: string, line: string, quietDelete: (variable: string) => string): string {
   return [
     // -sS: inside $(...) curl would draw its progress meter on the terminal.
-    `ANSWER="$(${line.replace(/^curl /, 'curl -sS ')})"; printf '%s\\n' "$ANSWER"`,
+    `ANSWER="$(${line} -sS)"; printf '%s\\n' "$ANSWER"`,
     `${CREATED}="$(printf '%s' "$ANSWER" | sed -n 's/.*"token":"\\(nango_connect_session_[0-9a-f]*\\)".*/\\1/p')"`,
     `if [ -n "\${${CREATED}}" ]; then ${quietDelete(CREATED)}; fi # clean up the session it created at ${base}`,
   ].join('; ');

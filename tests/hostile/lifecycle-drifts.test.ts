@@ -80,7 +80,7 @@ it('groups the findings by operation in findings.md, the overlay patching the op
   // The lifecycle's order: create's finding, then GET's and DELETE's (the secret key their security scheme names, refused).
   expect(headings.filter((line) => line.startsWith('## '))).toEqual(['## POST /connect/sessions', '## GET /connect/session', '## DELETE /connect/session']);
   expect(headings[1]).toMatch(/^### H-F\d+ · a request to POST \/connect\/sessions the spec does not allow \(a body its schema forbids \(body:over-max-properties:tags\)\) was answered 201 \(server defect\)$/);
-  expect(markdown).toMatch(/^curl -i -X POST "http:\/\/127\.0\.0\.1:\d+\/connect\/sessions" -H "authorization: Bearer \$\{NANGO_SECRET_KEY\}" -H "content-type: application\/json" --data-binary /m);
+  expect(markdown).toMatch(/^ANSWER="\$\(curl -i -X POST "http:\/\/127\.0\.0\.1:\d+\/connect\/sessions" -H "authorization: Bearer \$\{NANGO_SECRET_KEY\}" -H "content-type: application\/json" --data-binary /m);
   const overlay = readFileSync(join(reports, 'spec-overlay.yaml'), 'utf8');
   expect(overlay).toContain("target: $['paths']['/connect/session']['get']");
   expect(overlay).toContain("target: $['paths']['/connect/session']['delete']");

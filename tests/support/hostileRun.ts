@@ -42,7 +42,8 @@ export function failureBlock(stdout: string, check: string, status: number): { h
   if (at === -1) throw new Error(`no "FAIL ${check} (status ${status}" in:\n${stdout}`);
   const replayAt = lines.findIndex((line, index) => index > at && line.trim().startsWith('replay: '));
   const repro = lines.slice(at + 1, replayAt).map((line) => line.trim());
-  const requests = repro.filter((line) => /^(curl -[iI]|for i in )/.test(line));
+  // A request that creates a session is sent inside ANSWER="$(<its curl line> -sS)", which then deletes what it made.
+  const requests = repro.map((line) => /^ANSWER="\$\((curl -i .*) -sS\)"; /.exec(line)?.[1] ?? line).filter((line) => /^(curl -[iI]|for i in )/.test(line));
   return { headline: lines[at] ?? '', repro, curl: requests.at(-1) ?? '', replay: lines[replayAt]?.trim() ?? '', origin: lines[replayAt + 1]?.trim() ?? '' };
 }
 
