@@ -61,10 +61,6 @@ export class SessionAdmin {
   /** The provider has created a session for the key: a later refusal is its fault, not the key's. */
   private accepted = false;
   private attempts = DELETE_ATTEMPTS;
-  private clients: Readonly<Record<Mode, ConnectSessionClient>>;
-  /** The raw answer of the last exchange each client had: what a drifting provider really sent. */
-  // Stryker disable next-line ObjectLiteral: a missing entry reads as undefined, as these do
-  private readonly lastAnswer: Record<Mode, RawResponse | undefined> = { run: undefined, 'clean-up': undefined };
 
   /** The provider said it is a reference provider (a header on its answers), not Nango. */
   get isReferenceProvider(): boolean {
@@ -77,9 +73,7 @@ export class SessionAdmin {
     private timeoutMs: number,
     private readonly budget: RateLimitBudget,
     readonly endUserId: string,
-  ) {
-    this.clients = this.newClients();
-  }
+  ) {}
 
   /**
    * After a signal, clean-up must finish within a CI's cancel grace (GitHub Actions: 7.5 s from SIGINT to
@@ -88,22 +82,6 @@ export class SessionAdmin {
   hurry(): void {
     this.timeoutMs = Math.min(this.timeoutMs, HURRIED_TIMEOUT_MS);
     this.attempts = Math.min(this.attempts, 2);
-    this.clients = this.newClients();
-  }
-
-  /** One client per mode (a clean-up waits out rate limits past the run's budget), bounded by the timeout in force. */
-  private newClients(): Readonly<Record<Mode, ConnectSessionClient>> {
-    const clientFor = (mode: Mode): ConnectSessionClient =>
-      new ConnectSessionClient(this.baseUrl, {
-        timeoutMs: this.timeoutMs,
-        transport: async (what, send) => {
-          const answer = await this.budget.send(what, send, mode);
-          if (answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null) this.reference = true;
-          this.lastAnswer[mode] = answer;
-          return answer;
-        },
-      });
-    return { run: clientFor('run'), 'clean-up': clientFor('clean-up') };
   }
 
   /** A new connect session for the run's end user (and, if given, only these integrations); its token. */
@@ -111,7 +89,7 @@ export class SessionAdmin {
     const input = { end_user: { id: this.endUserId }, ...(allowedIntegrations ? { allowed_integrations: [...allowedIntegrations] } : {}) };
     let answer: RawResponse;
     try {
-      answer = await this.answerTo('run', () => this.clients.run.createSession(this.secretKey, input));
+      answer = await this.answerTo('run', (client) => client.createSession(this.secretKey, input));
     } catch (error) {
       // Not sent again: the first attempt may have created a session whose token never came back. Only a request
       // that went out can have: a timeout, or a connection the server dropped; not a refused connection, a name
@@ -140,7 +118,7 @@ export class SessionAdmin {
 
   /** True while the session lives: `GET /connect/session` with its token answers 200 (any body), false on 401 or 404. */
   async alive(token: string, mode: Mode = 'run'): Promise<boolean> {
-    const { status, bodyText } = await this.answerTo(mode, () => this.clients[mode].getSession(token));
+    const { status, bodyText } = await this.answerTo(mode, (client) => client.getSession(token));
     if (status === 200) return true;
     if (status === 401 || status === 404) return false;
     throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
@@ -158,7 +136,7 @@ export class SessionAdmin {
     for (let attempt = 1; ; attempt += 1) {
       let answer: RawResponse;
       try {
-        answer = await this.answerTo(mode, () => this.clients[mode].deleteSession(token));
+        answer = await this.answerTo(mode, (client) => client.deleteSession(token));
       } catch (error) {
         if (attempt < this.attempts && error instanceof ProviderUnreachableError) continue;
         throw error;
@@ -203,26 +181,32 @@ export class SessionAdmin {
     return this.removed(`DELETE /integrations/${key}`, `integrations/${encodeURIComponent(key)}`, cleaningUp);
   }
 
-  /** The raw answer to a client call, conforming or not: the client's verdict on it is the verification's business. */
-  private async answerTo(mode: Mode, call: () => Promise<unknown>): Promise<RawResponse> {
-    this.lastAnswer[mode] = undefined;
+  /**
+   * The raw answer to one client call, conforming or not: the client's verdict on it is the verification's
+   * business. Each call has a client of its own, bounded by the timeout in force: calls run at once (clean-up
+   * deletes every session in parallel), and the answer read must be the one this call's request got. A clean-up
+   * call waits out rate limits past the run's budget.
+   */
+  private async answerTo(mode: Mode, call: (client: ConnectSessionClient) => Promise<unknown>): Promise<RawResponse> {
+    const exchange: { answer?: RawResponse } = {};
+    const client = new ConnectSessionClient(this.baseUrl, {
+      timeoutMs: this.timeoutMs,
+      transport: async (what, send) => {
+        const answer = await this.budget.send(what, send, mode);
+        if (answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null) this.reference = true;
+        exchange.answer = answer;
+        return answer;
+      },
+    });
     try {
-      await call();
+      await call(client);
     } catch (error) {
       // No answer came (the transport failed, or it timed out): nothing to read, the failure is the call's.
-      const answer = this.answerOf(mode);
-      if (!answer) throw error;
-      return answer;
+      if (!exchange.answer) throw error;
     }
-    const answer = this.answerOf(mode);
     // Stryker disable next-line ConditionalExpression,StringLiteral: a client call that returns has had an answer through the transport
-    if (!answer) throw new SessionSetupError(`no answer from ${this.baseUrl}`);
-    return answer;
-  }
-
-  /** Read through a call, so the reset above does not narrow what the transport has set since. */
-  private answerOf(mode: Mode): RawResponse | undefined {
-    return this.lastAnswer[mode];
+    if (!exchange.answer) throw new SessionSetupError(`no answer from ${this.baseUrl}`);
+    return exchange.answer;
   }
 
   /** A POST that creates something: sent once (an answer lost after it went out is ambiguous, never retried). */

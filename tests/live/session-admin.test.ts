@@ -16,7 +16,10 @@ const END_USER = 'contract-tests-4567cdef';
 const TOKEN = `nango_connect_session_${'a'.repeat(64)}`;
 
 /** How the provider answers a request instead of the reference provider: a status and body, or a dropped connection. */
-type Scripted = { readonly status: number; readonly body?: unknown; readonly bare?: boolean; readonly headers?: Record<string, string> } | 'drop' | undefined;
+type Scripted = { readonly status: number; readonly body?: unknown; readonly bare?: boolean; readonly headers?: Record<string, string> } | 'drop' | 'hold' | undefined;
+
+/** Requests held unanswered ('hold'), to be dropped when a test says so. */
+const held: ServerResponse[] = [];
 
 let server: ScriptedServer | undefined;
 let reference: ReferenceProvider;
@@ -34,6 +37,7 @@ async function adminOn(scripted: (request: RecordedRequest) => Scripted = () => 
   server = await startScriptedServer((request, response: ServerResponse) => {
     const answer = script(request);
     if (answer === 'drop') return void response.socket?.destroy();
+    if (answer === 'hold') return void held.push(response);
     if (answer === undefined) {
       response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
       return writeAnswer(response, reference.respond(request));
@@ -466,5 +470,26 @@ describe('rate limits on what the admin sends', () => {
     await expect(admin.removeIntegration('run-key-1', false)).rejects.toBeInstanceOf(RateLimitedError);
     script = limitedOnce((request) => request.method === 'DELETE');
     expect(await admin.removeIntegration('run-key-2', true)).toBe(true);
+  });
+});
+
+describe('calls at once', () => {
+  it('read each its own answer: a DELETE whose connection drops is sent again while another DELETE is answered', async () => {
+    const admin = await adminOn();
+    const first = await admin.create();
+    const second = await admin.create();
+    let holding = true;
+    script = (request) => {
+      if (!isSessionDelete(request) || request.headers.authorization !== `Bearer ${first}` || !holding) return undefined;
+      holding = false;
+      return 'hold';
+    };
+    const removingFirst = admin.remove(first, true);
+    // The second session's DELETE is answered 204 while the first's is still out; then the first's connection drops.
+    expect(await admin.remove(second, true)).toBe(true);
+    held.shift()?.socket?.destroy();
+    expect(await removingFirst).toBe(true);
+    expect(reference.liveSessionCount()).toBe(0);
+    expect(requests('DELETE', '/connect/session').filter((request) => request.headers.authorization === `Bearer ${first}`)).toHaveLength(2);
   });
 });
