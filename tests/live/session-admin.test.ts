@@ -462,6 +462,17 @@ describe('rate limits on what the admin sends', () => {
     expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(/^POST \/auth\/unauthenticated\/run-key-1 was rate limited \(429\)/);
   });
 
+  it('are waited out past the run’s budget when a session is deleted in clean-up, not in the run', async () => {
+    const admin = await adminOn();
+    const first = await admin.create();
+    const second = await admin.create();
+    script = limitedOnce(isSessionDelete);
+    await expect(admin.remove(first, false)).rejects.toBeInstanceOf(RateLimitedError);
+    script = limitedOnce(isSessionDelete);
+    expect(await admin.remove(second, true)).toBe(true);
+    expect(reference.liveSessionCount()).toBe(1);
+  });
+
   it('are waited out past the run’s budget by clean-up only', async () => {
     const admin = await adminOn();
     await admin.createIntegration('run-key-1');
