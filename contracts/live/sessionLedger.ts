@@ -78,6 +78,8 @@ export class SessionLedger {
   /** Integrations the run asked for and has not deleted: true when it is known to exist, false when in doubt. */
   private readonly integrations = new Map<string, boolean>();
   private integrationsAskedFor = 0;
+  /** Sessions whose clean-up DELETE got no answer in time: tried again at the end of the run, not between interactions. */
+  private readonly unanswered = new Set<string>();
   private readonly unknown: string[] = [];
   /** Every token the run created, live or gone: what its output must never show, in any piece. */
   private readonly tokens: string[] = [];
@@ -195,10 +197,10 @@ export class SessionLedger {
    * a run (`patient`) it tries again after a provider fault. Returns one line per thing that could not be deleted
    * (and stays open), and what is left. Between interactions it is not patient: what stays is retried after the next.
    */
-  async cleanUp({ patient = false }: { readonly patient?: boolean } = {}): Promise<string[]> {
+  async cleanUp({ patient = false, betweenInteractions = false }: { readonly patient?: boolean; readonly betweenInteractions?: boolean } = {}): Promise<string[]> {
     await Promise.all([...this.inFlight]);
     for (let round = 0; ; round += 1) {
-      const failures = await this.deleteWhatIsLeft();
+      const failures = await this.deleteWhatIsLeft(betweenInteractions && !this.hurried);
       const wait = CLEAN_UP_RETRY_WAITS_MS[round];
       // Stryker disable next-line ConditionalExpression: with nothing failed, every later round finds nothing to delete and ends the same way
       if (failures.length === 0) return [];
@@ -209,10 +211,24 @@ export class SessionLedger {
     }
   }
 
-  /** Sessions first, then connections, then integrations (which take their connections with them). */
-  private async deleteWhatIsLeft(): Promise<Error[]> {
+  /**
+   * Sessions first, then connections, then integrations (which take their connections with them). Between
+   * interactions, a session whose DELETE went unanswered is left for the end of the run: sent again after every
+   * interaction, it would cost the run a whole timeout each time.
+   */
+  private async deleteWhatIsLeft(betweenInteractions: boolean): Promise<Error[]> {
     const failed = (results: PromiseSettledResult<unknown>[]): Error[] => results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
-    const failures = failed(await Promise.allSettled([...this.live].map((token) => this.delete(token, true))));
+    const sessions = [...this.live].filter((token) => !(betweenInteractions && this.unanswered.has(token)));
+    const failures = failed(
+      await Promise.allSettled(
+        sessions.map((token) =>
+          this.delete(token, true).catch((error: unknown) => {
+            if (error instanceof RequestTimeoutError) this.unanswered.add(token);
+            throw error;
+          }),
+        ),
+      ),
+    );
     failures.push(
       ...failed(
         await Promise.allSettled(

@@ -178,8 +178,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
           slot.durationMs = performance.now() - slot.started;
           options.onInteractionDone?.(progressOf(slots.length, total, localPact, slot, proxy.exchanges));
         }
-        // A session that will not go stays in the ledger: retried after each interaction, reported once at the end.
-        await ledger.cleanUp();
+        // A session that will not go stays in the ledger: retried after each interaction (one whose DELETE went
+        // unanswered at the end only), reported once at the end.
+        await ledger.cleanUp({ betweenInteractions: true });
       },
       logLevel: options.logLevel,
       // Per request: each state makes at most two bounded calls, the interaction's own request is bounded by the

@@ -66,8 +66,8 @@ async function startProvider(): Promise<FaultyProvider> {
   return faulty;
 }
 
-function ledgerOn(faulty: FaultyProvider, { namedConnection }: { namedConnection?: { integrationId: string; connectionId: string } } = {}): SessionLedger {
-  return new SessionLedger(new SessionAdmin(faulty.server.url, SECRET, 5_000, new RateLimitBudget(0), END_USER), namedConnection);
+function ledgerOn(faulty: FaultyProvider, { namedConnection, timeoutMs = 5_000 }: { namedConnection?: { integrationId: string; connectionId: string }; timeoutMs?: number } = {}): SessionLedger {
+  return new SessionLedger(new SessionAdmin(faulty.server.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER), namedConnection);
 }
 
 const requestsOf = (faulty: FaultyProvider, method: string, prefix: string) => faulty.server.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
@@ -376,6 +376,22 @@ describe('the session ledger', () => {
     faulty.fault = (request) => (request.method === 'DELETE' ? 403 : undefined);
     await ledger.cleanUp({ patient: true });
     expect(requestsOf(faulty, 'DELETE', '/connect/session').length - impatient).toBe(1);
+  });
+
+  it('leaves a session whose DELETE went unanswered for the end of the run: not sent again between interactions', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty, { timeoutMs: 300 });
+    await ledger.open();
+    let silent = true;
+    faulty.fault = (request) => (request.method === 'DELETE' && silent ? 'silence' : undefined);
+    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([expect.stringMatching(/^clean-up failed: .*within 300 ms/), expect.stringMatching(/^1 session\(s\) left/)]);
+    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([]);
+    expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(1);
+    // At the end of the run it is tried again, and goes.
+    silent = false;
+    expect(await ledger.cleanUp({ patient: true })).toEqual([]);
+    expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(2);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
   it('gives up after its last wait when the provider stays down, naming what is left', async () => {

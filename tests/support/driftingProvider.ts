@@ -56,8 +56,8 @@ export async function startDriftingProvider(
       return writeAnswer(response, answer);
     }
     // Only a DELETE for a session already deleted never answers, slower than any timeout: the verifier's request
-    // of the 404 case, and the clean-up's of the session the 204 case's request deleted (retried after each
-    // interaction, then reported as a clean-up failure). Every other request is answered at once.
+    // of the 404 case, and the clean-up's of the session the 204 case's request deleted (left for the end of the
+    // run once unanswered, then reported as a clean-up failure). Every other request is answered at once.
     if (drift === 'slow' && reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) return;
     if (drift === 'dropped-connection') return void response.socket?.destroy();
     // Every DELETE that would be refused fails instead; deleting a live session (what provider states do) still works.
