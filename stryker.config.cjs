@@ -21,7 +21,7 @@ const MODULES = {
   'contracts/live/sessionLedger.ts': { tests: ['tests/live/session-ledger.test.ts'], pooledWorkers: false },
   'contracts/live/sessionAdmin.ts': { tests: ['tests/live/session-admin.test.ts'], pooledWorkers: false },
   'contracts/hostile/checks.ts': { tests: ['tests/hostile/checks.test.ts'], pooledWorkers: false },
-  'contracts/openapi/responseValidators.ts': { tests: ['tests/openapi/response-validators.test.ts'], pooledWorkers: false },
+  'contracts/openapi/responseValidators.ts': { tests: ['tests/openapi/response-validators.test.ts', 'tests/openapi/undocumented-properties.test.ts'], pooledWorkers: false },
 };
 /** @typedef {keyof typeof MODULES} Module */
 

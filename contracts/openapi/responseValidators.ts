@@ -4,6 +4,7 @@ import { ajvForDocument } from './ajv';
 import { escapeToken, resolvePointer } from './jsonPointer';
 import { isJsonMediaType, matchMediaType } from './mediaType';
 import { loadSpecFile, SpecError, type SpecDocument } from './specDocument';
+import { undocumentedProperties } from './undocumentedProperties';
 
 /** The methods an OpenAPI 3.1 Path Item can document. */
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -34,6 +35,8 @@ interface DocumentedResponse {
   readonly key: string;
   /** Media type key → compiled schema; empty when the spec documents no body. */
   readonly content: ReadonlyMap<string, SchemaCheck>;
+  /** Media type key → where its schema is in the document (media types with one). */
+  readonly schemas: ReadonlyMap<string, string>;
 }
 
 /** An operation by its method and path, as the spec keys it. */
@@ -58,6 +61,7 @@ export class ResponseValidators {
   private constructor(
     readonly source: string,
     private readonly operations: ReadonlyMap<string, Operation>,
+    private readonly root: JsonObject,
   ) {}
 
   static fromFile(file: string, only?: readonly OperationRef[]): ResponseValidators {
@@ -101,15 +105,18 @@ export class ResponseValidators {
           const response = resolvePointer(spec.root, pointer);
           const content = isJsonObject(response) ? response['content'] : undefined;
           const validators = new Map<string, SchemaCheck>();
+          const schemas = new Map<string, string>();
           if (isJsonObject(content)) {
             for (const [mediaType, media] of Object.entries(content)) {
               const schemaPointer = `${pointer}/content/${escapeToken(mediaType)}/schema`;
               // A media type without a schema accepts any body of that type.
               const accept: SchemaCheck = () => [];
-              validators.set(mediaType, isJsonObject(media) && 'schema' in media ? compile(schemaPointer) : accept);
+              const hasSchema = isJsonObject(media) && 'schema' in media;
+              validators.set(mediaType, hasSchema ? compile(schemaPointer) : accept);
+              if (hasSchema) schemas.set(mediaType, schemaPointer);
             }
           }
-          responses.set(key, { key, content: validators });
+          responses.set(key, { key, content: validators, schemas });
         }
         const requestSchema = `${operationPointer}/requestBody/content/application~1json/schema`;
         const requestBody = resolvePointer(spec.root, requestSchema) === undefined ? undefined : compile(requestSchema);
@@ -120,7 +127,7 @@ export class ResponseValidators {
     if (missing.length > 0) {
       throw new SpecError(spec.source, `documents no operation ${missing.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(', ')}`);
     }
-    return new ResponseValidators(spec.source, operations);
+    return new ResponseValidators(spec.source, operations, spec.root);
   }
 
   /** The methods the spec documents for a path (lower case, in OpenAPI's order); none for a path it does not name. */
@@ -207,6 +214,28 @@ export class ResponseValidators {
     } catch (error) {
       return { ...none, schema: [`${status} body: not valid JSON (${(error as Error).message})`] };
     }
+  }
+
+  /**
+   * Properties of a JSON answer's body that its schema does not name, where the schema lists its properties and
+   * says nothing of others (`201 body: /data/extra is a property the spec does not name`): allowed by an open
+   * schema, so found only when asked for (SPEC_CLOSED_RESPONSES). Nothing for an answer the spec does not
+   * document, a body that is not JSON, or a media type without a schema: conformance says those.
+   */
+  undocumentedProperties(method: string, path: string, response: ObservedResponse): string[] {
+    const documented = this.documentedResponse(this.operation(method, path), response.status);
+    const { contentType } = response;
+    if (!documented || contentType === undefined || !isJsonMediaType(contentType)) return [];
+    const key = matchMediaType([...documented.schemas.keys()], contentType);
+    const pointer = key === undefined ? undefined : documented.schemas.get(key);
+    if (pointer === undefined) return [];
+    let body: unknown;
+    try {
+      body = JSON.parse(response.bodyText);
+    } catch {
+      return [];
+    }
+    return undocumentedProperties(this.root, resolvePointer(this.root, pointer), body).map((at) => `${response.status} body: ${at} is a property the spec does not name`);
   }
 
   private operation(method: string, path: string): Operation {

@@ -48,6 +48,8 @@ export interface RecordingProxyOptions {
    * known-findings list accepts (`accepted`) are not: the broker then hears Pact's own verdict, as the run does.
    */
   readonly failSchemaViolations: boolean;
+  /** Properties the spec does not name count as schema problems too (SPEC_CLOSED_RESPONSES). */
+  readonly closedResponses: boolean;
   /** Whether the known-findings list accepts this objection to an answer of this status. */
   readonly accepted: (status: number, problem: string) => boolean;
   /** Authorization values kept as written in an exchange's shape (the documented cases' literal ones); any other is a token. */
@@ -107,7 +109,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const send = () => boundedFetch(url, { method, headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) }, options.timeoutMs);
         const answer = await options.budget.send(`${method} ${incoming.pathname}`, send);
         const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
-        const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed);
+        const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed, options.closedResponses);
         const failedForSchema = options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
         const fromReferenceProvider = answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null;
         record({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length), fromReferenceProvider });
@@ -135,9 +137,10 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   return { url: running.url, exchanges, close: running.close };
 }
 
-function schemaProblemsOf(validators: ResponseValidators, method: string, path: string, response: Exchange['response'] & object): string[] {
+function schemaProblemsOf(validators: ResponseValidators, method: string, path: string, response: Exchange['response'] & object, closed: boolean): string[] {
   try {
-    return validators.checkResponse(method, path, response);
+    const problems = validators.checkResponse(method, path, response);
+    return closed ? [...problems, ...validators.undocumentedProperties(method, path, response)] : problems;
   } catch (error) {
     return [(error as Error).message];
   }

@@ -1,3 +1,4 @@
+import { booleanFrom } from '../env';
 import { readGitFacts, type GitFacts, type VersionInfo } from '../broker/versionInfo';
 import { liveSettingsFromEnv, type LiveSettings } from '../live/target';
 import { logLevelFrom, type LogLevel } from '../pact/logLevel';
@@ -8,6 +9,8 @@ export interface VerificationSettings extends LiveSettings {
   readonly source: PactSourceSettings;
   /** Set when results are to be published to the broker (PACT_PUBLISH_VERIFICATION_RESULTS=true). */
   readonly publish: VersionInfo | undefined;
+  /** SPEC_CLOSED_RESPONSES=true: a property of an answer's body that the spec does not name fails its schema check. */
+  readonly closedResponses: boolean;
 }
 
 /** Every verification setting, checked; git is read only when a setting needs it (broker mode, publishing). */
@@ -18,5 +21,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts = ()
   const gitOnce = () => (facts ??= git());
   const source = pactSourceFromEnv(env, gitOnce);
   const publish = publishingFromEnv(env, source, live.target.kind === 'embedded', gitOnce);
-  return { ...live, logLevel, source, publish };
+  const closedResponses = booleanFrom(env, 'SPEC_CLOSED_RESPONSES', false);
+  return { ...live, logLevel, source, publish, closedResponses };
 }

@@ -36,6 +36,8 @@ export interface VerifyPactOptions {
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
   readonly validators: ResponseValidators;
+  /** A property of an answer's body that the spec does not name is a schema problem (SPEC_CLOSED_RESPONSES). */
+  readonly closedResponses?: boolean;
   /** Owned by the caller, so an interrupted run can still clean up what the states created. */
   readonly ledger: SessionLedger;
   /** Publish the results to the broker under this provider version. */
@@ -135,6 +137,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     targetBaseUrl: options.providerUrl,
     timeoutMs: options.timeoutMs,
     validators: options.validators,
+    closedResponses: options.closedResponses === true,
     failSchemaViolations: options.publish !== undefined,
     accepted: (status, problem) => options.acceptsSchemaProblem?.({ status, problem }) === true,
     holdBack: () => (current()?.stateFailures.length ? 'its provider state failed' : undefined),

@@ -2,7 +2,8 @@
  * Drift in the lifecycle's other operations (POST /connect/sessions, POST /connect/sessions/reconnect, GET
  * /connect/session): `npm run verify` (in-process) against a provider that changes one thing at a time. Each
  * check on their answers fails the row it hits, by Pact and/or by the spec (a missing field in a 201 or 200
- * body, an undocumented status, a wrong content type, a state that cannot be set up), and nothing the run
+ * body, an undocumented status, a wrong content type, a state that cannot be set up, and, when asked for, a
+ * property the spec does not name), and nothing the run
  * created (sessions, the connection, its integration) is left on the provider.
  */
 import { operationOfCase, CASES, type ContractCase } from '../../contracts/cases';
@@ -30,10 +31,10 @@ interface LifecycleRun {
   readonly left: { readonly sessions: number; readonly connections: number; readonly integrations: number };
 }
 
-async function verifyAgainst(drift: Drift): Promise<LifecycleRun> {
+async function verifyAgainst(drift: Drift, env: Record<string, string> = {}): Promise<LifecycleRun> {
   const provider = await startDriftingProvider(drift, DRIFT_SECRET);
   try {
-    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET });
+    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, ...env });
     return { run, left: { sessions: provider.reference.liveSessionCount(), ...provider.reference.resourceCounts() } };
   } finally {
     await provider.close();
@@ -58,6 +59,17 @@ describe('verifying a provider whose lifecycle answers drift', () => {
     const { run, left } = await verifyAgainst('session-with-extra-field');
     expect(run.code).toBe(0);
     for (const name of [CREATED, RECONNECTED, FOUND]) expect(reportRow(run.stdout, name).line).toMatch(/^ok {3}.* pass +pass/);
+    expect(left).toEqual(NOTHING_LEFT);
+  });
+
+  it('fails a session with a property the spec does not name when asked to (SPEC_CLOSED_RESPONSES=true), by the spec alone', async () => {
+    const { run, left } = await verifyAgainst('session-with-extra-field', { SPEC_CLOSED_RESPONSES: 'true' });
+    expect(run.code).toBe(1);
+    for (const [name, status] of [[CREATED, 201], [RECONNECTED, 201], [FOUND, 200]] as const) {
+      const row = reportRow(run.stdout, name);
+      expect(row.line).toMatch(new RegExp(`^FAIL .* ${status} +${status} +pass +FAIL`));
+      expect(row.reasons).toEqual([`schema: ${status} body: /data/end_user is a property the spec does not name`]);
+    }
     expect(left).toEqual(NOTHING_LEFT);
   });
 

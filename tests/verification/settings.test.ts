@@ -10,11 +10,15 @@ import { DEFAULT_CONSUMER_VERSION_SELECTORS } from '../../contracts/verification
 import { DEFAULT_RATE_LIMIT_WAIT_MS, DEFAULT_VERIFY_TIMEOUT_MS } from '../../contracts/live/target';
 import { settingsFromEnv } from '../../contracts/verification/settings';
 
-const LOCAL = { source: { kind: 'file', file: COMMITTED_PACT }, publish: undefined, rateLimitWaitMs: DEFAULT_RATE_LIMIT_WAIT_MS };
+const LOCAL = { source: { kind: 'file', file: COMMITTED_PACT }, publish: undefined, rateLimitWaitMs: DEFAULT_RATE_LIMIT_WAIT_MS, closedResponses: false };
 
 describe('settings from the environment', () => {
   it('default to the embedded reference provider and the committed pact', () => {
     expect(settingsFromEnv({})).toEqual({ target: { kind: 'embedded' }, timeoutMs: DEFAULT_VERIFY_TIMEOUT_MS, logLevel: 'warn', ...LOCAL });
+  });
+
+  it('hold answers to the properties the spec names with SPEC_CLOSED_RESPONSES=true', () => {
+    expect(settingsFromEnv({ SPEC_CLOSED_RESPONSES: 'true' }).closedResponses).toBe(true);
   });
 
   it('point at a real or local Nango with a base URL and a secret key', () => {
@@ -92,6 +96,7 @@ describe('settings from the environment', () => {
     [{ ...NANGO, PACT_PUBLISH_VERIFICATION_RESULTS: 'true' }, 'PACT_PUBLISH_VERIFICATION_RESULTS=true needs pacts from a Pact Broker'],
     [{ ...BROKER, PACT_PUBLISH_VERIFICATION_RESULTS: 'true' }, 'PACT_PUBLISH_VERIFICATION_RESULTS=true needs a real or local Nango'],
     [{ ...BROKER, ...NANGO, PACT_PUBLISH_VERIFICATION_RESULTS: 'yes' }, 'PACT_PUBLISH_VERIFICATION_RESULTS must be true or false (got "yes")'],
+    [{ SPEC_CLOSED_RESPONSES: 'strict' }, 'SPEC_CLOSED_RESPONSES must be true or false (got "strict")'],
   ])('refuse %j', (env, message) => {
     expect(() => settingsFromEnv(env, git)).toThrow(message);
   });

@@ -100,6 +100,7 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
       timeoutMs: settings.timeoutMs,
       logLevel: settings.logLevel,
       validators,
+      closedResponses: settings.closedResponses,
       ledger,
       publish: settings.publish,
       budget: live.budget,
