@@ -235,6 +235,11 @@ describe('looking up the validator of a status and media type', () => {
 });
 
 describe('checking a request body', () => {
+  it('knows which operations document a JSON request body', () => {
+    expect(things.documentsRequestBody('post', '/things')).toBe(true);
+    expect(things.documentsRequestBody('get', '/things')).toBe(false);
+  });
+
   it('validates it against the JSON request body schema the operation documents', () => {
     expect(things.checkRequestBody('post', '/things', { name: 'a' })).toEqual([]);
     expect(things.checkRequestBody('post', '/things', { name: 1 })).toEqual(['request body: /name must be string']);
