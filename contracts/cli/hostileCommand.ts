@@ -78,7 +78,7 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
     if (redactSoFar?.tokens !== ledger.issued.length) redactSoFar = { tokens: ledger.issued.length, redact: redactor([live.secretKey, ...ledger.issued]) };
     return redactSoFar.redact(text);
   };
-  const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: settings.maxResponseMs };
+  const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: settings.maxResponseMs, closedResponses: settings.closedResponses };
   const operations = hostileOperations(nangoSpec().root);
   const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget, operations });
   try {

@@ -26,6 +26,8 @@ export interface JudgeContext {
   readonly validators: ResponseValidators;
   /** HOSTILE_MAX_RESPONSE_MS: the slowest answer allowed; no bound when undefined. */
   readonly maxResponseMs: number | undefined;
+  /** SPEC_CLOSED_RESPONSES: a property of a body that the spec does not name breaks its schema too. */
+  readonly closedResponses?: boolean;
 }
 
 /** One check that failed on one request. */
@@ -67,14 +69,21 @@ function conformanceOf(validators: ResponseValidators, { request, response }: An
 const documentedAnswersOf = (observation: Observation, validators: ResponseValidators): Answer[] =>
   answersOf(observation).filter(({ request }) => validators.documentedMethods(pathOfRequest(request)).some((method) => method.toUpperCase() === request.method));
 
+/** What the answer's body holds that its schema does not name (asked for with SPEC_CLOSED_RESPONSES). */
+const undocumentedOf = (validators: ResponseValidators, { request, response }: Answer): string[] => validators.undocumentedProperties(request.method, pathOfRequest(request), response);
+
 /** A check of every answer to a documented operation against one part of the spec's verdict for that operation. */
 function conformanceCheck(name: string, meaning: string, part: keyof Conformance): Check {
   return {
     name,
     meaning,
     judgedRequests: (observation, { validators }) => documentedAnswersOf(observation, validators).length,
-    judge: (observation, { validators }) =>
-      documentedAnswersOf(observation, validators).flatMap((answer) => conformanceOf(validators, answer)[part].map((problem) => failureOf(name, answer.request, answer.response, problem))),
+    judge: (observation, { validators, closedResponses }) =>
+      documentedAnswersOf(observation, validators).flatMap((answer) =>
+        [...conformanceOf(validators, answer)[part], ...(part === 'schema' && closedResponses === true ? undocumentedOf(validators, answer) : [])].map((problem) =>
+          failureOf(name, answer.request, answer.response, problem),
+        ),
+      ),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ConfigurationError } from '../configurationError';
-import { read, wholeNumber } from '../env';
+import { booleanFrom, read, wholeNumber } from '../env';
 import { liveSettingsFromEnv, type LiveSettings } from '../live/target';
 
 export interface HostileSettings extends LiveSettings {
@@ -10,6 +10,8 @@ export interface HostileSettings extends LiveSettings {
   readonly replayPath: string | undefined;
   /** HOSTILE_MAX_RESPONSE_MS: max_response_time fails an answer slower than this; unset (no bound) by default. */
   readonly maxResponseMs: number | undefined;
+  /** SPEC_CLOSED_RESPONSES=true: response_schema_conformance fails a property the spec does not name, as verification does. */
+  readonly closedResponses: boolean;
 }
 
 /**
@@ -35,5 +37,6 @@ export function hostileSettingsFromEnv(env: NodeJS.ProcessEnv): HostileSettings 
     timeLimitMs: wholeNumber(env, 'HOSTILE_TIME_LIMIT_MS', DEFAULT_TIME_LIMIT_MS[live.target.kind], 1),
     replayPath: path,
     maxResponseMs: read(env, 'HOSTILE_MAX_RESPONSE_MS') === undefined ? undefined : wholeNumber(env, 'HOSTILE_MAX_RESPONSE_MS', 0, 1),
+    closedResponses: booleanFrom(env, 'SPEC_CLOSED_RESPONSES', false),
   };
 }

@@ -184,6 +184,15 @@ describe('the conformance checks', () => {
     });
   });
 
+  it('fail a property the spec does not name under response_schema_conformance only when asked to (SPEC_CLOSED_RESPONSES)', () => {
+    const found = single({ answer: answer(200, { body: { data: { token: 't', expires_at: '2026-12-02T10:00:00.000Z', end_user: { id: 'x' } } } }, request('GET')) });
+    expect(failing(found)).toEqual({ status_code_conformance: [], content_type_conformance: [], response_schema_conformance: [] });
+    const closed: JudgeContext = { ...context, closedResponses: true };
+    expect(messages('response_schema_conformance', found, closed)).toEqual(['200 body: /data/end_user is a property the spec does not name']);
+    expect(messages('status_code_conformance', found, closed)).toEqual([]);
+    expect(messages('content_type_conformance', found, closed)).toEqual([]);
+  });
+
   it('judge every answer to DELETE /connect/session and only those', () => {
     const put = refused(418, 'x', request('PUT'));
     for (const name of conformance) {

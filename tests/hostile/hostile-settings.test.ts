@@ -18,11 +18,17 @@ describe('hostile settings', () => {
     expect(hostileSettingsFromEnv({ HOSTILE_SEED: '42', HOSTILE_RUNS: '7', HOSTILE_TIME_LIMIT_MS: '900', HOSTILE_PATH: '3:0:1' })).toMatchObject({ seed: 42, runs: 7, timeLimitMs: 900, replayPath: '3:0:1' });
   });
 
+  it('hold answers to the properties the spec names only with SPEC_CLOSED_RESPONSES=true, as verification does', () => {
+    expect(hostileSettingsFromEnv({}).closedResponses).toBe(false);
+    expect(hostileSettingsFromEnv({ SPEC_CLOSED_RESPONSES: 'true' }).closedResponses).toBe(true);
+  });
+
   it.each([
     [{ HOSTILE_SEED: 'abc' }, 'HOSTILE_SEED must be a whole number (got "abc")'],
     [{ HOSTILE_RUNS: '0' }, 'HOSTILE_RUNS must be a whole number of cases above 0 (got "0")'],
     [{ HOSTILE_SEED: '1', HOSTILE_PATH: 'x' }, 'HOSTILE_PATH must be the path a failure report prints, such as 12:0:3 (got "x")'],
     [{ NANGO_BASE_URL: 'http://localhost:3003' }, 'NANGO_BASE_URL is set but NANGO_SECRET_KEY is not'],
+    [{ SPEC_CLOSED_RESPONSES: 'on' }, 'SPEC_CLOSED_RESPONSES must be true or false (got "on")'],
   ])('refuse %j', (env, message) => {
     expect(() => hostileSettingsFromEnv(env)).toThrow(message);
   });
