@@ -7,7 +7,8 @@ import { CHECK_NAMES, CHECKS, failureKey, is2xx, judge, type Check, type Failure
 import type { AuthSpec, HostileCase } from '../../contracts/hostile/hostileCases';
 import type { Answer, Observation } from '../../contracts/hostile/observation';
 import type { SentRequest } from '../../contracts/hostile/rawRequest';
-import { nangoValidators } from '../../contracts/nangoApi';
+import { CREATE_SESSION, GET_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import type { OperationRef } from '../../contracts/openapi/responseValidators';
 
 const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: undefined };
 const LIVE = 'Bearer live-token';
@@ -44,6 +45,9 @@ const ok = (sent: SentRequest = request()): Answer => answer(204, {}, sent);
 const refused = (status: number, code = 'unknown_error', sent: SentRequest = request()): Answer => answer(status, { body: { error: { code } } }, sent);
 
 interface SingleParts {
+  readonly operation?: OperationRef;
+  readonly createdSession?: Single['createdSession'];
+  readonly contentType?: string;
   readonly auth?: AuthSpec;
   readonly query?: ReadonlyArray<readonly [string, string]>;
   readonly body?: SingleCase['body'];
@@ -53,9 +57,9 @@ interface SingleParts {
 }
 
 /** One hostile request; by default a live token under `Bearer`, no query, no body, naming no session. */
-function single({ auth = { kind: 'session', form: 'bearer' }, query = [], body = { kind: 'none' }, answer: got, followUp, sessionAlive }: SingleParts): Single {
-  const hostile: SingleCase = { kind: 'single', auth, query, body, contentType: undefined };
-  return { kind: 'single', hostile, auth, answer: got, followUp, sessionAlive };
+function single({ operation, createdSession, contentType, auth = { kind: 'session', form: 'bearer' }, query = [], body = { kind: 'none' }, answer: got, followUp, sessionAlive }: SingleParts): Single {
+  const hostile: SingleCase = { kind: 'single', auth, query, body, contentType, ...(operation ? { operation } : {}) };
+  return { kind: 'single', hostile, auth, answer: got, followUp, sessionAlive, ...(createdSession ? { createdSession } : {}) };
 }
 
 const oneSession = (answers: readonly Answer[], sessionAlive: boolean): Observation => ({ kind: 'one-session', how: 'repeat', answers, sessionAlive });
@@ -451,5 +455,54 @@ describe('max_response_time', () => {
       'DELETE answered 204 in 100 ms, over HOSTILE_MAX_RESPONSE_MS (100 ms)',
       'DELETE answered 404 in 251 ms, over HOSTILE_MAX_RESPONSE_MS (100 ms)',
     ]);
+  });
+});
+
+describe('the lifecycle’s other operations', () => {
+  const SECRET = 'Bearer the-secret-key';
+  const create = (got: Answer, parts: Partial<SingleParts> = {}): Single =>
+    single({ operation: CREATE_SESSION, auth: { kind: 'secret-key' }, body: { kind: 'valid', value: { end_user: { id: 'u' } } }, contentType: 'application/json', answer: got, ...parts });
+  const created = (status = 201): Answer => answer(status, { body: { data: { token: 't', expires_at: '2026-12-02T10:00:00.000Z' } } }, { ...request('POST', SECRET, '/connect/sessions'), body: '{}' });
+
+  it('created_session_answers_get judges a creating request whose answer made a session, and passes one GET knows', () => {
+    expect(verdict('created_session_answers_get', create(created()))).toEqual({ judged: 0, failures: [] });
+    expect(verdict('created_session_answers_get', create(created(), { createdSession: 'answers-get' }))).toEqual({ judged: 1, failures: [] });
+  });
+
+  it('created_session_answers_get fails a 2xx without a token, and one whose session GET does not know', () => {
+    expect(messages('created_session_answers_get', create(created(), { createdSession: 'no-token' }))).toEqual(['POST /connect/sessions answered 201, yet its body holds no session token']);
+    expect(messages('created_session_answers_get', create(created(), { createdSession: 'gone' }))).toEqual(['POST /connect/sessions answered 201, yet GET /connect/session does not know the session its token names']);
+  });
+
+  it('negative_data_rejection names the operation of a body its schema forbids that was accepted', () => {
+    const forbidden = create(created(), { body: { kind: 'invalid', label: 'body:missing-required:end_user.id', value: { end_user: {} } } });
+    expect(messages('negative_data_rejection', forbidden)).toEqual(['a request to POST /connect/sessions the spec does not allow (a body its schema forbids (body:missing-required:end_user.id)) was answered 201']);
+    expect(verdict('negative_data_rejection', create(created()))).toEqual({ judged: 0, failures: [] });
+  });
+
+  it('positive_data_acceptance names the operation of a body the spec allows that was refused', () => {
+    expect(messages('positive_data_acceptance', create(refused(400, 'invalid_body', { ...request('POST', SECRET, '/connect/sessions'), body: '{}' })))).toEqual([
+      'a request to POST /connect/sessions the spec allows, with the environment secret key, as the security scheme documents, was answered 400 (invalid_body)',
+    ]);
+  });
+
+  it('judge a GET with a body by neither data rule: content in a GET has no defined meaning (RFC 9110 §9.3.1)', () => {
+    const get = single({ operation: GET_SESSION, body: { kind: 'json', text: '{}' }, contentType: 'application/json', answer: answer(200, { body: { data: { token: 't', expires_at: 'x' } } }, request('GET')) });
+    expect(verdict('negative_data_rejection', get).judged).toBe(0);
+    expect(verdict('positive_data_acceptance', get).judged).toBe(0);
+    const plain = single({ operation: GET_SESSION, answer: refused(401, 'unknown_connect_session_token', request('GET')) });
+    expect(verdict('positive_data_acceptance', plain).judged).toBe(1);
+  });
+
+  it('session_deleted_only_by_204 names the method of another operation that made a session go', () => {
+    const get = single({ operation: GET_SESSION, answer: answer(200, { body: { data: { token: 't', expires_at: 'x' } } }, request('GET')), sessionAlive: false });
+    expect(messages('session_deleted_only_by_204', get)).toEqual(['GET answered 200, yet the session is gone (GET /connect/session)']);
+    expect(messages('session_deleted_only_by_204', single({ operation: GET_SESSION, answer: ok(request('GET')), sessionAlive: true }))).toEqual([]);
+  });
+
+  it('tell failures of another operation apart by it, and DELETE /connect/session’s as before', () => {
+    expect(failureKey({ check: 'not_a_server_error', status: 500, code: undefined, request: request('POST', SECRET, '/connect/sessions') })).toBe('not_a_server_error 500 - POST /connect/sessions');
+    expect(failureKey({ check: 'not_a_server_error', status: 500, code: undefined, request: request('DELETE') })).toBe('not_a_server_error 500 -');
+    expect(failureKey({ check: 'not_a_server_error', status: 500, code: undefined, request: request('PUT', SECRET, '/connect/sessions') })).toBe('not_a_server_error 500 -');
   });
 });
