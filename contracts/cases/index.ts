@@ -1,4 +1,7 @@
+import type { JsonValue } from '../json';
 import { operationLabel } from '../nangoApi';
+import { resolvePointer } from '../openapi/jsonPointer';
+import { isConnectSessionToken } from '../sessionToken';
 import type { ContractCase, Credential, LifecycleOperation } from './contractCase';
 import { CREATE_SESSION_CASES } from './createSession';
 import { DELETE_SESSION_CASES } from './deleteSession';
@@ -72,4 +75,21 @@ export function credentialSentBy(credential: Credential): string | undefined {
 /** Authorization values the cases send as written (malformed tokens, unknown keys): a request shape keeps them. */
 export function literalAuthorizations(): string[] {
   return CASES.flatMap((contractCase) => (contractCase.request.credential.kind === 'literal' ? [`Bearer ${contractCase.request.credential.value}`] : []));
+}
+
+/**
+ * The token of the session an answer of a creating operation made, where its case table says its 201 puts it
+ * (`/data/token`); undefined for another operation, a body that is not JSON, or no connect session token there.
+ */
+export function createdSessionToken(method: string, path: string, bodyText: string): string | undefined {
+  const at = operationAt(method, path)?.createsSessionAt;
+  if (at === undefined) return undefined;
+  let body: JsonValue;
+  try {
+    body = JSON.parse(bodyText) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  const token = resolvePointer(body, at);
+  return typeof token === 'string' && isConnectSessionToken(token) ? token : undefined;
 }

@@ -1,12 +1,13 @@
 import type { RawResponse } from '../client/boundedFetch';
+import { createdSessionToken } from '../cases';
 import { ConnectSessionClientError } from '../client/errors';
+import { is2xx } from '../http/status';
 import type { RateLimitBudget } from '../live/rateLimit';
 import type { SessionAdmin } from '../live/sessionAdmin';
 import type { SessionLedger } from '../live/sessionLedger';
 import { isJsonObject, type JsonValue } from '../json';
 import type { TestConnection } from '../live/sessionLedger';
 import { DELETE_SESSION } from '../nangoApi';
-import { resolvePointer } from '../openapi/jsonPointer';
 import type { OperationRef } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase, SessionTokenForm } from './hostileCases';
 import { hostileOperationAt, isDeleteSession, operationOf, pathOf, type HostileOperation } from './operations';
@@ -14,7 +15,6 @@ import { placeholder, resolve, UNKNOWN_TOKEN, type RoleValues } from './placehol
 import type { Answer, Observation } from './observation';
 import { sendRaw, type SentRequest } from './rawRequest';
 
-const is2xx = (status: number): boolean => status >= 200 && status < 300;
 
 export interface RunnerContext {
   readonly baseUrl: string;
@@ -98,7 +98,7 @@ export class CaseRunner {
    * have made one: noted in doubt, so the run's account says so.
    */
   private async adoptCreated(operation: HostileOperation, answer: Answer): Promise<'answers-get' | 'gone' | 'no-token'> {
-    const token = tokenAt(answer.response.bodyText, operation.createsSessionAt ?? '');
+    const token = createdSessionToken(operation.operation.method, operation.operation.path, answer.response.bodyText);
     if (token === undefined) {
       this.context.ledger.noteInDoubt(`${operation.label} answered ${answer.response.status} without a session token at ${operation.createsSessionAt ?? ''}: it may have created a session the run cannot delete`);
       return 'no-token';
@@ -257,16 +257,6 @@ function requestTo(operation: OperationRef, authorization: string | undefined, q
 
 function deleteRequest(authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: BodySpec, contentType: string | undefined): SentRequest {
   return requestTo(DELETE_SESSION, authorization, query, bodyText(body), contentType);
-}
-
-/** The token a creating operation's answer holds at `pointer`, if it is JSON and has one. */
-function tokenAt(bodyText: string, pointer: string): string | undefined {
-  try {
-    const token = resolvePointer(JSON.parse(bodyText) as JsonValue, pointer);
-    return typeof token === 'string' && token.length > 0 ? token : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function bodyText(body: BodySpec): string | undefined {

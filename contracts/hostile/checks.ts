@@ -1,5 +1,6 @@
 import { operationAt } from '../cases';
 import type { RawResponse } from '../client/boundedFetch';
+import { is2xx } from '../http/status';
 import { operationLabel, stdErrorCode } from '../nangoApi';
 import type { ResponseConformance as Conformance, ResponseValidators } from '../openapi/responseValidators';
 import { answersOf, type Answer, type Observation } from './observation';
@@ -42,7 +43,6 @@ export interface Failure {
   readonly request: SentRequest;
 }
 
-export const is2xx = (status: number): boolean => status >= 200 && status < 300;
 
 const failureOf = (check: string, request: SentRequest, response: RawResponse, message: string): Failure => ({
   check,

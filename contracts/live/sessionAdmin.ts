@@ -1,10 +1,11 @@
 import { boundedFetch, type RawResponse } from '../client/boundedFetch';
 import { ConnectSessionClient } from '../client/connectSessionClient';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
+import { createdSessionToken } from '../cases';
+import { is2xx } from '../http/status';
 import { isJsonObject } from '../json';
-import { stdErrorCode } from '../nangoApi';
+import { CREATE_SESSION, stdErrorCode } from '../nangoApi';
 import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
-import { isConnectSessionToken } from '../sessionToken';
 import type { RateLimitBudget } from './rateLimit';
 
 /** The provider would not create or delete what a run needs; says why without echoing the key or any token. */
@@ -110,7 +111,7 @@ export class SessionAdmin {
     }
     if (!is2xx(status)) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`);
     // The raw answer decides what exists: a 2xx with a token is a session to delete, conforming or not.
-    const token = tokenIn(bodyText);
+    const token = createdSessionToken(CREATE_SESSION.method, CREATE_SESSION.path, bodyText);
     if (token === undefined) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status} without a connect session token in data.token`);
     this.accepted = true;
     return token;
@@ -239,24 +240,6 @@ export class SessionAdmin {
       const failure = `${label} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}`;
       throw answer.status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
     }
-  }
-}
-
-/** Any 2xx (fetch never hands on a status under 200). */
-const is2xx = (status: number): boolean => status >= 200 && status < 300;
-
-function tokenIn(bodyText: string): string | undefined {
-  const data = dataOf(bodyText);
-  const token = isJsonObject(data) ? data['token'] : undefined;
-  return typeof token === 'string' && isConnectSessionToken(token) ? token : undefined;
-}
-
-function dataOf(bodyText: string): unknown {
-  try {
-    const body: unknown = JSON.parse(bodyText);
-    return isJsonObject(body) ? body['data'] : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -8,9 +8,8 @@ import { isJsonObject, type JsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
-import { CASES, caseByDescription, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
-import { resolvePointer } from '../openapi/jsonPointer';
-import { isConnectSessionToken } from '../sessionToken';
+import { CASES, caseByDescription, createdSessionToken, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
+import { is2xx } from '../http/status';
 import type { PactSourceSettings } from './pactSourceSettings';
 import { guardedStateHandlers, pactVerifier, type VerifierConfig } from './pactWorkarounds';
 import { lifecycleStateSetups } from './providerStates';
@@ -307,14 +306,9 @@ function adoptCreated(exchange: Exchange, ledger: SessionLedger): void {
   if (transportError !== undefined && !NEVER_SENT.test(transportError)) {
     ledger.noteInDoubt(`${exchange.method} ${exchange.path}: ${transportError}; it may have created a session for end user ${ledger.endUserId}`);
   }
-  if (!response || response.status < 200 || response.status >= 300) return;
-  let token: unknown;
-  try {
-    token = resolvePointer(JSON.parse(response.bodyText) as JsonObject, at);
-  } catch {
-    return;
-  }
-  if (typeof token === 'string' && isConnectSessionToken(token)) ledger.adopt(token);
+  if (!response || !is2xx(response.status)) return;
+  const token = createdSessionToken(exchange.method, exchange.path, response.bodyText);
+  if (token !== undefined) ledger.adopt(token);
 }
 
 /** No pact could be loaded: the run verified nothing. */

@@ -3,7 +3,8 @@
  * case where it passes and one where it fails, each named for the rule it holds the provider to. No provider runs.
  */
 import type { RawResponse } from '../../contracts/client/boundedFetch';
-import { CHECK_NAMES, CHECKS, failureKey, is2xx, judge, type Check, type Failure, type JudgeContext } from '../../contracts/hostile/checks';
+import { CHECK_NAMES, CHECKS, failureKey, judge, type Check, type Failure, type JudgeContext } from '../../contracts/hostile/checks';
+import { is2xx } from '../../contracts/http/status';
 import type { AuthSpec, HostileCase } from '../../contracts/hostile/hostileCases';
 import type { Answer, Observation } from '../../contracts/hostile/observation';
 import type { SentRequest } from '../../contracts/hostile/rawRequest';
