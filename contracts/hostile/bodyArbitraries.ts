@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
-import { resolvePointer } from '../openapi/jsonPointer';
+import { refPointer, resolvePointer } from '../openapi/jsonPointer';
 
 /**
  * Request bodies from an operation's JSON Schema, as fast-check arbitraries: seeded, shrinkable. Written here, not
@@ -107,7 +107,7 @@ function shapeOf(root: JsonObject, node: JsonObject, at: string, chain: readonly
   if (unknown.length > 0) throw new SchemaMappingError(`the schema at ${at} uses ${unknown.join(', ')}, which the body mapper does not know`);
   const parts: Shape[] = [];
   const ref = node['$ref'];
-  if (typeof ref === 'string') parts.push(shapeAt(root, decodeURIComponent(ref.replace(/^#/, '')), chain));
+  if (typeof ref === 'string') parts.push(shapeAt(root, refPointer(ref), chain));
   const allOf = node['allOf'];
   if (Array.isArray(allOf)) allOf.forEach((_part, index) => parts.push(shapeAt(root, `${at}/allOf/${index}`, chain)));
   const own = ownShape(root, node, at, chain);

@@ -3,7 +3,7 @@ import { OPERATIONS } from '../cases';
 import { isJsonObject, type JsonObject } from '../json';
 import { DELETE_SESSION, operationLabel } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
-import { resolvePointer } from '../openapi/jsonPointer';
+import { followRefs, resolvePointer } from '../openapi/jsonPointer';
 import { bodyArbitraries, requestBodyPointer, type BodyArbitraries } from './bodyArbitraries';
 import {
   CONTENT_TYPES,
@@ -53,11 +53,9 @@ export function hostileOperations(root: JsonObject): HostileOperation[] {
   });
 }
 
-/** The properties the schema at `pointer` requires (through one `$ref`). */
+/** The properties the schema at `pointer` requires (through its `$ref`s). */
 function requiredOf(root: JsonObject, pointer: string): string[] {
-  let node = resolvePointer(root, pointer);
-  const ref = isJsonObject(node) ? node['$ref'] : undefined;
-  if (typeof ref === 'string') node = resolvePointer(root, decodeURIComponent(ref.replace(/^#/, '')));
+  const node = followRefs(root, resolvePointer(root, pointer));
   const required = isJsonObject(node) ? node['required'] : undefined;
   return Array.isArray(required) ? required.filter((name): name is string => typeof name === 'string') : [];
 }

@@ -27,3 +27,20 @@ export function resolvePointer(root: JsonValue, pointer: string): JsonValue | un
   }
   return node;
 }
+
+/** The pointer a local `$ref` (`#/components/schemas/Connect%20Session`) names: its fragment, URI-decoded. */
+export function refPointer(ref: string): string {
+  return decodeURIComponent(ref.replace(/^#/, ''));
+}
+
+/**
+ * A schema with its `$ref`s followed, chains too (a bound stops a cycle), to the node that is no reference;
+ * undefined where one leads nowhere. The document's `$ref`s are all local (specDocument.ts checks them).
+ */
+export function followRefs(root: JsonValue, node: JsonValue | undefined): JsonValue | undefined {
+  let current = node;
+  for (let hops = 0; hops < 32 && isJsonObject(current) && typeof current['$ref'] === 'string'; hops += 1) {
+    current = resolvePointer(root, refPointer(current['$ref']));
+  }
+  return current;
+}

@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
-import { escapeToken, resolvePointer } from './jsonPointer';
+import { escapeToken, followRefs } from './jsonPointer';
 
 /**
  * Where a body holds a property its schema does not name: JSON pointers into the body (`/data/extra`). Only where
@@ -9,7 +9,7 @@ import { escapeToken, resolvePointer } from './jsonPointer';
  * (SPEC_CLOSED_RESPONSES) to find what the spec has yet to document.
  */
 export function undocumentedProperties(root: JsonObject, schema: JsonValue | undefined, body: unknown, at = ''): string[] {
-  const resolved = resolved$ref(root, schema);
+  const resolved = followRefs(root, schema);
   if (!isJsonObject(resolved) || ['allOf', 'anyOf', 'oneOf'].some((keyword) => keyword in resolved)) return [];
   if (Array.isArray(body)) return body.flatMap((item, index) => undocumentedProperties(root, resolved['items'], item, `${at}/${index}`));
   if (!isJsonObject(body)) return [];
@@ -23,14 +23,4 @@ export function undocumentedProperties(root: JsonObject, schema: JsonValue | und
     if (othersAllowed) return isJsonObject(additional) ? undocumentedProperties(root, additional, value, where) : [];
     return [where];
   });
-}
-
-/** A local `$ref` followed (chains too, up to a bound against cycles). */
-function resolved$ref(root: JsonObject, schema: JsonValue | undefined): JsonValue | undefined {
-  let current = schema;
-  for (let hops = 0; hops < 32 && isJsonObject(current) && typeof current['$ref'] === 'string'; hops += 1) {
-    const ref = current['$ref'];
-    current = ref.startsWith('#') ? resolvePointer(root, decodeURIComponent(ref.slice(1))) : undefined;
-  }
-  return current;
 }
