@@ -15,6 +15,7 @@ import { formatReport } from '../report/verificationReport';
 import { reportPassed, allResults, type VerificationReport } from '../verification/results';
 import { startVerificationWorker, type WorkerLauncher, type WorkerRun } from '../verification/worker/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
+import { caStoreFor } from '../verification/caStore';
 import { failureDetail } from '../verification/pactWorkarounds';
 import { isVerbose } from '../pact/logLevel';
 import { processIo, type CliIo } from '../output/cliIo';
@@ -63,7 +64,7 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   const unfinished = 'provider verification did not finish (it was stopped, or is still running)';
   writeCiReports(dir, { kind: 'error', message: unfinished }, SUITE_NAME, (text) => text, {});
   writeEvidence(dir, subject, { outcome: 'running', message: unfinished }, (text) => text);
-  const worker = launch(env, cwd, {
+  const worker = launch({ ...env, ...caStoreFor(settings) }, cwd, {
     waitForGo: options.waitForRelease?.(settings) === true,
     onProgress: (progress) => out.write('stdout', `${progressLine(progress, colours)}\n`),
     onLine: (line, stream) => {
