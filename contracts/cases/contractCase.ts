@@ -67,6 +67,8 @@ export interface LifecycleOperation {
   readonly cases: readonly ContractCase[];
   /** A 2xx answer made a connect session: its token is at this pointer in the body. */
   readonly createsSessionAt?: string;
+  /** An answer of this status ended the session whose token the request carried: the run need not delete it again. */
+  readonly endsSessionOn?: number;
 }
 
 export function isFromState(value: unknown): value is FromState {

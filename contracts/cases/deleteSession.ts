@@ -10,6 +10,7 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
   operation: DELETE_SESSION,
   specPointer: '/paths/~1connect~1session/delete',
   auth: 'session-token',
+  endsSessionOn: 204,
   cases: [
     {
       name: 'deletes an existing connect session',

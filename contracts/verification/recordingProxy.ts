@@ -64,8 +64,11 @@ export interface RecordingProxyOptions {
   readonly onRateLimited: (error: RateLimitedError) => void;
   /** The provider refused the connection: it is gone, and the run cannot verify. */
   readonly onProviderGone?: (reason: string) => void;
-  /** Told of each exchange the moment it is recorded, before the verifier has the answer (what it created, for one). */
-  readonly onExchange?: (exchange: Exchange) => void;
+  /**
+   * Told of each exchange the moment it is recorded, before the verifier has the answer (what it created or
+   * ended, for one), with the Authorization header it carried: handed over here only, never kept in an exchange.
+   */
+  readonly onExchange?: (exchange: Exchange, authorization: string | undefined) => void;
 }
 
 /** Status the proxy answers with when the provider gave none; Pact then reports a status mismatch. */
@@ -80,9 +83,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
  */
 export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const exchanges: Exchange[] = [];
-  const record = (exchange: Exchange): void => {
+  const record = (exchange: Exchange, authorization: string | undefined): void => {
     exchanges.push(exchange);
-    options.onExchange?.(exchange);
+    options.onExchange?.(exchange, authorization);
   };
   const target = new URL(options.targetBaseUrl);
   const prefix = target.pathname.replace(/\/$/, '');
@@ -99,7 +102,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       const shapeOf = (body: number): RequestShape => ({ query: incoming.search.length > 1, body: body > 0, credential });
       const heldBack = options.holdBack();
       if (heldBack !== undefined) {
-        record({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack, shape: shapeOf(Number(request.headers['content-length'] ?? 0)) });
+        record({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack, shape: shapeOf(Number(request.headers['content-length'] ?? 0)) }, authorization);
         request.resume();
         response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(`not sent to the provider: ${heldBack}`);
         return;
@@ -112,7 +115,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed, options.closedResponses);
         const failedForSchema = options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
         const fromReferenceProvider = answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null;
-        record({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length), fromReferenceProvider });
+        record({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length), fromReferenceProvider }, authorization);
         if (failedForSchema) {
           const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.filter((problem) => !options.accepted(answer.status, problem)).join('; ')}`;
           response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(reason);
@@ -128,7 +131,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
         // Refused, the request never reached a server: not an answer to judge (a dropped connection is one).
         if (error instanceof ProviderUnreachableError && /ECONNREFUSED/.test(error.reason) && options.onProviderGone) return options.onProviderGone(reason);
-        record({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) });
+        record({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) }, authorization);
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
       }
     })();

@@ -10,6 +10,7 @@ import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
 import { CASES, caseByDescription, createdSessionToken, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
 import { is2xx } from '../http/status';
+import { isConnectSessionToken } from '../sessionToken';
 import type { PactSourceSettings } from './pactSourceSettings';
 import { guardedStateHandlers, pactVerifier, type VerifierConfig } from './pactWorkarounds';
 import { lifecycleStateSetups } from './providerStates';
@@ -145,7 +146,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     halted: () => stop.stopped,
     onRateLimited: stopOnRateLimit,
     onProviderGone: (reason) => stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
-    onExchange: (exchange) => adoptCreated(exchange, ledger),
+    onExchange: (exchange, authorization) => followSessions(exchange, authorization, ledger),
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {
@@ -296,11 +297,18 @@ function caseByShape(state: string, { method, path, shape }: { readonly method: 
 }
 
 /**
- * An interaction of an operation that creates a session (its spec pointer to the token, in the case table) made
- * one: the ledger deletes it with the rest. One whose answer was lost after it went out may have: told in the account.
+ * What an interaction did to the run's sessions, as the case table says of its operation. One that creates a session
+ * (its spec pointer to the token) made one: the ledger deletes it with the rest; one whose answer was lost after it
+ * went out may have: told in the account. One that ends a session (its status) deleted the session its token names:
+ * the ledger counts it gone and sends no DELETE of its own, which a real Nango would answer 401 at the cost of a
+ * request of the rate limit, and a provider that hangs on a gone session would not answer at all.
  */
-function adoptCreated(exchange: Exchange, ledger: SessionLedger): void {
-  const at = operationAt(exchange.method, exchange.path)?.createsSessionAt;
+function followSessions(exchange: Exchange, authorization: string | undefined, ledger: SessionLedger): void {
+  const operation = operationAt(exchange.method, exchange.path);
+  const ends = operation?.endsSessionOn;
+  const carried = authorization?.replace(/^Bearer /, '');
+  if (ends !== undefined && exchange.response?.status === ends && carried !== undefined && isConnectSessionToken(carried)) ledger.markGone(carried);
+  const at = operation?.createsSessionAt;
   if (at === undefined) return;
   const { response, transportError } = exchange;
   if (transportError !== undefined && !NEVER_SENT.test(transportError)) {

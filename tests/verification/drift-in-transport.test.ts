@@ -5,6 +5,7 @@
  */
 import { verifyInProcess } from '../support/inProcess';
 import { reportRow } from '../support/runCli';
+import { startDriftingProvider } from '../support/driftingProvider';
 import { refusedUrl, startScriptedServer } from '../support/scriptedServer';
 import { casesWithStatus, DRIFT_SECRET, verifyAgainstDrift } from '../support/verifyAgainstDrift';
 
@@ -20,6 +21,26 @@ describe('verifying a provider that stops answering as documented', () => {
     const row = reportRow(run.stdout, GONE!);
     expect(row.line).toMatch(/^FAIL .* 404 +none +FAIL +-/);
     expect(row.reasons).toEqual([`pact: no answer from ${providerUrl}/connect/session within 1500 ms`]);
+    // The session the 204 case's own DELETE ended is counted gone: no clean-up DELETE of it hangs in turn.
+    expect(run.stdout).not.toContain('clean-up failed');
+    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
+  });
+
+  it('sends no clean-up DELETE for a session an interaction\'s own DELETE ended with 204', async () => {
+    // A DELETE of a session already gone: only the 404 case's own is expected, never a clean-up's.
+    const ofGoneSessions: string[] = [];
+    const provider = await startDriftingProvider('none', DRIFT_SECRET, (request) => {
+      if (provider.reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) ofGoneSessions.push(request.url);
+      return false;
+    });
+    try {
+      const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET });
+      expect(run.code).toBe(0);
+      expect(ofGoneSessions).toHaveLength(casesWithStatus(404).length);
+      expect(provider.reference.liveSessionCount()).toBe(0);
+    } finally {
+      await provider.close();
+    }
   });
 
   it('could not verify (exit 2) when the provider drops every DELETE, its provider states\' own included', async () => {
