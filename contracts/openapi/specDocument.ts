@@ -73,7 +73,11 @@ export function parseSpecText(text: string, source: string): SpecDocument {
     const what = (firstError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new SpecError(source, `is not valid YAML${at}: ${what}`);
   }
-  const root: unknown = document.toJS({ maxAliasCount: 100 });
+  return checkedSpec(document.toJS({ maxAliasCount: 100 }), source);
+}
+
+/** A document already parsed (a copy of one, changed), held to the same checks as one read from its text. */
+export function checkedSpec(root: unknown, source: string): SpecDocument {
   if (!isJsonObject(root)) {
     throw new SpecError(source, 'is not an OpenAPI document (expected a mapping at the top level)');
   }
