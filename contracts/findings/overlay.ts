@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { stringify } from 'yaml';
 import { lifecycleValidators } from '../nangoApi';
 import type { HttpMethod } from '../openapi/responseValidators';
-import { parseSpecText } from '../openapi/specDocument';
+import { loadSpecText } from '../openapi/specDocument';
 import type { Finding, OverlayAction } from './classify';
 import type { RecordedAnswer } from './recorded';
 
@@ -44,7 +44,8 @@ export interface StillUndescribed {
  * spec with the same Ajv-compiled validators as every run: what is left undescribed.
  */
 export function undescribed(patchedYaml: string, source: string, answers: readonly RecordedAnswer[], defects: ReadonlySet<RecordedAnswer>): StillUndescribed[] {
-  const validators = lifecycleValidators(parseSpecText(patchedYaml, source));
+  // The same findings patch the spec the same way every time: the parse is kept, as the spec's is.
+  const validators = lifecycleValidators(loadSpecText(patchedYaml, source));
   return answers
     .filter((answer) => validators.documentedMethods(answer.path).includes(answer.method.toLowerCase() as HttpMethod) && !defects.has(answer))
     .map((answer) => ({ answer, problems: validators.checkResponse(answer.method, answer.path, { status: answer.status, contentType: answer.contentType, bodyText: answer.body }) }))

@@ -35,6 +35,11 @@ export function loadSpecFile(file: string): SpecDocument {
   return cachedParse(text, file);
 }
 
+/** A document's text (a patched spec, say), parsed and checked, through the same cache as a file's. */
+export function loadSpecText(text: string, source: string): SpecDocument {
+  return cachedParse(text, source);
+}
+
 /** Where documents that parsed and checked are kept as JSON, by the hash of their text. */
 const PARSED_CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'nango-contracts', 'specs');
 
