@@ -4,8 +4,8 @@ import type { Config } from 'jest';
 // Pact's native core phones home unless told exactly 'true'; the workers inherit this.
 process.env['PACT_DO_NOT_TRACK'] = 'true';
 
-// Plain JS with no types (contracts/cli/bundle.js): Pact as one bundled file, built once per package-lock.json.
-const { pactBundle } = require('./contracts/cli/bundle.js') as { pactBundle(): string };
+// Plain JS with no types (contracts/pact/pactBundle.js): Pact as one bundled file, built once per package-lock.json.
+const { pactBundle } = require('./contracts/pact/pactBundle.js') as { pactBundle(): string };
 
 // ts-jest only transpiles (isolatedModules in tsconfig.json): tests/types/typecheck.test.ts runs tsc.
 const config: Config = {
@@ -14,7 +14,7 @@ const config: Config = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
-  // Pact's ~650 modules cost jest 0.5 s more to load one by one than as one file (bundle.js says more).
+  // Pact's ~650 modules cost jest 0.5 s more to load one by one than as one file (pactBundle.js says more).
   moduleNameMapper: { '^@pact-foundation/pact$': pactBundle() },
   testTimeout: 30_000,
   // Many test files wait on servers, signals and rate limits as much as they compute: three workers keep both
