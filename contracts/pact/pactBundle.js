@@ -17,13 +17,6 @@ function projectRoot(from) {
 const ROOT = projectRoot(__dirname);
 
 /**
- * @pact-foundation/pact as one file, for jest (jest.config.ts maps the package to it): jest loads each of a
- * package's modules through its own resolver and sandbox, and Pact's index pulls in some 650 (ramda and graphql
- * alone are 500), which took the main job's consumer tests 0.7 s, against 0.2 s for this one file. The same code,
- * bundled by esbuild; its native core (@pact-foundation/pact-core) stays a package. Kept under the hash of
- * package-lock.json and of what it exports, so any change of either gets a new bundle.
- */
-/**
  * What the bundle exports: Pact's API, with the parts this suite uses (PactV4, MatchersV3) loaded alone. Pact's
  * index loads its whole API to export it (the V2 DSL with axios, GraphQL, messages, 850 modules), a third of its
  * cost; any other name still comes from the index, loaded when first asked for.
@@ -38,6 +31,13 @@ module.exports = new Proxy({ __esModule: true }, {
 });
 `;
 
+/**
+ * @pact-foundation/pact as one file, for jest (jest.config.ts maps the package to it): jest loads each of a
+ * package's modules through its own resolver and sandbox, and Pact's index pulls in some 650 (ramda and graphql
+ * alone are 500), which took the main job's consumer tests 0.7 s, against 0.2 s for this one file. The same code,
+ * bundled by esbuild; its native core (@pact-foundation/pact-core) stays a package. Kept under the hash of
+ * package-lock.json and of what it exports, so any change of either gets a new bundle.
+ */
 function pactBundle() {
   const lock = join(ROOT, 'package-lock.json');
   const hash = createHash('sha256').update(readFileSync(existsSync(lock) ? lock : join(ROOT, 'package.json'))).update(LIGHT_ENTRY).digest('hex').slice(0, 16);
