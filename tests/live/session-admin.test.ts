@@ -1,55 +1,42 @@
 /**
  * The session admin: how the suite creates and deletes what its provider states need over HTTP, and how it reads
  * what a provider answers. Each rule against a loopback provider that answers as a test scripts it (the reference
- * provider's answer unless told otherwise): what is created, what counts as gone, what is sent again, and which
- * failures are the user's key, the provider's fault, or a creation in doubt. The secret key never shows.
+ * provider's answer unless told otherwise, tests/support/controllableProvider.ts): what is created, what counts as
+ * gone, what is sent again, and which failures are the user's key, the provider's fault, or a creation in doubt.
+ * The secret key never shows.
  */
-import type { ServerResponse } from 'node:http';
 import { ProviderUnreachableError, RequestTimeoutError } from '../../contracts/client/errors';
 import { RateLimitBudget, RateLimitedError } from '../../contracts/live/rateLimit';
 import { AmbiguousCreationError, ProviderFaultError, SessionAdmin, SessionSetupError } from '../../contracts/live/sessionAdmin';
-import { REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer } from '../../contracts/provider/referenceProvider';
-import { refusedUrl, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
+import { startControllableProvider, type ControllableProvider, type Fault } from '../support/controllableProvider';
+import { refusedUrl, type RecordedRequest } from '../support/scriptedServer';
 
 const SECRET = 'admin-test-secret-key';
 const END_USER = 'contract-tests-4567cdef';
 const TOKEN = `nango_connect_session_${'a'.repeat(64)}`;
 
-/** How the provider answers a request instead of the reference provider: a status and body, or a dropped connection. */
-type Scripted = { readonly status: number; readonly body?: unknown; readonly bare?: boolean; readonly headers?: Record<string, string> } | 'drop' | 'hold' | undefined;
-
-/** Requests held unanswered ('hold'), to be dropped when a test says so. */
-const held: ServerResponse[] = [];
-
-let server: ScriptedServer | undefined;
-let reference: ReferenceProvider;
-let script: (request: RecordedRequest) => Scripted;
+let provider: ControllableProvider | undefined;
 afterEach(async () => {
-  await server?.close();
-  server = undefined;
+  await provider?.close();
+  provider = undefined;
 });
 
-async function adminOn(scripted: (request: RecordedRequest) => Scripted = () => undefined, timeoutMs = 5_000): Promise<SessionAdmin> {
-  // One provider at a time: a test that starts another closes the one before.
-  await server?.close();
-  reference = new ReferenceProvider({ secretKey: SECRET });
-  script = scripted;
-  server = await startScriptedServer((request, response: ServerResponse) => {
-    const answer = script(request);
-    if (answer === 'drop') return void response.socket?.destroy();
-    if (answer === 'hold') return void held.push(response);
-    if (answer === undefined) {
-      response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
-      return writeAnswer(response, reference.respond(request));
-    }
-    if (answer.bare) return void response.writeHead(answer.status, answer.headers ?? {}).end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? ''));
-    return sendJson(response, answer.status, answer.body ?? {});
-  });
-  return new SessionAdmin(server.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER);
+/** The provider of the test under way: the reference provider, saying it is one, answering as the test scripts. */
+function current(): ControllableProvider {
+  if (!provider) throw new Error('no provider: start one with adminOn()');
+  return provider;
 }
 
-const requests = (method: string, prefix: string): RecordedRequest[] => (server?.requests ?? []).filter((request) => request.method === method && request.url.startsWith(prefix));
-const stdError = (status: number, code: string): Scripted => ({ status, body: { error: { code, message: code } } });
+async function adminOn(scripted: (request: RecordedRequest) => Fault = () => undefined, timeoutMs = 5_000): Promise<SessionAdmin> {
+  // One provider at a time: a test that starts another closes the one before.
+  await provider?.close();
+  provider = await startControllableProvider(SECRET, { identifiesAsReference: true });
+  provider.script = scripted;
+  return new SessionAdmin(provider.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER);
+}
+
+const requests = (method: string, prefix: string): RecordedRequest[] => (provider?.requests ?? []).filter((request) => request.method === method && request.url.startsWith(prefix));
+const stdError = (status: number, code: string): Fault => ({ status, body: { error: { code, message: code } } });
 const isCreation = (request: RecordedRequest) => request.method === 'POST' && request.url === '/connect/sessions';
 const isSessionDelete = (request: RecordedRequest) => request.method === 'DELETE' && request.url === '/connect/session';
 
@@ -68,7 +55,7 @@ describe('creating a session', () => {
   it('asks for the run’s end user, with the secret key, and returns the token of the answer', async () => {
     const admin = await adminOn();
     const token = await admin.create();
-    expect(reference.issuedTokens()).toEqual([token]);
+    expect(current().reference.issuedTokens()).toEqual([token]);
     const [creation] = requests('POST', '/connect/sessions');
     expect(JSON.parse(creation?.body ?? '')).toEqual({ end_user: { id: END_USER } });
     expect(creation?.headers.authorization).toBe(`Bearer ${SECRET}`);
@@ -150,8 +137,8 @@ describe('creating a session', () => {
 
     const accepted = await adminOn();
     await accepted.create();
-    await server?.close();
-    server = undefined;
+    await provider?.close();
+    provider = undefined;
     const after = await failureOf(accepted.create());
     expect(after).toBeInstanceOf(ProviderFaultError);
     expect(after.message).toMatch(/^the provider at \S+ stopped answering: /);
@@ -174,9 +161,9 @@ describe('telling whether a session lives', () => {
     const token = await admin.create();
     expect(await admin.alive(token)).toBe(true);
     expect(await admin.alive(TOKEN)).toBe(false);
-    script = (request) => (request.method === 'GET' ? stdError(404, 'not_found') : undefined);
+    current().script = (request) => (request.method === 'GET' ? stdError(404, 'not_found') : undefined);
     expect(await admin.alive(token)).toBe(false);
-    script = (request) => (request.method === 'GET' ? stdError(500, 'server_error') : undefined);
+    current().script = (request) => (request.method === 'GET' ? stdError(500, 'server_error') : undefined);
     const error = await failureOf(admin.alive(token));
     expect(error.message).toMatch(/^GET \/connect\/session on \S+ answered 500 \(server_error\)$/);
   });
@@ -187,9 +174,9 @@ describe('deleting a session', () => {
     const admin = await adminOn();
     const token = await admin.create();
     expect(await admin.remove(token, false)).toBe(true);
-    expect(reference.liveSessionCount()).toBe(0);
+    expect(current().reference.liveSessionCount()).toBe(0);
     expect(requests('DELETE', '/connect/session')[0]?.headers.authorization).toBe(`Bearer ${token}`);
-    script = (request) => (isSessionDelete(request) ? { status: 200, body: {} } : undefined);
+    current().script = (request) => (isSessionDelete(request) ? { status: 200, body: {} } : undefined);
     expect(await admin.remove(await admin.create(), true)).toBe(true);
   });
 
@@ -199,7 +186,7 @@ describe('deleting a session', () => {
     await admin.remove(token, false);
     expect(await admin.remove(token, false)).toBe(false);
     for (const status of [400, 404]) {
-      script = (request) => (isSessionDelete(request) ? stdError(status, 'server_error') : request.method === 'GET' ? stdError(401, 'unknown_connect_session_token') : undefined);
+      current().script = (request) => (isSessionDelete(request) ? stdError(status, 'server_error') : request.method === 'GET' ? stdError(401, 'unknown_connect_session_token') : undefined);
       expect(await admin.remove(token, true)).toBe(false);
     }
   });
@@ -207,7 +194,7 @@ describe('deleting a session', () => {
   it('fails when the provider refuses the DELETE of a session its GET still shows', async () => {
     const admin = await adminOn();
     const token = await admin.create();
-    script = (request) => (isSessionDelete(request) ? stdError(400, 'invalid_query_params') : undefined);
+    current().script = (request) => (isSessionDelete(request) ? stdError(400, 'invalid_query_params') : undefined);
     const error = await failureOf(admin.remove(token, true));
     expect(error).toBeInstanceOf(SessionSetupError);
     expect(error).not.toBeInstanceOf(ProviderFaultError);
@@ -218,11 +205,11 @@ describe('deleting a session', () => {
     const admin = await adminOn();
     const token = await admin.create();
     let failures = 2;
-    script = (request) => (isSessionDelete(request) && failures-- > 0 ? stdError(503, 'unavailable') : undefined);
+    current().script = (request) => (isSessionDelete(request) && failures-- > 0 ? stdError(503, 'unavailable') : undefined);
     expect(await admin.remove(token, true)).toBe(true);
     expect(requests('DELETE', '/connect/session')).toHaveLength(3);
     const another = await admin.create();
-    script = (request) => (isSessionDelete(request) ? stdError(502, 'bad_gateway') : undefined);
+    current().script = (request) => (isSessionDelete(request) ? stdError(502, 'bad_gateway') : undefined);
     const error = await failureOf(admin.remove(another, true));
     expect(error).toBeInstanceOf(ProviderFaultError);
     expect(requests('DELETE', '/connect/session')).toHaveLength(6);
@@ -232,7 +219,7 @@ describe('deleting a session', () => {
     const admin = await adminOn();
     const token = await admin.create();
     let drops = 1;
-    script = (request) => (isSessionDelete(request) && drops-- > 0 ? 'drop' : undefined);
+    current().script = (request) => (isSessionDelete(request) && drops-- > 0 ? 'drop' : undefined);
     expect(await admin.remove(token, true)).toBe(true);
     expect(requests('DELETE', '/connect/session')).toHaveLength(2);
   });
@@ -240,15 +227,15 @@ describe('deleting a session', () => {
   it('asks the session’s GET after a 500: gone is false, still there is a provider fault', async () => {
     const admin = await adminOn();
     const token = await admin.create();
-    script = (request) => {
+    current().script = (request) => {
       if (!isSessionDelete(request)) return undefined;
-      reference.respond(request);
+      current().reference.respond(request);
       return stdError(500, 'server_error');
     };
     expect(await admin.remove(token, true)).toBe(false);
-    expect(reference.liveSessionCount()).toBe(0);
+    expect(current().reference.liveSessionCount()).toBe(0);
     const kept = await admin.create();
-    script = (request) => (isSessionDelete(request) ? stdError(500, 'server_error') : undefined);
+    current().script = (request) => (isSessionDelete(request) ? stdError(500, 'server_error') : undefined);
     const error = await failureOf(admin.remove(kept, true));
     expect(error).toBeInstanceOf(ProviderFaultError);
     expect(error.message).toMatch(/^DELETE \/connect\/session on \S+ answered 500 \(server_error\)$/);
@@ -258,7 +245,7 @@ describe('deleting a session', () => {
     const admin = await adminOn();
     const token = await admin.create();
     admin.hurry();
-    script = (request) => (isSessionDelete(request) ? stdError(503, 'unavailable') : undefined);
+    current().script = (request) => (isSessionDelete(request) ? stdError(503, 'unavailable') : undefined);
     await failureOf(admin.remove(token, true));
     expect(requests('DELETE', '/connect/session')).toHaveLength(2);
   });
@@ -268,7 +255,7 @@ describe('integrations and connections', () => {
   it('creates an integration of the unauthenticated provider under the key, with the secret key', async () => {
     const admin = await adminOn();
     await admin.createIntegration('run-key-1');
-    expect(reference.resourceCounts().integrations).toBe(1);
+    expect(current().reference.resourceCounts().integrations).toBe(1);
     const [creation] = requests('POST', '/integrations');
     expect(JSON.parse(creation?.body ?? '')).toEqual({ unique_key: 'run-key-1', provider: 'unauthenticated', display_name: 'run-key-1' });
     expect(creation?.headers.authorization).toBe(`Bearer ${SECRET}`);
@@ -296,15 +283,15 @@ describe('integrations and connections', () => {
     const [connecting] = requests('POST', '/auth/unauthenticated/');
     expect(connecting?.url).toBe(`/auth/unauthenticated/run-key-1?connect_session_token=${token}`);
     expect(connecting?.headers.authorization).toBeUndefined();
-    expect(reference.resourceCounts().connections).toBe(1);
+    expect(current().reference.resourceCounts().connections).toBe(1);
   });
 
   it('refuses a connection answer without a connectionId, or not a 2xx', async () => {
     const admin = await adminOn((request) => (request.url.startsWith('/auth/') ? { status: 200, body: { connectionId: '' } } : undefined));
     expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/^POST \/auth\/unauthenticated\/key on \S+ answered 200 without a connectionId$/);
-    script = (request) => (request.url.startsWith('/auth/') ? { status: 400, body: { connectionId: 'c1', error: { code: 'invalid_body' } } } : undefined);
+    current().script = (request) => (request.url.startsWith('/auth/') ? { status: 400, body: { connectionId: 'c1', error: { code: 'invalid_body' } } } : undefined);
     expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/answered 400 \(invalid_body\) without a connectionId$/);
-    script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'not json', bare: true } : undefined);
+    current().script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'not json', bare: true } : undefined);
     expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/answered 200 without a connectionId$/);
   });
 
@@ -318,21 +305,21 @@ describe('integrations and connections', () => {
     expect(await admin.removeConnection(id, 'run-key-1', true)).toBe(false);
     expect(await admin.removeIntegration('run-key-1', false)).toBe(true);
     expect(await admin.removeIntegration('run-key-1', false)).toBe(false);
-    expect(reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
+    expect(current().reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
   });
 
   it('sends a deletion again after a 503 or a dropped connection; a 500 is a fault, a 400 a refusal', async () => {
     const admin = await adminOn();
     await admin.createIntegration('run-key-1');
     let failures = 2;
-    script = (request) => (request.method === 'DELETE' && failures-- > 0 ? (failures === 1 ? stdError(503, 'unavailable') : 'drop') : undefined);
+    current().script = (request) => (request.method === 'DELETE' && failures-- > 0 ? (failures === 1 ? stdError(503, 'unavailable') : 'drop') : undefined);
     expect(await admin.removeIntegration('run-key-1', true)).toBe(true);
     expect(requests('DELETE', '/integrations/')).toHaveLength(3);
-    script = (request) => (request.method === 'DELETE' ? stdError(500, 'server_error') : undefined);
+    current().script = (request) => (request.method === 'DELETE' ? stdError(500, 'server_error') : undefined);
     const fault = await failureOf(admin.removeIntegration('run-key-2', true));
     expect(fault).toBeInstanceOf(ProviderFaultError);
     expect(fault.message).toMatch(/^DELETE \/integrations\/run-key-2 on \S+ answered 500 \(server_error\)$/);
-    script = (request) => (request.method === 'DELETE' ? stdError(400, 'invalid_query_params') : undefined);
+    current().script = (request) => (request.method === 'DELETE' ? stdError(400, 'invalid_query_params') : undefined);
     const refusal = await failureOf(admin.removeConnection('c1', 'run-key-2', true));
     expect(refusal).not.toBeInstanceOf(ProviderFaultError);
     expect(refusal.message).toMatch(/^DELETE \/connection\/c1 on \S+ answered 400 \(invalid_query_params\)$/);
@@ -353,7 +340,7 @@ describe('what the admin’s errors are called', () => {
 });
 
 describe('answers no rule expects', () => {
-  const multipleChoices: Scripted = { status: 300, body: { error: { code: 'multiple_choices' } } };
+  const multipleChoices: Fault = { status: 300, body: { error: { code: 'multiple_choices' } } };
 
   it('takes a 300 for no creation, connection or deletion', async () => {
     const admin = await adminOn(() => multipleChoices);
@@ -367,7 +354,7 @@ describe('answers no rule expects', () => {
   it('refuses a creation answered with a body that is not JSON', async () => {
     const admin = await adminOn((request) => (isCreation(request) ? { status: 201, body: '<html>created</html>', bare: true } : undefined));
     expect((await failureOf(admin.create())).message).toMatch(/answered 201 without a connect session token in data\.token$/);
-    script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'connected', bare: true } : undefined);
+    current().script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'connected', bare: true } : undefined);
     expect((await failureOf(admin.connect('k', TOKEN))).message).toMatch(/answered 200 without a connectionId$/);
   });
 
@@ -430,23 +417,18 @@ describe('requests as the admin sends them', () => {
 
   it('bounds each request by 2 s once hurried, whatever the run’s timeout', async () => {
     // A server that never answers: the hurried bound is what ends the wait.
-    const silent = await startScriptedServer(() => undefined);
-    try {
-      const admin = new SessionAdmin(silent.url, SECRET, 30_000, new RateLimitBudget(0), END_USER);
-      admin.hurry();
-      const error = await failureOf(admin.remove(TOKEN, true));
-      expect(error).toBeInstanceOf(RequestTimeoutError);
-      expect((error as RequestTimeoutError).timeoutMs).toBe(2_000);
-    } finally {
-      await silent.close();
-    }
+    const admin = await adminOn(() => 'withhold', 30_000);
+    admin.hurry();
+    const error = await failureOf(admin.remove(TOKEN, true));
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as RequestTimeoutError).timeoutMs).toBe(2_000);
   });
 });
 
 describe('rate limits on what the admin sends', () => {
   const limitedOnce = (matches: (request: RecordedRequest) => boolean) => {
     let limited = false;
-    return (request: RecordedRequest): Scripted => {
+    return (request: RecordedRequest): Fault => {
       if (!matches(request) || limited) return undefined;
       limited = true;
       return { status: 429, body: { error: { code: 'too_many_request' } }, headers: { 'retry-after': '1' }, bare: true };
@@ -458,7 +440,7 @@ describe('rate limits on what the admin sends', () => {
     const error = await failureOf(admin.createIntegration('k'));
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error.message).toMatch(/^POST \/integrations was rate limited \(429\)/);
-    script = limitedOnce((request) => request.url.startsWith('/auth/'));
+    current().script = limitedOnce((request) => request.url.startsWith('/auth/'));
     expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(/^POST \/auth\/unauthenticated\/run-key-1 was rate limited \(429\)/);
   });
 
@@ -466,20 +448,20 @@ describe('rate limits on what the admin sends', () => {
     const admin = await adminOn();
     const first = await admin.create();
     const second = await admin.create();
-    script = limitedOnce(isSessionDelete);
+    current().script = limitedOnce(isSessionDelete);
     await expect(admin.remove(first, false)).rejects.toBeInstanceOf(RateLimitedError);
-    script = limitedOnce(isSessionDelete);
+    current().script = limitedOnce(isSessionDelete);
     expect(await admin.remove(second, true)).toBe(true);
-    expect(reference.liveSessionCount()).toBe(1);
+    expect(current().reference.liveSessionCount()).toBe(1);
   });
 
   it('are waited out past the run’s budget by clean-up only', async () => {
     const admin = await adminOn();
     await admin.createIntegration('run-key-1');
     await admin.createIntegration('run-key-2');
-    script = limitedOnce((request) => request.method === 'DELETE');
+    current().script = limitedOnce((request) => request.method === 'DELETE');
     await expect(admin.removeIntegration('run-key-1', false)).rejects.toBeInstanceOf(RateLimitedError);
-    script = limitedOnce((request) => request.method === 'DELETE');
+    current().script = limitedOnce((request) => request.method === 'DELETE');
     expect(await admin.removeIntegration('run-key-2', true)).toBe(true);
   });
 });
@@ -490,17 +472,17 @@ describe('calls at once', () => {
     const first = await admin.create();
     const second = await admin.create();
     let holding = true;
-    script = (request) => {
+    current().script = (request) => {
       if (!isSessionDelete(request) || request.headers.authorization !== `Bearer ${first}` || !holding) return undefined;
       holding = false;
-      return 'hold';
+      return 'withhold';
     };
     const removingFirst = admin.remove(first, true);
     // The second session's DELETE is answered 204 while the first's is still out; then the first's connection drops.
     expect(await admin.remove(second, true)).toBe(true);
-    held.shift()?.socket?.destroy();
+    current().withheld.shift()?.socket?.destroy();
     expect(await removingFirst).toBe(true);
-    expect(reference.liveSessionCount()).toBe(0);
+    expect(current().reference.liveSessionCount()).toBe(0);
     expect(requests('DELETE', '/connect/session').filter((request) => request.headers.authorization === `Bearer ${first}`)).toHaveLength(2);
   });
 });

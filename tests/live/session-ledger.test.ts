@@ -1,77 +1,35 @@
 /**
  * The session ledger: what a run creates on the provider (sessions, a connection made through a session, its
  * integration), counted, and all of it deleted by clean-up, whatever else is under way. Against the reference
- * provider behind a loopback server whose answers a test can fail, drop or hold: each rule of the ledger, by what
+ * provider behind a loopback server whose answers a test can fail, drop, hold or withhold (tests/support/controllableProvider.ts): each rule of the ledger, by what
  * the provider ends up holding and what the ledger says.
  */
-import type { ServerResponse } from 'node:http';
 import { RateLimitBudget } from '../../contracts/live/rateLimit';
 import { SessionAdmin } from '../../contracts/live/sessionAdmin';
 import { sessionsAccountedFor, sessionsLine, SessionLedger } from '../../contracts/live/sessionLedger';
-import { REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer } from '../../contracts/provider/referenceProvider';
-import { sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
+import { startControllableProvider, type ControllableProvider } from '../support/controllableProvider';
 
 const SECRET = 'ledger-test-secret';
 const END_USER = 'contract-tests-0123abcd';
 
-/** What the provider does with a request instead of answering it: a status, a dropped connection, or no answer at all. */
-type Fault = number | 'drop' | 'silence' | undefined;
-
-interface FaultyProvider {
-  readonly reference: ReferenceProvider;
-  readonly server: ScriptedServer;
-  /** Decides each request's fault; undefined answers as the reference provider does. */
-  fault: (request: RecordedRequest) => Fault;
-  /** Requests held until released: the provider has acted on them, the answer not sent. */
-  hold: (request: RecordedRequest) => boolean;
-  readonly held: Array<() => void>;
-  /** Resolves when the next request is held. */
-  nextHeld(): Promise<void>;
-  /** Resolves when the next request arrives. */
-  nextRequest(): Promise<void>;
-}
-
-let provider: FaultyProvider | undefined;
+let provider: ControllableProvider | undefined;
 afterEach(async () => {
-  for (const release of provider?.held ?? []) release();
-  await provider?.server.close();
+  await provider?.close();
   provider = undefined;
 });
 
-async function startProvider(): Promise<FaultyProvider> {
-  const reference = new ReferenceProvider({ secretKey: SECRET });
-  const waiting: Array<() => void> = [];
-  const arrived: Array<() => void> = [];
-  const faulty: FaultyProvider = {
-    reference,
-    server: await startScriptedServer((request, response: ServerResponse) => {
-      const fault = faulty.fault(request);
-      arrived.shift()?.();
-      if (fault === 'silence') return;
-      if (fault === 'drop') return void response.socket?.destroy();
-      if (typeof fault === 'number') return sendJson(response, fault, { error: { code: 'server_error' } });
-      const answer = reference.respond(request);
-      response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
-      if (!faulty.hold(request)) return writeAnswer(response, answer);
-      faulty.held.push(() => writeAnswer(response, answer));
-      waiting.shift()?.();
-    }),
-    fault: () => undefined,
-    hold: () => false,
-    held: [],
-    nextHeld: () => new Promise((resolve) => waiting.push(resolve)),
-    nextRequest: () => new Promise((resolve) => arrived.push(resolve)),
-  };
-  provider = faulty;
-  return faulty;
+/** The reference provider, saying it is one, behind a loopback server whose answers a test can fail, drop, hold or withhold. */
+async function startProvider(): Promise<ControllableProvider> {
+  provider = await startControllableProvider(SECRET, { identifiesAsReference: true });
+  return provider;
 }
 
-function ledgerOn(faulty: FaultyProvider, { namedConnection, timeoutMs = 5_000 }: { namedConnection?: { integrationId: string; connectionId: string }; timeoutMs?: number } = {}): SessionLedger {
-  return new SessionLedger(new SessionAdmin(faulty.server.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER), namedConnection);
+function ledgerOn(faulty: ControllableProvider, { namedConnection, timeoutMs = 5_000 }: { namedConnection?: { integrationId: string; connectionId: string }; timeoutMs?: number } = {}): SessionLedger {
+  return new SessionLedger(new SessionAdmin(faulty.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER), namedConnection);
 }
 
-const requestsOf = (faulty: FaultyProvider, method: string, prefix: string) => faulty.server.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
-const left = (faulty: FaultyProvider) => ({ sessions: faulty.reference.liveSessionCount(), ...faulty.reference.resourceCounts() });
+const requestsOf = (faulty: ControllableProvider, method: string, prefix: string) => faulty.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
+const left = (faulty: ControllableProvider) => ({ sessions: faulty.reference.liveSessionCount(), ...faulty.reference.resourceCounts() });
 const NOTHING_LEFT = { sessions: 0, connections: 0, integrations: 0 };
 
 describe('the session ledger', () => {
@@ -154,10 +112,10 @@ describe('the session ledger', () => {
     const token = await ledger.open();
     // The state's DELETE is never answered, nor acted on: the provider still holds the session.
     let first = true;
-    faulty.fault = (request) => {
+    faulty.script = (request) => {
       if (request.method !== 'DELETE' || !first) return undefined;
       first = false;
-      return 'silence';
+      return 'withhold';
     };
     const stateDeletion = ledger.delete(token).catch((error: unknown) => error);
     await faulty.nextRequest();
@@ -165,7 +123,7 @@ describe('the session ledger', () => {
     expect(await ledger.cleanUp({ patient: true })).toEqual([]);
     expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
     expect(left(faulty)).toEqual(NOTHING_LEFT);
-    await faulty.server.close();
+    await faulty.close();
     await stateDeletion;
   });
 
@@ -181,7 +139,7 @@ describe('the session ledger', () => {
     expect(JSON.parse(session?.body ?? '{}')).toMatchObject({ allowed_integrations: [`${END_USER}-1`] });
     expect(ledger.openCount).toBe(3);
     expect(await ledger.cleanUp()).toEqual([]);
-    const deletions = faulty.server.requests.filter((request) => request.method === 'DELETE').map((request) => request.url.split('?')[0]);
+    const deletions = faulty.requests.filter((request) => request.method === 'DELETE').map((request) => request.url.split('?')[0]);
     expect(deletions).toEqual(['/connect/session', `/connection/${connection.connectionId}`, `/integrations/${END_USER}-1`]);
     expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
     expect(left(faulty)).toEqual(NOTHING_LEFT);
@@ -204,7 +162,7 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.connection();
     await ledger.connection();
-    faulty.fault = (request) => (request.method === 'DELETE' && request.url.startsWith('/integrations/') ? 400 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/integrations/') ? 400 : undefined);
     const problems = await ledger.cleanUp();
     expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([`2 integration(s) left: ${END_USER}-1, ${END_USER}-2`]);
   });
@@ -213,7 +171,7 @@ describe('the session ledger', () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
     await ledger.connection();
-    faulty.fault = (request) => (request.method === 'DELETE' && !request.url.startsWith('/connect/session') ? 400 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' && !request.url.startsWith('/connect/session') ? 400 : undefined);
     const problems = await ledger.cleanUp();
     expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([`1 connection(s) left: in integrations named ${END_USER}-<n>`, `1 integration(s) left: ${END_USER}-1`]);
   });
@@ -225,7 +183,7 @@ describe('the session ledger', () => {
     await ledger.connection();
     // Each kind of DELETE is answered 429 once, asking for a second: past the budget of 0 ms the run has.
     const limited = new Set<string>();
-    faulty.fault = (request) => {
+    faulty.script = (request) => {
       const kind = request.method === 'DELETE' ? (request.url.split('/')[1] ?? '') : '';
       if (kind === '' || limited.has(kind)) return undefined;
       limited.add(kind);
@@ -254,7 +212,7 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty, { namedConnection: named });
     expect(await ledger.connection()).toBe(named);
     expect(await ledger.cleanUp()).toEqual([]);
-    expect(faulty.server.requests).toEqual([]);
+    expect(faulty.requests).toEqual([]);
   });
 
   it('creates nothing once stopped, and still deletes what it had', async () => {
@@ -271,14 +229,13 @@ describe('the session ledger', () => {
 
   it('waits for a creation still under way before it cleans up, so the session it makes is deleted too', async () => {
     const faulty = await startProvider();
-    faulty.hold = (request) => request.method === 'POST';
     const ledger = ledgerOn(faulty);
-    const held = faulty.nextHeld();
+    const held = faulty.holdAt(1, (request) => request.method === 'POST');
     const opening = ledger.open();
-    await held;
+    const creation = await held;
     expect(ledger.openCount).toBe(1);
     const cleaning = ledger.cleanUp();
-    faulty.held.shift()?.();
+    creation.release();
     await opening;
     expect(await cleaning).toEqual([]);
     expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
@@ -287,7 +244,7 @@ describe('the session ledger', () => {
 
   it('says a session whose creation lost its answer is in doubt: not accounted for', async () => {
     const faulty = await startProvider();
-    faulty.fault = (request) => (request.method === 'POST' ? 'drop' : undefined);
+    faulty.script = (request) => (request.method === 'POST' ? 'drop' : undefined);
     const ledger = ledgerOn(faulty);
     await expect(ledger.open()).rejects.toThrow(/may still have created a session for end user contract-tests-0123abcd/);
     await ledger.cleanUp();
@@ -306,7 +263,7 @@ describe('the session ledger', () => {
   it('deletes by name an integration whose creation lost its answer, and counts it only when it had come to be', async () => {
     const faulty = await startProvider();
     // The provider creates the integration, then the connection drops: the run never hears of it.
-    faulty.fault = (request) => {
+    faulty.script = (request) => {
       if (request.method === 'POST' && request.url === '/integrations') {
         faulty.reference.respond(request);
         return 'drop';
@@ -324,7 +281,7 @@ describe('the session ledger', () => {
 
   it('counts no integration whose creation lost its answer before the provider made it (a 404 when deleted by name)', async () => {
     const faulty = await startProvider();
-    faulty.fault = (request) => (request.method === 'POST' && request.url === '/integrations' ? 'drop' : undefined);
+    faulty.script = (request) => (request.method === 'POST' && request.url === '/integrations' ? 'drop' : undefined);
     const ledger = ledgerOn(faulty);
     await expect(ledger.connection()).rejects.toThrow(/may still have created an integration/);
     expect(await ledger.cleanUp()).toEqual([]);
@@ -337,7 +294,7 @@ describe('the session ledger', () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
     await ledger.connection();
-    faulty.fault = (request) => (request.method === 'DELETE' ? 400 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' ? 400 : undefined);
     const problems = await ledger.cleanUp();
     expect(problems).toEqual([
       expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 400 \(server_error\)$/),
@@ -349,7 +306,7 @@ describe('the session ledger', () => {
     ]);
     expect(ledger.openCount).toBe(3);
     // The next clean-up, with the provider well again, deletes them.
-    faulty.fault = () => undefined;
+    faulty.script = () => undefined;
     expect(await ledger.cleanUp()).toEqual([]);
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
@@ -359,7 +316,7 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.connection();
     let failures = 3;
-    faulty.fault = (request) => (request.method === 'DELETE' && failures-- > 0 ? 500 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' && failures-- > 0 ? 500 : undefined);
     expect(await ledger.cleanUp({ patient: true })).toEqual([]);
     expect(left(faulty)).toEqual(NOTHING_LEFT);
     expect(sessionsAccountedFor(ledger.account)).toBe(true);
@@ -369,11 +326,11 @@ describe('the session ledger', () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
     await ledger.open();
-    faulty.fault = (request) => (request.method === 'DELETE' ? 500 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' ? 500 : undefined);
     expect(await ledger.cleanUp()).toEqual([expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
     const impatient = requestsOf(faulty, 'DELETE', '/connect/session').length;
     expect(impatient).toBe(1);
-    faulty.fault = (request) => (request.method === 'DELETE' ? 403 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' ? 403 : undefined);
     await ledger.cleanUp({ patient: true });
     expect(requestsOf(faulty, 'DELETE', '/connect/session').length - impatient).toBe(1);
   });
@@ -383,7 +340,7 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty, { timeoutMs: 300 });
     await ledger.open();
     let silent = true;
-    faulty.fault = (request) => (request.method === 'DELETE' && silent ? 'silence' : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' && silent ? 'withhold' : undefined);
     expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([expect.stringMatching(/^clean-up failed: .*within 300 ms/), expect.stringMatching(/^1 session\(s\) left/)]);
     expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([]);
     expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(1);
@@ -398,7 +355,7 @@ describe('the session ledger', () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
     await ledger.open();
-    faulty.fault = (request) => (request.method === 'DELETE' ? 500 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' ? 500 : undefined);
     const problems = await ledger.cleanUp({ patient: true });
     expect(problems).toEqual([expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
     // Three rounds (a 500 is not sent again within one): the first, and one after each of the two waits.
@@ -411,7 +368,7 @@ describe('the session ledger', () => {
     await ledger.open();
     ledger.hurry();
     await expect(ledger.open()).rejects.toThrow('the run is stopping');
-    faulty.fault = (request) => (request.method === 'DELETE' ? 500 : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' ? 500 : undefined);
     const problems = await ledger.cleanUp({ patient: true });
     expect(problems[0]).toMatch(/^clean-up failed: /);
     // One round, and a hurried DELETE is tried twice at most.
@@ -423,7 +380,7 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.connection();
     // The session's DELETE refused (not a fault), the connection's a fault: no second round.
-    faulty.fault = (request) => (request.method === 'DELETE' ? (request.url.startsWith('/connect/session') ? 400 : 500) : undefined);
+    faulty.script = (request) => (request.method === 'DELETE' ? (request.url.startsWith('/connect/session') ? 400 : 500) : undefined);
     await ledger.cleanUp({ patient: true });
     expect(requestsOf(faulty, 'DELETE', '/connection/').length).toBe(1);
     expect(requestsOf(faulty, 'DELETE', '/connect/session').length).toBe(1);
