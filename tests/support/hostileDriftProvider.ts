@@ -28,6 +28,10 @@ export const HOSTILE_DRIFTS = [
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
+/** The drifts beyond DELETE /connect/session (lifecycleDrift), which a provider may have all at once. */
+export const LIFECYCLE_DRIFTS = ['refuses-deprecated-organization', 'server-error-on-get-sessions', 'accepts-too-many-tags', 'reconnect-without-expiry', 'get-forgets-reconnected'] as const satisfies readonly HostileDrift[];
+export type LifecycleDrift = (typeof LIFECYCLE_DRIFTS)[number];
+
 export interface HostileDriftProvider {
   readonly url: string;
   readonly reference: ReferenceProvider;
@@ -38,20 +42,23 @@ export interface HostileDriftProvider {
 
 /**
  * The reference provider, drifting in one way: on DELETE /connect/session (POST and GET as documented), or, for the
- * lifecycle's drifts (LIFECYCLE_DRIFTS), on the POSTs and their paths.
+ * lifecycle's drifts (LIFECYCLE_DRIFTS), on the POSTs and their paths; or in several of the lifecycle's ways at once.
  */
-export async function startHostileDriftProvider(drift: HostileDrift, secretKey: string): Promise<HostileDriftProvider> {
+export async function startHostileDriftProvider(drift: HostileDrift | readonly LifecycleDrift[], secretKey: string): Promise<HostileDriftProvider> {
   const reference = new ReferenceProvider({ secretKey });
   reconnected.clear();
+  const drifts: readonly HostileDrift[] = typeof drift === 'string' ? [drift] : drift;
   const answered: Array<{ method: string; url: string; status: number }> = [];
   const write = (request: RecordedRequest, response: ServerResponse, answer: ProviderAnswer) => {
     answered.push({ method: request.method, url: request.url, status: answer.status });
+    if (drifts.includes('get-forgets-reconnected')) rememberReconnected(request, answer);
     writeAnswer(response, answer);
   };
   const server = await startScriptedServer((request, response) => {
     // Latency, not ordering: the answer is simply late.
     if (drift === 'slow-trace' && request.method === 'TRACE') setTimeout(() => write(request, response, reference.respond(request)), SLOW_MS);
-    else write(request, response, answer(drift, reference, request));
+    else if (typeof drift === 'string') write(request, response, answer(drift, reference, request));
+    else write(request, response, drift.reduce<ProviderAnswer | undefined>((found, one) => found ?? lifecycleDrift(one, reference, request), undefined) ?? reference.respond(request));
   });
   return { url: server.url, reference, answered, close: () => server.close() };
 }
@@ -125,16 +132,10 @@ function lifecycleDrift(drift: HostileDrift, reference: ReferenceProvider, reque
   const path = new URL(request.url, 'http://provider').pathname;
   const body = parsedObject(request.body);
   switch (drift) {
-    case 'get-forgets-reconnected': {
-      if (request.method === 'GET' && path === '/connect/session' && reconnected.has(request.headers.authorization?.replace(/^Bearer +/i, '') ?? '')) {
-        return jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } });
-      }
-      if (request.method !== 'POST' || path !== '/connect/sessions/reconnect') return undefined;
-      const answered = reference.respond(request);
-      const token = answered.status === 201 && answered.body ? (JSON.parse(answered.body) as { data: { token: string } }).data.token : undefined;
-      if (token) reconnected.add(token);
-      return answered;
-    }
+    case 'get-forgets-reconnected':
+      // The sessions reconnect made are remembered as their answers go out (rememberReconnected).
+      if (request.method !== 'GET' || path !== '/connect/session' || !reconnected.has(request.headers.authorization?.replace(/^Bearer +/i, '') ?? '')) return undefined;
+      return jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } });
     case 'refuses-deprecated-organization':
       if (request.method !== 'POST' || path !== '/connect/sessions' || body === undefined || !('organization' in body)) return undefined;
       return jsonAnswer(400, { error: { code: 'invalid_body', errors: [{ code: 'unrecognized_keys', message: "Unrecognized key(s) in object: 'organization'", path: [] }] } });
@@ -161,6 +162,13 @@ function lifecycleDrift(drift: HostileDrift, reference: ReferenceProvider, reque
 
 /** Tokens of sessions a reconnect made (get-forgets-reconnected): one drifting provider runs at a time. */
 const reconnected = new Set<string>();
+
+/** Notes the session a reconnect's 201 made, whatever else drifts in that answer. */
+function rememberReconnected(request: RecordedRequest, answer: ProviderAnswer): void {
+  if (request.method !== 'POST' || new URL(request.url, 'http://provider').pathname !== '/connect/sessions/reconnect' || answer.status !== 201 || answer.body === undefined) return;
+  const token = (JSON.parse(answer.body) as { data?: { token?: unknown } }).data?.token;
+  if (typeof token === 'string') reconnected.add(token);
+}
 
 function parsedObject(text: string): Record<string, unknown> | undefined {
   try {
