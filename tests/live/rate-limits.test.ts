@@ -1,6 +1,6 @@
 /**
  * Rate limits, as real Nango applies them (429 with Retry-After and X-RateLimit-* headers): a run against a
- * provider that refuses every 7th request waits them out (state set-up, the interactions' own requests,
+ * provider that refuses every 9th request waits them out (state set-up, the interactions' own requests,
  * clean-up), passes, says how long it waited and leaves no session, connection or integration. A 429 that outlasts NANGO_RATE_LIMIT_WAIT_MS
  * stops the run as "could not verify", never as drift: no session left, no result published. Connection resets
  * and 503s on DELETE are retried by the clean-up. The wait a 429 asks for is read from either header.
@@ -25,12 +25,12 @@ async function verifyAgainst(behaviour: Behaviour, env: Record<string, string> =
   return verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, ...env });
 }
 
-const EVERY_SEVENTH = { rateLimit: { every: 7, retryAfterSeconds: 1 } } as const;
+const EVERY_NINTH = { rateLimit: { every: 9, retryAfterSeconds: 1 } } as const;
 const TENTH_ONLY = { rateLimit: { every: 10, retryAfterSeconds: 1 } } as const;
 
 describe('rate limits', () => {
   it('are waited out: the run passes, says how long it waited, and leaves no session', async () => {
-    const run = await verifyAgainst(EVERY_SEVENTH);
+    const run = await verifyAgainst(EVERY_NINTH);
     expect(run.code).toBe(0);
     const refusedKinds = new Set(provider?.refused.map((request) => request.method));
     expect(refusedKinds).toEqual(new Set(['POST', 'GET', 'DELETE']));
