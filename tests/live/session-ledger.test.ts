@@ -351,6 +351,19 @@ describe('the session ledger', () => {
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
+  it('sends again between interactions a DELETE that was answered with a failure: only an unanswered one waits for the end', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.open();
+    let failing = true;
+    faulty.script = (request) => (request.method === 'DELETE' && failing ? 500 : undefined);
+    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([expect.stringMatching(/^clean-up failed: .*answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    failing = false;
+    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([]);
+    expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(2);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
   it('gives up after its last wait when the provider stays down, naming what is left', async () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
