@@ -18,8 +18,8 @@ const ROOT = projectRoot(__dirname);
 
 /**
  * What the bundle exports: Pact's API, with the parts this suite uses (PactV4, MatchersV3) loaded alone. Pact's
- * index loads its whole API to export it (the V2 DSL with axios, GraphQL, messages, 850 modules), a third of its
- * cost; any other name still comes from the index, loaded when first asked for.
+ * index loads its whole API to export it (the V2 DSL with axios, GraphQL, messages): measured in plain node,
+ * 0.23 s of CPU against 0.15 s for these two. Any other name still comes from the index, loaded when first asked for.
  */
 const LIGHT_ENTRY = `
 const light = {
