@@ -3,7 +3,7 @@
  * reports/hostile-findings.json; no new request), writes reports/findings.md (one section per distinct finding,
  * ready for the provider's tracker) and reports/spec-overlay.yaml (an OpenAPI Overlay 1.0 whose actions make the
  * spec describe every answer that is not a server defect). The overlay is checked as it is written: applied to
- * the spec with openapi-overlays-js, the result compiled by the same Ajv code, every recorded answer validated.
+ * the spec with openapi-overlays-js (in this process), the result compiled by the same Ajv code, every recorded answer validated.
  * `--spec` judges against another spec version, to see which findings it already absorbs. Exit codes: 0 written,
  * 1 the patched spec still leaves an answer undescribed, 2 could not run (nothing recorded, bad arguments).
  */
@@ -14,7 +14,8 @@ import { logLevelFrom } from '../pact/logLevel';
 import { read } from '../env';
 import { classify } from '../findings/classify';
 import { findingsMarkdown } from '../findings/findingsMarkdown';
-import { applyOverlay, overlayDocument, undescribed } from '../findings/overlay';
+import { applyOverlay, type OverlayApplier } from '../findings/applyOverlay';
+import { overlayDocument, undescribed } from '../findings/overlay';
 import { readRecorded, type RecordedAnswer } from '../findings/recorded';
 import { lifecycleValidators, SPEC_FILE } from '../nangoApi';
 import { projectPath } from '../projectRoot';
@@ -35,7 +36,7 @@ function specFrom(args: readonly string[], cwd: string): string {
   return resolve(cwd, file);
 }
 
-export async function reportFindings(io: CliIo, args: readonly string[] = []): Promise<number> {
+export async function reportFindings(io: CliIo, args: readonly string[] = [], apply: OverlayApplier = applyOverlay): Promise<number> {
   try {
     // Every CLI refuses a bad LOG_LEVEL the same way, whether or not it loads Pact.
     logLevelFrom(io.env);
@@ -58,7 +59,7 @@ export async function reportFindings(io: CliIo, args: readonly string[] = []): P
     const today = new Date().toISOString().slice(0, 10);
     writeFileSync(overlayFile, overlayDocument(findings, specFile, dir, today));
     // Checked as written: applied to the spec, compiled, every recorded answer validated.
-    const left = undescribed(applyOverlay(specFile, overlayFile), `${specFile} with ${overlayFile}`, recorded.answers, defects);
+    const left = undescribed(apply(specFile, overlayFile), `${specFile} with ${overlayFile}`, recorded.answers, defects);
     const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
     // Everything recorded was redacted as written; once more, by format, on the way out. The report is for a
     // public tracker: it names files by projectPath, never by a path of this machine.

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { stringify } from 'yaml';
 import { lifecycleValidators } from '../nangoApi';
@@ -17,20 +16,6 @@ export function overlayDocument(findings: readonly Finding[], specFile: string, 
     actions: actions.map(({ target, description, update }) => ({ target, description, update })),
   };
   return stringify(document, { lineWidth: 0 });
-}
-
-/**
- * The spec with the overlay applied by openapi-overlays-js (its own CLI, in a process of its own: the package is
- * ES modules only), as YAML. Throws with the library's words when it could not apply an action.
- */
-export function applyOverlay(specFile: string, overlayFile: string): string {
-  const cli = require.resolve('openapi-overlays-js/index.js');
-  try {
-    return execFileSync(process.execPath, [cli, '--openapi', specFile, '--overlay', overlayFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message);
-    throw new Error(`openapi-overlays-js could not apply ${overlayFile}: ${stderr.trim().split('\n')[0] ?? ''}`);
-  }
 }
 
 /** A recorded answer the patched spec still does not describe, and what it objects to. */

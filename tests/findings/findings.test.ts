@@ -56,6 +56,11 @@ it('patches an extra property into the closed schema as narrowly as the evidence
   expect(reportOf(dir)).toContain('#/components/schemas/StdError/properties/error');
   expect(run.stdout).not.toContain('not described by the patched spec');
   expectNoSecretPiece(readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8')), secrets);
+  // As npm runs it, the bundled CLI loads openapi-overlays-js (ES modules only) with Node's own require: the same.
+  const asNpmRunsIt = await runCli('findings', { REPORTS_DIR: dir });
+  expect([asNpmRunsIt.code, asNpmRunsIt.stderr]).toEqual([0, '']);
+  expect(overlayOf(dir).actions).toEqual(overlay.actions);
+  expect(asNpmRunsIt.stdout).not.toContain('not described by the patched spec');
 });
 
 it('documents an undocumented status with StdError, and says a status other than the documented one where it is answered', async () => {

@@ -6,6 +6,7 @@ import { runHostile } from '../../contracts/cli/hostileCommand';
 import { pactPublish } from '../../contracts/cli/pactPublishCommand';
 import { publishProviderContract } from '../../contracts/cli/publishProviderContractCommand';
 import { verifyAndReport } from '../../contracts/cli/verifyAndReport';
+import type { OverlayApplier } from '../../contracts/findings/applyOverlay';
 import type { WorkerLauncher } from '../../contracts/verification/worker/runWorker';
 import { cliEnv, ROOT, type CliRun } from './runCli';
 
@@ -15,6 +16,13 @@ function pooledWorker(...args: Parameters<WorkerLauncher>): ReturnType<WorkerLau
   if (typeof launch !== 'function') throw new Error('no verification worker pool: run the tests with the test environment jest.config.ts sets');
   return (launch as WorkerLauncher)(...args);
 }
+
+/** openapi-overlays-js's applier as the test environment loaded it, outside jest's registry (it is ES modules only). */
+const environmentOverlayApplier: OverlayApplier = (specFile, overlayFile) => {
+  const apply: unknown = Reflect.get(globalThis, 'overlayApplier');
+  if (typeof apply !== 'function') throw new Error('no overlay applier: run the tests with the test environment jest.config.ts sets');
+  return (apply as OverlayApplier)(specFile, overlayFile);
+};
 
 /** What a CLI run in-process writes, kept as text: not a terminal, as when its output is piped. */
 class Captured implements TextOut {
@@ -33,7 +41,7 @@ const COMMANDS = {
   'can-i-deploy': (io, args) => brokerGate(io, ['can-i-deploy', ...args]),
   'record-deployment': (io, args) => brokerGate(io, ['record-deployment', ...args]),
   'broker:setup': (io) => brokerSetup(io),
-  findings: (io, args) => reportFindings(io, args),
+  findings: (io, args) => reportFindings(io, args, environmentOverlayApplier),
   'pact:publish-provider-contract': (io, args) => publishProviderContract(io, args),
 } satisfies Record<string, (io: CliIo, args: readonly string[]) => Promise<number>>;
 export type InProcessScript = keyof typeof COMMANDS;
