@@ -8,7 +8,7 @@ const VERIFICATION_CHECKS = ['pact', 'schema'] as const;
  * Moves each Pact or schema problem that the known-findings list accepts (and has not expired) out of the
  * failing problems into `known`, with the reason, so a team can stay green on a drift it has reported upstream
  * while any new drift still fails. An expired acceptance leaves the problem failing, saying so; a finding about
- * verification that no longer occurs is listed as stale. A Pact-level problem (status, matching) is still what
+ * verification that no longer occurs is listed as stale (not in a run Pact's filter kept to part of the pact). A Pact-level problem (status, matching) is still what
  * Pact's verifier published to the broker: the result says so (`brokerTold`). Schema objections the list accepts
  * were never shown to Pact as a failure (the recording proxy asks the list first), so the broker heard Pact's verdict.
  */
@@ -36,8 +36,9 @@ export function applyKnownFindings(report: VerificationReport, findings: readonl
       return report.published && acceptedPactProblems.length ? { ...accepted, brokerTold: `failure (Pact: ${acceptedPactProblems.join('; ')})` } : accepted;
     }),
   }));
+  // Filtered, what did not occur may belong to an interaction that was not replayed: nothing is judged stale.
   const stale = findings
-    .filter((finding) => (VERIFICATION_CHECKS as readonly string[]).includes(finding.check) && !met.has(finding))
+    .filter((finding) => report.filter === undefined && (VERIFICATION_CHECKS as readonly string[]).includes(finding.check) && !met.has(finding))
     .map((finding) => `the known finding "${describeFinding(finding)}" did not occur: remove it from the known-findings list`);
   return { ...report, pacts, staleFindings: [...report.staleFindings, ...stale] };
 }

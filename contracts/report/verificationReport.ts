@@ -88,7 +88,8 @@ export function verdictLine(report: VerificationReport): string {
   ].join('');
   const known = results.filter((result) => passed(result) && result.known.length > 0).length;
   const knownNote = known ? ` (${known} accepted as known)` : '';
-  return `Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${knownNote}${pendingNote}`;
+  const filterNote = report.filter ? `; only those ${report.filter} keeps were replayed, the rest of the pact was not verified and no known finding is judged stale` : '';
+  return `Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${knownNote}${pendingNote}${filterNote}`;
 }
 
 /** One line per interaction (mark, name, expected, actual, Pact verdict, schema verdict, time), reasons beneath; grouped per pact from a broker. */

@@ -5,6 +5,7 @@ import { ConfigurationError } from '../configurationError';
 import { booleanFrom, httpUrlFrom, read } from '../env';
 import { isJsonObject, type JsonObject } from '../json';
 import { COMMITTED_PACT } from '../pact/committedPact';
+import type { InteractionFilter } from './interactionFilter';
 
 /** Where the pacts to verify come from: a local file (default), a Pact Broker through selectors, or one pact URL. */
 export type PactSourceSettings =
@@ -56,8 +57,12 @@ export function pactSourceFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts): 
 }
 
 /** The provider version, branch and build URL results are published under; undefined unless asked for. */
-export function publishingFromEnv(env: NodeJS.ProcessEnv, source: PactSourceSettings, embedded: boolean, git: () => GitFacts): VersionInfo | undefined {
+export function publishingFromEnv(env: NodeJS.ProcessEnv, source: PactSourceSettings, embedded: boolean, git: () => GitFacts, filter?: InteractionFilter): VersionInfo | undefined {
   if (!booleanFrom(env, 'PACT_PUBLISH_VERIFICATION_RESULTS', false)) return undefined;
+  if (filter) {
+    // The broker takes a result for the whole pact: one over part of it would pass what was never verified.
+    throw new ConfigurationError(`PACT_PUBLISH_VERIFICATION_RESULTS=true with ${filter.shown}: the broker would take a verdict on part of the pact for all of it; unset the filter to publish`);
+  }
   if (source.kind === 'file') {
     throw new ConfigurationError('PACT_PUBLISH_VERIFICATION_RESULTS=true needs pacts from a Pact Broker (PACT_BROKER_BASE_URL or PACT_URL): a local pact file has nowhere to publish to');
   }

@@ -64,6 +64,8 @@ export interface VerificationReport {
   readonly rateLimitWaitMs: number;
   /** Known findings about verification that did not occur in this run: to be removed from the list. */
   readonly staleFindings: readonly string[];
+  /** Pact's filter (PACT_DESCRIPTION, …) as set, when the run replayed only the interactions it keeps. */
+  readonly filter?: string;
 }
 
 export function passed(result: InteractionResult): boolean {

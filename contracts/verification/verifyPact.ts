@@ -18,6 +18,7 @@ import { resultsOfRun, type Slot } from './interactionResults';
 import { AmbiguousCreationError, ProviderFaultError } from '../live/sessionAdmin';
 import { RateLimitedError, type RateLimitBudget } from '../live/rateLimit';
 import { startRecordingProxy, type Exchange, type RequestShape } from './recordingProxy';
+import type { InteractionFilter } from './interactionFilter';
 import type { InteractionProgress, PactResults, VerificationReport } from './results';
 import type { RunStop } from '../live/runStop';
 import type { SessionLedger } from '../live/sessionLedger';
@@ -54,6 +55,8 @@ export interface VerifyPactOptions {
   readonly acceptsSchemaProblem?: (objection: { readonly status: number; readonly problem: string }) => boolean;
   /** Told as each interaction finishes, with what the proxy saw: the verifier only speaks at the very end. */
   readonly onInteractionDone?: (progress: InteractionProgress) => void;
+  /** Pact's filter of the interactions to replay, which its verifier reads from the environment itself. */
+  readonly filter?: InteractionFilter | undefined;
 }
 
 /** The run stopped before it finished (a rate limit that outlasted the budget): nothing it did is a verdict. */
@@ -179,7 +182,8 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
         const slot = current();
         if (slot) {
           slot.durationMs = performance.now() - slot.started;
-          options.onInteractionDone?.(progressOf(slots.length, total, localPact, slot, proxy.exchanges));
+          // Filtered, the n-th interaction run is not the pact's n-th, and how many will run is Pact's to know.
+          options.onInteractionDone?.(options.filter ? progressOf(slots.length, undefined, undefined, slot, proxy.exchanges) : progressOf(slots.length, total, localPact, slot, proxy.exchanges));
         }
         // A session that will not go stays in the ledger: retried after each interaction (one whose DELETE went
         // unanswered at the end only), reported once at the end.
@@ -214,7 +218,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     throw new PactSourceError((broker && explainBrokerFailure(why, broker)) ?? `could not get the pacts from ${sourceLabel(source)}: ${why}`);
   }
   const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');
-  const contracts = contractsOf(results.pacts, localPact ? [localPact] : (served ?? []).map(({ pact }) => pact));
+  const contracts = contractsOf(results.pacts, localPact ? [localPact] : (served ?? []).map(({ pact }) => pact), options.filter !== undefined);
   const pacts = results.pacts.map((pact, index) => withDeclaredPending(pact, contracts[index]));
   const problems = [...results.runProblems, ...runProblems];
   if (!options.publish) return reportOf(options, pacts, problems, undefined);
@@ -343,6 +347,7 @@ function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems:
     providerIsReference: options.ledger.providerIsReference,
     rateLimitWaitMs: options.budget.waitedMs,
     staleFindings: [],
+    ...(options.filter ? { filter: options.filter.shown } : {}),
   };
 }
 

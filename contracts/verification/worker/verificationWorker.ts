@@ -110,6 +110,7 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
         return match !== undefined && !match.expired;
       },
       onInteractionDone: (progress) => void send({ kind: 'progress', progress }),
+      filter: settings.filter,
     });
     return { kind: 'report', report };
   } catch (error) {
