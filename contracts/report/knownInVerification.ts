@@ -8,8 +8,9 @@ const VERIFICATION_CHECKS = ['pact', 'schema'] as const;
  * Moves each Pact or schema problem that the known-findings list accepts (and has not expired) out of the
  * failing problems into `known`, with the reason, so a team can stay green on a drift it has reported upstream
  * while any new drift still fails. An expired acceptance leaves the problem failing, saying so; a finding about
- * verification that no longer occurs is listed as stale (not in a run Pact's filter kept to part of the pact). A Pact-level problem (status, matching) is still what
- * Pact's verifier published to the broker: the result says so (`brokerTold`). Schema objections the list accepts
+ * verification that no longer occurs is listed as stale (not in a run Pact's filter kept to part of the pact).
+ * A Pact-level problem (status, matching) is still what Pact's verifier published to the broker: the result says
+ * so (`brokerTold`). Schema objections the list accepts
  * were never shown to Pact as a failure (the recording proxy asks the list first), so the broker heard Pact's verdict.
  */
 export function applyKnownFindings(report: VerificationReport, findings: readonly KnownFinding[], today: string): VerificationReport {
