@@ -137,14 +137,6 @@ function conclude(run: WorkerRun, { dir, subject, knownFindings, pending }: RunC
     return 2;
   }
   const { report } = run.outcome;
-  if (report.filter && allResults(report).length === 0) {
-    // Pact's verifier replays nothing and says nothing when its filter keeps no interaction, or is no regular expression it can read.
-    const message = run.redact(`verification could not run: ${report.filter} kept no interaction of the pact (Pact's verifier reads each as a regular expression over descriptions or provider state names)`);
-    out.write('stderr', `${message}\n`);
-    writeCiReports(dir, { kind: 'error', message }, SUITE_NAME, run.redact, env);
-    writeEvidence(dir, subject, { outcome: 'could-not-run', message }, run.redact);
-    return 2;
-  }
   // A result that was to be published and was not: the run must not look as if the broker had it.
   const notPublished = (report.published?.pacts ?? []).flatMap((outcome) => (outcome.published ? [] : [`results not published for ${outcome.consumer}: ${outcome.why}`]));
   const declared = withPendingDeclarations({ ...report, runProblems: [...report.runProblems, ...notPublished] }, pending.declarations, pending.file);

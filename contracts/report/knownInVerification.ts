@@ -38,8 +38,9 @@ export function applyKnownFindings(report: VerificationReport, findings: readonl
     }),
   }));
   // Filtered, what did not occur may belong to an interaction that was not replayed: nothing is judged stale.
-  const stale = findings
-    .filter((finding) => report.filter === undefined && (VERIFICATION_CHECKS as readonly string[]).includes(finding.check) && !met.has(finding))
+  const judged = report.filter === undefined ? findings : [];
+  const stale = judged
+    .filter((finding) => (VERIFICATION_CHECKS as readonly string[]).includes(finding.check) && !met.has(finding))
     .map((finding) => `the known finding "${describeFinding(finding)}" did not occur: remove it from the known-findings list`);
   return { ...report, pacts, staleFindings: [...report.staleFindings, ...stale] };
 }

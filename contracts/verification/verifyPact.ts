@@ -123,6 +123,8 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
 
   const served = await brokerPacts;
   const total = localPact?.interactions.length ?? served?.reduce((sum, { pact }) => sum + pact.interactions.length, 0);
+  // Filtered, the n-th interaction run is not the pact's n-th, and how many will run is Pact's to know.
+  const byPosition = options.filter ? { total: undefined, pact: undefined } : { total, pact: localPact };
   const slots: Slot[] = [];
   const current = (): Slot | undefined => slots.at(-1);
   const setups = Object.fromEntries(
@@ -182,8 +184,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
         const slot = current();
         if (slot) {
           slot.durationMs = performance.now() - slot.started;
-          // Filtered, the n-th interaction run is not the pact's n-th, and how many will run is Pact's to know.
-          options.onInteractionDone?.(options.filter ? progressOf(slots.length, undefined, undefined, slot, proxy.exchanges) : progressOf(slots.length, total, localPact, slot, proxy.exchanges));
+          options.onInteractionDone?.(progressOf(slots.length, byPosition.total, byPosition.pact, slot, proxy.exchanges));
         }
         // A session that will not go stays in the ledger: retried after each interaction (one whose DELETE went
         // unanswered at the end only), reported once at the end.
@@ -216,6 +217,10 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     // Nothing was verified because nothing could be loaded (refused credentials, a broker that is down, no pacts).
     const why = run.errors.flatMap((error) => error.problems.map((problem) => problem.replace(/^request failed: /, ''))).join('; ');
     throw new PactSourceError((broker && explainBrokerFailure(why, broker)) ?? `could not get the pacts from ${sourceLabel(source)}: ${why}`);
+  }
+  // Pact's verifier replays nothing, and says nothing, when its filter keeps no interaction or is no pattern it can read.
+  if (run.interactions.length === 0 && options.filter) {
+    throw new PactSourceError(`${options.filter.shown} kept no interaction of the pact (Pact's verifier reads each as a regular expression over descriptions or provider state names)`);
   }
   const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');
   const contracts = contractsOf(results.pacts, localPact ? [localPact] : (served ?? []).map(({ pact }) => pact), options.filter !== undefined);
@@ -323,7 +328,7 @@ function followSessions(exchange: Exchange, authorization: string | undefined, l
   if (token !== undefined) ledger.adopt(token);
 }
 
-/** No pact could be loaded: the run verified nothing. */
+/** No pact could be loaded, or Pact's filter kept none of its interactions: the run verified nothing. */
 export class PactSourceError extends Error {
   override name = 'PactSourceError';
 }

@@ -10,19 +10,18 @@ import type { OverlayApplier } from '../../contracts/findings/applyOverlay';
 import type { WorkerLauncher } from '../../contracts/verification/worker/runWorker';
 import { cliEnv, ROOT, type CliRun } from './runCli';
 
-/** The verification workers jest.config.ts's test environment (verificationEnvironment.ts) shares between test files. */
-function pooledWorker(...args: Parameters<WorkerLauncher>): ReturnType<WorkerLauncher> {
-  const launch: unknown = Reflect.get(globalThis, 'verificationWorkers');
-  if (typeof launch !== 'function') throw new Error('no verification worker pool: run the tests with the test environment jest.config.ts sets');
-  return (launch as WorkerLauncher)(...args);
+/** A function jest.config.ts's test environment (verificationEnvironment.ts) puts on the global object, outside jest's registry. */
+function fromTestEnvironment<F>(name: 'verificationWorkers' | 'overlayApplier', what: string): F {
+  const value: unknown = Reflect.get(globalThis, name);
+  if (typeof value !== 'function') throw new Error(`no ${what}: run the tests with the test environment jest.config.ts sets`);
+  return value as F;
 }
 
-/** openapi-overlays-js's applier as the test environment loaded it, outside jest's registry (it is ES modules only). */
-const environmentOverlayApplier: OverlayApplier = (specFile, overlayFile) => {
-  const apply: unknown = Reflect.get(globalThis, 'overlayApplier');
-  if (typeof apply !== 'function') throw new Error('no overlay applier: run the tests with the test environment jest.config.ts sets');
-  return (apply as OverlayApplier)(specFile, overlayFile);
-};
+/** The verification workers the test environment shares between test files. */
+const pooledWorker: WorkerLauncher = (...args) => fromTestEnvironment<WorkerLauncher>('verificationWorkers', 'verification worker pool')(...args);
+
+/** openapi-overlays-js's applier as the test environment loaded it (the library is ES modules only). */
+const environmentOverlayApplier: OverlayApplier = (specFile, overlayFile) => fromTestEnvironment<OverlayApplier>('overlayApplier', 'overlay applier')(specFile, overlayFile);
 
 /** What a CLI run in-process writes, kept as text: not a terminal, as when its output is piped. */
 class Captured implements TextOut {
