@@ -34,6 +34,14 @@ export class ProviderFaultError extends SessionSetupError {
   override name = 'ProviderFaultError';
 }
 
+/**
+ * A deletion answered in a way that could mean "gone" or "I failed" (a 401 to a token, while the provider would not
+ * show that it can look its keys up): not proof that it is gone. A provider fault, so clean-up tries again later.
+ */
+export class UnconfirmedDeletionError extends ProviderFaultError {
+  override name = 'UnconfirmedDeletionError';
+}
+
 /** Transport failures that can come after the request went out: the server dropped the connection. */
 const MAY_HAVE_BEEN_SENT = /ECONNRESET|UND_ERR_SOCKET|EPIPE|connection closed/;
 
@@ -41,11 +49,32 @@ const MAY_HAVE_BEEN_SENT = /ECONNRESET|UND_ERR_SOCKET|EPIPE|connection closed/;
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 const DELETE_ATTEMPTS = 3;
 /** The bound on each clean-up request once a run is interrupted. */
-const HURRIED_TIMEOUT_MS = 2_000;
+export const HURRIED_TIMEOUT_MS = 2_000;
 /** Answers to a session's DELETE that mean it is gone, or that another DELETE of it was under way. */
 const GONE_OR_RACED = new Set([400, 401, 404]);
 
 type Mode = 'run' | 'clean-up';
+
+/** An answer by its status, and its StdError code when that is what tells. */
+interface AnswerRule {
+  readonly status: number;
+  readonly code?: string;
+}
+
+/**
+ * Answers to a DELETE that say the thing was already gone, as a real Nango answers them: one rule per operation. A
+ * connection Nango does not hold is `400 unknown_connection` (not 404); an integration it does not hold is 404.
+ */
+export const ALREADY_GONE: Readonly<Record<'connection' | 'integration', readonly AnswerRule[]>> = {
+  connection: [{ status: 400, code: 'unknown_connection' }],
+  integration: [{ status: 404 }],
+};
+
+const matches = (rules: readonly AnswerRule[], { status, bodyText }: RawResponse): boolean =>
+  rules.some((rule) => rule.status === status && (rule.code === undefined || rule.code === stdErrorCode(bodyText)));
+
+/** What a session's own GET says of it after a DELETE that did not say it went. */
+type SessionState = 'alive' | 'gone' | 'unproven';
 
 /**
  * Creates and deletes what the provider states need over HTTP, the same way on the embedded provider as on a real
@@ -98,14 +127,14 @@ export class SessionAdmin {
       if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) {
         throw new AmbiguousCreationError(error, `a session for end user ${this.endUserId}`);
       }
-      if (this.accepted && error instanceof ProviderUnreachableError) throw new ProviderFaultError(`the provider at ${this.baseUrl} stopped answering: ${error.message}`);
+      if (this.accepted && error instanceof ProviderUnreachableError) throw this.fault(`the provider at ${this.baseUrl} stopped answering: ${error.message}`);
       throw error;
     }
     const { status, bodyText } = answer;
     if ((status === 401 || status === 403) && this.accepted) {
-      throw new ProviderFaultError(`POST /connect/sessions answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
+      throw this.fault(`POST /connect/sessions answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
     }
-    if (status >= 500 && this.accepted) throw new ProviderFaultError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    if (status >= 500 && this.accepted) throw this.fault(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
     if (status === 401 || status === 403) {
       throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${status}${errorCode(bodyText)}`);
     }
@@ -144,15 +173,70 @@ export class SessionAdmin {
       }
       const { status, bodyText: body } = answer;
       if (is2xx(status)) return true;
+      const failure = `DELETE /connect/session on ${this.baseUrl} answered ${status}${errorCode(body)}`;
       // Another DELETE of the same session (a provider state's own, when a run is interrupted) may have won the
       // race: Nango answers the loser 400 (server_error), 401 or 404. The session's own GET tells whether it went.
-      if (GONE_OR_RACED.has(status) && !(await this.alive(token, mode))) return false;
+      if (GONE_OR_RACED.has(status)) {
+        const state = await this.stateOf(token, mode);
+        if (state === 'gone') return false;
+        if (state === 'unproven') throw this.unconfirmed(failure);
+      }
       if (attempt < this.attempts && TRANSIENT_STATUSES.has(status)) continue;
       // A failing server may still have deleted it (or it was gone already): the session's own GET tells.
-      if (status >= 500 && !(await this.alive(token, mode).catch(() => true))) return false;
-      const failure = `DELETE /connect/session on ${this.baseUrl} answered ${status}${errorCode(body)}`;
-      throw status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
+      if (status >= 500 && (await this.stateOf(token, mode).catch((): SessionState => 'alive')) === 'gone') return false;
+      throw status >= 500 ? this.fault(failure) : new SessionSetupError(failure);
     }
+  }
+
+  /**
+   * Whether the session is gone, by its own GET: 200 it lives, 404 it is gone. A 401 is also how Nango answers a
+   * token it cannot look up because it is failing (its database down): gone only when the provider shows it is
+   * answering normally (`answersNormally`), otherwise unproven.
+   */
+  private async stateOf(token: string, mode: Mode): Promise<SessionState> {
+    const { status, bodyText } = await this.answerTo(mode, (client) => client.getSession(token));
+    if (status === 200) return 'alive';
+    if (status === 404) return 'gone';
+    if (status === 401) return (await this.answersNormally(mode)) ? 'gone' : 'unproven';
+    throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+  }
+
+  /**
+   * The provider answers normally: it looks the secret key up and answers a request for something that does not
+   * exist as it should. The request creates nothing: the DELETE of an integration the run never makes
+   * (`<end user>-probe`), which a working Nango answers 404; a failing one answers 401 to the key, 5xx or nothing.
+   */
+  async answersNormally(mode: Mode = 'clean-up'): Promise<boolean> {
+    const path = `integrations/${encodeURIComponent(`${this.endUserId}-probe`)}`;
+    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
+    try {
+      const answer = await this.budget.send(`DELETE /${path}`, send, mode);
+      if (matches(ALREADY_GONE.integration, answer)) return true;
+    } catch {
+      // No answer is no sign of health.
+    }
+    this.faulted = true;
+    return false;
+  }
+
+  /**
+   * Whether the provider has failed in this run (a 5xx, a key it accepted refused, an unproven deletion): from then
+   * on, an answer that says a session is gone must be confirmed.
+   */
+  get hasFaulted(): boolean {
+    return this.faulted;
+  }
+
+  private faulted = false;
+
+  private fault(message: string): ProviderFaultError {
+    this.faulted = true;
+    return new ProviderFaultError(message);
+  }
+
+  private unconfirmed(failure: string): UnconfirmedDeletionError {
+    this.faulted = true;
+    return new UnconfirmedDeletionError(`${failure}, and the provider would not show it can look its keys up (it answers so while it fails): not proof the session is gone`);
   }
 
   /** `POST /integrations` of the `unauthenticated` provider under `key`. */
@@ -172,14 +256,14 @@ export class SessionAdmin {
     return id;
   }
 
-  /** Deletes a connection; `false` when it was gone already (404). */
+  /** Deletes a connection; `false` when it was gone already (ALREADY_GONE.connection). */
   async removeConnection(id: string, key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /connection/${id}`, `connection/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`, cleaningUp);
+    return this.removed(`DELETE /connection/${id}`, `connection/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`, cleaningUp, ALREADY_GONE.connection);
   }
 
-  /** Deletes an integration (and with it any connection it has); `false` when there was none (404). */
+  /** Deletes an integration (and with it any connection it has); `false` when there was none (ALREADY_GONE.integration). */
   async removeIntegration(key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /integrations/${key}`, `integrations/${encodeURIComponent(key)}`, cleaningUp);
+    return this.removed(`DELETE /integrations/${key}`, `integrations/${encodeURIComponent(key)}`, cleaningUp, ALREADY_GONE.integration);
   }
 
   /**
@@ -223,8 +307,11 @@ export class SessionAdmin {
     }
   }
 
-  /** A DELETE of a connection or integration: 2xx deleted, 404 already gone; resets and 502/503/504 retried. */
-  private async removed(label: string, path: string, cleaningUp: boolean): Promise<boolean> {
+  /**
+   * A DELETE of a connection or integration: 2xx deleted, an answer of `gone` already gone; resets and 502/503/504
+   * retried. A 401 or 403 to the key the provider accepted earlier in the run is its fault, and proves nothing.
+   */
+  private async removed(label: string, path: string, cleaningUp: boolean, gone: readonly AnswerRule[]): Promise<boolean> {
     const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
     for (let attempt = 1; ; attempt += 1) {
       let answer: RawResponse;
@@ -235,10 +322,11 @@ export class SessionAdmin {
         throw error;
       }
       if (is2xx(answer.status)) return true;
-      if (answer.status === 404) return false;
+      if (matches(gone, answer)) return false;
       if (attempt < this.attempts && TRANSIENT_STATUSES.has(answer.status)) continue;
       const failure = `${label} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}`;
-      throw answer.status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
+      const refusedKey = (answer.status === 401 || answer.status === 403) && this.accepted;
+      throw answer.status >= 500 || refusedKey ? this.fault(failure) : new SessionSetupError(failure);
     }
   }
 }

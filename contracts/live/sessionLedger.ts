@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
-import { AmbiguousCreationError, ProviderFaultError, type SessionAdmin } from './sessionAdmin';
+import { AmbiguousCreationError, HURRIED_TIMEOUT_MS, ProviderFaultError, type SessionAdmin } from './sessionAdmin';
 
 /** After a provider fault, clean-up tries again after these waits: the provider may answer again by then. */
 const CLEAN_UP_RETRY_WAITS_MS = [500, 1_500] as const;
@@ -26,8 +26,10 @@ export interface SessionAccount {
   readonly connections: Tally;
   /** Integrations of the `unauthenticated` provider, for those connections. */
   readonly integrations: Tally;
-  /** Creations that failed after the request went out and that clean-up could not settle: each may have left something. */
+  /** Creations that failed after the request went out, or still had no answer, and that clean-up could not settle: each may have left something. */
   readonly unknown: readonly string[];
+  /** Where the run's things are, and the names of those left: what the commands that would delete them need (never a token). */
+  readonly where?: { readonly baseUrl: string; readonly connections: readonly TestConnection[]; readonly integrations: readonly string[] };
 }
 
 /** A connection the reconnect cases can use: one the run made, or one the user named (NANGO_TEST_CONNECTION). */
@@ -45,12 +47,30 @@ export function sessionsAccountedFor(account: SessionAccount): boolean {
 
 /**
  * `sessions: 5 created, 5 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user
- * contract-tests-…)`, and whether anything is left: the run's account, for every report.
+ * contract-tests-…)`: the run's account, for every report. When anything may remain, that comes first: what, of
+ * which end user, and the commands that would delete it; the counts follow, then `NOT ALL ACCOUNTED FOR`.
  */
 export function sessionsLine(account: SessionAccount): string {
   const { connections, integrations } = account;
-  const counts = `sessions: ${account.created} created, ${account.deleted} deleted; connections: ${connections.created} created, ${connections.deleted} deleted; integrations: ${integrations.created} created, ${integrations.deleted} deleted`;
-  return `${counts} (end user ${account.endUserId})${sessionsAccountedFor(account) ? '' : ': NOT ALL ACCOUNTED FOR'}`;
+  const counts = `sessions: ${account.created} created, ${account.deleted} deleted; connections: ${connections.created} created, ${connections.deleted} deleted; integrations: ${integrations.created} created, ${integrations.deleted} deleted (end user ${account.endUserId})`;
+  return sessionsAccountedFor(account) ? counts : `${mayRemain(account)}; ${counts}: NOT ALL ACCOUNTED FOR`;
+}
+
+/** `may remain: …; delete with: …`: what the run cannot show gone, and how an operator deletes it (placeholders for every secret). */
+function mayRemain(account: SessionAccount): string {
+  const base = account.where?.baseUrl ?? '$NANGO_BASE_URL';
+  const sessions = account.created - account.deleted;
+  const connections = account.connections.created - account.connections.deleted;
+  const integrations = account.integrations.created - account.integrations.deleted;
+  const counted = [sessions > 0 ? `${sessions} session(s)` : '', connections > 0 ? `${connections} connection(s)` : '', integrations > 0 ? `${integrations} integration(s)` : ''].filter(Boolean);
+  const doubts = account.unknown.length ? [`what ${account.unknown.length} request(s) in doubt may have created (${account.unknown.join('; ')})`] : [];
+  const withKey = `-H "Authorization: Bearer $NANGO_SECRET_KEY"`;
+  const commands = [
+    ...(sessions > 0 || account.unknown.length ? [`curl -X DELETE '${base}/connect/session' -H 'Authorization: Bearer <connect session token>' (each session's own token, never shown; a session expires 30 minutes after it was created)`] : []),
+    ...(account.where?.connections ?? []).map(({ connectionId, integrationId }) => `curl -X DELETE '${base}/connection/${connectionId}?provider_config_key=${integrationId}' ${withKey}`),
+    ...(account.where?.integrations ?? []).map((key) => `curl -X DELETE '${base}/integrations/${key}' ${withKey} (its connections go with it)`),
+  ];
+  return `may remain: ${[...counted, ...doubts].join(', ')} of end user ${account.endUserId} on ${base}; delete with: ${commands.join(' | ')}`;
 }
 
 interface Counter {
@@ -68,7 +88,8 @@ interface Counter {
  */
 export class SessionLedger {
   private readonly live = new Set<string>();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Creations whose answer has not come yet, each with what it may have created, as the account says while it waits. */
+  private readonly inFlight = new Map<Promise<void>, string>();
   private stopped = false;
   private readonly sessions: Counter = { created: 0, deleted: 0 };
   private readonly connectionCount: Counter = { created: 0, deleted: 0 };
@@ -106,6 +127,7 @@ export class SessionLedger {
         this.adopt(token);
         return token;
       }),
+      `POST /connect/sessions had no answer yet: it may have created a session for end user ${this.admin.endUserId}`,
     );
   }
 
@@ -120,6 +142,24 @@ export class SessionLedger {
   /** A request that creates a session lost its answer after it went out (an interaction's own): it may have. */
   noteInDoubt(problem: string): void {
     this.unknown.push(problem);
+  }
+
+  /**
+   * A creating request something else sent for the run (an interaction's own POST), whose answer `answered` brings
+   * (and whose session is adopted before it settles): clean-up waits for it like for its own creations, so what it
+   * made is deleted too; until it settles, the account says it may have created `what`.
+   */
+  awaitCreation(what: string, answered: Promise<unknown>): void {
+    this.track(answered, what).catch(() => undefined);
+  }
+
+  /**
+   * A session the provider's own API showed gone (its GET answered 401 or 404): counted gone, unless the provider
+   * has failed in this run and does not show now that it answers normally (a failing Nango answers 401 to tokens it knows).
+   */
+  async sawGone(token: string): Promise<void> {
+    if (this.admin.hasFaulted && !(await this.admin.answersNormally('run'))) return;
+    this.markGone(token);
   }
 
   async delete(token: string, cleaningUp = false): Promise<void> {
@@ -155,6 +195,7 @@ export class SessionLedger {
         this.connectionCount.created += 1;
         return connection;
       })(),
+      `the connection for integration ${key} was still being made: a session, the integration ${key} and a connection to it may exist`,
     );
   }
 
@@ -174,7 +215,8 @@ export class SessionLedger {
       deleted: this.sessions.deleted,
       connections: { ...this.connectionCount },
       integrations: { ...this.integrationCount },
-      unknown: [...this.unknown],
+      unknown: [...this.unknown, ...this.inFlight.values()],
+      where: { baseUrl: this.admin.baseUrl, connections: [...this.connections.values()], integrations: [...this.integrations.keys()] },
     };
   }
 
@@ -198,7 +240,7 @@ export class SessionLedger {
    * (and stays open), and what is left. Between interactions it is not patient: what stays is retried after the next.
    */
   async cleanUp({ patient = false, betweenInteractions = false }: { readonly patient?: boolean; readonly betweenInteractions?: boolean } = {}): Promise<string[]> {
-    await Promise.all([...this.inFlight]);
+    await this.creationsSettled();
     for (let round = 0; ; round += 1) {
       const failures = await this.deleteWhatIsLeft(betweenInteractions && !this.hurried);
       const wait = CLEAN_UP_RETRY_WAITS_MS[round];
@@ -209,6 +251,18 @@ export class SessionLedger {
       }
       await delay(wait);
     }
+  }
+
+  /**
+   * Waits for the creations in flight, each within its own bound; once hurried, within the hurried bound at most:
+   * one still unanswered then stays in the account as in doubt (and is adopted if its answer comes later).
+   */
+  private async creationsSettled(): Promise<void> {
+    const all = Promise.all([...this.inFlight.keys()]);
+    if (!this.hurried) return void (await all);
+    const bound = new AbortController();
+    await Promise.race([all, delay(HURRIED_TIMEOUT_MS, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    bound.abort();
   }
 
   /**
@@ -267,8 +321,11 @@ export class SessionLedger {
     if (this.stopped) throw new Error('the run is stopping: nothing new is created');
   }
 
-  /** Keeps a creation in flight until it settles; a creation lost after it was sent is told in the account. */
-  private track<T>(creation: Promise<T>): Promise<T> {
+  /**
+   * Keeps a creation in flight until it settles, the account saying meanwhile that it may have created `what`; a
+   * creation lost after it was sent is told in the account.
+   */
+  private track<T>(creation: Promise<T>, what: string): Promise<T> {
     const done = creation.then(
       () => undefined,
       (error: unknown) => {
@@ -276,7 +333,7 @@ export class SessionLedger {
         if (error instanceof AmbiguousCreationError && !error.settledByName) this.unknown.push(error.message);
       },
     );
-    this.inFlight.add(done);
+    this.inFlight.set(done, what);
     void done.then(() => this.inFlight.delete(done));
     return creation;
   }

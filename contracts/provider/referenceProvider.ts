@@ -265,7 +265,8 @@ export class ReferenceProvider {
 
   private deleteConnection(id: string, url: URL): ProviderAnswer {
     const key = url.searchParams.get('provider_config_key') ?? '';
-    if (!this.connections.delete(`${key} ${id}`)) return jsonAnswer(404, { message: `Connection ${id} of ${key} not found` });
+    // As Nango answers a connection it does not hold: 400 unknown_connection, not 404.
+    if (!this.connections.delete(`${key} ${id}`)) return jsonAnswer(400, { error: { code: 'unknown_connection', message: `Connection ${id} of ${key} not found` } });
     return jsonAnswer(200, { success: true });
   }
 }

@@ -67,7 +67,9 @@ describe('a connection made through a connect session, and POST /connect/session
     await expect(client.reconnectSession('wrong', { connection_id: connectionId, integration_id: 'it-1' })).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_account' } } });
 
     expect((await remove(`/connection/${connectionId}?provider_config_key=it-1`)).status).toBe(200);
-    expect((await remove(`/connection/${connectionId}?provider_config_key=it-1`)).status).toBe(404);
+    const again = await remove(`/connection/${connectionId}?provider_config_key=it-1`);
+    expect(again.status).toBe(400);
+    expect(await again.json()).toMatchObject({ error: { code: 'unknown_connection' } });
     expect((await remove('/integrations/it-1')).status).toBe(200);
     expect((await remove('/integrations/it-1')).status).toBe(404);
     expect(provider.resourceCounts()).toEqual(before);
