@@ -21,7 +21,7 @@ import { answersOf, requestsOf } from '../hostile/observation';
 import { replay, replayLine } from '../hostile/replay';
 import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
 import { openLiveRun, type LiveRun } from '../live/liveRun';
-import { sessionsLine } from '../live/sessionLedger';
+import { sessionsAccountedFor, sessionsLine } from '../live/sessionLedger';
 import { nangoSpec, nangoValidators } from '../nangoApi';
 import { hostileOperations, lifecycleCase, type HostileOperation } from '../hostile/operations';
 import type { CliIo } from '../output/cliIo';
@@ -84,14 +84,21 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   try {
     const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, operations, () => interruptedBy !== undefined, redact);
     const problems = await ledger.cleanUp({ patient: true });
-    if (interruptedBy) return interrupted(io, interruptedBy, live);
+    if (interruptedBy) return interrupted(io, interruptedBy, live, redact);
     for (const problem of problems) io.stderr.write(`${redact(`run: ${problem}`)}\n`);
+    // Something may remain: whatever the cases found, the run could not show it left nothing.
+    if (!sessionsAccountedFor(ledger.account)) {
+      io.stderr.write(`${redact(sessionsLine(ledger.account))}\n`);
+      return EXIT.couldNotRun;
+    }
     return code;
   } catch (error) {
     const problems = await ledger.cleanUp({ patient: true });
-    if (interruptedBy) return interrupted(io, interruptedBy, live);
-    const { created, deleted } = ledger.account;
-    io.stderr.write(`${redact(`${LABEL} could not run: ${(error as Error).message}; sessions: ${created} created, ${deleted} deleted${problems.length ? `; ${problems.join('; ')}` : ''}`)}\n`);
+    if (interruptedBy) return interrupted(io, interruptedBy, live, redact);
+    const account = ledger.account;
+    const line = `${LABEL} could not run: ${(error as Error).message}${problems.length ? `; ${problems.join('; ')}` : ''}; ${sessionsLine(account)}`;
+    // What may remain is the first thing said.
+    io.stderr.write(`${redact(sessionsAccountedFor(account) ? line : `${sessionsLine(account)}\n${line}`)}\n`);
     return EXIT.couldNotRun;
   } finally {
     process.off('SIGINT', interrupt);
@@ -100,8 +107,11 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   }
 }
 
-function interrupted(io: CliIo, signal: NodeJS.Signals, live: LiveRun): number {
-  io.stderr.write(`${LABEL} interrupted by ${signal}; sessions: ${live.ledger.account.created} created, ${live.ledger.account.deleted} deleted\n`);
+/** Interrupted: the account (what may remain first), then the signal's exit code. */
+function interrupted(io: CliIo, signal: NodeJS.Signals, live: LiveRun, redact: Redact): number {
+  const account = live.ledger.account;
+  const line = sessionsAccountedFor(account) ? `${LABEL} interrupted by ${signal}; ${sessionsLine(account)}` : `${sessionsLine(account)}\n${LABEL} interrupted by ${signal}`;
+  io.stderr.write(`${redact(line)}\n`);
   return exitCodeOf(signal);
 }
 

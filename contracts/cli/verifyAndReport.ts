@@ -18,6 +18,7 @@ import { settingsFromEnv, type VerificationSettings } from '../verification/sett
 import { caStoreFor } from '../verification/caStore';
 import { failureDetail } from '../verification/pactWorkarounds';
 import { isVerbose } from '../pact/logLevel';
+import { sessionsAccountedFor } from '../live/sessionLedger';
 import { processIo, type CliIo } from '../output/cliIo';
 
 export interface VerificationOptions {
@@ -152,5 +153,7 @@ function conclude(run: WorkerRun, { dir, subject, knownFindings, pending }: RunC
   const outcome: RunOutcome = { kind: 'report', report: full };
   const files = writeCiReports(dir, outcome, SUITE_NAME, run.redact, env);
   out.write('stdout', colours.dim(`reports: ${files.map((file) => relative(io.cwd, file) || file).join(', ')}\n`));
+  // Something may remain on the provider: whatever the verdict, the run could not show it left nothing.
+  if (!sessionsAccountedFor(full.sessions)) return 2;
   return reportPassed(full) ? 0 : 1;
 }

@@ -190,7 +190,7 @@ export class CaseRunner {
     if (alive) {
       if (this.spare === undefined) this.spare = token;
     } else {
-      this.context.ledger.markGone(token);
+      await this.context.ledger.sawGone(token);
       this.deleted.push(token);
     }
     return alive;

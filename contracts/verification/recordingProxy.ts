@@ -69,6 +69,11 @@ export interface RecordingProxyOptions {
    * ended, for one), with the Authorization header it carried: handed over here only, never kept in an exchange.
    */
   readonly onExchange?: (exchange: Exchange, authorization: string | undefined) => void;
+  /**
+   * Told of each request as it goes to the provider, with a promise that settles once its exchange is recorded
+   * (and `onExchange` told): what an interrupted run waits for before it counts what the run created.
+   */
+  readonly onSent?: (method: string, path: string, recorded: Promise<void>) => void;
 }
 
 /** Status the proxy answers with when the provider gave none; Pact then reports a status mismatch. */
@@ -107,8 +112,12 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(`not sent to the provider: ${heldBack}`);
         return;
       }
+      let recorded = (): void => undefined;
       try {
         const body = await readBody(request);
+        // Stopped while the request was being read: it never goes out.
+        if (options.halted()) return;
+        options.onSent?.(method, incoming.pathname, new Promise<void>((resolve) => (recorded = resolve)));
         const send = () => boundedFetch(url, { method, headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) }, options.timeoutMs);
         const answer = await options.budget.send(`${method} ${incoming.pathname}`, send);
         const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
@@ -133,6 +142,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         if (error instanceof ProviderUnreachableError && /ECONNREFUSED/.test(error.reason) && options.onProviderGone) return options.onProviderGone(reason);
         record({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) }, authorization);
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
+      } finally {
+        recorded();
       }
     })();
   });

@@ -152,6 +152,11 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     onRateLimited: stopOnRateLimit,
     onProviderGone: (reason) => stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
     onExchange: (exchange, authorization) => followSessions(exchange, authorization, ledger),
+    // An interaction's own creating request, sent before an interrupt, is waited for: what its answer made is deleted.
+    onSent: (method, path, recorded) => {
+      if (operationAt(method, path)?.createsSessionAt === undefined) return;
+      ledger.awaitCreation(`${method} ${path} (an interaction's own request) had no answer yet: it may have created a session (the run's are for end user ${ledger.endUserId})`, recorded);
+    },
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {

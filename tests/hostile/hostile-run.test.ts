@@ -129,7 +129,7 @@ describe('npm run contracts:hostile', () => {
       answer.release();
       const run = await running;
       expect(run.code).toBe(130);
-      expect(run.stderr).toMatch(/^contracts:hostile interrupted by SIGINT; sessions: (\d+) created, \1 deleted$/m);
+      expect(run.stderr).toMatch(/^contracts:hostile interrupted by SIGINT; sessions: (\d+) created, \1 deleted; /m);
       expect(slow.reference.issuedTokens().length).toBeGreaterThanOrEqual(3);
       expect(slow.reference.liveSessionCount()).toBe(0);
       // Its report files are its own, and say it did not finish; a replay of them says there is nothing to replay.
