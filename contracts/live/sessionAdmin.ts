@@ -49,7 +49,7 @@ const MAY_HAVE_BEEN_SENT = /ECONNRESET|UND_ERR_SOCKET|EPIPE|connection closed/;
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 const DELETE_ATTEMPTS = 3;
 /** The bound on each clean-up request once a run is interrupted. */
-export const HURRIED_TIMEOUT_MS = 2_000;
+const HURRIED_TIMEOUT_MS = 2_000;
 /** Answers to a session's DELETE that mean it is gone, or that another DELETE of it was under way. */
 const GONE_OR_RACED = new Set([400, 401, 404]);
 
@@ -109,6 +109,11 @@ export class SessionAdmin {
    * After a signal, clean-up must finish within a CI's cancel grace (GitHub Actions: 7.5 s from SIGINT to
    * SIGTERM, 2.5 s more to SIGKILL): requests are bounded tighter, and a DELETE is tried twice at most.
    */
+  /** The bound on each request now: the run's timeout, or the hurried one. */
+  get requestBoundMs(): number {
+    return this.timeoutMs;
+  }
+
   hurry(): void {
     this.timeoutMs = Math.min(this.timeoutMs, HURRIED_TIMEOUT_MS);
     this.attempts = Math.min(this.attempts, 2);

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
-import { AmbiguousCreationError, HURRIED_TIMEOUT_MS, ProviderFaultError, type SessionAdmin } from './sessionAdmin';
+import { AmbiguousCreationError, ProviderFaultError, type SessionAdmin } from './sessionAdmin';
 
 /** After a provider fault, clean-up tries again after these waits: the provider may answer again by then. */
 const CLEAN_UP_RETRY_WAITS_MS = [500, 1_500] as const;
@@ -254,14 +254,14 @@ export class SessionLedger {
   }
 
   /**
-   * Waits for the creations in flight, each within its own bound; once hurried, within the hurried bound at most:
+   * Waits for the creations in flight, each within its own bound; once hurried, within one request's hurried bound at most:
    * one still unanswered then stays in the account as in doubt (and is adopted if its answer comes later).
    */
   private async creationsSettled(): Promise<void> {
     const all = Promise.all([...this.inFlight.keys()]);
     if (!this.hurried) return void (await all);
     const bound = new AbortController();
-    await Promise.race([all, delay(HURRIED_TIMEOUT_MS, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    await Promise.race([all, delay(this.admin.requestBoundMs, undefined, { signal: bound.signal }).catch(() => undefined)]);
     bound.abort();
   }
 

@@ -7,7 +7,8 @@
 import { RateLimitBudget } from '../../contracts/live/rateLimit';
 import { SessionAdmin } from '../../contracts/live/sessionAdmin';
 import { sessionsAccountedFor, sessionsLine, SessionLedger } from '../../contracts/live/sessionLedger';
-import { startControllableProvider, type ControllableProvider } from '../support/controllableProvider';
+import { startControllableProvider, type ControllableProvider, type Fault } from '../support/controllableProvider';
+import type { RecordedRequest } from '../support/scriptedServer';
 
 const SECRET = 'ledger-test-secret';
 const END_USER = 'contract-tests-0123abcd';
@@ -31,6 +32,7 @@ function ledgerOn(faulty: ControllableProvider, { namedConnection, timeoutMs = 5
 const requestsOf = (faulty: ControllableProvider, method: string, prefix: string) => faulty.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
 const left = (faulty: ControllableProvider) => ({ sessions: faulty.reference.liveSessionCount(), ...faulty.reference.resourceCounts() });
 const NOTHING_LEFT = { sessions: 0, connections: 0, integrations: 0 };
+const stdError = (status: number, code: string): Fault => ({ status, body: { error: { code, message: code } } });
 
 describe('the session ledger', () => {
   it('counts each session it opens as created, and as deleted once clean-up has deleted it', async () => {
@@ -416,5 +418,122 @@ describe('a run’s account', () => {
   ])('is not accounted for with %s left', (_what, change) => {
     expect(sessionsAccountedFor({ ...account, ...change })).toBe(false);
     expect(sessionsLine({ ...account, ...change })).toMatch(/: NOT ALL ACCOUNTED FOR$/);
+  });
+});
+
+/**
+ * The account is never false (issue 31): a creation something else sent before an interrupt is waited for and what
+ * it made deleted, or named; a deletion counts only when proven; a gone connection as Nango says it. In each test,
+ * what the account says may remain is what the provider holds.
+ */
+describe('what a run leaves, told truly', () => {
+  /** What the account says may remain, counted as the provider counts it. */
+  const remaining = (ledger: SessionLedger) => {
+    const { created, deleted, connections, integrations } = ledger.account;
+    return { sessions: created - deleted, connections: connections.created - connections.deleted, integrations: integrations.created - integrations.deleted };
+  };
+
+  /** An interaction's own `POST /connect/sessions`, as the recording proxy forwards it: the ledger adopts what its answer holds. */
+  function interactionCreates(faulty: ControllableProvider, ledger: SessionLedger): void {
+    const answered = fetch(`${faulty.url}/connect/sessions`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ end_user: { id: END_USER } }) })
+      .then((response) => response.json() as Promise<{ data: { token: string } }>)
+      .then(({ data }) => ledger.adopt(data.token));
+    ledger.awaitCreation(`POST /connect/sessions (an interaction's own request) had no answer yet: it may have created a session for end user ${END_USER}`, answered);
+  }
+
+  it.each(['before-acting', 'after-acting'] as const)('waits, once interrupted, for an interaction’s creation held %s, and deletes what it made', async (point) => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty, { timeoutMs: 5_000 });
+    const held = faulty.holdAt(1, (request) => request.method === 'POST', point);
+    interactionCreates(faulty, ledger);
+    const creation = await held;
+    expect(faulty.reference.liveSessionCount()).toBe(point === 'after-acting' ? 1 : 0);
+    // Until it is answered, the account says it may have created a session.
+    expect(sessionsLine(ledger.account)).toMatch(/^may remain: what 1 request\(s\) in doubt may have created \(POST \/connect\/sessions \(an interaction's own request\)/);
+    ledger.hurry();
+    const cleaning = ledger.cleanUp();
+    creation.release();
+    expect(await cleaning).toEqual([]);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 1, unknown: [] });
+    expect(sessionsLine(ledger.account)).toBe(`sessions: 1 created, 1 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user ${END_USER})`);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('names an interaction’s creation that never got its answer, for which end user, and how to delete what it made', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty, { timeoutMs: 300 });
+    const held = faulty.holdAt(1, (request) => request.method === 'POST');
+    interactionCreates(faulty, ledger);
+    const creation = await held;
+    ledger.hurry();
+    expect(await ledger.cleanUp()).toEqual([]);
+    const line = sessionsLine(ledger.account);
+    expect(line).toMatch(new RegExp(`^may remain: what 1 request\\(s\\) in doubt may have created \\(POST /connect/sessions .*for end user ${END_USER}\\) of end user ${END_USER} on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`));
+    expect(line).toMatch(/: NOT ALL ACCOUNTED FOR$/);
+    expect(line).not.toMatch(/nango_connect_session_[0-9a-f]/);
+    // The provider holds the one session the account says a request may have made.
+    expect(left(faulty)).toEqual({ ...NOTHING_LEFT, sessions: 1 });
+    // Its answer, come late, is adopted: the next clean-up deletes it, and the account is whole again.
+    creation.release();
+    await ledger.cleanUp();
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('says "may remain", not deleted, when the provider starts refusing the secret key and answers clean-up DELETEs with 401', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.connection();
+    await ledger.open();
+    // Nango with its database down: 401 to the key it accepted, and to every token it issued.
+    const failing = (request: RecordedRequest) =>
+      String(request.headers.authorization) === `Bearer ${SECRET}` ? stdError(401, 'unknown_account') : request.url.startsWith('/connect/session') ? stdError(401, 'unknown_connect_session_token') : undefined;
+    faulty.script = failing;
+    const problems = await ledger.cleanUp();
+    expect(problems).toContain(`2 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`);
+    expect(ledger.account).toMatchObject({ created: 2, deleted: 0, connections: { created: 1, deleted: 0 }, integrations: { created: 1, deleted: 0 } });
+    const line = sessionsLine(ledger.account);
+    expect(line).toMatch(new RegExp(`^may remain: 2 session\\(s\\), 1 connection\\(s\\), 1 integration\\(s\\) of end user ${END_USER} on ${faulty.url}; delete with: `));
+    expect(line).toContain(`curl -X DELETE '${faulty.url}/integrations/${END_USER}-1' -H "Authorization: Bearer $NANGO_SECRET_KEY"`);
+    expect(line).not.toContain(SECRET);
+    // What the account says is left is what the provider holds.
+    expect(left(faulty)).toEqual(remaining(ledger));
+    // Once the provider answers normally again, clean-up deletes it all, and says so.
+    faulty.script = () => undefined;
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('counts a session gone on a 401 once the provider shows it answers normally', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const token = await ledger.open();
+    // Deleted elsewhere, as a real Nango answers a deleted session's token: 401.
+    await ledgerOn(faulty).delete(token);
+    faulty.script = (request) => (request.url.startsWith('/connect/session') && request.method !== 'POST' ? stdError(401, 'unknown_connect_session_token') : undefined);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
+    expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`)).toHaveLength(1);
+  });
+
+  it('counts a connection whose retried DELETE is answered 400 unknown_connection as gone', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    await ledger.connection();
+    // The first DELETE of the connection is acted on, then its answer lost: the retry hears Nango's "unknown_connection".
+    let first = true;
+    faulty.script = (request) => {
+      if (request.method !== 'DELETE' || !request.url.startsWith('/connection/') || !first) return undefined;
+      first = false;
+      faulty.reference.respond(request);
+      return 'drop';
+    };
+    expect(await ledger.cleanUp()).toEqual([]);
+    const retried = requestsOf(faulty, 'DELETE', '/connection/');
+    expect(retried).toHaveLength(2);
+    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 });

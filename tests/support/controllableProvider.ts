@@ -2,12 +2,15 @@ import type { ServerResponse } from 'node:http';
 import { jsonAnswer, REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
 import { sendJson, startScriptedServer, type RecordedRequest } from './scriptedServer';
 
-/** A request the provider has acted on (a session created or deleted) but not answered yet. */
+/** A request the provider has acted on (a session created or deleted) but not answered yet, or not acted on yet. */
 export interface HeldAnswer {
   readonly request: RecordedRequest;
-  /** Sends the answer the reference provider gave. */
+  /** Sends the answer the reference provider gave (acting on the request first, when it was held before acting). */
   release(): void;
 }
+
+/** When a held request is held: after the provider acted on it (the default), or before (it only has the request). */
+export type HoldPoint = 'after-acting' | 'before-acting';
 
 /**
  * What the provider does with a request instead of acting on it as the reference provider would: answer a StdError
@@ -30,9 +33,10 @@ export interface ControllableProvider {
   nextRequest(): Promise<void>;
   /**
    * Resolves at the `nth` request (from now) that `matches`: the provider has done what it asks (a session is
-   * created, or deleted) but holds the answer until `release()`, as a slow real server would.
+   * created, or deleted) but holds the answer until `release()`, as a slow real server would; `before-acting`, it
+   * holds the request itself, and acts on it only at `release()`.
    */
-  holdAt(nth: number, matches: (request: RecordedRequest) => boolean): Promise<HeldAnswer>;
+  holdAt(nth: number, matches: (request: RecordedRequest) => boolean, point?: HoldPoint): Promise<HeldAnswer>;
   close(): Promise<void>;
 }
 
@@ -51,7 +55,7 @@ export interface Behaviour {
 /** The reference provider behind a loopback server whose answers a test can hold, rate-limit, fail, drop or withhold. */
 export async function startControllableProvider(secretKey: string, behaviour: Behaviour = {}): Promise<ControllableProvider> {
   const reference = new ReferenceProvider({ secretKey });
-  const holds: Array<{ left: number; matches: (request: RecordedRequest) => boolean; resolve: (held: HeldAnswer) => void }> = [];
+  const holds: Array<{ left: number; matches: (request: RecordedRequest) => boolean; point: HoldPoint; resolve: (held: HeldAnswer) => void }> = [];
   const deletedOnce = new Set<string>();
   const refused: RecordedRequest[] = [];
   const withheld: ServerResponse[] = [];
@@ -70,10 +74,11 @@ export async function startControllableProvider(secretKey: string, behaviour: Be
     }
     if (faulted(provider.script(request), response)) return;
     if (behaviour.identifiesAsReference) response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
-    const answer = reference.respond(request);
     const hold = holds.find((candidate) => candidate.matches(request) && --candidate.left === 0);
-    if (!hold) return writeAnswer(response, answer);
+    if (!hold) return writeAnswer(response, reference.respond(request));
     holds.splice(holds.indexOf(hold), 1);
+    if (hold.point === 'before-acting') return hold.resolve({ request, release: () => writeAnswer(response, reference.respond(request)) });
+    const answer = reference.respond(request);
     hold.resolve({ request, release: () => writeAnswer(response, answer) });
   });
 
@@ -111,7 +116,7 @@ export async function startControllableProvider(secretKey: string, behaviour: Be
     script: () => undefined,
     withheld,
     nextRequest: () => new Promise((resolve) => arrivals.push(resolve)),
-    holdAt: (nth, matches) => new Promise((resolve) => holds.push({ left: nth, matches, resolve })),
+    holdAt: (nth, matches, point = 'after-acting') => new Promise((resolve) => holds.push({ left: nth, matches, point, resolve })),
     close: () => server.close(),
   };
   return provider;
