@@ -7,7 +7,7 @@
  * main job, whose verification may still be running beside the consumer tests.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { isCreation, isDeletion, startControllableProvider, type ControllableProvider } from '../support/controllableProvider';
+import { isCreation, isDeletion, startControllableProvider, type ControllableProvider, type HoldPoint } from '../support/controllableProvider';
 import { runCli } from '../support/runCli';
 import type { RecordedRequest } from '../support/scriptedServer';
 
@@ -22,6 +22,10 @@ interface Moment {
   /** The request to hold: the `nth` from the start that `matches`. */
   readonly nth: number;
   readonly matches: (request: RecordedRequest) => boolean;
+  /** Held after the provider acted on it (the default), or before. */
+  readonly point?: HoldPoint;
+  /** The held answer never comes (the default: it comes once the run is stopping). */
+  readonly neverAnswered?: boolean;
 }
 
 const MOMENTS = {
@@ -40,7 +44,7 @@ function workerOf(parent: ChildProcess): number {
 
 async function interruptAt(moment: Moment, signal: NodeJS.Signals, target: Target, times = 1, script: 'verify' | 'contracts' = 'verify') {
   provider = await startControllableProvider(SECRET);
-  const held = provider.holdAt(moment.nth, moment.matches);
+  const held = provider.holdAt(moment.nth, moment.matches, moment.point);
   let child: ChildProcess | undefined;
   const running = runCli(script, { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET }, { detached: true, onStart: (started) => (child = started) });
   const answer = await held;
@@ -58,7 +62,7 @@ async function interruptAt(moment: Moment, signal: NodeJS.Signals, target: Targe
   }
   // Only once the run is stopping does the held answer come: the worst moment for it to arrive.
   await cleaningUp;
-  answer.release();
+  if (!moment.neverAnswered) answer.release();
   const run = await running;
   return { run, created: provider.reference.issuedTokens().length, live: provider.reference.liveSessionCount(), resources: provider.reference.resourceCounts() };
 }
@@ -90,5 +94,44 @@ describe('interrupting a verification against a slow provider', () => {
     expect(run.stderr).toContain('verification interrupted by SIGINT');
     expect(created).toBeGreaterThan(0);
     expect(live).toBe(0);
+  });
+});
+
+/** The first interaction's own `POST /connect/sessions` is the run's second (the preflight's is the first). */
+const interactionCreation = (request: RecordedRequest): boolean => isCreation(request);
+const INTERACTION_CREATION = 2;
+const isReconnect = (request: RecordedRequest): boolean => request.method === 'POST' && request.url.startsWith('/connect/sessions/reconnect');
+
+// An interaction's own creating request goes through the recording proxy, not the ledger: the proxy tells the ledger.
+describe('interrupting while an interaction’s own request creates a session', () => {
+  it.each([
+    { phase: 'the request is sent, not yet acted on', moment: { what: 'request sent', nth: INTERACTION_CREATION, matches: interactionCreation, point: 'before-acting' } },
+    { phase: 'the session is created, its answer not yet sent', moment: { what: 'created, not answered', nth: INTERACTION_CREATION, matches: interactionCreation } },
+    { phase: 'it was answered (the clean-up after it under way)', moment: { what: 'answered', nth: 1, matches: isDeletion, point: 'before-acting' } },
+    { phase: 'the reconnect interaction’s session is created, its answer not yet sent', moment: { what: 'reconnect created', nth: 1, matches: isReconnect } },
+  ] as const)('leaves nothing when $phase', async ({ moment }) => {
+    const { run, created, live, resources } = await interruptAt(moment, 'SIGINT', 'group');
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/^sessions: (\d+) created, \1 deleted; connections: (\d+) created, \2 deleted; integrations: (\d+) created, \3 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
+    // The interaction's own session is among those the provider made, and it is gone.
+    expect(Number(/^sessions: (\d+) created/m.exec(run.stderr)?.[1])).toBe(created);
+    expect(live).toBe(0);
+    expect(resources).toEqual({ connections: 0, integrations: 0 });
+  });
+
+  it('names what may remain when the creation is never answered: the provider holds exactly that', async () => {
+    const moment = { what: 'never answered', nth: INTERACTION_CREATION, matches: interactionCreation, neverAnswered: true };
+    const { run, created, live } = await interruptAt(moment, 'SIGINT', 'group');
+    expect(run.code).toBe(130);
+    const [line] = run.stderr.split('\n').filter((text) => text.includes('NOT ALL ACCOUNTED FOR'));
+    expect(line).toMatch(
+      /^may remain: what 1 request\(s\) in doubt may have created \(POST \/connect\/sessions \(an interaction's own request\) had no answer yet: it may have created a session \(the run's are for end user (contract-tests-[0-9a-f]{8})\)\) of end user \1 on http:\/\/\S+; delete with: curl -X DELETE 'http:\/\/\S+\/connect\/session' -H 'Authorization: Bearer <connect session token>'/,
+    );
+    // Every session the account counts is gone; the one request in doubt made the one session the provider holds.
+    const [, counted, deleted] = /sessions: (\d+) created, (\d+) deleted/.exec(line ?? '') ?? [];
+    expect(Number(counted)).toBe(Number(deleted));
+    expect(Number(counted)).toBe(created - 1);
+    expect(live).toBe(1);
+    expect(run.stderr).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
   });
 });

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { JsonObject } from '../../contracts/json';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { startBrokerDouble } from '../support/brokerDouble';
+import { startControllableProvider } from '../support/controllableProvider';
 import { verifyInProcess } from '../support/inProcess';
 import { startScriptedServer, type RecordedRequest } from '../support/scriptedServer';
 import type { ServerResponse } from 'node:http';
@@ -106,4 +107,37 @@ it('says which sessions are left, and how they go, when the provider vanishes fo
   const left = /clean-up failed: cannot reach provider at [^;]+; (\d+) session\(s\) left: each expires 30 minutes after it was created; find them by end user contract-tests-[0-9a-f]{8}/.exec(line ?? '');
   expect(Number(left?.[1])).toBe(reference.liveSessionCount());
   expect(reference.liveSessionCount()).toBeGreaterThan(0);
+});
+
+// Issue 31: Nango with its database stopped answers 401 to the key it accepted and to every token it issued, which
+// is also how it answers a deleted session's token. The clean-up DELETEs it answers so are no proof.
+it('says what may remain first, and exits 2, when the provider starts refusing the key and answers clean-up DELETEs 401: the provider holds exactly that', async () => {
+  const faulty = await startControllableProvider(SECRET);
+  try {
+    // The database stops right after the 8th creation, the session of the state 'a connect session exists' for
+    // 'a request to delete the connect session': that session lives on; every request after it is answered 401.
+    let creations = 0;
+    let failing = false;
+    faulty.script = (request) => {
+      if (failing) {
+        const secretKey = request.headers.authorization === `Bearer ${SECRET}`;
+        return { status: 401, body: { error: { code: secretKey ? 'unknown_account' : 'unknown_connect_session_token', message: 'Authentication failed.' } } };
+      }
+      if (isCreation(request) && ++creations === 8) failing = true;
+      return undefined;
+    };
+    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET });
+    expect(run.code).toBe(2);
+    const [line] = run.stderr.split('\n').filter((text) => text.startsWith('verification could not run:'));
+    const left = faulty.reference.liveSessionCount();
+    expect(left).toBeGreaterThan(0);
+    expect(line).toMatch(new RegExp(`^verification could not run: may remain: ${left} session\\(s\\) of end user (contract-tests-[0-9a-f]{8}) on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`));
+    const [, created, deleted] = /sessions: (\d+) created, (\d+) deleted/.exec(line ?? '') ?? [];
+    expect(Number(created) - Number(deleted)).toBe(left);
+    expect(line).toContain('could not verify: the provider failed mid-run');
+    expect(run.stderr + run.stdout).not.toContain(SECRET);
+    expect(run.stderr + run.stdout).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
+  } finally {
+    await faulty.close();
+  }
 });

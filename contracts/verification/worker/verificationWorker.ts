@@ -10,7 +10,7 @@ import { nangoValidators } from '../../nangoApi';
 import { logLevelFrom } from '../../pact/logLevel';
 import { openLiveRun } from '../../live/liveRun';
 import type { RunStop } from '../../live/runStop';
-import { sessionsLine, type SessionLedger } from '../../live/sessionLedger';
+import { sessionsAccountedFor, sessionsLine, type SessionLedger } from '../../live/sessionLedger';
 import { settingsFromEnv } from '../settings';
 import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
 
@@ -119,7 +119,9 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
     // Stopped on a rate limit: the verifier is left waiting and must never get to publish, so this process
     // cannot go on, nor exit the gentle way; SIGKILL once the parent has the reason. No end-of-run marker: the
     // run ends when the process does, so no next run is handed to it.
-    await send({ kind: 'error', message: `${(error as Error).message}; nothing was published; ${sessionsLine(ledger.account)}` });
+    // What may remain, when anything may, is the first thing said.
+    const stopped = `${(error as Error).message}; nothing was published`;
+    await send({ kind: 'error', message: sessionsAccountedFor(ledger.account) ? `${stopped}; ${sessionsLine(ledger.account)}` : `${sessionsLine(ledger.account)}; ${stopped}` });
     process.kill(process.pid, 'SIGKILL');
     return new Promise<never>(() => undefined);
   } finally {
