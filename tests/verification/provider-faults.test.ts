@@ -141,3 +141,19 @@ it('says what may remain first, and exits 2, when the provider starts refusing t
     await faulty.close();
   }
 });
+
+it('exits 2, not 1, when the run verified but could not delete what it made: the account says what may remain first', async () => {
+  const faulty = await startControllableProvider(SECRET);
+  try {
+    // Every DELETE of a session is refused (not a fault: the run goes on): the interactions that delete one fail, and clean-up cannot delete any.
+    faulty.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/connect/session') ? { status: 409, body: { error: { code: 'conflict' } } } : undefined);
+    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET });
+    expect(run.code).toBe(2);
+    const left = faulty.reference.liveSessionCount();
+    expect(left).toBeGreaterThan(0);
+    const [line] = run.stdout.split('\n').filter((text) => text.includes('NOT ALL ACCOUNTED FOR'));
+    expect(line).toMatch(new RegExp(`^may remain: ${left} session\\(s\\) of end user contract-tests-[0-9a-f]{8} on ${faulty.url}; delete with: `));
+  } finally {
+    await faulty.close();
+  }
+});
