@@ -14,7 +14,7 @@ import { CHECK_NAMES } from '../../contracts/hostile/checks';
 import type { ChildProcess } from 'node:child_process';
 import { isCreation, startControllableProvider } from '../support/controllableProvider';
 import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
-import { failureBlock, hostileAgainstProvider, replayCommand, SECRET } from '../support/hostileRun';
+import { expectNoSecretPiece, failureBlock, hostileAgainstProvider, replayCommand, SECRET } from '../support/hostileRun';
 import { hostileInProcess, runInProcess } from '../support/inProcess';
 import { runCli, type CliRun } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
@@ -114,6 +114,23 @@ describe('npm run contracts:hostile', () => {
       expect(limited.reference.liveSessionCount()).toBe(0);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('exits 2, not 1, when it cannot delete what it made, saying first what may remain: what the provider holds', async () => {
+    const refusing = await startControllableProvider(SECRET);
+    try {
+      // Every DELETE of a session is refused: cases find failures, and clean-up cannot delete any session.
+      refusing.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/connect/session') ? { status: 409, body: { error: { code: 'conflict' } } } : undefined);
+      const run = await hostileInProcess({ NANGO_BASE_URL: refusing.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '4', HOSTILE_RUNS: '10' });
+      expect(run.code).toBe(2);
+      const left = refusing.reference.liveSessionCount();
+      expect(left).toBeGreaterThan(0);
+      const [line] = run.stderr.split('\n').filter((text) => text.includes('NOT ALL ACCOUNTED FOR'));
+      expect(line).toMatch(new RegExp(`^may remain: ${left} session\\(s\\) of end user contract-tests-[0-9a-f]{8} on ${refusing.url}; delete with: `));
+      expectNoSecretPiece([run.stdout, run.stderr], [SECRET, ...refusing.reference.issuedTokens()]);
+    } finally {
+      await refusing.close();
     }
   });
 
