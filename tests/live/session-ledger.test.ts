@@ -517,6 +517,29 @@ describe('what a run leaves, told truly', () => {
     expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`)).toHaveLength(1);
   });
 
+  it('counts a session a GET showed gone only once a provider that failed shows it answers normally again', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const first = await ledger.open();
+    // Before any fault, a GET's 401 is taken as it is: no probe.
+    await ledgerOn(faulty).delete(first);
+    await ledger.sawGone(first);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
+    const second = await ledger.open();
+    // The provider fails (a 5xx to a creation after it accepted the key), then answers 401 to everything.
+    faulty.script = (request) => (request.method === 'POST' ? 500 : stdError(401, 'unknown_account'));
+    await expect(ledger.open()).rejects.toThrow(/answered 500/);
+    await ledger.sawGone(second);
+    expect(ledger.account).toMatchObject({ created: 2, deleted: 1 });
+    expect(left(faulty)).toEqual(remaining(ledger));
+    // Well again: the provider shows it looks its keys up, so a 401 is taken as gone.
+    faulty.script = () => undefined;
+    await ledgerOn(faulty).delete(second);
+    await ledger.sawGone(second);
+    expect(ledger.account).toMatchObject({ created: 2, deleted: 2 });
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
   it('counts a connection whose retried DELETE is answered 400 unknown_connection as gone', async () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
