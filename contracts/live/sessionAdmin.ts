@@ -109,14 +109,14 @@ export class SessionAdmin {
    * After a signal, clean-up must finish within a CI's cancel grace (GitHub Actions: 7.5 s from SIGINT to
    * SIGTERM, 2.5 s more to SIGKILL): requests are bounded tighter, and a DELETE is tried twice at most.
    */
-  /** The bound on each request now: the run's timeout, or the hurried one. */
-  get requestBoundMs(): number {
-    return this.timeoutMs;
-  }
-
   hurry(): void {
     this.timeoutMs = Math.min(this.timeoutMs, HURRIED_TIMEOUT_MS);
     this.attempts = Math.min(this.attempts, 2);
+  }
+
+  /** The bound on each request now: the run's timeout, or the hurried one. */
+  get requestBoundMs(): number {
+    return this.timeoutMs;
   }
 
   /** A new connect session for the run's end user (and, if given, only these integrations); its token. */
@@ -161,7 +161,8 @@ export class SessionAdmin {
 
   /**
    * Deletes the session; `false` when it was already gone (a 400, 401 or 404, and `GET /connect/session` no
-   * longer knows it: deleted by a racing DELETE, or before). Lenient on purpose (any 2xx counts): judging the
+   * longer knows it: deleted by a racing DELETE, or before; a 401 counts only once the provider shows it answers
+   * normally, else UnconfirmedDeletionError). Lenient on purpose (any 2xx counts): judging the
    * provider's answers is the verification's job, clean-up must work on a drifting one too. Connection resets and
    * 502/503/504 are retried; as clean-up (`cleaningUp`) it waits out rate limits past the run's budget, also while
    * the run stops.

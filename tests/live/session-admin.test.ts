@@ -325,6 +325,32 @@ describe('integrations and connections', () => {
     expect(refusal.message).toMatch(/^DELETE \/connection\/c1 on \S+ answered 400 \(invalid_query_params\)$/);
   });
 
+  it('calls a 401 or 403 to the key it accepted a provider fault on a deletion, never gone; before any acceptance, a refusal', async () => {
+    const admin = await adminOn((request) => (request.method === 'DELETE' ? stdError(401, 'unknown_account') : undefined));
+    expect(await failureOf(admin.removeIntegration('run-key-1', true))).not.toBeInstanceOf(ProviderFaultError);
+    current().script = () => undefined;
+    await admin.create();
+    current().script = (request) => (request.method === 'DELETE' ? stdError(request.url.startsWith('/connection/') ? 403 : 401, 'unknown_account') : undefined);
+    const fault = await failureOf(admin.removeIntegration('run-key-1', true));
+    expect(fault).toBeInstanceOf(ProviderFaultError);
+    expect(fault.message).toMatch(/^DELETE \/integrations\/run-key-1 on \S+ answered 401 \(unknown_account\)$/);
+    expect(await failureOf(admin.removeConnection('c1', 'run-key-1', true))).toBeInstanceOf(ProviderFaultError);
+    expect(admin.hasFaulted).toBe(true);
+  });
+
+  it('tells the provider answers normally by a DELETE of an integration the run never makes: 404 yes, 401 or no answer no', async () => {
+    const admin = await adminOn();
+    expect(await admin.answersNormally()).toBe(true);
+    expect(requests('DELETE', '/integrations/')[0]?.url).toBe(`/integrations/${END_USER}-probe`);
+    expect(admin.hasFaulted).toBe(false);
+    current().script = (request) => (request.method === 'DELETE' ? stdError(401, 'unknown_account') : undefined);
+    expect(await admin.answersNormally()).toBe(false);
+    current().script = (request) => (request.method === 'DELETE' ? 'drop' : undefined);
+    expect(await admin.answersNormally()).toBe(false);
+    expect(admin.hasFaulted).toBe(true);
+    expect(current().reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
+  });
+
   it('gives up on a deletion after three 503s', async () => {
     const admin = await adminOn((request) => (request.method === 'DELETE' ? stdError(503, 'unavailable') : undefined));
     expect(await failureOf(admin.removeIntegration('k', true))).toBeInstanceOf(ProviderFaultError);
