@@ -114,11 +114,6 @@ export class SessionAdmin {
     this.attempts = Math.min(this.attempts, 2);
   }
 
-  /** The bound on each request now: the run's timeout, or the hurried one. */
-  get requestBoundMs(): number {
-    return this.timeoutMs;
-  }
-
   /** A new connect session for the run's end user (and, if given, only these integrations); its token. */
   async create(allowedIntegrations?: readonly string[]): Promise<string> {
     const input = { end_user: { id: this.endUserId }, ...(allowedIntegrations ? { allowed_integrations: [...allowedIntegrations] } : {}) };

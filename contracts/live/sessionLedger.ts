@@ -4,6 +4,12 @@ import { AmbiguousCreationError, ProviderFaultError, type SessionAdmin } from '.
 
 /** After a provider fault, clean-up tries again after these waits: the provider may answer again by then. */
 const CLEAN_UP_RETRY_WAITS_MS = [500, 1_500] as const;
+/**
+ * Once interrupted, the longest clean-up waits for creations in flight (each is bounded by its own timeout too): an
+ * answer under way comes within it, and a CI's cancel grace (GitHub Actions: 7.5 s to SIGTERM) leaves the rest to
+ * the deletions.
+ */
+const INTERRUPTED_CREATION_WAIT_MS = 5_000;
 
 /** The provider did not answer, or failed: trying again later may succeed, unlike an answer that refuses. */
 const providerFailed = (error: unknown): boolean => error instanceof ProviderFaultError || error instanceof ProviderUnreachableError || error instanceof RequestTimeoutError;
@@ -254,14 +260,14 @@ export class SessionLedger {
   }
 
   /**
-   * Waits for the creations in flight, each within its own bound; once hurried, within one request's hurried bound at most:
+   * Waits for the creations in flight, each within its own bound; once hurried, INTERRUPTED_CREATION_WAIT_MS at most:
    * one still unanswered then stays in the account as in doubt (and is adopted if its answer comes later).
    */
   private async creationsSettled(): Promise<void> {
     const all = Promise.all([...this.inFlight.keys()]);
     if (!this.hurried) return void (await all);
     const bound = new AbortController();
-    await Promise.race([all, delay(this.admin.requestBoundMs, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    await Promise.race([all, delay(INTERRUPTED_CREATION_WAIT_MS, undefined, { signal: bound.signal }).catch(() => undefined)]);
     bound.abort();
   }
 
