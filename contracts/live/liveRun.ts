@@ -3,7 +3,7 @@ import { startReferenceProvider } from '../provider/referenceProvider';
 import { RateLimitBudget } from './rateLimit';
 import { RunStop } from './runStop';
 import { SessionAdmin } from './sessionAdmin';
-import { SessionLedger } from './sessionLedger';
+import { recoveryWaitFor, SessionLedger } from './sessionLedger';
 import type { LiveSettings } from './target';
 
 /** One run against a live target: where it is, its credentials, and what every request of the run goes through. */
@@ -42,7 +42,7 @@ export async function openLiveRun(settings: LiveSettings, { embeddedSecret = ran
   const secretKey = target.kind === 'remote' ? target.secretKey : embeddedSecret;
   const budget = new RateLimitBudget(settings.rateLimitWaitMs);
   const admin = new SessionAdmin(baseUrl, secretKey, settings.timeoutMs, budget, `contract-tests-${randomBytes(4).toString('hex')}`);
-  const ledger = new SessionLedger(admin, target.kind === 'remote' ? target.testConnection : undefined);
+  const ledger = new SessionLedger(admin, target.kind === 'remote' ? target.testConnection : undefined, recoveryWaitFor(settings.rateLimitWaitMs));
   const stop = new RunStop();
   stop.onStop(() => {
     ledger.stop();

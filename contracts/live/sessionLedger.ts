@@ -2,8 +2,21 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
 import { AmbiguousCreationError, ProviderFaultError, type SessionAdmin } from './sessionAdmin';
 
-/** After a provider fault, clean-up tries again after these waits: the provider may answer again by then. */
-const CLEAN_UP_RETRY_WAITS_MS = [500, 1_500] as const;
+/**
+ * After a provider fault, the run's last clean-up asks the provider whether it answers normally again (the probe,
+ * which creates nothing) after each of these waits, doubling up to the last, until it does (then it deletes again)
+ * or the recovery bound passes (then what is left may remain): a database restarting takes seconds, not minutes.
+ */
+const RECOVERY_FIRST_WAIT_MS = 100;
+const RECOVERY_LONGEST_WAIT_MS = 5_000;
+/** The least the last clean-up waits for a provider that failed, even when NANGO_RATE_LIMIT_WAIT_MS is 0. */
+export const LEAST_RECOVERY_WAIT_MS = 2_000;
+
+/**
+ * How long the run's last clean-up waits for a provider that failed to answer normally again: NANGO_RATE_LIMIT_WAIT_MS,
+ * the most the run waits for a provider that asks it to come back later, and at least LEAST_RECOVERY_WAIT_MS.
+ */
+export const recoveryWaitFor = (rateLimitWaitMs: number): number => Math.max(rateLimitWaitMs, LEAST_RECOVERY_WAIT_MS);
 /**
  * Once interrupted, the longest clean-up waits for creations in flight (each is bounded by its own timeout too): an
  * answer under way comes within it, and a CI's cancel grace (GitHub Actions: 7.5 s to SIGTERM) leaves the rest to
@@ -115,6 +128,8 @@ export class SessionLedger {
     private readonly admin: SessionAdmin,
     /** A connection the user named: used as it is, nothing created for it. */
     private readonly namedConnection?: TestConnection,
+    /** How long the last clean-up (`patient`) waits for a provider that failed to answer normally again (recoveryWaitFor). */
+    private readonly recoveryWaitMs = LEAST_RECOVERY_WAIT_MS,
   ) {}
 
   get issued(): readonly string[] {
@@ -236,26 +251,45 @@ export class SessionLedger {
     this.stop();
     this.hurried = true;
     this.admin.hurry();
+    this.hurrying.abort();
   }
 
   private hurried = false;
+  /** Ends a patient wait for the provider at once when the run is interrupted. */
+  private readonly hurrying = new AbortController();
 
   /**
-   * Waits for creations in flight, then deletes every session, connection and integration still open; at the end of
-   * a run (`patient`) it tries again after a provider fault. Returns one line per thing that could not be deleted
-   * (and stays open), and what is left. Between interactions it is not patient: what stays is retried after the next.
+   * Waits for creations in flight, then deletes every session, connection and integration still open. At the end of
+   * a run (`patient`), when the provider failed, it waits for the provider to answer normally again (within
+   * `recoveryWaitMs`, not once interrupted) and deletes again: an answer that could mean "gone" is proof only then.
+   * Returns one line per thing that could not be deleted (and stays open), and what is left. Between interactions
+   * it is not patient: what stays is retried after the next.
    */
   async cleanUp({ patient = false, betweenInteractions = false }: { readonly patient?: boolean; readonly betweenInteractions?: boolean } = {}): Promise<string[]> {
     await this.creationsSettled();
-    for (let round = 0; ; round += 1) {
+    const recovery = { deadline: performance.now() + this.recoveryWaitMs, wait: RECOVERY_FIRST_WAIT_MS };
+    for (;;) {
       const failures = await this.deleteWhatIsLeft(betweenInteractions && !this.hurried);
-      const wait = CLEAN_UP_RETRY_WAITS_MS[round];
       // Stryker disable next-line ConditionalExpression: with nothing failed, every later round finds nothing to delete and ends the same way
       if (failures.length === 0) return [];
-      if (wait === undefined || !patient || this.hurried || !failures.every(providerFailed)) {
+      if (!patient || this.hurried || !failures.every(providerFailed) || !(await this.answersNormallyAgain(recovery))) {
         return [...new Set(failures.map((failure) => `clean-up failed: ${failure.message}`)), ...this.leftBehind()];
       }
-      await delay(wait);
+    }
+  }
+
+  /**
+   * Asks the provider, after each wait of a doubling backoff, whether it answers normally again: true once it does,
+   * false once the deadline passes or the run is interrupted (the hurried clean-up then has its own short bound).
+   */
+  private async answersNormallyAgain(recovery: { readonly deadline: number; wait: number }): Promise<boolean> {
+    for (;;) {
+      const left = recovery.deadline - performance.now();
+      if (left <= 0 || this.hurried) return false;
+      await delay(Math.min(recovery.wait, left), undefined, { signal: this.hurrying.signal }).catch(() => undefined);
+      recovery.wait = Math.min(recovery.wait * 2, RECOVERY_LONGEST_WAIT_MS);
+      if (this.hurried) return false;
+      if (await this.admin.answersNormally()) return true;
     }
   }
 

@@ -25,8 +25,11 @@ async function startProvider(): Promise<ControllableProvider> {
   return provider;
 }
 
-function ledgerOn(faulty: ControllableProvider, { namedConnection, timeoutMs = 5_000 }: { namedConnection?: { integrationId: string; connectionId: string }; timeoutMs?: number } = {}): SessionLedger {
-  return new SessionLedger(new SessionAdmin(faulty.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER), namedConnection);
+function ledgerOn(
+  faulty: ControllableProvider,
+  { namedConnection, timeoutMs = 5_000, recoveryWaitMs = 1_000 }: { namedConnection?: { integrationId: string; connectionId: string }; timeoutMs?: number; recoveryWaitMs?: number } = {},
+): SessionLedger {
+  return new SessionLedger(new SessionAdmin(faulty.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER), namedConnection, recoveryWaitMs);
 }
 
 const requestsOf = (faulty: ControllableProvider, method: string, prefix: string) => faulty.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
@@ -366,28 +369,60 @@ describe('the session ledger', () => {
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
-  it('gives up after its last wait when the provider stays down, naming what is left', async () => {
+  it('gives up once its wait for the provider passes when the provider stays down, naming what is left', async () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
     await ledger.open();
     faulty.script = (request) => (request.method === 'DELETE' ? 500 : undefined);
     const problems = await ledger.cleanUp({ patient: true });
     expect(problems).toEqual([expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
-    // Three rounds (a 500 is not sent again within one): the first, and one after each of the two waits.
-    expect(requestsOf(faulty, 'DELETE', '/connect/session').length).toBe(3);
+    // The provider never showed it answers normally again (its probe failed each time): the DELETE is not sent again.
+    expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(1);
+    expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`).length).toBeGreaterThan(1);
   });
 
-  it('once hurried (interrupted), tries a clean-up once, patient or not', async () => {
+  it('sends a DELETE the provider failed again each time its probe answers normally, until the wait passes', async () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
+    await ledger.open();
+    // The probe is answered as a working Nango does (404); the session's DELETE always fails.
+    faulty.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/connect/session') ? 500 : undefined);
+    expect(await ledger.cleanUp({ patient: true })).toEqual([expect.stringMatching(/answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    const probes = requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`).length;
+    expect(probes).toBeGreaterThan(1);
+    expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(probes + 1);
+  });
+
+  it('once hurried (interrupted), tries a clean-up once, patient or not, and waits for no provider', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty, { recoveryWaitMs: 600_000 });
     await ledger.open();
     ledger.hurry();
     await expect(ledger.open()).rejects.toThrow('the run is stopping');
     faulty.script = (request) => (request.method === 'DELETE' ? 500 : undefined);
     const problems = await ledger.cleanUp({ patient: true });
     expect(problems[0]).toMatch(/^clean-up failed: /);
-    // One round, and a hurried DELETE is tried twice at most.
+    // One round, and a hurried DELETE is tried twice at most; no probe.
     expect(requestsOf(faulty, 'DELETE', '/connect/session').length).toBeLessThanOrEqual(2);
+    expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`)).toHaveLength(0);
+  });
+
+  it('ends its wait for the provider at once when interrupted during it', async () => {
+    const faulty = await startProvider();
+    // Ten minutes: past jest's own bound, so only the interrupt can end the wait within the test.
+    const ledger = ledgerOn(faulty, { recoveryWaitMs: 600_000 });
+    await ledger.open();
+    let probed: () => void = () => undefined;
+    const firstProbe = new Promise<void>((resolve) => (probed = resolve));
+    faulty.script = (request) => {
+      if (request.url.startsWith(`/integrations/${END_USER}-probe`)) probed();
+      return request.method === 'DELETE' ? 500 : undefined;
+    };
+    const cleaning = ledger.cleanUp({ patient: true });
+    // The clean-up failed and is waiting for the provider, which it asks again and again.
+    await firstProbe;
+    ledger.hurry();
+    expect(await cleaning).toEqual([expect.stringMatching(/answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
   });
 
   it('retries after a fault only when every failure is the provider’s', async () => {
@@ -545,6 +580,37 @@ describe('what a run leaves, told truly', () => {
     await ledger.sawGone(second);
     expect(ledger.account).toMatchObject({ created: 2, deleted: 2 });
     expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('waits at the end of the run for a provider refusing the key it accepted to answer normally again, then deletes all and counts it', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty, { recoveryWaitMs: 600_000 });
+    await ledger.connection();
+    await ledger.open();
+    // Nango with its database down until its third probe: 401 to the key it accepted, and to every token it issued.
+    let probes = 0;
+    faulty.script = (request) => {
+      if (request.url.startsWith(`/integrations/${END_USER}-probe`)) probes += 1;
+      if (probes >= 3) return undefined;
+      return String(request.headers.authorization) === `Bearer ${SECRET}` ? stdError(401, 'unknown_account') : stdError(401, 'unknown_connect_session_token');
+    };
+    expect(await ledger.cleanUp({ patient: true })).toEqual([]);
+    expect(probes).toBe(3);
+    expect(ledger.account).toMatchObject({ created: 2, deleted: 2, connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('says "may remain" once its wait passes when the provider never answers normally again', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty, { recoveryWaitMs: 500 });
+    await ledger.open();
+    faulty.script = (request) => (String(request.headers.authorization) === `Bearer ${SECRET}` ? stdError(401, 'unknown_account') : stdError(401, 'unknown_connect_session_token'));
+    expect(await ledger.cleanUp({ patient: true })).toContain(`1 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`);
+    expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`).length).toBeGreaterThan(1);
+    expect(ledger.account).toMatchObject({ created: 1, deleted: 0 });
+    expect(sessionsLine(ledger.account)).toMatch(/^may remain: 1 session\(s\) of end user /);
+    expect(left(faulty)).toEqual(remaining(ledger));
   });
 
   it('counts a connection whose retried DELETE is answered 400 unknown_connection as gone', async () => {
