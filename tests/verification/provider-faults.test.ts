@@ -80,7 +80,7 @@ it('cleans up every session once a provider in an outage answers again', async (
     return true;
   });
   try {
-    const run = await verifyInProcess({ NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET });
+    const run = await verifyInProcess({ NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET, NANGO_RATE_LIMIT_WAIT_MS: '0' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/could not verify: the provider failed mid-run, in a provider state \(POST \/connect\/sessions on \S+ answered 503 \(service_unavailable\)\)/);
     expect(reference.liveSessionCount()).toBe(0);
@@ -100,7 +100,7 @@ it('says which sessions are left, and how they go, when the provider vanishes fo
     void server.close();
     return true;
   });
-  const run = await verifyInProcess({ NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET, NANGO_TIMEOUT_MS: '2000' });
+  const run = await verifyInProcess({ NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET, NANGO_TIMEOUT_MS: '2000', NANGO_RATE_LIMIT_WAIT_MS: '0' });
   expect(run.code).toBe(2);
   const [line] = run.stderr.split('\n').filter((text) => text.startsWith('verification could not run:'));
   expect(line).toMatch(/could not verify: the provider failed mid-run/);
@@ -126,7 +126,7 @@ it('says what may remain first, and exits 2, when the provider starts refusing t
       if (isCreation(request) && ++creations === 8) failing = true;
       return undefined;
     };
-    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET });
+    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET, NANGO_RATE_LIMIT_WAIT_MS: '0' });
     expect(run.code).toBe(2);
     const [line] = run.stderr.split('\n').filter((text) => text.startsWith('verification could not run:'));
     const left = faulty.reference.liveSessionCount();
@@ -147,7 +147,7 @@ it('exits 2, not 1, when the run verified but could not delete what it made: the
   try {
     // Every DELETE of a session is refused (not a fault: the run goes on): the interactions that delete one fail, and clean-up cannot delete any.
     faulty.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/connect/session') ? { status: 409, body: { error: { code: 'conflict' } } } : undefined);
-    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET });
+    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET, NANGO_RATE_LIMIT_WAIT_MS: '0' });
     expect(run.code).toBe(2);
     const left = faulty.reference.liveSessionCount();
     expect(left).toBeGreaterThan(0);
