@@ -33,21 +33,23 @@ async function interruptCaseCreation(env: Record<string, string>, answered: bool
   child?.kill('SIGINT');
   if (answered) answer.release();
   const run = await running;
-  return { run, madeOne, live: faulty.reference.liveSessionCount() };
+  return { run, madeOne, made: faulty.reference.issuedTokens().length, live: faulty.reference.liveSessionCount() };
 }
 
 describe('contracts:hostile interrupted while a case creates a session', () => {
   it('waits for the answer that comes once the run is stopping, and deletes the session it made', async () => {
-    const { run, madeOne, live } = await interruptCaseCreation({}, true);
+    const { run, madeOne, made, live } = await interruptCaseCreation({}, true);
     expect(madeOne).toBe(true);
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/^contracts:hostile interrupted by SIGINT; sessions: (\d+) created, \1 deleted; /m);
+    // Every session the provider made is counted (the held one adopted), and gone.
+    expect(Number(/sessions: (\d+) created/.exec(run.stderr)?.[1])).toBe(made);
     expect(live).toBe(0);
   });
 
   it('names the creation never answered as what may remain: the provider holds exactly that', async () => {
     // The case's request gives up after NANGO_TIMEOUT_MS.
-    const { run, madeOne, live } = await interruptCaseCreation({ NANGO_TIMEOUT_MS: '1500' }, false);
+    const { run, madeOne, made, live } = await interruptCaseCreation({ NANGO_TIMEOUT_MS: '1500' }, false);
     expect(madeOne).toBe(true);
     expect(run.code).toBe(130);
     const lines = run.stderr.split('\n').filter(Boolean);
@@ -57,6 +59,7 @@ describe('contracts:hostile interrupted while a case creates a session', () => {
     // Every session the account counts is gone: the one in doubt is the one the provider holds.
     const [, counted, deleted] = /sessions: (\d+) created, (\d+) deleted/.exec(lines[at] ?? '') ?? [];
     expect(Number(counted)).toBe(Number(deleted));
+    expect(Number(counted)).toBe(made - 1);
     expect(live).toBe(1);
     expect(run.stderr).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
   });
