@@ -44,7 +44,7 @@ describe('verifying a provider that stops answering as documented', () => {
   });
 
   it('could not verify (exit 2) when the provider drops every DELETE, its provider states\' own included', async () => {
-    const { run, providerUrl, liveSessions } = await verifyAgainstDrift('dropped-connection');
+    const { run, providerUrl, liveSessions } = await verifyAgainstDrift('dropped-connection', { NANGO_RATE_LIMIT_WAIT_MS: '0' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`could not verify: the provider failed mid-run, in a provider state (cannot reach provider at ${providerUrl}/connect/session: connection closed by the server`);
     expect(run.stderr).toContain(`${liveSessions} session(s) left: each expires 30 minutes after it was created`);
