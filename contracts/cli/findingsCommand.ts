@@ -13,7 +13,7 @@ import { ConfigurationError } from '../configurationError';
 import { logLevelFrom } from '../pact/logLevel';
 import { read } from '../env';
 import { classify } from '../findings/classify';
-import { findingsMarkdown } from '../findings/findingsMarkdown';
+import { findingsEvidence, findingsMarkdown } from '../findings/findingsMarkdown';
 import { applyOverlay, type OverlayApplier } from '../findings/applyOverlay';
 import { overlayDocument, undescribed } from '../findings/overlay';
 import { readRecorded, type RecordedAnswer } from '../findings/recorded';
@@ -28,6 +28,7 @@ import { reportsDir } from '../report/evidenceFile';
 const LABEL = 'findings';
 export const FINDINGS_REPORT = 'findings.md';
 export const OVERLAY_FILE = 'spec-overlay.yaml';
+export const FINDINGS_EVIDENCE = 'findings.json';
 
 function specFrom(args: readonly string[], cwd: string): string {
   if (args.length === 0) return SPEC_FILE;
@@ -64,15 +65,17 @@ export async function reportFindings(io: CliIo, args: readonly string[] = [], ap
     // Everything recorded was redacted as written; once more, by format, on the way out. The report is for a
     // public tracker: it names files by projectPath, never by a path of this machine.
     const redact = redactor([]);
-    const markdown = redact(findingsMarkdown(recorded, findings, projectPath(specFile), projectPath(overlayFile), left, absorbed));
+    const markdown = redact(findingsMarkdown(recorded, findings, projectPath(specFile), projectPath(overlayFile), left, absorbed, FINDINGS_EVIDENCE));
     const report = join(dir, FINDINGS_REPORT);
     writeFileSync(report, markdown);
+    const evidence = join(dir, FINDINGS_EVIDENCE);
+    writeFileSync(evidence, redact(findingsEvidence(recorded, findings, projectPath(specFile))));
     const stepSummary = read(io.env, 'GITHUB_STEP_SUMMARY');
     if (stepSummary) appendFileSync(stepSummary, `${markdown}\n`);
     const patches = findings.filter((finding) => finding.disposition.kind === 'patch').length;
-    io.stdout.write(`${findings.length} finding(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`);
+    io.stdout.write(`${findings.length} root cause(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`);
     for (const { answer, problems } of left) io.stdout.write(`${redact(`not described by the patched spec: ${answer.id} (${answer.status}): ${problems.join('; ')}`)}\n`);
-    io.stdout.write(`reports: ${shown(report)}, ${shown(overlayFile)}\n`);
+    io.stdout.write(`reports: ${shown(report)}, ${shown(evidence)}, ${shown(overlayFile)}\n`);
     return left.length ? EXIT.failed : EXIT.passed;
   } catch (error) {
     if (!(error instanceof ConfigurationError) && !(error instanceof SpecError)) throw error;
