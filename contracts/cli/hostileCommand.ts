@@ -33,13 +33,14 @@ import { reportsDir } from '../report/evidenceFile';
 const LABEL = 'contracts:hostile';
 
 /** What the command was asked: a run, or a replay of recorded findings (all, or the one named). */
-type Request = { readonly kind: 'run' } | { readonly kind: 'replay'; readonly file: string; readonly id: string | undefined };
+type Request = { readonly kind: 'run'; readonly verbose: boolean } | { readonly kind: 'replay'; readonly file: string; readonly id: string | undefined };
 
 function requestFrom(args: readonly string[]): Request {
-  if (args.length === 0) return { kind: 'run' };
+  if (args.length === 0) return { kind: 'run', verbose: false };
+  if (args.length === 1 && args[0] === '--verbose') return { kind: 'run', verbose: true };
   const [flag, file, id, ...more] = args;
   if (flag !== '--replay' || file === undefined || more.length > 0) {
-    throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, or --replay <findings file> [finding id]`);
+    throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, --verbose (every failure with its curl repro), or --replay <findings file> [finding id]`);
   }
   return { kind: 'replay', file, id };
 }
@@ -82,7 +83,7 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   const operations = hostileOperations(nangoSpec().root);
   const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget, operations });
   try {
-    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, operations, () => interruptedBy !== undefined, redact);
+    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, operations, () => interruptedBy !== undefined, redact, request.kind === 'run' && request.verbose);
     const problems = await ledger.cleanUp({ patient: true });
     if (interruptedBy) return interrupted(io, interruptedBy, live);
     for (const problem of problems) io.stderr.write(`${redact(`run: ${problem}`)}\n`);
@@ -134,6 +135,7 @@ async function search(
   operations: readonly HostileOperation[],
   stopped: () => boolean,
   redact: Redact,
+  verbose: boolean,
 ): Promise<number> {
   const started = Date.now();
   // This run owns its report files from now on: until it says more, they say it did not finish.
@@ -183,7 +185,7 @@ async function search(
     curl: (found) => reproOf(live.baseUrl, found),
     replay: (id) => `${where}npm run contracts:hostile -- --replay ${shown} ${id}`,
     seedReplay: (found) => (live.embedded && found.path !== undefined ? `HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile` : undefined),
-  });
+  }, verbose);
   io.stdout.write(`${redact(text)}\n`);
   const files = writeHostileReports(dir, { kind: 'report', report }, redact, io.env);
   io.stdout.write(`reports: ${[findingsFile, ...files].map((file) => shownPath(io.cwd, file)).join(', ')}\n`);

@@ -100,7 +100,10 @@ const ALLOWED_AUTH = new Set(['auth:session:bearer', 'auth:secret-key']);
 function requestKind(kinds: readonly string[]): string {
   const auth = kinds.find((kind) => kind.startsWith('auth:') && !ALLOWED_AUTH.has(kind));
   if (auth) return auth.replace(/^auth:(?:session|secret-key):/, 'auth:');
-  const kept = kinds.filter((kind) => !kind.startsWith('operation:') && !kind.startsWith('auth:') && !/^content-type:application\/json/.test(kind));
+  const kept = kinds
+    .filter((kind) => !kind.startsWith('operation:') && !kind.startsWith('auth:') && !/^content-type:application\/json/.test(kind))
+    // A rule's kind beside the kind of its place (`body:over-max-properties`, `…:tags`): the place alone.
+    .filter((kind, _index, all) => !all.some((other) => other !== kind && other.startsWith(`${kind}:`)));
   return kept.join(' ') || 'a request';
 }
 

@@ -59,5 +59,5 @@ export async function runInProcess(script: InProcessScript, env: Record<string, 
 /** `npm run verify` in-process. */
 export const verifyInProcess = (env: Record<string, string> = {}): Promise<CliRun> => runInProcess('verify', env);
 
-/** `npm run contracts:hostile` in-process. */
-export const hostileInProcess = (env: Record<string, string> = {}): Promise<CliRun> => runInProcess('contracts:hostile', env);
+/** `npm run contracts:hostile -- --verbose` in-process: every failure with its repro (`args` for another form). */
+export const hostileInProcess = (env: Record<string, string> = {}, args: readonly string[] = ['--verbose']): Promise<CliRun> => runInProcess('contracts:hostile', env, { args });
