@@ -107,6 +107,8 @@ it('prints the hostile console as the check table, then one line per cause: unde
   expect(causes.length).toBeLessThanOrEqual(CAUSES.length);
   for (const line of causes) expect(line).toMatch(/ \(F\d+(, F\d+)*\); replay: NANGO_BASE_URL=\S+ npm run contracts:hostile -- --replay \S+ F\d+/);
   expect(runs.hostile.stdout).not.toContain('curl ');
+  // HOSTILE_RUNS is a hard cap, shrinking and minimizing included.
+  expect(Number(/^Hostile run FAILED: (\d+) cases/m.exec(runs.hostile.stdout)?.[1])).toBeLessThanOrEqual(300);
 });
 
 it('gives the overlay one action per target, and no security patch for a refused body, a 404 or a 5xx', () => {
