@@ -66,7 +66,8 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   writeEvidence(dir, subject, { outcome: 'running', message: unfinished }, (text) => text);
   const worker = launch({ ...env, ...caStoreFor(settings) }, cwd, {
     waitForGo: options.waitForRelease?.(settings) === true,
-    onProgress: (progress) => out.write('stdout', `${progressLine(progress, colours)}\n`),
+    // A line per interaction shows a terminal the run moving; piped (CI, a log file) the table says it once.
+    onProgress: (progress) => (io.stdout.isTTY === true ? out.write('stdout', `${progressLine(progress, colours)}\n`) : undefined),
     onLine: (line, stream) => {
       if (stream === 'stderr' || verbose) out.write(stream, `${asPrinted(line, colours)}\n`);
     },

@@ -111,6 +111,11 @@ it('prints the hostile console as the check table, then one line per cause: unde
   expect(Number(/^Hostile run FAILED: (\d+) cases/m.exec(runs.hostile.stdout)?.[1])).toBeLessThanOrEqual(300);
 });
 
+it('prints verification once, as its table, with no per-interaction progress line when stdout is not a terminal', () => {
+  expect(runs.verify.stdout).not.toMatch(/^ {2}\[\d+\/\d+\] /m);
+  expect(runs.verify.stdout).toMatch(/^Provider verification of NangoConnectSessionClient -> NangoAPI against /m);
+});
+
 it('gives the overlay one action per target, and no security patch for a refused body, a 404 or a 5xx', () => {
   const targets = runs.overlay.actions.map((action) => action.target);
   expect(new Set(targets).size).toBe(targets.length);

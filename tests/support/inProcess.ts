@@ -26,6 +26,7 @@ const environmentOverlayApplier: OverlayApplier = (specFile, overlayFile) => fro
 /** What a CLI run in-process writes, kept as text: not a terminal, as when its output is piped. */
 class Captured implements TextOut {
   text = '';
+  constructor(readonly isTTY = false) {}
   write(text: string): boolean {
     this.text += text;
     return true;
@@ -49,15 +50,15 @@ export type InProcessScript = keyof typeof COMMANDS;
  * `npm run <script>` inside the test's process, for a fraction of a process's cost: the same clean environment
  * and the same CliRun (exit code, what it printed) as runCli. Signals and process exits need runCli.
  */
-export async function runInProcess(script: InProcessScript, env: Record<string, string> = {}, { args = [], cwd = ROOT }: { args?: readonly string[]; cwd?: string } = {}): Promise<CliRun> {
-  const stdout = new Captured();
+export async function runInProcess(script: InProcessScript, env: Record<string, string> = {}, { args = [], cwd = ROOT, terminal = false }: { args?: readonly string[]; cwd?: string; terminal?: boolean } = {}): Promise<CliRun> {
+  const stdout = new Captured(terminal);
   const stderr = new Captured();
   const code = await COMMANDS[script]({ env: cliEnv(env), cwd, stdout, stderr }, args);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** `npm run verify` in-process. */
-export const verifyInProcess = (env: Record<string, string> = {}): Promise<CliRun> => runInProcess('verify', env);
+/** `npm run verify` in-process; `terminal`: its stdout a terminal (progress lines), colours off. */
+export const verifyInProcess = (env: Record<string, string> = {}, terminal = false): Promise<CliRun> => runInProcess('verify', terminal ? { NO_COLOR: '1', ...env } : env, { terminal });
 
 /** `npm run contracts:hostile -- --verbose` in-process: every failure with its repro (`args` for another form). */
 export const hostileInProcess = (env: Record<string, string> = {}, args: readonly string[] = ['--verbose']): Promise<CliRun> => runInProcess('contracts:hostile', env, { args });
