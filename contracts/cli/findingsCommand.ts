@@ -4,6 +4,7 @@
  * ready for the provider's tracker) and reports/spec-overlay.yaml (an OpenAPI Overlay 1.0 whose actions make the
  * spec describe every answer that is not a server defect). The overlay is checked as it is written: applied to
  * the spec with openapi-overlays-js (in this process), the result compiled by the same Ajv code, every recorded answer validated.
+ * Then it prints the declarations a team would add for a green gate (declarations.ts), ready to paste, never applied.
  * `--spec` judges against another spec version, to see which findings it already absorbs. Exit codes: 0 written,
  * 1 the patched spec still leaves an answer undescribed, 2 could not run (nothing recorded, bad arguments).
  */
@@ -13,6 +14,7 @@ import { ConfigurationError } from '../configurationError';
 import { logLevelFrom } from '../pact/logLevel';
 import { read } from '../env';
 import { classify } from '../findings/classify';
+import { declarationsFor } from '../findings/declarations';
 import { findingsEvidence, findingsMarkdown } from '../findings/findingsMarkdown';
 import { applyOverlay, type OverlayApplier } from '../findings/applyOverlay';
 import { overlayDocument, undescribed } from '../findings/overlay';
@@ -76,6 +78,12 @@ export async function reportFindings(io: CliIo, args: readonly string[] = [], ap
     io.stdout.write(`${findings.length} root cause(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`);
     for (const { answer, problems } of left) io.stdout.write(`${redact(`not described by the patched spec: ${answer.id} (${answer.status}): ${problems.join('; ')}`)}\n`);
     io.stdout.write(`reports: ${shown(report)}, ${shown(evidence)}, ${shown(overlayFile)}\n`);
+    const { pending, known } = declarationsFor(findings, recorded.answers);
+    if (pending || known) {
+      io.stdout.write('\nFor a green gate, a team would declare (paste after review: this command changes none of these files):\n');
+      if (pending) io.stdout.write(`\n# contracts/pending-interactions.yaml: Pact's own failures (the broker is told each fails, pending, and success without them); then npm run pacts:update\n${redact(pending)}`);
+      if (known) io.stdout.write(`\n# contracts/known-findings.yaml: schema only, Pact passed them (accepted, the broker hears Pact's own verdict: success)\n${redact(known)}`);
+    }
     return left.length ? EXIT.failed : EXIT.passed;
   } catch (error) {
     if (!(error instanceof ConfigurationError) && !(error instanceof SpecError)) throw error;

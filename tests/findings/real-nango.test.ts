@@ -8,10 +8,14 @@
  * every answer in findings.json beside it; the hostile console is under 150 lines; the overlay has one action per
  * target, none a security patch for a refused body, and the patched spec describes every answer it claims to.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import type { JsonObject } from '../../contracts/json';
+import { KNOWN_FINDINGS_FILE } from '../../contracts/knownFindings';
+import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { startDriftingProvider } from '../support/driftingProvider';
+import { withPendingInteraction } from '../support/pendingPact';
 import { startHostileDriftProvider } from '../support/hostileDriftProvider';
 import { SECRET } from '../support/hostileRun';
 import { hostileInProcess, runInProcess, verifyInProcess } from '../support/inProcess';
@@ -131,4 +135,44 @@ it('names the field a refusal names, and what the spec allows of it', () => {
   const section = sections(runs.markdown).find((candidate) => /end_user\.email/.test(candidate.heading))?.body ?? '';
   expect(section).toMatch(/`end_user\.email`: the spec allows any string \(no format, pattern or length\)/);
   expect(section).toContain('end_user.email: Invalid email (invalid_string)');
+});
+
+it('prints the declarations a green gate needs, ready to paste: the three Pact failures pending, the schema-only payload accepted', () => {
+  const { stdout } = runs.findings;
+  const pendingAt = stdout.indexOf('# contracts/pending-interactions.yaml');
+  const knownAt = stdout.indexOf('# contracts/known-findings.yaml');
+  expect(pendingAt).toBeGreaterThan(0);
+  expect(knownAt).toBeGreaterThan(pendingAt);
+  const pending = parse(stdout.slice(pendingAt, knownAt)) as Array<{ interaction: string; reason: string }>;
+  expect(pending.map((entry) => entry.interaction).sort()).toEqual([
+    'a request to delete a connect session that has already been deleted',
+    'a request to get a connect session that has been deleted',
+    'a request to get the connect session',
+  ]);
+  const known = parse(stdout.slice(knownAt)) as Array<{ check: string; status?: number; matching: string; reason: string }>;
+  expect(known).toEqual([{ check: 'schema', status: 401, matching: "body: /error must NOT have additional property 'payload'", reason: expect.stringMatching(/^C1: bodies carry `payload`/) }]);
+});
+
+it('turns verification green against the same provider once those declarations are made, and only then', async () => {
+  const { stdout } = runs.findings;
+  const pendingAt = stdout.indexOf('# contracts/pending-interactions.yaml');
+  const knownAt = stdout.indexOf('# contracts/known-findings.yaml');
+  const pending = parse(stdout.slice(pendingAt, knownAt)) as Array<{ interaction: string; reason: string }>;
+  const dir = scratchDir('green');
+  // What npm run pacts:update writes once they are declared (tests/pact/pending-interactions.test.ts).
+  const pact = pending.reduce((written, { interaction, reason }) => withPendingInteraction(written, interaction, reason), JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject);
+  writeFileSync(join(dir, 'pact.json'), JSON.stringify(pact));
+  // The known-findings list as committed, the printed entries appended as they are.
+  writeFileSync(join(dir, 'known.yaml'), `${readFileSync(KNOWN_FINDINGS_FILE, 'utf8')}\n${stdout.slice(knownAt)}`);
+  const provider = await startDriftingProvider('real-nango', SECRET);
+  try {
+    const env = { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir };
+    const green = await verifyInProcess({ ...env, PACT_FILE: join(dir, 'pact.json'), KNOWN_FINDINGS_FILE: join(dir, 'known.yaml') });
+    expect([green.code, green.stderr]).toEqual([0, '']);
+    // Either half alone leaves it red.
+    expect((await verifyInProcess({ ...env, PACT_FILE: join(dir, 'pact.json') })).code).toBe(1);
+    expect((await verifyInProcess({ ...env, KNOWN_FINDINGS_FILE: join(dir, 'known.yaml') })).code).toBe(1);
+  } finally {
+    await provider.close();
+  }
 });
