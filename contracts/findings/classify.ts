@@ -174,6 +174,7 @@ const DEFECTS: Readonly<Record<string, string>> = {
 
 const ADDITIONAL = /^\d+ body: (\S+) must NOT have additional property '([^']+)'$/;
 const STATUS_SWAP = /^status: expected (\d+) but was (\d+)$/;
+const STAND_IN = /^published as a failure: /;
 
 /**
  * The findings in the recorded answers, judged afresh against `spec` (the committed one, or another version):
@@ -311,7 +312,8 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
         add('response_schema_conformance', problem, { clause: { pointer: pointer ?? responses, node: resolvePointer(root, pointer ?? responses) }, answer, disposition: { kind: 'defect', why: 'the answer breaks a requirement the spec states: documenting it would weaken the contract' } });
       }
     }
-    for (const problem of answer.pactProblems) {
+    // Where results were published, a spec-breaking answer reached Pact as a stand-in: that is no finding of its own.
+    for (const problem of answer.pactProblems.filter((text) => !STAND_IN.test(text))) {
       const swap = STATUS_SWAP.exec(problem);
       const actual = swap ? Number(swap[2]) : undefined;
       const pointer = actual === undefined ? undefined : responsePointer(root, operation, actual);

@@ -10,17 +10,23 @@ export interface Declarations {
   readonly known: string;
 }
 
-const CONFORMANCE = new Set(['status_code_conformance', 'content_type_conformance', 'response_schema_conformance']);
+/** What verification says of an answer it showed Pact as a stand-in because it broke the spec: not Pact's verdict on it. */
+const STAND_IN = /^published as a failure: /;
+/** Pact's matching lets a response body carry properties the pact does not name: the one objection Pact never shares. */
+const PACT_IGNORES = /^extra-property /;
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * What it takes for the gate to go green on these findings, each entry naming the findings it answers:
- * - an interaction of a verification whose answer Pact's own matching failed (status, body), not yet declared
- *   pending nor accepted: declared pending, the consumer's reviewed statement that the provider does not honour it
- *   yet (the broker is told it fails, pending, and `success` without it);
- * - a root cause the spec objected to on answers Pact passed (schema only): accepted in the known-findings list,
- *   as narrowly as its answers allow (its status when they share one, the objection's text); the recording proxy
- *   then shows Pact the real answer, so the broker hears Pact's own verdict, success.
+ * - an interaction of a verification whose answer Pact's own matching fails (a status, a body: any objection but
+ *   a property Pact ignores), not yet declared pending nor accepted: declared pending, the consumer's reviewed
+ *   statement that the provider does not honour it yet (the broker is told it fails, pending, and `success`
+ *   without it);
+ * - a root cause the spec alone objects to, Pact's matching passing it (a property the body carries beyond the
+ *   schema's, which Pact's matching allows): accepted in the known-findings list, as narrowly as its answers allow
+ *   (its status when they share one, the objection's text); the recording proxy then shows Pact the real answer,
+ *   so the broker hears Pact's own verdict, success. Where results are published, a spec-breaking answer reached
+ *   Pact only as a stand-in, so Pact's verdict is judged from the objections, not from what the stand-in got.
  * Hostile findings take no part: the gate is the pact's.
  */
 export function declarationsFor(findings: readonly Finding[], answers: readonly RecordedAnswer[]): Declarations {
@@ -28,21 +34,25 @@ export function declarationsFor(findings: readonly Finding[], answers: readonly 
   const causesOf = (id: string): Finding[] => findings.filter((finding) => finding.answer.id === id || finding.alsoIn.includes(id));
   const open = (answer: RecordedAnswer): boolean => answer.source === 'verification' && answer.accepted === undefined && answer.declaredPending !== true && answer.interaction !== undefined;
 
+  const pactsOwn = (answer: RecordedAnswer): string[] => answer.pactProblems.filter((problem) => !STAND_IN.test(problem));
+  /** Whether Pact's own matching fails the answer: a problem of its own, or a cause beyond what Pact ignores. */
+  const failsPact = (answer: RecordedAnswer): boolean => pactsOwn(answer).length > 0 || causesOf(answer.id).some((finding) => !PACT_IGNORES.test(finding.key));
   const pending = answers
-    .filter((answer) => open(answer) && answer.pactProblems.length > 0)
+    .filter((answer) => open(answer) && failsPact(answer))
     .map((answer) => {
-      const causes = causesOf(answer.id);
-      const what = causes.length ? causes.map((finding) => `${finding.id}: ${finding.title}`).join('; ') : answer.pactProblems.join('; ');
+      const causes = causesOf(answer.id).filter((finding) => !PACT_IGNORES.test(finding.key));
+      const what = causes.length ? causes.map((finding) => `${finding.id}: ${finding.title}`).join('; ') : pactsOwn(answer).join('; ');
       return {
         interaction: answer.interaction ?? '',
-        reason: `${what} (reports/findings.md; Pact: ${answer.pactProblems.join('; ')}). Reported upstream as <issue>; pending until the provider honours the pact or the spec stops promising it.`,
+        reason: `${what} (reports/findings.md). Reported upstream as <issue>; pending until the provider honours the pact or the spec stops promising it.`,
       };
     });
 
   const known = findings.flatMap((finding) => {
+    if (!PACT_IGNORES.test(finding.key)) return [];
     const schemaOnly = finding.seen.filter((sighting) => {
       const answer = byId.get(sighting.id);
-      return answer !== undefined && open(answer) && answer.pactProblems.length === 0 && CONFORMANCE.has(sighting.by);
+      return answer !== undefined && open(answer) && !failsPact(answer);
     });
     if (schemaOnly.length === 0) return [];
     const statuses = [...new Set(schemaOnly.flatMap((sighting) => byId.get(sighting.id)?.status ?? []))];
