@@ -100,7 +100,26 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
 }
 
 /** `npm run verify`: the whole run, live. */
-export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLauncher): Promise<number> {
+/** What `npm run verify -- --help` prints: it takes no arguments, the environment chooses everything. */
+export const VERIFY_USAGE = 'usage: npm run verify (no arguments: the environment chooses the provider, the pacts and what is published; see README, "Environment variables")';
+
+/**
+ * A CLI that takes no arguments: `--help` (or `-h`) is answered with `usage` (exit 0), any other argument refused in
+ * one line (exit 2), before anything runs; undefined when there are none.
+ */
+export function noArguments(args: readonly string[], usage: string, label: string, io: CliIo): number | undefined {
+  if (args.length === 0) return undefined;
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    io.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  io.stderr.write(`${label} could not run: unexpected arguments ${JSON.stringify(args.join(' '))}: ${usage}\n`);
+  return 2;
+}
+
+export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLauncher, args: readonly string[] = []): Promise<number> {
+  const refused = noArguments(args, VERIFY_USAGE, 'verification', io);
+  if (refused !== undefined) return refused;
   try {
     return await startVerification(io, launch ? { launch } : {}).exitCode;
   } catch (error) {

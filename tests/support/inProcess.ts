@@ -35,7 +35,7 @@ class Captured implements TextOut {
 
 /** The npm scripts a test can run in its own process, each as its CLI's function; verify with the pooled workers. */
 const COMMANDS = {
-  verify: (io) => verifyAndReport(io, pooledWorker),
+  verify: (io, args) => verifyAndReport(io, pooledWorker, args),
   'contracts:hostile': (io, args) => runHostile(io, args),
   'pact:publish': (io, args) => pactPublish(io, args),
   'can-i-deploy': (io, args) => brokerGate(io, ['can-i-deploy', ...args]),
@@ -58,7 +58,7 @@ export async function runInProcess(script: InProcessScript, env: Record<string, 
 }
 
 /** `npm run verify` in-process; `terminal`: its stdout a terminal (progress lines), colours off. */
-export const verifyInProcess = (env: Record<string, string> = {}, terminal = false): Promise<CliRun> => runInProcess('verify', terminal ? { NO_COLOR: '1', ...env } : env, { terminal });
+export const verifyInProcess = (env: Record<string, string> = {}, terminal = false, args: readonly string[] = []): Promise<CliRun> => runInProcess('verify', terminal ? { NO_COLOR: '1', ...env } : env, { terminal, args });
 
 /** `npm run contracts:hostile -- --verbose` in-process: every failure with its repro (`args` for another form). */
 export const hostileInProcess = (env: Record<string, string> = {}, args: readonly string[] = ['--verbose']): Promise<CliRun> => runInProcess('contracts:hostile', env, { args });

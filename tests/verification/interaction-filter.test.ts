@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { JsonObject } from '../../contracts/json';
 import { COMMITTED_PACT } from '../../contracts/pact/committedPact';
 import { settingsFromEnv } from '../../contracts/verification/settings';
+import { startDriftingProvider } from '../support/driftingProvider';
 import { verifyInProcess } from '../support/inProcess';
 import { withPendingInteraction } from '../support/pendingPact';
 import { reportRow } from '../support/runCli';
@@ -41,14 +42,23 @@ it('names the interactions PACT_PROVIDER_STATE and PACT_PROVIDER_NO_STATE keep, 
   expect(stateless.stdout).toContain(`Verification PASSED: ${statelessCount} of ${statelessCount} interactions passed; only those PACT_PROVIDER_NO_STATE=true keeps were replayed`);
 });
 
-it('judges no known finding stale in a run that replayed part of the pact, and does in a whole run', async () => {
+it('judges no known finding stale in a run that replayed part of the pact nor on the reference provider, and does in a whole run against another', async () => {
   const known = join(scratchDir('filter-known'), 'known.yaml');
   writeFileSync(known, '- check: schema\n  status: 201\n  reason: a finding about creation, which the filter does not replay\n');
   const part = await verifyInProcess({ PACT_DESCRIPTION: DELETED, KNOWN_FINDINGS_FILE: known }, true);
   expect(part.code).toBe(0);
   expect(part.stdout).not.toContain('stale:');
-  const whole = await verifyInProcess({ KNOWN_FINDINGS_FILE: known }, true);
-  expect(whole.stdout).toContain('stale: the known finding');
+  // Whole, on the reference provider (which serves the spec, not the server the list is about): not judged either.
+  const onReference = await verifyInProcess({ KNOWN_FINDINGS_FILE: known }, true);
+  expect(onReference.stdout).not.toContain('stale:');
+  // Whole, against a server that is no reference provider: judged, and stale.
+  const provider = await startDriftingProvider('none', 'filter-secret');
+  try {
+    const whole = await verifyInProcess({ KNOWN_FINDINGS_FILE: known, NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'filter-secret' }, true);
+    expect(whole.stdout).toContain('stale: the known finding');
+  } finally {
+    await provider.close();
+  }
 });
 
 it('keeps an interaction its consumer declared pending pending when the filter replays it', async () => {
