@@ -1,7 +1,8 @@
 /**
  * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to the four operations of the connect-session lifecycle, a coverage pass
  * of every kind of request, then generated ones (fast-check, seeded), every answer judged by the registry of
- * checks; each distinct failure printed once, shrunk, as a curl line and the command that replays it, and
+ * checks; the check table, then one line per root cause (rootCause.ts) with the finding ids and the command that
+ * replays the first (`-- --verbose`: each distinct failure once, shrunk, as curl lines and the replay command), all
  * recorded in reports/hostile-findings.json with JUnit and Markdown reports beside it.
  * `-- --replay <findings file> [id]` re-sends recorded findings instead, with fresh sessions, and says which
  * reproduced. The embedded reference provider by default, NANGO_BASE_URL / NANGO_SECRET_KEY for a real or local
