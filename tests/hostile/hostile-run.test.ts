@@ -109,7 +109,7 @@ describe('npm run contracts:hostile', () => {
       await provider.close();
     }
     // On the embedded reference provider, which serves the spec, nothing is judged stale.
-    const embedded = await hostileInProcess({ KNOWN_FINDINGS_FILE: file, HOSTILE_SEED: '5', HOSTILE_RUNS: '130' });
+    const embedded = await hostileInProcess({ KNOWN_FINDINGS_FILE: file, HOSTILE_SEED: '5', HOSTILE_RUNS: '40' });
     expect(embedded.stdout).not.toContain('stale:');
   });
 
