@@ -71,7 +71,10 @@ export function formatHostileReport(report: HostileReport, repro: Repro, verbose
   }
   const { sent, total } = outcome.coverage;
   if (total > 0) lines.push(`coverage: ${sent} of ${total} kinds of request sent${sent < total ? ' (HOSTILE_RUNS or the time limit cut the pass short)' : ''}`);
-  if (!verbose) lines.push(...causeLines(outcome, repro));
+  if (!verbose) {
+    lines.push(...causeLines(outcome, repro));
+    if (numbered(outcome).length) lines.push('details: each failure with the curl lines that reproduce it with -- --verbose; each cause with its spec clause and action: npm run findings (reports/findings.md)');
+  }
   for (const { id, found } of verbose ? numbered(outcome) : []) {
     if (found.known && !found.known.expired) {
       lines.push(`known ${headline(found)}`, `       accepted: ${found.known.finding.reason}`, ...reproduction(id, found, repro));
