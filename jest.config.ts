@@ -1,8 +1,18 @@
 /** @jest-config-loader esbuild-register */
 import type { Config } from 'jest';
+import { logLevelFrom } from './contracts/pact/logLevel';
 
 // Pact's native core phones home unless told exactly 'true'; the workers inherit this.
 process.env['PACT_DO_NOT_TRACK'] = 'true';
+
+// Pact's logger (pino) reads LOG_LEVEL as it loads: a value it cannot read would fail every suite that loads Pact
+// with a stack trace (npm test, npm run test:consumer, npm run pacts:update). One line instead, exit 2.
+try {
+  logLevelFrom(process.env);
+} catch (error) {
+  process.stderr.write(`jest could not run: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 
 // Plain JS with no types (contracts/pact/pactBundle.js): Pact as one bundled file, built once per package-lock.json.
 const { pactBundle } = require('./contracts/pact/pactBundle.js') as { pactBundle(): string };

@@ -14,14 +14,18 @@ import { booleanFrom, read } from '../env';
 import { reportsDir } from '../report/evidenceFile';
 import type { VerificationSettings } from '../verification/settings';
 import { runConsumerTests } from './consumerTests';
-import { startVerification, type Verification } from './verifyAndReport';
+import { noArguments, startVerification, type Verification } from './verifyAndReport';
 import { PROJECT_ROOT } from '../projectRoot';
 import { watchParent } from '../live/parentWatch';
 
 // Jest's colours follow FORCE_COLOR, not NO_COLOR.
 if (read(process.env, 'NO_COLOR') !== undefined) process.env['FORCE_COLOR'] = '0';
 
+const CONTRACTS_USAGE = 'usage: npm run contracts (no arguments: the consumer tests, then the provider verification; the environment chooses the rest, see README, "Environment variables")';
+
 async function main(): Promise<number> {
+  const refused = noArguments(process.argv.slice(2), CONTRACTS_USAGE, 'contracts', processIo());
+  if (refused !== undefined) return refused;
   let verification: Verification;
   try {
     // Nothing is published, and no pact is read that the consumer tests are rewriting, before they pass.

@@ -4,6 +4,7 @@
  * ready for the provider's tracker) and reports/spec-overlay.yaml (an OpenAPI Overlay 1.0 whose actions make the
  * spec describe every answer that is not a server defect). The overlay is checked as it is written: applied to
  * the spec with openapi-overlays-js (in this process), the result compiled by the same Ajv code, every recorded answer validated.
+ * Then it prints the declarations a team would add for a green gate (declarations.ts), ready to paste, never applied.
  * `--spec` judges against another spec version, to see which findings it already absorbs. Exit codes: 0 written,
  * 1 the patched spec still leaves an answer undescribed, 2 could not run (nothing recorded, bad arguments).
  */
@@ -13,7 +14,8 @@ import { ConfigurationError } from '../configurationError';
 import { logLevelFrom } from '../pact/logLevel';
 import { read } from '../env';
 import { classify } from '../findings/classify';
-import { findingsMarkdown } from '../findings/findingsMarkdown';
+import { declarationsFor } from '../findings/declarations';
+import { findingsEvidence, findingsMarkdown } from '../findings/findingsMarkdown';
 import { applyOverlay, type OverlayApplier } from '../findings/applyOverlay';
 import { overlayDocument, undescribed } from '../findings/overlay';
 import { readRecorded, type RecordedAnswer } from '../findings/recorded';
@@ -28,6 +30,7 @@ import { reportsDir } from '../report/evidenceFile';
 const LABEL = 'findings';
 export const FINDINGS_REPORT = 'findings.md';
 export const OVERLAY_FILE = 'spec-overlay.yaml';
+export const FINDINGS_EVIDENCE = 'findings.json';
 
 function specFrom(args: readonly string[], cwd: string): string {
   if (args.length === 0) return SPEC_FILE;
@@ -64,15 +67,23 @@ export async function reportFindings(io: CliIo, args: readonly string[] = [], ap
     // Everything recorded was redacted as written; once more, by format, on the way out. The report is for a
     // public tracker: it names files by projectPath, never by a path of this machine.
     const redact = redactor([]);
-    const markdown = redact(findingsMarkdown(recorded, findings, projectPath(specFile), projectPath(overlayFile), left, absorbed));
+    const markdown = redact(findingsMarkdown(recorded, findings, projectPath(specFile), projectPath(overlayFile), left, absorbed, FINDINGS_EVIDENCE));
     const report = join(dir, FINDINGS_REPORT);
     writeFileSync(report, markdown);
+    const evidence = join(dir, FINDINGS_EVIDENCE);
+    writeFileSync(evidence, redact(findingsEvidence(recorded, findings, projectPath(specFile))));
     const stepSummary = read(io.env, 'GITHUB_STEP_SUMMARY');
     if (stepSummary) appendFileSync(stepSummary, `${markdown}\n`);
     const patches = findings.filter((finding) => finding.disposition.kind === 'patch').length;
-    io.stdout.write(`${findings.length} finding(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`);
+    io.stdout.write(`${findings.length} root cause(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`);
     for (const { answer, problems } of left) io.stdout.write(`${redact(`not described by the patched spec: ${answer.id} (${answer.status}): ${problems.join('; ')}`)}\n`);
-    io.stdout.write(`reports: ${shown(report)}, ${shown(overlayFile)}\n`);
+    io.stdout.write(`reports: ${shown(report)}, ${shown(evidence)}, ${shown(overlayFile)}\n`);
+    const { pending, known } = declarationsFor(findings, recorded.answers);
+    if (pending || known) {
+      io.stdout.write('\nFor a green gate, a team would declare (paste after review: this command changes none of these files):\n');
+      if (pending) io.stdout.write(`\n# contracts/pending-interactions.yaml: Pact's own failures (the broker is told each fails, pending, and success without them); then npm run pacts:update\n${redact(pending)}`);
+      if (known) io.stdout.write(`\n# contracts/known-findings.yaml: schema only, Pact passed them (accepted, the broker hears Pact's own verdict: success)\n${redact(known)}`);
+    }
     return left.length ? EXIT.failed : EXIT.passed;
   } catch (error) {
     if (!(error instanceof ConfigurationError) && !(error instanceof SpecError)) throw error;

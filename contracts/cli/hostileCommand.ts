@@ -1,7 +1,8 @@
 /**
  * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to the four operations of the connect-session lifecycle, a coverage pass
  * of every kind of request, then generated ones (fast-check, seeded), every answer judged by the registry of
- * checks; each distinct failure printed once, shrunk, as a curl line and the command that replays it, and
+ * checks; the check table, then one line per root cause (rootCause.ts) with the finding ids and the command that
+ * replays the first (`-- --verbose`: each distinct failure once, shrunk, as curl lines and the replay command), all
  * recorded in reports/hostile-findings.json with JUnit and Markdown reports beside it.
  * `-- --replay <findings file> [id]` re-sends recorded findings instead, with fresh sessions, and says which
  * reproduced. The embedded reference provider by default, NANGO_BASE_URL / NANGO_SECRET_KEY for a real or local
@@ -33,13 +34,14 @@ import { reportsDir } from '../report/evidenceFile';
 const LABEL = 'contracts:hostile';
 
 /** What the command was asked: a run, or a replay of recorded findings (all, or the one named). */
-type Request = { readonly kind: 'run' } | { readonly kind: 'replay'; readonly file: string; readonly id: string | undefined };
+type Request = { readonly kind: 'run'; readonly verbose: boolean } | { readonly kind: 'replay'; readonly file: string; readonly id: string | undefined };
 
 function requestFrom(args: readonly string[]): Request {
-  if (args.length === 0) return { kind: 'run' };
+  if (args.length === 0) return { kind: 'run', verbose: false };
+  if (args.length === 1 && args[0] === '--verbose') return { kind: 'run', verbose: true };
   const [flag, file, id, ...more] = args;
   if (flag !== '--replay' || file === undefined || more.length > 0) {
-    throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, or --replay <findings file> [finding id]`);
+    throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, --verbose (every failure with its curl repro), or --replay <findings file> [finding id]`);
   }
   return { kind: 'replay', file, id };
 }
@@ -82,7 +84,7 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   const operations = hostileOperations(nangoSpec().root);
   const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget, operations });
   try {
-    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, operations, () => interruptedBy !== undefined, redact);
+    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, operations, () => interruptedBy !== undefined, redact, request.kind === 'run' && request.verbose);
     const problems = await ledger.cleanUp({ patient: true });
     if (interruptedBy) return interrupted(io, interruptedBy, live, redact);
     for (const problem of problems) io.stderr.write(`${redact(`run: ${problem}`)}\n`);
@@ -144,6 +146,7 @@ async function search(
   operations: readonly HostileOperation[],
   stopped: () => boolean,
   redact: Redact,
+  verbose: boolean,
 ): Promise<number> {
   const started = Date.now();
   // This run owns its report files from now on: until it says more, they say it did not finish.
@@ -178,7 +181,8 @@ async function search(
     seed: settings.seed,
     durationMs: Date.now() - started,
     outcome,
-    stale: settings.replayPath ? [] : staleFindings(knownFindings, outcome),
+    // Judged only against a real server, which the list is about: the embedded reference provider serves the spec.
+    stale: settings.replayPath || live.embedded ? [] : staleFindings(knownFindings, outcome),
     sessions: live.ledger.account,
     cleanUpProblems,
     rateLimitWaitMs: live.budget.waitedMs,
@@ -193,7 +197,7 @@ async function search(
     curl: (found) => reproOf(live.baseUrl, found),
     replay: (id) => `${where}npm run contracts:hostile -- --replay ${shown} ${id}`,
     seedReplay: (found) => (live.embedded && found.path !== undefined ? `HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile` : undefined),
-  });
+  }, verbose);
   io.stdout.write(`${redact(text)}\n`);
   const files = writeHostileReports(dir, { kind: 'report', report }, redact, io.env);
   io.stdout.write(`reports: ${[findingsFile, ...files].map((file) => shownPath(io.cwd, file)).join(', ')}\n`);

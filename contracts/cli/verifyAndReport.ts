@@ -67,7 +67,8 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   writeEvidence(dir, subject, { outcome: 'running', message: unfinished }, (text) => text);
   const worker = launch({ ...env, ...caStoreFor(settings) }, cwd, {
     waitForGo: options.waitForRelease?.(settings) === true,
-    onProgress: (progress) => out.write('stdout', `${progressLine(progress, colours)}\n`),
+    // A line per interaction shows a terminal the run moving; piped (CI, a log file) the table says it once.
+    onProgress: (progress) => (io.stdout.isTTY === true ? out.write('stdout', `${progressLine(progress, colours)}\n`) : undefined),
     onLine: (line, stream) => {
       if (stream === 'stderr' || verbose) out.write(stream, `${asPrinted(line, colours)}\n`);
     },
@@ -100,7 +101,26 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
 }
 
 /** `npm run verify`: the whole run, live. */
-export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLauncher): Promise<number> {
+/** What `npm run verify -- --help` prints: it takes no arguments, the environment chooses everything. */
+export const VERIFY_USAGE = 'usage: npm run verify (no arguments: the environment chooses the provider, the pacts and what is published; see README, "Environment variables")';
+
+/**
+ * A CLI that takes no arguments: `--help` (or `-h`) is answered with `usage` (exit 0), any other argument refused in
+ * one line (exit 2), before anything runs; undefined when there are none.
+ */
+export function noArguments(args: readonly string[], usage: string, label: string, io: CliIo): number | undefined {
+  if (args.length === 0) return undefined;
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    io.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  io.stderr.write(`${label} could not run: unexpected arguments ${JSON.stringify(args.join(' '))}: ${usage}\n`);
+  return 2;
+}
+
+export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLauncher, args: readonly string[] = []): Promise<number> {
+  const refused = noArguments(args, VERIFY_USAGE, 'verification', io);
+  if (refused !== undefined) return refused;
   try {
     return await startVerification(io, launch ? { launch } : {}).exitCode;
   } catch (error) {

@@ -41,5 +41,8 @@ function transportReason(error: unknown): string {
     UND_ERR_SOCKET: 'connection closed by the server',
   };
   if (typeof code === 'string') return `${known[code] ?? 'network error'} (${code})`;
-  return String(field(cause, 'message') ?? field(error, 'message') ?? error);
+  const message = String(field(cause, 'message') ?? field(error, 'message') ?? error);
+  // The Fetch standard refuses some ports outright (1, 22, 25, 6000, …: its "bad port" list): no request was sent.
+  if (message === 'bad port') return 'the port is one fetch refuses to connect to (the Fetch standard\'s "bad port" list, such as 1, 22 or 6000): no request was sent; use the port your provider listens on';
+  return message;
 }

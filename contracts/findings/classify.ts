@@ -3,6 +3,8 @@ import { escapeToken, resolvePointer } from '../openapi/jsonPointer';
 import { essenceOf, isJsonMediaType, matchMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { SpecDocument } from '../openapi/specDocument';
+import { stdErrorCode } from '../nangoApi';
+import { refusedFields, rootCauseOf } from '../hostile/rootCause';
 import type { RecordedAnswer } from './recorded';
 
 /** One action of an OpenAPI Overlay 1.0 document: `update` merged into every node `target` selects. */
@@ -18,8 +20,23 @@ export type Disposition =
   | { readonly kind: 'defect'; readonly why: string }
   | { readonly kind: 'note'; readonly why: string };
 
-/** One distinct finding: what is wrong, the spec's clause about it, the answer that shows it, what to do. */
+/** Where a finding was seen: one recorded answer, its operation, what met it, and what it objected to. */
+export interface Sighting {
+  readonly id: string;
+  /** `POST /connect/sessions`. */
+  readonly operation: string;
+  /** The hostile check, `pact` (Pact's own matching) or the conformance check the spec's objection is of. */
+  readonly by: string;
+  readonly problem: string;
+}
+
+/**
+ * One root cause (rootCause.ts states the grouping rule): what is wrong, the spec's clause about it, the answer
+ * that shows it most simply (the shortest repro), every answer that shows it, and what to do.
+ */
 export interface Finding {
+  /** `C1`, `C2`, …: in the order first recorded. */
+  readonly id: string;
   readonly key: string;
   readonly title: string;
   /** The spec's clause: a JSON pointer into the spec, and the node there. */
@@ -27,7 +44,47 @@ export interface Finding {
   readonly answer: RecordedAnswer;
   /** Other recorded answers that show the same finding. */
   readonly alsoIn: readonly string[];
+  /** Every sighting, the representative answer's among them, in the order recorded. */
+  readonly seen: readonly Sighting[];
   readonly disposition: Disposition;
+}
+
+/** Actions on one target as one: their updates merged (objects deeply, lists joined, differing texts both kept), their descriptions all named. */
+export function mergeActions(actions: readonly OverlayAction[]): OverlayAction[] {
+  const byTarget = new Map<string, OverlayAction>();
+  for (const action of actions) {
+    const earlier = byTarget.get(action.target);
+    if (!earlier) byTarget.set(action.target, action);
+    else {
+      const descriptions = earlier.description.split('; ').includes(action.description) ? earlier.description : `${earlier.description}; ${action.description}`;
+      byTarget.set(action.target, { target: action.target, description: descriptions, update: mergeJson(earlier.update, action.update) as JsonObject });
+    }
+  }
+  return [...byTarget.values()];
+}
+
+function mergeJson(a: JsonValue, b: JsonValue): JsonValue {
+  if (isJsonObject(a) && isJsonObject(b)) {
+    const merged: Record<string, JsonValue> = { ...a };
+    for (const [key, value] of Object.entries(b)) merged[key] = key in a ? mergeJson(a[key] ?? null, value) : value;
+    return merged;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const seen = new Set(a.map((item) => JSON.stringify(item)));
+    return [...a, ...b.filter((item) => !seen.has(JSON.stringify(item)))];
+  }
+  if (JSON.stringify(a) === JSON.stringify(b)) return a;
+  return typeof a === 'string' && typeof b === 'string' ? `${a} ${b}` : b;
+}
+
+/** How long a repro is: the representative of a cause is its shortest (one without a repro, last). */
+const reproLength = (answer: RecordedAnswer): number => answer.curl?.length ?? Number.MAX_SAFE_INTEGER;
+
+/** Two dispositions of one cause as one: a defect outranks a patch, a patch a note; patches' actions merged. */
+function mergeDisposition(a: Disposition, b: Disposition): Disposition {
+  if (a.kind === 'patch' && b.kind === 'patch') return { ...a, actions: mergeActions([...a.actions, ...b.actions]) };
+  const rank: Record<Disposition['kind'], number> = { defect: 2, patch: 1, note: 0 };
+  return rank[b.kind] > rank[a.kind] ? b : a;
 }
 
 
@@ -117,6 +174,7 @@ const DEFECTS: Readonly<Record<string, string>> = {
 
 const ADDITIONAL = /^\d+ body: (\S+) must NOT have additional property '([^']+)'$/;
 const STATUS_SWAP = /^status: expected (\d+) but was (\d+)$/;
+const STAND_IN = /^published as a failure: /;
 
 /**
  * The findings in the recorded answers, judged afresh against `spec` (the committed one, or another version):
@@ -128,12 +186,19 @@ const STATUS_SWAP = /^status: expected (\d+) but was (\d+)$/;
 export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument, validators: ResponseValidators): Finding[] {
   const { root } = spec;
   const found = new Map<string, Finding>();
-  const add = (distinct: string, finding: Omit<Finding, 'key' | 'alsoIn'>): void => {
-    // Findings are told apart within their operation.
-    const key = `${finding.answer.method} ${finding.answer.path} ${distinct}`;
-    const earlier = found.get(key);
-    if (earlier) found.set(key, { ...earlier, alsoIn: [...earlier.alsoIn, finding.answer.id] });
-    else found.set(key, { key, ...finding, alsoIn: [] });
+  /** One sighting of a cause (by `check`, objecting `problem`): a new finding, or one more answer of an earlier one. */
+  const add = (check: string | undefined, problem: string, finding: Omit<Finding, 'id' | 'key' | 'alsoIn' | 'seen' | 'title'> & { readonly title?: string }): void => {
+    const { answer } = finding;
+    const cause = rootCauseOf({ check, method: answer.method, path: answer.path, status: answer.status, code: stdErrorCode(answer.body), contentType: answer.contentType, problem, kinds: answer.kinds, body: answer.body });
+    const sighting: Sighting = { id: answer.id, operation: `${answer.method.toUpperCase()} ${answer.path}`, by: check ?? 'pact', problem };
+    const earlier = found.get(cause.key);
+    if (!earlier) {
+      found.set(cause.key, { ...finding, id: `C${found.size + 1}`, key: cause.key, title: finding.title ?? cause.title, alsoIn: [], seen: [sighting] });
+      return;
+    }
+    const representative = reproLength(answer) < reproLength(earlier.answer) ? answer : earlier.answer;
+    const ids = [...new Set([earlier.answer.id, ...earlier.alsoIn, answer.id])].filter((id) => id !== representative.id);
+    found.set(cause.key, { ...earlier, answer: representative, alsoIn: ids, seen: [...earlier.seen, sighting], disposition: mergeDisposition(earlier.disposition, finding.disposition) });
   };
   for (const answer of answers) {
     const { status, path } = answer;
@@ -141,13 +206,12 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     const operation = `/paths/${escapeToken(path)}/${method}`;
     const responses = `${operation}/responses`;
     if (status >= 500) {
-      add(`defect:${status}`, { title: `${status}: the server failed`, clause: { pointer: responses, node: resolvePointer(root, responses) }, answer, disposition: { kind: 'defect', why: DEFECTS['not_a_server_error'] ?? '' } });
+      add(answer.check ?? 'not_a_server_error', answer.check ? answer.message : `answered ${status}`, { clause: { pointer: responses, node: resolvePointer(root, responses) }, answer, disposition: { kind: 'defect', why: DEFECTS['not_a_server_error'] ?? '' } });
       continue;
     }
     if (answer.check === 'unsupported_method') {
       const ok = status >= 200 && status < 300;
-      add(`method:${answer.method}:${status}`, {
-        title: `${answer.method} ${path} answered ${status}`,
+      add('unsupported_method', answer.message, {
         clause: { pointer: `/paths/${escapeToken(path)}`, node: resolvePointer(root, `/paths/${escapeToken(path)}`) },
         answer,
         disposition: ok
@@ -158,14 +222,15 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     }
     const defect = answer.check === undefined ? undefined : DEFECTS[answer.check];
     if (defect) {
-      add(`defect:${answer.check}:${status}`, { title: answer.message, clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'defect', why: defect } });
+      add(answer.check, answer.message, { clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'defect', why: defect } });
       continue;
     }
     if (answer.check === 'positive_data_acceptance') {
       const security = resolvePointer(root, `${operation}/security`);
       const secretKey = answer.kinds.includes('auth:secret-key');
-      if (secretKey && security === undefined) {
-        add('security:secret-key', {
+      // Only an authentication refusal says which credential the route takes: a refused body, a 404, a 5xx never do.
+      if (secretKey && security === undefined && (status === 401 || status === 403)) {
+        add('positive_data_acceptance', answer.message, {
           title: "the route refuses the secret key the spec's security scheme names, and takes the connect session token",
           clause: { pointer: '/components/securitySchemes', node: resolvePointer(root, '/components/securitySchemes') },
           answer,
@@ -175,15 +240,26 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
             actions: [
               {
                 target: jsonPathOf('/components/securitySchemes'),
-                description: `${answer.id}: the route is authenticated with the connect session token, not the environment's secret key`,
+                description: "the route is authenticated with the connect session token, not the environment's secret key",
                 update: { connectSessionToken: { type: 'http', scheme: 'bearer', description: 'The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from POST /connect/sessions.' } },
               },
-              { target: jsonPathOf(operation), description: `${answer.id}: ${answer.method} ${path} takes the connect session token`, update: { security: [{ connectSessionToken: [] }] } },
+              { target: jsonPathOf(operation), description: `${answer.method} ${path} takes the connect session token`, update: { security: [{ connectSessionToken: [] }] } },
             ],
           },
         });
-      } else if (!secretKey) {
-        add(`defect:positive_data_acceptance:${status}`, { title: answer.message, clause: { pointer: '/components/securitySchemes', node: resolvePointer(root, '/components/securitySchemes') }, answer, disposition: { kind: 'defect', why: 'a request the spec and HTTP allow was refused (the Bearer scheme is case-insensitive, RFC 9110 §11.1, and takes 1*SP, RFC 6750 §2.1)' } });
+      } else {
+        const fields = refusedFields(answer.body);
+        if (fields.length) {
+          const body = `${operation}/requestBody/content/application~1json/schema`;
+          const allowed = fields.map((field) => `\`${field}\`: the spec allows ${describeSchema(requestSchemaAt(root, body, field))}`).join('; ');
+          add('positive_data_acceptance', answer.message, {
+            clause: { pointer: followRefs(root, body), node: resolvePointer(root, followRefs(root, body)) },
+            answer,
+            disposition: { kind: 'defect', why: `the server refuses a body the spec allows (${allowed}; the server's own words: ${refusalWords(answer.body)}): the server should take it, or the spec say what the server requires` },
+          });
+        } else {
+          add('positive_data_acceptance', answer.message, { clause: { pointer: '/components/securitySchemes', node: resolvePointer(root, '/components/securitySchemes') }, answer, disposition: { kind: 'defect', why: secretKey ? `a request the spec allows, with the secret key its security scheme names, was answered ${status}` : 'a request the spec and HTTP allow was refused (the Bearer scheme is case-insensitive, RFC 9110 §11.1, and takes 1*SP, RFC 6750 §2.1)' } });
+        }
       }
       continue;
     }
@@ -191,14 +267,13 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     const conformance = validators.conformance(method, path, { status, contentType: answer.contentType, bodyText: answer.body });
     if (conformance.status.length) {
       const content = contentFor(root, answer);
-      add(`status:${status}`, {
-        title: `${status} is not a status the spec documents for ${answer.method} ${path}`,
+      add('status_code_conformance', conformance.status[0] ?? '', {
         clause: { pointer: responses, node: resolvePointer(root, responses) },
         answer,
         disposition: {
           kind: 'patch',
           why: 'the server answers a status the spec does not document',
-          actions: [{ target: jsonPathOf(responses), description: `${answer.id}: document ${status}, as the server answers it`, update: { [String(status)]: { description: `Observed: ${answer.message}`, ...(content ? { content } : {}) } } }],
+          actions: [{ target: jsonPathOf(responses), description: `document ${status}, as the server answers it`, update: { [String(status)]: { description: `Observed: ${answer.message}`, ...(content ? { content } : {}) } } }],
         },
       });
     }
@@ -206,14 +281,13 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
       const pointer = responsePointer(root, operation, status);
       const content = contentFor(root, answer);
       const documentsNoBody = problem.includes('the spec documents no body');
-      add(documentsNoBody ? `defect:body:${status}` : `media:${status}:${essenceOf(answer.contentType ?? '')}`, {
-        title: problem,
+      add('content_type_conformance', problem, {
         clause: { pointer: pointer ?? responses, node: resolvePointer(root, pointer ?? responses) },
         answer,
         disposition:
           documentsNoBody || !pointer || !content
             ? { kind: 'defect', why: 'the answer has a body, or lacks the content type, where the spec documents what it must be' }
-            : { kind: 'patch', why: 'the server answers a media type the spec does not document for this status', actions: [{ target: jsonPathOf(pointer), description: `${answer.id}: document ${essenceOf(answer.contentType ?? '')} for ${status}`, update: { content } }] },
+            : { kind: 'patch', why: 'the server answers a media type the spec does not document for this status', actions: [{ target: jsonPathOf(pointer), description: `document ${essenceOf(answer.contentType ?? '')} for ${status}`, update: { content } }] },
       });
     }
     for (const problem of conformance.schema) {
@@ -225,21 +299,21 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
       if (additional && parent) {
         const [, at = '', property = ''] = additional;
         const value = valueAt(parsed(answer.body), `${at === '(root)' ? '' : at}/${escapeToken(property)}`);
-        add(`additional:${parent}:${property}`, {
-          title: problem,
+        add('response_schema_conformance', problem, {
           clause: { pointer: parent, node: resolvePointer(root, parent) },
           answer,
           disposition: {
             kind: 'patch',
             why: `a closed schema refuses the property ${property} the server sends`,
-            actions: [{ target: jsonPathOf(parent), description: `${answer.id}: allow ${property}, as the server sends it (${String(schemaOf(value)['type'])})`, update: { properties: { [property]: schemaOf(value) } } }],
+            actions: [{ target: jsonPathOf(parent), description: `allow ${property}, as the server sends it (${String(schemaOf(value)['type'])})`, update: { properties: { [property]: schemaOf(value) } } }],
           },
         });
       } else {
-        add(`defect:schema:${status}:${problem}`, { title: problem, clause: { pointer: pointer ?? responses, node: resolvePointer(root, pointer ?? responses) }, answer, disposition: { kind: 'defect', why: 'the answer breaks a requirement the spec states: documenting it would weaken the contract' } });
+        add('response_schema_conformance', problem, { clause: { pointer: pointer ?? responses, node: resolvePointer(root, pointer ?? responses) }, answer, disposition: { kind: 'defect', why: 'the answer breaks a requirement the spec states: documenting it would weaken the contract' } });
       }
     }
-    for (const problem of answer.pactProblems) {
+    // Where results were published, a spec-breaking answer reached Pact as a stand-in: that is no finding of its own.
+    for (const problem of answer.pactProblems.filter((text) => !STAND_IN.test(text))) {
       const swap = STATUS_SWAP.exec(problem);
       const actual = swap ? Number(swap[2]) : undefined;
       const pointer = actual === undefined ? undefined : responsePointer(root, operation, actual);
@@ -247,20 +321,65 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
       if (swap && pointer && isJsonObject(node) && !conformance.status.length) {
         const expected = swap[1] ?? '';
         const description = typeof node['description'] === 'string' ? node['description'] : '';
-        add(`swap:${expected}:${actual}`, {
-          title: `${actual} where the spec documents ${expected} for this case: ${answer.message}`,
+        add(undefined, problem, {
           clause: { pointer, node },
           answer,
           disposition: {
             kind: 'patch',
             why: `the server answers ${actual} for a case the spec documents as ${expected}`,
-            actions: [{ target: jsonPathOf(pointer), description: `${answer.id}: say when ${actual} is answered instead of ${expected}`, update: { description: `${description}. Also answered where ${expected} is documented: ${answer.message}.` } }],
+            actions: [{ target: jsonPathOf(pointer), description: `say when ${actual} is answered instead of ${expected} (${answer.method} ${path}: ${answer.message})`, update: { description: `${description}. Also answered where ${expected} is documented.` } }],
           },
         });
       } else if (!swap) {
-        add(`pact:${answer.id}:${problem}`, { title: `pact: ${problem}`, clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'note', why: "a consumer's expectation the spec does not state: the pact's to settle with the provider, no spec change" } });
+        add(undefined, problem, { clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'note', why: "a consumer's expectation the spec does not state: the pact's to settle with the provider, no spec change" } });
       }
     }
   }
   return [...found.values()];
+}
+
+/** The request schema's node for a dotted field (`end_user.email`), through `$ref`s, `properties` and `allOf`. */
+function requestSchemaAt(root: JsonObject, schemaPointer: string, field: string): JsonValue | undefined {
+  let node = resolvePointer(root, followRefs(root, schemaPointer));
+  for (const segment of field.split('.')) {
+    node = propertyOf(root, node, segment);
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+function propertyOf(root: JsonObject, node: JsonValue | undefined, name: string): JsonValue | undefined {
+  const resolved = isJsonObject(node) && typeof node['$ref'] === 'string' ? resolvePointer(root, followRefs(root, decodeURIComponent(node['$ref'].slice(1)))) : node;
+  if (!isJsonObject(resolved)) return undefined;
+  const properties = resolved['properties'];
+  if (isJsonObject(properties) && name in properties) {
+    const found = properties[name];
+    return isJsonObject(found) && typeof found['$ref'] === 'string' ? resolvePointer(root, followRefs(root, decodeURIComponent(found['$ref'].slice(1)))) : found;
+  }
+  const allOf = resolved['allOf'];
+  return Array.isArray(allOf) ? allOf.map((member) => propertyOf(root, member, name)).find((found) => found !== undefined) : undefined;
+}
+
+/** A schema in a few words: `any string`, `an optional object`, or its JSON. */
+function describeSchema(node: JsonValue | undefined): string {
+  if (!isJsonObject(node)) return 'it (no schema restricts it)';
+  const { type, format, enum: values, pattern } = node;
+  if (typeof type === 'string' && format === undefined && values === undefined && pattern === undefined) return `any ${type}${type === 'string' ? ' (no format, pattern or length)' : ''}, and leaving it out`;
+  return JSON.stringify(node).slice(0, 200);
+}
+
+/** What the refusal says of each field: `end_user.email: Invalid email (invalid_string)`. */
+function refusalWords(body: string): string {
+  const parsed = (() => {
+    try {
+      return JSON.parse(body) as JsonValue;
+    } catch {
+      return null;
+    }
+  })();
+  const error = isJsonObject(parsed) ? parsed['error'] : undefined;
+  const errors = isJsonObject(error) && Array.isArray(error['errors']) ? error['errors'] : [];
+  return errors
+    .flatMap((entry) => (isJsonObject(entry) && Array.isArray(entry['path']) ? [`${entry['path'].map(String).join('.')}: ${String(entry['message'] ?? '')} (${String(entry['code'] ?? '')})`] : []))
+    .join(', ');
 }

@@ -11,13 +11,21 @@ const fence = (language: string, text: string): string => {
 
 const WHAT: Readonly<Record<Finding['disposition']['kind'], string>> = { patch: 'spec patch', defect: 'server defect', note: 'note' };
 
+/** The longest line a repro keeps in findings.md: a longer one is cut, and findings.json has it whole. */
+export const REPRO_LINE_LIMIT = 800;
+/** The most of an answer's body findings.md shows; findings.json has it whole. */
+const BODY_SHOWN = 1_000;
+/** The most lines of the spec's clause findings.md quotes. */
+const CLAUSE_LINES = 30;
+
 /**
- * findings.md: one section per operation, in the lifecycle's order (then requests to no documented operation, such
- * as an undocumented method), and in it one section per distinct finding, ready to paste into an issue on the provider's tracker: what the
- * spec says (quoted, with its JSON pointer), what the server did, a curl repro with placeholders for secrets,
- * what found it, whether it is accepted, and what to do (the overlay's actions, or why it is a server defect).
+ * findings.md: one section per root cause (rootCause.ts's rule), in the order first recorded, ready to paste into
+ * one issue on the provider's tracker: where it was seen (every operation, check and answer), what the spec says
+ * (quoted once, with its JSON pointer), what the server did and a curl repro (the shortest of its answers, secrets
+ * as placeholders), whether it is accepted, and one action (the overlay's, merged per target, or why it is a server
+ * defect). Every answer and every request whole is in `evidenceFile` beside it.
  */
-export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[], specFile: string, overlayFile: string, left: readonly StillUndescribed[], absorbed: readonly string[]): string {
+export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[], specFile: string, overlayFile: string, left: readonly StillUndescribed[], absorbed: readonly string[], evidenceFile = 'findings.json'): string {
   const count = (kind: Finding['disposition']['kind']) => findings.filter((finding) => finding.disposition.kind === kind).length;
   const lines = [
     `# Findings: the connect-session lifecycle on ${recorded.targets.join(', ') || 'no target'}`,
@@ -26,22 +34,25 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
     ...recorded.notes.map((note) => `\n> ${note}`),
     '',
     findings.length
-      ? `${findings.length} finding(s): ${count('patch')} to patch into the spec (\`${overlayFile}\`), ${count('defect')} server defect(s), ${count('note')} note(s).`
+      ? `${findings.length} root cause(s): ${count('patch')} to patch into the spec (\`${overlayFile}\`), ${count('defect')} server defect(s), ${count('note')} note(s). One section per cause; every answer and request whole: \`${evidenceFile}\`.`
       : 'Nothing found: every recorded answer is what the spec describes, and no check failed.',
   ];
   if (absorbed.length) lines.push('', `Already described by \`${specFile}\` (objected to when recorded): ${absorbed.join(', ')}.`);
-  let heading: string | undefined;
-  for (const finding of byOperation(findings)) {
+  if (findings.length) {
+    lines.push('', '| cause | seen | what to do |', '|---|---|---|');
+    for (const finding of findings) lines.push(`| ${finding.id} · ${cell(finding.title)} | ${seenSummary(finding)} | ${WHAT[finding.disposition.kind]} |`);
+  }
+  for (const finding of findings) {
     const { answer, disposition } = finding;
-    const operation = operationOf(finding);
-    if (operation !== heading) lines.push('', `## ${operation}`);
-    heading = operation;
-    lines.push('', `### ${answer.id} · ${finding.title} (${WHAT[disposition.kind]})`, '');
-    lines.push(`- **Found by**: ${answer.foundBy}${finding.alsoIn.length ? `; also in ${finding.alsoIn.join(', ')}` : ''}`);
+    lines.push('', `## ${finding.id} · ${finding.title} (${WHAT[disposition.kind]})`, '');
+    lines.push(`- **Seen**: ${seenSummary(finding)}: ${seenOn(finding)}; by ${[...new Set(finding.seen.map((sighting) => sighting.by))].join(', ')}`);
+    const objections = [...new Set(finding.seen.map((sighting) => sighting.problem))];
+    lines.push(`- **Objections**: ${objections.slice(0, 5).map((problem) => `\`${oneLine(problem)}\``).join('; ')}${objections.length > 5 ? `; and ${objections.length - 5} more (\`${evidenceFile}\`)` : ''}`);
+    lines.push(`- **Found by**: ${answer.foundBy}`);
     lines.push(`- **Accepted**: ${answer.accepted ? `yes${answer.accepted.expires ? `, until ${answer.accepted.expires}` : ''}: ${answer.accepted.reason}` : 'no'}`);
-    lines.push(`- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`, '', fence('yaml', finding.clause.node === undefined ? '(nothing)' : stringify(finding.clause.node, { lineWidth: 0 })), '');
-    lines.push(`- **What the server did**: ${answer.method} answered ${answer.status}${answer.contentType ? `, ${answer.contentType}` : ''}`, '', fence(answer.body.trimStart().startsWith('{') ? 'json' : 'text', answer.body || '(no body)'), '');
-    lines.push(answer.curl ? `- **Reproduce** (paste into bash: secrets are shell variables, the sessions it needs it creates):\n\n${fence('sh', answer.curl)}` : '- **Reproduce**: not one of this suite\'s cases: see the pact interaction');
+    lines.push(`- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`, '', fence('yaml', clauseText(finding.clause.node)), '');
+    lines.push(`- **What the server did** (${answer.id}): ${answer.method} ${answer.path} answered ${answer.status}${answer.contentType ? `, ${answer.contentType}` : ''}`, '', fence(answer.body.trimStart().startsWith('{') ? 'json' : 'text', shown(answer.body, BODY_SHOWN, evidenceFile) || '(no body)'), '');
+    lines.push(answer.curl ? `- **Reproduce** (paste into bash: secrets are shell variables, the sessions it needs it creates):\n\n${fence('sh', answer.curl.split('\n').map((line) => shown(line, REPRO_LINE_LIMIT, evidenceFile)).join('\n'))}` : "- **Reproduce**: not one of this suite's cases: see the pact interaction");
     lines.push('', `- **What to do**: ${disposition.why}.`);
     if (disposition.kind === 'patch') for (const action of disposition.actions) lines.push(`  - overlay action on \`${action.target}\`: ${action.description}`);
     if (disposition.kind === 'defect') lines.push('  - a server defect: report it; no spec change should absorb it.');
@@ -53,17 +64,64 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
   return `${lines.join('\n')}\n`;
 }
 
-/** `POST /connect/sessions`: the operation a finding's answer is of, or the request's method and path when it is none. */
-function operationOf({ answer }: Finding): string {
-  const documented = LIFECYCLE.find((operation) => operation.method === answer.method.toLowerCase() && operation.path === answer.path);
-  return documented ? operationLabel(documented) : `${answer.method.toUpperCase()} ${answer.path} (no documented operation)`;
+/** `9 answers, 4 operations`. */
+function seenSummary(finding: Finding): string {
+  const answers = new Set(finding.seen.map((sighting) => sighting.id)).size;
+  const operations = new Set(finding.seen.map((sighting) => sighting.operation)).size;
+  return `${answers} answer${answers === 1 ? '' : 's'}, ${operations} operation${operations === 1 ? '' : 's'}`;
 }
 
-/** The findings in the lifecycle's order of operations, the rest after; each operation's in the order found. */
-function byOperation(findings: readonly Finding[]): Finding[] {
-  const rank = (finding: Finding): number => {
-    const index = LIFECYCLE.findIndex((operation) => operationLabel(operation) === operationOf(finding));
+/** `POST /connect/sessions (V4, H-F2); DELETE /connect/session (V6)`, in the lifecycle's order. */
+function seenOn(finding: Finding): string {
+  const byOperation = new Map<string, string[]>();
+  for (const { operation, id } of finding.seen) {
+    const ids = byOperation.get(operation) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    byOperation.set(operation, ids);
+  }
+  const rank = (operation: string): number => {
+    const index = LIFECYCLE.findIndex((documented) => operationLabel(documented) === operation);
     return index === -1 ? LIFECYCLE.length : index;
   };
-  return findings.map((finding, index) => ({ finding, index })).sort((a, b) => rank(a.finding) - rank(b.finding) || a.index - b.index).map(({ finding }) => finding);
+  return [...byOperation]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([operation, ids]) => `${operation}${rank(operation) === LIFECYCLE.length ? ' (no documented operation)' : ''} (${ids.join(', ')})`)
+    .join('; ');
+}
+
+const cell = (text: string): string => oneLine(text).replace(/\|/g, '\\|');
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** The text, or its first `limit` characters and where the rest is. */
+function shown(text: string, limit: number, evidenceFile: string): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters in all: see ${evidenceFile})`;
+}
+
+function clauseText(node: unknown): string {
+  if (node === undefined) return '(nothing)';
+  const text = stringify(node, { lineWidth: 0 }).trimEnd().split('\n');
+  return text.length <= CLAUSE_LINES ? text.join('\n') : [...text.slice(0, CLAUSE_LINES), `# … ${text.length - CLAUSE_LINES} more lines: see the spec at this pointer`].join('\n');
+}
+
+/** findings.json: every finding with every answer and request whole, beside findings.md. */
+export function findingsEvidence(recorded: Recorded, findings: readonly Finding[], specFile: string): string {
+  const byId = new Map(recorded.answers.map((answer) => [answer.id, answer] as const));
+  return `${JSON.stringify(
+    {
+      sources: recorded.sources,
+      targets: recorded.targets,
+      spec: specFile,
+      findings: findings.map((finding) => ({
+        id: finding.id,
+        title: finding.title,
+        cause: finding.key,
+        disposition: finding.disposition,
+        clause: finding.clause,
+        seen: finding.seen,
+        answers: [finding.answer.id, ...finding.alsoIn].flatMap((id) => byId.get(id) ?? []),
+      })),
+    },
+    null,
+    2,
+  )}\n`;
 }

@@ -3,12 +3,15 @@ import { stringify } from 'yaml';
 import { lifecycleValidators } from '../nangoApi';
 import type { HttpMethod } from '../openapi/responseValidators';
 import { loadSpecText } from '../openapi/specDocument';
-import type { Finding, OverlayAction } from './classify';
+import { mergeActions, type Finding, type OverlayAction } from './classify';
 import type { RecordedAnswer } from './recorded';
 
 /** An OpenAPI Overlay 1.0 document (https://spec.openapis.org/overlay/v1.0.0) of the findings' spec patches. */
 export function overlayDocument(findings: readonly Finding[], specFile: string, overlayDir: string, today: string): string {
-  const actions: OverlayAction[] = findings.flatMap((finding) => (finding.disposition.kind === 'patch' ? finding.disposition.actions : []));
+  // One action per target: each finding's actions named by its id, then those on one target merged.
+  const actions: OverlayAction[] = mergeActions(
+    findings.flatMap((finding) => (finding.disposition.kind === 'patch' ? finding.disposition.actions.map((action) => ({ ...action, description: `${finding.id}: ${action.description}` })) : [])),
+  );
   const document = {
     overlay: '1.0.0',
     info: { title: `What the server answered, as the spec would describe it (npm run findings, ${today})`, version: today },

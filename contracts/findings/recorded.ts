@@ -37,6 +37,9 @@ export interface RecordedAnswer {
   readonly check: string | undefined;
   readonly kinds: readonly string[];
   readonly message: string;
+  /** Verification: the pact interaction's description, and whether its consumer declared it pending. */
+  readonly interaction?: string;
+  readonly declaredPending?: boolean;
   /** What the spec objected to when the run recorded it. */
   readonly recordedObjections: readonly string[];
 }
@@ -136,6 +139,8 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
           id: `V${next}`,
           source: 'verification',
           foundBy: `provider verification of ${pact.consumer}, interaction "${result.description}"`,
+          interaction: result.description,
+          declaredPending: result.declaredPending !== undefined,
           method,
           path,
           status: result.observed.status,

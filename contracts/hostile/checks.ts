@@ -4,6 +4,7 @@ import { is2xx } from '../http/status';
 import { operationLabel, stdErrorCode } from '../nangoApi';
 import type { ResponseConformance as Conformance, ResponseValidators } from '../openapi/responseValidators';
 import { answersOf, type Answer, type Observation } from './observation';
+import { refusedFields } from './rootCause';
 import { isDeleteSession, operationOf } from './operations';
 import type { SentRequest } from './rawRequest';
 import { credentialOf, describeAuth, whyNotAllowed, whyNotAllowedWithBody, type CredentialKind } from './specRules';
@@ -41,16 +42,15 @@ export interface Failure {
   readonly message: string;
   /** The request the failure is about. */
   readonly request: SentRequest;
+  /** The fields a refusal names (`errors[].path`, dotted): refusals of different fields are different failures. */
+  readonly fields?: readonly string[];
 }
 
 
-const failureOf = (check: string, request: SentRequest, response: RawResponse, message: string): Failure => ({
-  check,
-  status: response.status,
-  code: stdErrorCode(response.bodyText),
-  message,
-  request,
-});
+const failureOf = (check: string, request: SentRequest, response: RawResponse, message: string): Failure => {
+  const fields = response.status >= 400 && response.status < 500 ? refusedFields(response.bodyText) : [];
+  return { check, status: response.status, code: stdErrorCode(response.bodyText), message: fields.length ? `${message}, refusing ${fields.join(', ')}` : message, request, ...(fields.length ? { fields } : {}) };
+};
 
 const pathOfRequest = (request: SentRequest): string => new URL(request.target, 'http://x').pathname;
 
@@ -334,10 +334,11 @@ export function judge(observation: Observation, context: JudgeContext): Judgemen
  * Failures are told apart by check, status and error code, and by the lifecycle operation the request went to
  * when it is another than DELETE /connect/session: the rest is the same finding again.
  */
-export function failureKey(failure: Pick<Failure, 'check' | 'status' | 'code'> & { readonly request?: SentRequest }): string {
+export function failureKey(failure: Pick<Failure, 'check' | 'status' | 'code' | 'fields'> & { readonly request?: SentRequest }): string {
   const { request } = failure;
   const path = request ? pathOfRequest(request) : undefined;
   const operation = request && path !== undefined ? operationAt(request.method, path)?.operation : undefined;
   const where = operation && !isDeleteSession(operation) ? ` ${operationLabel(operation)}` : '';
-  return `${failure.check} ${failure.status ?? 'none'} ${failure.code ?? '-'}${where}`;
+  const fields = failure.fields?.length ? ` [${failure.fields.join(',')}]` : '';
+  return `${failure.check} ${failure.status ?? 'none'} ${failure.code ?? '-'}${fields}${where}`;
 }

@@ -3,7 +3,8 @@ import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live
 import { CHECK_NAMES } from './checks';
 import { numbered } from './findingsFile';
 import type { CheckCounts, FoundFailure, SearchOutcome } from './hostileSearch';
-import type { Answer } from './observation';
+import { answersOf, type Answer } from './observation';
+import { rootCauseOf, type RootCause } from './rootCause';
 
 export interface HostileReport {
   readonly targetLabel: string;
@@ -54,10 +55,11 @@ export interface Repro {
 }
 
 /**
- * The summary table (requests judged, failures, and known failures the list accepts, per check), the coverage pass, then each distinct failure once,
- * shrunk, as a `curl` line with the command that replays it; then known findings and stale ones, and the sessions.
+ * The summary table (requests judged, failures, and known failures the list accepts, per check), the coverage
+ * pass, then one line per root cause (rootCause.ts) with the id that replays it, or, `verbose`, each distinct
+ * failure once, shrunk, as a `curl` line with the command that replays it; then stale known findings and the sessions.
  */
-export function formatHostileReport(report: HostileReport, repro: Repro): string {
+export function formatHostileReport(report: HostileReport, repro: Repro, verbose = true): string {
   const { outcome } = report;
   const lines = [`Hostile requests to the connect-session lifecycle on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
   const width = Math.max(...CHECK_NAMES.map((check) => check.length));
@@ -69,7 +71,11 @@ export function formatHostileReport(report: HostileReport, repro: Repro): string
   }
   const { sent, total } = outcome.coverage;
   if (total > 0) lines.push(`coverage: ${sent} of ${total} kinds of request sent${sent < total ? ' (HOSTILE_RUNS or the time limit cut the pass short)' : ''}`);
-  for (const { id, found } of numbered(outcome)) {
+  if (!verbose) {
+    lines.push(...causeLines(outcome, repro));
+    if (numbered(outcome).length) lines.push('details: each failure with the curl lines that reproduce it with -- --verbose; each cause with its spec clause and action: npm run findings (reports/findings.md)');
+  }
+  for (const { id, found } of verbose ? numbered(outcome) : []) {
     if (found.known && !found.known.expired) {
       lines.push(`known ${headline(found)}`, `       accepted: ${found.known.finding.reason}`, ...reproduction(id, found, repro));
     } else {
@@ -110,4 +116,43 @@ function reproduction(id: string, found: FoundFailure, repro: Repro): string[] {
   const origin =
     found.origin === 'coverage' ? 'found by the coverage pass, sent on every run' : `found by the search, seed ${found.seed}${seedReplay ? `; exact replay: ${seedReplay}` : ''}`;
   return [...repro.curl(found).map((line) => `       ${line}`), `       replay: ${repro.replay(id)}`, `       ${origin}`];
+}
+
+/** The root cause a found failure shows (rootCause.ts's rule). */
+export function causeOfFound(found: FoundFailure): RootCause {
+  const { failure, kinds, observation } = found;
+  const answer = answersOf(observation).find((candidate) => candidate.request === failure.request);
+  return rootCauseOf({
+    check: failure.check,
+    method: failure.request.method,
+    path: new URL(failure.request.target, 'http://x').pathname,
+    status: failure.status ?? 0,
+    code: failure.code,
+    contentType: answer?.response.contentType,
+    problem: failure.message,
+    kinds,
+    body: answer?.response.bodyText ?? '',
+  });
+}
+
+/**
+ * One line per root cause: FAIL (or known, with why it is accepted), what it is, the checks and operations that
+ * showed it, the finding ids, and the command that replays the first of them.
+ */
+function causeLines(outcome: SearchOutcome, repro: Repro): string[] {
+  const causes = new Map<string, { title: string; ids: string[]; checks: Set<string>; operations: Set<string>; known: string | undefined; failing: boolean }>();
+  for (const { id, found } of numbered(outcome)) {
+    const cause = causeOfFound(found);
+    const accepted = found.known && !found.known.expired ? found.known.finding.reason : undefined;
+    const key = `${accepted === undefined ? 'fail' : 'known'} ${cause.key}`;
+    const entry = causes.get(key) ?? { title: cause.title, ids: [], checks: new Set<string>(), operations: new Set<string>(), known: accepted, failing: accepted === undefined };
+    entry.ids.push(id);
+    entry.checks.add(found.failure.check);
+    entry.operations.add(`${found.failure.request.method} ${new URL(found.failure.request.target, 'http://x').pathname}`);
+    causes.set(key, entry);
+  }
+  return [...causes.values()].map(({ title, ids, checks, operations, known, failing }) => {
+    const where = `${[...checks].join(', ')} on ${[...operations].join(', ')}`;
+    return `${failing ? 'FAIL' : 'known'} ${title} [${where}] (${ids.join(', ')}); replay: ${repro.replay(ids[0] ?? '')}${known ? `; accepted: ${known}` : ''}`;
+  });
 }

@@ -3,6 +3,7 @@ import { matchKnown, type KnownFinding, type KnownMatch } from '../knownFindings
 import { CHECK_NAMES, failureKey, type Failure, type Judgement } from './checks';
 import { kindsOf, type CoverageCase } from './coverage';
 import { hostileCase, type HostileCase } from './hostileCases';
+import type { JsonValue } from '../json';
 import type { Observation } from './observation';
 
 /** What a case did: what was recorded, its failures, the hostile requests it sent, the checks applied. */
@@ -138,11 +139,14 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     coverageSent += 1;
     keep(await execute(hostile, options.seed, 'coverage'));
   }
+  // A coverage case's generated body can be long (random Unicode, ten tags): minimized like a searched one.
+  for (const [key, entry] of found) if (entry.origin === 'coverage' && longBody(entry.example)) found.set(key, await minimized(entry));
 
   for (let iteration = 0; budgetLeft() && fatal === undefined; iteration += 1) {
     const seed = options.seed + iteration;
     const property = fc.asyncProperty(options.cases ?? hostileCase, async (hostile) => {
-      if (fatal !== undefined || options.stopped()) return true;
+      // HOSTILE_RUNS is a hard cap: fast-check's shrinking runs past numRuns, so the property stops counting there.
+      if (fatal !== undefined || options.stopped() || cases >= options.runs) return true;
       try {
         const fresh = await execute(hostile, seed, 'search');
         for (const entry of fresh) if (!seen.has(failureKey(entry.failure))) seen.set(failureKey(entry.failure), entry);
@@ -160,7 +164,7 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
       ...(options.replayPath ? { path: options.replayPath } : {}),
     });
     const before = new Set(found.keys());
-    if (details.failed && details.counterexample && fatal === undefined) {
+    if (details.failed && details.counterexample && fatal === undefined && budgetLeft()) {
       // The counterexample is shrunk: run it once more to learn which new failures it shows, and keep them.
       const [example] = details.counterexample;
       const path = details.counterexamplePath ?? undefined;
@@ -194,6 +198,26 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
       const again = outcome.failures.find((failure) => failureKey(failure) === failureKey(entry.failure));
       if (again) best = { ...best, failure: again, example: smaller, kinds: kindsOf(smaller), observation: outcome.observation, path: undefined };
     }
+    // Then the JSON body's fields: each dropped, each string made short printable ASCII, while it fails the same way.
+    for (let tries = 0; tries < MINIMIZING_TRIES && budgetLeft(); ) {
+      const current = best.example;
+      if (current.kind !== 'single' || (current.body.kind !== 'valid' && current.body.kind !== 'invalid')) break;
+      const body = current.body;
+      let smaller: FoundFailure | undefined;
+      for (const value of simpler(body.value)) {
+        if (tries >= MINIMIZING_TRIES || !budgetLeft()) break;
+        tries += 1;
+        const candidate: HostileCase = { ...current, body: { ...body, value } };
+        const outcome = await runCase(candidate);
+        const again = outcome.failures.find((failure) => failureKey(failure) === failureKey(entry.failure));
+        if (again) {
+          smaller = { ...best, failure: again, example: candidate, kinds: kindsOf(candidate), observation: outcome.observation, path: undefined };
+          break;
+        }
+      }
+      if (!smaller) break;
+      best = smaller;
+    }
     return best;
   }
 
@@ -207,4 +231,29 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     coverage: { sent: coverageSent, total: options.replayPath ? 0 : options.coverage.length },
     interrupted: timeLeft() <= 0,
   };
+}
+
+/** The most cases minimizing one repro's body may run. */
+const MINIMIZING_TRIES = 48;
+
+/** A body long enough that its repro is worth minimizing (a coverage case's generated one). */
+function longBody(hostile: HostileCase): boolean {
+  return hostile.kind === 'single' && (hostile.body.kind === 'valid' || hostile.body.kind === 'invalid') && JSON.stringify(hostile.body.value).length > 200;
+}
+
+/** Printable ASCII, at most 16 characters: what a string field is simplified to. */
+const plain = (text: string): string => text.replace(/[^\x20-\x7e]/g, '').slice(0, 16);
+
+/**
+ * The ways to make a JSON value smaller by one step, biggest first: each property of an object (to depth 2)
+ * dropped, each array emptied, each string not yet plain made plain.
+ */
+function simpler(value: JsonValue, depth = 0): JsonValue[] {
+  if (Array.isArray(value)) return value.length ? [[]] : [];
+  if (typeof value === 'string') return plain(value) === value ? [] : [plain(value)];
+  if (value === null || typeof value !== 'object' || depth > 2) return [];
+  const entries = Object.entries(value);
+  const dropped = entries.map(([key]) => Object.fromEntries(entries.filter(([other]) => other !== key)));
+  const inner = entries.flatMap(([key, child]) => simpler(child, depth + 1).map((smaller) => ({ ...value, [key]: smaller })));
+  return [...dropped, ...inner].sort((a, b) => JSON.stringify(a).length - JSON.stringify(b).length);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { ConfigurationError } from '../configurationError';
 import { read } from '../env';
-import { PROJECT_ROOT } from '../projectRoot';
+import { PROJECT_ROOT, projectPath } from '../projectRoot';
 
 /** The committed, reviewed list of interactions the consumer declares pending. */
 export const PENDING_INTERACTIONS_FILE = join(PROJECT_ROOT, 'contracts', 'pending-interactions.yaml');
@@ -31,22 +31,28 @@ export const PENDING_COMMENT_PREFIX = 'pending: ';
  * text, no interaction twice. Anything else is one line naming the file, the entry and the field.
  */
 export function loadPendingInteractions(file: string = PENDING_INTERACTIONS_FILE): PendingDeclaration[] {
+  // Named as the project names it (contracts/pending-interactions.yaml), never by a path of this machine.
+  const shown = projectPath(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigurationError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigurationError(`${shown}: ${code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : String(error)}`);
   }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const [yamlError] = document.errors;
-  if (yamlError) throw new ConfigurationError(`${file}: is not valid YAML (${yamlError.message.split('\n')[0] ?? ''})`);
+  if (yamlError) {
+    const line = lines.linePos(yamlError.pos[0]).line;
+    throw new ConfigurationError(`${shown}:${line}: is not valid YAML (${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')})`);
+  }
   const root = document.contents;
   if (root === null || (isScalar(root) && root.value === null)) return [];
-  if (!isSeq(root)) throw new ConfigurationError(`${file}: expected a list of pending interactions`);
+  if (!isSeq(root)) throw new ConfigurationError(`${shown}: expected a list of pending interactions`);
   const seen = new Set<string>();
   return root.items.map((item, index) => {
-    const where = `${file}: pending interaction #${index + 1}`;
+    const where = `${shown}:${lines.linePos((item as Node).range?.[0] ?? 0).line}: pending interaction #${index + 1}`;
     const declaration = declarationFrom(item as Node, where, (offset) => lines.linePos(offset).line);
     if (seen.has(declaration.interaction)) throw new ConfigurationError(`${where}: interaction "${declaration.interaction}" is declared twice`);
     seen.add(declaration.interaction);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BROKER_CREDENTIALS_HINT, brokerConnectionFromEnv, type BrokerConnection } from '../broker/brokerSettings';
 import { branchFor, versionInfo, type GitFacts, type VersionInfo } from '../broker/versionInfo';
 import { ConfigurationError } from '../configurationError';
@@ -39,7 +40,9 @@ export function pactSourceFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts): 
     }
     const misplaced = BROKER_ONLY.find((name) => read(env, name) !== undefined);
     if (misplaced) throw new ConfigurationError(`${misplaced} only applies to pacts from a Pact Broker: set PACT_BROKER_BASE_URL too`);
-    return { kind: 'file', file: resolve(pactFile ?? COMMITTED_PACT) };
+    const file = resolve(pactFile ?? COMMITTED_PACT);
+    if (pactFile !== undefined) pactFileCheck(pactFile, file);
+    return { kind: 'file', file };
   }
   if (pactUrl !== undefined) {
     const misplaced = BROKER_ONLY.find((name) => read(env, name) !== undefined);
@@ -95,4 +98,18 @@ function dateFrom(value: string | undefined): string | undefined {
     throw new ConfigurationError(`PACT_INCLUDE_WIP_PACTS_SINCE must be a date such as 2026-01-31 (got ${JSON.stringify(value)})`);
   }
   return value;
+}
+
+/** PACT_FILE names a file that exists: a folder or a missing file is one line, before anything runs. */
+function pactFileCheck(given: string, file: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(file);
+  } catch {
+    throw new ConfigurationError(`PACT_FILE=${given}: no such file`);
+  }
+  if (stats.isDirectory()) {
+    const pacts = readdirSync(file).filter((name) => name.endsWith('.json'));
+    throw new ConfigurationError(`PACT_FILE=${given} is a folder, not a pact file${pacts.length ? `: name one in it, e.g. PACT_FILE=${join(given, pacts[0] ?? '')}` : ''}`);
+  }
 }

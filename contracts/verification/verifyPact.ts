@@ -227,6 +227,8 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   if (run.interactions.length === 0 && options.filter) {
     throw new PactSourceError(`${options.filter.shown} kept no interaction of the pact (Pact's verifier reads each as a regular expression over descriptions or provider state names)`);
   }
+  // A pact without interactions verifies nothing: could not verify, not "0 of 0 passed" nor failed.
+  if (run.interactions.length === 0) throw new PactSourceError(`${sourceLabel(source)} has no interaction: nothing to verify (run npm run pacts:update, or name another pact)`);
   const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');
   const contracts = contractsOf(results.pacts, localPact ? [localPact] : (served ?? []).map(({ pact }) => pact), options.filter !== undefined);
   const pacts = results.pacts.map((pact, index) => withDeclaredPending(pact, contracts[index]));

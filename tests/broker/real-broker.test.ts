@@ -35,7 +35,7 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
   const selectors = { PACT_CONSUMER_VERSION_SELECTORS: JSON.stringify([{ branch }]) };
 
   /** `npm run verify` of the broker's pacts against a Nango stand-in drifting in `drift`, results published under `providerVersion`. */
-  async function verifyAndPublish(drift: Drift, providerVersion: string, env: Record<string, string> = {}): Promise<CliRun> {
+  async function verifyAndPublish(drift: Drift, providerVersion: string, env: Record<string, string> = {}, terminal = false): Promise<CliRun> {
     const provider = await startDriftingProvider(drift, SECRET);
     try {
       const run = await verifyInProcess({
@@ -47,7 +47,7 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
         PACT_PROVIDER_VERSION: providerVersion,
         PACT_PROVIDER_BRANCH: branch,
         ...env,
-      });
+      }, terminal);
       expect(provider.reference.liveSessionCount()).toBe(0);
       return run;
     } finally {
@@ -122,7 +122,8 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
 
   const verified = unique('nango');
   it('verifies the pacts its selectors name, publishes the results, and names the consumer version and branch', async () => {
-    const run = await verifyAndPublish('none', verified);
+    // On a terminal, which shows progress lines.
+    const run = await verifyAndPublish('none', verified, {}, true);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^pact: ${CONSUMER} version ${consumerVersion} on branch ${branch}( \\(pending\\))?$`, 'm'));
     // Progress lines name the documented cases, with the total the broker's pacts hold.

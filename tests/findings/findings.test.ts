@@ -50,9 +50,9 @@ it('patches an extra property into the closed schema as narrowly as the evidence
   const overlay = overlayOf(dir);
   expect(overlay).toMatchObject({ overlay: '1.0.0', extends: expect.stringMatching(/spec\/nango-openapi-2f4c0af\.yaml$/) });
   expect(overlay.actions).toEqual([
-    { target: "$['components']['schemas']['StdError']['properties']['error']", description: expect.stringMatching(/^V\d+: allow payload, as the server sends it \(object\)$/), update: { properties: { payload: { type: 'object' } } } },
+    { target: "$['components']['schemas']['StdError']['properties']['error']", description: 'C1: allow payload, as the server sends it (object)', update: { properties: { payload: { type: 'object' } } } },
   ]);
-  expect(reportOf(dir)).toMatch(/## V\d+ · \d{3} body: \/error must NOT have additional property 'payload' \(spec patch\)/);
+  expect(reportOf(dir)).toMatch(/## C1 · bodies carry `payload` at `\/error`, a property the spec's closed schema refuses \(spec patch\)/);
   expect(reportOf(dir)).toContain('#/components/schemas/StdError/properties/error');
   expect(run.stdout).not.toContain('not described by the patched spec');
   expectNoSecretPiece(readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8')), secrets);
@@ -69,13 +69,13 @@ it('documents an undocumented status with StdError, and says a status other than
   const { actions } = overlayOf(dir);
   expect(actions).toContainEqual({
     target: "$['paths']['/connect/session']['delete']['responses']",
-    description: expect.stringMatching(/^H-F\d+: document 415, as the server answers it$/),
+    description: expect.stringMatching(/^C\d+: document 415, as the server answers it$/),
     update: { '415': { description: expect.stringMatching(/^Observed: /), content: { 'application/json': { schema: { $ref: '#/components/schemas/StdError' } } } } },
   });
   expect(actions).toContainEqual({
     target: "$['components']['responses']['Unauthorized']",
-    description: expect.stringMatching(/^V\d+: say when 401 is answered instead of 404$/),
-    update: { description: 'Unauthorized. Also answered where 404 is documented: answers 404 for a session that has already been deleted.' },
+    description: expect.stringMatching(/^C\d+: say when 401 is answered instead of 404 \(DELETE \/connect\/session: answers 404 for a session that has already been deleted\)$/),
+    update: { description: 'Unauthorized. Also answered where 404 is documented.' },
   });
   // The secret key the security scheme names, refused by the route: the scheme is patched too.
   expect(actions.map((action) => action.target)).toEqual(expect.arrayContaining(["$['components']['securitySchemes']", "$['paths']['/connect/session']['delete']"]));
@@ -86,7 +86,7 @@ it('documents an undocumented status with StdError, and says a status other than
 it('reports a 5xx as a server defect, never as a spec patch', async () => {
   const { run, dir } = await findingsAfter('server-error', undefined);
   expect(run.code).toBe(0);
-  expect(reportOf(dir)).toMatch(/## V\d+ · 500: the server failed \(server defect\)/);
+  expect(reportOf(dir)).toMatch(/## C1 · DELETE \/connect\/session answers 500: the server fails \(server defect\)/);
   expect(overlayOf(dir).actions).toEqual([]);
   expect(readFileSync(join(dir, 'spec-overlay.yaml'), 'utf8')).not.toContain('500');
 });

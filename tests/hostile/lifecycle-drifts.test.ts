@@ -100,15 +100,18 @@ describe('a provider that accepts too many tags, its one run recorded', () => {
     expectNoSecretPiece([again.stdout, again.stderr], [SECRET, ...drifting.reference.issuedTokens()]);
   });
 
-  it('groups the findings by operation in findings.md, the overlay patching the operation each is about, the POST repro naming the key by role', async () => {
+  it('gives each root cause one section of findings.md, naming its operations, the overlay patching the operation each is about, the POST repro naming the key by role', async () => {
     const { drifting, reports } = await tagsRun();
     const run = await runInProcess('findings', { REPORTS_DIR: reports });
     expect(run.code).toBe(0);
     const markdown = readFileSync(join(reports, 'findings.md'), 'utf8');
     const headings = markdown.split('\n').filter((line) => /^##+ /.test(line));
-    // The lifecycle's order: create's finding, then GET's and DELETE's (the secret key their security scheme names, refused).
-    expect(headings.filter((line) => line.startsWith('## '))).toEqual(['## POST /connect/sessions', '## GET /connect/session', '## DELETE /connect/session']);
-    expect(headings[1]).toMatch(/^### H-F\d+ · a request to POST \/connect\/sessions the spec does not allow \(a body its schema forbids \(body:over-max-properties:tags\)\) was answered 201 \(server defect\)$/);
+    // Create's finding, then the secret key GET's and DELETE's security scheme names, refused by both: one cause.
+    expect(headings).toEqual([
+      '## C1 · a request the spec does not allow (body:over-max-properties:tags) is accepted (server defect)',
+      "## C2 · the route refuses the secret key the spec's security scheme names, and takes the connect session token (spec patch)",
+    ]);
+    expect(markdown).toMatch(/^- \*\*Seen\*\*: 2 answers, 2 operations: GET \/connect\/session \(H-F\d+\); DELETE \/connect\/session \(H-F\d+\); by positive_data_acceptance$/m);
     expect(markdown).toMatch(/^ANSWER="\$\(curl -i -X POST "http:\/\/127\.0\.0\.1:\d+\/connect\/sessions" -H "authorization: Bearer \$\{NANGO_SECRET_KEY\}" -H "content-type: application\/json" --data-binary /m);
     const overlay = readFileSync(join(reports, 'spec-overlay.yaml'), 'utf8');
     expect(overlay).toContain("target: $['paths']['/connect/session']['get']");

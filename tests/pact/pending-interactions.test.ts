@@ -26,7 +26,7 @@ const refusal = (text: string): string => {
   try {
     loadPendingInteractions(file('bad.yaml', text));
   } catch (error) {
-    if (error instanceof ConfigurationError) return error.message.slice(dir.length + 1);
+    if (error instanceof ConfigurationError) return error.message;
     throw error;
   }
   return 'accepted';
@@ -45,13 +45,22 @@ it('reads each declaration with the line it stands on, so a run can name the ent
 });
 
 it('refuses anything but a list of declarations with exactly an interaction and a reason, in one line naming the entry and field', () => {
-  expect(refusal('- interaction: a\n  reson: typo\n')).toBe("bad.yaml: pending interaction #1: unknown field 'reson' (known: interaction, reason)");
-  expect(refusal('- interaction: a\n  reason: "  "\n')).toBe('bad.yaml: pending interaction #1: reason must be non-empty text');
-  expect(refusal('- interaction: 5\n  reason: r\n')).toBe('bad.yaml: pending interaction #1: interaction must be non-empty text');
-  expect(refusal('- just text\n')).toBe('bad.yaml: pending interaction #1 is not a mapping (expected interaction and reason)');
+  expect(refusal('- interaction: a\n  reson: typo\n')).toBe("bad.yaml:1: pending interaction #1: unknown field 'reson' (known: interaction, reason)");
+  expect(refusal('- interaction: a\n  reason: "  "\n')).toBe('bad.yaml:1: pending interaction #1: reason must be non-empty text');
+  expect(refusal('- interaction: 5\n  reason: r\n')).toBe('bad.yaml:1: pending interaction #1: interaction must be non-empty text');
+  expect(refusal('- just text\n')).toBe('bad.yaml:1: pending interaction #1 is not a mapping (expected interaction and reason)');
   expect(refusal('interaction: a\n')).toBe('bad.yaml: expected a list of pending interactions');
-  expect(refusal('- {interaction: a, reason: r}\n- {interaction: a, reason: s}\n')).toBe('bad.yaml: pending interaction #2: interaction "a" is declared twice');
-  expect(refusal('- interaction: [\n')).toMatch(/^bad\.yaml: is not valid YAML \(/);
+  expect(refusal('- {interaction: a, reason: r}\n- {interaction: a, reason: s}\n')).toBe('bad.yaml:2: pending interaction #2: interaction "a" is declared twice');
+  // A YAML error names the file as the project does (never a path of this machine) and the line.
+  expect(refusal('- interaction: a\n  reason: b\n- interaction: [\n')).toMatch(/^bad\.yaml:[34]: is not valid YAML \(/);
+  expect(refusal('- interaction: a\n  reason: b\n- interaction: [\n')).not.toContain(dir);
+  expect(refusal('')).toBe('accepted');
+});
+
+it("takes the README's own example appended to the committed file as it is", () => {
+  const committed = readFileSync(PENDING_INTERACTIONS_FILE, 'utf8');
+  const appended = `${committed}- interaction: a request to delete a connect session that has already been deleted\n  reason: >-\n    Nango answers 401, never 404.\n`;
+  expect(loadPendingInteractions(file('appended.yaml', appended))).toEqual([{ interaction: 'a request to delete a connect session that has already been deleted', reason: 'Nango answers 401, never 404.', line: expect.any(Number) }]);
   expect(refusal('')).toBe('accepted');
 });
 

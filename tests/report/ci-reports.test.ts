@@ -38,7 +38,7 @@ it('writes junit.xml, summary.md and the job summary with the reasons of each fa
   const stepSummary = join(dir, 'step-summary.md');
   writeFileSync(stepSummary, '# earlier step\n');
   try {
-    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, REPORTS_DIR: dir, GITHUB_STEP_SUMMARY: stepSummary });
+    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, REPORTS_DIR: dir, GITHUB_STEP_SUMMARY: stepSummary }, true);
     expect(echoed).toBeGreaterThan(0);
     expect(run.code).toBe(1);
 

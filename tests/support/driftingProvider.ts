@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { JsonObject } from '../../contracts/json';
 import { jsonAnswer, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
+import { realNangoAnswer } from './hostileDriftProvider';
 import { startScriptedServer, type RecordedRequest } from './scriptedServer';
 
 /** One way at a time in which a provider can stop doing what the spec and the pact say. */
@@ -23,6 +24,8 @@ export const DRIFTS = [
   'created-as-200',
   'text-plain-401-on-get',
   'no-connect-flow',
+  // What a real Nango (v0.71.4) answers, all at once (hostileDriftProvider.ts's realNangoAnswer).
+  'real-nango',
 ] as const;
 export type Drift = (typeof DRIFTS)[number];
 
@@ -47,6 +50,7 @@ export async function startDriftingProvider(
   const server = await startScriptedServer((request, response) => {
     const isDelete = request.method === 'DELETE' && request.url.startsWith('/connect/session');
     if (isDelete && onDelete?.(request, response)) return;
+    if (drift === 'real-nango') return writeAnswer(response, realNangoAnswer(reference, request, secretKey));
     if (!isDelete) {
       const answer = lifecycleDrift(drift, request, reference.respond(request));
       if (answer.status === 201) sessionsCreated += 1;

@@ -25,6 +25,8 @@ export const HOSTILE_DRIFTS = [
   'accepts-too-many-tags',
   'reconnect-without-expiry',
   'get-forgets-reconnected',
+  // Everything at once that a real Nango (v0.71.4) was measured to do (realNangoAnswer).
+  'real-nango',
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
@@ -57,6 +59,7 @@ export async function startHostileDriftProvider(drift: HostileDrift | readonly L
   const server = await startScriptedServer((request, response) => {
     // Latency, not ordering: the answer is simply late.
     if (drift === 'slow-trace' && request.method === 'TRACE') setTimeout(() => write(request, response, reference.respond(request)), SLOW_MS);
+    else if (drift === 'real-nango') write(request, response, realNangoAnswer(reference, request, secretKey));
     else if (typeof drift === 'string') write(request, response, answer(drift, reference, request));
     else write(request, response, drift.reduce<ProviderAnswer | undefined>((found, one) => found ?? lifecycleDrift(one, reference, request), undefined) ?? reference.respond(request));
   });
@@ -193,4 +196,62 @@ function strictOnFormLooseOnScheme(reference: ReferenceProvider, request: Record
     return jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed. The provided Authorization header is malformed.' } });
   }
   return reference.respond(request);
+}
+
+const LIFECYCLE_METHODS: Readonly<Record<string, readonly string[]>> = { '/connect/session': ['GET', 'HEAD', 'DELETE', 'OPTIONS'], '/connect/sessions': ['POST', 'OPTIONS'], '/connect/sessions/reconnect': ['POST', 'OPTIONS'] };
+
+/**
+ * What a real Nango (v0.71.4, run locally) was measured to answer, all at once: every 401 body with a `payload`
+ * the spec's closed StdError refuses; 401 (not 404) for a deleted session on GET and DELETE; GET's 200 without
+ * `token` and `expires_at`; 415 for a body that is not JSON; a lower-case `bearer` (or any other form but
+ * `Bearer <t>`) refused as malformed, a bare token taken as a bearer one; undocumented methods answered 404
+ * (GET /connect/sessions 500); POST /connect/sessions refusing `{}` (no `end_user`) and an `end_user.email` that
+ * is not an e-mail address, naming the field in `errors[].path` as Nango does.
+ */
+export function realNangoAnswer(reference: ReferenceProvider, request: RecordedRequest, secretKey: string): ProviderAnswer {
+  const answered = realNangoWithoutPayload(reference, request, secretKey);
+  if (answered.status !== 401 || answered.body === undefined) return answered;
+  const body = JSON.parse(answered.body) as { error: Record<string, unknown> };
+  return jsonAnswer(401, { error: { ...body.error, payload: {} } } as JsonValue);
+}
+
+function realNangoWithoutPayload(reference: ReferenceProvider, request: RecordedRequest, secretKey: string): ProviderAnswer {
+  const path = new URL(request.url, 'http://provider').pathname;
+  const methods = LIFECYCLE_METHODS[path];
+  if (methods && !methods.includes(request.method)) {
+    return request.method === 'GET' && path === '/connect/sessions' ? jsonAnswer(500, { error: { code: 'server_error', message: 'An unexpected error occurred' } }) : jsonAnswer(404, { error: { code: 'not_found', message: `Route not found: ${request.method} ${path}` } });
+  }
+  const contentType = request.headers['content-type'] ?? '';
+  if (methods && request.body.length > 0 && !contentType.toLowerCase().startsWith('application/json')) return jsonAnswer(415, { error: { code: 'unsupported_media_type', message: 'Unsupported Content-Type' } });
+  const authorization = request.headers.authorization;
+  let forwarded = request;
+  if (authorization !== undefined && /^\S+$/.test(authorization)) forwarded = { ...request, headers: { ...request.headers, authorization: `Bearer ${authorization}` } };
+  else if (methods && authorization !== undefined && authorization !== '' && !/^Bearer \S+$/.test(authorization)) {
+    return jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed. The provided Authorization header is malformed.' } });
+  }
+  const token = forwarded.headers.authorization?.replace(/^Bearer /, '') ?? '';
+  if (path === '/connect/session' && (request.method === 'GET' || request.method === 'DELETE') && reference.wasDeleted(token)) {
+    return jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } });
+  }
+  if (request.method === 'POST' && path === '/connect/sessions' && forwarded.headers.authorization === `Bearer ${secretKey}`) {
+    const refused = refusedSessionInput(parsedObject(request.body));
+    if (refused) return jsonAnswer(400, { error: { code: 'invalid_body', errors: [refused] } });
+  }
+  const answered = reference.respond(forwarded);
+  if (request.method === 'GET' && path === '/connect/session' && answered.status === 200 && answered.body !== undefined) {
+    const { data } = JSON.parse(answered.body) as { data: Record<string, unknown> };
+    const { token: _token, expires_at: _expiry, ...rest } = data;
+    return jsonAnswer(200, { data: rest } as JsonValue);
+  }
+  return answered;
+}
+
+/** What Nango's own validation refuses of a body the spec allows: no `end_user`, an `end_user.email` that is not an e-mail address. */
+function refusedSessionInput(body: Record<string, unknown> | undefined): JsonValue | undefined {
+  if (body === undefined) return undefined;
+  const endUser = body['end_user'];
+  if (endUser === undefined) return { code: 'invalid_type', message: 'Required', path: ['end_user'] };
+  const email = typeof endUser === 'object' && endUser !== null ? (endUser as Record<string, unknown>)['email'] : undefined;
+  if (typeof email === 'string' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return { code: 'invalid_string', validation: 'email', message: 'Invalid email', path: ['end_user', 'email'] };
+  return undefined;
 }

@@ -26,6 +26,7 @@ const environmentOverlayApplier: OverlayApplier = (specFile, overlayFile) => fro
 /** What a CLI run in-process writes, kept as text: not a terminal, as when its output is piped. */
 class Captured implements TextOut {
   text = '';
+  constructor(readonly isTTY = false) {}
   write(text: string): boolean {
     this.text += text;
     return true;
@@ -34,7 +35,7 @@ class Captured implements TextOut {
 
 /** The npm scripts a test can run in its own process, each as its CLI's function; verify with the pooled workers. */
 const COMMANDS = {
-  verify: (io) => verifyAndReport(io, pooledWorker),
+  verify: (io, args) => verifyAndReport(io, pooledWorker, args),
   'contracts:hostile': (io, args) => runHostile(io, args),
   'pact:publish': (io, args) => pactPublish(io, args),
   'can-i-deploy': (io, args) => brokerGate(io, ['can-i-deploy', ...args]),
@@ -49,15 +50,15 @@ export type InProcessScript = keyof typeof COMMANDS;
  * `npm run <script>` inside the test's process, for a fraction of a process's cost: the same clean environment
  * and the same CliRun (exit code, what it printed) as runCli. Signals and process exits need runCli.
  */
-export async function runInProcess(script: InProcessScript, env: Record<string, string> = {}, { args = [], cwd = ROOT }: { args?: readonly string[]; cwd?: string } = {}): Promise<CliRun> {
-  const stdout = new Captured();
+export async function runInProcess(script: InProcessScript, env: Record<string, string> = {}, { args = [], cwd = ROOT, terminal = false }: { args?: readonly string[]; cwd?: string; terminal?: boolean } = {}): Promise<CliRun> {
+  const stdout = new Captured(terminal);
   const stderr = new Captured();
   const code = await COMMANDS[script]({ env: cliEnv(env), cwd, stdout, stderr }, args);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** `npm run verify` in-process. */
-export const verifyInProcess = (env: Record<string, string> = {}): Promise<CliRun> => runInProcess('verify', env);
+/** `npm run verify` in-process; `terminal`: its stdout a terminal (progress lines), colours off. */
+export const verifyInProcess = (env: Record<string, string> = {}, terminal = false, args: readonly string[] = []): Promise<CliRun> => runInProcess('verify', terminal ? { NO_COLOR: '1', ...env } : env, { terminal, args });
 
-/** `npm run contracts:hostile` in-process. */
-export const hostileInProcess = (env: Record<string, string> = {}): Promise<CliRun> => runInProcess('contracts:hostile', env);
+/** `npm run contracts:hostile -- --verbose` in-process: every failure with its repro (`args` for another form). */
+export const hostileInProcess = (env: Record<string, string> = {}, args: readonly string[] = ['--verbose']): Promise<CliRun> => runInProcess('contracts:hostile', env, { args });
