@@ -43,13 +43,13 @@ function missingScripts(workflowText: string): string[] {
 }
 
 /**
- * What is wrong with the Nodes the workflow runs on: the test job's matrix must start at the oldest Node
- * package.json's engines accept and hold the major .nvmrc pins (the Node .ci/run fetches), and every other job
+ * What is wrong with the Nodes the workflow runs on: the test job's matrix must start at the major of the oldest
+ * Node package.json's engines accept and hold the major .nvmrc pins (the Node .ci/run fetches), and every other job
  * that sets up Node takes .nvmrc's.
  */
 function nodeProblems(workflowText: string): string[] {
   const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
-  const oldest = Number(/^>=(\d+)$/.exec(engines)?.[1]);
+  const oldest = Number(/^>=(\d+)(\.\d+)*$/.exec(engines)?.[1]);
   const pinned = Number(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim().split('.')[0]);
   const workflow = parse(workflowText) as { jobs: Record<string, { strategy?: { matrix?: { node?: number[] } }; steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
   const matrix = workflow.jobs['test']?.strategy?.matrix?.node ?? [];
