@@ -45,7 +45,7 @@ function bundleDir() {
     entryNames: '[name]',
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     packages: 'external',
     outdir: building,
     sourcemap: true,

@@ -7,7 +7,7 @@ interface OverlaysLibrary {
 
 /**
  * The spec with the overlay applied by openapi-overlays-js, in this process: the package is ES modules only,
- * which Node's own require loads (20.19+, package.json's engines). jest's module registry cannot, so the tests
+ * which Node's own require loads (22.12+, package.json's engines). jest's module registry cannot, so the tests
  * hand the findings command this function as loaded outside it (tests/support/verificationEnvironment.ts).
  * Throws with the library's words when it could not read or apply it.
  */

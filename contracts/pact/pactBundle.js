@@ -42,7 +42,7 @@ function bundleInto(outfile, contents, define = {}) {
     stdin: { contents, resolveDir: ROOT, sourcefile: 'pact-for-jest.js', loader: 'js' },
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     external: ['@pact-foundation/pact-core', '@pact-foundation/pact-core/*'],
     define,
     outfile: building,

@@ -74,8 +74,10 @@ export function suite(name: string, testcases: XmlNode[]): XmlNode {
   };
 }
 
-/** A Markdown table cell: pipes escaped, one line. */
-export const cell = (text: string): string => stripVTControlCharacters(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Control characters but tab and line breaks: Node 24's stripVTControlCharacters leaves a bell that ends a colour code. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** A Markdown table cell: colour codes and control characters gone, pipes escaped, one line. */
+export const cell = (text: string): string => stripVTControlCharacters(text).replace(CONTROL, '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const ICON = { ok: '✅', KNOW: '☑️', PEND: '⏸️', FAIL: '❌' } as const;
 
 /** The report as Markdown (GitHub's job summary): the verdict, a table of interactions, then each reason. */

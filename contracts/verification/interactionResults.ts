@@ -46,7 +46,9 @@ export function resultsOfRun(run: VerifierRun, slots: readonly Slot[], exchanges
       const pendingError = error ? undefined : claim(unclaimed.pendingErrors);
       const verifierSays = error?.problems ?? pendingError?.problems ?? (verifier?.ok === false ? ['the Pact verifier reported a failure without details'] : []);
       const expected = expectedStatus ?? caseByDescription(description)?.response.status;
-      return resultOf({ description, expectedStatus: expected, slot, exchange, verifierSays, pending: section.pending || pendingError !== undefined });
+      // Pending as the broker's notice, the verifier's pending errors or its JSON (pact-core 20.2) say.
+      const pending = section.pending || pendingError !== undefined || verifier?.pending === true;
+      return resultOf({ description, expectedStatus: expected, slot, exchange, verifierSays, pending });
     });
     return { consumer: section.consumer, consumerVersions: section.consumerVersions, pending: section.pending, wip: section.wip, results: inCaseOrder(results) };
   });
@@ -55,14 +57,28 @@ export function resultsOfRun(run: VerifierRun, slots: readonly Slot[], exchanges
   return { pacts, runProblems };
 }
 
-/** The pacts in the verifier's output; one group named `fallback` when the output cannot be read back to the results. */
+/**
+ * The pacts in the verifier's output, where it agrees with the JSON results interaction by interaction (and with
+ * the consumer the JSON names for each, when it names one). Where it does not, the JSON alone: one group per run of
+ * interactions of one consumer, named `fallback` where the JSON names none (pact-core before 20.2).
+ */
 function sectionsOf(run: VerifierRun, fallback: string): PactSection[] {
   const sections = pactSections(run.output);
-  const described = sections.flatMap((section) => section.interactions);
-  const consistent = described.length === run.interactions.length && described.every((item, at) => item.description === run.interactions[at]?.description);
+  const described = sections.flatMap((section) => section.interactions.map((item) => ({ ...item, consumer: section.consumer })));
+  const consistent =
+    described.length === run.interactions.length &&
+    described.every((item, at) => {
+      const verified = run.interactions[at];
+      return item.description === verified?.description && (verified.consumer === undefined || verified.consumer === item.consumer);
+    });
   if (consistent) return sections;
-  const interactions = run.interactions.map((item) => ({ description: item.description, expectedStatus: undefined }));
-  return [{ consumer: fallback, consumerVersions: [], pending: false, wip: false, interactions }];
+  const groups: Array<{ consumer: string; interactions: Array<{ description: string; expectedStatus: undefined }> }> = [];
+  for (const { description, consumer = fallback } of run.interactions) {
+    const last = groups.at(-1);
+    if (last?.consumer === consumer) last.interactions.push({ description, expectedStatus: undefined });
+    else groups.push({ consumer, interactions: [{ description, expectedStatus: undefined }] });
+  }
+  return groups.map(({ consumer, interactions }) => ({ consumer, consumerVersions: [], pending: false, wip: false, interactions }));
 }
 
 /** The report follows the documented cases' order (204 first); interactions the cases do not know come last. */

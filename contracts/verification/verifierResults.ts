@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { isJsonObject, type JsonValue } from '../json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 
 /** One entry of the verifier's `errors` / `pendingErrors`: its key names the pact and the interaction. */
 export interface VerifierError {
@@ -10,12 +10,22 @@ export interface VerifierError {
 
 /** What one verifier run (pactffi_verifier_json, what pact-js resolves or rejects with) says. */
 export interface VerifierRun {
-  /** In the order the verifier ran them. */
-  readonly interactions: ReadonlyArray<{ readonly description: string; readonly ok: boolean }>;
+  /**
+   * In the order the verifier ran them. pact-core 20.2 (pact-ffi 0.5.8) names each one's consumer and whether it is
+   * pending; older cores did not (undefined).
+   */
+  readonly interactions: ReadonlyArray<VerifiedInteraction>;
   readonly errors: readonly VerifierError[];
   readonly pendingErrors: readonly VerifierError[];
   /** The verifier's own output lines, without colours: notices, pact headings, interactions. */
   readonly output: readonly string[];
+}
+
+export interface VerifiedInteraction {
+  readonly description: string;
+  readonly ok: boolean;
+  readonly consumer: string | undefined;
+  readonly pending: boolean | undefined;
 }
 
 export type ParsedVerifierRun = { readonly ran: true; readonly run: VerifierRun } | { readonly ran: false; readonly reason: string };
@@ -38,11 +48,21 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
   return {
     ran: true,
     run: {
-      interactions: list('interactionResults').flatMap((item) => (isJsonObject(item) ? [{ description: String(item['description'] ?? ''), ok: item['result'] === 'OK' }] : [])),
+      interactions: list('interactionResults').flatMap((item) => (isJsonObject(item) ? [verifiedInteraction(item)] : [])),
       errors: errorsOf('errors'),
       pendingErrors: errorsOf('pendingErrors'),
       output: list('output').flatMap((line) => stripVTControlCharacters(String(line)).split('\n')),
     },
+  };
+}
+
+function verifiedInteraction(item: JsonObject): VerifiedInteraction {
+  const { consumer, pending } = item;
+  return {
+    description: String(item['description'] ?? ''),
+    ok: item['result'] === 'OK',
+    consumer: typeof consumer === 'string' ? consumer : undefined,
+    pending: typeof pending === 'boolean' ? pending : undefined,
   };
 }
 

@@ -42,6 +42,29 @@ function missingScripts(workflowText: string): string[] {
   return called.filter((script) => !SCRIPTS.includes(script));
 }
 
+/**
+ * What is wrong with the Nodes the workflow runs on: the test job's matrix must start at the major of the oldest
+ * Node package.json's engines accept and hold the major .nvmrc pins (the Node .ci/run fetches), and every other job
+ * that sets up Node takes .nvmrc's.
+ */
+function nodeProblems(workflowText: string): string[] {
+  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+  const oldest = Number(/^>=(\d+)(\.\d+)*$/.exec(engines)?.[1]);
+  const pinned = Number(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim().split('.')[0]);
+  const workflow = parse(workflowText) as { jobs: Record<string, { strategy?: { matrix?: { node?: number[] } }; steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
+  const matrix = workflow.jobs['test']?.strategy?.matrix?.node ?? [];
+  const problems: string[] = [];
+  if (matrix[0] !== oldest) problems.push(`the test matrix starts at ${String(matrix[0])}, engines at ${oldest}`);
+  if (!matrix.includes(pinned)) problems.push(`the test matrix lacks .nvmrc's ${pinned}`);
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    if (name === 'test') continue;
+    for (const step of job.steps ?? []) {
+      if (step.uses?.startsWith('actions/setup-node') && step.with?.['node-version-file'] !== '.nvmrc') problems.push(`${name} sets up a Node other than .nvmrc's`);
+    }
+  }
+  return problems;
+}
+
 function variant(text: string): string {
   const file = join(scratchDir('workflow'), 'contracts.yml');
   writeFileSync(file, text);
@@ -63,9 +86,10 @@ describe('the CI workflow for users', () => {
     }
   });
 
-  it('tests on every Node the suite supports', () => {
+  it('tests on every Node the suite supports, and runs the other jobs on the Node .nvmrc pins', () => {
+    expect(nodeProblems(text)).toEqual([]);
     const workflow = parse(text) as { jobs: { test: { strategy: { matrix: { node: number[] } } } } };
-    expect(workflow.jobs.test.strategy.matrix.node).toEqual([20, 22, 24, 26]);
+    expect(workflow.jobs.test.strategy.matrix.node).toEqual([22, 24]);
   });
 
   it('runs mutation testing of every module stryker.config.cjs mutates, on a schedule', () => {
@@ -84,5 +108,7 @@ describe('the CI workflow for users', () => {
     const invalid = validate(variant(text.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest')));
     expect(invalid.code).not.toBe(0);
     expect(missingScripts(text.replace('npm run can-i-deploy', 'npm run can-i-deploy-now'))).toEqual(['can-i-deploy-now']);
+    expect(nodeProblems(text.replace('node: [22, 24]', 'node: [20, 22]'))).toEqual(['the test matrix starts at 20, engines at 22', "the test matrix lacks .nvmrc's 24"]);
+    expect(nodeProblems(text.replace('node-version-file: .nvmrc', 'node-version: 20'))).toHaveLength(1);
   });
 });

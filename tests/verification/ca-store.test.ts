@@ -2,6 +2,8 @@
  * The verification worker's CA store: empty only when the run can make no TLS connection (every URL it reaches is
  * plain HTTP on loopback), the system's everywhere else, a remote http:// host included (it may redirect to https).
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { GitFacts } from '../../contracts/broker/versionInfo';
 import { caStoreFor, NO_CA_STORE } from '../../contracts/verification/caStore';
 import { settingsFromEnv } from '../../contracts/verification/settings';
@@ -11,6 +13,15 @@ const storeFor = (env: Record<string, string>) => caStoreFor(settingsFromEnv(env
 const remote = (url: string) => ({ NANGO_BASE_URL: url, NANGO_SECRET_KEY: 'sk' });
 
 describe('the CA store a verification gets', () => {
+  it('when no TLS can happen, holds one certificate, for no server: pact-core 20.2 refuses an empty store', () => {
+    const pem = readFileSync(NO_CA_STORE.SSL_CERT_FILE, 'utf8');
+    expect(pem.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(1);
+    const certificate = new X509Certificate(pem);
+    expect(certificate.subject).toContain('no TLS expected');
+    expect(certificate.checkHost('127.0.0.1')).toBeUndefined();
+    expect(certificate.checkIP('127.0.0.1')).toBeUndefined();
+  });
+
   it('is empty for the embedded provider and the committed pact', () => {
     expect(storeFor({})).toEqual(NO_CA_STORE);
   });

@@ -29,8 +29,11 @@ function npmRun(script: string, url: string): { npm: ChildProcess; stderr: () =>
   return { npm, stderr: () => text, cleaningUp };
 }
 
-/** The node process npm runs the script in (npm's own child, as the script execs it). */
-const cliOf = (npm: ChildProcess): number => Number(execFileSync('pgrep', ['-P', String(npm.pid), 'node'], { encoding: 'utf8' }).trim().split('\n')[0]);
+/**
+ * The node process npm runs the script in (npm's own child, as the script execs it), by its command line: Node 24
+ * names its main thread `MainThread`, which is the process name pgrep matches by default.
+ */
+const cliOf = (npm: ChildProcess): number => Number(execFileSync('pgrep', ['-P', String(npm.pid), '-f', 'contracts/cli/bundled.js'], { encoding: 'utf8' }).trim().split('\n')[0]);
 
 it('finishes clean-up before npm exits on SIGTERM to the process group, as a CI cancel sends it', async () => {
   provider = await startControllableProvider(SECRET);

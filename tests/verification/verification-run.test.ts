@@ -21,6 +21,8 @@ describe('npm run verify', () => {
   it('verifies pacts/ against the embedded reference provider by default, one report line per interaction', async () => {
     const run = await runCli('verify');
     expect(run.code).toBe(0);
+    // Nothing of Node's own: Pact's verifier proxy (http-proxy) calls util._extend, which Node 22+ warns of.
+    expect(run.stdout + run.stderr).not.toContain('DeprecationWarning');
     expect(run.stdout).toMatch(/against the embedded reference provider \(http:\/\/127\.0\.0\.1:\d+\)/);
     expect(run.stdout).toMatch(/interaction +expected +actual +pact +schema +time/);
     for (const contractCase of CASES) {
@@ -119,17 +121,20 @@ describe('npm run verify', () => {
     expect(provider.reference.liveSessionCount()).toBe(0);
   });
 
-  it('never lets the secret key or a session token reach its output or a file, even at LOG_LEVEL=trace', async () => {
+  it('never lets the secret key or a session token reach its output or a file, even at LOG_LEVEL=trace, and sends Pact no usage data', async () => {
     const SECRET = `sk-scan-${Date.now().toString(36)}-known-secret`;
     const started = Date.now();
     provider = await startDriftingProvider('none', SECRET);
     // Its own temp folder, so every temp file it writes (Pact's included) and its reports are scanned, and nothing else.
     const temp = scratchDir('trace-tmp');
-    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, LOG_LEVEL: 'trace', TMPDIR: temp, REPORTS_DIR: join(temp, 'reports') });
+    // PACT_DO_NOT_TRACK=false from the caller: the verification worker turns Pact's usage reporting off itself.
+    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, LOG_LEVEL: 'trace', TMPDIR: temp, REPORTS_DIR: join(temp, 'reports'), PACT_DO_NOT_TRACK: 'false' });
     expect(run.code).toBe(0);
     const tokens = provider.reference.issuedTokens();
     expect(tokens.length).toBeGreaterThanOrEqual(5);
     const output = run.stdout + run.stderr;
+    // Pact's core, in its own words at this level: no usage reporting (no telemetry; Scarf's is in tests/ci/telemetry.test.ts).
+    expect(output).toContain("'PACT_DO_NOT_TRACK' environment variable is set, will not send metrics");
     // Trace logs print the verifier's requests: proof that there was something to redact.
     expect(output).toContain('nango_connect_session_[REDACTED]');
     const leaks = (text: string) => [SECRET, ...tokens].filter((secret) => text.includes(secret));

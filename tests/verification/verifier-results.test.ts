@@ -54,6 +54,11 @@ describe('reading verifier results', () => {
     });
   });
 
+  it("reads each interaction's consumer and pending state where the JSON names them (pact-core 20.2)", () => {
+    const parsed = parseVerifierRun(results({ interactionResults: [{ description: DESCRIPTION, result: 'OK', consumer: 'C', provider: 'P', providerStates: [], pending: true }] }));
+    expect(parsed.ran && parsed.run.interactions).toEqual([{ description: DESCRIPTION, ok: true, consumer: 'C', pending: true }]);
+  });
+
   it('reports output that is not results at all', () => {
     expect(parseVerifierRun('Verification was unable to run')).toEqual({ ran: false, reason: 'the Pact verifier did not run: Verification was unable to run' });
     expect(parseVerifierRun('[1]')).toEqual({ ran: false, reason: 'the Pact verifier returned no results: [1]' });
@@ -145,6 +150,24 @@ describe('putting a verifier run back together', () => {
     const { pacts, runProblems } = resultsOfRun(run(OUTPUT), [slot(0)], [exchange], 'C');
     expect(runProblems).toEqual(['the verifier ran 2 interactions but set up 1: live responses could not be told apart, so none was checked against the spec']);
     expect(pacts[0]?.results.every((result) => result.schemaProblems === undefined)).toBe(true);
+  });
+
+  it("groups by the JSON's consumers, with its pending marks, when the output disagrees with them", () => {
+    const parsed = parseVerifierRun(
+      results({
+        interactionResults: [
+          { description: DESCRIPTION, result: 'OK', consumer: 'C', pending: false },
+          { description: OTHER, result: 'Error', consumer: 'D', pending: true },
+        ],
+        output: OUTPUT,
+      }),
+    );
+    if (!parsed.ran) throw new Error(parsed.reason);
+    const { pacts } = resultsOfRun(parsed.run, [slot(0), slot(1)], [exchange, exchange], 'fallback');
+    expect(pacts.map((pact) => [pact.consumer, pact.results.map((result) => result.pending)])).toEqual([
+      ['C', [false]],
+      ['D', [true]],
+    ]);
   });
 
   it('falls back to one group when the output cannot be read back to the results', () => {

@@ -84,10 +84,13 @@ export interface SpawnOptions {
   readonly unrefWhenIdle?: boolean;
 }
 
+/** Pact's verifier proxy (http-proxy) calls util._extend, deprecated from Node 22: Node's warning is no part of a run's output. */
+const QUIET = ['--disable-warning=DEP0060'];
+
 export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKER, unrefWhenIdle = false }: SpawnOptions = {}): WorkerProcess {
   const child: ChildProcess = fork(script, [], {
     env: { ...env, PACT_DO_NOT_TRACK: 'true' },
-    execArgv: script.endsWith('.ts') ? ['--require', 'esbuild-register'] : [],
+    execArgv: script.endsWith('.ts') ? [...QUIET, '--require', 'esbuild-register'] : QUIET,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let listener: RunListener | undefined;
