@@ -49,7 +49,7 @@ describe('README', () => {
 
   it('gives only commands that exist as npm scripts, and their files', () => {
     const commands = shellCommands(text);
-    expect(commands).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run contracts']));
+    expect(commands).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run contracts', 'npm run lint']));
     expect(commands.map(problemWith).filter((problem) => problem !== undefined)).toEqual([]);
   });
 
