@@ -49,6 +49,7 @@ export function stdErrorCode(bodyText: string): string | undefined {
     const code = isJsonObject(error) ? error['code'] : undefined;
     return typeof code === 'string' ? code : undefined;
   } catch {
+    // Not JSON: no StdError, so no code, which undefined says.
     return undefined;
   }
 }

@@ -85,6 +85,7 @@ function parsed(body: string): JsonValue | undefined {
   try {
     return JSON.parse(body) as JsonValue;
   } catch {
+    // Not JSON: undefined says there is no body to read; the finding keeps the body's text.
     return undefined;
   }
 }

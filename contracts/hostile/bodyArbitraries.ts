@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import { refPointer, resolvePointer } from '../openapi/jsonPointer';
+import { ContractsError } from '../errors';
 
 /**
  * Request bodies from an operation's JSON Schema, as fast-check arbitraries: seeded, shrinkable. Written here, not
@@ -41,7 +42,7 @@ interface Shape {
 const ANNOTATIONS = new Set(['description', 'deprecated', 'title', 'example', 'examples', 'default', 'readOnly', 'writeOnly', 'externalDocs']);
 const KNOWN = new Set(['$ref', 'allOf', 'type', 'nullable', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'minLength', 'maxLength', 'maxProperties', 'minItems', 'maxItems']);
 
-export class SchemaMappingError extends Error {
+export class SchemaMappingError extends ContractsError {
   override name = 'SchemaMappingError';
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import { PENDING_COMMENT_PREFIX } from './pendingInteractions';
+import { ContractsError } from '../errors';
 
 /** The parts of a Pact V4 HTTP interaction this suite reads. */
 export interface PactHttpInteraction {
@@ -24,7 +25,7 @@ export interface PactFile {
   readonly interactions: readonly PactHttpInteraction[];
 }
 
-export class PactFileError extends Error {
+export class PactFileError extends ContractsError {
   override name = 'PactFileError';
 }
 

@@ -330,6 +330,7 @@ function parseJson(text: string): JsonValue | undefined {
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
+    // Not JSON: undefined says so, and the caller answers it as such; the parser's wording adds nothing.
     return undefined;
   }
 }

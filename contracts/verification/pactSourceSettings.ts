@@ -83,6 +83,7 @@ function selectorsFrom(value: string | undefined): JsonObject[] {
   try {
     parsed = JSON.parse(value);
   } catch {
+    // JSON.parse objects only to text that is not JSON, which the line below says, with the text.
     throw new ConfigurationError(`${problem} (got ${JSON.stringify(value)}, which is not JSON)`);
   }
   if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(isJsonObject)) throw new ConfigurationError(`${problem} (got ${value})`);

@@ -26,6 +26,7 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
   try {
     results = JSON.parse(resultsText) as JsonValue;
   } catch {
+    // Not JSON: the verifier's own text is the reason, kept whole below.
     return { ran: false, reason: `the Pact verifier did not run: ${resultsText}` };
   }
   if (!isJsonObject(results)) return { ran: false, reason: `the Pact verifier returned no results: ${resultsText}` };

@@ -25,6 +25,7 @@ import type { SessionLedger } from '../live/sessionLedger';
 import { pactSourceConfig } from './verifierConfig';
 import { parseVerifierRun } from './verifierResults';
 import { contractsOf, verdictOf, withDeclaredPending } from './publication';
+import { ContractsError } from '../errors';
 
 export interface VerifyPactOptions {
   readonly source: PactSourceSettings;
@@ -60,7 +61,7 @@ export interface VerifyPactOptions {
 }
 
 /** The run stopped before it finished (a rate limit that outlasted the budget): nothing it did is a verdict. */
-export class RunStoppedError extends Error {
+export class RunStoppedError extends ContractsError {
   override name = 'RunStoppedError';
 }
 
@@ -232,7 +233,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
 }
 
 /** Publishing was asked for where it would not be true: nothing was published. */
-export class PublishRefusedError extends Error {
+export class PublishRefusedError extends ContractsError {
   override name = 'PublishRefusedError';
 }
 
@@ -329,7 +330,7 @@ function followSessions(exchange: Exchange, authorization: string | undefined, l
 }
 
 /** No pact could be loaded, or Pact's filter kept none of its interactions: the run verified nothing. */
-export class PactSourceError extends Error {
+export class PactSourceError extends ContractsError {
   override name = 'PactSourceError';
 }
 

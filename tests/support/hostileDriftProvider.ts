@@ -175,6 +175,7 @@ function parsedObject(text: string): Record<string, unknown> | undefined {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
+    // Not JSON: the drifting provider treats it as no body.
     return undefined;
   }
 }
