@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
 import { escapeToken, resolvePointer } from '../openapi/jsonPointer';
 import { essenceOf, isJsonMediaType, matchMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
@@ -233,7 +233,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
           disposition: {
             kind: 'patch',
             why: `a closed schema refuses the property ${property} the server sends`,
-            actions: [{ target: jsonPathOf(parent), description: `${answer.id}: allow ${property}, as the server sends it (${String(schemaOf(value)['type'])})`, update: { properties: { [property]: schemaOf(value) } } }],
+            actions: [{ target: jsonPathOf(parent), description: `${answer.id}: allow ${property}, as the server sends it (${textOf(schemaOf(value)['type'])})`, update: { properties: { [property]: schemaOf(value) } } }],
           },
         });
       } else {

@@ -209,6 +209,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   }
   // Stopped, nothing is a verdict: the reason, with what clean-up could not delete.
   if (stoppedBy instanceof RunStoppedError && runProblems.length) throw new RunStoppedError(`${stoppedBy.message}; ${runProblems.join('; ')}`);
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- what stopped the run, rethrown as it came
   if (stoppedBy !== undefined) throw stoppedBy;
 
   const parsed = parseVerifierRun(verdict);
