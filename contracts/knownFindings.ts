@@ -91,8 +91,10 @@ export function loadKnownFindings(file: string = KNOWN_FINDINGS_FILE): KnownFind
     parsed = parse(text);
   } catch (error) {
     // yaml's first line says what and where; the excerpt of the file after it ends that line with a colon.
-    // Stryker disable next-line OptionalChaining: split() always gives at least one part, so [0] is never undefined.
-    throw new ConfigurationError(`${shown}: not valid YAML: ${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}`);
+    throw new ConfigurationError(
+      // Stryker disable next-line OptionalChaining: split() always gives at least one part, so [0] is never undefined.
+      `${shown}: not valid YAML: ${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}`,
+    );
   }
   if (parsed === null) return [];
   if (!Array.isArray(parsed)) throw new ConfigurationError(`${shown}: expected a list of findings (- check: …), not ${typeOf(parsed)}`);
