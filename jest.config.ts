@@ -15,7 +15,7 @@ try {
 }
 
 // Plain JS with no types (contracts/pact/pactBundle.js): Pact as one bundled file, built once per package-lock.json.
-const { pactBundle } = require('./contracts/pact/pactBundle.js') as { pactBundle(): string };
+const { pactBundle } = require('./contracts/pact/pactBundle.js') as { pactBundle: () => string };
 
 // ts-jest only transpiles (isolatedModules in tsconfig.json): tests/types/typecheck.test.ts runs tsc.
 const config: Config = {

@@ -55,6 +55,7 @@ export function httpUrl(name: string, value: string, rules: HttpUrlRules = {}): 
   try {
     url = new URL(value);
   } catch {
+    // The URL parser's wording adds nothing to the line below, which names the variable and the value.
     throw new ConfigurationError(`${name} ${JSON.stringify(value)} is not a URL${expected}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError(`${name} ${JSON.stringify(value)} must use http:// or https://`);

@@ -10,6 +10,12 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A JSON value as text: a string as it is, an object or array as JSON (never `[object Object]`), `fallback` for none. */
+export function textOf(value: JsonValue | undefined, fallback = ''): string {
+  if (value === undefined || value === null) return fallback;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 /**
  * A JSON file a command reads back (a report a run wrote), or one line saying what is wrong: `missing` when it is
  * not there (say which command writes it), else that it is not the `kind` of file expected.

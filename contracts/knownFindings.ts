@@ -16,7 +16,7 @@ export function knownFindingsFile(env: NodeJS.ProcessEnv): string {
 
 /**
  * A finding accepted after review: reported as `known`, it does not fail a run until it expires. It matches a
- * failure when every field it gives matches (see README, "Known findings").
+ * failure when every field it gives matches (see docs/findings.md, "Known findings").
  */
 export interface KnownFinding {
   /** The check that failed: a hostile check's name, `pact` / `schema` (provider verification) or `bidirectional`. */
@@ -70,7 +70,7 @@ export const HOSTILE_CHECK_NAMES: readonly string[] = [
 /** Every check a finding may name: the hostile ones, provider verification's (`pact`, `schema`) and PactFlow's comparator's. */
 export const FINDING_CHECKS: readonly string[] = [...HOSTILE_CHECK_NAMES, 'pact', 'schema', 'bidirectional'];
 
-/** The fields of an entry, in the order the README describes them. */
+/** The fields of an entry, in the order docs/findings.md describes them. */
 const FIELDS: readonly string[] = ['check', 'status', 'code', 'interaction', 'kind', 'matching', 'reason', 'expires'];
 
 /**
@@ -91,8 +91,10 @@ export function loadKnownFindings(file: string = KNOWN_FINDINGS_FILE): KnownFind
     parsed = parse(text);
   } catch (error) {
     // yaml's first line says what and where; the excerpt of the file after it ends that line with a colon.
-    // Stryker disable next-line OptionalChaining: split() always gives at least one part, so [0] is never undefined.
-    throw new ConfigurationError(`${shown}: not valid YAML: ${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}`);
+    throw new ConfigurationError(
+      // Stryker disable next-line OptionalChaining: split() always gives at least one part, so [0] is never undefined.
+      `${shown}: not valid YAML: ${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}`,
+    );
   }
   if (parsed === null) return [];
   if (!Array.isArray(parsed)) throw new ConfigurationError(`${shown}: expected a list of findings (- check: …), not ${typeOf(parsed)}`);

@@ -37,7 +37,7 @@ export type ReconnectSessionStatus = keyof Responses<'/connect/sessions/reconnec
 export type GetSessionStatus = keyof Responses<'/connect/session', 'get'>;
 export type DeleteSessionStatus = keyof Responses<'/connect/session', 'delete'>;
 /** A status any lifecycle operation documents. */
-export type DocumentedStatus = CreateSessionStatus | ReconnectSessionStatus | GetSessionStatus | DeleteSessionStatus;
+export type DocumentedStatus = CreateSessionStatus   | GetSessionStatus | DeleteSessionStatus;
 /** The statuses whose documented body is a StdError. */
 export type ErrorStatus = Exclude<DocumentedStatus, 200 | 201 | 204>;
 
@@ -49,6 +49,7 @@ export function stdErrorCode(bodyText: string): string | undefined {
     const code = isJsonObject(error) ? error['code'] : undefined;
     return typeof code === 'string' ? code : undefined;
   } catch {
+    // Not JSON: no StdError, so no code, which undefined says.
     return undefined;
   }
 }

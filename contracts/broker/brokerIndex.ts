@@ -30,6 +30,7 @@ async function askIndex(connection: BrokerConnection): Promise<string | undefine
   try {
     response = await fetch(index, { headers: brokerHeaders(connection), signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
   } catch {
+    // Unreachable: the command that follows says so with its own reason; this check is about a server that answers.
     return undefined;
   }
   const { status } = response;

@@ -9,7 +9,7 @@ import { notABroker } from './brokerIndex';
 import { brokerSecretsInEnv, type BrokerConnection } from './brokerSettings';
 
 // The Rust binary itself, as the package's own bin/pact.js finds it, without that node wrapper's start-up.
-const { standalone } = require('@pact-foundation/pact-cli/src/pact-standalone') as { standalone(): { readonly pactFullPath: string } };
+const { standalone } = require('@pact-foundation/pact-cli/src/pact-standalone') as { standalone: () => { readonly pactFullPath: string } };
 /** The CLI retries a broker that does not answer 8 times by default, about two minutes; CI wants the no sooner. */
 const DEFAULT_RETRIES = 3;
 /** The exit code of a Rust program that panicked. */

@@ -14,6 +14,7 @@ export function readGitFacts(cwd: string): GitFacts {
     try {
       return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     } catch {
+      // No git, or not a checkout: undefined makes the caller ask for PACT_*_VERSION / _BRANCH by name.
       return undefined;
     }
   };

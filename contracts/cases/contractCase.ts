@@ -79,7 +79,7 @@ export function isFromState(value: unknown): value is FromState {
 export function exampleBody(body: CaseBody): JsonObject {
   const example = (value: JsonValue | FromState | CaseBody): JsonValue => {
     if (isFromState(value)) return value.example;
-    if (Array.isArray(value) || typeof value !== 'object' || value === null) return value as JsonValue;
+    if (Array.isArray(value) || typeof value !== 'object' || value === null) return value;
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, example(child)]));
   };
   return example(body) as JsonObject;

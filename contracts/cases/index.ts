@@ -88,6 +88,7 @@ export function createdSessionToken(method: string, path: string, bodyText: stri
   try {
     body = JSON.parse(bodyText) as JsonValue;
   } catch {
+    // Not JSON: undefined says there is no body to read; the parser's wording adds nothing.
     return undefined;
   }
   const token = resolvePointer(body, at);

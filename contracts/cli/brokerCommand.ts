@@ -1,5 +1,5 @@
 import type { CliIo } from '../output/cliIo';
-import { ConfigurationError } from '../configurationError';
+import { ContractsError } from '../errors';
 import { logLevelFrom } from '../pact/logLevel';
 
 /**
@@ -12,9 +12,9 @@ export async function brokerCommand(io: CliIo, label: string, body: () => Promis
     logLevelFrom(io.env);
     return await body();
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    io.stderr.write(`${label} could not run: ${error.message}\n`);
-    return 2;
+    if (!(error instanceof ContractsError)) throw error;
+    io.stderr.write(`${label} could not run: ${error.userLine}\n`);
+    return error.exitCode;
   }
 }
 

@@ -88,6 +88,7 @@ function environmentNames(json: string): string[] {
   try {
     parsed = JSON.parse(json);
   } catch {
+    // Not JSON: no names read, so creation is tried, and a broker that has it refuses in the CLI's own words.
     return [];
   }
   const embedded = isJsonObject(parsed) && isJsonObject(parsed['_embedded']) ? parsed['_embedded']['environments'] : parsed;

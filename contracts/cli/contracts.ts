@@ -9,7 +9,7 @@
  */
 import { processIo } from '../output/cliIo';
 import { exitCodeOf } from '../output/exitCode';
-import { ConfigurationError } from '../configurationError';
+import { ContractsError } from '../errors';
 import { booleanFrom, read } from '../env';
 import { reportsDir } from '../report/evidenceFile';
 import type { VerificationSettings } from '../verification/settings';
@@ -32,9 +32,9 @@ async function main(): Promise<number> {
     const waitForRelease = (settings: VerificationSettings) => settings.publish !== undefined || booleanFrom(process.env, 'PACT_UPDATE', false);
     verification = startVerification(processIo(), { held: true, waitForRelease });
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`contracts could not run: ${error.message}\n`);
-    return 2;
+    if (!(error instanceof ContractsError)) throw error;
+    process.stderr.write(`contracts could not run: ${error.userLine}\n`);
+    return error.exitCode;
   }
   // Ctrl-C (which reaches the whole group, jest's consumer tests included, and may fail them) or SIGTERM: the
   // worker, told by the terminal or by runWorker, cleans up and dies of it; then the job ends at once, as

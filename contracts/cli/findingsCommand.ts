@@ -11,6 +11,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigurationError } from '../configurationError';
+import { ContractsError } from '../errors';
 import { logLevelFrom } from '../pact/logLevel';
 import { read } from '../env';
 import { classify } from '../findings/classify';
@@ -21,7 +22,7 @@ import { overlayDocument, undescribed } from '../findings/overlay';
 import { readRecorded, type RecordedAnswer } from '../findings/recorded';
 import { lifecycleValidators, SPEC_FILE } from '../nangoApi';
 import { projectPath } from '../projectRoot';
-import { loadSpecFile, SpecError } from '../openapi/specDocument';
+import { loadSpecFile } from '../openapi/specDocument';
 import type { CliIo } from '../output/cliIo';
 import { EXIT } from '../output/exitCode';
 import { redactor } from '../output/redaction';
@@ -86,8 +87,8 @@ export async function reportFindings(io: CliIo, args: readonly string[] = [], ap
     }
     return left.length ? EXIT.failed : EXIT.passed;
   } catch (error) {
-    if (!(error instanceof ConfigurationError) && !(error instanceof SpecError)) throw error;
-    io.stderr.write(`${LABEL} could not run: ${error.message}\n`);
-    return EXIT.couldNotRun;
+    if (!(error instanceof ContractsError)) throw error;
+    io.stderr.write(`${LABEL} could not run: ${error.userLine}\n`);
+    return error.exitCode;
   }
 }

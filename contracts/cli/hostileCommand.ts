@@ -10,6 +10,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { ConfigurationError } from '../configurationError';
+import { ContractsError } from '../errors';
 import { logLevelFrom } from '../pact/logLevel';
 import { CHECK_NAMES, judge, type JudgeContext } from '../hostile/checks';
 import { CaseRunner } from '../hostile/caseRunner';
@@ -60,9 +61,9 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
     knownFindings = loadKnownFindings(knownFindingsFile(io.env));
     if (request.kind === 'replay') record = selected(readFindings(resolve(io.cwd, request.file)), request.id, request.file);
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    io.stderr.write(`${LABEL} could not run: ${error.message}\n`);
-    return EXIT.couldNotRun;
+    if (!(error instanceof ContractsError)) throw error;
+    io.stderr.write(`${LABEL} could not run: ${error.userLine}\n`);
+    return error.exitCode;
   }
   const live = await openLiveRun(settings);
   const { ledger } = live;

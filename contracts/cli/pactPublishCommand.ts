@@ -22,6 +22,7 @@ export function pactPublish(io: CliIo, args: readonly string[]): Promise<number>
     try {
       pactFiles = readdirSync(pactDir).filter((name) => name.endsWith('.json'));
     } catch {
+      // No pacts/ folder: no pact files, which the next line refuses by name.
       pactFiles = [];
     }
     if (pactFiles.length === 0) throw new ConfigurationError(`no pact files in ${pactDir}: run the consumer tests first (npm run test:consumer)`);

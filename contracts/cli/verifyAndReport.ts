@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { readGitFacts } from '../broker/versionInfo';
-import { ConfigurationError } from '../configurationError';
+import { ContractsError } from '../errors';
 import { knownFindingsFile, loadKnownFindings, type KnownFinding } from '../knownFindings';
 import { exitCodeOf } from '../output/exitCode';
 import { asPrinted, coloursFor, type Colours } from '../output/terminal';
@@ -124,9 +124,9 @@ export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLa
   try {
     return await startVerification(io, launch ? { launch } : {}).exitCode;
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    io.stderr.write(`verification could not run: ${error.message}\n`);
-    return 2;
+    if (!(error instanceof ContractsError)) throw error;
+    io.stderr.write(`verification could not run: ${error.userLine}\n`);
+    return error.exitCode;
   }
 }
 

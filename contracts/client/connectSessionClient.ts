@@ -74,6 +74,7 @@ export class ConnectSessionClient {
     try {
       base = new URL(baseUrl);
     } catch {
+      // InvalidBaseUrlError names the value; the URL parser's wording adds nothing.
       throw new InvalidBaseUrlError(baseUrl);
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new InvalidBaseUrlError(baseUrl);
@@ -138,6 +139,7 @@ export class ConnectSessionClient {
       if (contentType === undefined || !isJsonMediaType(contentType)) throw new Error('not a JSON media type');
       body = JSON.parse(bodyText);
     } catch {
+      // NonJsonErrorBodyError carries the status, the content type and the body itself.
       throw new NonJsonErrorBodyError(status, contentType, snippet(bodyText));
     }
     const problems = this.validators.validatorFor(operation.method, operation.path, status, contentType)(body);

@@ -1,5 +1,6 @@
+import { ContractsError } from '../errors';
 /** Base of every failure the client raises; `instanceof` tells them apart, the message says what happened. */
-export class ConnectSessionClientError extends Error {
+export class ConnectSessionClientError extends ContractsError {
   override name = 'ConnectSessionClientError';
 }
 

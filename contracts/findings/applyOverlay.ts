@@ -2,7 +2,7 @@
 export type OverlayApplier = (specFile: string, overlayFile: string) => string;
 
 interface OverlaysLibrary {
-  overlayFiles(openapiFile: string, overlayFile: string): string;
+  readonly overlayFiles: (openapiFile: string, overlayFile: string) => string;
 }
 
 /**
@@ -17,6 +17,6 @@ export const applyOverlay: OverlayApplier = (specFile, overlayFile) => {
     // What the library's CLI prints, less console.log's newline.
     return `${overlayFiles(specFile, overlayFile)}\n`;
   } catch (error) {
-    throw new Error(`openapi-overlays-js could not apply ${overlayFile}: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    throw new Error(`openapi-overlays-js could not apply ${overlayFile}: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
   }
 };

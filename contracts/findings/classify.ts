@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
 import { escapeToken, resolvePointer } from '../openapi/jsonPointer';
 import { essenceOf, isJsonMediaType, matchMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
@@ -142,6 +142,7 @@ function parsed(body: string): JsonValue | undefined {
   try {
     return JSON.parse(body) as JsonValue;
   } catch {
+    // Not JSON: undefined says there is no body to read; the finding keeps the body's text.
     return undefined;
   }
 }
@@ -305,7 +306,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
           disposition: {
             kind: 'patch',
             why: `a closed schema refuses the property ${property} the server sends`,
-            actions: [{ target: jsonPathOf(parent), description: `allow ${property}, as the server sends it (${String(schemaOf(value)['type'])})`, update: { properties: { [property]: schemaOf(value) } } }],
+            actions: [{ target: jsonPathOf(parent), description: `allow ${property}, as the server sends it (${textOf(schemaOf(value)['type'])})`, update: { properties: { [property]: schemaOf(value) } } }],
           },
         });
       } else {
@@ -374,12 +375,13 @@ function refusalWords(body: string): string {
     try {
       return JSON.parse(body) as JsonValue;
     } catch {
+      // Not JSON: the refusal names no field, and the finding quotes the body itself.
       return null;
     }
   })();
   const error = isJsonObject(parsed) ? parsed['error'] : undefined;
   const errors = isJsonObject(error) && Array.isArray(error['errors']) ? error['errors'] : [];
   return errors
-    .flatMap((entry) => (isJsonObject(entry) && Array.isArray(entry['path']) ? [`${entry['path'].map(String).join('.')}: ${String(entry['message'] ?? '')} (${String(entry['code'] ?? '')})`] : []))
+    .flatMap((entry) => (isJsonObject(entry) && Array.isArray(entry['path']) ? [`${entry['path'].map(String).join('.')}: ${textOf(entry['message'])} (${textOf(entry['code'])})`] : []))
     .join(', ');
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import { refPointer, resolvePointer } from '../openapi/jsonPointer';
+import { ContractsError } from '../errors';
 
 /**
  * Request bodies from an operation's JSON Schema, as fast-check arbitraries: seeded, shrinkable. Written here, not
@@ -41,7 +42,7 @@ interface Shape {
 const ANNOTATIONS = new Set(['description', 'deprecated', 'title', 'example', 'examples', 'default', 'readOnly', 'writeOnly', 'externalDocs']);
 const KNOWN = new Set(['$ref', 'allOf', 'type', 'nullable', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'minLength', 'maxLength', 'maxProperties', 'minItems', 'maxItems']);
 
-export class SchemaMappingError extends Error {
+export class SchemaMappingError extends ContractsError {
   override name = 'SchemaMappingError';
 }
 
@@ -115,7 +116,7 @@ function shapeOf(root: JsonObject, node: JsonObject, at: string, chain: readonly
 }
 
 function ownShape(root: JsonObject, node: JsonObject, at: string, chain: readonly string[]): Shape {
-  const number = (key: string): number | undefined => (typeof node[key] === 'number' ? (node[key] as number) : undefined);
+  const number = (key: string): number | undefined => (typeof node[key] === 'number' ? (node[key]) : undefined);
   const type = node['type'];
   const declared = type === undefined ? undefined : (Array.isArray(type) ? type : [type]).map((name) => {
     if (typeof name !== 'string' || !JSON_TYPES.includes(name as JsonType)) throw new SchemaMappingError(`the schema at ${at} has type ${JSON.stringify(name)}`);
@@ -229,7 +230,7 @@ function positiveObject(shape: Shape): fc.Arbitrary<JsonValue> {
   const declared = fc.record(Object.fromEntries(shape.properties.map(([name, child]) => [name, positiveOf(child)])), { requiredKeys: shape.required.filter((name) => shape.properties.some(([own]) => own === name)) });
   const max = shape.maxProperties;
   const extras = extrasOf(shape, max === undefined ? LOOSE_EXTRAS : max);
-  const object = fc.tuple(declared, extras).map(([own, more]): JsonValue => fit({ ...more, ...(own as JsonObject) }, shape));
+  const object = fc.tuple(declared, extras).map(([own, more]): JsonValue => fit({ ...more, ...(own) }, shape));
   // Where nothing is required, the empty object is a body of its own (fc.record leaves every key out only rarely).
   return shape.required.length > 0 ? object : fc.oneof({ weight: 1, arbitrary: fc.constant<JsonValue>({}) }, { weight: 7, arbitrary: object });
 }

@@ -14,6 +14,7 @@ import { hostileOperationAt, isDeleteSession, operationOf, pathOf, type HostileO
 import { placeholder, resolve, UNKNOWN_TOKEN, type RoleValues } from './placeholders';
 import type { Answer, Observation } from './observation';
 import { sendRaw, type SentRequest } from './rawRequest';
+import { ContractsError } from '../errors';
 
 
 export interface RunnerContext {
@@ -28,7 +29,7 @@ export interface RunnerContext {
 }
 
 /** No answer came (a timeout, a dropped connection): the case ends with what it had sent. */
-class NoAnswer extends Error {
+class NoAnswer extends ContractsError {
   override name = 'NoAnswer';
   constructor(
     readonly request: SentRequest,

@@ -122,5 +122,5 @@ export function readFindings(file: string): FindingsRecord {
   if (isJsonObject(parsed) && parsed['finished'] === false) {
     throw new UnfinishedRunError(`${file} records no finding: the hostile run that wrote it did not finish (it was stopped, or could not run)`);
   }
-  return parsed as unknown as FindingsRecord;
+  return parsed as FindingsRecord;
 }

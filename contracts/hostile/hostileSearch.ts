@@ -180,6 +180,7 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     }
     if (options.replayPath || !details.failed) break;
   }
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a case threw, rethrown as it came
   if (fatal !== undefined) throw fatal;
 
   /** The repro without each query, body and content type it does not need, as long as the budget allows. */

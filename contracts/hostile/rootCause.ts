@@ -113,6 +113,7 @@ export function refusedFields(body: string): string[] {
   try {
     parsed = JSON.parse(body) as JsonValue;
   } catch {
+    // Not JSON: a body that names no field; the cause is still grouped by status and check.
     return [];
   }
   const error = isJsonObject(parsed) ? parsed['error'] : undefined;

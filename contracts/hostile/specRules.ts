@@ -57,6 +57,7 @@ function parsed(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // Not JSON: undefined, and the body is judged as text.
     return undefined;
   }
 }

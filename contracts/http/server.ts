@@ -5,7 +5,7 @@ export interface RunningServer {
   /** `http://host:port`, with the port the system picked when asked for 0. */
   readonly url: string;
   /** Stops listening and drops open connections (a held request included). */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /** Listens (port 0: any free port) and resolves once listening, with the port read back. */

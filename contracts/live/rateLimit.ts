@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawResponse } from '../client/boundedFetch';
+import { ContractsError } from '../errors';
 
 /** A 429 the run may not wait out: its wait budget is spent (or the run is stopping). */
-export class RateLimitedError extends Error {
+export class RateLimitedError extends ContractsError {
   override name = 'RateLimitedError';
 }
 
@@ -113,6 +114,7 @@ export class RateLimitBudget {
     try {
       await sleep(ms, undefined, stopsWithTheRun ? { signal: this.stopping.signal } : {});
     } catch {
+      // sleep rejects only when the run's stop signal fires: the run is stopping, which is what the error says.
       throw new RateLimitedError('the run stopped while waiting out a rate limit');
     }
   }

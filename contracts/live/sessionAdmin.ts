@@ -7,9 +7,10 @@ import { isJsonObject } from '../json';
 import { CREATE_SESSION, stdErrorCode } from '../nangoApi';
 import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 import type { RateLimitBudget } from './rateLimit';
+import { ContractsError } from '../errors';
 
 /** The provider would not create or delete what a run needs; says why without echoing the key or any token. */
-export class SessionSetupError extends Error {
+export class SessionSetupError extends ContractsError {
   override name = 'SessionSetupError';
 }
 
@@ -338,6 +339,7 @@ function connectionIdIn(bodyText: string): string | undefined {
     const id = isJsonObject(body) ? body['connectionId'] : undefined;
     return typeof id === 'string' && id.length > 0 ? id : undefined;
   } catch {
+    // Not JSON: no connection id, which undefined says; the caller reports what it lacked.
     return undefined;
   }
 }

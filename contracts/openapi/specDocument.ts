@@ -5,9 +5,10 @@ import { parseDocument } from 'yaml';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import { PROJECT_ROOT } from '../projectRoot';
 import { pointerOf, resolvePointer } from './jsonPointer';
+import { ContractsError } from '../errors';
 
 /** Anything wrong with the spec file itself or with a lookup in it; the message names the file. */
-export class SpecError extends Error {
+export class SpecError extends ContractsError {
   override name = 'SpecError';
   constructor(
     readonly source: string,

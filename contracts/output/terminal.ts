@@ -4,10 +4,10 @@ import { read } from '../env';
 /** Colours for one output stream: only on a terminal, and never with NO_COLOR set (https://no-color.org). */
 export interface Colours {
   readonly enabled: boolean;
-  green(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
-  dim(text: string): string;
+  readonly green: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly yellow: (text: string) => string;
+  readonly dim: (text: string) => string;
 }
 
 

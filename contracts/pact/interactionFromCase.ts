@@ -43,7 +43,7 @@ function requestBody(body: CaseBody): unknown {
   return Object.fromEntries(
     Object.entries(body).map(([key, value]) => {
       if (isFromState(value)) return [key, MatchersV3.fromProviderState(`\${${value.fromState}}`, value.example)];
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return [key, requestBody(value as CaseBody)];
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return [key, requestBody(value)];
       return [key, value];
     }),
   );

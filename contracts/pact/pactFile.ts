@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
 import { PENDING_COMMENT_PREFIX } from './pendingInteractions';
+import { ContractsError } from '../errors';
 
 /** The parts of a Pact V4 HTTP interaction this suite reads. */
 export interface PactHttpInteraction {
@@ -24,7 +25,7 @@ export interface PactFile {
   readonly interactions: readonly PactHttpInteraction[];
 }
 
-export class PactFileError extends Error {
+export class PactFileError extends ContractsError {
   override name = 'PactFileError';
 }
 
@@ -66,7 +67,7 @@ export function parsePact(json: unknown, source: string): PactFile {
 function parseInteraction(node: JsonValue, where: string, fail: (problem: string) => never): PactHttpInteraction {
   if (!isJsonObject(node)) return fail(`${where} is not an object`);
   const type = node['type'];
-  if (type !== undefined && type !== 'Synchronous/HTTP') return fail(`${where} is a ${String(type)} interaction; only HTTP is supported`);
+  if (type !== undefined && type !== 'Synchronous/HTTP') return fail(`${where} is a ${textOf(type)} interaction; only HTTP is supported`);
   const { description, request, response } = node;
   if (typeof description !== 'string') return fail(`${where} has no description`);
   if (!isJsonObject(request) || typeof request['method'] !== 'string' || typeof request['path'] !== 'string') {

@@ -53,7 +53,7 @@ export function loadPendingInteractions(file: string = PENDING_INTERACTIONS_FILE
   const seen = new Set<string>();
   return root.items.map((item, index) => {
     const where = `${shown}:${lines.linePos((item as Node).range?.[0] ?? 0).line}: pending interaction #${index + 1}`;
-    const declaration = declarationFrom(item as Node, where, (offset) => lines.linePos(offset).line);
+    const declaration = declarationFrom(item, where, (offset) => lines.linePos(offset).line);
     if (seen.has(declaration.interaction)) throw new ConfigurationError(`${where}: interaction "${declaration.interaction}" is declared twice`);
     seen.add(declaration.interaction);
     return declaration;

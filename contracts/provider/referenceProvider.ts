@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type RunningServer } from '../http/server';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
 import { CREATE_SESSION, nangoValidators, RECONNECT_SESSION } from '../nangoApi';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
@@ -171,8 +171,8 @@ export class ReferenceProvider {
   private reconnectSession(request: ProviderRequest): ProviderAnswer {
     const body = specBody(this.validators, request, RECONNECT_SESSION);
     if ('refused' in body) return body.refused;
-    const integration = String(body.value['integration_id']);
-    const connection = this.connections.get(`${integration} ${String(body.value['connection_id'])}`);
+    const integration = textOf(body.value['integration_id']);
+    const connection = this.connections.get(`${integration} ${textOf(body.value['connection_id'])}`);
     if (!connection?.throughConnectSession) {
       return invalidBody([{ code: 'custom', message: 'ConnectionID or IntegrationId does not exists', path: ['connection_id'] }]);
     }
@@ -331,6 +331,7 @@ function parseJson(text: string): JsonValue | undefined {
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
+    // Not JSON: undefined says so, and the caller answers it as such; the parser's wording adds nothing.
     return undefined;
   }
 }

@@ -34,7 +34,7 @@ export function junitDocument(suiteName: string, suites: readonly XmlNode[]): st
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     testsuites: { '@_name': suiteName, '@_tests': count('tests'), '@_failures': count('failures'), '@_errors': count('errors'), '@_skipped': count('skipped'), '@_time': suites.reduce((sum, node) => sum + Number(node['@_time']), 0).toFixed(3), testsuite: suites },
   };
-  return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(document) as string;
+  return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(document);
 }
 
 function suitesOf(report: VerificationReport): XmlNode[] {

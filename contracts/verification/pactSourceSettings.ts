@@ -86,6 +86,7 @@ function selectorsFrom(value: string | undefined): JsonObject[] {
   try {
     parsed = JSON.parse(value);
   } catch {
+    // JSON.parse objects only to text that is not JSON, which the line below says, with the text.
     throw new ConfigurationError(`${problem} (got ${JSON.stringify(value)}, which is not JSON)`);
   }
   if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(isJsonObject)) throw new ConfigurationError(`${problem} (got ${value})`);
@@ -106,6 +107,7 @@ function pactFileCheck(given: string, file: string): void {
   try {
     stats = statSync(file);
   } catch {
+    // statSync failed: the path names nothing, which is the one line said.
     throw new ConfigurationError(`PACT_FILE=${given}: no such file`);
   }
   if (stats.isDirectory()) {

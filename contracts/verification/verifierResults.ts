@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
 
 /** One entry of the verifier's `errors` / `pendingErrors`: its key names the pact and the interaction. */
 export interface VerifierError {
@@ -36,6 +36,7 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
   try {
     results = JSON.parse(resultsText) as JsonValue;
   } catch {
+    // Not JSON: the verifier's own text is the reason, kept whole below.
     return { ran: false, reason: `the Pact verifier did not run: ${resultsText}` };
   }
   if (!isJsonObject(results)) return { ran: false, reason: `the Pact verifier returned no results: ${resultsText}` };
@@ -44,14 +45,14 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
     return Array.isArray(value) ? value : [];
   };
   const errorsOf = (name: string): VerifierError[] =>
-    list(name).flatMap((error) => (isJsonObject(error) ? [{ key: String(error['interaction'] ?? ''), problems: describeMismatch(error['mismatch']) }] : []));
+    list(name).flatMap((error) => (isJsonObject(error) ? [{ key: textOf(error['interaction']), problems: describeMismatch(error['mismatch']) }] : []));
   return {
     ran: true,
     run: {
       interactions: list('interactionResults').flatMap((item) => (isJsonObject(item) ? [verifiedInteraction(item)] : [])),
       errors: errorsOf('errors'),
       pendingErrors: errorsOf('pendingErrors'),
-      output: list('output').flatMap((line) => stripVTControlCharacters(String(line)).split('\n')),
+      output: list('output').flatMap((line) => stripVTControlCharacters(textOf(line)).split('\n')),
     },
   };
 }
@@ -59,7 +60,7 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
 function verifiedInteraction(item: JsonObject): VerifiedInteraction {
   const { consumer, pending } = item;
   return {
-    description: String(item['description'] ?? ''),
+    description: textOf(item['description']),
     ok: item['result'] === 'OK',
     consumer: typeof consumer === 'string' ? consumer : undefined,
     pending: typeof pending === 'boolean' ? pending : undefined,
@@ -69,22 +70,22 @@ function verifiedInteraction(item: JsonObject): VerifiedInteraction {
 /** One line per mismatch of an error entry. */
 function describeMismatch(mismatch: JsonValue | undefined): string[] {
   if (!isJsonObject(mismatch)) return [];
-  if (mismatch['type'] === 'error') return [`request failed: ${String(mismatch['message'])}`];
+  if (mismatch['type'] === 'error') return [`request failed: ${textOf(mismatch['message'])}`];
   const list = Array.isArray(mismatch['mismatches']) ? mismatch['mismatches'] : [];
   return list.flatMap((item) => {
     if (!isJsonObject(item)) return [];
-    const text = String(item['mismatch'] ?? JSON.stringify(item));
+    const text = textOf(item['mismatch'], JSON.stringify(item));
     switch (item['type']) {
       case 'StatusMismatch':
         return [`status: ${text}`];
       case 'HeaderMismatch':
-        return [`header ${String(item['key'] ?? '')}: ${text}`];
+        return [`header ${textOf(item['key'])}: ${text}`];
       case 'BodyMismatch':
-        return [`body ${String(item['path'] ?? '$')}: ${text}`];
+        return [`body ${textOf(item['path'], '$')}: ${text}`];
       case 'BodyTypeMismatch':
         return [`body type: ${text}`];
       default:
-        return [`${String(item['type'] ?? 'mismatch')}: ${text}`];
+        return [`${textOf(item['type'], 'mismatch')}: ${text}`];
     }
   });
 }

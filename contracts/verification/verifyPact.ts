@@ -25,6 +25,7 @@ import type { SessionLedger } from '../live/sessionLedger';
 import { pactSourceConfig } from './verifierConfig';
 import { parseVerifierRun } from './verifierResults';
 import { contractsOf, verdictOf, withDeclaredPending } from './publication';
+import { ContractsError } from '../errors';
 
 export interface VerifyPactOptions {
   readonly source: PactSourceSettings;
@@ -60,7 +61,7 @@ export interface VerifyPactOptions {
 }
 
 /** The run stopped before it finished (a rate limit that outlasted the budget): nothing it did is a verdict. */
-export class RunStoppedError extends Error {
+export class RunStoppedError extends ContractsError {
   override name = 'RunStoppedError';
 }
 
@@ -213,6 +214,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   }
   // Stopped, nothing is a verdict: the reason, with what clean-up could not delete.
   if (stoppedBy instanceof RunStoppedError && runProblems.length) throw new RunStoppedError(`${stoppedBy.message}; ${runProblems.join('; ')}`);
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- what stopped the run, rethrown as it came
   if (stoppedBy !== undefined) throw stoppedBy;
 
   const parsed = parseVerifierRun(verdict);
@@ -239,7 +241,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
 }
 
 /** Publishing was asked for where it would not be true: nothing was published. */
-export class PublishRefusedError extends Error {
+export class PublishRefusedError extends ContractsError {
   override name = 'PublishRefusedError';
 }
 
@@ -336,7 +338,7 @@ function followSessions(exchange: Exchange, authorization: string | undefined, l
 }
 
 /** No pact could be loaded, or Pact's filter kept none of its interactions: the run verified nothing. */
-export class PactSourceError extends Error {
+export class PactSourceError extends ContractsError {
   override name = 'PactSourceError';
 }
 

@@ -23,7 +23,7 @@ import {
 import { CONNECT_SESSION_TOKEN_REGEX } from '../../contracts/sessionToken';
 import { booleanFrom } from '../../contracts/env';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
-import { nangoSpec, nangoValidators, type ConnectSessionInput, type ConnectSessionReconnectInput } from '../../contracts/nangoApi';
+import { nangoSpec, nangoValidators, type ConnectSessionReconnectInput } from '../../contracts/nangoApi';
 import { compareWithSpec, pactJson } from '../../contracts/pact/bidirectionalCheck';
 import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
 import { loadKnownFindings } from '../../contracts/knownFindings';
@@ -46,7 +46,7 @@ const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, 
 /** How the client sends a case of each operation: the one place a new operation needs a line of test code. */
 const SEND: Readonly<Record<string, (client: ConnectSessionClient, contractCase: ContractCase) => Promise<unknown>>> = {
   'POST /connect/sessions': (client, { request }) =>
-    client.createSession(credentialSentBy(request.credential), exampleBody(request.body ?? {}) as ConnectSessionInput, request.query ? { query: request.query } : {}),
+    client.createSession(credentialSentBy(request.credential), exampleBody(request.body ?? {}), request.query ? { query: request.query } : {}),
   'POST /connect/sessions/reconnect': (client, { request }) =>
     client.reconnectSession(credentialSentBy(request.credential), exampleBody(request.body ?? {}) as unknown as ConnectSessionReconnectInput, request.query ? { query: request.query } : {}),
   'GET /connect/session': (client, { request }) => client.getSession(credentialSentBy(request.credential), { ...(request.query ? { query: request.query } : {}) }),

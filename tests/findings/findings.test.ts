@@ -152,11 +152,11 @@ it('says in one line that there is nothing recorded yet (exit 2)', async () => {
   expect(run.stderr).toBe(`findings could not run: no recorded runs in ${empty}: run npm run verify or npm run contracts:hostile first (NANGO_BASE_URL, NANGO_SECRET_KEY for a real Nango)\n`);
 });
 
-it("keeps the README's example of findings.md inside a fenced block, so its headings are not the README's", () => {
+it("keeps docs/findings.md's example of findings.md inside a fenced block, so its headings are not the page's", () => {
   const headings: string[] = [];
   let fence: string | undefined;
   // CommonMark fences: a run of three or more backticks or tildes, closed by a run of the same, at least as long.
-  for (const line of readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n')) {
+  for (const line of readFileSync(join(ROOT, 'docs', 'findings.md'), 'utf8').split('\n')) {
     const run = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence === undefined) {
       if (run) fence = run;
@@ -166,5 +166,5 @@ it("keeps the README's example of findings.md inside a fenced block, so its head
   expect(fence).toBeUndefined();
   expect(headings).toContain('## Reporting drift upstream');
   expect(headings.filter((heading) => /^#+ (V|H-F)\d+ · /.test(heading))).toEqual([]);
-  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/^````markdown\n## DELETE \/connect\/session\n\n### V\d+ · /m);
+  expect(readFileSync(join(ROOT, 'docs', 'findings.md'), 'utf8')).toMatch(/^````markdown\n## DELETE \/connect\/session\n\n### V\d+ · /m);
 });

@@ -11,6 +11,7 @@ const CONTRACTS = join(ROOT, 'contracts');
 
 /** Bottom to top: a room may import from the rooms before it. A room is a folder of contracts/ or a top-level file. */
 const ROOMS = [
+  'errors.ts',
   'configurationError.ts',
   'json.ts',
   'projectRoot.ts',

@@ -73,7 +73,7 @@ it('is written by Pact as a V4 pending interaction with the reason as its commen
     await new ConnectSessionClient(mockServer.url).deleteSession(credentialSentBy(unknownToken.request.credential));
   });
   const written = join(pactDir, `${CONSUMER}-${PROVIDER}.json`);
-  const [interaction] = JSON.parse(readFileSync(written, 'utf8'))['interactions'] as JsonObject[];
+  const [interaction] = (JSON.parse(readFileSync(written, 'utf8')) as JsonObject)['interactions'] as JsonObject[];
   expect(interaction).toMatchObject({ pending: true, comments: { text: ['pending: the provider does not honour it yet'] } });
   expect(readPactFile(written).interactions[0]?.pending).toBe('the provider does not honour it yet');
   // The tests' stand-in for `pacts:update` after a declaration writes the same shape.

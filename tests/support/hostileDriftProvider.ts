@@ -178,6 +178,7 @@ function parsedObject(text: string): Record<string, unknown> | undefined {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
+    // Not JSON: the drifting provider treats it as no body.
     return undefined;
   }
 }
@@ -212,7 +213,7 @@ export function realNangoAnswer(reference: ReferenceProvider, request: RecordedR
   const answered = realNangoWithoutPayload(reference, request, secretKey);
   if (answered.status !== 401 || answered.body === undefined) return answered;
   const body = JSON.parse(answered.body) as { error: Record<string, unknown> };
-  return jsonAnswer(401, { error: { ...body.error, payload: {} } } as JsonValue);
+  return jsonAnswer(401, { error: { ...body.error, payload: {} } });
 }
 
 function realNangoWithoutPayload(reference: ReferenceProvider, request: RecordedRequest, secretKey: string): ProviderAnswer {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { spawnVerificationWorker, type WorkerLauncher, type WorkerProcess } from '../../contracts/verification/worker/runWorker';
 
 // Plain JS with no types: the bundle the npm scripts run (contracts/cli/bundle.js).
-const { bundleDir } = require('../../contracts/cli/bundle.js') as { bundleDir(): string };
+const { bundleDir } = require('../../contracts/cli/bundle.js') as { bundleDir: () => string };
 
 /**
  * Verification worker processes kept from run to run, so a run costs a verification and not a process loading

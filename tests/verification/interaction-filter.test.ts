@@ -37,7 +37,7 @@ it('names the interactions PACT_PROVIDER_STATE and PACT_PROVIDER_NO_STATE keep, 
   expect(progressLines(byState.stdout)).toHaveLength(2);
   const stateless = await verifyInProcess({ PACT_PROVIDER_NO_STATE: 'true' }, true);
   expect(stateless.code).toBe(0);
-  const statelessCount = (JSON.parse(readFileSync(COMMITTED_PACT, 'utf8'))['interactions'] as JsonObject[]).filter((interaction) => !(interaction['providerStates'] as unknown[] | undefined)?.length).length;
+  const statelessCount = ((JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject)['interactions'] as JsonObject[]).filter((interaction) => !(interaction['providerStates'] as unknown[] | undefined)?.length).length;
   expect(progressLines(stateless.stdout)).toHaveLength(statelessCount);
   expect(stateless.stdout).toContain(`Verification PASSED: ${statelessCount} of ${statelessCount} interactions passed; only those PACT_PROVIDER_NO_STATE=true keeps were replayed`);
 });

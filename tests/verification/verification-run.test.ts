@@ -152,6 +152,7 @@ function filesChangedSince(directory: string, since: number, skip: string[]): Ar
   try {
     entries = readdirSync(directory);
   } catch {
+    // No such folder (yet): nothing in it to scan.
     return found;
   }
   for (const name of entries) {

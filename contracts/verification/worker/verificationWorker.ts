@@ -13,6 +13,8 @@ import type { RunStop } from '../../live/runStop';
 import { sessionsAccountedFor, sessionsLine, type SessionLedger } from '../../live/sessionLedger';
 import { settingsFromEnv } from '../settings';
 import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
+import { ContractsError } from '../../errors';
+import { exitCodeOf } from '../../output/exitCode';
 
 process.env['PACT_DO_NOT_TRACK'] = 'true';
 
@@ -150,9 +152,11 @@ process.on('message', (run: ParentMessage) => {
 });
 
 /** The run was stopped by a signal; the signal handler cleans up and ends the process. */
-class InterruptedError extends Error {
+class InterruptedError extends ContractsError {
   override name = 'InterruptedError';
+  override readonly exitCode: number;
   constructor(readonly signal: NodeJS.Signals) {
     super(`interrupted by ${signal}`);
+    this.exitCode = exitCodeOf(signal);
   }
 }
