@@ -21,7 +21,10 @@ const MODULES = {
   'contracts/live/sessionLedger.ts': { tests: ['tests/live/session-ledger.test.ts'], pooledWorkers: false },
   'contracts/live/sessionAdmin.ts': { tests: ['tests/live/session-admin.test.ts'], pooledWorkers: false },
   'contracts/hostile/checks.ts': { tests: ['tests/hostile/checks.test.ts'], pooledWorkers: false },
-  'contracts/openapi/responseValidators.ts': { tests: ['tests/openapi/response-validators.test.ts', 'tests/openapi/undocumented-properties.test.ts'], pooledWorkers: false },
+  'contracts/openapi/responseValidators.ts': {
+    tests: ['tests/openapi/response-validators.test.ts', 'tests/openapi/undocumented-properties.test.ts'],
+    pooledWorkers: false,
+  },
 };
 /** @typedef {keyof typeof MODULES} Module */
 
@@ -31,14 +34,22 @@ const chosen = (process.env['MUTATE'] ?? '')
   .filter((module) => module !== '');
 const unknown = chosen.filter((module) => !(module in MODULES));
 if (unknown.length > 0) {
-  process.stderr.write(`MUTATE names ${unknown.join(', ')}, which npm run mutation does not mutate (it mutates ${Object.keys(MODULES).join(', ')})\n`);
+  process.stderr.write(
+    `MUTATE names ${unknown.join(', ')}, which npm run mutation does not mutate (it mutates ${Object.keys(MODULES).join(', ')})\n`,
+  );
   process.exit(2);
 }
 const mutate = /** @type {Module[]} */ (chosen.length > 0 ? chosen : Object.keys(MODULES));
 const testFiles = [...new Set(mutate.flatMap((module) => MODULES[module].tests))];
 const pooledWorkers = mutate.some((module) => MODULES[module].pooledWorkers);
 /** reports/mutation/live-rateLimit.{json,html} for contracts/live/rateLimit.ts; `all` for several modules. */
-const reportName = mutate.length === 1 ? mutate[0].replace(/^contracts\//, '').replace(/\.ts$/, '').replace(/\//g, '-') : 'all';
+const reportName =
+  mutate.length === 1
+    ? mutate[0]
+        .replace(/^contracts\//, '')
+        .replace(/\.ts$/, '')
+        .replace(/\//g, '-')
+    : 'all';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 module.exports = {

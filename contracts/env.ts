@@ -25,7 +25,13 @@ export function booleanFrom(env: NodeJS.ProcessEnv, name: string, fallback: bool
 }
 
 /** A whole number (digits, an optional minus), at least `minimum`; `fallback` when unset. */
-export function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum: number, unit = 'milliseconds'): number {
+export function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  minimum: number,
+  unit = 'milliseconds',
+): number {
   const value = read(env, name);
   if (value === undefined) return fallback;
   const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
@@ -58,11 +64,15 @@ export function httpUrl(name: string, value: string, rules: HttpUrlRules = {}): 
     // The URL parser's wording adds nothing to the line below, which names the variable and the value.
     throw new ConfigurationError(`${name} ${JSON.stringify(value)} is not a URL${expected}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError(`${name} ${JSON.stringify(value)} must use http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigurationError(`${name} ${JSON.stringify(value)} must use http:// or https://`);
   if (url.username || url.password) {
-    throw new ConfigurationError(`${name} must not carry credentials${rules.credentialsHint ? `: ${rules.credentialsHint}` : ''}`);
+    throw new ConfigurationError(
+      `${name} must not carry credentials${rules.credentialsHint ? `: ${rules.credentialsHint}` : ''}`,
+    );
   }
-  if (!rules.queryAllowed && (url.search || url.hash)) throw new ConfigurationError(`${name} ${JSON.stringify(value)} must not carry a query or a fragment`);
+  if (!rules.queryAllowed && (url.search || url.hash))
+    throw new ConfigurationError(`${name} ${JSON.stringify(value)} must not carry a query or a fragment`);
   return url.href;
 }
 

@@ -20,7 +20,10 @@ export function textOf(value: JsonValue | undefined, fallback = ''): string {
  * A JSON file a command reads back (a report a run wrote), or one line saying what is wrong: `missing` when it is
  * not there (say which command writes it), else that it is not the `kind` of file expected.
  */
-export function readJsonFile(file: string, { missing, kind }: { readonly missing: string; readonly kind: string }): unknown {
+export function readJsonFile(
+  file: string,
+  { missing, kind }: { readonly missing: string; readonly kind: string },
+): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (error) {

@@ -84,7 +84,9 @@ export function loadKnownFindings(file: string = KNOWN_FINDINGS_FILE): KnownFind
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigurationError(`${shown}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`}`);
+    throw new ConfigurationError(
+      `${shown}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -97,7 +99,8 @@ export function loadKnownFindings(file: string = KNOWN_FINDINGS_FILE): KnownFind
     );
   }
   if (parsed === null) return [];
-  if (!Array.isArray(parsed)) throw new ConfigurationError(`${shown}: expected a list of findings (- check: …), not ${typeOf(parsed)}`);
+  if (!Array.isArray(parsed))
+    throw new ConfigurationError(`${shown}: expected a list of findings (- check: …), not ${typeOf(parsed)}`);
   return parsed.map((entry: JsonValue, index) => findingFrom(entry, `${shown}: finding #${index + 1}`));
 }
 
@@ -107,21 +110,31 @@ function shownPath(file: string): string {
   return inProject.startsWith('..') || isAbsolute(inProject) ? file : inProject;
 }
 
-const typeOf = (value: unknown): string => (Array.isArray(value) ? 'a list' : isJsonObject(value) ? 'a mapping' : JSON.stringify(value));
+const typeOf = (value: unknown): string =>
+  Array.isArray(value) ? 'a list' : isJsonObject(value) ? 'a mapping' : JSON.stringify(value);
 
 function findingFrom(entry: JsonValue, entryName: string): KnownFinding {
-  if (!isJsonObject(entry)) throw new ConfigurationError(`${entryName} is not a mapping (check: …, reason: …) but ${typeOf(entry)}`);
+  if (!isJsonObject(entry))
+    throw new ConfigurationError(`${entryName} is not a mapping (check: …, reason: …) but ${typeOf(entry)}`);
   const check = textField(entry, 'check', entryName, 'the name of the check whose failure it accepts');
   if (check === undefined) throw new ConfigurationError(`${entryName}: field 'check' is required`);
-  if (!FINDING_CHECKS.includes(check)) throw new ConfigurationError(`${entryName}: unknown check '${check}' (known: ${FINDING_CHECKS.join(', ')})`);
+  if (!FINDING_CHECKS.includes(check))
+    throw new ConfigurationError(`${entryName}: unknown check '${check}' (known: ${FINDING_CHECKS.join(', ')})`);
   const where = `${entryName} (check ${check})`;
   const unknown = Object.keys(entry).find((field) => !FIELDS.includes(field));
-  if (unknown !== undefined) throw new ConfigurationError(`${where}: unknown field '${unknown}' (known: ${FIELDS.join(', ')})`);
+  if (unknown !== undefined)
+    throw new ConfigurationError(`${where}: unknown field '${unknown}' (known: ${FIELDS.join(', ')})`);
   const reason = textField(entry, 'reason', where, 'why the finding is accepted');
-  if (reason === undefined) throw new ConfigurationError(`${where}: field 'reason' is required (why the finding is accepted)`);
+  if (reason === undefined)
+    throw new ConfigurationError(`${where}: field 'reason' is required (why the finding is accepted)`);
   const { status } = entry;
-  if (status !== undefined && !(typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599)) {
-    throw new ConfigurationError(`${where}: field 'status' must be an HTTP status received, a whole number such as 404, not ${JSON.stringify(status)}`);
+  if (
+    status !== undefined &&
+    !(typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599)
+  ) {
+    throw new ConfigurationError(
+      `${where}: field 'status' must be an HTTP status received, a whole number such as 404, not ${JSON.stringify(status)}`,
+    );
   }
   const code = textField(entry, 'code', where, 'an error code');
   const interaction = textField(entry, 'interaction', where, "a pact interaction's description");
@@ -131,11 +144,16 @@ function findingFrom(entry: JsonValue, entryName: string): KnownFinding {
     try {
       new RegExp(matching);
     } catch (error) {
-      throw new ConfigurationError(`${where}: field 'matching' is not a regular expression (${(error as Error).message})`);
+      throw new ConfigurationError(
+        `${where}: field 'matching' is not a regular expression (${(error as Error).message})`,
+      );
     }
   }
   const expires = textField(entry, 'expires', where, 'a date such as 2027-01-31');
-  if (expires !== undefined && !isCalendarDate(expires)) throw new ConfigurationError(`${where}: field 'expires' must be a date such as 2027-01-31, not ${JSON.stringify(expires)}`);
+  if (expires !== undefined && !isCalendarDate(expires))
+    throw new ConfigurationError(
+      `${where}: field 'expires' must be a date such as 2027-01-31, not ${JSON.stringify(expires)}`,
+    );
   return {
     check,
     reason: reason.trim(),
@@ -152,7 +170,10 @@ function findingFrom(entry: JsonValue, entryName: string): KnownFinding {
 function textField(entry: JsonObject, field: string, where: string, what: string): string | undefined {
   const value = entry[field];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(`${where}: field '${field}' must be a non-empty string (${what}), not ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigurationError(
+      `${where}: field '${field}' must be a non-empty string (${what}), not ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -163,7 +184,11 @@ function isCalendarDate(text: string): boolean {
 }
 
 /** The known finding a failure matches, and whether it has expired by `today` (`YYYY-MM-DD`). */
-export function matchKnown(findings: readonly KnownFinding[], candidate: FindingCandidate, today: string): KnownMatch | undefined {
+export function matchKnown(
+  findings: readonly KnownFinding[],
+  candidate: FindingCandidate,
+  today: string,
+): KnownMatch | undefined {
   const finding = findings.find(
     (known) =>
       known.check === candidate.check &&
@@ -177,8 +202,13 @@ export function matchKnown(findings: readonly KnownFinding[], candidate: Finding
 }
 
 export function describeFinding(finding: KnownFinding): string {
-  const parts = [finding.check, finding.status, finding.code, finding.interaction && `"${finding.interaction}"`, finding.kind && `kind ${finding.kind}`, finding.matching && `/${finding.matching}/`].filter(
-    (part) => part !== undefined && part !== '',
-  );
+  const parts = [
+    finding.check,
+    finding.status,
+    finding.code,
+    finding.interaction && `"${finding.interaction}"`,
+    finding.kind && `kind ${finding.kind}`,
+    finding.matching && `/${finding.matching}/`,
+  ].filter((part) => part !== undefined && part !== '');
   return parts.join(' ');
 }

@@ -31,13 +31,15 @@ export type StdError = components['schemas']['StdError'];
 export type ConnectSession = components['schemas']['ConnectSession'];
 export type ConnectSessionInput = components['schemas']['ConnectSessionInput'];
 export type ConnectSessionReconnectInput = components['schemas']['ConnectSessionReconnectInput'];
-type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R } ? R : never;
+type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R }
+  ? R
+  : never;
 export type CreateSessionStatus = keyof Responses<'/connect/sessions', 'post'>;
 export type ReconnectSessionStatus = keyof Responses<'/connect/sessions/reconnect', 'post'>;
 export type GetSessionStatus = keyof Responses<'/connect/session', 'get'>;
 export type DeleteSessionStatus = keyof Responses<'/connect/session', 'delete'>;
 /** A status any lifecycle operation documents. */
-export type DocumentedStatus = CreateSessionStatus   | GetSessionStatus | DeleteSessionStatus;
+export type DocumentedStatus = CreateSessionStatus | GetSessionStatus | DeleteSessionStatus;
 /** The statuses whose documented body is a StdError. */
 export type ErrorStatus = Exclude<DocumentedStatus, 200 | 201 | 204>;
 

@@ -9,17 +9,25 @@ const UNKNOWN_VERSION = /pacticipants\/([^/\s']+)\/versions\/([^/\s']+)' failed:
 const NOTHING_PUBLISHED = /No pacts or verifications have been published for version (\S+) of (\S+)/;
 
 /** Broker failures the Pact tools word at length (and more than once), said once and plainly. */
-const FAILURES: ReadonlyArray<{ readonly pattern: RegExp; readonly say: (connection: BrokerConnection, text: string) => string }> = [
+const FAILURES: ReadonlyArray<{
+  readonly pattern: RegExp;
+  readonly say: (connection: BrokerConnection, text: string) => string;
+}> = [
   {
     pattern: /\b(401 Unauthorized|403 Forbidden)\b/,
     say: (connection) =>
       `the Pact Broker at ${connection.baseUrl} refused the credentials (${
-        connection.auth.kind === 'basic' ? 'PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD' : connection.auth.kind === 'token' ? 'PACT_BROKER_TOKEN' : 'none given: set PACT_BROKER_TOKEN'
+        connection.auth.kind === 'basic'
+          ? 'PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD'
+          : connection.auth.kind === 'token'
+            ? 'PACT_BROKER_TOKEN'
+            : 'none given: set PACT_BROKER_TOKEN'
       })`,
   },
   {
     pattern: /error sending request|Failed to access pact broker|Connection refused|dns error/i,
-    say: (connection) => `cannot reach the Pact Broker at ${connection.baseUrl}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`,
+    say: (connection) =>
+      `cannot reach the Pact Broker at ${connection.baseUrl}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`,
   },
   {
     pattern: ENVIRONMENT_MISSING,
@@ -44,7 +52,8 @@ const FAILURES: ReadonlyArray<{ readonly pattern: RegExp; readonly say: (connect
   },
   {
     pattern: /Could not find relation 'pf:/,
-    say: (connection) => `the Pact Broker at ${connection.baseUrl} is not PactFlow: provider contracts (bi-directional contract testing) are a PactFlow feature`,
+    say: (connection) =>
+      `the Pact Broker at ${connection.baseUrl} is not PactFlow: provider contracts (bi-directional contract testing) are a PactFlow feature`,
   },
 ];
 

@@ -28,7 +28,10 @@ async function askIndex(connection: BrokerConnection): Promise<string | undefine
   const index = `${connection.baseUrl}/`;
   let response: Response;
   try {
-    response = await fetch(index, { headers: brokerHeaders(connection), signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
+    response = await fetch(index, {
+      headers: brokerHeaders(connection),
+      signal: AbortSignal.timeout(INDEX_TIMEOUT_MS),
+    });
   } catch {
     // Unreachable: the command that follows says so with its own reason; this check is about a server that answers.
     return undefined;
@@ -38,7 +41,8 @@ async function askIndex(connection: BrokerConnection): Promise<string | undefine
   const contentType = response.headers.get('content-type')?.split(';')[0]?.trim();
   const body: unknown = await response.json().catch(() => undefined);
   const links = isJsonObject(body) ? body['_links'] : undefined;
-  if (is2xx(status) && isJsonObject(links) && Object.keys(links).some((relation) => relation.startsWith('pb:'))) return undefined;
+  if (is2xx(status) && isJsonObject(links) && Object.keys(links).some((relation) => relation.startsWith('pb:')))
+    return undefined;
   const answered = `${status}${contentType ? ` ${contentType}` : ''}`;
   return `${connection.baseUrl} is not a Pact Broker: GET ${index} answered ${answered}, not the broker's index (HAL with pb: links); set PACT_BROKER_BASE_URL to the broker's base URL (e.g. https://your-org.pactflow.io)`;
 }

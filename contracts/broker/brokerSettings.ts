@@ -21,7 +21,9 @@ export function brokerConnectionFromEnv(env: NodeJS.ProcessEnv): BrokerConnectio
   const password = read(env, 'PACT_BROKER_PASSWORD');
   if (baseUrl === undefined) {
     if (token !== undefined || username !== undefined || password !== undefined) {
-      throw new ConfigurationError('Pact Broker credentials are set but PACT_BROKER_BASE_URL is not: set it to the broker URL (e.g. https://your-org.pactflow.io)');
+      throw new ConfigurationError(
+        'Pact Broker credentials are set but PACT_BROKER_BASE_URL is not: set it to the broker URL (e.g. https://your-org.pactflow.io)',
+      );
     }
     return undefined;
   }
@@ -40,17 +42,26 @@ export function requireBrokerConnection(env: NodeJS.ProcessEnv): BrokerConnectio
 }
 
 function brokerUrl(value: string): string {
-  return httpUrl('PACT_BROKER_BASE_URL', value, { example: 'https://your-org.pactflow.io', credentialsHint: BROKER_CREDENTIALS_HINT }).replace(/\/$/, '');
+  return httpUrl('PACT_BROKER_BASE_URL', value, {
+    example: 'https://your-org.pactflow.io',
+    credentialsHint: BROKER_CREDENTIALS_HINT,
+  }).replace(/\/$/, '');
 }
 
-function authFrom(token: string | undefined, username: string | undefined, password: string | undefined): BrokerConnection['auth'] {
+function authFrom(
+  token: string | undefined,
+  username: string | undefined,
+  password: string | undefined,
+): BrokerConnection['auth'] {
   if (token !== undefined && (username !== undefined || password !== undefined)) {
     throw new ConfigurationError('set either PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD, not both');
   }
   if (token !== undefined) return { kind: 'token', token };
   if (username !== undefined && password !== undefined) return { kind: 'basic', username, password };
-  if (username !== undefined) throw new ConfigurationError('PACT_BROKER_USERNAME is set but PACT_BROKER_PASSWORD is not');
-  if (password !== undefined) throw new ConfigurationError('PACT_BROKER_PASSWORD is set but PACT_BROKER_USERNAME is not');
+  if (username !== undefined)
+    throw new ConfigurationError('PACT_BROKER_USERNAME is set but PACT_BROKER_PASSWORD is not');
+  if (password !== undefined)
+    throw new ConfigurationError('PACT_BROKER_PASSWORD is set but PACT_BROKER_USERNAME is not');
   return { kind: 'none' };
 }
 
@@ -59,5 +70,8 @@ export function brokerSecretsInEnv(env: NodeJS.ProcessEnv): string[] {
   const token = read(env, 'PACT_BROKER_TOKEN');
   const username = read(env, 'PACT_BROKER_USERNAME') ?? '';
   const password = read(env, 'PACT_BROKER_PASSWORD');
-  return [...(token ? [token] : []), ...(password ? [password, Buffer.from(`${username}:${password}`).toString('base64')] : [])];
+  return [
+    ...(token ? [token] : []),
+    ...(password ? [password, Buffer.from(`${username}:${password}`).toString('base64')] : []),
+  ];
 }

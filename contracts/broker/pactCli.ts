@@ -9,7 +9,9 @@ import { notABroker } from './brokerIndex';
 import { brokerSecretsInEnv, type BrokerConnection } from './brokerSettings';
 
 // The Rust binary itself, as the package's own bin/pact.js finds it, without that node wrapper's start-up.
-const { standalone } = require('@pact-foundation/pact-cli/src/pact-standalone') as { standalone: () => { readonly pactFullPath: string } };
+const { standalone } = require('@pact-foundation/pact-cli/src/pact-standalone') as {
+  standalone: () => { readonly pactFullPath: string };
+};
 /** The CLI retries a broker that does not answer 8 times by default, about two minutes; CI wants the no sooner. */
 const DEFAULT_RETRIES = 3;
 /** The exit code of a Rust program that panicked. */
@@ -35,7 +37,11 @@ export interface PactCliOptions {
  * answer), or 130/143 when stopped by a signal. A server that answers but is no Pact Broker is said before the CLI
  * starts: the CLI would take it for a missing version, or say can-i-deploy's no.
  */
-export async function runPactCli(args: readonly string[], connection: BrokerConnection, io: PactCliOptions): Promise<number> {
+export async function runPactCli(
+  args: readonly string[],
+  connection: BrokerConnection,
+  io: PactCliOptions,
+): Promise<number> {
   const wrongServer = await notABroker(connection);
   if (wrongServer !== undefined) {
     io.err.write(`${redactor(brokerSecretsInEnv(io.env))(`${io.label} could not run: ${wrongServer}`)}\n`);
@@ -48,8 +54,14 @@ function runCli(args: readonly string[], connection: BrokerConnection, io: PactC
   const env: NodeJS.ProcessEnv = { ...io.env, PACT_DO_NOT_TRACK: 'true', PACT_BROKER_BASE_URL: connection.baseUrl };
   for (const name of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD']) delete env[name];
   if (connection.auth.kind === 'token') env['PACT_BROKER_TOKEN'] = connection.auth.token;
-  if (connection.auth.kind === 'basic') Object.assign(env, { PACT_BROKER_USERNAME: connection.auth.username, PACT_BROKER_PASSWORD: connection.auth.password });
-  env['PACT_BROKER_HTTP_RETRIES'] = String(wholeNumber(io.env, 'PACT_BROKER_HTTP_RETRIES', DEFAULT_RETRIES, 0, 'retries'));
+  if (connection.auth.kind === 'basic')
+    Object.assign(env, {
+      PACT_BROKER_USERNAME: connection.auth.username,
+      PACT_BROKER_PASSWORD: connection.auth.password,
+    });
+  env['PACT_BROKER_HTTP_RETRIES'] = String(
+    wholeNumber(io.env, 'PACT_BROKER_HTTP_RETRIES', DEFAULT_RETRIES, 0, 'retries'),
+  );
   const redact = redactor(brokerSecretsInEnv(io.env));
 
   const child = spawn(standalone().pactFullPath, args, { cwd: io.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -84,11 +96,15 @@ function runCli(args: readonly string[], connection: BrokerConnection, io: PactC
         for (const error of errors) io.out.write(`${redact(error)}\n`);
         return resolve(EXIT.failed);
       }
-      const explained = errors.map((error) => explainBrokerFailure(error, connection)).find((reason) => reason !== undefined) ?? unanswerable;
+      const explained =
+        errors.map((error) => explainBrokerFailure(error, connection)).find((reason) => reason !== undefined) ??
+        unanswerable;
       // The CLI may say one error twice, once wrapped ("IO Error - <it>"): keep the fuller.
       const distinct = errors.filter((error) => !errors.some((other) => other !== error && other.includes(error)));
       const reason =
-        code === RUST_PANIC ? `the Pact CLI stopped on an answer it did not expect from ${connection.baseUrl}: is it a Pact Broker?` : (explained ?? (distinct.join('; ') || stderr.trim().split('\n')[0] || `the Pact CLI exited with ${code}`));
+        code === RUST_PANIC
+          ? `the Pact CLI stopped on an answer it did not expect from ${connection.baseUrl}: is it a Pact Broker?`
+          : (explained ?? (distinct.join('; ') || stderr.trim().split('\n')[0] || `the Pact CLI exited with ${code}`));
       io.err.write(`${redact(`${io.label} could not run: ${reason}`)}\n`);
       resolve(EXIT.couldNotRun);
     });

@@ -4,7 +4,12 @@ import type { BrokerConnection } from './brokerSettings';
 
 /** Where the verifier gets its pacts from a broker: the pacts for these selectors, or one pact's URL. */
 export type PactsQuery =
-  | { readonly kind: 'selectors'; readonly connection: BrokerConnection; readonly provider: string; readonly body: JsonObject }
+  | {
+      readonly kind: 'selectors';
+      readonly connection: BrokerConnection;
+      readonly provider: string;
+      readonly body: JsonObject;
+    }
   | { readonly kind: 'url'; readonly connection: BrokerConnection | undefined; readonly url: string };
 
 /** One pact the broker serves for verification: its content, and where a result for it is published. */
@@ -18,8 +23,16 @@ export interface BrokerPact {
 export function brokerHeaders(connection: BrokerConnection | undefined): Record<string, string> {
   const auth = connection?.auth;
   const authorization =
-    auth?.kind === 'token' ? `Bearer ${auth.token}` : auth?.kind === 'basic' ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
-  return { accept: 'application/hal+json, application/json', 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+    auth?.kind === 'token'
+      ? `Bearer ${auth.token}`
+      : auth?.kind === 'basic'
+        ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
+        : undefined;
+  return {
+    accept: 'application/hal+json, application/json',
+    'content-type': 'application/json',
+    ...(authorization ? { authorization } : {}),
+  };
 }
 
 async function json(url: string, init: RequestInit, timeoutMs: number): Promise<JsonObject | undefined> {
@@ -46,14 +59,28 @@ export async function pactsToVerify(query: PactsQuery, timeoutMs: number): Promi
     const pactUrls =
       query.kind === 'url'
         ? [query.url]
-        : await json(`${query.connection.baseUrl}/pacts/provider/${encodeURIComponent(query.provider)}/for-verification`, { method: 'POST', headers, body: JSON.stringify(query.body) }, timeoutMs).then((found) => {
+        : await json(
+            `${query.connection.baseUrl}/pacts/provider/${encodeURIComponent(query.provider)}/for-verification`,
+            { method: 'POST', headers, body: JSON.stringify(query.body) },
+            timeoutMs,
+          ).then((found) => {
             const embedded = isJsonObject(found?.['_embedded']) ? found['_embedded']['pacts'] : undefined;
-            return Array.isArray(embedded) ? embedded.flatMap((pact) => (isJsonObject(pact) ? [linkOf(pact, 'self')].filter((url): url is string => url !== undefined) : [])) : undefined;
+            return Array.isArray(embedded)
+              ? embedded.flatMap((pact) =>
+                  isJsonObject(pact) ? [linkOf(pact, 'self')].filter((url): url is string => url !== undefined) : [],
+                )
+              : undefined;
           });
     if (!pactUrls) return undefined;
-    const pacts = await Promise.all(pactUrls.map(async (url) => ({ url, content: await json(url, { headers }, timeoutMs) })));
+    const pacts = await Promise.all(
+      pactUrls.map(async (url) => ({ url, content: await json(url, { headers }, timeoutMs) })),
+    );
     if (!pacts.every(({ content }) => content !== undefined)) return undefined;
-    return pacts.map(({ url, content }) => ({ url, publishUrl: linkOf(content, 'pb:publish-verification-results'), pact: parsePact(content, url) }));
+    return pacts.map(({ url, content }) => ({
+      url,
+      publishUrl: linkOf(content, 'pb:publish-verification-results'),
+      pact: parsePact(content, url),
+    }));
   } catch {
     // The broker would not say: progress lines go without totals, and Pact's verifier, which fetches the pacts itself, reports its own failure.
     return undefined;

@@ -12,14 +12,27 @@ export interface PactVerdict {
 }
 
 /** What came of telling the broker about one pact. */
-export type PublicationOutcome = { readonly consumer: string; readonly success: boolean } & ({ readonly published: true } | { readonly published: false; readonly why: string });
+export type PublicationOutcome = { readonly consumer: string; readonly success: boolean } & (
+  { readonly published: true } | { readonly published: false; readonly why: string }
+);
 
 /** Who verified: this suite, which drives Pact's verifier and publishes the verdict itself. */
 const VERIFIED_BY = { implementation: 'nango-contract-tests', version: '0.1.0' } as const;
 
-async function send(url: string, method: 'PUT' | 'POST', body: JsonObject, connection: BrokerConnection, timeoutMs: number): Promise<string | undefined> {
+async function send(
+  url: string,
+  method: 'PUT' | 'POST',
+  body: JsonObject,
+  connection: BrokerConnection,
+  timeoutMs: number,
+): Promise<string | undefined> {
   try {
-    const response = await fetch(url, { method, headers: brokerHeaders(connection), body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      method,
+      headers: brokerHeaders(connection),
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     if (response.ok) return undefined;
     const text = (await response.text()).replace(/\s+/g, ' ').slice(0, 200);
     return `the broker answered ${response.status}${text ? `: ${text}` : ''}`;
@@ -44,7 +57,13 @@ export async function publishVerificationResults(
   if (version.branch) {
     const branchUrl = `${connection.baseUrl}/pacticipants/${encodeURIComponent(provider)}/branches/${encodeURIComponent(version.branch)}/versions/${encodeURIComponent(version.version)}`;
     const why = await send(branchUrl, 'PUT', {}, connection, timeoutMs);
-    if (why) return verdicts.map(({ consumer, success }) => ({ consumer, success, published: false, why: `the provider version's branch could not be recorded: ${why}` }));
+    if (why)
+      return verdicts.map(({ consumer, success }) => ({
+        consumer,
+        success,
+        published: false,
+        why: `the provider version's branch could not be recorded: ${why}`,
+      }));
   }
   // One after the other, as Pact's verifier does: a broker on SQLite refuses concurrent writes (database is locked).
   const outcomes: PublicationOutcome[] = [];

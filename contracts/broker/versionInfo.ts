@@ -20,7 +20,11 @@ export function readGitFacts(cwd: string): GitFacts {
   };
   const commit = git('rev-parse', '--verify', 'HEAD');
   const status = git('status', '--porcelain');
-  return { commit, branch: git('symbolic-ref', '--short', '-q', 'HEAD') || undefined, dirty: status === undefined ? undefined : status !== '' };
+  return {
+    commit,
+    branch: git('symbolic-ref', '--short', '-q', 'HEAD') || undefined,
+    dirty: status === undefined ? undefined : status !== '',
+  };
 }
 
 /** Commit, branch and build URL as one CI service states them; detached-HEAD checkouts still know their branch here. */
@@ -32,8 +36,10 @@ interface CiService {
   readonly buildUrl: (env: NodeJS.ProcessEnv) => string | undefined;
 }
 
-const all = (...parts: Array<string | undefined>): string | undefined => (parts.every((part) => part) ? parts.join('') : undefined);
-const stripRef = (ref: string | undefined): string | undefined => ref?.replace(/^refs\/heads\//, '').replace(/^origin\//, '') || undefined;
+const all = (...parts: Array<string | undefined>): string | undefined =>
+  parts.every((part) => part) ? parts.join('') : undefined;
+const stripRef = (ref: string | undefined): string | undefined =>
+  ref?.replace(/^refs\/heads\//, '').replace(/^origin\//, '') || undefined;
 
 const CI_SERVICES: readonly CiService[] = [
   {
@@ -41,8 +47,17 @@ const CI_SERVICES: readonly CiService[] = [
     present: (env) => read(env, 'GITHUB_ACTIONS') === 'true',
     commit: (env) => read(env, 'GITHUB_SHA'),
     // Pull requests check out a merge commit on a detached HEAD: the branch is the PR's head branch.
-    branch: (env) => read(env, 'GITHUB_HEAD_REF') || (read(env, 'GITHUB_REF')?.startsWith('refs/heads/') ? stripRef(read(env, 'GITHUB_REF')) : undefined),
-    buildUrl: (env) => all(read(env, 'GITHUB_SERVER_URL'), '/', read(env, 'GITHUB_REPOSITORY'), '/actions/runs/', read(env, 'GITHUB_RUN_ID')),
+    branch: (env) =>
+      read(env, 'GITHUB_HEAD_REF') ||
+      (read(env, 'GITHUB_REF')?.startsWith('refs/heads/') ? stripRef(read(env, 'GITHUB_REF')) : undefined),
+    buildUrl: (env) =>
+      all(
+        read(env, 'GITHUB_SERVER_URL'),
+        '/',
+        read(env, 'GITHUB_REPOSITORY'),
+        '/actions/runs/',
+        read(env, 'GITHUB_RUN_ID'),
+      ),
   },
   {
     name: 'GitLab CI',
@@ -70,14 +85,25 @@ const CI_SERVICES: readonly CiService[] = [
     present: (env) => Boolean(read(env, 'TF_BUILD')),
     commit: (env) => read(env, 'BUILD_SOURCEVERSION'),
     branch: (env) => stripRef(read(env, 'SYSTEM_PULLREQUEST_SOURCEBRANCH') || read(env, 'BUILD_SOURCEBRANCH')),
-    buildUrl: (env) => all(read(env, 'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI'), read(env, 'SYSTEM_TEAMPROJECT'), '/_build/results?buildId=', read(env, 'BUILD_BUILDID')),
+    buildUrl: (env) =>
+      all(
+        read(env, 'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI'),
+        read(env, 'SYSTEM_TEAMPROJECT'),
+        '/_build/results?buildId=',
+        read(env, 'BUILD_BUILDID'),
+      ),
   },
   {
     name: 'Bitbucket Pipelines',
     present: (env) => Boolean(read(env, 'BITBUCKET_BUILD_NUMBER')),
     commit: (env) => read(env, 'BITBUCKET_COMMIT'),
     branch: (env) => read(env, 'BITBUCKET_BRANCH'),
-    buildUrl: (env) => all(read(env, 'BITBUCKET_GIT_HTTP_ORIGIN'), '/addon/pipelines/home#!/results/', read(env, 'BITBUCKET_BUILD_NUMBER')),
+    buildUrl: (env) =>
+      all(
+        read(env, 'BITBUCKET_GIT_HTTP_ORIGIN'),
+        '/addon/pipelines/home#!/results/',
+        read(env, 'BITBUCKET_BUILD_NUMBER'),
+      ),
   },
   {
     name: 'Travis CI',
@@ -117,7 +143,9 @@ export function versionInfo(role: PacticipantRole, env: NodeJS.ProcessEnv, git: 
   const commit = git.commit ?? ci?.commit(env);
   const version = given ?? commit;
   if (version === undefined) {
-    throw new ConfigurationError(`cannot tell the ${role} version: this is not a git checkout and no CI commit variable is set; set ${prefix}_VERSION`);
+    throw new ConfigurationError(
+      `cannot tell the ${role} version: this is not a git checkout and no CI commit variable is set; set ${prefix}_VERSION`,
+    );
   }
   if (given === undefined && git.dirty === true && !booleanFrom(env, 'PACT_ALLOW_DIRTY', false)) {
     throw new ConfigurationError(

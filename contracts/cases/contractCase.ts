@@ -52,7 +52,8 @@ export interface ContractCase {
     readonly query?: Readonly<Record<string, string>>;
     readonly body?: CaseBody;
   };
-  readonly response: { readonly status: 204 } | SessionAnswer | { readonly status: ErrorStatus; readonly error: ExpectedError };
+  readonly response:
+    { readonly status: 204 } | SessionAnswer | { readonly status: ErrorStatus; readonly error: ExpectedError };
 }
 
 /**

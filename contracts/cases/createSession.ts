@@ -23,7 +23,11 @@ export const CREATE_SESSION_CASES: LifecycleOperation = {
     {
       name: 'refuses to create a session with an unexpected query parameter',
       description: 'a request to create a connect session with a query parameter',
-      request: { credential: { kind: 'secret-key' }, query: { unexpected: 'true' }, body: { end_user: { id: 'contract-tests-consumer' } } },
+      request: {
+        credential: { kind: 'secret-key' },
+        query: { unexpected: 'true' },
+        body: { end_user: { id: 'contract-tests-consumer' } },
+      },
       response: { status: 400, error: { code: 'invalid_query_params' } },
     },
     {
@@ -36,12 +40,21 @@ export const CREATE_SESSION_CASES: LifecycleOperation = {
       name: 'refuses to create a session without an Authorization header',
       description: 'a request to create a connect session without an Authorization header',
       request: { credential: { kind: 'none' }, body: { end_user: { id: 'contract-tests-consumer' } } },
-      response: { status: 401, error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } },
+      response: {
+        status: 401,
+        error: {
+          code: 'missing_auth_header',
+          message: 'Authentication failed. The request is missing the Authorization header.',
+        },
+      },
     },
     {
       name: 'refuses to create a session with a secret key of no environment',
       description: 'a request to create a connect session with an unknown secret key',
-      request: { credential: { kind: 'literal', value: 'not-a-secret-key-of-any-environment' }, body: { end_user: { id: 'contract-tests-consumer' } } },
+      request: {
+        credential: { kind: 'literal', value: 'not-a-secret-key-of-any-environment' },
+        body: { end_user: { id: 'contract-tests-consumer' } },
+      },
       response: { status: 401, error: { code: 'unknown_account' } },
     },
   ],

@@ -37,19 +37,31 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
       name: 'rejects a request without an Authorization header',
       description: 'a request to delete a connect session without an Authorization header',
       request: { credential: { kind: 'none' } },
-      response: { status: 401, error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } },
+      response: {
+        status: 401,
+        error: {
+          code: 'missing_auth_header',
+          message: 'Authentication failed. The request is missing the Authorization header.',
+        },
+      },
     },
     {
       name: 'rejects a token that is not in the connect session token format',
       description: 'a request to delete a connect session with a malformed token',
       request: { credential: { kind: 'literal', value: 'not-a-connect-session-token' } },
-      response: { status: 401, error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } },
+      response: {
+        status: 401,
+        error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' },
+      },
     },
     {
       name: 'rejects a well-formed token that belongs to no session',
       description: 'a request to delete a connect session with an unknown token',
       request: { credential: { kind: 'well-formed-token', example: tokenOf('00') } },
-      response: { status: 401, error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } },
+      response: {
+        status: 401,
+        error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' },
+      },
     },
     {
       name: 'answers 404 for a session that has already been deleted',

@@ -30,13 +30,22 @@ export const GET_SESSION_CASES: LifecycleOperation = {
       name: 'refuses to get a session without an Authorization header',
       description: 'a request to get a connect session without an Authorization header',
       request: { credential: { kind: 'none' } },
-      response: { status: 401, error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } },
+      response: {
+        status: 401,
+        error: {
+          code: 'missing_auth_header',
+          message: 'Authentication failed. The request is missing the Authorization header.',
+        },
+      },
     },
     {
       name: 'refuses to get a session for a well-formed token of no session',
       description: 'a request to get a connect session with an unknown token',
       request: { credential: { kind: 'well-formed-token', example: tokenOf('01') } },
-      response: { status: 401, error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } },
+      response: {
+        status: 401,
+        error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' },
+      },
     },
     {
       name: 'answers 404 to get a session that has been deleted',

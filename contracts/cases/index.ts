@@ -20,7 +20,12 @@ export const CONSUMER = 'NangoConnectSessionClient';
 export const PROVIDER = 'NangoAPI';
 
 /** The lifecycle in the order a session lives it; the report follows this order. */
-export const OPERATIONS: readonly LifecycleOperation[] = [CREATE_SESSION_CASES, RECONNECT_SESSION_CASES, GET_SESSION_CASES, DELETE_SESSION_CASES];
+export const OPERATIONS: readonly LifecycleOperation[] = [
+  CREATE_SESSION_CASES,
+  RECONNECT_SESSION_CASES,
+  GET_SESSION_CASES,
+  DELETE_SESSION_CASES,
+];
 
 export const CASES: readonly ContractCase[] = OPERATIONS.flatMap((operation) => operation.cases);
 
@@ -74,7 +79,9 @@ export function credentialSentBy(credential: Credential): string | undefined {
 
 /** Authorization values the cases send as written (malformed tokens, unknown keys): a request shape keeps them. */
 export function literalAuthorizations(): string[] {
-  return CASES.flatMap((contractCase) => (contractCase.request.credential.kind === 'literal' ? [`Bearer ${contractCase.request.credential.value}`] : []));
+  return CASES.flatMap((contractCase) =>
+    contractCase.request.credential.kind === 'literal' ? [`Bearer ${contractCase.request.credential.value}`] : [],
+  );
 }
 
 /**

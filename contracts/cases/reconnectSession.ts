@@ -16,20 +16,35 @@ export const RECONNECT_SESSION_CASES: LifecycleOperation = {
       state: STATES.connectionExists,
       request: {
         credential: { kind: 'secret-key' },
-        body: { connection_id: { fromState: 'connectionId', example: 'connection-example' }, integration_id: { fromState: 'integrationId', example: 'contract-tests-integration' } },
+        body: {
+          connection_id: { fromState: 'connectionId', example: 'connection-example' },
+          integration_id: { fromState: 'integrationId', example: 'contract-tests-integration' },
+        },
       },
       response: { status: 201, session: EXAMPLE_SESSION },
     },
     {
       name: 'refuses to reconnect a connection that does not exist',
       description: 'a request to reconnect an unknown connection',
-      request: { credential: { kind: 'secret-key' }, body: { connection_id: 'contract-tests-no-such-connection', integration_id: 'contract-tests-no-such-integration' } },
+      request: {
+        credential: { kind: 'secret-key' },
+        body: {
+          connection_id: 'contract-tests-no-such-connection',
+          integration_id: 'contract-tests-no-such-integration',
+        },
+      },
       response: { status: 400, error: { code: 'invalid_body' } },
     },
     {
       name: 'refuses to reconnect with a secret key of no environment',
       description: 'a request to reconnect a connection with an unknown secret key',
-      request: { credential: { kind: 'literal', value: 'not-a-secret-key-of-any-environment' }, body: { connection_id: 'contract-tests-no-such-connection', integration_id: 'contract-tests-no-such-integration' } },
+      request: {
+        credential: { kind: 'literal', value: 'not-a-secret-key-of-any-environment' },
+        body: {
+          connection_id: 'contract-tests-no-such-connection',
+          integration_id: 'contract-tests-no-such-integration',
+        },
+      },
       response: { status: 401, error: { code: 'unknown_account' } },
     },
   ],

@@ -37,9 +37,12 @@ export const TOKEN_FROM_STATE = 'connectSessionToken' satisfies StateValueName;
 
 /** What is wrong with the values a state handed back: one line per value missing or not in its format. */
 export function stateValueProblems(state: string, values: Readonly<Record<string, unknown>> | undefined): string[] {
-  const expected: readonly StateValueName[] = (VALUES_OF_STATE as Readonly<Record<string, readonly StateValueName[]>>)[state] ?? [];
+  const expected: readonly StateValueName[] =
+    (VALUES_OF_STATE as Readonly<Record<string, readonly StateValueName[]>>)[state] ?? [];
   return expected.flatMap((name) => {
     const value = values?.[name];
-    return typeof value === 'string' && STATE_VALUES[name](value) ? [] : [`handed back no ${name === TOKEN_FROM_STATE ? 'connect session token' : name} in ${name}`];
+    return typeof value === 'string' && STATE_VALUES[name](value)
+      ? []
+      : [`handed back no ${name === TOKEN_FROM_STATE ? 'connect session token' : name} in ${name}`];
   });
 }

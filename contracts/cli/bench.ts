@@ -19,7 +19,9 @@ try {
   process.exit(2);
 }
 // Always the embedded default: figures that compare from one machine to the next.
-const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NANGO_|PACT_|LOG_LEVEL$|GITHUB_STEP_SUMMARY$)/.test(name)));
+const env: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(NANGO_|PACT_|LOG_LEVEL$|GITHUB_STEP_SUMMARY$)/.test(name)),
+);
 env['PACT_DO_NOT_TRACK'] = 'true';
 env['HOSTILE_SEED'] = '20261202';
 
@@ -30,7 +32,10 @@ interface Stage {
 const node = process.execPath;
 const STAGES: Stage[] = [
   { name: 'floor: node loading @pact-foundation/pact', command: [node, '-e', "require('@pact-foundation/pact')"] },
-  { name: 'consumer tests: npx jest tests/consumer', command: [node, require.resolve('jest/bin/jest'), 'tests/consumer', '--silent'] },
+  {
+    name: 'consumer tests: npx jest tests/consumer',
+    command: [node, require.resolve('jest/bin/jest'), 'tests/consumer', '--silent'],
+  },
   // As their npm scripts start them, less npm's own start-up.
   { name: 'verification: npm run verify', command: [node, 'contracts/cli/bundled.js', 'verify'] },
   { name: 'main job: npm run contracts', command: [node, 'contracts/cli/bundled.js', 'contracts'] },
@@ -45,7 +50,9 @@ function timed(command: readonly string[]): number {
   const result = spawnSync(file, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (result.status !== 0) {
-    process.stderr.write(`${command.join(' ')} failed (exit ${result.status ?? 'none'}):\n${result.stdout}\n${result.stderr}\n`);
+    process.stderr.write(
+      `${command.join(' ')} failed (exit ${result.status ?? 'none'}):\n${result.stdout}\n${result.stderr}\n`,
+    );
     process.exit(1);
   }
   return ms;
@@ -58,8 +65,12 @@ for (let run = 0; run < runs; run += 1) for (const stage of STAGES) samples.get(
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const floor = median(samples.get(STAGES[0]?.name ?? '') ?? []);
 const [cpu] = cpus();
-process.stdout.write(`${runs} run(s) on ${cpus().length} × ${cpu?.model.trim() ?? 'unknown CPU'}, Node ${process.version}; wall times in ms\n`);
-process.stdout.write(`${'stage'.padEnd(44)} ${'min'.padStart(6)} ${'median'.padStart(7)} ${'max'.padStart(6)}  × floor\n`);
+process.stdout.write(
+  `${runs} run(s) on ${cpus().length} × ${cpu?.model.trim() ?? 'unknown CPU'}, Node ${process.version}; wall times in ms\n`,
+);
+process.stdout.write(
+  `${'stage'.padEnd(44)} ${'min'.padStart(6)} ${'median'.padStart(7)} ${'max'.padStart(6)}  × floor\n`,
+);
 for (const [name, values] of samples) {
   const mid = median(values);
   const figures = `${String(Math.round(Math.min(...values))).padStart(6)} ${String(Math.round(mid)).padStart(7)} ${String(Math.round(Math.max(...values))).padStart(6)}`;

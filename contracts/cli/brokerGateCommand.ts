@@ -21,7 +21,9 @@ type Gate = keyof typeof COMMANDS;
 export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): Promise<number> {
   return brokerCommand(io, command ?? 'broker command', async () => {
     if (command !== 'can-i-deploy' && command !== 'record-deployment') {
-      throw new ConfigurationError(`unknown broker command ${JSON.stringify(command)}: expected can-i-deploy or record-deployment`);
+      throw new ConfigurationError(
+        `unknown broker command ${JSON.stringify(command)}: expected can-i-deploy or record-deployment`,
+      );
     }
     const gate: Gate = command;
     if (gate === 'can-i-deploy') refuseVersionBeforePacticipant(given);
@@ -33,14 +35,32 @@ export function brokerGate(io: CliIo, [command, ...given]: readonly string[]): P
       args.push('--pacticipant', CONSUMER, '--version', version);
     }
     const environmentOption = COMMANDS[gate];
-    if (!hasOption(given, environmentOption, '--to')) args.push(environmentOption, read(io.env, 'PACT_ENVIRONMENT') ?? 'production');
+    if (!hasOption(given, environmentOption, '--to'))
+      args.push(environmentOption, read(io.env, 'PACT_ENVIRONMENT') ?? 'production');
     // can-i-deploy's own no exits 1; a broker that cannot answer (unreachable, refused, no such environment or version) 2.
-    return runPactCli(args, connection, { label: gate, env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr, ...(gate === 'can-i-deploy' ? { no: /Computer says no/ } : {}) });
+    return runPactCli(args, connection, {
+      label: gate,
+      env: io.env,
+      cwd: io.cwd,
+      out: io.stdout,
+      err: io.stderr,
+      ...(gate === 'can-i-deploy' ? { no: /Computer says no/ } : {}),
+    });
   });
 }
 
 /** Options of can-i-deploy that say which version of the `--pacticipant` (or `--ignore`) before them. */
-const VERSION_OPTIONS = ['--version', '-e', '--latest', '-l', '--tag', '--branch', '--main-branch', '--no-main-branch', '--skip-main-branch'];
+const VERSION_OPTIONS = [
+  '--version',
+  '-e',
+  '--latest',
+  '-l',
+  '--tag',
+  '--branch',
+  '--main-branch',
+  '--no-main-branch',
+  '--skip-main-branch',
+];
 
 /**
  * The Pact CLI reads `--version` (and `--latest`, `--branch`, ...) as about the `--pacticipant` before it; one
@@ -48,7 +68,8 @@ const VERSION_OPTIONS = ['--version', '-e', '--latest', '-l', '--tag', '--branch
  * something else.
  */
 function refuseVersionBeforePacticipant(given: readonly string[]): void {
-  const first = (names: readonly string[]) => given.findIndex((arg) => names.some((name) => arg === name || arg.startsWith(`${name}=`)));
+  const first = (names: readonly string[]) =>
+    given.findIndex((arg) => names.some((name) => arg === name || arg.startsWith(`${name}=`)));
   const version = first(VERSION_OPTIONS);
   const pacticipant = first(['--pacticipant', '-a', '--ignore']);
   if (version !== -1 && (pacticipant === -1 || version < pacticipant)) {

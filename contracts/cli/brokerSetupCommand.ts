@@ -44,12 +44,22 @@ function webhookFromEnv(env: NodeJS.ProcessEnv): GithubWebhook | undefined {
   const repository = read(env, 'PACT_WEBHOOK_GITHUB_REPOSITORY');
   const token = read(env, 'PACT_WEBHOOK_GITHUB_TOKEN');
   // GitHub Enterprise Server has its API elsewhere.
-  const apiUrl = (httpUrlFrom(env, 'PACT_WEBHOOK_GITHUB_API_URL', { example: 'https://api.github.com' }) ?? 'https://api.github.com').replace(/\/$/, '');
+  const apiUrl = (
+    httpUrlFrom(env, 'PACT_WEBHOOK_GITHUB_API_URL', { example: 'https://api.github.com' }) ?? 'https://api.github.com'
+  ).replace(/\/$/, '');
   if (repository === undefined && token === undefined) return undefined;
-  if (repository === undefined) throw new ConfigurationError('PACT_WEBHOOK_GITHUB_TOKEN is set but PACT_WEBHOOK_GITHUB_REPOSITORY is not: name the repository whose workflow the webhook starts (owner/name)');
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new ConfigurationError(`PACT_WEBHOOK_GITHUB_REPOSITORY must be owner/name (got ${JSON.stringify(repository)})`);
+  if (repository === undefined)
+    throw new ConfigurationError(
+      'PACT_WEBHOOK_GITHUB_TOKEN is set but PACT_WEBHOOK_GITHUB_REPOSITORY is not: name the repository whose workflow the webhook starts (owner/name)',
+    );
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+    throw new ConfigurationError(
+      `PACT_WEBHOOK_GITHUB_REPOSITORY must be owner/name (got ${JSON.stringify(repository)})`,
+    );
   if (token === undefined) {
-    throw new ConfigurationError('PACT_WEBHOOK_GITHUB_REPOSITORY is set but PACT_WEBHOOK_GITHUB_TOKEN is not: the webhook needs a GitHub token allowed to create repository_dispatch events');
+    throw new ConfigurationError(
+      'PACT_WEBHOOK_GITHUB_REPOSITORY is set but PACT_WEBHOOK_GITHUB_TOKEN is not: the webhook needs a GitHub token allowed to create repository_dispatch events',
+    );
   }
   return { repository, token, apiUrl };
 }
@@ -63,21 +73,36 @@ class Kept implements TextOut {
   }
 }
 
-async function ensureEnvironment(io: CliIo, connection: BrokerConnection, name: string, production: boolean): Promise<number> {
+async function ensureEnvironment(
+  io: CliIo,
+  connection: BrokerConnection,
+  name: string,
+  production: boolean,
+): Promise<number> {
   const listed = new Kept();
-  const listing = await runPactCli(['broker', 'list-environments', '--output', 'json'], connection, { label: LABEL, env: io.env, cwd: io.cwd, out: listed, err: io.stderr });
+  const listing = await runPactCli(['broker', 'list-environments', '--output', 'json'], connection, {
+    label: LABEL,
+    env: io.env,
+    cwd: io.cwd,
+    out: listed,
+    err: io.stderr,
+  });
   if (listing !== EXIT.passed) return listing;
   if (environmentNames(listed.text).includes(name)) {
     io.stdout.write(`environment ${name}: already there\n`);
     return EXIT.passed;
   }
-  const created = await runPactCli(['broker', 'create-environment', '--name', name, ...(production ? ['--production'] : [])], connection, {
-    label: LABEL,
-    env: io.env,
-    cwd: io.cwd,
-    out: new Kept(),
-    err: io.stderr,
-  });
+  const created = await runPactCli(
+    ['broker', 'create-environment', '--name', name, ...(production ? ['--production'] : [])],
+    connection,
+    {
+      label: LABEL,
+      env: io.env,
+      cwd: io.cwd,
+      out: new Kept(),
+      err: io.stderr,
+    },
+  );
   if (created === EXIT.passed) io.stdout.write(`environment ${name}: created${production ? ' (production)' : ''}\n`);
   return created;
 }
@@ -91,8 +116,13 @@ function environmentNames(json: string): string[] {
     // Not JSON: no names read, so creation is tried, and a broker that has it refuses in the CLI's own words.
     return [];
   }
-  const embedded = isJsonObject(parsed) && isJsonObject(parsed['_embedded']) ? parsed['_embedded']['environments'] : parsed;
-  return Array.isArray(embedded) ? embedded.flatMap((environment) => (isJsonObject(environment) && typeof environment['name'] === 'string' ? [environment['name']] : [])) : [];
+  const embedded =
+    isJsonObject(parsed) && isJsonObject(parsed['_embedded']) ? parsed['_embedded']['environments'] : parsed;
+  return Array.isArray(embedded)
+    ? embedded.flatMap((environment) =>
+        isJsonObject(environment) && typeof environment['name'] === 'string' ? [environment['name']] : [],
+      )
+    : [];
 }
 
 async function ensureWebhook(io: CliIo, connection: BrokerConnection, webhook: GithubWebhook): Promise<number> {
@@ -101,7 +131,11 @@ async function ensureWebhook(io: CliIo, connection: BrokerConnection, webhook: G
   const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
   const payload = JSON.stringify({
     event_type: DISPATCH_EVENT,
-    client_payload: { pact_url: '${pactbroker.pactUrl}', provider_version: '${pactbroker.providerVersionNumber}', provider_branch: '${pactbroker.providerVersionBranch}' },
+    client_payload: {
+      pact_url: '${pactbroker.pactUrl}',
+      provider_version: '${pactbroker.providerVersionNumber}',
+      provider_branch: '${pactbroker.providerVersionBranch}',
+    },
   });
   const url = `${webhook.apiUrl}/repos/${webhook.repository}/dispatches`;
   // The token reaches the broker (which keeps it to call GitHub) through the CLI's arguments, never this output.
@@ -127,7 +161,13 @@ async function ensureWebhook(io: CliIo, connection: BrokerConnection, webhook: G
       `Start ${webhook.repository}'s contract verification of ${PROVIDER} (repository_dispatch ${DISPATCH_EVENT})`,
     ],
     connection,
-    { label: LABEL, env: { ...io.env }, cwd: io.cwd, out: new Kept(), err: { write: (text: string) => io.stderr.write(redactor([webhook.token])(text)) } },
+    {
+      label: LABEL,
+      env: { ...io.env },
+      cwd: io.cwd,
+      out: new Kept(),
+      err: { write: (text: string) => io.stderr.write(redactor([webhook.token])(text)) },
+    },
   );
   if (code === EXIT.passed) io.stdout.write(`webhook ${uuid}: ${DISPATCH_EVENT} → POST ${url}\n`);
   return code;

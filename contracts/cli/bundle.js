@@ -13,7 +13,18 @@ const { projectRoot } = require('../pact/pactBundle.js');
 const ROOT = projectRoot(__dirname);
 const CONTRACTS = join(ROOT, 'contracts');
 /** Entry points, from contracts/: the CLIs, and the verification worker they fork, owned by verification/worker/. */
-const ENTRY_FILES = ['cli/contracts.ts', 'cli/verify.ts', 'cli/hostile.ts', 'cli/pactPublish.ts', 'cli/brokerGate.ts', 'cli/brokerSetup.ts', 'cli/publishProviderContract.ts', 'cli/provider.ts', 'cli/findings.ts', 'verification/worker/verificationWorker.ts'];
+const ENTRY_FILES = [
+  'cli/contracts.ts',
+  'cli/verify.ts',
+  'cli/hostile.ts',
+  'cli/pactPublish.ts',
+  'cli/brokerGate.ts',
+  'cli/brokerSetup.ts',
+  'cli/publishProviderContract.ts',
+  'cli/provider.ts',
+  'cli/findings.ts',
+  'verification/worker/verificationWorker.ts',
+];
 /** The bundle's file names (flat: `<name>.js`), which bundled.js takes. */
 const ENTRIES = ENTRY_FILES.map((file) => file.slice(file.lastIndexOf('/') + 1));
 
@@ -29,7 +40,8 @@ function sourcesHash() {
     }
   };
   walk(CONTRACTS);
-  for (const file of files.sort()) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of files.sort())
+    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 

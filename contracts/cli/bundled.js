@@ -8,7 +8,11 @@ const { ENTRIES, bundleDir } = require('./bundle.js');
 
 const [, , entry, ...args] = process.argv;
 if (!entry || !ENTRIES.includes(`${entry}.ts`)) {
-  process.stderr.write(`usage: node contracts/cli/bundled.js <${ENTRIES.filter((name) => name !== 'verificationWorker.ts').map((name) => name.replace(/\.ts$/, '')).join('|')}> [args]\n`);
+  process.stderr.write(
+    `usage: node contracts/cli/bundled.js <${ENTRIES.filter((name) => name !== 'verificationWorker.ts')
+      .map((name) => name.replace(/\.ts$/, ''))
+      .join('|')}> [args]\n`,
+  );
   process.exit(2);
 }
 const script = join(bundleDir(), `${entry}.js`);

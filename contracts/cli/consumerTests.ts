@@ -19,7 +19,10 @@ export async function runConsumerTests(root: string, reportsDir: string, verbose
     testEnvironment: 'node',
     transform: { '^.+\\.ts$': ['@swc/jest', {}] },
     verbose,
-    reporters: ['default', ['jest-junit', { outputDirectory: reportsDir, outputName: CONSUMER_JUNIT_FILE, suiteName: 'consumer contracts' }]],
+    reporters: [
+      'default',
+      ['jest-junit', { outputDirectory: reportsDir, outputName: CONSUMER_JUNIT_FILE, suiteName: 'consumer contracts' }],
+    ],
   };
   const { results } = await runCLI({ _: [], $0: 'jest', config: JSON.stringify(config), runInBand: true }, [root]);
   return results.success;

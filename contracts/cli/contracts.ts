@@ -21,7 +21,8 @@ import { watchParent } from '../live/parentWatch';
 // Jest's colours follow FORCE_COLOR, not NO_COLOR.
 if (read(process.env, 'NO_COLOR') !== undefined) process.env['FORCE_COLOR'] = '0';
 
-const CONTRACTS_USAGE = 'usage: npm run contracts (no arguments: the consumer tests, then the provider verification; the environment chooses the rest, see README, "Environment variables")';
+const CONTRACTS_USAGE =
+  'usage: npm run contracts (no arguments: the consumer tests, then the provider verification; the environment chooses the rest, see README, "Environment variables")';
 
 async function main(): Promise<number> {
   const refused = noArguments(process.argv.slice(2), CONTRACTS_USAGE, 'contracts', processIo());
@@ -29,7 +30,8 @@ async function main(): Promise<number> {
   let verification: Verification;
   try {
     // Nothing is published, and no pact is read that the consumer tests are rewriting, before they pass.
-    const waitForRelease = (settings: VerificationSettings) => settings.publish !== undefined || booleanFrom(process.env, 'PACT_UPDATE', false);
+    const waitForRelease = (settings: VerificationSettings) =>
+      settings.publish !== undefined || booleanFrom(process.env, 'PACT_UPDATE', false);
     verification = startVerification(processIo(), { held: true, waitForRelease });
   } catch (error) {
     if (!(error instanceof ContractsError)) throw error;

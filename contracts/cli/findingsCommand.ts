@@ -36,11 +36,18 @@ export const FINDINGS_EVIDENCE = 'findings.json';
 function specFrom(args: readonly string[], cwd: string): string {
   if (args.length === 0) return SPEC_FILE;
   const [flag, file, ...more] = args;
-  if (flag !== '--spec' || file === undefined || more.length > 0) throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, or --spec <OpenAPI file>`);
+  if (flag !== '--spec' || file === undefined || more.length > 0)
+    throw new ConfigurationError(
+      `unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, or --spec <OpenAPI file>`,
+    );
   return resolve(cwd, file);
 }
 
-export async function reportFindings(io: CliIo, args: readonly string[] = [], apply: OverlayApplier = applyOverlay): Promise<number> {
+export async function reportFindings(
+  io: CliIo,
+  args: readonly string[] = [],
+  apply: OverlayApplier = applyOverlay,
+): Promise<number> {
   try {
     // Every CLI refuses a bad LOG_LEVEL the same way, whether or not it loads Pact.
     logLevelFrom(io.env);
@@ -52,10 +59,14 @@ export async function reportFindings(io: CliIo, args: readonly string[] = [], ap
     const findings = classify(recorded.answers, spec, validators);
     // What the run objected to, and this spec no longer does: absorbed by it.
     const inFindings = new Set(findings.flatMap((finding) => [finding.answer.id, ...finding.alsoIn]));
-    const absorbed = recorded.answers.filter((answer) => answer.recordedObjections.length > 0 && !inFindings.has(answer.id)).map((answer) => answer.id);
+    const absorbed = recorded.answers
+      .filter((answer) => answer.recordedObjections.length > 0 && !inFindings.has(answer.id))
+      .map((answer) => answer.id);
     const byId = new Map(recorded.answers.map((answer) => [answer.id, answer] as const));
     const defects = new Set<RecordedAnswer>(
-      findings.filter((finding) => finding.disposition.kind === 'defect').flatMap((finding) => [finding.answer, ...finding.alsoIn.flatMap((id) => byId.get(id) ?? [])]),
+      findings
+        .filter((finding) => finding.disposition.kind === 'defect')
+        .flatMap((finding) => [finding.answer, ...finding.alsoIn.flatMap((id) => byId.get(id) ?? [])]),
     );
 
     mkdirSync(dir, { recursive: true });
@@ -63,12 +74,27 @@ export async function reportFindings(io: CliIo, args: readonly string[] = [], ap
     const today = new Date().toISOString().slice(0, 10);
     writeFileSync(overlayFile, overlayDocument(findings, specFile, dir, today));
     // Checked as written: applied to the spec, compiled, every recorded answer validated.
-    const left = undescribed(apply(specFile, overlayFile), `${specFile} with ${overlayFile}`, recorded.answers, defects);
+    const left = undescribed(
+      apply(specFile, overlayFile),
+      `${specFile} with ${overlayFile}`,
+      recorded.answers,
+      defects,
+    );
     const shown = (file: string) => (relative(io.cwd, file).startsWith('..') ? file : relative(io.cwd, file));
     // Everything recorded was redacted as written; once more, by format, on the way out. The report is for a
     // public tracker: it names files by projectPath, never by a path of this machine.
     const redact = redactor([]);
-    const markdown = redact(findingsMarkdown(recorded, findings, projectPath(specFile), projectPath(overlayFile), left, absorbed, FINDINGS_EVIDENCE));
+    const markdown = redact(
+      findingsMarkdown(
+        recorded,
+        findings,
+        projectPath(specFile),
+        projectPath(overlayFile),
+        left,
+        absorbed,
+        FINDINGS_EVIDENCE,
+      ),
+    );
     const report = join(dir, FINDINGS_REPORT);
     writeFileSync(report, markdown);
     const evidence = join(dir, FINDINGS_EVIDENCE);
@@ -76,14 +102,27 @@ export async function reportFindings(io: CliIo, args: readonly string[] = [], ap
     const stepSummary = read(io.env, 'GITHUB_STEP_SUMMARY');
     if (stepSummary) appendFileSync(stepSummary, `${markdown}\n`);
     const patches = findings.filter((finding) => finding.disposition.kind === 'patch').length;
-    io.stdout.write(`${findings.length} root cause(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`);
-    for (const { answer, problems } of left) io.stdout.write(`${redact(`not described by the patched spec: ${answer.id} (${answer.status}): ${problems.join('; ')}`)}\n`);
+    io.stdout.write(
+      `${findings.length} root cause(s): ${patches} spec patch(es), ${findings.length - patches} server defect(s) or note(s)\n`,
+    );
+    for (const { answer, problems } of left)
+      io.stdout.write(
+        `${redact(`not described by the patched spec: ${answer.id} (${answer.status}): ${problems.join('; ')}`)}\n`,
+      );
     io.stdout.write(`reports: ${shown(report)}, ${shown(evidence)}, ${shown(overlayFile)}\n`);
     const { pending, known } = declarationsFor(findings, recorded.answers);
     if (pending || known) {
-      io.stdout.write('\nFor a green gate, a team would declare (paste after review: this command changes none of these files):\n');
-      if (pending) io.stdout.write(`\n# contracts/pending-interactions.yaml: Pact's own failures (the broker is told each fails, pending, and success without them); then npm run pacts:update\n${redact(pending)}`);
-      if (known) io.stdout.write(`\n# contracts/known-findings.yaml: schema only, Pact passed them (accepted, the broker hears Pact's own verdict: success)\n${redact(known)}`);
+      io.stdout.write(
+        '\nFor a green gate, a team would declare (paste after review: this command changes none of these files):\n',
+      );
+      if (pending)
+        io.stdout.write(
+          `\n# contracts/pending-interactions.yaml: Pact's own failures (the broker is told each fails, pending, and success without them); then npm run pacts:update\n${redact(pending)}`,
+        );
+      if (known)
+        io.stdout.write(
+          `\n# contracts/known-findings.yaml: schema only, Pact passed them (accepted, the broker hears Pact's own verdict: success)\n${redact(known)}`,
+        );
     }
     return left.length ? EXIT.failed : EXIT.passed;
   } catch (error) {

@@ -16,7 +16,13 @@ import { CHECK_NAMES, judge, type JudgeContext } from '../hostile/checks';
 import { CaseRunner } from '../hostile/caseRunner';
 import { coverageCases } from '../hostile/coverage';
 import { readFindings, recordOf, reproOf, writeFindings, type FindingsRecord } from '../hostile/findingsFile';
-import { formatHostileReport, hostilePassed, slowestOf, type HostileReport, type SlowestAnswer } from '../hostile/hostileReport';
+import {
+  formatHostileReport,
+  hostilePassed,
+  slowestOf,
+  type HostileReport,
+  type SlowestAnswer,
+} from '../hostile/hostileReport';
 import { searchForFailures, type SearchOutcome } from '../hostile/hostileSearch';
 import { hostileSettingsFromEnv, type HostileSettings } from '../hostile/hostileSettings';
 import { answersOf, requestsOf } from '../hostile/observation';
@@ -35,14 +41,18 @@ import { reportsDir } from '../report/evidenceFile';
 const LABEL = 'contracts:hostile';
 
 /** What the command was asked: a run, or a replay of recorded findings (all, or the one named). */
-type Request = { readonly kind: 'run'; readonly verbose: boolean } | { readonly kind: 'replay'; readonly file: string; readonly id: string | undefined };
+type Request =
+  | { readonly kind: 'run'; readonly verbose: boolean }
+  | { readonly kind: 'replay'; readonly file: string; readonly id: string | undefined };
 
 function requestFrom(args: readonly string[]): Request {
   if (args.length === 0) return { kind: 'run', verbose: false };
   if (args.length === 1 && args[0] === '--verbose') return { kind: 'run', verbose: true };
   const [flag, file, id, ...more] = args;
   if (flag !== '--replay' || file === undefined || more.length > 0) {
-    throw new ConfigurationError(`unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, --verbose (every failure with its curl repro), or --replay <findings file> [finding id]`);
+    throw new ConfigurationError(
+      `unexpected arguments ${JSON.stringify(args.join(' '))}: expected none, --verbose (every failure with its curl repro), or --replay <findings file> [finding id]`,
+    );
   }
   return { kind: 'replay', file, id };
 }
@@ -59,7 +69,8 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
     request = requestFrom(args);
     settings = hostileSettingsFromEnv(io.env);
     knownFindings = loadKnownFindings(knownFindingsFile(io.env));
-    if (request.kind === 'replay') record = selected(readFindings(resolve(io.cwd, request.file)), request.id, request.file);
+    if (request.kind === 'replay')
+      record = selected(readFindings(resolve(io.cwd, request.file)), request.id, request.file);
   } catch (error) {
     if (!(error instanceof ContractsError)) throw error;
     io.stderr.write(`${LABEL} could not run: ${error.userLine}\n`);
@@ -78,14 +89,40 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
   // Every token the run created, and the secret key, in any piece: for everything it prints or writes.
   let redactSoFar: { readonly tokens: number; readonly redact: Redact } | undefined;
   const redact: Redact = (text) => {
-    if (redactSoFar?.tokens !== ledger.issued.length) redactSoFar = { tokens: ledger.issued.length, redact: redactor([live.secretKey, ...ledger.issued]) };
+    if (redactSoFar?.tokens !== ledger.issued.length)
+      redactSoFar = { tokens: ledger.issued.length, redact: redactor([live.secretKey, ...ledger.issued]) };
     return redactSoFar.redact(text);
   };
-  const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: settings.maxResponseMs, closedResponses: settings.closedResponses };
+  const context: JudgeContext = {
+    validators: nangoValidators(),
+    maxResponseMs: settings.maxResponseMs,
+    closedResponses: settings.closedResponses,
+  };
   const operations = hostileOperations(nangoSpec().root);
-  const runner = new CaseRunner({ baseUrl: live.baseUrl, secretKey: live.secretKey, timeoutMs: settings.timeoutMs, admin: live.admin, ledger, budget: live.budget, operations });
+  const runner = new CaseRunner({
+    baseUrl: live.baseUrl,
+    secretKey: live.secretKey,
+    timeoutMs: settings.timeoutMs,
+    admin: live.admin,
+    ledger,
+    budget: live.budget,
+    operations,
+  });
   try {
-    const code = record ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact) : await search(io, settings, knownFindings, live, runner, context, operations, () => interruptedBy !== undefined, redact, request.kind === 'run' && request.verbose);
+    const code = record
+      ? await replayRecord(io, record, live, runner, context, () => interruptedBy !== undefined, redact)
+      : await search(
+          io,
+          settings,
+          knownFindings,
+          live,
+          runner,
+          context,
+          operations,
+          () => interruptedBy !== undefined,
+          redact,
+          request.kind === 'run' && request.verbose,
+        );
     const problems = await ledger.cleanUp({ patient: true });
     if (interruptedBy) return interrupted(io, interruptedBy, live, redact);
     for (const problem of problems) io.stderr.write(`${redact(`run: ${problem}`)}\n`);
@@ -113,7 +150,9 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
 /** Interrupted: the account (what may remain first), then the signal's exit code. */
 function interrupted(io: CliIo, signal: NodeJS.Signals, live: LiveRun, redact: Redact): number {
   const account = live.ledger.account;
-  const line = sessionsAccountedFor(account) ? `${LABEL} interrupted by ${signal}; ${sessionsLine(account)}` : `${sessionsLine(account)}\n${LABEL} interrupted by ${signal}`;
+  const line = sessionsAccountedFor(account)
+    ? `${LABEL} interrupted by ${signal}; ${sessionsLine(account)}`
+    : `${sessionsLine(account)}\n${LABEL} interrupted by ${signal}`;
   io.stderr.write(`${redact(line)}\n`);
   return exitCodeOf(signal);
 }
@@ -122,12 +161,25 @@ function interrupted(io: CliIo, signal: NodeJS.Signals, live: LiveRun, redact: R
 function selected(record: FindingsRecord, id: string | undefined, file: string): FindingsRecord {
   if (id === undefined) return record;
   const findings = record.findings.filter((finding) => finding.id === id);
-  if (findings.length === 0) throw new ConfigurationError(`${file} has no finding ${id} (it has ${record.findings.map((finding) => finding.id).join(', ') || 'none'})`);
+  if (findings.length === 0)
+    throw new ConfigurationError(
+      `${file} has no finding ${id} (it has ${record.findings.map((finding) => finding.id).join(', ') || 'none'})`,
+    );
   return { ...record, findings };
 }
 
-async function replayRecord(io: CliIo, record: FindingsRecord, live: LiveRun, runner: CaseRunner, context: JudgeContext, stopped: () => boolean, redact: Redact): Promise<number> {
-  io.stdout.write(`Replaying ${record.findings.length} finding(s) recorded against ${record.target.label} (${record.target.baseUrl}), now against ${live.label} (${live.baseUrl})\n`);
+async function replayRecord(
+  io: CliIo,
+  record: FindingsRecord,
+  live: LiveRun,
+  runner: CaseRunner,
+  context: JudgeContext,
+  stopped: () => boolean,
+  redact: Redact,
+): Promise<number> {
+  io.stdout.write(
+    `Replaying ${record.findings.length} finding(s) recorded against ${record.target.label} (${record.target.baseUrl}), now against ${live.label} (${live.baseUrl})\n`,
+  );
   const results = await replay(record.findings, (hostile) => runner.run(hostile), context, stopped);
   for (const result of results) io.stdout.write(`${redact(replayLine(result))}\n`);
   await live.ledger.cleanUp();
@@ -153,8 +205,20 @@ async function search(
   // This run owns its report files from now on: until it says more, they say it did not finish.
   const dir = reportsDir(io.env, io.cwd);
   const target = { label: live.label, baseUrl: live.baseUrl };
-  writeFindings(dir, { generatedAt: new Date().toISOString(), finished: false, target, seed: settings.seed, findings: [] }, redact);
-  writeHostileReports(dir, { kind: 'unfinished', message: `the hostile run against ${live.label} (${live.baseUrl}), seed ${settings.seed}, did not finish` }, redact, io.env);
+  writeFindings(
+    dir,
+    { generatedAt: new Date().toISOString(), finished: false, target, seed: settings.seed, findings: [] },
+    redact,
+  );
+  writeHostileReports(
+    dir,
+    {
+      kind: 'unfinished',
+      message: `the hostile run against ${live.label} (${live.baseUrl}), seed ${settings.seed}, did not finish`,
+    },
+    redact,
+    io.env,
+  );
   let slowest: SlowestAnswer | undefined;
   const outcome = await searchForFailures(
     async (hostile) => {
@@ -194,11 +258,18 @@ async function search(
   const shown = shownPath(io.cwd, findingsFile);
   // The replay names the target (never the secret: NANGO_SECRET_KEY stays in the environment); the embedded one needs none.
   const where = live.embedded ? '' : `NANGO_BASE_URL=${live.baseUrl} `;
-  const text = formatHostileReport(report, {
-    curl: (found) => reproOf(live.baseUrl, found),
-    replay: (id) => `${where}npm run contracts:hostile -- --replay ${shown} ${id}`,
-    seedReplay: (found) => (live.embedded && found.path !== undefined ? `HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile` : undefined),
-  }, verbose);
+  const text = formatHostileReport(
+    report,
+    {
+      curl: (found) => reproOf(live.baseUrl, found),
+      replay: (id) => `${where}npm run contracts:hostile -- --replay ${shown} ${id}`,
+      seedReplay: (found) =>
+        live.embedded && found.path !== undefined
+          ? `HOSTILE_SEED=${found.seed} HOSTILE_PATH=${found.path} npm run contracts:hostile`
+          : undefined,
+    },
+    verbose,
+  );
   io.stdout.write(`${redact(text)}\n`);
   const files = writeHostileReports(dir, { kind: 'report', report }, redact, io.env);
   io.stdout.write(`reports: ${[findingsFile, ...files].map((file) => shownPath(io.cwd, file)).join(', ')}\n`);
@@ -216,9 +287,13 @@ function shownPath(cwd: string, file: string): string {
  * is stale only when a request of that kind was sent; one that does not, when its check judged any request.
  */
 function staleFindings(knownFindings: readonly KnownFinding[], outcome: SearchOutcome): KnownFinding[] {
-  const met = new Set([...outcome.known, ...outcome.failures].flatMap((found) => (found.known ? [found.known.finding] : [])));
+  const met = new Set(
+    [...outcome.known, ...outcome.failures].flatMap((found) => (found.known ? [found.known.finding] : [])),
+  );
   return knownFindings.filter((finding) => {
     if (!CHECK_NAMES.includes(finding.check) || met.has(finding)) return false;
-    return finding.kind !== undefined ? outcome.kindsSent.has(finding.kind) : (outcome.perCheck.get(finding.check)?.judged ?? 0) > 0;
+    return finding.kind !== undefined
+      ? outcome.kindsSent.has(finding.kind)
+      : (outcome.perCheck.get(finding.check)?.judged ?? 0) > 0;
   });
 }

@@ -25,10 +25,13 @@ export function pactPublish(io: CliIo, args: readonly string[]): Promise<number>
       // No pacts/ folder: no pact files, which the next line refuses by name.
       pactFiles = [];
     }
-    if (pactFiles.length === 0) throw new ConfigurationError(`no pact files in ${pactDir}: run the consumer tests first (npm run test:consumer)`);
+    if (pactFiles.length === 0)
+      throw new ConfigurationError(`no pact files in ${pactDir}: run the consumer tests first (npm run test:consumer)`);
     const consumer = versionInfo('consumer', io.env, readGitFacts(io.cwd));
     if (!consumer.branch) {
-      throw new ConfigurationError('cannot tell the consumer branch (a detached HEAD and no CI branch variable): set PACT_CONSUMER_BRANCH');
+      throw new ConfigurationError(
+        'cannot tell the consumer branch (a detached HEAD and no CI branch variable): set PACT_CONSUMER_BRANCH',
+      );
     }
     io.stdout.write(
       `Publishing ${pactFiles.join(', ')} as ${CONSUMER} version ${consumer.version} on branch ${consumer.branch} to the Pact Broker at ${connection.baseUrl}\n`,
@@ -44,6 +47,12 @@ export function pactPublish(io: CliIo, args: readonly string[]): Promise<number>
       ...(consumer.buildUrl ? ['--build-url', consumer.buildUrl] : []),
       ...args,
     ];
-    return runPactCli(pactArgs, connection, { label: 'pact:publish', env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
+    return runPactCli(pactArgs, connection, {
+      label: 'pact:publish',
+      env: io.env,
+      cwd: io.cwd,
+      out: io.stdout,
+      err: io.stderr,
+    });
   });
 }

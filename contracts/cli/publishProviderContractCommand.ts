@@ -57,7 +57,13 @@ export function publishProviderContract(io: CliIo, args: readonly string[]): Pro
       evidence.passed ? '--verification-success' : '--no-verification-success',
       ...args,
     ];
-    return runPactCli(pactArgs, connection, { label: 'pact:publish-provider-contract', env: io.env, cwd: io.cwd, out: io.stdout, err: io.stderr });
+    return runPactCli(pactArgs, connection, {
+      label: 'pact:publish-provider-contract',
+      env: io.env,
+      cwd: io.cwd,
+      out: io.stdout,
+      err: io.stderr,
+    });
   });
 }
 
@@ -68,13 +74,21 @@ export function publishProviderContract(io: CliIo, args: readonly string[]): Pro
 function refuseUnfit(evidence: EvidenceSummary, file: string): void {
   const verifyAgain = 'run `npm run verify` with NANGO_BASE_URL and NANGO_SECRET_KEY first';
   if (evidence.outcome !== 'passed' && evidence.outcome !== 'failed') {
-    throw new ConfigurationError(`${file} is from a verification that did not finish (${evidence.outcome}${evidence.message ? `: ${evidence.message}` : ''}): ${verifyAgain}`);
+    throw new ConfigurationError(
+      `${file} is from a verification that did not finish (${evidence.outcome}${evidence.message ? `: ${evidence.message}` : ''}): ${verifyAgain}`,
+    );
   }
   if (evidence.target !== 'remote') {
-    const which = evidence.target === 'embedded' ? 'the embedded reference provider' : 'a reference provider (its answers say so)';
-    throw new ConfigurationError(`${file} holds a verification of ${which}, which says nothing about ${PROVIDER}: ${verifyAgain}`);
+    const which =
+      evidence.target === 'embedded' ? 'the embedded reference provider' : 'a reference provider (its answers say so)';
+    throw new ConfigurationError(
+      `${file} holds a verification of ${which}, which says nothing about ${PROVIDER}: ${verifyAgain}`,
+    );
   }
-  if (evidence.specSha256 !== sha256Of(SPEC_FILE)) throw new ConfigurationError(`${file} is a verification against another spec than ${SPEC_FILE}, which changed since: ${verifyAgain}`);
+  if (evidence.specSha256 !== sha256Of(SPEC_FILE))
+    throw new ConfigurationError(
+      `${file} is a verification against another spec than ${SPEC_FILE}, which changed since: ${verifyAgain}`,
+    );
   if (evidence.pactSha256 !== null && evidence.pactSha256 !== sha256Of(COMMITTED_PACT)) {
     throw new ConfigurationError(`${file} is a verification of another pact than ${COMMITTED_PACT}: ${verifyAgain}`);
   }

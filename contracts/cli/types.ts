@@ -13,14 +13,20 @@ import { PROJECT_ROOT } from '../projectRoot';
 const GENERATED = join(PROJECT_ROOT, 'contracts', 'generated', 'nango-api.ts');
 
 interface OpenapiTypescript {
-  readonly default: (schema: object, options: { readonly emptyObjectsUnknown: boolean; readonly silent: boolean }) => Promise<unknown[]>;
+  readonly default: (
+    schema: object,
+    options: { readonly emptyObjectsUnknown: boolean; readonly silent: boolean },
+  ) => Promise<unknown[]>;
   readonly astToString: (ast: unknown[]) => string;
   readonly COMMENT_HEADER: string;
 }
 
 async function main(check: boolean): Promise<number> {
   const { default: openapiTS, astToString, COMMENT_HEADER } = require('openapi-typescript') as OpenapiTypescript;
-  const ast = await openapiTS(operationsSubset(nangoSpec().root, LIFECYCLE), { emptyObjectsUnknown: true, silent: true });
+  const ast = await openapiTS(operationsSubset(nangoSpec().root, LIFECYCLE), {
+    emptyObjectsUnknown: true,
+    silent: true,
+  });
   const text = `${COMMENT_HEADER}${astToString(ast)}`;
   const target = relative(process.cwd(), GENERATED);
   if (!check) {
@@ -35,7 +41,9 @@ async function main(check: boolean): Promise<number> {
     // Missing: stale.
   }
   if (current === text) return 0;
-  process.stderr.write(`${target} is not what openapi-typescript makes of ${relative(process.cwd(), SPEC_FILE)}: run npm run types:generate\n`);
+  process.stderr.write(
+    `${target} is not what openapi-typescript makes of ${relative(process.cwd(), SPEC_FILE)}: run npm run types:generate\n`,
+  );
   return 1;
 }
 

@@ -61,14 +61,19 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   const launch = options.launch ?? startVerificationWorker;
   // This run owns its report files from now on: until it says more, they say it did not finish.
   const dir = reportsDir(env, cwd);
-  const subject: EvidenceSubject = { target: settings.target.kind, specFile: SPEC_FILE, pactFile: settings.source.kind === 'file' ? settings.source.file : undefined };
+  const subject: EvidenceSubject = {
+    target: settings.target.kind,
+    specFile: SPEC_FILE,
+    pactFile: settings.source.kind === 'file' ? settings.source.file : undefined,
+  };
   const unfinished = 'provider verification did not finish (it was stopped, or is still running)';
   writeCiReports(dir, { kind: 'error', message: unfinished }, SUITE_NAME, (text) => text, {});
   writeEvidence(dir, subject, { outcome: 'running', message: unfinished }, (text) => text);
   const worker = launch({ ...env, ...caStoreFor(settings) }, cwd, {
     waitForGo: options.waitForRelease?.(settings) === true,
     // A line per interaction shows a terminal the run moving; piped (CI, a log file) the table says it once.
-    onProgress: (progress) => (io.stdout.isTTY === true ? out.write('stdout', `${progressLine(progress, colours)}\n`) : undefined),
+    onProgress: (progress) =>
+      io.stdout.isTTY === true ? out.write('stdout', `${progressLine(progress, colours)}\n`) : undefined,
     onLine: (line, stream) => {
       if (stream === 'stderr' || verbose) out.write(stream, `${asPrinted(line, colours)}\n`);
     },
@@ -102,7 +107,8 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
 
 /** `npm run verify`: the whole run, live. */
 /** What `npm run verify -- --help` prints: it takes no arguments, the environment chooses everything. */
-export const VERIFY_USAGE = 'usage: npm run verify (no arguments: the environment chooses the provider, the pacts and what is published; see README, "Environment variables")';
+export const VERIFY_USAGE =
+  'usage: npm run verify (no arguments: the environment chooses the provider, the pacts and what is published; see README, "Environment variables")';
 
 /**
  * A CLI that takes no arguments: `--help` (or `-h`) is answered with `usage` (exit 0), any other argument refused in
@@ -118,7 +124,11 @@ export function noArguments(args: readonly string[], usage: string, label: strin
   return 2;
 }
 
-export async function verifyAndReport(io: CliIo = processIo(), launch?: WorkerLauncher, args: readonly string[] = []): Promise<number> {
+export async function verifyAndReport(
+  io: CliIo = processIo(),
+  launch?: WorkerLauncher,
+  args: readonly string[] = [],
+): Promise<number> {
   const refused = noArguments(args, VERIFY_USAGE, 'verification', io);
   if (refused !== undefined) return refused;
   try {
@@ -141,7 +151,14 @@ interface RunContext {
 
 const SUITE_NAME = 'provider verification';
 
-function conclude(run: WorkerRun, { dir, subject, knownFindings, pending }: RunContext, io: CliIo, out: HeldOutput, colours: Colours, verbose: boolean): number {
+function conclude(
+  run: WorkerRun,
+  { dir, subject, knownFindings, pending }: RunContext,
+  io: CliIo,
+  out: HeldOutput,
+  colours: Colours,
+  verbose: boolean,
+): number {
   const { env } = io;
   if (run.interruptedBy) {
     const message = `verification interrupted by ${run.interruptedBy}`;
@@ -159,14 +176,28 @@ function conclude(run: WorkerRun, { dir, subject, knownFindings, pending }: RunC
   }
   const { report } = run.outcome;
   // A result that was to be published and was not: the run must not look as if the broker had it.
-  const notPublished = (report.published?.pacts ?? []).flatMap((outcome) => (outcome.published ? [] : [`results not published for ${outcome.consumer}: ${outcome.why}`]));
-  const declared = withPendingDeclarations({ ...report, runProblems: [...report.runProblems, ...notPublished] }, pending.declarations, pending.file);
+  const notPublished = (report.published?.pacts ?? []).flatMap((outcome) =>
+    outcome.published ? [] : [`results not published for ${outcome.consumer}: ${outcome.why}`],
+  );
+  const declared = withPendingDeclarations(
+    { ...report, runProblems: [...report.runProblems, ...notPublished] },
+    pending.declarations,
+    pending.file,
+  );
   const full: VerificationReport = applyKnownFindings(declared, knownFindings, new Date().toISOString().slice(0, 10));
   // Pact's own detail for the interactions Pact failed: one the spec alone objected to has only (OK) lines there.
-  const failing = new Set(allResults(full).filter((result) => result.pactProblems.length > 0).map((result) => result.description));
+  const failing = new Set(
+    allResults(full)
+      .filter((result) => result.pactProblems.length > 0)
+      .map((result) => result.description),
+  );
   if (!verbose && failing.size > 0) {
     const detail = failureDetail(run.nativeOutput, failing);
-    if (detail.length) out.write('stdout', `\nPact's verifier on the failing interactions:\n${detail.map((line) => asPrinted(line, colours)).join('\n')}\n`);
+    if (detail.length)
+      out.write(
+        'stdout',
+        `\nPact's verifier on the failing interactions:\n${detail.map((line) => asPrinted(line, colours)).join('\n')}\n`,
+      );
   }
   out.write('stdout', `\n${run.redact(formatReport(full, colours))}\n`);
   writeEvidence(dir, subject, { outcome: reportPassed(full) ? 'passed' : 'failed', report: full }, run.redact);

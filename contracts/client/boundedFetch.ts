@@ -17,7 +17,12 @@ export async function boundedFetch(url: URL, init: RequestInit, timeoutMs: numbe
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const bodyText = await response.text();
-    return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? undefined, bodyText };
+    return {
+      status: response.status,
+      headers: response.headers,
+      contentType: response.headers.get('content-type') ?? undefined,
+      bodyText,
+    };
   } catch (error) {
     if (field(error, 'name') === 'TimeoutError') throw new RequestTimeoutError(where, timeoutMs);
     throw new ProviderUnreachableError(where, transportReason(error));
@@ -43,6 +48,7 @@ function transportReason(error: unknown): string {
   if (typeof code === 'string') return `${known[code] ?? 'network error'} (${code})`;
   const message = String(field(cause, 'message') ?? field(error, 'message') ?? error);
   // The Fetch standard refuses some ports outright (1, 22, 25, 6000, …: its "bad port" list): no request was sent.
-  if (message === 'bad port') return 'the port is one fetch refuses to connect to (the Fetch standard\'s "bad port" list, such as 1, 22 or 6000): no request was sent; use the port your provider listens on';
+  if (message === 'bad port')
+    return 'the port is one fetch refuses to connect to (the Fetch standard\'s "bad port" list, such as 1, 22 or 6000): no request was sent; use the port your provider listens on';
   return message;
 }

@@ -14,7 +14,13 @@ import {
 import { isJsonMediaType } from '../openapi/mediaType';
 import type { OperationRef, ResponseValidators } from '../openapi/responseValidators';
 import { boundedFetch, type RawResponse } from './boundedFetch';
-import { InvalidBaseUrlError, NonJsonErrorBodyError, SchemaViolationError, snippet, UndocumentedStatusError } from './errors';
+import {
+  InvalidBaseUrlError,
+  NonJsonErrorBodyError,
+  SchemaViolationError,
+  snippet,
+  UndocumentedStatusError,
+} from './errors';
 
 /** A documented error answer: the status and its StdError body (validated). */
 export interface ApiError<Status extends number> {
@@ -23,9 +29,11 @@ export interface ApiError<Status extends number> {
   readonly body: StdError;
 }
 
-export type CreateSessionResult = { readonly outcome: 'created'; readonly session: ConnectSession } | ApiError<400 | 401>;
+export type CreateSessionResult =
+  { readonly outcome: 'created'; readonly session: ConnectSession } | ApiError<400 | 401>;
 export type ReconnectSessionResult = CreateSessionResult;
-export type GetSessionResult = { readonly outcome: 'found'; readonly session: ConnectSession } | ApiError<400 | 401 | 404>;
+export type GetSessionResult =
+  { readonly outcome: 'found'; readonly session: ConnectSession } | ApiError<400 | 401 | 404>;
 export type DeleteSessionResult = { readonly outcome: 'deleted' } | ApiError<400 | 401 | 404>;
 
 export interface ClientOptions {
@@ -87,12 +95,20 @@ export class ConnectSessionClient {
   }
 
   /** `POST /connect/sessions` with the environment's secret key (`undefined` sends no Authorization header). */
-  async createSession(secretKey: string | undefined, input: ConnectSessionInput, extras: Pick<UndocumentedRequestParts, 'query'> = {}): Promise<CreateSessionResult> {
+  async createSession(
+    secretKey: string | undefined,
+    input: ConnectSessionInput,
+    extras: Pick<UndocumentedRequestParts, 'query'> = {},
+  ): Promise<CreateSessionResult> {
     return this.created(await this.send(CREATE_SESSION, secretKey, { ...extras, body: input as JsonValue }));
   }
 
   /** `POST /connect/sessions/reconnect`: a new session for a connection that was made through a connect session. */
-  async reconnectSession(secretKey: string | undefined, input: ConnectSessionReconnectInput, extras: Pick<UndocumentedRequestParts, 'query'> = {}): Promise<ReconnectSessionResult> {
+  async reconnectSession(
+    secretKey: string | undefined,
+    input: ConnectSessionReconnectInput,
+    extras: Pick<UndocumentedRequestParts, 'query'> = {},
+  ): Promise<ReconnectSessionResult> {
     return this.created(await this.send(RECONNECT_SESSION, secretKey, { ...extras, body: input as JsonValue }));
   }
 
@@ -120,17 +136,28 @@ export class ConnectSessionClient {
    * what the spec documents for it: the status, then a JSON body valid against that status's schema. The casts in
    * the methods above rest on this: Ajv has proved the body is what the spec says for the status.
    */
-  private async send(operation: OperationRef, credential: string | undefined, extras: UndocumentedRequestParts): Promise<Checked> {
+  private async send(
+    operation: OperationRef,
+    credential: string | undefined,
+    extras: UndocumentedRequestParts,
+  ): Promise<Checked> {
     const url = new URL(operation.path.slice(1), this.base);
     for (const [name, value] of Object.entries(extras.query ?? {})) url.searchParams.append(name, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (credential !== undefined) headers['authorization'] = `Bearer ${credential}`;
     if (extras.body !== undefined) headers['content-type'] = 'application/json';
-    const init = { method: operation.method.toUpperCase(), headers, ...(extras.body === undefined ? {} : { body: JSON.stringify(extras.body) }) };
-    const { status, contentType, bodyText } = await this.transport(operationLabel(operation), () => boundedFetch(url, init, this.timeoutMs));
+    const init = {
+      method: operation.method.toUpperCase(),
+      headers,
+      ...(extras.body === undefined ? {} : { body: JSON.stringify(extras.body) }),
+    };
+    const { status, contentType, bodyText } = await this.transport(operationLabel(operation), () =>
+      boundedFetch(url, init, this.timeoutMs),
+    );
 
     const documented = this.validators.documentedStatuses(operation.method, operation.path);
-    if (!documented.includes(String(status))) throw new UndocumentedStatusError(status, documented, snippet(bodyText), operationLabel(operation));
+    if (!documented.includes(String(status)))
+      throw new UndocumentedStatusError(status, documented, snippet(bodyText), operationLabel(operation));
     // HTTP gives a 204 no body (fetch drops any), so there is nothing more to check.
     if (status === 204) return { status, body: undefined };
 

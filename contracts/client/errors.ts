@@ -40,7 +40,9 @@ export class UndocumentedStatusError extends ConnectSessionClientError {
     /** `POST /connect/sessions`: which operation answered it. */
     readonly operation?: string,
   ) {
-    super(`undocumented status ${status}${operation ? ` for ${operation}` : ''} (documented: ${documented.join(', ')})${bodySnippet ? `; body: ${bodySnippet}` : ''}`);
+    super(
+      `undocumented status ${status}${operation ? ` for ${operation}` : ''} (documented: ${documented.join(', ')})${bodySnippet ? `; body: ${bodySnippet}` : ''}`,
+    );
   }
 }
 

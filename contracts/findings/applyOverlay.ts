@@ -17,6 +17,9 @@ export const applyOverlay: OverlayApplier = (specFile, overlayFile) => {
     // What the library's CLI prints, less console.log's newline.
     return `${overlayFiles(specFile, overlayFile)}\n`;
   } catch (error) {
-    throw new Error(`openapi-overlays-js could not apply ${overlayFile}: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
+    throw new Error(
+      `openapi-overlays-js could not apply ${overlayFile}: ${(error as Error).message.split('\n')[0] ?? ''}`,
+      { cause: error },
+    );
   }
 };

@@ -56,8 +56,14 @@ export function mergeActions(actions: readonly OverlayAction[]): OverlayAction[]
     const earlier = byTarget.get(action.target);
     if (!earlier) byTarget.set(action.target, action);
     else {
-      const descriptions = earlier.description.split('; ').includes(action.description) ? earlier.description : `${earlier.description}; ${action.description}`;
-      byTarget.set(action.target, { target: action.target, description: descriptions, update: mergeJson(earlier.update, action.update) as JsonObject });
+      const descriptions = earlier.description.split('; ').includes(action.description)
+        ? earlier.description
+        : `${earlier.description}; ${action.description}`;
+      byTarget.set(action.target, {
+        target: action.target,
+        description: descriptions,
+        update: mergeJson(earlier.update, action.update) as JsonObject,
+      });
     }
   }
   return [...byTarget.values()];
@@ -87,10 +93,15 @@ function mergeDisposition(a: Disposition, b: Disposition): Disposition {
   return rank[b.kind] > rank[a.kind] ? b : a;
 }
 
-
 /** A JSON pointer as the JSONPath expression (bracket notation, RFC 9535) the overlay library evaluates. */
 export function jsonPathOf(pointer: string): string {
-  const tokens = pointer === '' ? [] : pointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens =
+    pointer === ''
+      ? []
+      : pointer
+          .slice(1)
+          .split('/')
+          .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
   return `$${tokens.map((token) => `['${token.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`).join('')}`;
 }
 
@@ -122,7 +133,8 @@ function schemaPointerAt(root: JsonObject, schemaPointer: string, instancePath: 
     if (!isJsonObject(node)) return undefined;
     const properties = node['properties'];
     if (/^\d+$/.test(segment) && node['items'] !== undefined) pointer = followRefs(root, `${pointer}/items`);
-    else if (isJsonObject(properties) && segment in properties) pointer = followRefs(root, `${pointer}/properties/${escapeToken(segment)}`);
+    else if (isJsonObject(properties) && segment in properties)
+      pointer = followRefs(root, `${pointer}/properties/${escapeToken(segment)}`);
     else return undefined;
   }
   return pointer;
@@ -158,8 +170,19 @@ function contentFor(root: JsonObject, answer: RecordedAnswer): JsonObject | unde
   const mediaType = essenceOf(answer.contentType ?? 'application/octet-stream');
   const body = isJsonMediaType(mediaType) ? parsed(answer.body) : undefined;
   const error = isJsonObject(body) ? body['error'] : undefined;
-  const stdError = isJsonObject(resolvePointer(root, '/components/schemas/StdError')) && isJsonObject(error) && typeof error['code'] === 'string';
-  return { [mediaType]: { schema: stdError ? { $ref: '#/components/schemas/StdError' } : body === undefined ? { type: 'string' } : schemaOf(body) } };
+  const stdError =
+    isJsonObject(resolvePointer(root, '/components/schemas/StdError')) &&
+    isJsonObject(error) &&
+    typeof error['code'] === 'string';
+  return {
+    [mediaType]: {
+      schema: stdError
+        ? { $ref: '#/components/schemas/StdError' }
+        : body === undefined
+          ? { type: 'string' }
+          : schemaOf(body),
+    },
+  };
 }
 
 /** Hostile checks whose failures no spec change should absorb, and why. */
@@ -167,9 +190,11 @@ const DEFECTS: Readonly<Record<string, string>> = {
   not_a_server_error: 'a request made the server fail (or go silent): no spec should document that',
   ignored_auth: 'the route took a missing or wrong credential, or a token outside the Bearer scheme: a security defect',
   use_after_free: "a deleted session's token was accepted again: a security defect",
-  session_deleted_only_by_204: 'a session went without a 204, or stayed after one: the server does not do what it answered',
+  session_deleted_only_by_204:
+    'a session went without a 204, or stayed after one: the server does not do what it answered',
   negative_data_rejection: 'a request the spec does not allow was accepted instead of refused',
-  created_session_answers_get: 'a 201 said it created a session that GET /connect/session does not know: the server does not do what it answered',
+  created_session_answers_get:
+    'a 201 said it created a session that GET /connect/session does not know: the server does not do what it answered',
   max_response_time: 'an answer came slower than the bound set (HOSTILE_MAX_RESPONSE_MS)',
 };
 
@@ -184,22 +209,60 @@ const STAND_IN = /^published as a failure: /;
  * use become overlay actions, as narrow as the evidence allows; a 5xx, a session deleted by a refused request, a
  * use after free and their like are server defects, never patched into the spec.
  */
-export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument, validators: ResponseValidators): Finding[] {
+export function classify(
+  answers: readonly RecordedAnswer[],
+  spec: SpecDocument,
+  validators: ResponseValidators,
+): Finding[] {
   const { root } = spec;
   const found = new Map<string, Finding>();
   /** One sighting of a cause (by `check`, objecting `problem`): a new finding, or one more answer of an earlier one. */
-  const add = (check: string | undefined, problem: string, finding: Omit<Finding, 'id' | 'key' | 'alsoIn' | 'seen' | 'title'> & { readonly title?: string }): void => {
+  const add = (
+    check: string | undefined,
+    problem: string,
+    finding: Omit<Finding, 'id' | 'key' | 'alsoIn' | 'seen' | 'title'> & { readonly title?: string },
+  ): void => {
     const { answer } = finding;
-    const cause = rootCauseOf({ check, method: answer.method, path: answer.path, status: answer.status, code: stdErrorCode(answer.body), contentType: answer.contentType, problem, kinds: answer.kinds, body: answer.body });
-    const sighting: Sighting = { id: answer.id, operation: `${answer.method.toUpperCase()} ${answer.path}`, by: check ?? 'pact', problem };
+    const cause = rootCauseOf({
+      check,
+      method: answer.method,
+      path: answer.path,
+      status: answer.status,
+      code: stdErrorCode(answer.body),
+      contentType: answer.contentType,
+      problem,
+      kinds: answer.kinds,
+      body: answer.body,
+    });
+    const sighting: Sighting = {
+      id: answer.id,
+      operation: `${answer.method.toUpperCase()} ${answer.path}`,
+      by: check ?? 'pact',
+      problem,
+    };
     const earlier = found.get(cause.key);
     if (!earlier) {
-      found.set(cause.key, { ...finding, id: `C${found.size + 1}`, key: cause.key, title: finding.title ?? cause.title, alsoIn: [], seen: [sighting] });
+      found.set(cause.key, {
+        ...finding,
+        id: `C${found.size + 1}`,
+        key: cause.key,
+        title: finding.title ?? cause.title,
+        alsoIn: [],
+        seen: [sighting],
+      });
       return;
     }
     const representative = reproLength(answer) < reproLength(earlier.answer) ? answer : earlier.answer;
-    const ids = [...new Set([earlier.answer.id, ...earlier.alsoIn, answer.id])].filter((id) => id !== representative.id);
-    found.set(cause.key, { ...earlier, answer: representative, alsoIn: ids, seen: [...earlier.seen, sighting], disposition: mergeDisposition(earlier.disposition, finding.disposition) });
+    const ids = [...new Set([earlier.answer.id, ...earlier.alsoIn, answer.id])].filter(
+      (id) => id !== representative.id,
+    );
+    found.set(cause.key, {
+      ...earlier,
+      answer: representative,
+      alsoIn: ids,
+      seen: [...earlier.seen, sighting],
+      disposition: mergeDisposition(earlier.disposition, finding.disposition),
+    });
   };
   for (const answer of answers) {
     const { status, path } = answer;
@@ -207,7 +270,11 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     const operation = `/paths/${escapeToken(path)}/${method}`;
     const responses = `${operation}/responses`;
     if (status >= 500) {
-      add(answer.check ?? 'not_a_server_error', answer.check ? answer.message : `answered ${status}`, { clause: { pointer: responses, node: resolvePointer(root, responses) }, answer, disposition: { kind: 'defect', why: DEFECTS['not_a_server_error'] ?? '' } });
+      add(answer.check ?? 'not_a_server_error', answer.check ? answer.message : `answered ${status}`, {
+        clause: { pointer: responses, node: resolvePointer(root, responses) },
+        answer,
+        disposition: { kind: 'defect', why: DEFECTS['not_a_server_error'] ?? '' },
+      });
       continue;
     }
     if (answer.check === 'unsupported_method') {
@@ -216,14 +283,24 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
         clause: { pointer: `/paths/${escapeToken(path)}`, node: resolvePointer(root, `/paths/${escapeToken(path)}`) },
         answer,
         disposition: ok
-          ? { kind: 'note', why: `the server serves ${answer.method}, which this spec does not document: the spec of the whole path would (for this suite, documented elsewhere)` }
-          : { kind: 'defect', why: 'RFC 9110 §15.5.6: a method the resource does not support is answered 405 with an Allow header' },
+          ? {
+              kind: 'note',
+              why: `the server serves ${answer.method}, which this spec does not document: the spec of the whole path would (for this suite, documented elsewhere)`,
+            }
+          : {
+              kind: 'defect',
+              why: 'RFC 9110 §15.5.6: a method the resource does not support is answered 405 with an Allow header',
+            },
       });
       continue;
     }
     const defect = answer.check === undefined ? undefined : DEFECTS[answer.check];
     if (defect) {
-      add(answer.check, answer.message, { clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'defect', why: defect } });
+      add(answer.check, answer.message, {
+        clause: { pointer: operation, node: resolvePointer(root, operation) },
+        answer,
+        disposition: { kind: 'defect', why: defect },
+      });
       continue;
     }
     if (answer.check === 'positive_data_acceptance') {
@@ -232,7 +309,8 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
       // Only an authentication refusal says which credential the route takes: a refused body, a 404, a 5xx never do.
       if (secretKey && security === undefined && (status === 401 || status === 403)) {
         add('positive_data_acceptance', answer.message, {
-          title: "the route refuses the secret key the spec's security scheme names, and takes the connect session token",
+          title:
+            "the route refuses the secret key the spec's security scheme names, and takes the connect session token",
           clause: { pointer: '/components/securitySchemes', node: resolvePointer(root, '/components/securitySchemes') },
           answer,
           disposition: {
@@ -241,10 +319,22 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
             actions: [
               {
                 target: jsonPathOf('/components/securitySchemes'),
-                description: "the route is authenticated with the connect session token, not the environment's secret key",
-                update: { connectSessionToken: { type: 'http', scheme: 'bearer', description: 'The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from POST /connect/sessions.' } },
+                description:
+                  "the route is authenticated with the connect session token, not the environment's secret key",
+                update: {
+                  connectSessionToken: {
+                    type: 'http',
+                    scheme: 'bearer',
+                    description:
+                      'The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from POST /connect/sessions.',
+                  },
+                },
               },
-              { target: jsonPathOf(operation), description: `${answer.method} ${path} takes the connect session token`, update: { security: [{ connectSessionToken: [] }] } },
+              {
+                target: jsonPathOf(operation),
+                description: `${answer.method} ${path} takes the connect session token`,
+                update: { security: [{ connectSessionToken: [] }] },
+              },
             ],
           },
         });
@@ -252,20 +342,41 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
         const fields = refusedFields(answer.body);
         if (fields.length) {
           const body = `${operation}/requestBody/content/application~1json/schema`;
-          const allowed = fields.map((field) => `\`${field}\`: the spec allows ${describeSchema(requestSchemaAt(root, body, field))}`).join('; ');
+          const allowed = fields
+            .map((field) => `\`${field}\`: the spec allows ${describeSchema(requestSchemaAt(root, body, field))}`)
+            .join('; ');
           add('positive_data_acceptance', answer.message, {
             clause: { pointer: followRefs(root, body), node: resolvePointer(root, followRefs(root, body)) },
             answer,
-            disposition: { kind: 'defect', why: `the server refuses a body the spec allows (${allowed}; the server's own words: ${refusalWords(answer.body)}): the server should take it, or the spec say what the server requires` },
+            disposition: {
+              kind: 'defect',
+              why: `the server refuses a body the spec allows (${allowed}; the server's own words: ${refusalWords(answer.body)}): the server should take it, or the spec say what the server requires`,
+            },
           });
         } else {
-          add('positive_data_acceptance', answer.message, { clause: { pointer: '/components/securitySchemes', node: resolvePointer(root, '/components/securitySchemes') }, answer, disposition: { kind: 'defect', why: secretKey ? `a request the spec allows, with the secret key its security scheme names, was answered ${status}` : 'a request the spec and HTTP allow was refused (the Bearer scheme is case-insensitive, RFC 9110 §11.1, and takes 1*SP, RFC 6750 §2.1)' } });
+          add('positive_data_acceptance', answer.message, {
+            clause: {
+              pointer: '/components/securitySchemes',
+              node: resolvePointer(root, '/components/securitySchemes'),
+            },
+            answer,
+            disposition: {
+              kind: 'defect',
+              why: secretKey
+                ? `a request the spec allows, with the secret key its security scheme names, was answered ${status}`
+                : 'a request the spec and HTTP allow was refused (the Bearer scheme is case-insensitive, RFC 9110 §11.1, and takes 1*SP, RFC 6750 §2.1)',
+            },
+          });
         }
       }
       continue;
     }
     if (!validators.documentedMethods(path).some((documented) => documented === method)) continue;
-    const conformance = validators.conformance(method, path, { status, contentType: answer.contentType, bodyText: answer.body });
+    const conformance = validators.conformance(method, path, {
+      status,
+      contentType: answer.contentType,
+      bodyText: answer.body,
+    });
     if (conformance.status.length) {
       const content = contentFor(root, answer);
       add('status_code_conformance', conformance.status[0] ?? '', {
@@ -274,7 +385,15 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
         disposition: {
           kind: 'patch',
           why: 'the server answers a status the spec does not document',
-          actions: [{ target: jsonPathOf(responses), description: `document ${status}, as the server answers it`, update: { [String(status)]: { description: `Observed: ${answer.message}`, ...(content ? { content } : {}) } } }],
+          actions: [
+            {
+              target: jsonPathOf(responses),
+              description: `document ${status}, as the server answers it`,
+              update: {
+                [String(status)]: { description: `Observed: ${answer.message}`, ...(content ? { content } : {}) },
+              },
+            },
+          ],
         },
       });
     }
@@ -287,16 +406,38 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
         answer,
         disposition:
           documentsNoBody || !pointer || !content
-            ? { kind: 'defect', why: 'the answer has a body, or lacks the content type, where the spec documents what it must be' }
-            : { kind: 'patch', why: 'the server answers a media type the spec does not document for this status', actions: [{ target: jsonPathOf(pointer), description: `document ${essenceOf(answer.contentType ?? '')} for ${status}`, update: { content } }] },
+            ? {
+                kind: 'defect',
+                why: 'the answer has a body, or lacks the content type, where the spec documents what it must be',
+              }
+            : {
+                kind: 'patch',
+                why: 'the server answers a media type the spec does not document for this status',
+                actions: [
+                  {
+                    target: jsonPathOf(pointer),
+                    description: `document ${essenceOf(answer.contentType ?? '')} for ${status}`,
+                    update: { content },
+                  },
+                ],
+              },
       });
     }
     for (const problem of conformance.schema) {
       const additional = ADDITIONAL.exec(problem);
       const pointer = responsePointer(root, operation, status);
       const mediaTypes = pointer ? resolvePointer(root, `${pointer}/content`) : undefined;
-      const mediaType = isJsonObject(mediaTypes) ? matchMediaType(Object.keys(mediaTypes), answer.contentType ?? '') : undefined;
-      const parent = additional && pointer && mediaType ? schemaPointerAt(root, `${pointer}/content/${escapeToken(mediaType)}/schema`, additional[1] === '(root)' ? '' : (additional[1] ?? '')) : undefined;
+      const mediaType = isJsonObject(mediaTypes)
+        ? matchMediaType(Object.keys(mediaTypes), answer.contentType ?? '')
+        : undefined;
+      const parent =
+        additional && pointer && mediaType
+          ? schemaPointerAt(
+              root,
+              `${pointer}/content/${escapeToken(mediaType)}/schema`,
+              additional[1] === '(root)' ? '' : (additional[1] ?? ''),
+            )
+          : undefined;
       if (additional && parent) {
         const [, at = '', property = ''] = additional;
         const value = valueAt(parsed(answer.body), `${at === '(root)' ? '' : at}/${escapeToken(property)}`);
@@ -306,11 +447,24 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
           disposition: {
             kind: 'patch',
             why: `a closed schema refuses the property ${property} the server sends`,
-            actions: [{ target: jsonPathOf(parent), description: `allow ${property}, as the server sends it (${textOf(schemaOf(value)['type'])})`, update: { properties: { [property]: schemaOf(value) } } }],
+            actions: [
+              {
+                target: jsonPathOf(parent),
+                description: `allow ${property}, as the server sends it (${textOf(schemaOf(value)['type'])})`,
+                update: { properties: { [property]: schemaOf(value) } },
+              },
+            ],
           },
         });
       } else {
-        add('response_schema_conformance', problem, { clause: { pointer: pointer ?? responses, node: resolvePointer(root, pointer ?? responses) }, answer, disposition: { kind: 'defect', why: 'the answer breaks a requirement the spec states: documenting it would weaken the contract' } });
+        add('response_schema_conformance', problem, {
+          clause: { pointer: pointer ?? responses, node: resolvePointer(root, pointer ?? responses) },
+          answer,
+          disposition: {
+            kind: 'defect',
+            why: 'the answer breaks a requirement the spec states: documenting it would weaken the contract',
+          },
+        });
       }
     }
     // Where results were published, a spec-breaking answer reached Pact as a stand-in: that is no finding of its own.
@@ -328,11 +482,24 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
           disposition: {
             kind: 'patch',
             why: `the server answers ${actual} for a case the spec documents as ${expected}`,
-            actions: [{ target: jsonPathOf(pointer), description: `say when ${actual} is answered instead of ${expected} (${answer.method} ${path}: ${answer.message})`, update: { description: `${description}. Also answered where ${expected} is documented.` } }],
+            actions: [
+              {
+                target: jsonPathOf(pointer),
+                description: `say when ${actual} is answered instead of ${expected} (${answer.method} ${path}: ${answer.message})`,
+                update: { description: `${description}. Also answered where ${expected} is documented.` },
+              },
+            ],
           },
         });
       } else if (!swap) {
-        add(undefined, problem, { clause: { pointer: operation, node: resolvePointer(root, operation) }, answer, disposition: { kind: 'note', why: "a consumer's expectation the spec does not state: the pact's to settle with the provider, no spec change" } });
+        add(undefined, problem, {
+          clause: { pointer: operation, node: resolvePointer(root, operation) },
+          answer,
+          disposition: {
+            kind: 'note',
+            why: "a consumer's expectation the spec does not state: the pact's to settle with the provider, no spec change",
+          },
+        });
       }
     }
   }
@@ -350,22 +517,30 @@ function requestSchemaAt(root: JsonObject, schemaPointer: string, field: string)
 }
 
 function propertyOf(root: JsonObject, node: JsonValue | undefined, name: string): JsonValue | undefined {
-  const resolved = isJsonObject(node) && typeof node['$ref'] === 'string' ? resolvePointer(root, followRefs(root, decodeURIComponent(node['$ref'].slice(1)))) : node;
+  const resolved =
+    isJsonObject(node) && typeof node['$ref'] === 'string'
+      ? resolvePointer(root, followRefs(root, decodeURIComponent(node['$ref'].slice(1))))
+      : node;
   if (!isJsonObject(resolved)) return undefined;
   const properties = resolved['properties'];
   if (isJsonObject(properties) && name in properties) {
     const found = properties[name];
-    return isJsonObject(found) && typeof found['$ref'] === 'string' ? resolvePointer(root, followRefs(root, decodeURIComponent(found['$ref'].slice(1)))) : found;
+    return isJsonObject(found) && typeof found['$ref'] === 'string'
+      ? resolvePointer(root, followRefs(root, decodeURIComponent(found['$ref'].slice(1))))
+      : found;
   }
   const allOf = resolved['allOf'];
-  return Array.isArray(allOf) ? allOf.map((member) => propertyOf(root, member, name)).find((found) => found !== undefined) : undefined;
+  return Array.isArray(allOf)
+    ? allOf.map((member) => propertyOf(root, member, name)).find((found) => found !== undefined)
+    : undefined;
 }
 
 /** A schema in a few words: `any string`, `an optional object`, or its JSON. */
 function describeSchema(node: JsonValue | undefined): string {
   if (!isJsonObject(node)) return 'it (no schema restricts it)';
   const { type, format, enum: values, pattern } = node;
-  if (typeof type === 'string' && format === undefined && values === undefined && pattern === undefined) return `any ${type}${type === 'string' ? ' (no format, pattern or length)' : ''}, and leaving it out`;
+  if (typeof type === 'string' && format === undefined && values === undefined && pattern === undefined)
+    return `any ${type}${type === 'string' ? ' (no format, pattern or length)' : ''}, and leaving it out`;
   return JSON.stringify(node).slice(0, 200);
 }
 
@@ -382,6 +557,10 @@ function refusalWords(body: string): string {
   const error = isJsonObject(parsed) ? parsed['error'] : undefined;
   const errors = isJsonObject(error) && Array.isArray(error['errors']) ? error['errors'] : [];
   return errors
-    .flatMap((entry) => (isJsonObject(entry) && Array.isArray(entry['path']) ? [`${entry['path'].map(String).join('.')}: ${textOf(entry['message'])} (${textOf(entry['code'])})`] : []))
+    .flatMap((entry) =>
+      isJsonObject(entry) && Array.isArray(entry['path'])
+        ? [`${entry['path'].map(String).join('.')}: ${textOf(entry['message'])} (${textOf(entry['code'])})`]
+        : [],
+    )
     .join(', ');
 }

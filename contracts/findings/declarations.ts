@@ -31,17 +31,26 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  */
 export function declarationsFor(findings: readonly Finding[], answers: readonly RecordedAnswer[]): Declarations {
   const byId = new Map(answers.map((answer) => [answer.id, answer] as const));
-  const causesOf = (id: string): Finding[] => findings.filter((finding) => finding.answer.id === id || finding.alsoIn.includes(id));
-  const open = (answer: RecordedAnswer): boolean => answer.source === 'verification' && answer.accepted === undefined && answer.declaredPending !== true && answer.interaction !== undefined;
+  const causesOf = (id: string): Finding[] =>
+    findings.filter((finding) => finding.answer.id === id || finding.alsoIn.includes(id));
+  const open = (answer: RecordedAnswer): boolean =>
+    answer.source === 'verification' &&
+    answer.accepted === undefined &&
+    answer.declaredPending !== true &&
+    answer.interaction !== undefined;
 
-  const pactsOwn = (answer: RecordedAnswer): string[] => answer.pactProblems.filter((problem) => !STAND_IN.test(problem));
+  const pactsOwn = (answer: RecordedAnswer): string[] =>
+    answer.pactProblems.filter((problem) => !STAND_IN.test(problem));
   /** Whether Pact's own matching fails the answer: a problem of its own, or a cause beyond what Pact ignores. */
-  const failsPact = (answer: RecordedAnswer): boolean => pactsOwn(answer).length > 0 || causesOf(answer.id).some((finding) => !PACT_IGNORES.test(finding.key));
+  const failsPact = (answer: RecordedAnswer): boolean =>
+    pactsOwn(answer).length > 0 || causesOf(answer.id).some((finding) => !PACT_IGNORES.test(finding.key));
   const pending = answers
     .filter((answer) => open(answer) && failsPact(answer))
     .map((answer) => {
       const causes = causesOf(answer.id).filter((finding) => !PACT_IGNORES.test(finding.key));
-      const what = causes.length ? causes.map((finding) => `${finding.id}: ${finding.title}`).join('; ') : pactsOwn(answer).join('; ');
+      const what = causes.length
+        ? causes.map((finding) => `${finding.id}: ${finding.title}`).join('; ')
+        : pactsOwn(answer).join('; ');
       return {
         interaction: answer.interaction ?? '',
         reason: `${what} (reports/findings.md). Reported upstream as <issue>; pending until the provider honours the pact or the spec stops promising it.`,
@@ -67,5 +76,8 @@ export function declarationsFor(findings: readonly Finding[], answers: readonly 
       },
     ];
   });
-  return { pending: pending.length ? stringify(pending, { lineWidth: 0 }) : '', known: known.length ? stringify(known, { lineWidth: 0 }) : '' };
+  return {
+    pending: pending.length ? stringify(pending, { lineWidth: 0 }) : '',
+    known: known.length ? stringify(known, { lineWidth: 0 }) : '',
+  };
 }

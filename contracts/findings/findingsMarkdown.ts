@@ -9,7 +9,11 @@ const fence = (language: string, text: string): string => {
   return `${ticks}${language}\n${text.trimEnd()}\n${ticks}`;
 };
 
-const WHAT: Readonly<Record<Finding['disposition']['kind'], string>> = { patch: 'spec patch', defect: 'server defect', note: 'note' };
+const WHAT: Readonly<Record<Finding['disposition']['kind'], string>> = {
+  patch: 'spec patch',
+  defect: 'server defect',
+  note: 'note',
+};
 
 /** The longest line a repro keeps in findings.md: a longer one is cut, and findings.json has it whole. */
 export const REPRO_LINE_LIMIT = 800;
@@ -25,8 +29,17 @@ const CLAUSE_LINES = 30;
  * as placeholders), whether it is accepted, and one action (the overlay's, merged per target, or why it is a server
  * defect). Every answer and every request whole is in `evidenceFile` beside it.
  */
-export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[], specFile: string, overlayFile: string, left: readonly StillUndescribed[], absorbed: readonly string[], evidenceFile = 'findings.json'): string {
-  const count = (kind: Finding['disposition']['kind']) => findings.filter((finding) => finding.disposition.kind === kind).length;
+export function findingsMarkdown(
+  recorded: Recorded,
+  findings: readonly Finding[],
+  specFile: string,
+  overlayFile: string,
+  left: readonly StillUndescribed[],
+  absorbed: readonly string[],
+  evidenceFile = 'findings.json',
+): string {
+  const count = (kind: Finding['disposition']['kind']) =>
+    findings.filter((finding) => finding.disposition.kind === kind).length;
   const lines = [
     `# Findings: the connect-session lifecycle on ${recorded.targets.join(', ') || 'no target'}`,
     '',
@@ -37,24 +50,62 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
       ? `${findings.length} root cause(s): ${count('patch')} to patch into the spec (\`${overlayFile}\`), ${count('defect')} server defect(s), ${count('note')} note(s). One section per cause; every answer and request whole: \`${evidenceFile}\`.`
       : 'Nothing found: every recorded answer is what the spec describes, and no check failed.',
   ];
-  if (absorbed.length) lines.push('', `Already described by \`${specFile}\` (objected to when recorded): ${absorbed.join(', ')}.`);
+  if (absorbed.length)
+    lines.push('', `Already described by \`${specFile}\` (objected to when recorded): ${absorbed.join(', ')}.`);
   if (findings.length) {
     lines.push('', '| cause | seen | what to do |', '|---|---|---|');
-    for (const finding of findings) lines.push(`| ${finding.id} · ${cell(finding.title)} | ${seenSummary(finding)} | ${WHAT[finding.disposition.kind]} |`);
+    for (const finding of findings)
+      lines.push(
+        `| ${finding.id} · ${cell(finding.title)} | ${seenSummary(finding)} | ${WHAT[finding.disposition.kind]} |`,
+      );
   }
   for (const finding of findings) {
     const { answer, disposition } = finding;
     lines.push('', `## ${finding.id} · ${finding.title} (${WHAT[disposition.kind]})`, '');
-    lines.push(`- **Seen**: ${seenSummary(finding)}: ${seenOn(finding)}; by ${[...new Set(finding.seen.map((sighting) => sighting.by))].join(', ')}`);
+    lines.push(
+      `- **Seen**: ${seenSummary(finding)}: ${seenOn(finding)}; by ${[...new Set(finding.seen.map((sighting) => sighting.by))].join(', ')}`,
+    );
     const objections = [...new Set(finding.seen.map((sighting) => sighting.problem))];
-    lines.push(`- **Objections**: ${objections.slice(0, 5).map((problem) => `\`${oneLine(problem)}\``).join('; ')}${objections.length > 5 ? `; and ${objections.length - 5} more (\`${evidenceFile}\`)` : ''}`);
+    lines.push(
+      `- **Objections**: ${objections
+        .slice(0, 5)
+        .map((problem) => `\`${oneLine(problem)}\``)
+        .join('; ')}${objections.length > 5 ? `; and ${objections.length - 5} more (\`${evidenceFile}\`)` : ''}`,
+    );
     lines.push(`- **Found by**: ${answer.foundBy}`);
-    lines.push(`- **Accepted**: ${answer.accepted ? `yes${answer.accepted.expires ? `, until ${answer.accepted.expires}` : ''}: ${answer.accepted.reason}` : 'no'}`);
-    lines.push(`- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`, '', fence('yaml', clauseText(finding.clause.node)), '');
-    lines.push(`- **What the server did** (${answer.id}): ${answer.method} ${answer.path} answered ${answer.status}${answer.contentType ? `, ${answer.contentType}` : ''}`, '', fence(answer.body.trimStart().startsWith('{') ? 'json' : 'text', shown(answer.body, BODY_SHOWN, evidenceFile) || '(no body)'), '');
-    lines.push(answer.curl ? `- **Reproduce** (paste into bash: secrets are shell variables, the sessions it needs it creates):\n\n${fence('sh', answer.curl.split('\n').map((line) => shown(line, REPRO_LINE_LIMIT, evidenceFile)).join('\n'))}` : "- **Reproduce**: not one of this suite's cases: see the pact interaction");
+    lines.push(
+      `- **Accepted**: ${answer.accepted ? `yes${answer.accepted.expires ? `, until ${answer.accepted.expires}` : ''}: ${answer.accepted.reason}` : 'no'}`,
+    );
+    lines.push(
+      `- **What the spec says** (\`#${finding.clause.pointer}\` in \`${specFile}\`):`,
+      '',
+      fence('yaml', clauseText(finding.clause.node)),
+      '',
+    );
+    lines.push(
+      `- **What the server did** (${answer.id}): ${answer.method} ${answer.path} answered ${answer.status}${answer.contentType ? `, ${answer.contentType}` : ''}`,
+      '',
+      fence(
+        answer.body.trimStart().startsWith('{') ? 'json' : 'text',
+        shown(answer.body, BODY_SHOWN, evidenceFile) || '(no body)',
+      ),
+      '',
+    );
+    lines.push(
+      answer.curl
+        ? `- **Reproduce** (paste into bash: secrets are shell variables, the sessions it needs it creates):\n\n${fence(
+            'sh',
+            answer.curl
+              .split('\n')
+              .map((line) => shown(line, REPRO_LINE_LIMIT, evidenceFile))
+              .join('\n'),
+          )}`
+        : "- **Reproduce**: not one of this suite's cases: see the pact interaction",
+    );
     lines.push('', `- **What to do**: ${disposition.why}.`);
-    if (disposition.kind === 'patch') for (const action of disposition.actions) lines.push(`  - overlay action on \`${action.target}\`: ${action.description}`);
+    if (disposition.kind === 'patch')
+      for (const action of disposition.actions)
+        lines.push(`  - overlay action on \`${action.target}\`: ${action.description}`);
     if (disposition.kind === 'defect') lines.push('  - a server defect: report it; no spec change should absorb it.');
   }
   if (left.length) {
@@ -85,7 +136,10 @@ function seenOn(finding: Finding): string {
   };
   return [...byOperation]
     .sort(([a], [b]) => rank(a) - rank(b))
-    .map(([operation, ids]) => `${operation}${rank(operation) === LIFECYCLE.length ? ' (no documented operation)' : ''} (${ids.join(', ')})`)
+    .map(
+      ([operation, ids]) =>
+        `${operation}${rank(operation) === LIFECYCLE.length ? ' (no documented operation)' : ''} (${ids.join(', ')})`,
+    )
     .join('; ');
 }
 
@@ -94,13 +148,20 @@ const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** The text, or its first `limit` characters and where the rest is. */
 function shown(text: string, limit: number, evidenceFile: string): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters in all: see ${evidenceFile})`;
+  return text.length <= limit
+    ? text
+    : `${text.slice(0, limit)}… (${text.length} characters in all: see ${evidenceFile})`;
 }
 
 function clauseText(node: unknown): string {
   if (node === undefined) return '(nothing)';
   const text = stringify(node, { lineWidth: 0 }).trimEnd().split('\n');
-  return text.length <= CLAUSE_LINES ? text.join('\n') : [...text.slice(0, CLAUSE_LINES), `# … ${text.length - CLAUSE_LINES} more lines: see the spec at this pointer`].join('\n');
+  return text.length <= CLAUSE_LINES
+    ? text.join('\n')
+    : [
+        ...text.slice(0, CLAUSE_LINES),
+        `# … ${text.length - CLAUSE_LINES} more lines: see the spec at this pointer`,
+      ].join('\n');
 }
 
 /** findings.json: every finding with every answer and request whole, beside findings.md. */

@@ -67,7 +67,9 @@ export function readRecorded(dir: string): Recorded {
   const evidenceFile = join(dir, EVIDENCE_FILE);
   const hostileFile = join(dir, FINDINGS_FILE);
   if (!existsSync(evidenceFile) && !existsSync(hostileFile)) {
-    throw new NothingRecordedError(`no recorded runs in ${dir}: run npm run verify or npm run contracts:hostile first (NANGO_BASE_URL, NANGO_SECRET_KEY for a real Nango)`);
+    throw new NothingRecordedError(
+      `no recorded runs in ${dir}: run npm run verify or npm run contracts:hostile first (NANGO_BASE_URL, NANGO_SECRET_KEY for a real Nango)`,
+    );
   }
   const sources: string[] = [];
   const targets: string[] = [];
@@ -79,7 +81,10 @@ export function readRecorded(dir: string): Recorded {
     if (evidence.report) {
       targets.push(`${evidence.report.providerLabel} (${evidence.report.providerUrl})`);
       answers.push(...verificationAnswers(evidence.report));
-    } else notes.push(`${projectPath(evidenceFile)}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`);
+    } else
+      notes.push(
+        `${projectPath(evidenceFile)}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`,
+      );
   }
   const record = existsSync(hostileFile) ? readFinishedFindings(hostileFile, notes) : undefined;
   if (record) {
@@ -100,7 +105,9 @@ export function readRecorded(dir: string): Recorded {
         contentType: answer.contentType ?? undefined,
         body: answer.body,
         curl: finding.repro.join('\n'),
-        accepted: finding.accepted ? { reason: finding.accepted.reason, expires: finding.accepted.expires ?? undefined } : undefined,
+        accepted: finding.accepted
+          ? { reason: finding.accepted.reason, expires: finding.accepted.expires ?? undefined }
+          : undefined,
         pactProblems: [],
         expectedStatus: undefined,
         check: finding.check,
@@ -119,7 +126,9 @@ function readFinishedFindings(file: string, notes: string[]): FindingsRecord | u
     return readFindings(file);
   } catch (error) {
     if (!(error instanceof UnfinishedRunError)) throw error;
-    notes.push(`${projectPath(file)}: the hostile run that wrote it did not finish (it was stopped, or could not run), so it recorded no finding`);
+    notes.push(
+      `${projectPath(file)}: the hostile run that wrote it did not finish (it was stopped, or could not run), so it recorded no finding`,
+    );
     return undefined;
   }
 }
@@ -131,9 +140,13 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
     pact.results.flatMap((result): RecordedAnswer[] => {
       if (!result.observed) return [];
       next += 1;
-      const acceptedText = result.known.map((known) => /\(accepted: (.*)\)$/.exec(known)?.[1]).find((reason) => reason !== undefined);
+      const acceptedText = result.known
+        .map((known) => /\(accepted: (.*)\)$/.exec(known)?.[1])
+        .find((reason) => reason !== undefined);
       const contractCase = caseByDescription(result.description);
-      const [method = DELETE_SESSION.method.toUpperCase(), path = DELETE_SESSION.path] = (result.operation ?? '').split(' ').filter(Boolean);
+      const [method = DELETE_SESSION.method.toUpperCase(), path = DELETE_SESSION.path] = (result.operation ?? '')
+        .split(' ')
+        .filter(Boolean);
       return [
         {
           id: `V${next}`,
@@ -148,12 +161,20 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
           body: result.observed.body,
           curl: contractCase ? curlRepro(report.providerUrl, [requestOf(contractCase)]).join('\n') : undefined,
           accepted: acceptedText ? { reason: acceptedText, expires: undefined } : undefined,
-          pactProblems: [...result.pactProblems, ...result.known.filter((known) => known.startsWith('pact: ')).map((known) => known.slice('pact: '.length).replace(/ \(accepted: .*\)$/, ''))],
+          pactProblems: [
+            ...result.pactProblems,
+            ...result.known
+              .filter((known) => known.startsWith('pact: '))
+              .map((known) => known.slice('pact: '.length).replace(/ \(accepted: .*\)$/, '')),
+          ],
           expectedStatus: result.expectedStatus,
           check: undefined,
           kinds: [],
           message: result.name,
-          recordedObjections: [...(result.schemaProblems ?? []), ...result.known.filter((known) => known.startsWith('schema: '))],
+          recordedObjections: [
+            ...(result.schemaProblems ?? []),
+            ...result.known.filter((known) => known.startsWith('schema: ')),
+          ],
         },
       ];
     }),
@@ -178,7 +199,10 @@ function requestOf(contractCase: ContractCase): SentRequest {
   return {
     method: operation.method.toUpperCase(),
     target: `${operation.path}${search}`,
-    headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(exampleBody(body)) : undefined,
   };
 }

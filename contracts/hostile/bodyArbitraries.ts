@@ -39,8 +39,33 @@ interface Shape {
 }
 
 /** Words that say nothing a body must be. */
-const ANNOTATIONS = new Set(['description', 'deprecated', 'title', 'example', 'examples', 'default', 'readOnly', 'writeOnly', 'externalDocs']);
-const KNOWN = new Set(['$ref', 'allOf', 'type', 'nullable', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'minLength', 'maxLength', 'maxProperties', 'minItems', 'maxItems']);
+const ANNOTATIONS = new Set([
+  'description',
+  'deprecated',
+  'title',
+  'example',
+  'examples',
+  'default',
+  'readOnly',
+  'writeOnly',
+  'externalDocs',
+]);
+const KNOWN = new Set([
+  '$ref',
+  'allOf',
+  'type',
+  'nullable',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'minLength',
+  'maxLength',
+  'maxProperties',
+  'minItems',
+  'maxItems',
+]);
 
 export class SchemaMappingError extends ContractsError {
   override name = 'SchemaMappingError';
@@ -67,11 +92,16 @@ export interface BodyArbitraries {
 export function bodyArbitraries(root: JsonObject, pointer: string): BodyArbitraries {
   const shape = shapeAt(root, pointer);
   const negatives = negativesOf(shape, []);
-  if (negatives.length === 0) throw new SchemaMappingError(`the schema at ${pointer} forbids nothing: no negative body can be made`);
+  if (negatives.length === 0)
+    throw new SchemaMappingError(`the schema at ${pointer} forbids nothing: no negative body can be made`);
   return {
     positive: positiveOf(shape),
-    complete: shape.types?.includes('object') ? positiveObject({ ...shape, required: shape.properties.map(([name]) => name) }) : positiveOf(shape),
-    negative: fc.oneof(...negatives.map(({ label, arbitrary }) => arbitrary.map((body): NegativeBody => ({ label, body })))),
+    complete: shape.types?.includes('object')
+      ? positiveObject({ ...shape, required: shape.properties.map(([name]) => name) })
+      : positiveOf(shape),
+    negative: fc.oneof(
+      ...negatives.map(({ label, arbitrary }) => arbitrary.map((body): NegativeBody => ({ label, body }))),
+    ),
     negatives,
   };
 }
@@ -82,7 +112,8 @@ export function requestBodyPointer(method: string, path: string): string {
 }
 
 function shapeAt(root: JsonObject, pointer: string, chain: readonly string[] = []): Shape {
-  if (chain.includes(pointer)) throw new SchemaMappingError(`the schema at ${pointer} refers to itself: recursive schemas are not mapped`);
+  if (chain.includes(pointer))
+    throw new SchemaMappingError(`the schema at ${pointer} refers to itself: recursive schemas are not mapped`);
   const node = resolvePointer(root, pointer);
   if (node === true || (isJsonObject(node) && Object.keys(node).length === 0)) return anything();
   if (!isJsonObject(node)) throw new SchemaMappingError(`no schema at ${pointer}`);
@@ -105,7 +136,8 @@ const anything = (): Shape => ({
 
 function shapeOf(root: JsonObject, node: JsonObject, at: string, chain: readonly string[]): Shape {
   const unknown = Object.keys(node).filter((key) => !KNOWN.has(key) && !ANNOTATIONS.has(key) && !key.startsWith('x-'));
-  if (unknown.length > 0) throw new SchemaMappingError(`the schema at ${at} uses ${unknown.join(', ')}, which the body mapper does not know`);
+  if (unknown.length > 0)
+    throw new SchemaMappingError(`the schema at ${at} uses ${unknown.join(', ')}, which the body mapper does not know`);
   const parts: Shape[] = [];
   const ref = node['$ref'];
   if (typeof ref === 'string') parts.push(shapeAt(root, refPointer(ref), chain));
@@ -116,18 +148,34 @@ function shapeOf(root: JsonObject, node: JsonObject, at: string, chain: readonly
 }
 
 function ownShape(root: JsonObject, node: JsonObject, at: string, chain: readonly string[]): Shape {
-  const number = (key: string): number | undefined => (typeof node[key] === 'number' ? (node[key]) : undefined);
+  const number = (key: string): number | undefined => (typeof node[key] === 'number' ? node[key] : undefined);
   const type = node['type'];
-  const declared = type === undefined ? undefined : (Array.isArray(type) ? type : [type]).map((name) => {
-    if (typeof name !== 'string' || !JSON_TYPES.includes(name as JsonType)) throw new SchemaMappingError(`the schema at ${at} has type ${JSON.stringify(name)}`);
-    return name as JsonType;
-  });
+  const declared =
+    type === undefined
+      ? undefined
+      : (Array.isArray(type) ? type : [type]).map((name) => {
+          if (typeof name !== 'string' || !JSON_TYPES.includes(name as JsonType))
+            throw new SchemaMappingError(`the schema at ${at} has type ${JSON.stringify(name)}`);
+          return name as JsonType;
+        });
   // OpenAPI 3.0's `nullable: true` is 3.1's `null` among the types.
-  const types = declared && node['nullable'] === true && !declared.includes('null') ? [...declared, 'null' as const] : declared;
-  const properties = isJsonObject(node['properties']) ? Object.keys(node['properties']).map((name) => [name, shapeAt(root, `${at}/properties/${escape(name)}`, chain)] as const) : [];
-  const required = Array.isArray(node['required']) ? node['required'].filter((name): name is string => typeof name === 'string') : [];
+  const types =
+    declared && node['nullable'] === true && !declared.includes('null') ? [...declared, 'null' as const] : declared;
+  const properties = isJsonObject(node['properties'])
+    ? Object.keys(node['properties']).map(
+        (name) => [name, shapeAt(root, `${at}/properties/${escape(name)}`, chain)] as const,
+      )
+    : [];
+  const required = Array.isArray(node['required'])
+    ? node['required'].filter((name): name is string => typeof name === 'string')
+    : [];
   const extra = node['additionalProperties'];
-  const additional = extra === false ? false : extra === undefined || extra === true ? undefined : shapeAt(root, `${at}/additionalProperties`, chain);
+  const additional =
+    extra === false
+      ? false
+      : extra === undefined || extra === true
+        ? undefined
+        : shapeAt(root, `${at}/additionalProperties`, chain);
   return {
     types,
     properties,
@@ -148,16 +196,21 @@ const escape = (token: string): string => token.replace(/~/g, '~0').replace(/\//
 /** Two schemas a value must both satisfy (`allOf`, `$ref` beside other words), as long as they do not overlap. */
 function merge(a: Shape, b: Shape, at: string): Shape {
   const pick = <T>(x: T | undefined, y: T | undefined, what: string): T | undefined => {
-    if (x !== undefined && y !== undefined && JSON.stringify(x) !== JSON.stringify(y)) throw new SchemaMappingError(`the schema at ${at} sets ${what} twice (allOf): not mapped`);
+    if (x !== undefined && y !== undefined && JSON.stringify(x) !== JSON.stringify(y))
+      throw new SchemaMappingError(`the schema at ${at} sets ${what} twice (allOf): not mapped`);
     return x ?? y;
   };
   const names = new Set(a.properties.map(([name]) => name));
-  if (b.properties.some(([name]) => names.has(name))) throw new SchemaMappingError(`the schema at ${at} defines a property twice (allOf): not mapped`);
+  if (b.properties.some(([name]) => names.has(name)))
+    throw new SchemaMappingError(`the schema at ${at} defines a property twice (allOf): not mapped`);
   return {
     types: a.types && b.types ? a.types.filter((type) => b.types?.includes(type)) : (a.types ?? b.types),
     properties: [...a.properties, ...b.properties],
     required: [...new Set([...a.required, ...b.required])],
-    additional: a.additional === false || b.additional === false ? false : (pick(a.additional, b.additional, 'additionalProperties') ?? undefined),
+    additional:
+      a.additional === false || b.additional === false
+        ? false
+        : (pick(a.additional, b.additional, 'additionalProperties') ?? undefined),
     items: pick(a.items, b.items, 'items'),
     enumValues: pick(a.enumValues, b.enumValues, 'enum'),
     minLength: Math.max(a.minLength, b.minLength),
@@ -180,17 +233,28 @@ const anyJson: fc.Arbitrary<JsonValue> = fc.jsonValue({ maxDepth: 1 }) as fc.Arb
  * One code point, any but a lone surrogate: built from integers, not fast-check's `binary` unit, which takes some
  * 14 ms to build each time and a second to map back the million code points when it shrinks.
  */
-const anyCodePoint = fc.oneof(fc.integer({ min: 0, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff })).map((point) => String.fromCodePoint(point));
+const anyCodePoint = fc
+  .oneof(fc.integer({ min: 0, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff }))
+  .map((point) => String.fromCodePoint(point));
 
 /** Text of `min`..`max` code points (what JSON Schema's lengths count): printable ASCII or any code point. */
 function text(min: number, max: number): fc.Arbitrary<string> {
-  return fc.oneof(fc.string({ minLength: min, maxLength: max }), fc.string({ unit: anyCodePoint, minLength: min, maxLength: max }));
+  return fc.oneof(
+    fc.string({ minLength: min, maxLength: max }),
+    fc.string({ unit: anyCodePoint, minLength: min, maxLength: max }),
+  );
 }
 
 function positiveOf(shape: Shape): fc.Arbitrary<JsonValue> {
   if (shape.enumValues) return fc.constantFrom(...shape.enumValues);
   const types = shape.types ?? JSON_TYPES;
-  if (shape.types === undefined && shape.properties.length === 0 && shape.items === undefined && shape.maxLength === undefined) return anyJson;
+  if (
+    shape.types === undefined &&
+    shape.properties.length === 0 &&
+    shape.items === undefined &&
+    shape.maxLength === undefined
+  )
+    return anyJson;
   return fc.oneof(...types.map((type) => positiveOfType(shape, type)));
 }
 
@@ -199,12 +263,16 @@ function positiveOfType(shape: Shape, type: JsonType): fc.Arbitrary<JsonValue> {
     case 'string': {
       const max = shape.maxLength ?? Math.max(LOOSE_STRING, shape.minLength);
       // The bound itself, as often as anything under it.
-      return shape.maxLength === undefined ? text(shape.minLength, max) : fc.oneof(text(shape.minLength, max), text(max, max));
+      return shape.maxLength === undefined
+        ? text(shape.minLength, max)
+        : fc.oneof(text(shape.minLength, max), text(max, max));
     }
     case 'integer':
       return fc.integer({ min: -1_000, max: 1_000 });
     case 'number':
-      return fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((value) => (Object.is(value, -0) ? 0 : value));
+      return fc
+        .double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+        .map((value) => (Object.is(value, -0) ? 0 : value));
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -212,7 +280,12 @@ function positiveOfType(shape: Shape, type: JsonType): fc.Arbitrary<JsonValue> {
     case 'array': {
       const item = shape.items ? positiveOf(shape.items) : anyJson;
       const max = shape.maxItems ?? Math.max(LOOSE_ITEMS, shape.minItems);
-      return shape.maxItems === undefined ? fc.array(item, { minLength: shape.minItems, maxLength: max }) : fc.oneof(fc.array(item, { minLength: shape.minItems, maxLength: max }), fc.array(item, { minLength: max, maxLength: max }));
+      return shape.maxItems === undefined
+        ? fc.array(item, { minLength: shape.minItems, maxLength: max })
+        : fc.oneof(
+            fc.array(item, { minLength: shape.minItems, maxLength: max }),
+            fc.array(item, { minLength: max, maxLength: max }),
+          );
     }
     case 'object':
       return positiveObject(shape);
@@ -227,12 +300,16 @@ function extraKey(shape: Shape): fc.Arbitrary<string> {
 
 /** Its declared properties (required always, optional sometimes), and others where the schema allows them, within maxProperties. */
 function positiveObject(shape: Shape): fc.Arbitrary<JsonValue> {
-  const declared = fc.record(Object.fromEntries(shape.properties.map(([name, child]) => [name, positiveOf(child)])), { requiredKeys: shape.required.filter((name) => shape.properties.some(([own]) => own === name)) });
+  const declared = fc.record(Object.fromEntries(shape.properties.map(([name, child]) => [name, positiveOf(child)])), {
+    requiredKeys: shape.required.filter((name) => shape.properties.some(([own]) => own === name)),
+  });
   const max = shape.maxProperties;
   const extras = extrasOf(shape, max === undefined ? LOOSE_EXTRAS : max);
-  const object = fc.tuple(declared, extras).map(([own, more]): JsonValue => fit({ ...more, ...(own) }, shape));
+  const object = fc.tuple(declared, extras).map(([own, more]): JsonValue => fit({ ...more, ...own }, shape));
   // Where nothing is required, the empty object is a body of its own (fc.record leaves every key out only rarely).
-  return shape.required.length > 0 ? object : fc.oneof({ weight: 1, arbitrary: fc.constant<JsonValue>({}) }, { weight: 7, arbitrary: object });
+  return shape.required.length > 0
+    ? object
+    : fc.oneof({ weight: 1, arbitrary: fc.constant<JsonValue>({}) }, { weight: 7, arbitrary: object });
 }
 
 /** Other properties: none where additionalProperties is false; up to `max` (and sometimes exactly `max`, the bound) otherwise. */
@@ -243,7 +320,14 @@ function extrasOf(shape: Shape, max: number): fc.Arbitrary<JsonObject> {
   // Where the schema says what other properties hold, they are what the object is for: drawn more often.
   const none = { weight: shape.additional === undefined ? 3 : 1, arbitrary: fc.constant<JsonObject>({}) };
   if (shape.maxProperties === undefined) return fc.oneof(none, { weight: 1, arbitrary: some });
-  return fc.oneof(none, { weight: 2, arbitrary: some }, { weight: 1, arbitrary: fc.dictionary(extraKey(shape), value, { minKeys: max, maxKeys: max, noNullPrototype: true }) });
+  return fc.oneof(
+    none,
+    { weight: 2, arbitrary: some },
+    {
+      weight: 1,
+      arbitrary: fc.dictionary(extraKey(shape), value, { minKeys: max, maxKeys: max, noNullPrototype: true }),
+    },
+  );
 }
 
 /** The object cut down to maxProperties: other properties go first, then optional ones. */
@@ -251,7 +335,10 @@ function fit(object: JsonObject, shape: Shape): JsonObject {
   const max = shape.maxProperties;
   if (max === undefined || Object.keys(object).length <= max) return object;
   const declared = new Set(shape.properties.map(([name]) => name));
-  const order = [...Object.keys(object).filter((key) => !declared.has(key)), ...Object.keys(object).filter((key) => declared.has(key) && !shape.required.includes(key))];
+  const order = [
+    ...Object.keys(object).filter((key) => !declared.has(key)),
+    ...Object.keys(object).filter((key) => declared.has(key) && !shape.required.includes(key)),
+  ];
   const result = { ...object };
   for (const key of order) {
     if (Object.keys(result).length <= max) break;
@@ -273,32 +360,58 @@ const TYPE_SAMPLES: ReadonlyArray<readonly [JsonType, JsonValue]> = [
 
 type Negatives = Array<{ label: string; arbitrary: fc.Arbitrary<JsonValue> }>;
 
-const where = (path: readonly string[]): string => (path.length === 0 ? '(root)' : path.join('.').replace(/\.\[\]/g, '[]'));
+const where = (path: readonly string[]): string =>
+  path.length === 0 ? '(root)' : path.join('.').replace(/\.\[\]/g, '[]');
 
 /** Every way to break one rule of `shape` or of what it holds, each as a whole value at this place. */
 function negativesOf(shape: Shape, path: readonly string[]): Negatives {
   const found: Negatives = [];
   const label = (rule: string): string => `body:${rule}:${where(path)}`;
   if (shape.types) {
-    const wrong = TYPE_SAMPLES.filter(([type]) => !shape.types?.includes(type) && !(type === 'integer' && shape.types?.includes('number'))).map(([, value]) => value);
+    const wrong = TYPE_SAMPLES.filter(
+      ([type]) => !shape.types?.includes(type) && !(type === 'integer' && shape.types?.includes('number')),
+    ).map(([, value]) => value);
     if (wrong.length > 0) found.push({ label: label('wrong-type'), arbitrary: fc.constantFrom(...wrong) });
   }
   if (shape.enumValues) {
     const values = shape.enumValues.map((value) => JSON.stringify(value));
-    found.push({ label: label('not-in-enum'), arbitrary: fc.string({ maxLength: 8 }).filter((value) => !values.includes(JSON.stringify(value))) });
+    found.push({
+      label: label('not-in-enum'),
+      arbitrary: fc.string({ maxLength: 8 }).filter((value) => !values.includes(JSON.stringify(value))),
+    });
   }
-  const only = (type: JsonType): boolean => shape.types !== undefined && shape.types.length === 1 && shape.types[0] === type;
+  const only = (type: JsonType): boolean =>
+    shape.types !== undefined && shape.types.length === 1 && shape.types[0] === type;
   if (only('string') && !shape.enumValues) {
-    if (shape.maxLength !== undefined) found.push({ label: label('over-max-length'), arbitrary: fc.integer({ min: shape.maxLength + 1, max: shape.maxLength + 8 }).chain((length) => text(length, length)) });
+    if (shape.maxLength !== undefined)
+      found.push({
+        label: label('over-max-length'),
+        arbitrary: fc
+          .integer({ min: shape.maxLength + 1, max: shape.maxLength + 8 })
+          .chain((length) => text(length, length)),
+      });
     if (shape.minLength > 0) found.push({ label: label('under-min-length'), arbitrary: text(0, shape.minLength - 1) });
   }
   if (only('array')) {
     const item = shape.items ? positiveOf(shape.items) : anyJson;
-    if (shape.maxItems !== undefined) found.push({ label: label('over-max-items'), arbitrary: fc.array(item, { minLength: shape.maxItems + 1, maxLength: shape.maxItems + 3 }) });
+    if (shape.maxItems !== undefined)
+      found.push({
+        label: label('over-max-items'),
+        arbitrary: fc.array(item, { minLength: shape.maxItems + 1, maxLength: shape.maxItems + 3 }),
+      });
     if (shape.items) {
       for (const child of negativesOf(shape.items, [...path, '[]'])) {
         const room = shape.maxItems === undefined ? LOOSE_ITEMS : Math.max(0, shape.maxItems - 1);
-        found.push({ label: child.label, arbitrary: fc.tuple(fc.array(item, { maxLength: room }), child.arbitrary, fc.nat()).map(([items, bad, at]) => { const copy = [...items]; copy.splice(at % (copy.length + 1), 0, bad); return copy; }) });
+        found.push({
+          label: child.label,
+          arbitrary: fc
+            .tuple(fc.array(item, { maxLength: room }), child.arbitrary, fc.nat())
+            .map(([items, bad, at]) => {
+              const copy = [...items];
+              copy.splice(at % (copy.length + 1), 0, bad);
+              return copy;
+            }),
+        });
       }
     }
   }
@@ -311,28 +424,52 @@ function objectNegatives(shape: Shape, path: readonly string[], label: (rule: st
   const valid = positiveObject(shape);
   const asObject = (value: JsonValue): JsonObject => value as JsonObject;
   for (const name of shape.required) {
-    found.push({ label: `body:missing-required:${where([...path, name])}`, arbitrary: valid.map((value) => { const copy = { ...asObject(value) }; delete copy[name]; return copy; }) });
+    found.push({
+      label: `body:missing-required:${where([...path, name])}`,
+      arbitrary: valid.map((value) => {
+        const copy = { ...asObject(value) };
+        delete copy[name];
+        return copy;
+      }),
+    });
   }
   if (shape.additional === false) {
-    found.push({ label: label('extra-property'), arbitrary: fc.tuple(valid, extraKey(shape), anyJson).map(([value, key, extra]) => ({ ...asObject(value), [key]: extra })) });
+    found.push({
+      label: label('extra-property'),
+      arbitrary: fc
+        .tuple(valid, extraKey(shape), anyJson)
+        .map(([value, key, extra]) => ({ ...asObject(value), [key]: extra })),
+    });
   }
   const max = shape.maxProperties;
   if (max !== undefined && shape.additional !== false) {
     const value = shape.additional ? positiveOf(shape.additional) : anyJson;
     const over = fc.dictionary(extraKey(shape), value, { minKeys: max + 1, maxKeys: max + 2, noNullPrototype: true });
-    found.push({ label: label('over-max-properties'), arbitrary: fc.tuple(valid, over).map(([own, more]) => ({ ...more, ...asObject(own) })) });
+    found.push({
+      label: label('over-max-properties'),
+      arbitrary: fc.tuple(valid, over).map(([own, more]) => ({ ...more, ...asObject(own) })),
+    });
   }
   // One property broken, the rest of the object valid (and one place left for it under maxProperties).
   const withOne = (key: fc.Arbitrary<string>, bad: fc.Arbitrary<JsonValue>): fc.Arbitrary<JsonValue> =>
     fc.tuple(valid, key, bad).map(([value, name, broken]) => {
-      const rest = max === undefined ? asObject(value) : fit(asObject(value), { ...shape, maxProperties: Math.max(0, max - 1), required: shape.required.filter((own) => own !== name) });
+      const rest =
+        max === undefined
+          ? asObject(value)
+          : fit(asObject(value), {
+              ...shape,
+              maxProperties: Math.max(0, max - 1),
+              required: shape.required.filter((own) => own !== name),
+            });
       return { ...rest, [name]: broken };
     });
   for (const [name, child] of shape.properties) {
-    for (const broken of negativesOf(child, [...path, name])) found.push({ label: broken.label, arbitrary: withOne(fc.constant(name), broken.arbitrary) });
+    for (const broken of negativesOf(child, [...path, name]))
+      found.push({ label: broken.label, arbitrary: withOne(fc.constant(name), broken.arbitrary) });
   }
   if (shape.additional) {
-    for (const broken of negativesOf(shape.additional, [...path, '*'])) found.push({ label: broken.label, arbitrary: withOne(extraKey(shape), broken.arbitrary) });
+    for (const broken of negativesOf(shape.additional, [...path, '*']))
+      found.push({ label: broken.label, arbitrary: withOne(extraKey(shape), broken.arbitrary) });
   }
   return found;
 }

@@ -16,7 +16,6 @@ import type { Answer, Observation } from './observation';
 import { sendRaw, type SentRequest } from './rawRequest';
 import { ContractsError } from '../errors';
 
-
 export interface RunnerContext {
   readonly baseUrl: string;
   readonly secretKey: string;
@@ -77,19 +76,43 @@ export class CaseRunner {
   private async single(hostile: HostileCase & { kind: 'single' }): Promise<Observation> {
     const operation = hostileOperationAt(this.context.operations, operationOf(hostile));
     const session = needsLiveSession(hostile.auth) ? await this.liveSession() : undefined;
-    const values: RoleValues = { ...this.values, ...(session ? { live: session } : {}), ...(hostile.auth.kind === 'deleted-session' ? { deleted: await this.deletedSession() } : {}) };
+    const values: RoleValues = {
+      ...this.values,
+      ...(session ? { live: session } : {}),
+      ...(hostile.auth.kind === 'deleted-session' ? { deleted: await this.deletedSession() } : {}),
+    };
     const authorization = authorizationOf(hostile.auth);
     const body = await this.bodyFor(operation, hostile.body);
-    const answer = await this.send(requestTo(operation.operation, authorization, hostile.query, body, hostile.contentType), values).catch((error: unknown) => {
+    const answer = await this.send(
+      requestTo(operation.operation, authorization, hostile.query, body, hostile.contentType),
+      values,
+    ).catch((error: unknown) => {
       // A creating request that went out and got no answer may have made a session no token names: the account says so.
-      if (error instanceof NoAnswer && operation.createsSessionAt !== undefined) this.context.ledger.noteInDoubt(`${operation.label} got no answer (${error.message}): it may have created a session the run cannot delete`);
+      if (error instanceof NoAnswer && operation.createsSessionAt !== undefined)
+        this.context.ledger.noteInDoubt(
+          `${operation.label} got no answer (${error.message}): it may have created a session the run cannot delete`,
+        );
       throw error;
     });
     const deleted = isDeleteSession(operation.operation) && answer.response.status === 204;
-    const followUp = deleted && authorization !== undefined ? await this.send(requestTo(operation.operation, authorization, [], undefined, undefined), values) : undefined;
-    const createdSession = operation.createsSessionAt !== undefined && is2xx(answer.response.status) ? await this.adoptCreated(operation, answer) : undefined;
+    const followUp =
+      deleted && authorization !== undefined
+        ? await this.send(requestTo(operation.operation, authorization, [], undefined, undefined), values)
+        : undefined;
+    const createdSession =
+      operation.createsSessionAt !== undefined && is2xx(answer.response.status)
+        ? await this.adoptCreated(operation, answer)
+        : undefined;
     const sessionAlive = session === undefined ? undefined : await this.settle(session);
-    return { kind: 'single', hostile, auth: hostile.auth, answer, followUp, sessionAlive, ...(createdSession ? { createdSession } : {}) };
+    return {
+      kind: 'single',
+      hostile,
+      auth: hostile.auth,
+      answer,
+      followUp,
+      sessionAlive,
+      ...(createdSession ? { createdSession } : {}),
+    };
   }
 
   /**
@@ -98,10 +121,15 @@ export class CaseRunner {
    * it, so a server whose GET is wrong keeps nothing of the run's). An answer without a token may still
    * have made one: noted in doubt, so the run's account says so.
    */
-  private async adoptCreated(operation: HostileOperation, answer: Answer): Promise<'answers-get' | 'gone' | 'no-token'> {
+  private async adoptCreated(
+    operation: HostileOperation,
+    answer: Answer,
+  ): Promise<'answers-get' | 'gone' | 'no-token'> {
     const token = createdSessionToken(operation.operation.method, operation.operation.path, answer.response.bodyText);
     if (token === undefined) {
-      this.context.ledger.noteInDoubt(`${operation.label} answered ${answer.response.status} without a session token at ${operation.createsSessionAt ?? ''}: it may have created a session the run cannot delete`);
+      this.context.ledger.noteInDoubt(
+        `${operation.label} answered ${answer.response.status} without a session token at ${operation.createsSessionAt ?? ''}: it may have created a session the run cannot delete`,
+      );
       return 'no-token';
     }
     this.context.ledger.adopt(token);
@@ -123,7 +151,12 @@ export class CaseRunner {
   private async bodyFor(operation: HostileOperation, body: BodySpec): Promise<string | undefined> {
     if (body.kind !== 'valid' && body.kind !== 'invalid') return bodyText(body);
     const value = body.value;
-    if (!operation.bodyNamesConnection || !isJsonObject(value) || !(typeof value['connection_id'] === 'string' || typeof value['integration_id'] === 'string')) return JSON.stringify(value);
+    if (
+      !operation.bodyNamesConnection ||
+      !isJsonObject(value) ||
+      !(typeof value['connection_id'] === 'string' || typeof value['integration_id'] === 'string')
+    )
+      return JSON.stringify(value);
     this.connection ??= this.context.ledger.connection();
     const { connectionId, integrationId } = await this.connection;
     const named: Record<string, JsonValue> = { ...value };
@@ -138,7 +171,8 @@ export class CaseRunner {
     const request = deleteRequest(`Bearer ${placeholder('live')}`, [], { kind: 'none' }, undefined);
     const values = { ...this.values, live: token };
     const answers: Answer[] = [];
-    if (how === 'race') answers.push(...(await Promise.all(Array.from({ length: count }, () => this.send(request, values)))));
+    if (how === 'race')
+      answers.push(...(await Promise.all(Array.from({ length: count }, () => this.send(request, values)))));
     else for (let attempt = 0; attempt < count; attempt += 1) answers.push(await this.send(request, values));
     return { kind: 'one-session', how, answers, sessionAlive: await this.settle(token) };
   }
@@ -150,8 +184,17 @@ export class CaseRunner {
    */
   private async otherMethod(method: string, path: string): Promise<Observation> {
     const token = await this.liveSession();
-    const credential = this.context.operations.some((operation) => operation.operation.path === path && operation.auth === 'secret-key') ? placeholder('secret') : placeholder('live');
-    const request = (name: string): SentRequest => ({ method: name, target: path, headers: { authorization: `Bearer ${credential}` }, body: undefined });
+    const credential = this.context.operations.some(
+      (operation) => operation.operation.path === path && operation.auth === 'secret-key',
+    )
+      ? placeholder('secret')
+      : placeholder('live');
+    const request = (name: string): SentRequest => ({
+      method: name,
+      target: path,
+      headers: { authorization: `Bearer ${credential}` },
+      body: undefined,
+    });
     const values = { ...this.values, live: token };
     const get = method === 'HEAD' ? await this.send(request('GET'), values) : undefined;
     const answer = await this.send(request(method), values);
@@ -170,7 +213,10 @@ export class CaseRunner {
       return answered;
     };
     try {
-      response = await this.context.budget.send(`${request.method} ${new URL(request.target, 'http://x').pathname}`, timed);
+      response = await this.context.budget.send(
+        `${request.method} ${new URL(request.target, 'http://x').pathname}`,
+        timed,
+      );
     } catch (error) {
       if (!(error instanceof ConnectSessionClientError)) throw error;
       throw new NoAnswer(request, error.message);
@@ -248,15 +294,31 @@ function withForm(form: SessionTokenForm, token: string): string {
   }
 }
 
-function requestTo(operation: OperationRef, authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: string | undefined, contentType: string | undefined): SentRequest {
+function requestTo(
+  operation: OperationRef,
+  authorization: string | undefined,
+  query: ReadonlyArray<readonly [string, string]>,
+  body: string | undefined,
+  contentType: string | undefined,
+): SentRequest {
   const search = query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
   const headers: Record<string, string> = {};
   if (authorization !== undefined) headers['authorization'] = authorization;
   if (contentType !== undefined) headers['content-type'] = contentType;
-  return { method: operation.method.toUpperCase(), target: `${operation.path}${search ? `?${search}` : ''}`, headers, body };
+  return {
+    method: operation.method.toUpperCase(),
+    target: `${operation.path}${search ? `?${search}` : ''}`,
+    headers,
+    body,
+  };
 }
 
-function deleteRequest(authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: BodySpec, contentType: string | undefined): SentRequest {
+function deleteRequest(
+  authorization: string | undefined,
+  query: ReadonlyArray<readonly [string, string]>,
+  body: BodySpec,
+  contentType: string | undefined,
+): SentRequest {
   return requestTo(DELETE_SESSION, authorization, query, bodyText(body), contentType);
 }
 

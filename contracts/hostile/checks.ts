@@ -46,10 +46,16 @@ export interface Failure {
   readonly fields?: readonly string[];
 }
 
-
 const failureOf = (check: string, request: SentRequest, response: RawResponse, message: string): Failure => {
   const fields = response.status >= 400 && response.status < 500 ? refusedFields(response.bodyText) : [];
-  return { check, status: response.status, code: stdErrorCode(response.bodyText), message: fields.length ? `${message}, refusing ${fields.join(', ')}` : message, request, ...(fields.length ? { fields } : {}) };
+  return {
+    check,
+    status: response.status,
+    code: stdErrorCode(response.bodyText),
+    message: fields.length ? `${message}, refusing ${fields.join(', ')}` : message,
+    request,
+    ...(fields.length ? { fields } : {}),
+  };
 };
 
 const pathOfRequest = (request: SentRequest): string => new URL(request.target, 'http://x').pathname;
@@ -67,10 +73,13 @@ function conformanceOf(validators: ResponseValidators, { request, response }: An
 
 /** The answers to an operation the spec documents (each judged by its own operation's responses). */
 const documentedAnswersOf = (observation: Observation, validators: ResponseValidators): Answer[] =>
-  answersOf(observation).filter(({ request }) => validators.documentedMethods(pathOfRequest(request)).some((method) => method.toUpperCase() === request.method));
+  answersOf(observation).filter(({ request }) =>
+    validators.documentedMethods(pathOfRequest(request)).some((method) => method.toUpperCase() === request.method),
+  );
 
 /** What the answer's body holds that its schema does not name (asked for with SPEC_CLOSED_RESPONSES). */
-const undocumentedOf = (validators: ResponseValidators, { request, response }: Answer): string[] => validators.undocumentedProperties(request.method, pathOfRequest(request), response);
+const undocumentedOf = (validators: ResponseValidators, { request, response }: Answer): string[] =>
+  validators.undocumentedProperties(request.method, pathOfRequest(request), response);
 
 /** A check of every answer to a documented operation against one part of the spec's verdict for that operation. */
 function conformanceCheck(name: string, meaning: string, part: keyof Conformance): Check {
@@ -80,9 +89,10 @@ function conformanceCheck(name: string, meaning: string, part: keyof Conformance
     judgedRequests: (observation, { validators }) => documentedAnswersOf(observation, validators).length,
     judge: (observation, { validators, closedResponses }) =>
       documentedAnswersOf(observation, validators).flatMap((answer) =>
-        [...conformanceOf(validators, answer)[part], ...(part === 'schema' && closedResponses === true ? undocumentedOf(validators, answer) : [])].map((problem) =>
-          failureOf(name, answer.request, answer.response, problem),
-        ),
+        [
+          ...conformanceOf(validators, answer)[part],
+          ...(part === 'schema' && closedResponses === true ? undocumentedOf(validators, answer) : []),
+        ].map((problem) => failureOf(name, answer.request, answer.response, problem)),
       ),
   };
 }
@@ -99,7 +109,11 @@ function singleCheck(
     meaning,
     judgedRequests: (observation, context) => (observation.kind === 'single' && applies(observation, context) ? 1 : 0),
     judge: (observation, context) =>
-      observation.kind === 'single' && applies(observation, context) ? judge(observation, context).map(([{ request, response }, message]) => failureOf(name, request, response, message)) : [],
+      observation.kind === 'single' && applies(observation, context)
+        ? judge(observation, context).map(([{ request, response }, message]) =>
+            failureOf(name, request, response, message),
+          )
+        : [],
   };
 }
 
@@ -118,8 +132,10 @@ function notAllowed(observation: Observation & { kind: 'single' }, validators: R
     ? whyNotAllowedWithBody(observation.hostile, operation, authorization, validators)
     : whyNotAllowed(observation.hostile, authorization);
 }
-const allowed = (observation: Observation & { kind: 'single' }, validators: ResponseValidators): boolean => notAllowed(observation, validators) === '';
-const forbidden = (observation: Observation & { kind: 'single' }, validators: ResponseValidators): boolean => (notAllowed(observation, validators) ?? '') !== '';
+const allowed = (observation: Observation & { kind: 'single' }, validators: ResponseValidators): boolean =>
+  notAllowed(observation, validators) === '';
+const forbidden = (observation: Observation & { kind: 'single' }, validators: ResponseValidators): boolean =>
+  (notAllowed(observation, validators) ?? '') !== '';
 
 /** How the case's credential counts for its operation, which authenticates as its case table says. */
 function credentialFor(observation: Observation & { kind: 'single' }): CredentialKind {
@@ -147,17 +163,39 @@ export const CHECKS: readonly Check[] = [
     judgedRequests: (observation) => (observation.kind === 'no-answer' ? 1 : answersOf(observation).length),
     judge: (observation) =>
       observation.kind === 'no-answer'
-        ? [{ check: 'not_a_server_error', status: undefined, code: undefined, message: observation.reason, request: observation.request }]
+        ? [
+            {
+              check: 'not_a_server_error',
+              status: undefined,
+              code: undefined,
+              message: observation.reason,
+              request: observation.request,
+            },
+          ]
         : answersOf(observation).flatMap(({ request, response }) =>
-            response.status >= 500 ? [failureOf('not_a_server_error', request, response, `answered ${response.status}`)] : [],
+            response.status >= 500
+              ? [failureOf('not_a_server_error', request, response, `answered ${response.status}`)]
+              : [],
           ),
   },
   // OpenAPI 3.1 §4.8.16: the responses object lists the statuses the operation answers with.
-  conformanceCheck('status_code_conformance', "Every answer to a lifecycle operation has a status the spec documents for that operation (OpenAPI 3.1 Responses Object).", 'status'),
+  conformanceCheck(
+    'status_code_conformance',
+    'Every answer to a lifecycle operation has a status the spec documents for that operation (OpenAPI 3.1 Responses Object).',
+    'status',
+  ),
   // OpenAPI 3.1 §4.8.17: a documented response names its media types.
-  conformanceCheck('content_type_conformance', "Every answer's Content-Type is a media type the spec documents for its status (OpenAPI 3.1 Response Object, content).", 'contentType'),
+  conformanceCheck(
+    'content_type_conformance',
+    "Every answer's Content-Type is a media type the spec documents for its status (OpenAPI 3.1 Response Object, content).",
+    'contentType',
+  ),
   // OpenAPI 3.1 §4.8.14 / JSON Schema 2020-12: the body validates against the schema of its status and media type.
-  conformanceCheck('response_schema_conformance', "Every answer's body validates against the schema the spec gives its status (JSON Schema 2020-12).", 'schema'),
+  conformanceCheck(
+    'response_schema_conformance',
+    "Every answer's body validates against the schema the spec gives its status (JSON Schema 2020-12).",
+    'schema',
+  ),
   // The spec documents no parameters, a bearer credential, and for each operation its request body (none for GET
   // and DELETE, a JSON one of its schema for the POSTs): anything else must be refused.
   singleCheck(
@@ -166,7 +204,14 @@ export const CHECKS: readonly Check[] = [
     (observation, { validators }) => forbidden(observation, validators),
     (observation, { validators }) => {
       const { answer } = observation;
-      return is2xx(answer.response.status) ? [[answer, `a request${toOperation(observation)} the spec does not allow (${notAllowed(observation, validators) ?? ''}) was answered ${answer.response.status}`]] : [];
+      return is2xx(answer.response.status)
+        ? [
+            [
+              answer,
+              `a request${toOperation(observation)} the spec does not allow (${notAllowed(observation, validators) ?? ''}) was answered ${answer.response.status}`,
+            ],
+          ]
+        : [];
     },
   ),
   // OpenAPI security requirement: the operation is refused without valid credentials, and then deletes nothing.
@@ -175,14 +220,19 @@ export const CHECKS: readonly Check[] = [
     'A missing or wrong credential is refused, and deletes nothing (the operation has a security requirement).',
     (observation) => credentialFor(observation) === 'invalid',
     ({ auth, answer, sessionAlive }) => [
-      ...(is2xx(answer.response.status) ? [[answer, `${describeAuth(auth)} was answered ${answer.response.status}`] as const] : []),
-      ...(sessionAlive === false && answer.response.status !== 204 ? [[answer, `answered ${answer.response.status}, yet the session is gone (GET /connect/session)`] as const] : []),
+      ...(is2xx(answer.response.status)
+        ? [[answer, `${describeAuth(auth)} was answered ${answer.response.status}`] as const]
+        : []),
+      ...(sessionAlive === false && answer.response.status !== 204
+        ? [[answer, `answered ${answer.response.status}, yet the session is gone (GET /connect/session)`] as const]
+        : []),
     ],
   ),
   // A deleted session's token is a freed resource: using it again must not succeed (Schemathesis: use_after_free).
   {
     name: 'use_after_free',
-    meaning: 'Once a session is deleted (204), its token is never accepted again, and of deletes of one session only one succeeds.',
+    meaning:
+      'Once a session is deleted (204), its token is never accepted again, and of deletes of one session only one succeeds.',
     judgedRequests: (observation) => {
       if (observation.kind === 'single') return observation.followUp ? 1 : 0;
       return observation.kind === 'one-session' ? 1 : 0;
@@ -190,36 +240,75 @@ export const CHECKS: readonly Check[] = [
     judge: (observation) => {
       if (observation.kind === 'single') {
         const again = observation.followUp;
-        return again && is2xx(again.response.status) ? [failureOf('use_after_free', again.request, again.response, `the same credential was answered ${again.response.status} again after a 204`)] : [];
+        return again && is2xx(again.response.status)
+          ? [
+              failureOf(
+                'use_after_free',
+                again.request,
+                again.response,
+                `the same credential was answered ${again.response.status} again after a 204`,
+              ),
+            ]
+          : [];
       }
       if (observation.kind !== 'one-session') return [];
       const ok = accepted(observation.answers);
-      return ok.slice(1).map(({ request, response }) => failureOf('use_after_free', request, response, `${ok.length} of ${observation.answers.length} deletes of one session were answered 2xx`));
+      return ok
+        .slice(1)
+        .map(({ request, response }) =>
+          failureOf(
+            'use_after_free',
+            request,
+            response,
+            `${ok.length} of ${observation.answers.length} deletes of one session were answered 2xx`,
+          ),
+        );
     },
   },
   // What the spec allows (no query, no body, a bearer credential it names) must be accepted.
   {
     name: 'positive_data_acceptance',
-    meaning: 'A request the spec allows, with a live credential (or the secret key its security scheme names), is answered 2xx.',
-    judgedRequests: (observation, { validators }) => (observation.kind === 'one-session' || (observation.kind === 'single' && mustBeAccepted(observation, validators)) ? 1 : 0),
+    meaning:
+      'A request the spec allows, with a live credential (or the secret key its security scheme names), is answered 2xx.',
+    judgedRequests: (observation, { validators }) =>
+      observation.kind === 'one-session' || (observation.kind === 'single' && mustBeAccepted(observation, validators))
+        ? 1
+        : 0,
     judge: (observation, { validators }) => {
       if (observation.kind === 'one-session') {
         const [first] = observation.answers;
         const statuses = observation.answers.map((answer) => answer.response.status).join(', ');
-        return accepted(observation.answers).length === 0 && first ? [failureOf('positive_data_acceptance', first.request, first.response, `no delete of a live session was accepted (${statuses})`)] : [];
+        return accepted(observation.answers).length === 0 && first
+          ? [
+              failureOf(
+                'positive_data_acceptance',
+                first.request,
+                first.response,
+                `no delete of a live session was accepted (${statuses})`,
+              ),
+            ]
+          : [];
       }
       if (observation.kind !== 'single' || !mustBeAccepted(observation, validators)) return [];
       const { request, response } = observation.answer;
       const code = stdErrorCode(response.bodyText);
       return is2xx(response.status)
         ? []
-        : [failureOf('positive_data_acceptance', request, response, `a request${toOperation(observation)} the spec allows, with ${describeAuth(observation.auth)}, was answered ${response.status}${code ? ` (${code})` : ''}`)];
+        : [
+            failureOf(
+              'positive_data_acceptance',
+              request,
+              response,
+              `a request${toOperation(observation)} the spec allows, with ${describeAuth(observation.auth)}, was answered ${response.status}${code ? ` (${code})` : ''}`,
+            ),
+          ];
     },
   },
   // This suite's own: the spec documents 204 as "deleted", so only a 204 may delete, and a 204 must have.
   {
     name: 'session_deleted_only_by_204',
-    meaning: 'A session is gone after a request exactly when the request was answered 204 (GET /connect/session tells).',
+    meaning:
+      'A session is gone after a request exactly when the request was answered 204 (GET /connect/session tells).',
     judgedRequests: (observation) => {
       // Stryker disable next-line ConditionalExpression,StringLiteral: a no-answer case has no sessionAlive either, so not telling it apart (`false`, or another kind's name) judges the same (`true` the tests kill); the test is there for the type.
       if (observation.kind === 'no-answer') return 0;
@@ -229,13 +318,24 @@ export const CHECKS: readonly Check[] = [
       if (observation.kind === 'method') {
         // No method but DELETE may delete a session: the spec documents no other.
         const { request, response } = observation.answer;
-        return observation.sessionAlive ? [] : [failureOf('session_deleted_only_by_204', request, response, `${request.method} answered ${response.status}, yet the session is gone (GET /connect/session)`)];
+        return observation.sessionAlive
+          ? []
+          : [
+              failureOf(
+                'session_deleted_only_by_204',
+                request,
+                response,
+                `${request.method} answered ${response.status}, yet the session is gone (GET /connect/session)`,
+              ),
+            ];
       }
       if (observation.kind === 'one-session') {
         const [first] = observation.answers;
         const deleted = accepted(observation.answers).length > 0;
         if (!first || observation.sessionAlive !== deleted) return [];
-        const message = observation.sessionAlive ? 'a delete was answered 2xx, yet the session still lives' : 'no delete was answered 2xx, yet the session is gone';
+        const message = observation.sessionAlive
+          ? 'a delete was answered 2xx, yet the session still lives'
+          : 'no delete was answered 2xx, yet the session is gone';
         return [failureOf('session_deleted_only_by_204', first.request, first.response, message)];
       }
       if (observation.kind === 'no-answer') return [];
@@ -246,9 +346,24 @@ export const CHECKS: readonly Check[] = [
       const deletes = isDeleteSession(operationOf(observation.hostile)) && status === 204;
       // A wrong credential that deleted the session is ignored_auth's.
       if (!sessionAlive && !deletes && credentialFor(observation) !== 'invalid') {
-        return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `${toOperation(observation) ? `${answer.request.method} ` : ''}answered ${status}, yet the session is gone (GET /connect/session)`)];
+        return [
+          failureOf(
+            'session_deleted_only_by_204',
+            answer.request,
+            answer.response,
+            `${toOperation(observation) ? `${answer.request.method} ` : ''}answered ${status}, yet the session is gone (GET /connect/session)`,
+          ),
+        ];
       }
-      if (sessionAlive && deletes) return [failureOf('session_deleted_only_by_204', answer.request, answer.response, 'answered 204, yet the session still lives (GET /connect/session)')];
+      if (sessionAlive && deletes)
+        return [
+          failureOf(
+            'session_deleted_only_by_204',
+            answer.request,
+            answer.response,
+            'answered 204, yet the session still lives (GET /connect/session)',
+          ),
+        ];
       return [];
     },
   },
@@ -256,7 +371,8 @@ export const CHECKS: readonly Check[] = [
   // those it does. OPTIONS and HEAD are judged so only when not answered as HTTP allows (§9.3.7, §9.3.2).
   {
     name: 'unsupported_method',
-    meaning: 'A method the spec does not document for a lifecycle path is answered 405 with an Allow header naming the one it documents that changes state (DELETE on /connect/session, POST on the POSTs\' paths; RFC 9110 §15.5.6); a 2xx means the spec is incomplete.',
+    meaning:
+      "A method the spec does not document for a lifecycle path is answered 405 with an Allow header naming the one it documents that changes state (DELETE on /connect/session, POST on the POSTs' paths; RFC 9110 §15.5.6); a 2xx means the spec is incomplete.",
     judgedRequests: (observation) => (observation.kind === 'method' ? 1 : 0),
     judge: (observation, { validators }) => {
       if (observation.kind !== 'method') return [];
@@ -267,11 +383,16 @@ export const CHECKS: readonly Check[] = [
       if (method === 'OPTIONS' && is2xx(status)) return [];
       if (method === 'HEAD' && observation.get && status === observation.get.response.status) return [];
       if (is2xx(status)) {
-        return fail(`${method} ${request.target} answered ${status}: the server serves a method the spec does not document, so the spec is incomplete (or the server should answer 405)`);
+        return fail(
+          `${method} ${request.target} answered ${status}: the server serves a method the spec does not document, so the spec is incomplete (or the server should answer 405)`,
+        );
       }
       if (status !== 405) return fail(`${method} answered ${status}, not 405 Method Not Allowed (RFC 9110 §15.5.6)`);
       const allow = response.headers.get('allow');
-      if (allow === null) return fail(`${method} answered 405 without an Allow header naming the methods the resource supports (RFC 9110 §15.5.6)`);
+      if (allow === null)
+        return fail(
+          `${method} answered 405 without an Allow header naming the methods the resource supports (RFC 9110 §15.5.6)`,
+        );
       const allowed = allow.split(',').map((name) => name.trim().toUpperCase());
       // The methods that change state there (DELETE on /connect/session, as the rule has always asked; POST on the
       // POSTs' paths): GET is left out, as it was before the lifecycle, so the rule on /connect/session is unchanged.
@@ -279,31 +400,60 @@ export const CHECKS: readonly Check[] = [
       const missing = documented.map((name) => name.toUpperCase()).filter((name) => !allowed.includes(name));
       const [one] = missing;
       if (one === undefined) return [];
-      return fail(`${method} answered 405 with Allow: ${allow}, which leaves out ${missing.join(', ')}, ${missing.length === 1 ? `the method the spec documents${one === 'DELETE' ? '' : ` for ${pathOfRequest(request)}`}` : `methods the spec documents for ${pathOfRequest(request)}`}`);
+      return fail(
+        `${method} answered 405 with Allow: ${allow}, which leaves out ${missing.join(', ')}, ${missing.length === 1 ? `the method the spec documents${one === 'DELETE' ? '' : ` for ${pathOfRequest(request)}`}` : `methods the spec documents for ${pathOfRequest(request)}`}`,
+      );
     },
   },
   // The spec documents a creating operation's 201 as the new ConnectSession (its token among its required fields):
   // the session it made is one GET /connect/session knows by that token.
   {
     name: 'created_session_answers_get',
-    meaning: 'A 2xx of an operation that creates a session (POST /connect/sessions, /reconnect) holds the token of a session that GET /connect/session answers (the spec: 201, the ConnectSession created).',
-    judgedRequests: (observation) => (observation.kind === 'single' && observation.createdSession !== undefined ? 1 : 0),
+    meaning:
+      'A 2xx of an operation that creates a session (POST /connect/sessions, /reconnect) holds the token of a session that GET /connect/session answers (the spec: 201, the ConnectSession created).',
+    judgedRequests: (observation) =>
+      observation.kind === 'single' && observation.createdSession !== undefined ? 1 : 0,
     judge: (observation) => {
-      if (observation.kind !== 'single' || observation.createdSession === undefined || observation.createdSession === 'answers-get') return [];
+      if (
+        observation.kind !== 'single' ||
+        observation.createdSession === undefined ||
+        observation.createdSession === 'answers-get'
+      )
+        return [];
       const { request, response } = observation.answer;
-      const why = observation.createdSession === 'no-token' ? 'its body holds no session token' : 'GET /connect/session does not know the session its token names';
-      return [failureOf('created_session_answers_get', request, response, `${request.method} ${pathOfRequest(request)} answered ${response.status}, yet ${why}`)];
+      const why =
+        observation.createdSession === 'no-token'
+          ? 'its body holds no session token'
+          : 'GET /connect/session does not know the session its token names';
+      return [
+        failureOf(
+          'created_session_answers_get',
+          request,
+          response,
+          `${request.method} ${pathOfRequest(request)} answered ${response.status}, yet ${why}`,
+        ),
+      ];
     },
   },
   // Schemathesis's max_response_time: an answer slower than the bound the user set fails.
   {
     name: 'max_response_time',
     meaning: 'Every answer comes within HOSTILE_MAX_RESPONSE_MS, when it is set.',
-    judgedRequests: (observation, { maxResponseMs }) => (maxResponseMs === undefined ? 0 : answersOf(observation).length),
+    judgedRequests: (observation, { maxResponseMs }) =>
+      maxResponseMs === undefined ? 0 : answersOf(observation).length,
     judge: (observation, { maxResponseMs }) => {
       const bound = maxResponseMs ?? Infinity;
       return answersOf(observation).flatMap(({ request, response, durationMs }) =>
-        durationMs > bound ? [failureOf('max_response_time', request, response, `${request.method} answered ${response.status} in ${Math.round(durationMs)} ms, over HOSTILE_MAX_RESPONSE_MS (${bound} ms)`)] : [],
+        durationMs > bound
+          ? [
+              failureOf(
+                'max_response_time',
+                request,
+                response,
+                `${request.method} answered ${response.status} in ${Math.round(durationMs)} ms, over HOSTILE_MAX_RESPONSE_MS (${bound} ms)`,
+              ),
+            ]
+          : [],
       );
     },
   },
@@ -334,7 +484,9 @@ export function judge(observation: Observation, context: JudgeContext): Judgemen
  * Failures are told apart by check, status and error code, and by the lifecycle operation the request went to
  * when it is another than DELETE /connect/session: the rest is the same finding again.
  */
-export function failureKey(failure: Pick<Failure, 'check' | 'status' | 'code' | 'fields'> & { readonly request?: SentRequest }): string {
+export function failureKey(
+  failure: Pick<Failure, 'check' | 'status' | 'code' | 'fields'> & { readonly request?: SentRequest },
+): string {
   const { request } = failure;
   const path = request ? pathOfRequest(request) : undefined;
   const operation = request && path !== undefined ? operationAt(request.method, path)?.operation : undefined;

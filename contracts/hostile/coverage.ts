@@ -17,18 +17,28 @@ export function kindsOf(hostile: HostileCase): string[] {
     case 'single':
       return [
         // DELETE /connect/session, the run's first operation, goes unnamed: known findings written for it match as before.
-        ...(hostile.operation && !isDeleteSession(hostile.operation) ? [`operation:${operationLabel(hostile.operation)}`] : []),
+        ...(hostile.operation && !isDeleteSession(hostile.operation)
+          ? [`operation:${operationLabel(hostile.operation)}`]
+          : []),
         authKind(hostile.auth),
         ...(hostile.query.length > 0 ? ['query'] : []),
         ...bodyKinds(hostile.body),
-        ...(hostile.contentType !== undefined ? [`content-type:${hostile.contentType}`] : hostile.body.kind === 'none' ? [] : ['content-type:none']),
+        ...(hostile.contentType !== undefined
+          ? [`content-type:${hostile.contentType}`]
+          : hostile.body.kind === 'none'
+            ? []
+            : ['content-type:none']),
       ];
     case 'repeat':
       return ['sequence:repeat'];
     case 'race':
       return ['sequence:race'];
     case 'method':
-      return [hostile.path === undefined || hostile.path === DELETE_SESSION.path ? `method:${hostile.method}` : `method:${hostile.method} ${hostile.path}`];
+      return [
+        hostile.path === undefined || hostile.path === DELETE_SESSION.path
+          ? `method:${hostile.method}`
+          : `method:${hostile.method} ${hostile.path}`,
+      ];
   }
 }
 
@@ -63,7 +73,10 @@ export interface CoverageCase {
 }
 
 const bearer: AuthSpec = { kind: 'session', form: 'bearer' };
-const request = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth'>> = {}): HostileCase => ({
+const request = (
+  auth: AuthSpec,
+  more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth'>> = {},
+): HostileCase => ({
   kind: 'single',
   auth,
   query: [],
@@ -79,19 +92,29 @@ const request = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'singl
  * and each method the spec does not document for the path: DELETE /connect/session's 37 cases; then each other
  * operation's (24 for a POST, 20 for GET /connect/session), and the undocumented methods of the POSTs' paths.
  */
-export function coverageCases(validators: ResponseValidators, operations: readonly HostileOperation[] = []): CoverageCase[] {
+export function coverageCases(
+  validators: ResponseValidators,
+  operations: readonly HostileOperation[] = [],
+): CoverageCase[] {
   const others = operations.filter((operation) => !isDeleteSession(operation.operation));
   return [
     ...deleteCoverage(validators),
-    ...others.flatMap((operation) => (operation.auth === 'secret-key' ? secretKeyCoverage(operation) : sessionTokenCoverage(operation))),
-    ...[...new Set(others.map(({ operation }) => operation.path))].filter((path) => path !== DELETE_SESSION.path).flatMap((path) => methodCoverage(validators, path)),
+    ...others.flatMap((operation) =>
+      operation.auth === 'secret-key' ? secretKeyCoverage(operation) : sessionTokenCoverage(operation),
+    ),
+    ...[...new Set(others.map(({ operation }) => operation.path))]
+      .filter((path) => path !== DELETE_SESSION.path)
+      .flatMap((path) => methodCoverage(validators, path)),
   ];
 }
 
 /** DELETE /connect/session's 37 cases, the first the run had. */
 function deleteCoverage(validators: ResponseValidators): CoverageCase[] {
   const cases: HostileCase[] = [...sessionRequests(), { kind: 'repeat', times: 2 }, { kind: 'race', parallel: 3 }];
-  return [...cases.map((hostile) => ({ kind: describeKind(hostile), hostile })), ...methodCoverage(validators, DELETE_SESSION.path)];
+  return [
+    ...cases.map((hostile) => ({ kind: describeKind(hostile), hostile })),
+    ...methodCoverage(validators, DELETE_SESSION.path),
+  ];
 }
 
 /** The requests of an operation the session token authenticates: each credential, a query, each body under each content type. */
@@ -118,11 +141,19 @@ function sessionRequests(): HostileCase[] {
     request(bearer, { query: [['unexpected', 'true']] }),
     request(bearer, { body: { kind: 'json', text: '{"unexpected":true}' }, contentType: 'application/json' }),
     request(bearer, { body: { kind: 'text', text: 'not json' }, contentType: 'text/plain' }),
-    request(bearer, { body: { kind: 'text', text: 'unexpected=true' }, contentType: 'application/x-www-form-urlencoded' }),
-    request(bearer, { body: { kind: 'text', text: '--x\r\nContent-Disposition: form-data; name="unexpected"\r\n\r\ntrue\r\n--x--\r\n' }, contentType: 'multipart/form-data; boundary=x' }),
+    request(bearer, {
+      body: { kind: 'text', text: 'unexpected=true' },
+      contentType: 'application/x-www-form-urlencoded',
+    }),
+    request(bearer, {
+      body: { kind: 'text', text: '--x\r\nContent-Disposition: form-data; name="unexpected"\r\n\r\ntrue\r\n--x--\r\n' },
+      contentType: 'multipart/form-data; boundary=x',
+    }),
     request(bearer, { body: { kind: 'json', text: '{}' } }),
     request(bearer, { body: { kind: 'large', bytes: 20_000 }, contentType: 'application/json' }),
-    ...['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'].map((contentType) => request(bearer, { contentType })),
+    ...['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'].map(
+      (contentType) => request(bearer, { contentType }),
+    ),
   ];
 }
 
@@ -134,7 +165,8 @@ function describeKind(hostile: HostileCase, plain: readonly string[] = ['auth:se
 }
 
 /** The same draw every run: the coverage pass sends what the search may not. */
-const first = (arbitrary: fc.Arbitrary<JsonValue>, seed = 0): JsonValue => fc.sample(arbitrary, { seed, numRuns: 1 })[0] ?? null;
+const first = (arbitrary: fc.Arbitrary<JsonValue>, seed = 0): JsonValue =>
+  fc.sample(arbitrary, { seed, numRuns: 1 })[0] ?? null;
 
 /**
  * An operation the secret key authenticates, with a JSON body: a small valid body and a large one, each under the
@@ -149,7 +181,10 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   const large = first(bodies.complete);
   const valid = (value: JsonValue): BodySpec => ({ kind: 'valid', value });
   const json = 'application/json';
-  const to = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {}): HostileCase => ({
+  const to = (
+    auth: AuthSpec,
+    more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {},
+  ): HostileCase => ({
     kind: 'single',
     operation: operation.operation,
     auth,
@@ -163,7 +198,9 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   const cases: HostileCase[] = [
     to(key),
     to(key, { body: valid(large) }),
-    ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form) => to({ kind: 'secret-key', form })),
+    ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form) =>
+      to({ kind: 'secret-key', form }),
+    ),
     to({ kind: 'none' }),
     to({ kind: 'raw', value: 'Bearer' }),
     to({ kind: 'raw', value: 'Basic dXNlcjpwYXNz' }),
@@ -185,8 +222,15 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
 /** An operation the session token authenticates, without a body (GET /connect/session): each credential as DELETE's, a query, a body. */
 function sessionTokenCoverage(operation: HostileOperation): CoverageCase[] {
   return sessionRequests()
-    .filter((hostile) => hostile.kind === 'single' && (hostile.body.kind === 'none' || hostile.body.kind === 'json') && hostile.contentType === (hostile.body.kind === 'none' ? undefined : 'application/json'))
-    .map((hostile): HostileCase => (hostile.kind === 'single' ? { ...hostile, operation: operation.operation } : hostile))
+    .filter(
+      (hostile) =>
+        hostile.kind === 'single' &&
+        (hostile.body.kind === 'none' || hostile.body.kind === 'json') &&
+        hostile.contentType === (hostile.body.kind === 'none' ? undefined : 'application/json'),
+    )
+    .map((hostile): HostileCase =>
+      hostile.kind === 'single' ? { ...hostile, operation: operation.operation } : hostile,
+    )
     .map((hostile) => ({ kind: describeKind(hostile), hostile }));
 }
 
@@ -195,7 +239,10 @@ function methodCoverage(validators: ResponseValidators, path: string): CoverageC
   const documented = validators.documentedMethods(path);
   return HTTP_METHODS.filter((method) => !documented.includes(method)).map((method): CoverageCase => {
     // /connect/session goes unnamed, as the run's first path: its cases and kinds read as before.
-    const hostile: HostileCase = path === DELETE_SESSION.path ? { kind: 'method', method: method.toUpperCase() } : { kind: 'method', method: method.toUpperCase(), path };
+    const hostile: HostileCase =
+      path === DELETE_SESSION.path
+        ? { kind: 'method', method: method.toUpperCase() }
+        : { kind: 'method', method: method.toUpperCase(), path };
     return { kind: describeKind(hostile), hostile };
   });
 }

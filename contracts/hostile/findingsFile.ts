@@ -37,7 +37,11 @@ export interface RecordedFinding {
   /** What each placeholder stands for. */
   readonly roles: Readonly<Partial<Record<Role, string>>>;
   /** The answers, redacted, as they came. */
-  readonly answers: ReadonlyArray<{ readonly status: number; readonly contentType: string | null; readonly body: string }>;
+  readonly answers: ReadonlyArray<{
+    readonly status: number;
+    readonly contentType: string | null;
+    readonly body: string;
+  }>;
   /** The failing request as a curl line, its secrets as shell variables. */
   readonly curl: string;
   /** Lines to paste into bash that reproduce it by themselves: the sessions it needs, then its requests (`curlRepro`). */
@@ -54,14 +58,21 @@ export interface FindingsRecord {
 }
 
 /** The run's distinct failures, then its known ones, each with its id: the order of the report and of the file. */
-export function numbered(outcome: Pick<SearchOutcome, 'failures' | 'known'>): Array<{ readonly id: string; readonly found: FoundFailure }> {
+export function numbered(
+  outcome: Pick<SearchOutcome, 'failures' | 'known'>,
+): Array<{ readonly id: string; readonly found: FoundFailure }> {
   return [...outcome.failures, ...outcome.known].map((found, index) => ({ id: `F${index + 1}`, found }));
 }
 
 /** The longest body a finding keeps of an answer: enough to see what came back, not a 200 kB echo. */
 const BODY_LIMIT = 2_000;
 
-export function recordOf(outcome: SearchOutcome, target: FindingsRecord['target'], seed: number, redact: Redact): FindingsRecord {
+export function recordOf(
+  outcome: SearchOutcome,
+  target: FindingsRecord['target'],
+  seed: number,
+  redact: Redact,
+): FindingsRecord {
   const findings = numbered(outcome).map(({ id, found }): RecordedFinding => {
     const answers = answersOf(found.observation);
     const requests = (answers.length ? answers.map((answer) => answer.request) : [found.failure.request]).map(readable);
@@ -77,12 +88,19 @@ export function recordOf(outcome: SearchOutcome, target: FindingsRecord['target'
       origin: found.origin,
       seed: found.seed,
       path: found.path ?? null,
-      accepted: found.known && !found.known.expired ? { reason: found.known.finding.reason, expires: found.known.finding.expires ?? null } : null,
+      accepted:
+        found.known && !found.known.expired
+          ? { reason: found.known.finding.reason, expires: found.known.finding.expires ?? null }
+          : null,
       case: found.example,
       requests: parallel > 1 ? requests.slice(0, 1) : requests,
       parallel,
       roles,
-      answers: answers.map(({ response }) => ({ status: response.status, contentType: response.contentType ?? null, body: redact(response.bodyText.slice(0, BODY_LIMIT)) })),
+      answers: answers.map(({ response }) => ({
+        status: response.status,
+        contentType: response.contentType ?? null,
+        body: redact(response.bodyText.slice(0, BODY_LIMIT)),
+      })),
       curl: curlLine(target.baseUrl, found.failure.request, parallel),
       repro: reproOf(target.baseUrl, found),
     };
@@ -111,16 +129,26 @@ export class UnfinishedRunError extends ConfigurationError {
 
 /** A findings file written by `npm run contracts:hostile`, or one line saying why it is not one. */
 export function readFindings(file: string): FindingsRecord {
-  const parsed = readJsonFile(file, { missing: `no findings at ${file}: run npm run contracts:hostile first`, kind: 'a findings file' });
+  const parsed = readJsonFile(file, {
+    missing: `no findings at ${file}: run npm run contracts:hostile first`,
+    kind: 'a findings file',
+  });
   const findings = isJsonObject(parsed) ? parsed['findings'] : undefined;
   const target = isJsonObject(parsed) ? parsed['target'] : undefined;
   const wellFormed = (finding: unknown): boolean =>
-    isJsonObject(finding) && typeof finding['id'] === 'string' && typeof finding['check'] === 'string' && isJsonObject(finding['case']) && typeof finding['case']['kind'] === 'string' && Array.isArray(finding['repro']);
+    isJsonObject(finding) &&
+    typeof finding['id'] === 'string' &&
+    typeof finding['check'] === 'string' &&
+    isJsonObject(finding['case']) &&
+    typeof finding['case']['kind'] === 'string' &&
+    Array.isArray(finding['repro']);
   if (!Array.isArray(findings) || !findings.every(wellFormed) || !isJsonObject(target)) {
     throw new ConfigurationError(`${file} is not a findings file written by npm run contracts:hostile`);
   }
   if (isJsonObject(parsed) && parsed['finished'] === false) {
-    throw new UnfinishedRunError(`${file} records no finding: the hostile run that wrote it did not finish (it was stopped, or could not run)`);
+    throw new UnfinishedRunError(
+      `${file} records no finding: the hostile run that wrote it did not finish (it was stopped, or could not run)`,
+    );
   }
   return parsed as FindingsRecord;
 }

@@ -30,7 +30,14 @@ export type SecretMutation = (typeof SECRET_MUTATIONS)[number];
  * RFC 9110 §11.1; RFC 6750 §2.1 puts 1*SP before the token). `bare` (no scheme), `x-prefixed` (`XBearer <t>`) and
  * `basic-bearer` (`Basic Bearer <t>`) do not: a server that takes them ignores the scheme.
  */
-export const SESSION_TOKEN_FORMS = ['bearer', 'lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const;
+export const SESSION_TOKEN_FORMS = [
+  'bearer',
+  'lowercase-scheme',
+  'double-space',
+  'bare',
+  'x-prefixed',
+  'basic-bearer',
+] as const;
 export type SessionTokenForm = (typeof SESSION_TOKEN_FORMS)[number];
 
 export type BodySpec =
@@ -64,15 +71,33 @@ export type HostileCase =
    */
   | { readonly kind: 'method'; readonly method: string; readonly path?: string };
 
-export const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
+export const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+] as const;
 
 /** Latin-1 text, which is what an HTTP/1.1 header can carry: UTF-8 bytes of any character, tab among controls. */
-const headerText = fc
-  .string({ unit: 'grapheme', maxLength: 12 })
-  .map((text) => Buffer.from(text, 'utf8').toString('latin1').replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ''));
+const headerText = fc.string({ unit: 'grapheme', maxLength: 12 }).map((text) =>
+  Buffer.from(text, 'utf8')
+    .toString('latin1')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ''),
+);
 
 export const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Token abc', 'Digest username="x"', 'bearer', 'BEARER x', 'Bearer\tx'),
+  fc.constantFrom(
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    'Token abc',
+    'Digest username="x"',
+    'bearer',
+    'BEARER x',
+    'Bearer\tx',
+  ),
   headerText.map((text) => `Bearer ${text}`),
   headerText,
   // Oversized, yet under the 8 kB many servers and proxies allow for all headers (past it, a 431 from the front end).
@@ -83,7 +108,12 @@ export const rawAuthorization: fc.Arbitrary<string> = fc.oneof(
 export const sessionAuth: fc.Arbitrary<AuthSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'none' } as const) },
   { weight: 3, arbitrary: rawAuthorization.map((value) => ({ kind: 'raw', value }) as const) },
-  { weight: 4, arbitrary: fc.constantFrom<SessionTokenForm>(...SESSION_TOKEN_FORMS).map((form) => ({ kind: 'session', form }) as const) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom<SessionTokenForm>(...SESSION_TOKEN_FORMS)
+      .map((form) => ({ kind: 'session', form }) as const),
+  },
   {
     weight: 2,
     arbitrary: fc.constantFrom<OffByOne>(...OFF_BY_ONE).map((mutation) => ({ kind: 'off-by-one', mutation }) as const),
@@ -93,7 +123,10 @@ export const sessionAuth: fc.Arbitrary<AuthSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'secret-key' } as const) },
 );
 
-const queryKey = fc.oneof(fc.constantFrom('unexpected', 'connect_session', 'a b', 'ü', '%', 'x[]', ''), fc.string({ maxLength: 8 }));
+const queryKey = fc.oneof(
+  fc.constantFrom('unexpected', 'connect_session', 'a b', 'ü', '%', 'x[]', ''),
+  fc.string({ maxLength: 8 }),
+);
 export const query = fc.oneof(
   { weight: 3, arbitrary: fc.constant([] as Array<readonly [string, string]>) },
   { weight: 2, arbitrary: fc.array(fc.tuple(queryKey, fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 3 }) },
@@ -103,9 +136,22 @@ export const query = fc.oneof(
 /** Bodies of no schema: an operation that documents none gets these. */
 export const looseBody: fc.Arbitrary<BodySpec> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ kind: 'none' } as const) },
-  { weight: 2, arbitrary: fc.oneof(fc.constantFrom('{}', '[]', 'null', '0', '""', '{"unexpected":true}'), fc.json({ maxDepth: 2 })).map((text) => ({ kind: 'json', text }) as const) },
-  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('{', '{"a":', 'not json', ' '), fc.string({ minLength: 1, maxLength: 20 })).map((text) => ({ kind: 'text', text }) as const) },
-  { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 200_000 }).map((bytes) => ({ kind: 'large', bytes }) as const) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(fc.constantFrom('{}', '[]', 'null', '0', '""', '{"unexpected":true}'), fc.json({ maxDepth: 2 }))
+      .map((text) => ({ kind: 'json', text }) as const),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.constantFrom('{', '{"a":', 'not json', ' '), fc.string({ minLength: 1, maxLength: 20 }))
+      .map((text) => ({ kind: 'text', text }) as const),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 10_000, max: 200_000 }).map((bytes) => ({ kind: 'large', bytes }) as const),
+  },
 );
 
 const single: fc.Arbitrary<HostileCase> = fc.record({

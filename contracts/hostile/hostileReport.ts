@@ -35,13 +35,21 @@ export interface SlowestAnswer {
 export function slowestOf(current: SlowestAnswer | undefined, answers: readonly Answer[]): SlowestAnswer | undefined {
   let slowest = current;
   for (const { request, response, durationMs } of answers) {
-    if (durationMs > (slowest?.durationMs ?? -1)) slowest = { durationMs, method: request.method, path: new URL(request.target, 'http://x').pathname, status: response.status };
+    if (durationMs > (slowest?.durationMs ?? -1))
+      slowest = {
+        durationMs,
+        method: request.method,
+        path: new URL(request.target, 'http://x').pathname,
+        status: response.status,
+      };
   }
   return slowest;
 }
 
 export function hostilePassed(report: HostileReport): boolean {
-  return report.outcome.failures.length === 0 && report.cleanUpProblems.length === 0 && sessionsAccountedFor(report.sessions);
+  return (
+    report.outcome.failures.length === 0 && report.cleanUpProblems.length === 0 && sessionsAccountedFor(report.sessions)
+  );
 }
 
 /** How the report writes a finding's replay and curl lines. */
@@ -61,29 +69,50 @@ export interface Repro {
  */
 export function formatHostileReport(report: HostileReport, repro: Repro, verbose = true): string {
   const { outcome } = report;
-  const lines = [`Hostile requests to the connect-session lifecycle on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`];
+  const lines = [
+    `Hostile requests to the connect-session lifecycle on ${report.targetLabel} (${report.targetUrl}), seed ${report.seed}`,
+  ];
   const width = Math.max(...CHECK_NAMES.map((check) => check.length));
   lines.push(`${'check'.padEnd(width)}  requests  failures  known`);
   for (const check of CHECK_NAMES) {
     const counts = countsOf(outcome, check);
-    if (check === 'max_response_time' && report.maxResponseMs === undefined) lines.push(`${check.padEnd(width)}  off (no bound: set HOSTILE_MAX_RESPONSE_MS)`);
-    else lines.push(`${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}  ${String(counts.known).padStart(5)}`);
+    if (check === 'max_response_time' && report.maxResponseMs === undefined)
+      lines.push(`${check.padEnd(width)}  off (no bound: set HOSTILE_MAX_RESPONSE_MS)`);
+    else
+      lines.push(
+        `${check.padEnd(width)}  ${String(counts.judged).padStart(8)}  ${String(counts.failed).padStart(8)}  ${String(counts.known).padStart(5)}`,
+      );
   }
   const { sent, total } = outcome.coverage;
-  if (total > 0) lines.push(`coverage: ${sent} of ${total} kinds of request sent${sent < total ? ' (HOSTILE_RUNS or the time limit cut the pass short)' : ''}`);
+  if (total > 0)
+    lines.push(
+      `coverage: ${sent} of ${total} kinds of request sent${sent < total ? ' (HOSTILE_RUNS or the time limit cut the pass short)' : ''}`,
+    );
   if (!verbose) {
     lines.push(...causeLines(outcome, repro));
-    if (numbered(outcome).length) lines.push('details: each failure with the curl lines that reproduce it with -- --verbose; each cause with its spec clause and action: npm run findings (reports/findings.md)');
+    if (numbered(outcome).length)
+      lines.push(
+        'details: each failure with the curl lines that reproduce it with -- --verbose; each cause with its spec clause and action: npm run findings (reports/findings.md)',
+      );
   }
   for (const { id, found } of verbose ? numbered(outcome) : []) {
     if (found.known && !found.known.expired) {
-      lines.push(`known ${headline(found)}`, `       accepted: ${found.known.finding.reason}`, ...reproduction(id, found, repro));
+      lines.push(
+        `known ${headline(found)}`,
+        `       accepted: ${found.known.finding.reason}`,
+        ...reproduction(id, found, repro),
+      );
     } else {
-      const expired = found.known?.expired ? ` (accepted until ${found.known.finding.expires ?? '?'}, now expired: ${found.known.finding.reason})` : '';
+      const expired = found.known?.expired
+        ? ` (accepted until ${found.known.finding.expires ?? '?'}, now expired: ${found.known.finding.reason})`
+        : '';
       lines.push(`FAIL ${headline(found)}${expired}`, ...reproduction(id, found, repro));
     }
   }
-  for (const finding of report.stale) lines.push(`stale: the known finding "${describeFinding(finding)}" did not occur: remove it from contracts/known-findings.yaml`);
+  for (const finding of report.stale)
+    lines.push(
+      `stale: the known finding "${describeFinding(finding)}" did not occur: remove it from contracts/known-findings.yaml`,
+    );
   for (const problem of report.cleanUpProblems) lines.push(`run: ${problem}`);
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
@@ -92,7 +121,8 @@ export function formatHostileReport(report: HostileReport, repro: Repro, verbose
     const bound = report.maxResponseMs === undefined ? '' : ` (bound: ${report.maxResponseMs} ms)`;
     lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} ${path} → ${status}${bound}`);
   }
-  if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
+  if (report.rateLimitWaitMs > 0)
+    lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
   const verdict = hostilePassed(report) ? 'PASSED' : 'FAILED';
   const cut = outcome.interrupted ? ' (stopped at the time limit)' : '';
   lines.push(
@@ -114,8 +144,14 @@ export function headline({ failure }: FoundFailure): string {
 function reproduction(id: string, found: FoundFailure, repro: Repro): string[] {
   const seedReplay = repro.seedReplay(found);
   const origin =
-    found.origin === 'coverage' ? 'found by the coverage pass, sent on every run' : `found by the search, seed ${found.seed}${seedReplay ? `; exact replay: ${seedReplay}` : ''}`;
-  return [...repro.curl(found).map((line) => `       ${line}`), `       replay: ${repro.replay(id)}`, `       ${origin}`];
+    found.origin === 'coverage'
+      ? 'found by the coverage pass, sent on every run'
+      : `found by the search, seed ${found.seed}${seedReplay ? `; exact replay: ${seedReplay}` : ''}`;
+  return [
+    ...repro.curl(found).map((line) => `       ${line}`),
+    `       replay: ${repro.replay(id)}`,
+    `       ${origin}`,
+  ];
 }
 
 /** The root cause a found failure shows (rootCause.ts's rule). */
@@ -140,15 +176,34 @@ export function causeOfFound(found: FoundFailure): RootCause {
  * showed it, the finding ids, and the command that replays the first of them.
  */
 function causeLines(outcome: SearchOutcome, repro: Repro): string[] {
-  const causes = new Map<string, { title: string; ids: string[]; checks: Set<string>; operations: Set<string>; known: string | undefined; failing: boolean }>();
+  const causes = new Map<
+    string,
+    {
+      title: string;
+      ids: string[];
+      checks: Set<string>;
+      operations: Set<string>;
+      known: string | undefined;
+      failing: boolean;
+    }
+  >();
   for (const { id, found } of numbered(outcome)) {
     const cause = causeOfFound(found);
     const accepted = found.known && !found.known.expired ? found.known.finding.reason : undefined;
     const key = `${accepted === undefined ? 'fail' : 'known'} ${cause.key}`;
-    const entry = causes.get(key) ?? { title: cause.title, ids: [], checks: new Set<string>(), operations: new Set<string>(), known: accepted, failing: accepted === undefined };
+    const entry = causes.get(key) ?? {
+      title: cause.title,
+      ids: [],
+      checks: new Set<string>(),
+      operations: new Set<string>(),
+      known: accepted,
+      failing: accepted === undefined,
+    };
     entry.ids.push(id);
     entry.checks.add(found.failure.check);
-    entry.operations.add(`${found.failure.request.method} ${new URL(found.failure.request.target, 'http://x').pathname}`);
+    entry.operations.add(
+      `${found.failure.request.method} ${new URL(found.failure.request.target, 'http://x').pathname}`,
+    );
     causes.set(key, entry);
   }
   return [...causes.values()].map(({ title, ids, checks, operations, known, failing }) => {

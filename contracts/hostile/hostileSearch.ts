@@ -76,7 +76,10 @@ export interface SearchOutcome {
  * and content type it can do without and still fail the same way. Known, unexpired findings are recorded as
  * they are met and never shrunk. `run` may throw to stop the whole search (the provider cannot be used any more).
  */
-export async function searchForFailures(run: (hostile: HostileCase) => Promise<CaseOutcome>, options: SearchOptions): Promise<SearchOutcome> {
+export async function searchForFailures(
+  run: (hostile: HostileCase) => Promise<CaseOutcome>,
+  options: SearchOptions,
+): Promise<SearchOutcome> {
   const started = Date.now();
   const found = new Map<string, FoundFailure>();
   const known = new Map<string, FoundFailure>();
@@ -96,7 +99,11 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
   let fatal: unknown;
 
   const knownMatch = (failure: Failure, kinds: readonly string[]): KnownMatch | undefined =>
-    matchKnown(options.knownFindings, { check: failure.check, status: failure.status, code: failure.code, kinds, text: failure.message }, options.today);
+    matchKnown(
+      options.knownFindings,
+      { check: failure.check, status: failure.status, code: failure.code, kinds, text: failure.message },
+      options.today,
+    );
   const timeLeft = () => options.timeLimitMs - (Date.now() - started);
   const budgetLeft = () => cases < options.runs && timeLeft() > 0 && !options.stopped();
 
@@ -116,14 +123,27 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     return outcome;
   };
   /** Runs one case; returns its failures of a kind not found yet, each with what it was found with. */
-  const execute = async (hostile: HostileCase, seed: number, origin: FoundFailure['origin']): Promise<FoundFailure[]> => {
+  const execute = async (
+    hostile: HostileCase,
+    seed: number,
+    origin: FoundFailure['origin'],
+  ): Promise<FoundFailure[]> => {
     const outcome = await runCase(hostile);
     const kinds = kindsOf(hostile);
     const fresh: FoundFailure[] = [];
     for (const failure of outcome.failures) {
       const key = failureKey(failure);
       const match = knownMatch(failure, kinds);
-      const entry: FoundFailure = { failure, example: hostile, kinds, observation: outcome.observation, seed, path: undefined, origin, known: match };
+      const entry: FoundFailure = {
+        failure,
+        example: hostile,
+        kinds,
+        observation: outcome.observation,
+        seed,
+        path: undefined,
+        origin,
+        known: match,
+      };
       if (match && !match.expired) {
         if (!known.has(key)) known.set(key, entry);
       } else if (!found.has(key)) fresh.push(entry);
@@ -140,7 +160,8 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     keep(await execute(hostile, options.seed, 'coverage'));
   }
   // A coverage case's generated body can be long (random Unicode, ten tags): minimized like a searched one.
-  for (const [key, entry] of found) if (entry.origin === 'coverage' && longBody(entry.example)) found.set(key, await minimized(entry));
+  for (const [key, entry] of found)
+    if (entry.origin === 'coverage' && longBody(entry.example)) found.set(key, await minimized(entry));
 
   for (let iteration = 0; budgetLeft() && fatal === undefined; iteration += 1) {
     const seed = options.seed + iteration;
@@ -176,7 +197,8 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     if (fatal !== undefined) break;
     // Minimized now, while the budget has room: the search goes on with what is left.
     if (!options.replayPath) {
-      for (const [key, entry] of found) if (!before.has(key) && entry.example.kind === 'single') found.set(key, await minimized(entry));
+      for (const [key, entry] of found)
+        if (!before.has(key) && entry.example.kind === 'single') found.set(key, await minimized(entry));
     }
     if (options.replayPath || !details.failed) break;
   }
@@ -188,8 +210,10 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
     let best = entry;
     const drops = [
       (hostile: HostileCase & { kind: 'single' }) => (hostile.query.length ? { ...hostile, query: [] } : undefined),
-      (hostile: HostileCase & { kind: 'single' }) => (hostile.body.kind !== 'none' ? { ...hostile, body: { kind: 'none' as const } } : undefined),
-      (hostile: HostileCase & { kind: 'single' }) => (hostile.contentType !== undefined ? { ...hostile, contentType: undefined } : undefined),
+      (hostile: HostileCase & { kind: 'single' }) =>
+        hostile.body.kind !== 'none' ? { ...hostile, body: { kind: 'none' as const } } : undefined,
+      (hostile: HostileCase & { kind: 'single' }) =>
+        hostile.contentType !== undefined ? { ...hostile, contentType: undefined } : undefined,
     ];
     for (const drop of drops) {
       const current = best.example;
@@ -197,10 +221,18 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
       if (!smaller || !budgetLeft()) continue;
       const outcome = await runCase(smaller);
       const again = outcome.failures.find((failure) => failureKey(failure) === failureKey(entry.failure));
-      if (again) best = { ...best, failure: again, example: smaller, kinds: kindsOf(smaller), observation: outcome.observation, path: undefined };
+      if (again)
+        best = {
+          ...best,
+          failure: again,
+          example: smaller,
+          kinds: kindsOf(smaller),
+          observation: outcome.observation,
+          path: undefined,
+        };
     }
     // Then the JSON body's fields: each dropped, each string made short printable ASCII, while it fails the same way.
-    for (let tries = 0; tries < MINIMIZING_TRIES && budgetLeft(); ) {
+    for (let tries = 0; tries < MINIMIZING_TRIES && budgetLeft();) {
       const current = best.example;
       if (current.kind !== 'single' || (current.body.kind !== 'valid' && current.body.kind !== 'invalid')) break;
       const body = current.body;
@@ -212,7 +244,14 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
         const outcome = await runCase(candidate);
         const again = outcome.failures.find((failure) => failureKey(failure) === failureKey(entry.failure));
         if (again) {
-          smaller = { ...best, failure: again, example: candidate, kinds: kindsOf(candidate), observation: outcome.observation, path: undefined };
+          smaller = {
+            ...best,
+            failure: again,
+            example: candidate,
+            kinds: kindsOf(candidate),
+            observation: outcome.observation,
+            path: undefined,
+          };
           break;
         }
       }
@@ -239,7 +278,11 @@ const MINIMIZING_TRIES = 48;
 
 /** A body long enough that its repro is worth minimizing (a coverage case's generated one). */
 function longBody(hostile: HostileCase): boolean {
-  return hostile.kind === 'single' && (hostile.body.kind === 'valid' || hostile.body.kind === 'invalid') && JSON.stringify(hostile.body.value).length > 200;
+  return (
+    hostile.kind === 'single' &&
+    (hostile.body.kind === 'valid' || hostile.body.kind === 'invalid') &&
+    JSON.stringify(hostile.body.value).length > 200
+  );
 }
 
 /** Printable ASCII, at most 16 characters: what a string field is simplified to. */
@@ -255,6 +298,8 @@ function simpler(value: JsonValue, depth = 0): JsonValue[] {
   if (value === null || typeof value !== 'object' || depth > 2) return [];
   const entries = Object.entries(value);
   const dropped = entries.map(([key]) => Object.fromEntries(entries.filter(([other]) => other !== key)));
-  const inner = entries.flatMap(([key, child]) => simpler(child, depth + 1).map((smaller) => ({ ...value, [key]: smaller })));
+  const inner = entries.flatMap(([key, child]) =>
+    simpler(child, depth + 1).map((smaller) => ({ ...value, [key]: smaller })),
+  );
   return [...dropped, ...inner].sort((a, b) => JSON.stringify(a).length - JSON.stringify(b).length);
 }

@@ -27,16 +27,26 @@ export function hostileSettingsFromEnv(env: NodeJS.ProcessEnv): HostileSettings 
   const live = liveSettingsFromEnv(env);
   const seedText = read(env, 'HOSTILE_SEED');
   const path = read(env, 'HOSTILE_PATH');
-  if (seedText !== undefined && !/^-?\d+$/.test(seedText)) throw new ConfigurationError(`HOSTILE_SEED must be a whole number (got ${JSON.stringify(seedText)})`);
-  if (path !== undefined && seedText === undefined) throw new ConfigurationError('HOSTILE_PATH replays a failure of one seed: set HOSTILE_SEED too, as the failure report prints it');
-  if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) throw new ConfigurationError(`HOSTILE_PATH must be the path a failure report prints, such as 12:0:3 (got ${JSON.stringify(path)})`);
+  if (seedText !== undefined && !/^-?\d+$/.test(seedText))
+    throw new ConfigurationError(`HOSTILE_SEED must be a whole number (got ${JSON.stringify(seedText)})`);
+  if (path !== undefined && seedText === undefined)
+    throw new ConfigurationError(
+      'HOSTILE_PATH replays a failure of one seed: set HOSTILE_SEED too, as the failure report prints it',
+    );
+  if (path !== undefined && !/^\d+(:\d+)*$/.test(path))
+    throw new ConfigurationError(
+      `HOSTILE_PATH must be the path a failure report prints, such as 12:0:3 (got ${JSON.stringify(path)})`,
+    );
   return {
     ...live,
     seed: seedText === undefined ? randomInt(2 ** 31) : Number(seedText),
     runs: wholeNumber(env, 'HOSTILE_RUNS', DEFAULT_RUNS[live.target.kind], 1, 'cases'),
     timeLimitMs: wholeNumber(env, 'HOSTILE_TIME_LIMIT_MS', DEFAULT_TIME_LIMIT_MS[live.target.kind], 1),
     replayPath: path,
-    maxResponseMs: read(env, 'HOSTILE_MAX_RESPONSE_MS') === undefined ? undefined : wholeNumber(env, 'HOSTILE_MAX_RESPONSE_MS', 0, 1),
+    maxResponseMs:
+      read(env, 'HOSTILE_MAX_RESPONSE_MS') === undefined
+        ? undefined
+        : wholeNumber(env, 'HOSTILE_MAX_RESPONSE_MS', 0, 1),
     closedResponses: booleanFrom(env, 'SPEC_CLOSED_RESPONSES', false),
   };
 }

@@ -48,7 +48,9 @@ export function hostileOperations(root: JsonObject): HostileOperation[] {
       auth,
       createsSessionAt,
       bodies: resolvePointer(root, pointer) === undefined ? undefined : bodyArbitraries(root, pointer),
-      bodyNamesConnection: ['connection_id', 'integration_id'].every((name) => requiredOf(root, pointer).includes(name)),
+      bodyNamesConnection: ['connection_id', 'integration_id'].every((name) =>
+        requiredOf(root, pointer).includes(name),
+      ),
     };
   });
 }
@@ -70,11 +72,14 @@ export function pathOf(hostile: HostileCase & { kind: 'method' }): string {
   return hostile.path ?? DELETE_SESSION.path;
 }
 
-export const isDeleteSession = (operation: OperationRef): boolean => operation.method === DELETE_SESSION.method && operation.path === DELETE_SESSION.path;
+export const isDeleteSession = (operation: OperationRef): boolean =>
+  operation.method === DELETE_SESSION.method && operation.path === DELETE_SESSION.path;
 
 /** The operation of a table by method and path. */
 export function hostileOperationAt(operations: readonly HostileOperation[], operation: OperationRef): HostileOperation {
-  const found = operations.find((candidate) => candidate.operation.method === operation.method && candidate.operation.path === operation.path);
+  const found = operations.find(
+    (candidate) => candidate.operation.method === operation.method && candidate.operation.path === operation.path,
+  );
   if (!found) throw new Error(`${operationLabel(operation)} is no lifecycle operation`);
   return found;
 }
@@ -82,20 +87,56 @@ export function hostileOperationAt(operations: readonly HostileOperation[], oper
 /** The credentials of an operation the secret key authenticates: mostly the key, in each form; wrong keys, none, a session token. */
 const secretKeyAuth: fc.Arbitrary<AuthSpec> = fc.oneof(
   { weight: 8, arbitrary: fc.constant({ kind: 'secret-key' } as const) },
-  { weight: 3, arbitrary: fc.constantFrom<SessionTokenForm>(...SESSION_TOKEN_FORMS).map((form): AuthSpec => ({ kind: 'secret-key', form })) },
-  { weight: 1, arbitrary: fc.constantFrom<SecretMutation>(...SECRET_MUTATIONS).map((mutation): AuthSpec => ({ kind: 'wrong-secret-key', mutation })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .constantFrom<SessionTokenForm>(...SESSION_TOKEN_FORMS)
+      .map((form): AuthSpec => ({ kind: 'secret-key', form })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom<SecretMutation>(...SECRET_MUTATIONS)
+      .map((mutation): AuthSpec => ({ kind: 'wrong-secret-key', mutation })),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'none' } as const) },
   { weight: 2, arbitrary: rawAuthorization.map((value): AuthSpec => ({ kind: 'raw', value })) },
   { weight: 1, arbitrary: fc.constant<AuthSpec>({ kind: 'session', form: 'bearer' }) },
 );
 
 /** Bodies of an operation with a request schema: mostly ones it allows or breaks one rule of, under its JSON media type. */
-function schemaBodies(bodies: BodyArbitraries): fc.Arbitrary<{ readonly body: BodySpec; readonly contentType: string | undefined }> {
-  const json = fc.oneof({ weight: 8, arbitrary: fc.constantFrom<string | undefined>('application/json', 'application/json; charset=utf-8') }, { weight: 1, arbitrary: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) });
+function schemaBodies(
+  bodies: BodyArbitraries,
+): fc.Arbitrary<{ readonly body: BodySpec; readonly contentType: string | undefined }> {
+  const json = fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.constantFrom<string | undefined>('application/json', 'application/json; charset=utf-8'),
+    },
+    { weight: 1, arbitrary: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) },
+  );
   return fc.oneof(
-    { weight: 5, arbitrary: fc.record({ body: bodies.positive.map((value): BodySpec => ({ kind: 'valid', value })), contentType: json }) },
-    { weight: 4, arbitrary: fc.record({ body: bodies.negative.map(({ label, body }): BodySpec => ({ kind: 'invalid', label, value: body })), contentType: json }) },
-    { weight: 1, arbitrary: fc.record({ body: looseBody, contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        body: bodies.positive.map((value): BodySpec => ({ kind: 'valid', value })),
+        contentType: json,
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        body: bodies.negative.map(({ label, body }): BodySpec => ({ kind: 'invalid', label, value: body })),
+        contentType: json,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        body: looseBody,
+        contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }),
+      }),
+    },
   );
 }
 
@@ -103,16 +144,23 @@ function schemaBodies(bodies: BodyArbitraries): fc.Arbitrary<{ readonly body: Bo
 function casesOf(operation: HostileOperation): fc.Arbitrary<HostileCase> {
   if (isDeleteSession(operation.operation)) return hostileCase;
   const auth = operation.auth === 'secret-key' ? secretKeyAuth : sessionAuth;
-  const payload = operation.bodies ? schemaBodies(operation.bodies) : fc.record({ body: looseBody, contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) });
-  const fewQueries = fc.oneof({ weight: 4, arbitrary: fc.constant([] as Array<readonly [string, string]>) }, { weight: 1, arbitrary: query });
-  return fc.record({ auth, query: fewQueries, payload }).map(({ auth: credential, query: pairs, payload: { body, contentType } }): HostileCase => ({
-    kind: 'single',
-    operation: operation.operation,
-    auth: credential,
-    query: pairs,
-    body,
-    contentType,
-  }));
+  const payload = operation.bodies
+    ? schemaBodies(operation.bodies)
+    : fc.record({ body: looseBody, contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) });
+  const fewQueries = fc.oneof(
+    { weight: 4, arbitrary: fc.constant([] as Array<readonly [string, string]>) },
+    { weight: 1, arbitrary: query },
+  );
+  return fc
+    .record({ auth, query: fewQueries, payload })
+    .map(({ auth: credential, query: pairs, payload: { body, contentType } }): HostileCase => ({
+      kind: 'single',
+      operation: operation.operation,
+      auth: credential,
+      query: pairs,
+      body,
+      contentType,
+    }));
 }
 
 /** Every request of the lifecycle: each operation as often as the others. */

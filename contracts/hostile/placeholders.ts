@@ -82,7 +82,11 @@ export function readable(request: SentRequest): SentRequest {
 
 /** Back from `readable`: a request read from a findings file, with its placeholders live again. */
 export function fromReadable(request: SentRequest): SentRequest {
-  return mapRequest(request, (text) => text.replace(/\{\{(live|deleted|secret|unknown)(?:\|([a-z-]+))?\}\}/g, (_all, role: Role, change?: string) => placeholder(role, change as OffByOne | undefined)));
+  return mapRequest(request, (text) =>
+    text.replace(/\{\{(live|deleted|secret|unknown)(?:\|([a-z-]+))?\}\}/g, (_all, role: Role, change?: string) =>
+      placeholder(role, change as OffByOne | undefined),
+    ),
+  );
 }
 
 /** The roles a request names. */
@@ -92,7 +96,11 @@ export function rolesOf(request: SentRequest): Role[] {
 }
 
 /** The shell variable each role is written as in a curl line. */
-export const SHELL_VARIABLE: Readonly<Record<Exclude<Role, 'unknown'>, string>> = { live: 'CONNECT_SESSION_TOKEN', deleted: 'DELETED_SESSION_TOKEN', secret: 'NANGO_SECRET_KEY' };
+export const SHELL_VARIABLE: Readonly<Record<Exclude<Role, 'unknown'>, string>> = {
+  live: 'CONNECT_SESSION_TOKEN',
+  deleted: 'DELETED_SESSION_TOKEN',
+  secret: 'NANGO_SECRET_KEY',
+};
 
 /**
  * A bash expression for a placeholder, inside double quotes: the variable, or the variable transformed, so a curl

@@ -27,20 +27,31 @@ export function sendRaw(baseUrl: string, sent: SentRequest, timeoutMs: number): 
   if (sent.body !== undefined) headers['content-length'] = Buffer.byteLength(sent.body);
   return new Promise((resolve, reject) => {
     const send = secure ? httpsRequest : httpRequest;
-    const request = send(url, { method: sent.method, headers, agent: secure ? agents.https : agents.http }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const contentType = response.headers['content-type'];
-        resolve({ status: response.statusCode ?? 0, headers: toHeaders(response.headers), contentType, bodyText: Buffer.concat(chunks).toString('utf8') });
-      });
-      response.on('error', (error) => reject(new ProviderUnreachableError(where, error.message)));
-    });
+    const request = send(
+      url,
+      { method: sent.method, headers, agent: secure ? agents.https : agents.http },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const contentType = response.headers['content-type'];
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: toHeaders(response.headers),
+            contentType,
+            bodyText: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', (error) => reject(new ProviderUnreachableError(where, error.message)));
+      },
+    );
     request.setTimeout(timeoutMs, () => {
       request.destroy();
       reject(new RequestTimeoutError(where, timeoutMs));
     });
-    request.on('error', (error: NodeJS.ErrnoException) => reject(new ProviderUnreachableError(where, error.code ?? error.message)));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new ProviderUnreachableError(where, error.code ?? error.message)),
+    );
     request.end(sent.body);
   });
 }

@@ -56,20 +56,39 @@ const CONFORMANCE = new Set(['status_code_conformance', 'content_type_conformanc
 export function rootCauseOf(symptom: Symptom): RootCause {
   const { check, method, path, status, code, problem } = symptom;
   const operation = `${method.toUpperCase()} ${path}`;
-  if (status >= 500) return { key: `server-error ${status} ${operation}`, title: `${operation} answers ${status}: the server fails` };
+  if (status >= 500)
+    return { key: `server-error ${status} ${operation}`, title: `${operation} answers ${status}: the server fails` };
   const additional = ADDITIONAL.exec(problem);
   if (additional && (check === undefined || CONFORMANCE.has(check))) {
     const [, at = '', property = ''] = additional;
-    return { key: `extra-property ${at} ${property}`, title: `bodies carry \`${property}\` at \`${at}\`, a property the spec's closed schema refuses` };
+    return {
+      key: `extra-property ${at} ${property}`,
+      title: `bodies carry \`${property}\` at \`${at}\`, a property the spec's closed schema refuses`,
+    };
   }
   const undocumented = UNDOCUMENTED_STATUS.exec(problem);
-  if (undocumented) return { key: `undocumented-status ${status} ${code ?? '-'}`, title: `${status}${code ? ` ${code}` : ''} is answered where the spec documents no ${status}` };
+  if (undocumented)
+    return {
+      key: `undocumented-status ${status} ${code ?? '-'}`,
+      title: `${status}${code ? ` ${code}` : ''} is answered where the spec documents no ${status}`,
+    };
   const swap = STATUS_SWAP.exec(problem);
-  if (swap) return { key: `status-swap ${swap[1] ?? ''} ${swap[2] ?? ''}`, title: `${swap[2] ?? ''} is answered where the spec and the pact say ${swap[1] ?? ''}` };
-  if (check === undefined || check === 'response_schema_conformance') return { key: `body ${operation} ${status}`, title: `${operation}'s ${status} body is not what the spec (and the pact) say it is` };
+  if (swap)
+    return {
+      key: `status-swap ${swap[1] ?? ''} ${swap[2] ?? ''}`,
+      title: `${swap[2] ?? ''} is answered where the spec and the pact say ${swap[1] ?? ''}`,
+    };
+  if (check === undefined || check === 'response_schema_conformance')
+    return {
+      key: `body ${operation} ${status}`,
+      title: `${operation}'s ${status} body is not what the spec (and the pact) say it is`,
+    };
   if (check === 'content_type_conformance') {
     const media = essenceOf(symptom.contentType ?? '') || 'none';
-    return { key: `media ${status} ${media}`, title: `${status} is answered as ${media}, a media type the spec does not document for it` };
+    return {
+      key: `media ${status} ${media}`,
+      title: `${status} is answered as ${media}, a media type the spec does not document for it`,
+    };
   }
   if (check !== undefined && ACCEPTING.has(check) && status >= 200 && status < 300) {
     const trigger = requestKind(symptom.kinds);
@@ -78,13 +97,21 @@ export function rootCauseOf(symptom: Symptom): RootCause {
   if (check === 'positive_data_acceptance') {
     const fields = refusedFields(symptom.body);
     const what = fields.length ? fields.map((field) => `\`${field}\``).join(', ') : (code ?? String(status));
-    return { key: `refused ${status} ${what}`, title: fields.length ? `a body the spec allows is refused (${status}) for ${what}` : `a request the spec allows is refused: ${status} ${code ?? ''}`.trimEnd() };
+    return {
+      key: `refused ${status} ${what}`,
+      title: fields.length
+        ? `a body the spec allows is refused (${status}) for ${what}`
+        : `a request the spec allows is refused: ${status} ${code ?? ''}`.trimEnd(),
+    };
   }
   if (check === 'unsupported_method') {
     const served = status >= 200 && status < 300;
     return served
       ? { key: `method-served ${operation}`, title: `${operation} is served, a method the spec does not document` }
-      : { key: `method ${status}`, title: `methods the spec does not document are answered ${status}, not 405 with an Allow header` };
+      : {
+          key: `method ${status}`,
+          title: `methods the spec does not document are answered ${status}, not 405 with an Allow header`,
+        };
   }
   return { key: `${check ?? 'pact'} ${operation}`, title: `${check ?? 'pact'} fails on ${operation}` };
 }
@@ -101,7 +128,10 @@ function requestKind(kinds: readonly string[]): string {
   const auth = kinds.find((kind) => kind.startsWith('auth:') && !ALLOWED_AUTH.has(kind));
   if (auth) return auth.replace(/^auth:(?:session|secret-key):/, 'auth:');
   const kept = kinds
-    .filter((kind) => !kind.startsWith('operation:') && !kind.startsWith('auth:') && !/^content-type:application\/json/.test(kind))
+    .filter(
+      (kind) =>
+        !kind.startsWith('operation:') && !kind.startsWith('auth:') && !/^content-type:application\/json/.test(kind),
+    )
     // A rule's kind beside the kind of its place (`body:over-max-properties`, `…:tags`): the place alone.
     .filter((kind, _index, all) => !all.some((other) => other !== kind && other.startsWith(`${kind}:`)));
   return kept.join(' ') || 'a request';

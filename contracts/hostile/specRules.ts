@@ -17,8 +17,10 @@ const BEARER_FORMS: ReadonlySet<SessionTokenForm> = new Set(['bearer', 'lowercas
  * where it is both.
  */
 export function credentialOf(auth: AuthSpec, takes: 'secret-key' | 'session-token' = 'session-token'): CredentialKind {
-  if (takes === 'secret-key') return auth.kind === 'secret-key' && BEARER_FORMS.has(auth.form ?? 'bearer') ? 'valid' : 'invalid';
-  if (auth.kind === 'secret-key') return auth.form === undefined || auth.form === 'bearer' ? 'spec-documented' : 'invalid';
+  if (takes === 'secret-key')
+    return auth.kind === 'secret-key' && BEARER_FORMS.has(auth.form ?? 'bearer') ? 'valid' : 'invalid';
+  if (auth.kind === 'secret-key')
+    return auth.form === undefined || auth.form === 'bearer' ? 'spec-documented' : 'invalid';
   if (auth.kind === 'session') return BEARER_FORMS.has(auth.form) ? 'valid' : 'invalid';
   return 'invalid';
 }
@@ -43,7 +45,8 @@ export function whyNotAllowedWithBody(
   else if (body.kind === 'invalid') reasons.push(`a body its schema forbids (${body.label})`);
   else {
     const value = body.kind === 'valid' ? body.value : parsed(body.text);
-    const problems = value === undefined ? ['not JSON'] : validators.checkRequestBody(operation.method, operation.path, value);
+    const problems =
+      value === undefined ? ['not JSON'] : validators.checkRequestBody(operation.method, operation.path, value);
     if (problems.length > 0) reasons.push(`a body its schema forbids (${problems[0] ?? ''})`);
   }
   // The spec documents application/json alone: what a server makes of another media type it does not say (it may
@@ -96,7 +99,9 @@ export function describeAuth(auth: AuthSpec): string {
     case 'deleted-session':
       return "a deleted session's token";
     case 'secret-key':
-      return auth.form === undefined || auth.form === 'bearer' ? 'the environment secret key, as the security scheme documents' : `the environment secret key as ${SESSION_FORM_TEXT[auth.form].replace(/<token>/g, '<key>')}`;
+      return auth.form === undefined || auth.form === 'bearer'
+        ? 'the environment secret key, as the security scheme documents'
+        : `the environment secret key as ${SESSION_FORM_TEXT[auth.form].replace(/<token>/g, '<key>')}`;
     case 'wrong-secret-key':
       return `the environment secret key one character off (${auth.mutation})`;
   }

@@ -37,7 +37,9 @@ export function readBody(request: IncomingMessage, maxBytes = Number.POSITIVE_IN
       size += chunk.length;
       if (size <= maxBytes) chunks.push(chunk);
     });
-    request.on('end', () => (size > maxBytes ? reject(new Error(`body larger than ${maxBytes} bytes`)) : resolve(Buffer.concat(chunks))));
+    request.on('end', () =>
+      size > maxBytes ? reject(new Error(`body larger than ${maxBytes} bytes`)) : resolve(Buffer.concat(chunks)),
+    );
     request.on('error', reject);
   });
 }

@@ -35,14 +35,27 @@ export interface LiveRunOptions {
  * target. Sessions are created for the end user `contract-tests-<run id>`, and integrations named after it, so an
  * operator can find anything a killed run left behind.
  */
-export async function openLiveRun(settings: LiveSettings, { embeddedSecret = randomBytes(24).toString('hex') }: LiveRunOptions = {}): Promise<LiveRun> {
+export async function openLiveRun(
+  settings: LiveSettings,
+  { embeddedSecret = randomBytes(24).toString('hex') }: LiveRunOptions = {},
+): Promise<LiveRun> {
   const { target } = settings;
   const embedded = target.kind === 'embedded' ? await startReferenceProvider({ secretKey: embeddedSecret }) : undefined;
   const baseUrl = target.kind === 'remote' ? target.baseUrl : (embedded?.url ?? '');
   const secretKey = target.kind === 'remote' ? target.secretKey : embeddedSecret;
   const budget = new RateLimitBudget(settings.rateLimitWaitMs);
-  const admin = new SessionAdmin(baseUrl, secretKey, settings.timeoutMs, budget, `contract-tests-${randomBytes(4).toString('hex')}`);
-  const ledger = new SessionLedger(admin, target.kind === 'remote' ? target.testConnection : undefined, recoveryWaitFor(settings.rateLimitWaitMs));
+  const admin = new SessionAdmin(
+    baseUrl,
+    secretKey,
+    settings.timeoutMs,
+    budget,
+    `contract-tests-${randomBytes(4).toString('hex')}`,
+  );
+  const ledger = new SessionLedger(
+    admin,
+    target.kind === 'remote' ? target.testConnection : undefined,
+    recoveryWaitFor(settings.rateLimitWaitMs),
+  );
   const stop = new RunStop();
   stop.onStop(() => {
     ledger.stop();

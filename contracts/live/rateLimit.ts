@@ -33,7 +33,8 @@ function delayMs(value: string | null, now: number, epochSecondsAllowed: boolean
   // Stryker disable next-line StringLiteral: V8's Date.parse reads `29Nov 2026` as it reads `29 Nov 2026`.
   let date = Date.parse(inGmt.replace(/-/g, ' '));
   // A two-digit year more than 50 years ahead is the most recent such year in the past (RFC 9110 §5.6.7).
-  if (/-\d{2} /.test(text) && date - now > 50 * 365.25 * 86_400_000) date = new Date(date).setUTCFullYear(new Date(date).getUTCFullYear() - 100);
+  if (/-\d{2} /.test(text) && date - now > 50 * 365.25 * 86_400_000)
+    date = new Date(date).setUTCFullYear(new Date(date).getUTCFullYear() - 100);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
@@ -83,7 +84,8 @@ export class RateLimitBudget {
       }
       const waitMs = retryAfterMs(answer.headers, Date.now()) ?? UNSPECIFIED_WAIT_MS;
       const leftMs = this.budgetMs + (cleaningUp ? CLEAN_UP_EXTRA_MS : 0) - this.spentMs;
-      if (!cleaningUp && this.stopping.signal.aborted) throw new RateLimitedError(`${what} was rate limited (429) while the run was stopping`);
+      if (!cleaningUp && this.stopping.signal.aborted)
+        throw new RateLimitedError(`${what} was rate limited (429) while the run was stopping`);
       if (waitMs > leftMs) {
         throw new RateLimitedError(
           `${what} was rate limited (429) and asked to wait ${Math.ceil(waitMs / 1000)} s, past the wait budget NANGO_RATE_LIMIT_WAIT_MS (${this.budgetMs} ms, ${this.spentMs} ms spent)`,
@@ -104,7 +106,8 @@ export class RateLimitBudget {
     if (remaining === null || remaining.trim() === '' || Number(remaining) > 0) return;
     const waitMs = retryAfterMs(answer.headers, Date.now());
     const leftMs = this.budgetMs + (cleaningUp ? CLEAN_UP_EXTRA_MS : 0) - this.spentMs;
-    if (waitMs === undefined || waitMs === 0 || waitMs > leftMs || (!cleaningUp && this.stopping.signal.aborted)) return;
+    if (waitMs === undefined || waitMs === 0 || waitMs > leftMs || (!cleaningUp && this.stopping.signal.aborted))
+      return;
     await this.wait(waitMs, !cleaningUp).catch(() => undefined);
     this.spentMs += waitMs;
   }

@@ -117,7 +117,10 @@ export class SessionAdmin {
 
   /** A new connect session for the run's end user (and, if given, only these integrations); its token. */
   async create(allowedIntegrations?: readonly string[]): Promise<string> {
-    const input = { end_user: { id: this.endUserId }, ...(allowedIntegrations ? { allowed_integrations: [...allowedIntegrations] } : {}) };
+    const input = {
+      end_user: { id: this.endUserId },
+      ...(allowedIntegrations ? { allowed_integrations: [...allowedIntegrations] } : {}),
+    };
     let answer: RawResponse;
     try {
       answer = await this.answerTo('run', (client) => client.createSession(this.secretKey, input));
@@ -125,24 +128,39 @@ export class SessionAdmin {
       // Not sent again: the first attempt may have created a session whose token never came back. Only a request
       // that went out can have: a timeout, or a connection the server dropped; not a refused connection, a name
       // that did not resolve, a TLS handshake that failed (https:// to an http port) or a port fetch will not use.
-      if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) {
+      if (
+        error instanceof RequestTimeoutError ||
+        (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))
+      ) {
         throw new AmbiguousCreationError(error, `a session for end user ${this.endUserId}`);
       }
-      if (this.accepted && error instanceof ProviderUnreachableError) throw this.fault(`the provider at ${this.baseUrl} stopped answering: ${error.message}`);
+      if (this.accepted && error instanceof ProviderUnreachableError)
+        throw this.fault(`the provider at ${this.baseUrl} stopped answering: ${error.message}`);
       throw error;
     }
     const { status, bodyText } = answer;
     if ((status === 401 || status === 403) && this.accepted) {
-      throw this.fault(`POST /connect/sessions answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
+      throw this.fault(
+        `POST /connect/sessions answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`,
+      );
     }
-    if (status >= 500 && this.accepted) throw this.fault(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    if (status >= 500 && this.accepted)
+      throw this.fault(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
     if (status === 401 || status === 403) {
-      throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${status}${errorCode(bodyText)}`);
+      throw new SessionSetupError(
+        `the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${status}${errorCode(bodyText)}`,
+      );
     }
-    if (!is2xx(status)) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`);
+    if (!is2xx(status))
+      throw new SessionSetupError(
+        `POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`,
+      );
     // The raw answer decides what exists: a 2xx with a token is a session to delete, conforming or not.
     const token = createdSessionToken(CREATE_SESSION.method, CREATE_SESSION.path, bodyText);
-    if (token === undefined) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status} without a connect session token in data.token`);
+    if (token === undefined)
+      throw new SessionSetupError(
+        `POST /connect/sessions on ${this.baseUrl} answered ${status} without a connect session token in data.token`,
+      );
     this.accepted = true;
     return token;
   }
@@ -185,7 +203,8 @@ export class SessionAdmin {
       }
       if (attempt < this.attempts && TRANSIENT_STATUSES.has(status)) continue;
       // A failing server may still have deleted it (or it was gone already): the session's own GET tells.
-      if (status >= 500 && (await this.stateOf(token, mode).catch((): SessionState => 'alive')) === 'gone') return false;
+      if (status >= 500 && (await this.stateOf(token, mode).catch((): SessionState => 'alive')) === 'gone')
+        return false;
       throw status >= 500 ? this.fault(failure) : new SessionSetupError(failure);
     }
   }
@@ -210,7 +229,12 @@ export class SessionAdmin {
    */
   async answersNormally(mode: Mode = 'clean-up'): Promise<boolean> {
     const path = `integrations/${encodeURIComponent(`${this.endUserId}-probe`)}`;
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
+    const send = () =>
+      boundedFetch(
+        new URL(path, `${this.baseUrl}/`),
+        { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } },
+        this.timeoutMs,
+      );
     try {
       const answer = await this.budget.send(`DELETE /${path}`, send, mode);
       if (matches(ALREADY_GONE.integration, answer)) return true;
@@ -238,13 +262,22 @@ export class SessionAdmin {
 
   private unconfirmed(failure: string): UnconfirmedDeletionError {
     this.faulted = true;
-    return new UnconfirmedDeletionError(`${failure}, and the provider would not show it can look its keys up (it answers so while it fails): not proof the session is gone`);
+    return new UnconfirmedDeletionError(
+      `${failure}, and the provider would not show it can look its keys up (it answers so while it fails): not proof the session is gone`,
+    );
   }
 
   /** `POST /integrations` of the `unauthenticated` provider under `key`. */
   async createIntegration(key: string): Promise<void> {
-    const answer = await this.created(`an integration ${key}`, 'POST /integrations', 'integrations', { unique_key: key, provider: 'unauthenticated', display_name: key });
-    if (!is2xx(answer.status)) throw new SessionSetupError(`POST /integrations on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}, expected 200`);
+    const answer = await this.created(`an integration ${key}`, 'POST /integrations', 'integrations', {
+      unique_key: key,
+      provider: 'unauthenticated',
+      display_name: key,
+    });
+    if (!is2xx(answer.status))
+      throw new SessionSetupError(
+        `POST /integrations on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}, expected 200`,
+      );
   }
 
   /** A connection to integration `key` made through the connect session `token`, as an end user would: its id. */
@@ -253,19 +286,31 @@ export class SessionAdmin {
     const answer = await this.created(`a connection to ${key}`, `POST /auth/unauthenticated/${key}`, path, {}, false);
     const id = connectionIdIn(answer.bodyText);
     if (!is2xx(answer.status) || id === undefined) {
-      throw new SessionSetupError(`POST /auth/unauthenticated/${key} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`);
+      throw new SessionSetupError(
+        `POST /auth/unauthenticated/${key} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`,
+      );
     }
     return id;
   }
 
   /** Deletes a connection; `false` when it was gone already (ALREADY_GONE.connection). */
   async removeConnection(id: string, key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /connection/${id}`, `connection/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`, cleaningUp, ALREADY_GONE.connection);
+    return this.removed(
+      `DELETE /connection/${id}`,
+      `connection/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`,
+      cleaningUp,
+      ALREADY_GONE.connection,
+    );
   }
 
   /** Deletes an integration (and with it any connection it has); `false` when there was none (ALREADY_GONE.integration). */
   async removeIntegration(key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /integrations/${key}`, `integrations/${encodeURIComponent(key)}`, cleaningUp, ALREADY_GONE.integration);
+    return this.removed(
+      `DELETE /integrations/${key}`,
+      `integrations/${encodeURIComponent(key)}`,
+      cleaningUp,
+      ALREADY_GONE.integration,
+    );
   }
 
   /**
@@ -299,12 +344,25 @@ export class SessionAdmin {
   /** A POST that creates something: sent once (an answer lost after it went out is ambiguous, never retried). */
   private async created(what: string, label: string, path: string, body: object, withKey = true): Promise<RawResponse> {
     // An integration has the name the run gave it; a connection goes with its integration.
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...(withKey ? { authorization: `Bearer ${this.secretKey}` } : {}) };
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'POST', headers, body: JSON.stringify(body) }, this.timeoutMs);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(withKey ? { authorization: `Bearer ${this.secretKey}` } : {}),
+    };
+    const send = () =>
+      boundedFetch(
+        new URL(path, `${this.baseUrl}/`),
+        { method: 'POST', headers, body: JSON.stringify(body) },
+        this.timeoutMs,
+      );
     try {
       return await this.budget.send(label, send);
     } catch (error) {
-      if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) throw new AmbiguousCreationError(error, what, true);
+      if (
+        error instanceof RequestTimeoutError ||
+        (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))
+      )
+        throw new AmbiguousCreationError(error, what, true);
       throw error;
     }
   }
@@ -313,8 +371,18 @@ export class SessionAdmin {
    * A DELETE of a connection or integration: 2xx deleted, an answer of `gone` already gone; resets and 502/503/504
    * retried. A 401 or 403 to the key the provider accepted earlier in the run is its fault, and proves nothing.
    */
-  private async removed(label: string, path: string, cleaningUp: boolean, gone: readonly AnswerRule[]): Promise<boolean> {
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
+  private async removed(
+    label: string,
+    path: string,
+    cleaningUp: boolean,
+    gone: readonly AnswerRule[],
+  ): Promise<boolean> {
+    const send = () =>
+      boundedFetch(
+        new URL(path, `${this.baseUrl}/`),
+        { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } },
+        this.timeoutMs,
+      );
     for (let attempt = 1; ; attempt += 1) {
       let answer: RawResponse;
       try {
@@ -349,4 +417,3 @@ function errorCode(bodyText: string): string {
   const code = stdErrorCode(bodyText);
   return code === undefined ? '' : ` (${code})`;
 }
-

@@ -25,7 +25,10 @@ export const recoveryWaitFor = (rateLimitWaitMs: number): number => Math.max(rat
 const INTERRUPTED_CREATION_WAIT_MS = 5_000;
 
 /** The provider did not answer, or failed: trying again later may succeed, unlike an answer that refuses. */
-const providerFailed = (error: unknown): boolean => error instanceof ProviderFaultError || error instanceof ProviderUnreachableError || error instanceof RequestTimeoutError;
+const providerFailed = (error: unknown): boolean =>
+  error instanceof ProviderFaultError ||
+  error instanceof ProviderUnreachableError ||
+  error instanceof RequestTimeoutError;
 
 /** How many of one kind of thing a run created, and how many of those are known to be gone. */
 export interface Tally {
@@ -48,7 +51,11 @@ export interface SessionAccount {
   /** Creations that failed after the request went out, or still had no answer, and that clean-up could not settle: each may have left something. */
   readonly unknown: readonly string[];
   /** Where the run's things are, and the names of those left: what the commands that would delete them need (never a token). */
-  readonly where?: { readonly baseUrl: string; readonly connections: readonly TestConnection[]; readonly integrations: readonly string[] };
+  readonly where?: {
+    readonly baseUrl: string;
+    readonly connections: readonly TestConnection[];
+    readonly integrations: readonly string[];
+  };
 }
 
 /** A connection the reconnect cases can use: one the run made, or one the user named (NANGO_TEST_CONNECTION). */
@@ -61,7 +68,12 @@ const settled = (tally: Tally): boolean => tally.created === tally.deleted;
 
 /** Everything the run created is gone, and no creation was left in doubt. */
 export function sessionsAccountedFor(account: SessionAccount): boolean {
-  return account.created === account.deleted && settled(account.connections) && settled(account.integrations) && account.unknown.length === 0;
+  return (
+    account.created === account.deleted &&
+    settled(account.connections) &&
+    settled(account.integrations) &&
+    account.unknown.length === 0
+  );
 }
 
 /**
@@ -81,13 +93,28 @@ function mayRemain(account: SessionAccount): string {
   const sessions = account.created - account.deleted;
   const connections = account.connections.created - account.connections.deleted;
   const integrations = account.integrations.created - account.integrations.deleted;
-  const counted = [sessions > 0 ? `${sessions} session(s)` : '', connections > 0 ? `${connections} connection(s)` : '', integrations > 0 ? `${integrations} integration(s)` : ''].filter(Boolean);
-  const doubts = account.unknown.length ? [`what ${account.unknown.length} request(s) in doubt may have created (${account.unknown.join('; ')})`] : [];
+  const counted = [
+    sessions > 0 ? `${sessions} session(s)` : '',
+    connections > 0 ? `${connections} connection(s)` : '',
+    integrations > 0 ? `${integrations} integration(s)` : '',
+  ].filter(Boolean);
+  const doubts = account.unknown.length
+    ? [`what ${account.unknown.length} request(s) in doubt may have created (${account.unknown.join('; ')})`]
+    : [];
   const withKey = `-H "Authorization: Bearer $NANGO_SECRET_KEY"`;
   const commands = [
-    ...(sessions > 0 || account.unknown.length ? [`curl -X DELETE '${base}/connect/session' -H 'Authorization: Bearer <connect session token>' (each session's own token, never shown; a session expires 30 minutes after it was created)`] : []),
-    ...(account.where?.connections ?? []).map(({ connectionId, integrationId }) => `curl -X DELETE '${base}/connection/${connectionId}?provider_config_key=${integrationId}' ${withKey}`),
-    ...(account.where?.integrations ?? []).map((key) => `curl -X DELETE '${base}/integrations/${key}' ${withKey} (its connections go with it)`),
+    ...(sessions > 0 || account.unknown.length
+      ? [
+          `curl -X DELETE '${base}/connect/session' -H 'Authorization: Bearer <connect session token>' (each session's own token, never shown; a session expires 30 minutes after it was created)`,
+        ]
+      : []),
+    ...(account.where?.connections ?? []).map(
+      ({ connectionId, integrationId }) =>
+        `curl -X DELETE '${base}/connection/${connectionId}?provider_config_key=${integrationId}' ${withKey}`,
+    ),
+    ...(account.where?.integrations ?? []).map(
+      (key) => `curl -X DELETE '${base}/integrations/${key}' ${withKey} (its connections go with it)`,
+    ),
   ];
   return `may remain: ${[...counted, ...doubts].join(', ')} of end user ${account.endUserId} on ${base}; delete with: ${commands.join(' | ')}`;
 }
@@ -237,7 +264,11 @@ export class SessionLedger {
       connections: { ...this.connectionCount },
       integrations: { ...this.integrationCount },
       unknown: [...this.unknown, ...this.inFlight.values()],
-      where: { baseUrl: this.admin.baseUrl, connections: [...this.connections.values()], integrations: [...this.integrations.keys()] },
+      where: {
+        baseUrl: this.admin.baseUrl,
+        connections: [...this.connections.values()],
+        integrations: [...this.integrations.keys()],
+      },
     };
   }
 
@@ -265,7 +296,10 @@ export class SessionLedger {
    * Returns one line per thing that could not be deleted (and stays open), and what is left. Between interactions
    * it is not patient: what stays is retried after the next.
    */
-  async cleanUp({ patient = false, betweenInteractions = false }: { readonly patient?: boolean; readonly betweenInteractions?: boolean } = {}): Promise<string[]> {
+  async cleanUp({
+    patient = false,
+    betweenInteractions = false,
+  }: { readonly patient?: boolean; readonly betweenInteractions?: boolean } = {}): Promise<string[]> {
     await this.creationsSettled();
     const recovery = { deadline: performance.now() + this.recoveryWaitMs, wait: RECOVERY_FIRST_WAIT_MS };
     for (;;) {
@@ -301,7 +335,10 @@ export class SessionLedger {
     const all = Promise.all([...this.inFlight.keys()]);
     if (!this.hurried) return void (await all);
     const bound = new AbortController();
-    await Promise.race([all, delay(INTERRUPTED_CREATION_WAIT_MS, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    await Promise.race([
+      all,
+      delay(INTERRUPTED_CREATION_WAIT_MS, undefined, { signal: bound.signal }).catch(() => undefined),
+    ]);
     bound.abort();
   }
 
@@ -311,7 +348,8 @@ export class SessionLedger {
    * interaction, it would cost the run a whole timeout each time.
    */
   private async deleteWhatIsLeft(betweenInteractions: boolean): Promise<Error[]> {
-    const failed = (results: PromiseSettledResult<unknown>[]): Error[] => results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+    const failed = (results: PromiseSettledResult<unknown>[]): Error[] =>
+      results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
     const sessions = [...this.live].filter((token) => !(betweenInteractions && this.unanswered.has(token)));
     const failures = failed(
       await Promise.allSettled(
@@ -334,7 +372,11 @@ export class SessionLedger {
         ),
       ),
     );
-    failures.push(...failed(await Promise.allSettled([...this.integrations].map(([key, known]) => this.removeIntegration(key, known)))));
+    failures.push(
+      ...failed(
+        await Promise.allSettled([...this.integrations].map(([key, known]) => this.removeIntegration(key, known))),
+      ),
+    );
     return failures;
   }
 
@@ -342,9 +384,17 @@ export class SessionLedger {
   private leftBehind(): string[] {
     const { endUserId } = this.admin;
     return [
-      ...(this.live.size ? [`${this.live.size} session(s) left: each expires 30 minutes after it was created; find them by end user ${endUserId}`] : []),
-      ...(this.connections.size ? [`${this.connections.size} connection(s) left: in integrations named ${endUserId}-<n>`] : []),
-      ...(this.integrations.size ? [`${this.integrations.size} integration(s) left: ${[...this.integrations.keys()].join(', ')}`] : []),
+      ...(this.live.size
+        ? [
+            `${this.live.size} session(s) left: each expires 30 minutes after it was created; find them by end user ${endUserId}`,
+          ]
+        : []),
+      ...(this.connections.size
+        ? [`${this.connections.size} connection(s) left: in integrations named ${endUserId}-<n>`]
+        : []),
+      ...(this.integrations.size
+        ? [`${this.integrations.size} integration(s) left: ${[...this.integrations.keys()].join(', ')}`]
+        : []),
     ];
   }
 

@@ -8,7 +8,12 @@ import type { TestConnection } from './sessionLedger';
  */
 export type ProviderTarget =
   | { readonly kind: 'embedded' }
-  | { readonly kind: 'remote'; readonly baseUrl: string; readonly secretKey: string; readonly testConnection?: TestConnection };
+  | {
+      readonly kind: 'remote';
+      readonly baseUrl: string;
+      readonly secretKey: string;
+      readonly testConnection?: TestConnection;
+    };
 
 /** What every run against a live target reads from the environment (NANGO_*), verification and the hostile run alike. */
 export interface LiveSettings {
@@ -37,7 +42,10 @@ export function targetFrom(env: NodeJS.ProcessEnv): ProviderTarget {
   const given = read(env, 'NANGO_BASE_URL');
   const secretKey = read(env, 'NANGO_SECRET_KEY');
   if (given === undefined && secretKey === undefined) {
-    if (read(env, 'NANGO_TEST_CONNECTION') !== undefined) throw new ConfigurationError('NANGO_TEST_CONNECTION names a connection on a real Nango: set NANGO_BASE_URL and NANGO_SECRET_KEY too, or unset it to use the embedded reference provider');
+    if (read(env, 'NANGO_TEST_CONNECTION') !== undefined)
+      throw new ConfigurationError(
+        'NANGO_TEST_CONNECTION names a connection on a real Nango: set NANGO_BASE_URL and NANGO_SECRET_KEY too, or unset it to use the embedded reference provider',
+      );
     return { kind: 'embedded' };
   }
   if (given === undefined) {
@@ -46,11 +54,22 @@ export function targetFrom(env: NodeJS.ProcessEnv): ProviderTarget {
     );
   }
   if (secretKey === undefined) {
-    throw new ConfigurationError(`NANGO_BASE_URL is set but NANGO_SECRET_KEY is not: the suite needs the environment's secret key to create connect sessions on ${given}`);
+    throw new ConfigurationError(
+      `NANGO_BASE_URL is set but NANGO_SECRET_KEY is not: the suite needs the environment's secret key to create connect sessions on ${given}`,
+    );
   }
-  const baseUrl = httpUrlFrom(env, 'NANGO_BASE_URL', { example: 'http://localhost:3003 or https://api.nango.dev', credentialsHint: 'the secret key goes in NANGO_SECRET_KEY' }) ?? given;
+  const baseUrl =
+    httpUrlFrom(env, 'NANGO_BASE_URL', {
+      example: 'http://localhost:3003 or https://api.nango.dev',
+      credentialsHint: 'the secret key goes in NANGO_SECRET_KEY',
+    }) ?? given;
   const testConnection = testConnectionFrom(env);
-  return { kind: 'remote', baseUrl: baseUrl.replace(/\/$/, ''), secretKey, ...(testConnection ? { testConnection } : {}) };
+  return {
+    kind: 'remote',
+    baseUrl: baseUrl.replace(/\/$/, ''),
+    secretKey,
+    ...(testConnection ? { testConnection } : {}),
+  };
 }
 
 /** NANGO_TEST_CONNECTION: `<integration>/<connection id>` of a connection made through a connect session. */
@@ -59,7 +78,9 @@ function testConnectionFrom(env: NodeJS.ProcessEnv): TestConnection | undefined 
   if (value === undefined) return undefined;
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(value);
   if (!match?.[1] || !match[2]) {
-    throw new ConfigurationError(`NANGO_TEST_CONNECTION must be <integration>/<connection id> of a connection made through a connect session (got ${JSON.stringify(value)})`);
+    throw new ConfigurationError(
+      `NANGO_TEST_CONNECTION must be <integration>/<connection id> of a connection made through a connect session (got ${JSON.stringify(value)})`,
+    );
   }
   return { integrationId: match[1], connectionId: match[2] };
 }

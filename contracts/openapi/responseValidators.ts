@@ -125,7 +125,10 @@ export class ResponseValidators {
     }
     const missing = (only ?? []).filter((wanted) => !operations.has(operationKey(wanted.method, wanted.path)));
     if (missing.length > 0) {
-      throw new SpecError(spec.source, `documents no operation ${missing.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(', ')}`);
+      throw new SpecError(
+        spec.source,
+        `documents no operation ${missing.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(', ')}`,
+      );
     }
     return new ResponseValidators(spec.source, operations, spec.root);
   }
@@ -150,7 +153,10 @@ export class ResponseValidators {
     const operation = this.operation(method, path);
     const response = this.documentedResponse(operation, status);
     if (!response) {
-      throw new SpecError(this.source, `${operation.label} does not document status ${status} (documented: ${[...operation.responses.keys()].join(', ')})`);
+      throw new SpecError(
+        this.source,
+        `${operation.label} does not document status ${status} (documented: ${[...operation.responses.keys()].join(', ')})`,
+      );
     }
     const key = matchMediaType([...response.content.keys()], mediaType);
     // Stryker disable next-line ConditionalExpression: the media-type keys are strings, so get(undefined) is undefined too (`true` the tests kill).
@@ -197,15 +203,33 @@ export class ResponseValidators {
     const { status, contentType, bodyText } = response;
     const documented = this.documentedResponse(operation, status);
     if (!documented) {
-      return { ...none, status: [`${status} is not a status the spec documents for ${operation.label} (documented: ${[...operation.responses.keys()].join(', ')})`] };
+      return {
+        ...none,
+        status: [
+          `${status} is not a status the spec documents for ${operation.label} (documented: ${[...operation.responses.keys()].join(', ')})`,
+        ],
+      };
     }
     const mediaTypes = [...documented.content.keys()];
     if (mediaTypes.length === 0) {
-      return bodyText.length === 0 ? none : { ...none, contentType: [`${status} body: the spec documents no body, but got ${Buffer.byteLength(bodyText)} bytes (${contentType ?? 'no content type'})`] };
+      return bodyText.length === 0
+        ? none
+        : {
+            ...none,
+            contentType: [
+              `${status} body: the spec documents no body, but got ${Buffer.byteLength(bodyText)} bytes (${contentType ?? 'no content type'})`,
+            ],
+          };
     }
-    if (contentType === undefined) return { ...none, contentType: [`${status} content type: missing (documented: ${mediaTypes.join(', ')})`] };
+    if (contentType === undefined)
+      return { ...none, contentType: [`${status} content type: missing (documented: ${mediaTypes.join(', ')})`] };
     if (matchMediaType(mediaTypes, contentType) === undefined) {
-      return { ...none, contentType: [`${status} content type: ${contentType} is not documented (documented: ${mediaTypes.join(', ')})`] };
+      return {
+        ...none,
+        contentType: [
+          `${status} content type: ${contentType} is not documented (documented: ${mediaTypes.join(', ')})`,
+        ],
+      };
     }
     const validate = this.validatorFor(method, path, status, contentType);
     if (!isJsonMediaType(contentType)) return { ...none, schema: validate(bodyText) };
@@ -236,14 +260,19 @@ export class ResponseValidators {
     } catch {
       // Not JSON: no properties to read (conformance says what is wrong with it).
     }
-    return undocumentedProperties(this.root, resolvePointer(this.root, pointer), body).map((at) => `${response.status} body: ${at} is a property the spec does not name`);
+    return undocumentedProperties(this.root, resolvePointer(this.root, pointer), body).map(
+      (at) => `${response.status} body: ${at} is a property the spec does not name`,
+    );
   }
 
   private operation(method: string, path: string): Operation {
     const operation = this.operations.get(operationKey(method, path));
     if (!operation) {
       const known = [...this.operations.values()].map((op) => op.label).join(', ');
-      throw new SpecError(this.source, `documents no operation ${method.toUpperCase()} ${path} (documented: ${known || 'none'})`);
+      throw new SpecError(
+        this.source,
+        `documents no operation ${method.toUpperCase()} ${path} (documented: ${known || 'none'})`,
+      );
     }
     return operation;
   }

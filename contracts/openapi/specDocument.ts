@@ -109,7 +109,10 @@ function assertRefsResolve(root: JsonObject, source: string): void {
     if (ref !== undefined) {
       const where = pointerOf(at) || '/';
       if (typeof ref !== 'string' || !ref.startsWith('#')) {
-        throw new SpecError(source, `$ref ${JSON.stringify(ref)} at ${where} is not a local reference (only "#/..." is supported)`);
+        throw new SpecError(
+          source,
+          `$ref ${JSON.stringify(ref)} at ${where} is not a local reference (only "#/..." is supported)`,
+        );
       }
       if (resolvePointer(root, decodeURIComponent(ref.slice(1))) === undefined) {
         throw new SpecError(source, `$ref '${ref}' at ${where} does not resolve to anything in the document`);

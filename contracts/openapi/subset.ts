@@ -42,6 +42,8 @@ export function operationsSubset(root: JsonObject, operations: readonly Operatio
   visit(paths);
   const schemes = resolvePointer(root, '/components/securitySchemes');
   if (isJsonObject(schemes)) components['securitySchemes'] = schemes;
-  const kept = Object.fromEntries(KEPT_FIELDS.flatMap((field) => (root[field] === undefined ? [] : [[field, root[field]]])));
+  const kept = Object.fromEntries(
+    KEPT_FIELDS.flatMap((field) => (root[field] === undefined ? [] : [[field, root[field]]])),
+  );
   return { ...kept, paths, components };
 }

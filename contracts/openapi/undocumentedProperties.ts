@@ -8,10 +8,16 @@ import { escapeToken, followRefs } from './jsonPointer';
  * those are left alone rather than guessed. Such a property is allowed by an open schema; a run asks for them
  * (SPEC_CLOSED_RESPONSES) to find what the spec has yet to document.
  */
-export function undocumentedProperties(root: JsonObject, schema: JsonValue | undefined, body: unknown, at = ''): string[] {
+export function undocumentedProperties(
+  root: JsonObject,
+  schema: JsonValue | undefined,
+  body: unknown,
+  at = '',
+): string[] {
   const resolved = followRefs(root, schema);
   if (!isJsonObject(resolved) || ['allOf', 'anyOf', 'oneOf'].some((keyword) => keyword in resolved)) return [];
-  if (Array.isArray(body)) return body.flatMap((item, index) => undocumentedProperties(root, resolved['items'], item, `${at}/${index}`));
+  if (Array.isArray(body))
+    return body.flatMap((item, index) => undocumentedProperties(root, resolved['items'], item, `${at}/${index}`));
   if (!isJsonObject(body)) return [];
   const properties = resolved['properties'];
   if (!isJsonObject(properties)) return [];

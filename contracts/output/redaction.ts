@@ -17,7 +17,13 @@ export type Redact = (text: string) => string;
  * could tell us.
  */
 export function redactor(secrets: readonly string[]): Redact {
-  const forms = [...new Set(secrets.filter((secret) => secret.length >= 4).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]))]
+  const forms = [
+    ...new Set(
+      secrets
+        .filter((secret) => secret.length >= 4)
+        .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]),
+    ),
+  ]
     // Longest first, so a secret that contains another is removed whole.
     .sort((a, b) => b.length - a.length);
   // Pact masks credentials in its trace logs as their first four characters and stars (`Token(SEKR*******)`).

@@ -10,7 +10,6 @@ export interface Colours {
   readonly dim: (text: string) => string;
 }
 
-
 export function coloursFor(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv): Colours {
   const enabled = stream.isTTY === true && read(env, 'NO_COLOR') === undefined;
   const paint = (code: number) => (text: string) => (enabled ? `\u001b[${code}m${text}\u001b[0m` : text);

@@ -13,7 +13,9 @@ interface Result {
   readonly mockDetails?: { readonly interactionDescription?: string | null; readonly location: string };
 }
 interface ComparatorModule {
-  readonly Comparator: new (options: { readonly oas: JsonObject }) => { compare(pact: JsonObject): AsyncGenerator<Result> };
+  readonly Comparator: new (options: { readonly oas: JsonObject }) => {
+    compare(pact: JsonObject): AsyncGenerator<Result>;
+  };
 }
 const { Comparator } = require('@pactflow/openapi-pact-comparator') as ComparatorModule;
 
@@ -38,7 +40,12 @@ export interface BidirectionalOutcome {
  * pact: `"<interaction>": <code> at <pointer>: <message>`. Warnings the known-findings list accepts (check
  * `bidirectional`, the rule code as `code`) are expected; errors always count.
  */
-export async function compareWithSpec(pact: JsonObject, spec: JsonObject, findings: readonly KnownFinding[], today: string): Promise<BidirectionalOutcome> {
+export async function compareWithSpec(
+  pact: JsonObject,
+  spec: JsonObject,
+  findings: readonly KnownFinding[],
+  today: string,
+): Promise<BidirectionalOutcome> {
   const errors: string[] = [];
   const expected: string[] = [];
   const warnings: string[] = [];
@@ -48,7 +55,10 @@ export async function compareWithSpec(pact: JsonObject, spec: JsonObject, findin
     if (result.type === 'info') continue;
     const interaction = result.mockDetails?.interactionDescription ?? '(the whole pact)';
     const line = `"${interaction}": ${result.code} at ${pointerOf(result)}: ${result.message}`;
-    const known = result.type === 'warning' ? matchKnown(findings, { check: CHECK, code: result.code, interaction, text: line }, today) : undefined;
+    const known =
+      result.type === 'warning'
+        ? matchKnown(findings, { check: CHECK, code: result.code, interaction, text: line }, today)
+        : undefined;
     if (result.type === 'error') errors.push(line);
     else if (known) {
       met.add(known.finding);
@@ -57,7 +67,10 @@ export async function compareWithSpec(pact: JsonObject, spec: JsonObject, findin
     } else warnings.push(line);
   }
   for (const finding of findings) {
-    if (finding.check === CHECK && !met.has(finding)) stale.push(`the known finding "${describeFinding(finding)}" no longer occurs: remove it from the known-findings list`);
+    if (finding.check === CHECK && !met.has(finding))
+      stale.push(
+        `the known finding "${describeFinding(finding)}" no longer occurs: remove it from the known-findings list`,
+      );
   }
   return { errors, expected, warnings, stale };
 }

@@ -1,7 +1,17 @@
 import { MatchersV3, type PactV4 } from '@pact-foundation/pact';
 import type { Matcher, ProviderStateInjectedValue } from '@pact-foundation/pact/src/v3/types';
 import type { V4InteractionWithResponse } from '@pact-foundation/pact/src/v4/http/types';
-import { isFromState, operationOfCase, SECRET_KEY_PLACEHOLDER, TOKEN_FROM_STATE, type CaseBody, type ContractCase, type Credential, type ExpectedError, type SessionAnswer } from '../cases';
+import {
+  isFromState,
+  operationOfCase,
+  SECRET_KEY_PLACEHOLDER,
+  TOKEN_FROM_STATE,
+  type CaseBody,
+  type ContractCase,
+  type Credential,
+  type ExpectedError,
+  type SessionAnswer,
+} from '../cases';
 import { CONNECT_SESSION_TOKEN_REGEX } from '../sessionToken';
 import { PENDING_COMMENT_PREFIX, type PendingDeclaration } from './pendingInteractions';
 
@@ -18,7 +28,9 @@ const DATE_TIME_REGEX = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|
  * stateful cases the real token injected by the provider state (regex matcher + ProviderState generator). The
  * secret key is a placeholder matched as any bearer credential: the verifier's request filter puts in the real one.
  */
-function authorizationHeader(credential: Credential): string | Matcher<string> | ProviderStateInjectedValue<string> | undefined {
+function authorizationHeader(
+  credential: Credential,
+): string | Matcher<string> | ProviderStateInjectedValue<string> | undefined {
   switch (credential.kind) {
     case 'none':
       return undefined;
@@ -51,7 +63,9 @@ function requestBody(body: CaseBody): unknown {
 
 /** What the consumer relies on in an error body: the types of `code` and `message`, not their text. */
 function errorBody(error: ExpectedError): unknown {
-  return { error: { code: like(error.code), ...(error.message === undefined ? {} : { message: like(error.message) }) } };
+  return {
+    error: { code: like(error.code), ...(error.message === undefined ? {} : { message: like(error.message) }) },
+  };
 }
 
 /** A ConnectSession by format: what varies from one live session to the next is matched, never its value. */
@@ -69,7 +83,11 @@ function sessionBody(session: SessionAnswer['session']): unknown {
  * Adds the case to the pact as one V4 HTTP interaction of its operation, ready for `executeTest`; declared
  * pending, it is written as a Pact V4 pending interaction with the reason as its comment.
  */
-export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration): V4InteractionWithResponse {
+export function interactionFromCase(
+  pact: PactV4,
+  contractCase: ContractCase,
+  pending?: PendingDeclaration,
+): V4InteractionWithResponse {
   const { request, response } = contractCase;
   const { operation } = operationOfCase(contractCase);
   let interaction = pact.addInteraction();

@@ -13,6 +13,7 @@ export function isVerbose(level: LogLevel): boolean {
 export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
   const value = read(env, 'LOG_LEVEL') ?? 'warn';
   const level = LOG_LEVELS.find((known) => known === value.toLowerCase());
-  if (!level) throw new ConfigurationError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`);
+  if (!level)
+    throw new ConfigurationError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`);
   return level;
 }

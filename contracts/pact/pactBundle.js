@@ -60,7 +60,11 @@ function bundleInto(outfile, contents, define = {}) {
  */
 function pactBundle() {
   const lock = join(ROOT, 'package-lock.json');
-  const hash = createHash('sha256').update(readFileSync(existsSync(lock) ? lock : join(ROOT, 'package.json'))).update(LIGHT_ENTRY).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(readFileSync(existsSync(lock) ? lock : join(ROOT, 'package.json')))
+    .update(LIGHT_ENTRY)
+    .digest('hex')
+    .slice(0, 16);
   const cache = join(ROOT, 'node_modules', '.cache', 'nango-contracts');
   const file = join(cache, `pact-${hash}.js`);
   if (existsSync(file)) return file;

@@ -9,7 +9,9 @@ import type { PactFile } from './pactFile';
 export function checkExamplesAgainstSpec(pact: PactFile, validators: ResponseValidators): string[] {
   return pact.interactions.flatMap(({ description, request, response }) => {
     try {
-      return validators.checkResponse(request.method, request.path, response).map((problem) => `"${description}": ${problem}`);
+      return validators
+        .checkResponse(request.method, request.path, response)
+        .map((problem) => `"${description}": ${problem}`);
     } catch (error) {
       if (error instanceof SpecError) return [`"${description}": ${error.message}`];
       throw error;
@@ -21,7 +23,12 @@ export function checkExamplesAgainstSpec(pact: PactFile, validators: ResponseVal
  * Both directions of status coverage for one operation: each status the spec documents has an interaction,
  * and each interaction's status is one the spec documents.
  */
-export function checkStatusCoverage(pact: PactFile, validators: ResponseValidators, method: string, path: string): string[] {
+export function checkStatusCoverage(
+  pact: PactFile,
+  validators: ResponseValidators,
+  method: string,
+  path: string,
+): string[] {
   const documented = validators.documentedStatuses(method, path);
   const ofOperation = pact.interactions.filter(
     ({ request }) => request.method.toLowerCase() === method.toLowerCase() && request.path === path,
@@ -33,6 +40,9 @@ export function checkStatusCoverage(pact: PactFile, validators: ResponseValidato
     .map((key) => `${label} documents ${key}, but no interaction covers it`);
   const undocumented = ofOperation
     .filter(({ response }) => keyOf(response.status) === undefined)
-    .map(({ description, response }) => `"${description}" expects ${response.status}, which the spec does not document for ${label}`);
+    .map(
+      ({ description, response }) =>
+        `"${description}" expects ${response.status}, which the spec does not document for ${label}`,
+    );
   return [...uncovered, ...undocumented];
 }

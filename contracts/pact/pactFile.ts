@@ -60,14 +60,17 @@ export function parsePact(json: unknown, source: string): PactFile {
     source,
     consumer: name('consumer'),
     provider: name('provider'),
-    interactions: interactions.map((interaction, index) => parseInteraction(interaction, `interaction #${index + 1}`, fail)),
+    interactions: interactions.map((interaction, index) =>
+      parseInteraction(interaction, `interaction #${index + 1}`, fail),
+    ),
   };
 }
 
 function parseInteraction(node: JsonValue, where: string, fail: (problem: string) => never): PactHttpInteraction {
   if (!isJsonObject(node)) return fail(`${where} is not an object`);
   const type = node['type'];
-  if (type !== undefined && type !== 'Synchronous/HTTP') return fail(`${where} is a ${textOf(type)} interaction; only HTTP is supported`);
+  if (type !== undefined && type !== 'Synchronous/HTTP')
+    return fail(`${where} is a ${textOf(type)} interaction; only HTTP is supported`);
   const { description, request, response } = node;
   if (typeof description !== 'string') return fail(`${where} has no description`);
   if (!isJsonObject(request) || typeof request['method'] !== 'string' || typeof request['path'] !== 'string') {
@@ -79,7 +82,9 @@ function parseInteraction(node: JsonValue, where: string, fail: (problem: string
   const states = Array.isArray(node['providerStates']) ? node['providerStates'] : [];
   return {
     description,
-    providerStates: states.flatMap((state) => (isJsonObject(state) && typeof state['name'] === 'string' ? [state['name']] : [])),
+    providerStates: states.flatMap((state) =>
+      isJsonObject(state) && typeof state['name'] === 'string' ? [state['name']] : [],
+    ),
     request: { method: request['method'], path: request['path'] },
     response: { status: response['status'], ...exampleBody(response) },
     pending: node['pending'] === true ? pendingReason(node['comments']) : undefined,
@@ -89,7 +94,9 @@ function parseInteraction(node: JsonValue, where: string, fail: (problem: string
 /** The reason a pending interaction's comment gives (`pending: …`, as the consumer tests write it). */
 function pendingReason(comments: JsonValue | undefined): string {
   const texts = isJsonObject(comments) && Array.isArray(comments['text']) ? comments['text'] : [];
-  const reason = texts.find((text): text is string => typeof text === 'string' && text.startsWith(PENDING_COMMENT_PREFIX));
+  const reason = texts.find(
+    (text): text is string => typeof text === 'string' && text.startsWith(PENDING_COMMENT_PREFIX),
+  );
   return reason === undefined ? 'no reason given in the pact' : reason.slice(PENDING_COMMENT_PREFIX.length);
 }
 
@@ -103,10 +110,19 @@ function exampleBody(response: JsonObject): { contentType: string | undefined; b
   if (!isJsonObject(body) || body['content'] === undefined) {
     return { contentType: typeof fromHeader === 'string' ? fromHeader : undefined, bodyText: '' };
   }
-  const contentType = typeof fromHeader === 'string' ? fromHeader : typeof body['contentType'] === 'string' ? body['contentType'] : undefined;
+  const contentType =
+    typeof fromHeader === 'string'
+      ? fromHeader
+      : typeof body['contentType'] === 'string'
+        ? body['contentType']
+        : undefined;
   const content = body['content'];
   // JSON bodies are stored as values, text as strings, binary as base64 strings.
   const bodyText =
-    typeof content !== 'string' ? JSON.stringify(content) : body['encoded'] === 'base64' ? Buffer.from(content, 'base64').toString('utf8') : content;
+    typeof content !== 'string'
+      ? JSON.stringify(content)
+      : body['encoded'] === 'base64'
+        ? Buffer.from(content, 'base64').toString('utf8')
+        : content;
   return { contentType, bodyText };
 }

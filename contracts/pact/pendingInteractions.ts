@@ -38,14 +38,18 @@ export function loadPendingInteractions(file: string = PENDING_INTERACTIONS_FILE
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigurationError(`${shown}: ${code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : String(error)}`);
+    throw new ConfigurationError(
+      `${shown}: ${code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : String(error)}`,
+    );
   }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const [yamlError] = document.errors;
   if (yamlError) {
     const line = lines.linePos(yamlError.pos[0]).line;
-    throw new ConfigurationError(`${shown}:${line}: is not valid YAML (${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')})`);
+    throw new ConfigurationError(
+      `${shown}:${line}: is not valid YAML (${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')})`,
+    );
   }
   const root = document.contents;
   if (root === null || (isScalar(root) && root.value === null)) return [];
@@ -54,7 +58,8 @@ export function loadPendingInteractions(file: string = PENDING_INTERACTIONS_FILE
   return root.items.map((item, index) => {
     const where = `${shown}:${lines.linePos((item as Node).range?.[0] ?? 0).line}: pending interaction #${index + 1}`;
     const declaration = declarationFrom(item, where, (offset) => lines.linePos(offset).line);
-    if (seen.has(declaration.interaction)) throw new ConfigurationError(`${where}: interaction "${declaration.interaction}" is declared twice`);
+    if (seen.has(declaration.interaction))
+      throw new ConfigurationError(`${where}: interaction "${declaration.interaction}" is declared twice`);
     seen.add(declaration.interaction);
     return declaration;
   });
@@ -65,12 +70,14 @@ function declarationFrom(item: Node, where: string, lineAt: (offset: number) => 
   const values = new Map<string, unknown>();
   for (const pair of item.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    if (!(FIELDS as readonly string[]).includes(key)) throw new ConfigurationError(`${where}: unknown field '${key}' (known: ${FIELDS.join(', ')})`);
+    if (!(FIELDS as readonly string[]).includes(key))
+      throw new ConfigurationError(`${where}: unknown field '${key}' (known: ${FIELDS.join(', ')})`);
     values.set(key, isScalar(pair.value) ? pair.value.value : pair.value);
   }
   const textField = (name: (typeof FIELDS)[number]): string => {
     const value = values.get(name);
-    if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(`${where}: ${name} must be non-empty text`);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new ConfigurationError(`${where}: ${name} must be non-empty text`);
     return value.trim();
   };
   return { interaction: textField('interaction'), reason: textField('reason'), line: lineAt(item.range?.[0] ?? 0) };

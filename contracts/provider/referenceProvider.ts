@@ -82,15 +82,37 @@ export class ReferenceProvider {
   /** The spec's request schemas judge the bodies; compiled as the provider is made, so no answer waits for it. */
   private readonly validators: ResponseValidators = nangoValidators();
   private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]> = [
-    ['POST', /^\/connect\/sessions$/, (request, url) => this.withSecretKey(request, url, () => this.createSession(request))],
-    ['POST', /^\/connect\/sessions\/reconnect$/, (request, url) => this.withSecretKey(request, url, () => this.reconnectSession(request))],
+    [
+      'POST',
+      /^\/connect\/sessions$/,
+      (request, url) => this.withSecretKey(request, url, () => this.createSession(request)),
+    ],
+    [
+      'POST',
+      /^\/connect\/sessions\/reconnect$/,
+      (request, url) => this.withSecretKey(request, url, () => this.reconnectSession(request)),
+    ],
     ['GET', /^\/connect\/session$/, (request, url) => this.getSession(request, url)],
     ['HEAD', /^\/connect\/session$/, (request, url) => ({ ...this.getSession(request, url), body: undefined })],
     ['DELETE', /^\/connect\/session$/, (request, url) => this.deleteSession(request, url)],
     ['POST', /^\/integrations$/, (request) => this.secretKeyOnly(request, () => this.createIntegration(request))],
-    ['DELETE', /^\/integrations\/([^/]+)$/, (request, _url, match) => this.secretKeyOnly(request, () => this.deleteIntegration(decodeURIComponent(match[1] ?? '')))],
-    ['POST', /^\/auth\/unauthenticated\/([^/]+)$/, (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url)],
-    ['DELETE', /^\/connection\/([^/]+)$/, (request, url, match) => this.secretKeyOnly(request, () => this.deleteConnection(decodeURIComponent(match[1] ?? ''), url))],
+    [
+      'DELETE',
+      /^\/integrations\/([^/]+)$/,
+      (request, _url, match) =>
+        this.secretKeyOnly(request, () => this.deleteIntegration(decodeURIComponent(match[1] ?? ''))),
+    ],
+    [
+      'POST',
+      /^\/auth\/unauthenticated\/([^/]+)$/,
+      (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url),
+    ],
+    [
+      'DELETE',
+      /^\/connection\/([^/]+)$/,
+      (request, url, match) =>
+        this.secretKeyOnly(request, () => this.deleteConnection(decodeURIComponent(match[1] ?? ''), url)),
+    ],
   ];
 
   constructor(options: ReferenceProviderOptions) {
@@ -126,10 +148,13 @@ export class ReferenceProvider {
       if (match && method === request.method) return route(request, url, match);
     }
     const allowed = ALLOWED[url.pathname];
-    if (!allowed) return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
+    if (!allowed)
+      return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
     const allow = allowed.join(', ');
     if (request.method === 'OPTIONS') return { status: 204, headers: { allow }, body: undefined };
-    const refused = jsonAnswer(405, { error: { code: 'method_not_allowed', message: `${request.method} is not allowed on ${url.pathname}` } });
+    const refused = jsonAnswer(405, {
+      error: { code: 'method_not_allowed', message: `${request.method} is not allowed on ${url.pathname}` },
+    });
     return { ...refused, headers: { ...refused.headers, allow } };
   }
 
@@ -139,9 +164,21 @@ export class ReferenceProvider {
       readBody(request, MAX_BODY_BYTES).then(
         (body) => {
           response.setHeader(REFERENCE_PROVIDER_HEADER, 'true');
-          writeAnswer(response, this.respond({ method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body: body.toString('utf8') }));
+          writeAnswer(
+            response,
+            this.respond({
+              method: request.method ?? '',
+              url: request.url ?? '/',
+              headers: request.headers,
+              body: body.toString('utf8'),
+            }),
+          );
         },
-        () => writeAnswer(response, jsonAnswer(400, { error: { code: 'invalid_body', message: `body larger than ${MAX_BODY_BYTES} bytes` } })),
+        () =>
+          writeAnswer(
+            response,
+            jsonAnswer(400, { error: { code: 'invalid_body', message: `body larger than ${MAX_BODY_BYTES} bytes` } }),
+          ),
       );
     });
     return listen(server, port, host);
@@ -156,7 +193,9 @@ export class ReferenceProvider {
     const credential = bearer(request);
     if (credential.kind !== 'bearer') return authFailure(credential);
     if (!timingSafeEqual(digest(credential.value), this.secretDigest)) {
-      return jsonAnswer(401, { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is invalid.' } });
+      return jsonAnswer(401, {
+        error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is invalid.' },
+      });
     }
     return route();
   }
@@ -165,7 +204,10 @@ export class ReferenceProvider {
     const body = specBody(this.validators, request, CREATE_SESSION);
     if ('refused' in body) return body.refused;
     const allowed = body.value['allowed_integrations'];
-    return this.issue(request, Array.isArray(allowed) ? allowed.filter((key): key is string => typeof key === 'string') : undefined);
+    return this.issue(
+      request,
+      Array.isArray(allowed) ? allowed.filter((key): key is string => typeof key === 'string') : undefined,
+    );
   }
 
   private reconnectSession(request: ProviderRequest): ProviderAnswer {
@@ -174,7 +216,9 @@ export class ReferenceProvider {
     const integration = textOf(body.value['integration_id']);
     const connection = this.connections.get(`${integration} ${textOf(body.value['connection_id'])}`);
     if (!connection?.throughConnectSession) {
-      return invalidBody([{ code: 'custom', message: 'ConnectionID or IntegrationId does not exists', path: ['connection_id'] }]);
+      return invalidBody([
+        { code: 'custom', message: 'ConnectionID or IntegrationId does not exists', path: ['connection_id'] },
+      ]);
     }
     return this.issue(request, [integration]);
   }
@@ -201,13 +245,22 @@ export class ReferenceProvider {
 
   private sessionByToken(token: string): { readonly session: Session } | { readonly refused: ProviderAnswer } {
     if (!isConnectSessionToken(token)) {
-      return { refused: jsonAnswer(401, { error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } }) };
+      return {
+        refused: jsonAnswer(401, {
+          error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' },
+        }),
+      };
     }
     const session = this.sessions.get(token);
     if (!session || session.expiresAt < Date.now()) {
-      return { refused: jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } }) };
+      return {
+        refused: jsonAnswer(401, {
+          error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' },
+        }),
+      };
     }
-    if (session.deleted) return { refused: jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } }) };
+    if (session.deleted)
+      return { refused: jsonAnswer(404, { error: { code: 'not_found', message: 'Connect session not found' } }) };
     return { session };
   }
 
@@ -226,7 +279,9 @@ export class ReferenceProvider {
     if (request.body.length > 0) {
       const parsed = parseJson(request.body);
       const bodyKeys = isJsonObject(parsed) ? Object.keys(parsed) : [];
-      return invalidBody([bodyKeys.length ? unrecognizedKeys(bodyKeys) : { code: 'invalid_type', message: 'Expected no body', path: [] }]);
+      return invalidBody([
+        bodyKeys.length ? unrecognizedKeys(bodyKeys) : { code: 'invalid_type', message: 'Expected no body', path: [] },
+      ]);
     }
     found.session.deleted = true;
     return { status: 204, headers: {}, body: undefined };
@@ -237,15 +292,32 @@ export class ReferenceProvider {
     const key = isJsonObject(body) ? body['unique_key'] : undefined;
     const provider = isJsonObject(body) ? body['provider'] : undefined;
     if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(key) || provider !== 'unauthenticated') {
-      return invalidBody([{ code: 'invalid_type', message: 'unique_key and provider "unauthenticated" are required (this reference provider knows no other)', path: [] }]);
+      return invalidBody([
+        {
+          code: 'invalid_type',
+          message: 'unique_key and provider "unauthenticated" are required (this reference provider knows no other)',
+          path: [],
+        },
+      ]);
     }
-    if (this.integrations.has(key)) return invalidBody([{ code: 'duplicate', message: `integration ${key} already exists`, path: ['unique_key'] }]);
+    if (this.integrations.has(key))
+      return invalidBody([{ code: 'duplicate', message: `integration ${key} already exists`, path: ['unique_key'] }]);
     this.integrations.set(key, provider);
-    return jsonAnswer(200, { data: { unique_key: key, provider, display_name: key, logo: '', created_at: new Date().toISOString(), updated_at: new Date().toISOString() } });
+    return jsonAnswer(200, {
+      data: {
+        unique_key: key,
+        provider,
+        display_name: key,
+        logo: '',
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      },
+    });
   }
 
   private deleteIntegration(key: string): ProviderAnswer {
-    if (!this.integrations.delete(key)) return jsonAnswer(404, { error: { code: 'not_found', message: `Integration ${key} not found` } });
+    if (!this.integrations.delete(key))
+      return jsonAnswer(404, { error: { code: 'not_found', message: `Integration ${key} not found` } });
     for (const id of [...this.connections.keys()]) if (id.startsWith(`${key} `)) this.connections.delete(id);
     return jsonAnswer(200, { success: true });
   }
@@ -255,8 +327,16 @@ export class ReferenceProvider {
     const found = this.sessionByToken(url.searchParams.get('connect_session_token') ?? '');
     if ('refused' in found) return found.refused;
     const { allowedIntegrations } = found.session;
-    if (this.integrations.get(key) !== 'unauthenticated' || (allowedIntegrations && !allowedIntegrations.includes(key))) {
-      return jsonAnswer(400, { error: { code: 'invalid_connection_config', message: `integration ${key} is not one this session may connect to` } });
+    if (
+      this.integrations.get(key) !== 'unauthenticated' ||
+      (allowedIntegrations && !allowedIntegrations.includes(key))
+    ) {
+      return jsonAnswer(400, {
+        error: {
+          code: 'invalid_connection_config',
+          message: `integration ${key} is not one this session may connect to`,
+        },
+      });
     }
     const connectionId = randomUUID();
     this.connections.set(`${key} ${connectionId}`, { integration: key, throughConnectSession: true });
@@ -266,26 +346,42 @@ export class ReferenceProvider {
   private deleteConnection(id: string, url: URL): ProviderAnswer {
     const key = url.searchParams.get('provider_config_key') ?? '';
     // As Nango answers a connection it does not hold: 400 unknown_connection, not 404.
-    if (!this.connections.delete(`${key} ${id}`)) return jsonAnswer(400, { error: { code: 'unknown_connection', message: `Connection ${id} of ${key} not found` } });
+    if (!this.connections.delete(`${key} ${id}`))
+      return jsonAnswer(400, {
+        error: { code: 'unknown_connection', message: `Connection ${id} of ${key} not found` },
+      });
     return jsonAnswer(200, { success: true });
   }
 }
 
 /** Starts a reference provider on `port` (default 0: any free port, read back into `url`). */
-export async function startReferenceProvider(options: ReferenceProviderOptions & { readonly port?: number; readonly host?: string }) {
+export async function startReferenceProvider(
+  options: ReferenceProviderOptions & { readonly port?: number; readonly host?: string },
+) {
   const provider = new ReferenceProvider(options);
   const running = await provider.listen(options.port, options.host);
   return { provider, ...running };
 }
 
 function sessionData(session: Session): JsonObject {
-  return { token: session.token, connect_link: session.connectLink, expires_at: new Date(session.expiresAt).toISOString() };
+  return {
+    token: session.token,
+    connect_link: session.connectLink,
+    expires_at: new Date(session.expiresAt).toISOString(),
+  };
 }
 
 /** The body, when it is JSON and the spec's request schema for the operation takes it; else the 400 Nango answers. */
-function specBody(validators: ResponseValidators, request: ProviderRequest, operation: { readonly method: string; readonly path: string }): { readonly value: JsonObject } | { readonly refused: ProviderAnswer } {
+function specBody(
+  validators: ResponseValidators,
+  request: ProviderRequest,
+  operation: { readonly method: string; readonly path: string },
+): { readonly value: JsonObject } | { readonly refused: ProviderAnswer } {
   const value = parseJson(request.body);
-  const problems = value === undefined ? ['request body: not JSON'] : validators.checkRequestBody(operation.method, operation.path, value);
+  const problems =
+    value === undefined
+      ? ['request body: not JSON']
+      : validators.checkRequestBody(operation.method, operation.path, value);
   if (problems.length > 0 || !isJsonObject(value)) {
     return { refused: invalidBody(problems.map((problem) => ({ code: 'invalid_type', message: problem, path: [] }))) };
   }
@@ -295,7 +391,9 @@ function specBody(validators: ResponseValidators, request: ProviderRequest, oper
 /** Nango refuses any query parameter on these routes: 400 invalid_query_params, before the body is looked at. */
 function emptyQuery(url: URL): ProviderAnswer | undefined {
   const keys = [...new Set(url.searchParams.keys())];
-  return keys.length > 0 ? jsonAnswer(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } }) : undefined;
+  return keys.length > 0
+    ? jsonAnswer(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } })
+    : undefined;
 }
 
 function invalidBody(errors: readonly JsonObject[]): ProviderAnswer {
@@ -314,12 +412,26 @@ function bearer(request: ProviderRequest): Credential {
 
 function authFailure(credential: { kind: 'missing' } | { kind: 'malformed' }): ProviderAnswer {
   return credential.kind === 'missing'
-    ? jsonAnswer(401, { error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } })
-    : jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed. The provided Authorization header is malformed.' } });
+    ? jsonAnswer(401, {
+        error: {
+          code: 'missing_auth_header',
+          message: 'Authentication failed. The request is missing the Authorization header.',
+        },
+      })
+    : jsonAnswer(401, {
+        error: {
+          code: 'malformed_auth_header',
+          message: 'Authentication failed. The provided Authorization header is malformed.',
+        },
+      });
 }
 
 function unrecognizedKeys(keys: readonly string[]): JsonObject {
-  return { code: 'unrecognized_keys', message: `Unrecognized key(s) in object: ${keys.map((key) => `'${key}'`).join(', ')}`, path: [] };
+  return {
+    code: 'unrecognized_keys',
+    message: `Unrecognized key(s) in object: ${keys.map((key) => `'${key}'`).join(', ')}`,
+    path: [],
+  };
 }
 
 /** Hashing first makes the comparison constant-time whatever the lengths. */
@@ -343,4 +455,3 @@ export function jsonAnswer(status: number, body: JsonValue): ProviderAnswer {
 export function writeAnswer(response: ServerResponse, answer: ProviderAnswer): void {
   response.writeHead(answer.status, answer.headers).end(answer.body);
 }
-

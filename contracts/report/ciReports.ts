@@ -4,11 +4,22 @@ import { stripVTControlCharacters } from 'node:util';
 import { XMLBuilder } from 'fast-xml-parser';
 import { read } from '../env';
 import type { Redact } from '../output/redaction';
-import { groupedByPact, markOf, operationHeadingBefore, pactHeading, reasonsOf, reportFooter, reportTitle, rowCells } from './verificationReport';
+import {
+  groupedByPact,
+  markOf,
+  operationHeadingBefore,
+  pactHeading,
+  reasonsOf,
+  reportFooter,
+  reportTitle,
+  rowCells,
+} from './verificationReport';
 import { allResults, passed, reportPassed, type VerificationReport } from '../verification/results';
 
 /** What a run ended with: a report, or why there is none. */
-export type RunOutcome = { readonly kind: 'report'; readonly report: VerificationReport } | { readonly kind: 'error'; readonly message: string };
+export type RunOutcome =
+  | { readonly kind: 'report'; readonly report: VerificationReport }
+  | { readonly kind: 'error'; readonly message: string };
 
 /** Characters XML 1.0 cannot hold (control characters, colour escapes among them) go; a provider's bytes may carry any. */
 const NOT_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd]/g;
@@ -23,7 +34,14 @@ export type XmlNode = Record<string, unknown>;
  * are one more failing test case, and a run that could not start is an <error>.
  */
 export function junitXml(outcome: RunOutcome, suiteName: string): string {
-  const suites = outcome.kind === 'report' ? suitesOf(outcome.report) : [suite('provider verification', [{ '@_name': 'verification', '@_classname': suiteName, error: { '@_message': xmlText(outcome.message) } }])];
+  const suites =
+    outcome.kind === 'report'
+      ? suitesOf(outcome.report)
+      : [
+          suite('provider verification', [
+            { '@_name': 'verification', '@_classname': suiteName, error: { '@_message': xmlText(outcome.message) } },
+          ]),
+        ];
   return junitDocument(suiteName, suites);
 }
 
@@ -32,30 +50,62 @@ export function junitDocument(suiteName: string, suites: readonly XmlNode[]): st
   const count = (key: string) => suites.reduce((sum, node) => sum + Number(node[`@_${key}`]), 0);
   const document = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    testsuites: { '@_name': suiteName, '@_tests': count('tests'), '@_failures': count('failures'), '@_errors': count('errors'), '@_skipped': count('skipped'), '@_time': suites.reduce((sum, node) => sum + Number(node['@_time']), 0).toFixed(3), testsuite: suites },
+    testsuites: {
+      '@_name': suiteName,
+      '@_tests': count('tests'),
+      '@_failures': count('failures'),
+      '@_errors': count('errors'),
+      '@_skipped': count('skipped'),
+      '@_time': suites.reduce((sum, node) => sum + Number(node['@_time']), 0).toFixed(3),
+      testsuite: suites,
+    },
   };
   return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(document);
 }
 
 function suitesOf(report: VerificationReport): XmlNode[] {
   const suites = report.pacts.map((pact) => {
-    const name = groupedByPact(report) ? `${pactHeading(pact).replace(/^pact: /, '')} -> ${report.provider}` : `${pact.consumer} -> ${report.provider}`;
+    const name = groupedByPact(report)
+      ? `${pactHeading(pact).replace(/^pact: /, '')} -> ${report.provider}`
+      : `${pact.consumer} -> ${report.provider}`;
     return suite(
       name,
       pact.results.map((result): XmlNode => {
         const reasons = reasonsOf(result).map(xmlText);
-        const testcase: XmlNode = { '@_name': xmlText(result.name), '@_classname': xmlText(name), '@_time': seconds(result.durationMs) };
+        const testcase: XmlNode = {
+          '@_name': xmlText(result.name),
+          '@_classname': xmlText(name),
+          '@_time': seconds(result.durationMs),
+        };
         const [first = 'failed'] = reasons;
-        if (markOf(result) === 'FAIL') testcase['failure'] = { '@_message': first, '@_type': result.pactProblems.length ? 'pact' : 'schema', '#text': reasons.join('\n') };
+        if (markOf(result) === 'FAIL')
+          testcase['failure'] = {
+            '@_message': first,
+            '@_type': result.pactProblems.length ? 'pact' : 'schema',
+            '#text': reasons.join('\n'),
+          };
         else if (markOf(result) === 'PEND') testcase['skipped'] = { '@_message': `failed in a pending pact: ${first}` };
         else if (reasons.length) testcase['system-out'] = reasons.join('\n');
         return testcase;
       }),
     );
   });
-  const runWide = reportFooter(report).filter((line) => line.startsWith('run: ') || line.includes('NOT ALL ACCOUNTED FOR') || line.startsWith('sessions: a creation failed'));
+  const runWide = reportFooter(report).filter(
+    (line) =>
+      line.startsWith('run: ') ||
+      line.includes('NOT ALL ACCOUNTED FOR') ||
+      line.startsWith('sessions: a creation failed'),
+  );
   if (runWide.length) {
-    suites.push(suite('verification run', [{ '@_name': 'the run itself', '@_classname': report.provider, failure: { '@_message': xmlText(runWide[0] ?? ''), '#text': runWide.map(xmlText).join('\n') } }]));
+    suites.push(
+      suite('verification run', [
+        {
+          '@_name': 'the run itself',
+          '@_classname': report.provider,
+          failure: { '@_message': xmlText(runWide[0] ?? ''), '#text': runWide.map(xmlText).join('\n') },
+        },
+      ]),
+    );
   }
   return suites;
 }
@@ -77,7 +127,8 @@ export function suite(name: string, testcases: XmlNode[]): XmlNode {
 /** Control characters but tab and line breaks: Node 24's stripVTControlCharacters leaves a bell that ends a colour code. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** A Markdown table cell: colour codes and control characters gone, pipes escaped, one line. */
-export const cell = (text: string): string => stripVTControlCharacters(text).replace(CONTROL, '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+export const cell = (text: string): string =>
+  stripVTControlCharacters(text).replace(CONTROL, '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const ICON = { ok: '✅', KNOW: '☑️', PEND: '⏸️', FAIL: '❌' } as const;
 
 /** The report as Markdown (GitHub's job summary): the verdict, a table of interactions, then each reason. */
@@ -118,7 +169,13 @@ export const SUMMARY_FILE = 'summary.md';
  * Writes junit.xml and summary.md into `dir`, and appends the summary to $GITHUB_STEP_SUMMARY when set; all of
  * it redacted like everything the run prints. Returns the files written.
  */
-export function writeCiReports(dir: string, outcome: RunOutcome, suiteName: string, redact: Redact, env: NodeJS.ProcessEnv): string[] {
+export function writeCiReports(
+  dir: string,
+  outcome: RunOutcome,
+  suiteName: string,
+  redact: Redact,
+  env: NodeJS.ProcessEnv,
+): string[] {
   mkdirSync(dir, { recursive: true });
   const junit = join(dir, JUNIT_FILE);
   const summary = join(dir, SUMMARY_FILE);

@@ -78,7 +78,10 @@ const OUTCOMES: readonly EvidenceOutcome[] = ['running', 'passed', 'failed', 'co
 const TARGETS: readonly EvidenceTarget[] = ['embedded', 'reference', 'remote'];
 
 /** What a publisher needs to know of an evidence file. */
-export type EvidenceSummary = Pick<VerificationEvidence, 'generatedAt' | 'outcome' | 'passed' | 'target' | 'specSha256' | 'pactSha256' | 'message'>;
+export type EvidenceSummary = Pick<
+  VerificationEvidence,
+  'generatedAt' | 'outcome' | 'passed' | 'target' | 'specSha256' | 'pactSha256' | 'message'
+>;
 
 /** An evidence file, checked: what it says of the run, and the run's report (none when it did not finish). */
 export function readEvidence(file: string): VerificationEvidence {
@@ -86,7 +89,9 @@ export function readEvidence(file: string): VerificationEvidence {
     missing: `no verification results at ${file}: run \`npm run verify\` against Nango first (NANGO_BASE_URL, NANGO_SECRET_KEY)`,
     kind: 'a verification results file',
   });
-  const { generatedAt, outcome, passed, target, specSha256, pactSha256, message, report } = isJsonObject(parsed) ? parsed : {};
+  const { generatedAt, outcome, passed, target, specSha256, pactSha256, message, report } = isJsonObject(parsed)
+    ? parsed
+    : {};
   if (
     typeof generatedAt !== 'string' ||
     typeof passed !== 'boolean' ||
@@ -95,7 +100,9 @@ export function readEvidence(file: string): VerificationEvidence {
     !TARGETS.some((known) => known === target) ||
     (pactSha256 !== null && typeof pactSha256 !== 'string')
   ) {
-    throw new ConfigurationError(`${file} is not a verification results file written by this version of \`npm run verify\`: run it again`);
+    throw new ConfigurationError(
+      `${file} is not a verification results file written by this version of \`npm run verify\`: run it again`,
+    );
   }
   return {
     generatedAt,

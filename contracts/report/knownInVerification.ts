@@ -13,13 +13,25 @@ const VERIFICATION_CHECKS = ['pact', 'schema'] as const;
  * so (`brokerTold`). Schema objections the list accepts
  * were never shown to Pact as a failure (the recording proxy asks the list first), so the broker heard Pact's verdict.
  */
-export function applyKnownFindings(report: VerificationReport, findings: readonly KnownFinding[], today: string): VerificationReport {
+export function applyKnownFindings(
+  report: VerificationReport,
+  findings: readonly KnownFinding[],
+  today: string,
+): VerificationReport {
   const met = new Set<KnownFinding>();
-  const sort = (result: InteractionResult, check: (typeof VERIFICATION_CHECKS)[number], problems: readonly string[]) => {
+  const sort = (
+    result: InteractionResult,
+    check: (typeof VERIFICATION_CHECKS)[number],
+    problems: readonly string[],
+  ) => {
     const failing: string[] = [];
     const known: string[] = [];
     for (const problem of problems) {
-      const match = matchKnown(findings, { check, interaction: result.description, status: result.actualStatus, text: problem }, today);
+      const match = matchKnown(
+        findings,
+        { check, interaction: result.description, status: result.actualStatus, text: problem },
+        today,
+      );
       if (match) met.add(match.finding);
       if (match && !match.expired) known.push(`${check}: ${problem} (accepted: ${match.finding.reason})`);
       else failing.push(match ? `${problem} (accepted until ${match.finding.expires ?? '?'}, now expired)` : problem);
@@ -30,11 +42,19 @@ export function applyKnownFindings(report: VerificationReport, findings: readonl
     ...pact,
     results: pact.results.map((result): InteractionResult => {
       const pactSide = sort(result, 'pact', result.pactProblems);
-      const schemaSide = result.schemaProblems === undefined ? undefined : sort(result, 'schema', result.schemaProblems);
-      const accepted = { ...result, pactProblems: pactSide.failing, schemaProblems: schemaSide?.failing, known: [...result.known, ...pactSide.known, ...(schemaSide?.known ?? [])] };
+      const schemaSide =
+        result.schemaProblems === undefined ? undefined : sort(result, 'schema', result.schemaProblems);
+      const accepted = {
+        ...result,
+        pactProblems: pactSide.failing,
+        schemaProblems: schemaSide?.failing,
+        known: [...result.known, ...pactSide.known, ...(schemaSide?.known ?? [])],
+      };
       // Accepted here, but Pact's own verdict on the answer was a failure, and that is what the broker heard.
       const acceptedPactProblems = result.pactProblems.filter((problem) => !pactSide.failing.includes(problem));
-      return report.published && acceptedPactProblems.length ? { ...accepted, brokerTold: `failure (Pact: ${acceptedPactProblems.join('; ')})` } : accepted;
+      return report.published && acceptedPactProblems.length
+        ? { ...accepted, brokerTold: `failure (Pact: ${acceptedPactProblems.join('; ')})` }
+        : accepted;
     }),
   }));
   // Filtered, what did not occur may belong to an interaction that was not replayed: nothing is judged stale. Nor
@@ -43,6 +63,9 @@ export function applyKnownFindings(report: VerificationReport, findings: readonl
   const judged = report.filter === undefined && !report.providerIsReference ? findings : [];
   const stale = judged
     .filter((finding) => (VERIFICATION_CHECKS as readonly string[]).includes(finding.check) && !met.has(finding))
-    .map((finding) => `the known finding "${describeFinding(finding)}" did not occur: remove it from the known-findings list`);
+    .map(
+      (finding) =>
+        `the known finding "${describeFinding(finding)}" did not occur: remove it from the known-findings list`,
+    );
   return { ...report, pacts, staleFindings: [...report.staleFindings, ...stale] };
 }

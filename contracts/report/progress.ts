@@ -7,7 +7,10 @@ export function progressLine(progress: InteractionProgress, colours: Colours): s
   const position = `[${progress.index}${progress.total === undefined ? '' : `/${progress.total}`}]`;
   const answer = progress.status === undefined ? 'no answer' : String(progress.status);
   const [first, ...more] = progress.problems;
-  const verdict = first === undefined ? colours.green('spec ok') : colours.red(`${first}${more.length ? ` (+${more.length} more)` : ''}`);
+  const verdict =
+    first === undefined
+      ? colours.green('spec ok')
+      : colours.red(`${first}${more.length ? ` (+${more.length} more)` : ''}`);
   return `  ${position} ${progress.label} → ${answer}, ${verdict} (${Math.round(progress.durationMs)} ms)`;
 }
 

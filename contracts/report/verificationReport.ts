@@ -1,6 +1,13 @@
 import type { Colours } from '../output/terminal';
 import { sessionsLine } from '../live/sessionLedger';
-import { allResults, passed, reportPassed, type InteractionResult, type PactResults, type VerificationReport } from '../verification/results';
+import {
+  allResults,
+  passed,
+  reportPassed,
+  type InteractionResult,
+  type PactResults,
+  type VerificationReport,
+} from '../verification/results';
 
 const HEADER = ['interaction', 'expected', 'actual', 'pact', 'schema', 'time'] as const;
 
@@ -16,13 +23,20 @@ export function rowCells(result: InteractionResult): string[] {
     result.expectedStatus === undefined ? '?' : String(result.expectedStatus),
     result.actualStatus === undefined ? 'none' : String(result.actualStatus),
     result.pactProblems.length > 0 ? 'FAIL' : acceptedOn(result, 'pact') ? 'known' : 'pass',
-    result.schemaProblems === undefined ? '-' : result.schemaProblems.length > 0 ? 'FAIL' : acceptedOn(result, 'schema') ? 'known' : 'pass',
+    result.schemaProblems === undefined
+      ? '-'
+      : result.schemaProblems.length > 0
+        ? 'FAIL'
+        : acceptedOn(result, 'schema')
+          ? 'known'
+          : 'pass',
     `${Math.round(result.durationMs)} ms`,
   ];
 }
 
 /** Whether a known finding was accepted on that side of the row (a KNOW row shows which mismatch it accepts). */
-const acceptedOn = (result: InteractionResult, side: 'pact' | 'schema'): boolean => result.known.some((known) => known.startsWith(`${side}: `));
+const acceptedOn = (result: InteractionResult, side: 'pact' | 'schema'): boolean =>
+  result.known.some((known) => known.startsWith(`${side}: `));
 
 /** Every reason given for a result, each prefixed with its kind (pact, schema, known, broker told). */
 export function reasonsOf(result: InteractionResult): string[] {
@@ -55,7 +69,8 @@ export function reportFooter(report: VerificationReport): string[] {
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
   for (const doubt of sessions.unknown) lines.push(`sessions: a creation failed after it was sent: ${doubt}`);
-  if (report.rateLimitWaitMs > 0) lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
+  if (report.rateLimitWaitMs > 0)
+    lines.push(`rate limits: waited ${(report.rateLimitWaitMs / 1000).toFixed(1)} s in all`);
   for (const result of allResults(report)) {
     if (result.declaredPending === undefined || !passed(result)) continue;
     lines.push(
@@ -68,9 +83,16 @@ export function reportFooter(report: VerificationReport): string[] {
     const branch = report.published.providerBranch ? ` on branch ${report.published.providerBranch}` : '';
     for (const outcome of report.published.pacts) {
       if (!outcome.published) continue;
-      const pendingCount = report.pacts.find((pact) => pact.consumer === outcome.consumer)?.results.filter((result) => result.declaredPending !== undefined && !passed(result)).length ?? 0;
-      const pendingNote = pendingCount ? ` (${pendingCount} pending interaction${pendingCount === 1 ? '' : 's'} failing, listed as pending and not counted)` : '';
-      lines.push(`broker told: ${outcome.consumer}'s pact ${outcome.success ? 'verified' : 'FAILED'}${pendingNote}, as ${report.provider} version ${report.published.providerVersion}${branch}`);
+      const pendingCount =
+        report.pacts
+          .find((pact) => pact.consumer === outcome.consumer)
+          ?.results.filter((result) => result.declaredPending !== undefined && !passed(result)).length ?? 0;
+      const pendingNote = pendingCount
+        ? ` (${pendingCount} pending interaction${pendingCount === 1 ? '' : 's'} failing, listed as pending and not counted)`
+        : '';
+      lines.push(
+        `broker told: ${outcome.consumer}'s pact ${outcome.success ? 'verified' : 'FAILED'}${pendingNote}, as ${report.provider} version ${report.published.providerVersion}${branch}`,
+      );
     }
   }
   lines.push(verdictLine(report));
@@ -80,7 +102,9 @@ export function reportFooter(report: VerificationReport): string[] {
 export function verdictLine(report: VerificationReport): string {
   const results = allResults(report);
   const ok = results.filter(passed).length;
-  const inPendingPacts = results.filter((result) => !passed(result) && result.pending && result.declaredPending === undefined).length;
+  const inPendingPacts = results.filter(
+    (result) => !passed(result) && result.pending && result.declaredPending === undefined,
+  ).length;
   const declared = results.filter((result) => !passed(result) && result.declaredPending !== undefined).length;
   const pendingNote = [
     inPendingPacts ? `; ${inPendingPacts} failed in pending pacts, which does not fail the run` : '',
@@ -88,29 +112,49 @@ export function verdictLine(report: VerificationReport): string {
   ].join('');
   const known = results.filter((result) => passed(result) && result.known.length > 0).length;
   const knownNote = known ? ` (${known} accepted as known)` : '';
-  const filterNote = report.filter ? `; only those ${report.filter} keeps were replayed, the rest of the pact was not verified and no known finding is judged stale` : '';
+  const filterNote = report.filter
+    ? `; only those ${report.filter} keeps were replayed, the rest of the pact was not verified and no known finding is judged stale`
+    : '';
   return `Verification ${reportPassed(report) ? 'PASSED' : 'FAILED'}: ${ok} of ${results.length} interactions passed${knownNote}${pendingNote}${filterNote}`;
 }
 
 /** One line per interaction (mark, name, expected, actual, Pact verdict, schema verdict, time), reasons beneath; grouped per pact from a broker. */
 export function formatReport(report: VerificationReport, colours?: Colours): string {
   const results = allResults(report);
-  const rows = results.map((result) => [`${markOf(result).padEnd(4)} ${rowCells(result)[0] ?? ''}`, ...rowCells(result).slice(1)]);
-  const widths = HEADER.map((title, column) => Math.max(title.length + (column === 0 ? 5 : 0), ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const rows = results.map((result) => [
+    `${markOf(result).padEnd(4)} ${rowCells(result)[0] ?? ''}`,
+    ...rowCells(result).slice(1),
+  ]);
+  const widths = HEADER.map((title, column) =>
+    Math.max(title.length + (column === 0 ? 5 : 0), ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   const lines = [reportTitle(report), line([`     ${HEADER[0]}`, ...HEADER.slice(1)])];
   for (const pact of report.pacts) {
     if (groupedByPact(report)) lines.push(pactHeading(pact));
     for (const [at, result] of pact.results.entries()) {
       const heading = operationHeadingBefore(pact.results, at);
       if (heading) lines.push(`  ${heading}`);
-      lines.push(paintMark(line([`${markOf(result).padEnd(4)} ${result.name}`, ...rowCells(result).slice(1)]), markOf(result), colours));
+      lines.push(
+        paintMark(
+          line([`${markOf(result).padEnd(4)} ${result.name}`, ...rowCells(result).slice(1)]),
+          markOf(result),
+          colours,
+        ),
+      );
       for (const reason of reasonsOf(result)) lines.push(`       ${reason}`);
     }
   }
   const footer = reportFooter(report);
   const verdict = footer.pop() ?? '';
-  lines.push(...footer, reportPassed(report) ? (colours?.green(verdict) ?? verdict) : (colours?.red(verdict) ?? verdict));
+  lines.push(
+    ...footer,
+    reportPassed(report) ? (colours?.green(verdict) ?? verdict) : (colours?.red(verdict) ?? verdict),
+  );
   return lines.join('\n');
 }
 
@@ -127,7 +171,11 @@ export function operationHeadingBefore(results: readonly InteractionResult[], at
 }
 
 export function pactHeading(pact: PactResults): string {
-  const versions = pact.consumerVersions.map(({ version, branch }) => [version && `version ${version}`, branch && `on branch ${branch}`].filter(Boolean).join(' ')).join(', ');
+  const versions = pact.consumerVersions
+    .map(({ version, branch }) =>
+      [version && `version ${version}`, branch && `on branch ${branch}`].filter(Boolean).join(' '),
+    )
+    .join(', ');
   const marks = [pact.pending ? 'pending' : '', pact.wip ? 'work in progress' : ''].filter(Boolean);
   return `pact: ${pact.consumer}${versions ? ` ${versions}` : ''}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }

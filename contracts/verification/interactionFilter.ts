@@ -22,14 +22,19 @@ export function interactionFilterFromEnv(env: NodeJS.ProcessEnv): InteractionFil
     try {
       new RegExp(value.replace(/^\(\?[imsxU]+\)/, ''), 'u');
     } catch (error) {
-      throw new ConfigurationError(`${name} must be a regular expression, as Pact's verifier reads it (got ${JSON.stringify(value)}: ${(error as Error).message.replace(/^Invalid regular expression: /, '')})`);
+      throw new ConfigurationError(
+        `${name} must be a regular expression, as Pact's verifier reads it (got ${JSON.stringify(value)}: ${(error as Error).message.replace(/^Invalid regular expression: /, '')})`,
+      );
     }
     parts.push(`${name}=${JSON.stringify(value)}`);
   }
   const noState = env['PACT_PROVIDER_NO_STATE'];
   if (noState) {
     // Pact filters on any value, "false" too: only the one that says what it does is taken.
-    if (noState !== 'true') throw new ConfigurationError(`PACT_PROVIDER_NO_STATE must be true or unset: Pact's verifier keeps only the interactions without a provider state for any value, "false" too (got ${JSON.stringify(noState)})`);
+    if (noState !== 'true')
+      throw new ConfigurationError(
+        `PACT_PROVIDER_NO_STATE must be true or unset: Pact's verifier keeps only the interactions without a provider state for any value, "false" too (got ${JSON.stringify(noState)})`,
+      );
     parts.push('PACT_PROVIDER_NO_STATE=true');
   }
   return parts.length ? { shown: parts.join(' ') } : undefined;

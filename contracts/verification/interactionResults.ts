@@ -23,11 +23,18 @@ export interface Slot {
  * them, matched one to one with the slots its set-up hook opened (state failures, the live exchange, time), its
  * errors claimed by consumer and description, and its output for which pact each interaction belongs to.
  */
-export function resultsOfRun(run: VerifierRun, slots: readonly Slot[], exchanges: readonly Exchange[], fallbackConsumer: string): { pacts: PactResults[]; runProblems: string[] } {
+export function resultsOfRun(
+  run: VerifierRun,
+  slots: readonly Slot[],
+  exchanges: readonly Exchange[],
+  fallbackConsumer: string,
+): { pacts: PactResults[]; runProblems: string[] } {
   const runProblems: string[] = [];
   const attributed = run.interactions.length === slots.length;
   if (!attributed) {
-    runProblems.push(`the verifier ran ${run.interactions.length} interactions but set up ${slots.length}: live responses could not be told apart, so none was checked against the spec`);
+    runProblems.push(
+      `the verifier ran ${run.interactions.length} interactions but set up ${slots.length}: live responses could not be told apart, so none was checked against the spec`,
+    );
   }
   const unclaimed = { errors: [...run.errors], pendingErrors: [...run.pendingErrors] };
   let index = 0;
@@ -35,25 +42,42 @@ export function resultsOfRun(run: VerifierRun, slots: readonly Slot[], exchanges
     const results = section.interactions.map(({ description, expectedStatus }) => {
       const slot = attributed ? slots[index] : undefined;
       // One interaction sends one request: the first exchange between its set-up and the next one's is its own.
-      const exchange = slot && slot.firstExchange < (slots[index + 1]?.firstExchange ?? exchanges.length) ? exchanges[slot.firstExchange] : undefined;
+      const exchange =
+        slot && slot.firstExchange < (slots[index + 1]?.firstExchange ?? exchanges.length)
+          ? exchanges[slot.firstExchange]
+          : undefined;
       const verifier = run.interactions[index];
       index += 1;
       const claim = (list: VerifierError[]): VerifierError | undefined => {
-        const at = list.findIndex((error) => error.key.startsWith(`Verifying a pact between ${section.consumer} and `) && error.key.endsWith(` - ${description}`));
+        const at = list.findIndex(
+          (error) =>
+            error.key.startsWith(`Verifying a pact between ${section.consumer} and `) &&
+            error.key.endsWith(` - ${description}`),
+        );
         return at === -1 ? undefined : list.splice(at, 1)[0];
       };
       const error = claim(unclaimed.errors);
       const pendingError = error ? undefined : claim(unclaimed.pendingErrors);
-      const verifierSays = error?.problems ?? pendingError?.problems ?? (verifier?.ok === false ? ['the Pact verifier reported a failure without details'] : []);
+      const verifierSays =
+        error?.problems ??
+        pendingError?.problems ??
+        (verifier?.ok === false ? ['the Pact verifier reported a failure without details'] : []);
       const expected = expectedStatus ?? caseByDescription(description)?.response.status;
       // Pending as the broker's notice, the verifier's pending errors or its JSON (pact-core 20.2) say.
       const pending = section.pending || pendingError !== undefined || verifier?.pending === true;
       return resultOf({ description, expectedStatus: expected, slot, exchange, verifierSays, pending });
     });
-    return { consumer: section.consumer, consumerVersions: section.consumerVersions, pending: section.pending, wip: section.wip, results: inCaseOrder(results) };
+    return {
+      consumer: section.consumer,
+      consumerVersions: section.consumerVersions,
+      pending: section.pending,
+      wip: section.wip,
+      results: inCaseOrder(results),
+    };
   });
   // Errors no interaction claimed are run-wide: a pact that could not be loaded, for one.
-  for (const error of [...unclaimed.errors, ...unclaimed.pendingErrors]) runProblems.push(`${error.key}: ${error.problems.join('; ')}`);
+  for (const error of [...unclaimed.errors, ...unclaimed.pendingErrors])
+    runProblems.push(`${error.key}: ${error.problems.join('; ')}`);
   return { pacts, runProblems };
 }
 
@@ -64,21 +88,33 @@ export function resultsOfRun(run: VerifierRun, slots: readonly Slot[], exchanges
  */
 function sectionsOf(run: VerifierRun, fallback: string): PactSection[] {
   const sections = pactSections(run.output);
-  const described = sections.flatMap((section) => section.interactions.map((item) => ({ ...item, consumer: section.consumer })));
+  const described = sections.flatMap((section) =>
+    section.interactions.map((item) => ({ ...item, consumer: section.consumer })),
+  );
   const consistent =
     described.length === run.interactions.length &&
     described.every((item, at) => {
       const verified = run.interactions[at];
-      return item.description === verified?.description && (verified.consumer === undefined || verified.consumer === item.consumer);
+      return (
+        item.description === verified?.description &&
+        (verified.consumer === undefined || verified.consumer === item.consumer)
+      );
     });
   if (consistent) return sections;
-  const groups: Array<{ consumer: string; interactions: Array<{ description: string; expectedStatus: undefined }> }> = [];
+  const groups: Array<{ consumer: string; interactions: Array<{ description: string; expectedStatus: undefined }> }> =
+    [];
   for (const { description, consumer = fallback } of run.interactions) {
     const last = groups.at(-1);
     if (last?.consumer === consumer) last.interactions.push({ description, expectedStatus: undefined });
     else groups.push({ consumer, interactions: [{ description, expectedStatus: undefined }] });
   }
-  return groups.map(({ consumer, interactions }) => ({ consumer, consumerVersions: [], pending: false, wip: false, interactions }));
+  return groups.map(({ consumer, interactions }) => ({
+    consumer,
+    consumerVersions: [],
+    pending: false,
+    wip: false,
+    interactions,
+  }));
 }
 
 /** The report follows the documented cases' order (204 first); interactions the cases do not know come last. */
@@ -98,7 +134,11 @@ interface Observed {
 function resultOf({ description, expectedStatus, slot, exchange, verifierSays, pending }: Observed): InteractionResult {
   const stateFailures = slot?.stateFailures ?? [];
   const contractCase = caseByDescription(description);
-  const operation = contractCase ? operationHeading(operationOfCase(contractCase)) : exchange ? `${exchange.method} ${exchange.path}` : undefined;
+  const operation = contractCase
+    ? operationHeading(operationOfCase(contractCase))
+    : exchange
+      ? `${exchange.method} ${exchange.path}`
+      : undefined;
   const base = {
     name: contractCase?.name ?? description,
     description,
@@ -110,19 +150,46 @@ function resultOf({ description, expectedStatus, slot, exchange, verifierSays, p
   };
   if (!slot) return { ...base, actualStatus: undefined, pactProblems: [...verifierSays], schemaProblems: undefined };
   if (!exchange) {
-    return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, ...verifierSays, 'the verifier sent no request to the provider'], schemaProblems: undefined };
+    return {
+      ...base,
+      actualStatus: undefined,
+      pactProblems: [...stateFailures, ...verifierSays, 'the verifier sent no request to the provider'],
+      schemaProblems: undefined,
+    };
   }
   if (exchange.notSentBecause !== undefined) {
     // Pact's mismatches are about the stand-in answer: the state's failure says it.
-    return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, `the request was not sent to the provider, as ${exchange.notSentBecause}`], schemaProblems: undefined };
+    return {
+      ...base,
+      actualStatus: undefined,
+      pactProblems: [...stateFailures, `the request was not sent to the provider, as ${exchange.notSentBecause}`],
+      schemaProblems: undefined,
+    };
   }
   if (!exchange.response) {
     // Pact's mismatches are about the proxy's stand-in answer, not the provider's: the transport failure says it.
-    return { ...base, actualStatus: undefined, pactProblems: [...stateFailures, exchange.transportError ?? 'no answer'], schemaProblems: undefined };
+    return {
+      ...base,
+      actualStatus: undefined,
+      pactProblems: [...stateFailures, exchange.transportError ?? 'no answer'],
+      schemaProblems: undefined,
+    };
   }
-  const pactProblems = exchange.failedForSchema ? standInProblems(verifierSays, exchange.response.status) : verifierSays;
-  const observed = { status: exchange.response.status, contentType: exchange.response.contentType, body: exchange.response.bodyText.slice(0, OBSERVED_BODY_LIMIT) };
-  return { ...base, actualStatus: exchange.response.status, pactProblems: [...stateFailures, ...pactProblems], schemaProblems: exchange.schemaProblems ?? [], observed };
+  const pactProblems = exchange.failedForSchema
+    ? standInProblems(verifierSays, exchange.response.status)
+    : verifierSays;
+  const observed = {
+    status: exchange.response.status,
+    contentType: exchange.response.contentType,
+    body: exchange.response.bodyText.slice(0, OBSERVED_BODY_LIMIT),
+  };
+  return {
+    ...base,
+    actualStatus: exchange.response.status,
+    pactProblems: [...stateFailures, ...pactProblems],
+    schemaProblems: exchange.schemaProblems ?? [],
+    observed,
+  };
 }
 
 /**
@@ -136,5 +203,8 @@ function standInProblems(verifierSays: readonly string[], realStatus: number): s
     if (!mismatch || Number(mismatch[2]) !== STAND_IN_STATUS) return [];
     return Number(mismatch[1]) === realStatus ? [] : [`status: expected ${mismatch[1]} but was ${realStatus}`];
   });
-  return [...statusMismatches, `published as a failure: the response broke the spec, so Pact's verifier was shown a ${STAND_IN_STATUS} stand-in`];
+  return [
+    ...statusMismatches,
+    `published as a failure: the response broke the spec, so Pact's verifier was shown a ${STAND_IN_STATUS} stand-in`,
+  ];
 }

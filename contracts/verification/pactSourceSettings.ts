@@ -23,7 +23,11 @@ export type PactSourceSettings =
   | { readonly kind: 'url'; readonly url: string; readonly broker: BrokerConnection | undefined };
 
 /** The main branch's pacts, those deployed or released, and those of the branch that matches the provider's. */
-export const DEFAULT_CONSUMER_VERSION_SELECTORS: readonly JsonObject[] = [{ mainBranch: true }, { deployedOrReleased: true }, { matchingBranch: true }];
+export const DEFAULT_CONSUMER_VERSION_SELECTORS: readonly JsonObject[] = [
+  { mainBranch: true },
+  { deployedOrReleased: true },
+  { matchingBranch: true },
+];
 
 const BROKER_ONLY = ['PACT_CONSUMER_VERSION_SELECTORS', 'PACT_INCLUDE_WIP_PACTS_SINCE', 'PACT_ENABLE_PENDING'] as const;
 
@@ -33,20 +37,27 @@ export function pactSourceFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts): 
   const brokerBase = read(env, 'PACT_BROKER_BASE_URL') ?? (pactUrl === undefined ? undefined : new URL(pactUrl).origin);
   const broker = brokerConnectionFromEnv(brokerBase === undefined ? env : { ...env, PACT_BROKER_BASE_URL: brokerBase });
   const pactFile = read(env, 'PACT_FILE');
-  if (pactUrl !== undefined && pactFile !== undefined) throw new ConfigurationError('PACT_URL and PACT_FILE are both set: verify one pact at a time');
+  if (pactUrl !== undefined && pactFile !== undefined)
+    throw new ConfigurationError('PACT_URL and PACT_FILE are both set: verify one pact at a time');
   if (pactUrl === undefined && (broker === undefined || pactFile !== undefined)) {
     if (pactFile !== undefined && broker !== undefined) {
-      throw new ConfigurationError('PACT_FILE and PACT_BROKER_BASE_URL are both set: unset PACT_FILE to verify the pacts from the broker, or PACT_BROKER_BASE_URL to verify the file');
+      throw new ConfigurationError(
+        'PACT_FILE and PACT_BROKER_BASE_URL are both set: unset PACT_FILE to verify the pacts from the broker, or PACT_BROKER_BASE_URL to verify the file',
+      );
     }
     const misplaced = BROKER_ONLY.find((name) => read(env, name) !== undefined);
-    if (misplaced) throw new ConfigurationError(`${misplaced} only applies to pacts from a Pact Broker: set PACT_BROKER_BASE_URL too`);
+    if (misplaced)
+      throw new ConfigurationError(
+        `${misplaced} only applies to pacts from a Pact Broker: set PACT_BROKER_BASE_URL too`,
+      );
     const file = resolve(pactFile ?? COMMITTED_PACT);
     if (pactFile !== undefined) pactFileCheck(pactFile, file);
     return { kind: 'file', file };
   }
   if (pactUrl !== undefined) {
     const misplaced = BROKER_ONLY.find((name) => read(env, name) !== undefined);
-    if (misplaced) throw new ConfigurationError(`${misplaced} does not apply with PACT_URL, which names exactly the pact to verify`);
+    if (misplaced)
+      throw new ConfigurationError(`${misplaced} does not apply with PACT_URL, which names exactly the pact to verify`);
     return { kind: 'url', url: pactUrl, broker };
   }
   return {
@@ -60,14 +71,24 @@ export function pactSourceFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts): 
 }
 
 /** The provider version, branch and build URL results are published under; undefined unless asked for. */
-export function publishingFromEnv(env: NodeJS.ProcessEnv, source: PactSourceSettings, embedded: boolean, git: () => GitFacts, filter?: InteractionFilter): VersionInfo | undefined {
+export function publishingFromEnv(
+  env: NodeJS.ProcessEnv,
+  source: PactSourceSettings,
+  embedded: boolean,
+  git: () => GitFacts,
+  filter?: InteractionFilter,
+): VersionInfo | undefined {
   if (!booleanFrom(env, 'PACT_PUBLISH_VERIFICATION_RESULTS', false)) return undefined;
   if (filter) {
     // The broker takes a result for the whole pact: one over part of it would pass what was never verified.
-    throw new ConfigurationError(`PACT_PUBLISH_VERIFICATION_RESULTS=true with ${filter.shown}: the broker would take a verdict on part of the pact for all of it; unset the filter to publish`);
+    throw new ConfigurationError(
+      `PACT_PUBLISH_VERIFICATION_RESULTS=true with ${filter.shown}: the broker would take a verdict on part of the pact for all of it; unset the filter to publish`,
+    );
   }
   if (source.kind === 'file') {
-    throw new ConfigurationError('PACT_PUBLISH_VERIFICATION_RESULTS=true needs pacts from a Pact Broker (PACT_BROKER_BASE_URL or PACT_URL): a local pact file has nowhere to publish to');
+    throw new ConfigurationError(
+      'PACT_PUBLISH_VERIFICATION_RESULTS=true needs pacts from a Pact Broker (PACT_BROKER_BASE_URL or PACT_URL): a local pact file has nowhere to publish to',
+    );
   }
   if (embedded) {
     // A result says "this provider version honours the pact": the embedded stand-in says nothing about Nango.
@@ -77,7 +98,6 @@ export function publishingFromEnv(env: NodeJS.ProcessEnv, source: PactSourceSett
   }
   return versionInfo('provider', env, git());
 }
-
 
 function selectorsFrom(value: string | undefined): JsonObject[] {
   if (value === undefined) return [...DEFAULT_CONSUMER_VERSION_SELECTORS];
@@ -89,14 +109,17 @@ function selectorsFrom(value: string | undefined): JsonObject[] {
     // JSON.parse objects only to text that is not JSON, which the line below says, with the text.
     throw new ConfigurationError(`${problem} (got ${JSON.stringify(value)}, which is not JSON)`);
   }
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(isJsonObject)) throw new ConfigurationError(`${problem} (got ${value})`);
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(isJsonObject))
+    throw new ConfigurationError(`${problem} (got ${value})`);
   return parsed;
 }
 
 function dateFrom(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new ConfigurationError(`PACT_INCLUDE_WIP_PACTS_SINCE must be a date such as 2026-01-31 (got ${JSON.stringify(value)})`);
+    throw new ConfigurationError(
+      `PACT_INCLUDE_WIP_PACTS_SINCE must be a date such as 2026-01-31 (got ${JSON.stringify(value)})`,
+    );
   }
   return value;
 }
@@ -112,6 +135,8 @@ function pactFileCheck(given: string, file: string): void {
   }
   if (stats.isDirectory()) {
     const pacts = readdirSync(file).filter((name) => name.endsWith('.json'));
-    throw new ConfigurationError(`PACT_FILE=${given} is a folder, not a pact file${pacts.length ? `: name one in it, e.g. PACT_FILE=${join(given, pacts[0] ?? '')}` : ''}`);
+    throw new ConfigurationError(
+      `PACT_FILE=${given} is a folder, not a pact file${pacts.length ? `: name one in it, e.g. PACT_FILE=${join(given, pacts[0] ?? '')}` : ''}`,
+    );
   }
 }

@@ -33,7 +33,8 @@ export type VerifierConfig = ConstructorParameters<typeof Verifier>[0];
  * functions below and must not load Pact (nor have it read LOG_LEVEL) for that.
  */
 export function pactVerifier(config: VerifierConfig): Verifier {
-  const { Verifier: PactVerifier } = require('@pact-foundation/pact/src/dsl/verifier/verifier') as typeof import('@pact-foundation/pact/src/dsl/verifier/verifier');
+  const { Verifier: PactVerifier } =
+    require('@pact-foundation/pact/src/dsl/verifier/verifier') as typeof import('@pact-foundation/pact/src/dsl/verifier/verifier');
   return new PactVerifier(config);
 }
 
@@ -46,7 +47,10 @@ export type StateHandlerMap = Record<string, () => Promise<JsonObject>>;
  * Both are reported through `onFailure`, by state name, and the handler resolves with no values, so Pact prints
  * nothing of its own about it. The caller keeps the request from the provider.
  */
-export function guardedStateHandlers(setups: Record<string, StateSetup>, onFailure: (state: string, cause: string) => void): StateHandlerMap {
+export function guardedStateHandlers(
+  setups: Record<string, StateSetup>,
+  onFailure: (state: string, cause: string) => void,
+): StateHandlerMap {
   const handlers: StateHandlerMap = {};
   for (const [state, setup] of Object.entries(setups)) {
     handlers[state] = async () => {
@@ -74,9 +78,16 @@ export interface ConsumerVersion {
 /** Each version once, with the branch any notice gave it; a branch named alone only when no version has it. */
 function distinctVersions(versions: readonly ConsumerVersion[]): ConsumerVersion[] {
   const byVersion = new Map<string, ConsumerVersion>();
-  for (const { version, branch } of versions) if (version !== undefined) byVersion.set(version, { version, branch: branch ?? byVersion.get(version)?.branch });
+  for (const { version, branch } of versions)
+    if (version !== undefined) byVersion.set(version, { version, branch: branch ?? byVersion.get(version)?.branch });
   const branches = new Set([...byVersion.values()].map((known) => known.branch));
-  const alone = [...new Set(versions.filter((known) => known.version === undefined && !branches.has(known.branch)).map((known) => known.branch))];
+  const alone = [
+    ...new Set(
+      versions
+        .filter((known) => known.version === undefined && !branches.has(known.branch))
+        .map((known) => known.branch),
+    ),
+  ];
   return [...byVersion.values(), ...alone.map((branch) => ({ version: undefined, branch }))];
 }
 
@@ -106,7 +117,11 @@ const NOTICE_ITEM = /^\s+\* /;
  * has a heading per pact, preceded by the broker's notices (why it is verified, consumer versions, pending).
  */
 export function pactSections(output: readonly string[]): PactSection[] {
-  const sections: Array<{ consumer: string; notices: string[]; interactions: Array<{ description: string; expectedStatus: number | undefined }> }> = [];
+  const sections: Array<{
+    consumer: string;
+    notices: string[];
+    interactions: Array<{ description: string; expectedStatus: number | undefined }>;
+  }> = [];
   let notices: string[] = [];
   for (const line of output) {
     const heading = HEADING.exec(line);
@@ -145,7 +160,6 @@ export function pactSections(output: readonly string[]): PactSection[] {
     };
   });
 }
-
 
 /**
  * The part of the verifier's console output about the interactions that failed: each one's block (what it

@@ -9,12 +9,19 @@ import type { InteractionResult, PactResults } from './results';
  * descriptions (`filtered`: the verified ones among the contract's, as Pact's filter keeps some). Undefined
  * where they disagree (the broker's answer changed between the two reads).
  */
-export function contractsOf(pacts: readonly PactResults[], contracts: readonly PactFile[], filtered = false): Array<PactFile | undefined> {
-  const descriptions = (items: readonly { readonly description: string }[]): string => JSON.stringify(items.map(({ description }) => description).sort());
+export function contractsOf(
+  pacts: readonly PactResults[],
+  contracts: readonly PactFile[],
+  filtered = false,
+): Array<PactFile | undefined> {
+  const descriptions = (items: readonly { readonly description: string }[]): string =>
+    JSON.stringify(items.map(({ description }) => description).sort());
   return pacts.map((pact, index) => {
     const contract = contracts[index];
     const known = new Set(contract?.interactions.map(({ description }) => description));
-    const sameInteractions = filtered ? pact.results.every(({ description }) => known.has(description)) : contract !== undefined && descriptions(contract.interactions) === descriptions(pact.results);
+    const sameInteractions = filtered
+      ? pact.results.every(({ description }) => known.has(description))
+      : contract !== undefined && descriptions(contract.interactions) === descriptions(pact.results);
     const same = contracts.length === pacts.length && contract?.consumer === pact.consumer && sameInteractions;
     return same ? contract : undefined;
   });
@@ -46,7 +53,9 @@ export function verdictOf(pact: PactResults, brokerPact: BrokerPact | undefined)
     interactionDescription: result.description,
     success: result.pactProblems.length === 0,
     ...(result.declaredPending === undefined ? {} : { pending: true, pendingReason: result.declaredPending }),
-    ...(result.pactProblems.length ? { mismatches: result.pactProblems.map((problem) => ({ description: problem })) } : {}),
+    ...(result.pactProblems.length
+      ? { mismatches: result.pactProblems.map((problem) => ({ description: problem })) }
+      : {}),
   }));
   const success = pact.results.filter(required).every((result) => result.pactProblems.length === 0);
   return { consumer: pact.consumer, publishUrl: brokerPact.publishUrl, success, testResults };

@@ -10,7 +10,8 @@ import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 export interface Exchange {
   readonly method: string;
   readonly path: string;
-  readonly response: { readonly status: number; readonly contentType: string | undefined; readonly bodyText: string } | undefined;
+  readonly response:
+    { readonly status: number; readonly contentType: string | undefined; readonly bodyText: string } | undefined;
   /** Set when no answer came: a timeout or a connection failure, worded by the client. */
   readonly transportError: string | undefined;
   /** What the spec says of the response; undefined when none came. */
@@ -80,7 +81,16 @@ export interface RecordingProxyOptions {
 const NO_ANSWER_STATUS = 504;
 /** Status of the stand-in for a response that broke the spec, or a request held back: one no interaction expects. */
 export const STAND_IN_STATUS = 599;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'accept-encoding', 'content-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'host',
+  'accept-encoding',
+  'content-encoding',
+  'upgrade',
+]);
 
 /**
  * Sits between Pact's verifier and the provider, so every live response is validated against the spec (Pact
@@ -102,14 +112,34 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       const method = request.method ?? 'GET';
       if (options.halted()) return;
       const authorization = request.headers.authorization;
-      const literal = authorization === undefined ? undefined : options.literalCredentials.find((known) => authorization === known);
-      const credential: RequestShape['credential'] = authorization === undefined ? 'none' : literal !== undefined ? { literal } : 'token';
-      const shapeOf = (body: number): RequestShape => ({ query: incoming.search.length > 1, body: body > 0, credential });
+      const literal =
+        authorization === undefined ? undefined : options.literalCredentials.find((known) => authorization === known);
+      const credential: RequestShape['credential'] =
+        authorization === undefined ? 'none' : literal !== undefined ? { literal } : 'token';
+      const shapeOf = (body: number): RequestShape => ({
+        query: incoming.search.length > 1,
+        body: body > 0,
+        credential,
+      });
       const heldBack = options.holdBack();
       if (heldBack !== undefined) {
-        record({ method, path: incoming.pathname, response: undefined, transportError: undefined, schemaProblems: undefined, failedForSchema: false, notSentBecause: heldBack, shape: shapeOf(Number(request.headers['content-length'] ?? 0)) }, authorization);
+        record(
+          {
+            method,
+            path: incoming.pathname,
+            response: undefined,
+            transportError: undefined,
+            schemaProblems: undefined,
+            failedForSchema: false,
+            notSentBecause: heldBack,
+            shape: shapeOf(Number(request.headers['content-length'] ?? 0)),
+          },
+          authorization,
+        );
         request.resume();
-        response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(`not sent to the provider: ${heldBack}`);
+        response
+          .writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(`not sent to the provider: ${heldBack}`);
         return;
       }
       let recorded = (): void => undefined;
@@ -118,13 +148,38 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         // Stopped while the request was being read: it never goes out.
         if (options.halted()) return;
         options.onSent?.(method, incoming.pathname, new Promise<void>((resolve) => (recorded = resolve)));
-        const send = () => boundedFetch(url, { method, headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) }, options.timeoutMs);
+        const send = () =>
+          boundedFetch(
+            url,
+            { method, headers: forwardable(request.headers), ...(body.length > 0 ? { body } : {}) },
+            options.timeoutMs,
+          );
         const answer = await options.budget.send(`${method} ${incoming.pathname}`, send);
         const observed = { status: answer.status, contentType: answer.contentType, bodyText: answer.bodyText };
-        const schemaProblems = schemaProblemsOf(options.validators, method, incoming.pathname, observed, options.closedResponses);
-        const failedForSchema = options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
+        const schemaProblems = schemaProblemsOf(
+          options.validators,
+          method,
+          incoming.pathname,
+          observed,
+          options.closedResponses,
+        );
+        const failedForSchema =
+          options.failSchemaViolations && schemaProblems.some((problem) => !options.accepted(answer.status, problem));
         const fromReferenceProvider = answer.headers.get(REFERENCE_PROVIDER_HEADER) !== null;
-        record({ method, path: incoming.pathname, response: observed, transportError: undefined, schemaProblems, failedForSchema, notSentBecause: undefined, shape: shapeOf(body.length), fromReferenceProvider }, authorization);
+        record(
+          {
+            method,
+            path: incoming.pathname,
+            response: observed,
+            transportError: undefined,
+            schemaProblems,
+            failedForSchema,
+            notSentBecause: undefined,
+            shape: shapeOf(body.length),
+            fromReferenceProvider,
+          },
+          authorization,
+        );
         if (failedForSchema) {
           const reason = `the provider answered ${answer.status}, which breaks the spec: ${schemaProblems.filter((problem) => !options.accepted(answer.status, problem)).join('; ')}`;
           response.writeHead(STAND_IN_STATUS, { 'content-type': 'text/plain; charset=utf-8' }).end(reason);
@@ -139,9 +194,24 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         if (error instanceof RateLimitedError) return options.onRateLimited(error);
         const reason = error instanceof ConnectSessionClientError ? error.message : String(error);
         // Refused, the request never reached a server: not an answer to judge (a dropped connection is one).
-        if (error instanceof ProviderUnreachableError && /ECONNREFUSED/.test(error.reason) && options.onProviderGone) return options.onProviderGone(reason);
-        record({ method, path: incoming.pathname, response: undefined, transportError: reason, schemaProblems: undefined, failedForSchema: false, notSentBecause: undefined, shape: shapeOf(0) }, authorization);
-        response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
+        if (error instanceof ProviderUnreachableError && /ECONNREFUSED/.test(error.reason) && options.onProviderGone)
+          return options.onProviderGone(reason);
+        record(
+          {
+            method,
+            path: incoming.pathname,
+            response: undefined,
+            transportError: reason,
+            schemaProblems: undefined,
+            failedForSchema: false,
+            notSentBecause: undefined,
+            shape: shapeOf(0),
+          },
+          authorization,
+        );
+        response
+          .writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' })
+          .end(`no answer from the provider: ${reason}`);
       } finally {
         recorded();
       }
@@ -151,7 +221,13 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   return { url: running.url, exchanges, close: running.close };
 }
 
-function schemaProblemsOf(validators: ResponseValidators, method: string, path: string, response: Exchange['response'] & object, closed: boolean): string[] {
+function schemaProblemsOf(
+  validators: ResponseValidators,
+  method: string,
+  path: string,
+  response: Exchange['response'] & object,
+  closed: boolean,
+): string[] {
   try {
     const problems = validators.checkResponse(method, path, response);
     return closed ? [...problems, ...validators.undocumentedProperties(method, path, response)] : problems;

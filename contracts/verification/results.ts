@@ -55,7 +55,13 @@ export interface VerificationReport {
   /** Sessions that could not be cleaned up, pacts that could not be loaded, and other run-wide problems. */
   readonly runProblems: readonly string[];
   /** Set when results were to be published: under which provider version, and what came of each pact's. */
-  readonly published: { readonly providerVersion: string; readonly providerBranch: string | undefined; readonly pacts: readonly PublicationOutcome[] } | undefined;
+  readonly published:
+    | {
+        readonly providerVersion: string;
+        readonly providerBranch: string | undefined;
+        readonly pacts: readonly PublicationOutcome[];
+      }
+    | undefined;
   /** The connect sessions the run created, and how many of them are gone. */
   readonly sessions: SessionAccount;
   /** The provider said it is a reference provider (a header on its answers), whatever its URL. */
@@ -78,7 +84,12 @@ export function allResults(report: VerificationReport): InteractionResult[] {
 
 export function reportPassed(report: VerificationReport): boolean {
   const results = allResults(report);
-  return results.length > 0 && results.every((result) => passed(result) || result.pending) && report.runProblems.length === 0 && sessionsAccountedFor(report.sessions);
+  return (
+    results.length > 0 &&
+    results.every((result) => passed(result) || result.pending) &&
+    report.runProblems.length === 0 &&
+    sessionsAccountedFor(report.sessions)
+  );
 }
 
 /** What is known of an interaction the moment it finishes: the request, the live answer and the spec's word on it. */

@@ -17,7 +17,10 @@ export interface VerificationSettings extends LiveSettings {
 }
 
 /** Every verification setting, checked; git is read only when a setting needs it (broker mode, publishing). */
-export function settingsFromEnv(env: NodeJS.ProcessEnv, git: () => GitFacts = () => readGitFacts(process.cwd())): VerificationSettings {
+export function settingsFromEnv(
+  env: NodeJS.ProcessEnv,
+  git: () => GitFacts = () => readGitFacts(process.cwd()),
+): VerificationSettings {
   const logLevel = logLevelFrom(env);
   const live = liveSettingsFromEnv(env);
   let facts: GitFacts | undefined;

@@ -28,7 +28,9 @@ function sourceOptions(source: PactSourceSettings): Partial<VerifierConfig> {
   }
 }
 
-function credentials(auth: (PactSourceSettings & { kind: 'broker' })['broker']['auth'] | undefined): Partial<VerifierConfig> {
+function credentials(
+  auth: (PactSourceSettings & { kind: 'broker' })['broker']['auth'] | undefined,
+): Partial<VerifierConfig> {
   if (auth?.kind === 'token') return { pactBrokerToken: auth.token };
   if (auth?.kind === 'basic') return { pactBrokerUsername: auth.username, pactBrokerPassword: auth.password };
   return {};

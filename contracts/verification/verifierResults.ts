@@ -28,8 +28,8 @@ export interface VerifiedInteraction {
   readonly pending: boolean | undefined;
 }
 
-export type ParsedVerifierRun = { readonly ran: true; readonly run: VerifierRun } | { readonly ran: false; readonly reason: string };
-
+export type ParsedVerifierRun =
+  { readonly ran: true; readonly run: VerifierRun } | { readonly ran: false; readonly reason: string };
 
 export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
   let results: JsonValue;
@@ -45,11 +45,15 @@ export function parseVerifierRun(resultsText: string): ParsedVerifierRun {
     return Array.isArray(value) ? value : [];
   };
   const errorsOf = (name: string): VerifierError[] =>
-    list(name).flatMap((error) => (isJsonObject(error) ? [{ key: textOf(error['interaction']), problems: describeMismatch(error['mismatch']) }] : []));
+    list(name).flatMap((error) =>
+      isJsonObject(error) ? [{ key: textOf(error['interaction']), problems: describeMismatch(error['mismatch']) }] : [],
+    );
   return {
     ran: true,
     run: {
-      interactions: list('interactionResults').flatMap((item) => (isJsonObject(item) ? [verifiedInteraction(item)] : [])),
+      interactions: list('interactionResults').flatMap((item) =>
+        isJsonObject(item) ? [verifiedInteraction(item)] : [],
+      ),
       errors: errorsOf('errors'),
       pendingErrors: errorsOf('pendingErrors'),
       output: list('output').flatMap((line) => stripVTControlCharacters(textOf(line)).split('\n')),

@@ -8,7 +8,16 @@ import { isJsonObject, type JsonObject } from '../json';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
-import { CASES, caseByDescription, createdSessionToken, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
+import {
+  CASES,
+  caseByDescription,
+  createdSessionToken,
+  literalAuthorizations,
+  operationAt,
+  operationOfCase,
+  SECRET_KEY_PLACEHOLDER,
+  type ContractCase,
+} from '../cases';
 import { is2xx } from '../http/status';
 import { isConnectSessionToken } from '../sessionToken';
 import type { PactSourceSettings } from './pactSourceSettings';
@@ -92,8 +101,17 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   // A provider that fails in a state (a 5xx, a key it accepted refused, no answer) tells nothing about the contract.
   const stopOnFault = (error: unknown): void => {
     stopOnRateLimit(error);
-    if (error instanceof ProviderFaultError || error instanceof AmbiguousCreationError || error instanceof ProviderUnreachableError || error instanceof RequestTimeoutError) {
-      stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run, in a provider state (${error.message}); this is not about NANGO_SECRET_KEY, which it accepted`));
+    if (
+      error instanceof ProviderFaultError ||
+      error instanceof AmbiguousCreationError ||
+      error instanceof ProviderUnreachableError ||
+      error instanceof RequestTimeoutError
+    ) {
+      stop.stop(
+        new RunStoppedError(
+          `could not verify: the provider failed mid-run, in a provider state (${error.message}); this is not about NANGO_SECRET_KEY, which it accepted`,
+        ),
+      );
     }
   };
   // A server that is no Pact Broker is said before anything else is asked of it or of the provider.
@@ -104,7 +122,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   const localPact = source.kind === 'file' ? readPactFile(source.file) : undefined;
   // From a broker, the pacts are read beside the preflight: progress lines' totals, what their consumers declared
   // pending, and where each result is published.
-  const brokerPacts: Promise<BrokerPact[] | undefined> = localPact ? Promise.resolve(undefined) : pactsToVerify(pactsQueryOf(source, options.provider), options.timeoutMs);
+  const brokerPacts: Promise<BrokerPact[] | undefined> = localPact
+    ? Promise.resolve(undefined)
+    : pactsToVerify(pactsQueryOf(source, options.provider), options.timeoutMs);
   // Preflight: reachable and the key accepted, before any interaction. The session goes with the first clean-up.
   try {
     await ledger.open();
@@ -113,7 +133,10 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     // Silence before any answer (a black-holed address, a server that never answers) is unreachability too.
     if (error instanceof AmbiguousCreationError && error.failure instanceof RequestTimeoutError) {
       const { url, timeoutMs } = error.failure;
-      throw new ProviderUnreachableError(url, `no answer within ${timeoutMs} ms (the request may still have created a session for end user ${ledger.account.endUserId})`);
+      throw new ProviderUnreachableError(
+        url,
+        `no answer within ${timeoutMs} ms (the request may still have created a session for end user ${ledger.account.endUserId})`,
+      );
     }
     throw error;
   }
@@ -138,7 +161,9 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
         }),
     ]),
   );
-  const stateHandlers = guardedStateHandlers(setups, (state, cause) => current()?.stateFailures.push(`provider state '${state}' failed: ${cause}`));
+  const stateHandlers = guardedStateHandlers(setups, (state, cause) =>
+    current()?.stateFailures.push(`provider state '${state}' failed: ${cause}`),
+  );
   const proxy = await startRecordingProxy({
     targetBaseUrl: options.providerUrl,
     timeoutMs: options.timeoutMs,
@@ -151,21 +176,27 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     budget: options.budget,
     halted: () => stop.stopped,
     onRateLimited: stopOnRateLimit,
-    onProviderGone: (reason) => stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
+    onProviderGone: (reason) =>
+      stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
     onExchange: (exchange, authorization) => followSessions(exchange, authorization, ledger),
     // An interaction's own creating request, sent before an interrupt, is waited for: what its answer made is deleted.
     onSent: (method, path, recorded) => {
       if (operationAt(method, path)?.createsSessionAt === undefined) return;
-      ledger.awaitCreation(`${method} ${path} (an interaction's own request) had no answer yet: it may have created a session (the run's are for end user ${ledger.endUserId})`, recorded);
+      ledger.awaitCreation(
+        `${method} ${path} (an interaction's own request) had no answer yet: it may have created a session (the run's are for end user ${ledger.endUserId})`,
+        recorded,
+      );
     },
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {
     const body: unknown = request.body;
-    const state = isJsonObject(body) && body['action'] === 'setup' && typeof body['state'] === 'string' ? body['state'] : '';
+    const state =
+      isJsonObject(body) && body['action'] === 'setup' && typeof body['state'] === 'string' ? body['state'] : '';
     const slot = current();
     if (request.path === '/_pactSetup' && slot && state !== '') slot.state = state;
-    if (request.path === '/_pactSetup' && state !== '' && !(state in setups)) slot?.stateFailures.push(`no set-up for provider state '${state}'`);
+    if (request.path === '/_pactSetup' && state !== '' && !(state in setups))
+      slot?.stateFailures.push(`no set-up for provider state '${state}'`);
     next();
   };
   const runProblems: string[] = [];
@@ -180,17 +211,26 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
       stateHandlers: { '': () => Promise.resolve({}), ...stateHandlers },
       // Pact's own way to authenticate a replayed request: the pact holds a placeholder, never the key.
       requestFilter: (request: FilteredRequest, _response: unknown, next: () => void) => {
-        if (request.headers['authorization'] === `Bearer ${SECRET_KEY_PLACEHOLDER}`) request.headers['authorization'] = `Bearer ${options.secretKey}`;
+        if (request.headers['authorization'] === `Bearer ${SECRET_KEY_PLACEHOLDER}`)
+          request.headers['authorization'] = `Bearer ${options.secretKey}`;
         noticeUnknownStates(request, next);
       },
       beforeEach: async () => {
-        slots.push({ stateFailures: [], firstExchange: proxy.exchanges.length, started: performance.now(), durationMs: undefined, state: '' });
+        slots.push({
+          stateFailures: [],
+          firstExchange: proxy.exchanges.length,
+          started: performance.now(),
+          durationMs: undefined,
+          state: '',
+        });
       },
       afterEach: async () => {
         const slot = current();
         if (slot) {
           slot.durationMs = performance.now() - slot.started;
-          options.onInteractionDone?.(progressOf(slots.length, byPosition.total, byPosition.pact, slot, proxy.exchanges));
+          options.onInteractionDone?.(
+            progressOf(slots.length, byPosition.total, byPosition.pact, slot, proxy.exchanges),
+          );
         }
         // A session that will not go stays in the ledger: retried after each interaction (one whose DELETE went
         // unanswered at the end only), reported once at the end.
@@ -213,7 +253,8 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     runProblems.push(...(await ledger.cleanUp({ patient: true })));
   }
   // Stopped, nothing is a verdict: the reason, with what clean-up could not delete.
-  if (stoppedBy instanceof RunStoppedError && runProblems.length) throw new RunStoppedError(`${stoppedBy.message}; ${runProblems.join('; ')}`);
+  if (stoppedBy instanceof RunStoppedError && runProblems.length)
+    throw new RunStoppedError(`${stoppedBy.message}; ${runProblems.join('; ')}`);
   // eslint-disable-next-line @typescript-eslint/only-throw-error -- what stopped the run, rethrown as it came
   if (stoppedBy !== undefined) throw stoppedBy;
 
@@ -222,22 +263,46 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
   const { run } = parsed;
   if (run.interactions.length === 0 && run.errors.length > 0) {
     // Nothing was verified because nothing could be loaded (refused credentials, a broker that is down, no pacts).
-    const why = run.errors.flatMap((error) => error.problems.map((problem) => problem.replace(/^request failed: /, ''))).join('; ');
-    throw new PactSourceError((broker && explainBrokerFailure(why, broker)) ?? `could not get the pacts from ${sourceLabel(source)}: ${why}`);
+    const why = run.errors
+      .flatMap((error) => error.problems.map((problem) => problem.replace(/^request failed: /, '')))
+      .join('; ');
+    throw new PactSourceError(
+      (broker && explainBrokerFailure(why, broker)) ?? `could not get the pacts from ${sourceLabel(source)}: ${why}`,
+    );
   }
   // Pact's verifier replays nothing, and says nothing, when its filter keeps no interaction or is no pattern it can read.
   if (run.interactions.length === 0 && options.filter) {
-    throw new PactSourceError(`${options.filter.shown} kept no interaction of the pact (Pact's verifier reads each as a regular expression over descriptions or provider state names)`);
+    throw new PactSourceError(
+      `${options.filter.shown} kept no interaction of the pact (Pact's verifier reads each as a regular expression over descriptions or provider state names)`,
+    );
   }
   // A pact without interactions verifies nothing: could not verify, not "0 of 0 passed" nor failed.
-  if (run.interactions.length === 0) throw new PactSourceError(`${sourceLabel(source)} has no interaction: nothing to verify (run npm run pacts:update, or name another pact)`);
+  if (run.interactions.length === 0)
+    throw new PactSourceError(
+      `${sourceLabel(source)} has no interaction: nothing to verify (run npm run pacts:update, or name another pact)`,
+    );
   const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');
-  const contracts = contractsOf(results.pacts, localPact ? [localPact] : (served ?? []).map(({ pact }) => pact), options.filter !== undefined);
+  const contracts = contractsOf(
+    results.pacts,
+    localPact ? [localPact] : (served ?? []).map(({ pact }) => pact),
+    options.filter !== undefined,
+  );
   const pacts = results.pacts.map((pact, index) => withDeclaredPending(pact, contracts[index]));
   const problems = [...results.runProblems, ...runProblems];
   if (!options.publish) return reportOf(options, pacts, problems, undefined);
-  if (ledger.providerIsReference || proxy.exchanges.some((exchange) => exchange.fromReferenceProvider)) throw new PublishRefusedError(referenceRefusal(options.providerUrl));
-  return reportOf(options, pacts, problems, await publish(options, pacts, contracts.map((contract) => served?.find(({ pact }) => pact === contract)), problems));
+  if (ledger.providerIsReference || proxy.exchanges.some((exchange) => exchange.fromReferenceProvider))
+    throw new PublishRefusedError(referenceRefusal(options.providerUrl));
+  return reportOf(
+    options,
+    pacts,
+    problems,
+    await publish(
+      options,
+      pacts,
+      contracts.map((contract) => served?.find(({ pact }) => pact === contract)),
+      problems,
+    ),
+  );
 }
 
 /** Publishing was asked for where it would not be true: nothing was published. */
@@ -253,18 +318,38 @@ function referenceRefusal(url: string): string {
  * Tells the broker each pact's verdict (verification/publication.ts). A run with run-wide problems (an answer it
  * could not attribute, a session it could not delete) publishes nothing: its verdicts are not to be trusted.
  */
-async function publish(options: VerifyPactOptions, pacts: readonly PactResults[], brokerPacts: ReadonlyArray<BrokerPact | undefined>, problems: readonly string[]): Promise<PublicationOutcome[]> {
+async function publish(
+  options: VerifyPactOptions,
+  pacts: readonly PactResults[],
+  brokerPacts: ReadonlyArray<BrokerPact | undefined>,
+  problems: readonly string[],
+): Promise<PublicationOutcome[]> {
   const connection = options.source.kind === 'file' ? undefined : options.source.broker;
-  const refuse = (why: string): PublicationOutcome[] => pacts.map(({ consumer }) => ({ consumer, success: false, published: false, why }));
+  const refuse = (why: string): PublicationOutcome[] =>
+    pacts.map(({ consumer }) => ({ consumer, success: false, published: false, why }));
   if (!connection || !options.publish) return refuse('no Pact Broker to publish to');
   if (problems.length) return refuse('the run had problems of its own (see run:), so its verdicts are not published');
   const verdicts = pacts.map((pact, index) => verdictOf(pact, brokerPacts[index]));
   const publishable = verdicts.flatMap((verdict) => (typeof verdict === 'string' ? [] : [verdict]));
-  const outcomes = await publishVerificationResults(connection, options.provider, options.publish, publishable, options.timeoutMs);
+  const outcomes = await publishVerificationResults(
+    connection,
+    options.provider,
+    options.publish,
+    publishable,
+    options.timeoutMs,
+  );
   return pacts.map((pact, index): PublicationOutcome => {
     const verdict = verdicts[index];
-    if (typeof verdict === 'string' || verdict === undefined) return { consumer: pact.consumer, success: false, published: false, why: verdict ?? 'no verdict' };
-    return outcomes[publishable.indexOf(verdict)] ?? { consumer: pact.consumer, success: verdict.success, published: false, why: 'no answer from the broker' };
+    if (typeof verdict === 'string' || verdict === undefined)
+      return { consumer: pact.consumer, success: false, published: false, why: verdict ?? 'no verdict' };
+    return (
+      outcomes[publishable.indexOf(verdict)] ?? {
+        consumer: pact.consumer,
+        success: verdict.success,
+        published: false,
+        why: 'no answer from the broker',
+      }
+    );
   });
 }
 
@@ -281,15 +366,36 @@ function pactsQueryOf(source: PactSourceSettings, provider: string): PactsQuery 
   return { kind: 'selectors', connection: source.broker, provider, body };
 }
 
-function progressOf(index: number, total: number | undefined, localPact: PactFile | undefined, slot: Slot, exchanges: readonly Exchange[]): InteractionProgress {
+function progressOf(
+  index: number,
+  total: number | undefined,
+  localPact: PactFile | undefined,
+  slot: Slot,
+  exchanges: readonly Exchange[],
+): InteractionProgress {
   const exchange: Exchange | undefined = exchanges[slot.firstExchange];
   const durationMs = slot.durationMs ?? 0;
   // A local pact keeps its order; from a broker, a request of one of our documented cases is known by its shape.
   const description = localPact?.interactions[index - 1]?.description;
-  const name = caseByDescription(description)?.name ?? description ?? (exchange ? caseByShape(slot.state, exchange)?.name : undefined);
+  const name =
+    caseByDescription(description)?.name ??
+    description ??
+    (exchange ? caseByShape(slot.state, exchange)?.name : undefined);
   const label = name ?? (exchange ? `${exchange.method} ${exchange.path}` : 'an interaction');
-  if (!exchange) return { index, total, label, status: undefined, problems: [...slot.stateFailures, 'the provider got no request'], durationMs };
-  const why = exchange.notSentBecause ? [`not sent: ${exchange.notSentBecause}`] : exchange.transportError ? [`no answer: ${exchange.transportError}`] : [];
+  if (!exchange)
+    return {
+      index,
+      total,
+      label,
+      status: undefined,
+      problems: [...slot.stateFailures, 'the provider got no request'],
+      durationMs,
+    };
+  const why = exchange.notSentBecause
+    ? [`not sent: ${exchange.notSentBecause}`]
+    : exchange.transportError
+      ? [`no answer: ${exchange.transportError}`]
+      : [];
   return {
     index,
     total,
@@ -301,15 +407,28 @@ function progressOf(index: number, total: number | undefined, localPact: PactFil
 }
 
 /** The one documented case whose operation, state and request this is, if exactly one is. */
-function caseByShape(state: string, { method, path, shape }: { readonly method: string; readonly path: string; readonly shape: RequestShape }): ContractCase | undefined {
+function caseByShape(
+  state: string,
+  { method, path, shape }: { readonly method: string; readonly path: string; readonly shape: RequestShape },
+): ContractCase | undefined {
   const matching = CASES.filter((contractCase) => {
     const { state: caseState, request } = contractCase;
     const { operation } = operationOfCase(contractCase);
     const credential = request.credential;
     const sameCredential =
-      credential.kind === 'none' ? shape.credential === 'none' : credential.kind === 'literal' ? typeof shape.credential === 'object' && shape.credential.literal === `Bearer ${credential.value}` : shape.credential === 'token';
+      credential.kind === 'none'
+        ? shape.credential === 'none'
+        : credential.kind === 'literal'
+          ? typeof shape.credential === 'object' && shape.credential.literal === `Bearer ${credential.value}`
+          : shape.credential === 'token';
     const sameOperation = operation.method === method.toLowerCase() && operation.path === path;
-    return sameOperation && (caseState ?? '') === state && (request.query !== undefined) === shape.query && (request.body !== undefined) === shape.body && sameCredential;
+    return (
+      sameOperation &&
+      (caseState ?? '') === state &&
+      (request.query !== undefined) === shape.query &&
+      (request.body !== undefined) === shape.body &&
+      sameCredential
+    );
   });
   return matching.length === 1 ? matching[0] : undefined;
 }
@@ -325,12 +444,20 @@ function followSessions(exchange: Exchange, authorization: string | undefined, l
   const operation = operationAt(exchange.method, exchange.path);
   const ends = operation?.endsSessionOn;
   const carried = authorization?.replace(/^Bearer /, '');
-  if (ends !== undefined && exchange.response?.status === ends && carried !== undefined && isConnectSessionToken(carried)) ledger.markGone(carried);
+  if (
+    ends !== undefined &&
+    exchange.response?.status === ends &&
+    carried !== undefined &&
+    isConnectSessionToken(carried)
+  )
+    ledger.markGone(carried);
   const at = operation?.createsSessionAt;
   if (at === undefined) return;
   const { response, transportError } = exchange;
   if (transportError !== undefined && !NEVER_SENT.test(transportError)) {
-    ledger.noteInDoubt(`${exchange.method} ${exchange.path}: ${transportError}; it may have created a session for end user ${ledger.endUserId}`);
+    ledger.noteInDoubt(
+      `${exchange.method} ${exchange.path}: ${transportError}; it may have created a session for end user ${ledger.endUserId}`,
+    );
   }
   if (!response || !is2xx(response.status)) return;
   const token = createdSessionToken(exchange.method, exchange.path, response.bodyText);
@@ -343,10 +470,19 @@ export class PactSourceError extends ContractsError {
 }
 
 function sourceLabel(source: PactSourceSettings): string {
-  return source.kind === 'file' ? source.file : source.kind === 'url' ? source.url : `the Pact Broker at ${source.broker.baseUrl}`;
+  return source.kind === 'file'
+    ? source.file
+    : source.kind === 'url'
+      ? source.url
+      : `the Pact Broker at ${source.broker.baseUrl}`;
 }
 
-function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems: string[], publication: readonly PublicationOutcome[] | undefined): VerificationReport {
+function reportOf(
+  options: VerifyPactOptions,
+  pacts: PactResults[],
+  runProblems: string[],
+  publication: readonly PublicationOutcome[] | undefined,
+): VerificationReport {
   const { source } = options;
   return {
     provider: options.provider,
@@ -356,7 +492,9 @@ function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems:
     fromBroker: source.kind !== 'file',
     pacts,
     runProblems,
-    published: options.publish ? { providerVersion: options.publish.version, providerBranch: options.publish.branch, pacts: publication ?? [] } : undefined,
+    published: options.publish
+      ? { providerVersion: options.publish.version, providerBranch: options.publish.branch, pacts: publication ?? [] }
+      : undefined,
     sessions: options.ledger.account,
     providerIsReference: options.ledger.providerIsReference,
     rateLimitWaitMs: options.budget.waitedMs,
@@ -364,4 +502,3 @@ function reportOf(options: VerifyPactOptions, pacts: PactResults[], runProblems:
     ...(options.filter ? { filter: options.filter.shown } : {}),
   };
 }
-

@@ -12,17 +12,24 @@ describe('can-i-deploy options', () => {
     [['--version', '1a2b3c', '--pacticipant', 'NangoConnectSessionClient'], '--version'],
     [['-e', '1a2b3c'], '-e'],
     [['--branch=main', '--pacticipant', 'NangoConnectSessionClient'], '--branch'],
-  ])('refuse %j, whose version option comes before its --pacticipant, in one line naming the order', async (args, option) => {
-    const broker = await startBrokerDouble({ token: 'gate-token' });
-    try {
-      const run = await runInProcess('can-i-deploy', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'gate-token' }, { args });
-      expect(run.code).toBe(2);
-      expect(run.stderr).toBe(
-        `can-i-deploy could not run: ${option} must follow the --pacticipant it is about (e.g. -- --pacticipant NangoConnectSessionClient --version 1a2b3c): the Pact CLI would ignore it and answer about the latest version\n`,
-      );
-      expect(broker.requests).toEqual([]);
-    } finally {
-      await broker.close();
-    }
-  });
+  ])(
+    'refuse %j, whose version option comes before its --pacticipant, in one line naming the order',
+    async (args, option) => {
+      const broker = await startBrokerDouble({ token: 'gate-token' });
+      try {
+        const run = await runInProcess(
+          'can-i-deploy',
+          { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'gate-token' },
+          { args },
+        );
+        expect(run.code).toBe(2);
+        expect(run.stderr).toBe(
+          `can-i-deploy could not run: ${option} must follow the --pacticipant it is about (e.g. -- --pacticipant NangoConnectSessionClient --version 1a2b3c): the Pact CLI would ignore it and answer about the latest version\n`,
+        );
+        expect(broker.requests).toEqual([]);
+      } finally {
+        await broker.close();
+      }
+    },
+  );
 });

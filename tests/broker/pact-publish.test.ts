@@ -18,7 +18,8 @@ beforeEach(async () => {
 afterEach(() => broker.close());
 
 const brokerEnv = () => ({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN });
-const publishRequests = () => broker.requests.filter((request) => request.method === 'POST' && request.url === '/contracts/publish');
+const publishRequests = () =>
+  broker.requests.filter((request) => request.method === 'POST' && request.url === '/contracts/publish');
 
 describe('npm run pact:publish', () => {
   it('refuses to publish uncommitted changes under the commit, unless told to', async () => {
@@ -31,9 +32,16 @@ describe('npm run pact:publish', () => {
     );
     expect(broker.requests).toHaveLength(0);
 
-    const allowed = await runInProcess('pact:publish', { ...brokerEnv(), PACT_ALLOW_DIRTY: 'true' }, { cwd: checkout.dir });
+    const allowed = await runInProcess(
+      'pact:publish',
+      { ...brokerEnv(), PACT_ALLOW_DIRTY: 'true' },
+      { cwd: checkout.dir },
+    );
     expect(allowed.code).toBe(0);
-    expect(JSON.parse(publishRequests()[0]?.body ?? '{}')).toMatchObject({ pacticipantVersionNumber: checkout.commit, branch: 'main' });
+    expect(JSON.parse(publishRequests()[0]?.body ?? '{}')).toMatchObject({
+      pacticipantVersionNumber: checkout.commit,
+      branch: 'main',
+    });
   });
 
   it('refuses to publish without a branch, as on a detached HEAD outside any known CI', async () => {
@@ -41,7 +49,9 @@ describe('npm run pact:publish', () => {
     checkout.git('checkout', '-q', '--detach');
     const run = await runInProcess('pact:publish', brokerEnv(), { cwd: checkout.dir });
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe('pact:publish could not run: cannot tell the consumer branch (a detached HEAD and no CI branch variable): set PACT_CONSUMER_BRANCH');
+    expect(run.stderr.trim()).toBe(
+      'pact:publish could not run: cannot tell the consumer branch (a detached HEAD and no CI branch variable): set PACT_CONSUMER_BRANCH',
+    );
     expect(broker.requests).toHaveLength(0);
   });
 
@@ -49,30 +59,56 @@ describe('npm run pact:publish', () => {
     const run = await runInProcess('pact:publish', { PACT_CONSUMER_VERSION: '1' });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pact:publish could not run: PACT_BROKER_BASE_URL is not set: /)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^pact:publish could not run: PACT_BROKER_BASE_URL is not set: /),
+    ]);
   });
 
   it('says in one line that the broker refused the credentials, without printing them', async () => {
     const wrong = 'a-wrong-broker-token';
-    const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: wrong, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
+    const run = await runInProcess('pact:publish', {
+      PACT_BROKER_BASE_URL: broker.url,
+      PACT_BROKER_TOKEN: wrong,
+      PACT_CONSUMER_VERSION: '1',
+      PACT_CONSUMER_BRANCH: 'main',
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([`pact:publish could not run: the Pact Broker at ${broker.url} refused the credentials (PACT_BROKER_TOKEN)`]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `pact:publish could not run: the Pact Broker at ${broker.url} refused the credentials (PACT_BROKER_TOKEN)`,
+    ]);
     expect(run.stdout + run.stderr).not.toContain(wrong);
   });
 
   it('says in one line that the broker cannot be reached', async () => {
     const down = await refusedUrl();
-    const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: down, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main', PACT_BROKER_HTTP_RETRIES: '0' });
+    const run = await runInProcess('pact:publish', {
+      PACT_BROKER_BASE_URL: down,
+      PACT_BROKER_TOKEN: TOKEN,
+      PACT_CONSUMER_VERSION: '1',
+      PACT_CONSUMER_BRANCH: 'main',
+      PACT_BROKER_HTTP_RETRIES: '0',
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([`pact:publish could not run: cannot reach the Pact Broker at ${down}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `pact:publish could not run: cannot reach the Pact Broker at ${down}: no answer (is it up, and is PACT_BROKER_BASE_URL right?)`,
+    ]);
   });
 
   it('says in one line, without a backtrace, when the server is no Pact Broker', async () => {
     const notABroker = await startScriptedServer((_request, response) => sendJson(response, 200, {}));
     try {
-      const run = await runInProcess('pact:publish', { PACT_BROKER_BASE_URL: notABroker.url, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: '1', PACT_CONSUMER_BRANCH: 'main' });
+      const run = await runInProcess('pact:publish', {
+        PACT_BROKER_BASE_URL: notABroker.url,
+        PACT_BROKER_TOKEN: TOKEN,
+        PACT_CONSUMER_VERSION: '1',
+        PACT_CONSUMER_BRANCH: 'main',
+      });
       expect(run.code).toBe(2);
-      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pact:publish could not run: \S+ is not a Pact Broker: GET \S+ answered 200 application\/json, not the broker's index/)]);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^pact:publish could not run: \S+ is not a Pact Broker: GET \S+ answered 200 application\/json, not the broker's index/,
+        ),
+      ]);
     } finally {
       await notABroker.close();
     }

@@ -39,7 +39,11 @@ describeOnRealBroker('from a finding to a green gate, on a real Pact Broker', (b
     const dir = scratchDir('gate');
     mkdirSync(join(dir, 'pacts'));
     writeFileSync(join(dir, 'pacts', `${CONSUMER}-${PROVIDER}.json`), JSON.stringify(pact));
-    const run = await runInProcess('pact:publish', { ...broker, PACT_CONSUMER_VERSION: version, PACT_CONSUMER_BRANCH: onBranch }, { cwd: dir });
+    const run = await runInProcess(
+      'pact:publish',
+      { ...broker, PACT_CONSUMER_VERSION: version, PACT_CONSUMER_BRANCH: onBranch },
+      { cwd: dir },
+    );
     expect(run.code).toBe(0);
     return version;
   }
@@ -50,7 +54,12 @@ describeOnRealBroker('from a finding to a green gate, on a real Pact Broker', (b
   }
 
   /** `npm run verify` of `onBranch`'s latest pact against a drifting Nango, results published as `version`. */
-  async function verifyAgainst(drift: 'no-404' | 'real-nango', onBranch: string, version: string, env: Record<string, string> = {}): Promise<CliRun> {
+  async function verifyAgainst(
+    drift: 'no-404' | 'real-nango',
+    onBranch: string,
+    version: string,
+    env: Record<string, string> = {},
+  ): Promise<CliRun> {
     const provider = await startDriftingProvider(drift, SECRET);
     try {
       return await verifyInProcess({
@@ -85,10 +94,20 @@ describeOnRealBroker('from a finding to a green gate, on a real Pact Broker', (b
     const version = await publish(JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject);
     const run = await verifyAgainstNo404();
     expect(run.code).toBe(1);
-    expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').line).toMatch(/^FAIL .* 404 +401 +FAIL/);
+    expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').line).toMatch(
+      /^FAIL .* 404 +401 +FAIL/,
+    );
     expect(run.stdout).toContain(`broker told: ${CONSUMER}'s pact FAILED`);
     expect((await latestVerification(version))['success']).toBe(false);
-    expect((await runInProcess('record-deployment', { ...broker, PACT_CONSUMER_VERSION: version }, { args: ['--pacticipant', PROVIDER, '--version', providerVersion] })).code).toBe(0);
+    expect(
+      (
+        await runInProcess(
+          'record-deployment',
+          { ...broker, PACT_CONSUMER_VERSION: version },
+          { args: ['--pacticipant', PROVIDER, '--version', providerVersion] },
+        )
+      ).code,
+    ).toBe(0);
     const gate = await canIDeploy(version);
     expect(gate.code).toBe(1);
     expect(gate.stdout).toContain('Computer says no');
@@ -103,12 +122,20 @@ describeOnRealBroker('from a finding to a green gate, on a real Pact Broker', (b
     const row = reportRow(run.stdout, 'answers 404 for a session that has already been deleted');
     expect(row.line).toMatch(/^PEND .* 404 +401 +FAIL/);
     expect(row.reasons).toEqual(['pact: status: expected 404 but was 401', `pending: ${REASON}`]);
-    expect(run.stdout).toContain(`broker told: ${CONSUMER}'s pact verified (1 pending interaction failing, listed as pending and not counted)`);
+    expect(run.stdout).toContain(
+      `broker told: ${CONSUMER}'s pact verified (1 pending interaction failing, listed as pending and not counted)`,
+    );
     const told = await latestVerification(version);
     expect(told['success']).toBe(true);
     const results = told['testResults'] as JsonObject[];
     expect(results).toHaveLength((committed['interactions'] as JsonObject[]).length);
-    const pendingFailure = (description: string) => ({ interactionDescription: description, success: false, pending: true, pendingReason: REASON, mismatches: [{ description: 'status: expected 404 but was 401' }] });
+    const pendingFailure = (description: string) => ({
+      interactionDescription: description,
+      success: false,
+      pending: true,
+      pendingReason: REASON,
+      mismatches: [{ description: 'status: expected 404 but was 401' }],
+    });
     expect(results.filter((result) => result['success'] === false)).toEqual([pendingFailure(NO_404)]);
     const gate = await canIDeploy(version);
     expect(gate.code).toBe(0);
@@ -135,20 +162,45 @@ describeOnRealBroker('from a finding to a green gate, on a real Pact Broker', (b
     const known = join(reports, 'known-findings.yaml');
     writeFileSync(known, `${readFileSync(KNOWN_FINDINGS_FILE, 'utf8')}\n${findings.stdout.slice(knownAt)}`);
     // 3. npm run pacts:update writes the pending ones into the pact; 4. a new consumer version is published.
-    const pact = declared.reduce((written, { interaction, reason }) => withPendingInteraction(written, interaction, reason), committed);
+    const pact = declared.reduce(
+      (written, { interaction, reason }) => withPendingInteraction(written, interaction, reason),
+      committed,
+    );
     const version = await publish(pact, realBranch);
     // 5. Verified with the known findings: green, and the broker hears Pact's verdict, success.
-    const green = await verifyAgainst('real-nango', realBranch, realProvider, { REPORTS_DIR: reports, KNOWN_FINDINGS_FILE: known });
+    const green = await verifyAgainst('real-nango', realBranch, realProvider, {
+      REPORTS_DIR: reports,
+      KNOWN_FINDINGS_FILE: known,
+    });
     expect(green.code).toBe(0);
-    expect(green.stdout).toContain(`broker told: ${CONSUMER}'s pact verified (3 pending interactions failing, listed as pending and not counted)`);
+    expect(green.stdout).toContain(
+      `broker told: ${CONSUMER}'s pact verified (3 pending interactions failing, listed as pending and not counted)`,
+    );
     const told = await latestVerification(version);
     expect(told['success']).toBe(true);
-    expect((told['testResults'] as JsonObject[]).filter((result) => result['success'] === false).map((result) => result['interactionDescription']).sort()).toEqual(declared.map((entry) => entry.interaction).sort());
+    expect(
+      (told['testResults'] as JsonObject[])
+        .filter((result) => result['success'] === false)
+        .map((result) => result['interactionDescription'])
+        .sort(),
+    ).toEqual(declared.map((entry) => entry.interaction).sort());
     // 6. can-i-deploy says yes once that provider version is recorded as deployed.
     const realEnvironment = unique('production');
     expect((await runInProcess('broker:setup', { ...broker, PACT_ENVIRONMENT: realEnvironment })).code).toBe(0);
-    expect((await runInProcess('record-deployment', { ...broker, PACT_ENVIRONMENT: realEnvironment, PACT_CONSUMER_VERSION: version }, { args: ['--pacticipant', PROVIDER, '--version', realProvider] })).code).toBe(0);
-    const gate = await runInProcess('can-i-deploy', { ...broker, PACT_ENVIRONMENT: realEnvironment, PACT_CONSUMER_VERSION: version });
+    expect(
+      (
+        await runInProcess(
+          'record-deployment',
+          { ...broker, PACT_ENVIRONMENT: realEnvironment, PACT_CONSUMER_VERSION: version },
+          { args: ['--pacticipant', PROVIDER, '--version', realProvider] },
+        )
+      ).code,
+    ).toBe(0);
+    const gate = await runInProcess('can-i-deploy', {
+      ...broker,
+      PACT_ENVIRONMENT: realEnvironment,
+      PACT_CONSUMER_VERSION: version,
+    });
     expect(gate.stdout).toContain('Computer says yes');
     expect(gate.code).toBe(0);
   });

@@ -63,7 +63,10 @@ describe('npm run pact:publish-provider-contract', () => {
     expect(contract).toMatchObject({ contentType: 'application/yaml', specification: 'oas' });
     const self = isJsonObject(contract['selfVerificationResults']) ? contract['selfVerificationResults'] : {};
     expect(self).toMatchObject({ success: true, verifier: 'nango-contract-tests' });
-    const evidence = JSON.parse(Buffer.from(String(self['content']), 'base64').toString('utf8')) as { passed: boolean; target: string };
+    const evidence = JSON.parse(Buffer.from(String(self['content']), 'base64').toString('utf8')) as {
+      passed: boolean;
+      target: string;
+    };
     expect(evidence).toMatchObject({ passed: true, target: 'remote' });
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
     expect(Buffer.from(String(self['content']), 'base64').toString('utf8')).not.toContain(SECRET);
@@ -82,18 +85,30 @@ describe('npm run pact:publish-provider-contract', () => {
     await verifyInProcess({ REPORTS_DIR: reportsDir });
     const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^pact:publish-provider-contract could not run: .*verification\.json holds a verification of the embedded reference provider, which says nothing about NangoAPI/);
+    expect(run.stderr.trim()).toMatch(
+      /^pact:publish-provider-contract could not run: .*verification\.json holds a verification of the embedded reference provider, which says nothing about NangoAPI/,
+    );
     expect(broker.requests).toEqual([]);
   });
 
   it('refuses the evidence of a passing run once a later verify could not run: every run replaces it as it starts', async () => {
     const reportsDir = await verifiedEvidence('none');
-    const refused = await verifyInProcess({ NANGO_BASE_URL: (await refusedUrl()).replace(/\/$/, ''), NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir });
+    const refused = await verifyInProcess({
+      NANGO_BASE_URL: (await refusedUrl()).replace(/\/$/, ''),
+      NANGO_SECRET_KEY: SECRET,
+      REPORTS_DIR: reportsDir,
+    });
     expect(refused.code).toBe(2);
-    expect(JSON.parse(readFileSync(join(reportsDir, 'verification.json'), 'utf8'))).toMatchObject({ outcome: 'could-not-run', passed: false, report: null });
+    expect(JSON.parse(readFileSync(join(reportsDir, 'verification.json'), 'utf8'))).toMatchObject({
+      outcome: 'could-not-run',
+      passed: false,
+      report: null,
+    });
     const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^pact:publish-provider-contract could not run: .*verification\.json is from a verification that did not finish \(could-not-run: verification could not run: cannot reach provider/);
+    expect(run.stderr.trim()).toMatch(
+      /^pact:publish-provider-contract could not run: .*verification\.json is from a verification that did not finish \(could-not-run: verification could not run: cannot reach provider/,
+    );
     expect(broker.requests).toEqual([]);
   });
 
@@ -107,16 +122,23 @@ describe('npm run pact:publish-provider-contract', () => {
     }
     const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/holds a verification of a reference provider \(its answers say so\), which says nothing about NangoAPI/);
+    expect(run.stderr.trim()).toMatch(
+      /holds a verification of a reference provider \(its answers say so\), which says nothing about NangoAPI/,
+    );
   });
 
   it('refuses evidence about another spec than the committed one', async () => {
     const reportsDir = await verifiedEvidence('none');
     const file = join(reportsDir, 'verification.json');
-    writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as JsonObject), specSha256: '0'.repeat(64) }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as JsonObject), specSha256: '0'.repeat(64) }),
+    );
     const run = await runInProcess('pact:publish-provider-contract', publishEnv(reportsDir));
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toMatch(/is a verification against another spec than .*nango-openapi-2f4c0af\.yaml, which changed since/);
+    expect(run.stderr.trim()).toMatch(
+      /is a verification against another spec than .*nango-openapi-2f4c0af\.yaml, which changed since/,
+    );
   });
 
   it('says in one line that there is no evidence yet, or no broker', async () => {
@@ -128,6 +150,8 @@ describe('npm run pact:publish-provider-contract', () => {
     );
     const noBroker = await runInProcess('pact:publish-provider-contract', { REPORTS_DIR: empty });
     expect(noBroker.code).toBe(2);
-    expect(noBroker.stderr.trim()).toMatch(/^pact:publish-provider-contract could not run: PACT_BROKER_BASE_URL is not set/);
+    expect(noBroker.stderr.trim()).toMatch(
+      /^pact:publish-provider-contract could not run: PACT_BROKER_BASE_URL is not set/,
+    );
   });
 });

@@ -31,23 +31,36 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
   const branch = unique('main');
   const consumerVersion = unique('c');
   const broker = { PACT_BROKER_BASE_URL: brokerUrl };
-  const consumer = { ...broker, PACT_CONSUMER_VERSION: consumerVersion, PACT_CONSUMER_BRANCH: branch, PACT_ENVIRONMENT: environment };
+  const consumer = {
+    ...broker,
+    PACT_CONSUMER_VERSION: consumerVersion,
+    PACT_CONSUMER_BRANCH: branch,
+    PACT_ENVIRONMENT: environment,
+  };
   const selectors = { PACT_CONSUMER_VERSION_SELECTORS: JSON.stringify([{ branch }]) };
 
   /** `npm run verify` of the broker's pacts against a Nango stand-in drifting in `drift`, results published under `providerVersion`. */
-  async function verifyAndPublish(drift: Drift, providerVersion: string, env: Record<string, string> = {}, terminal = false): Promise<CliRun> {
+  async function verifyAndPublish(
+    drift: Drift,
+    providerVersion: string,
+    env: Record<string, string> = {},
+    terminal = false,
+  ): Promise<CliRun> {
     const provider = await startDriftingProvider(drift, SECRET);
     try {
-      const run = await verifyInProcess({
-        ...broker,
-        ...selectors,
-        NANGO_BASE_URL: provider.url,
-        NANGO_SECRET_KEY: SECRET,
-        PACT_PUBLISH_VERIFICATION_RESULTS: 'true',
-        PACT_PROVIDER_VERSION: providerVersion,
-        PACT_PROVIDER_BRANCH: branch,
-        ...env,
-      }, terminal);
+      const run = await verifyInProcess(
+        {
+          ...broker,
+          ...selectors,
+          NANGO_BASE_URL: provider.url,
+          NANGO_SECRET_KEY: SECRET,
+          PACT_PUBLISH_VERIFICATION_RESULTS: 'true',
+          PACT_PROVIDER_VERSION: providerVersion,
+          PACT_PROVIDER_BRANCH: branch,
+          ...env,
+        },
+        terminal,
+      );
       expect(provider.reference.liveSessionCount()).toBe(0);
       return run;
     } finally {
@@ -63,7 +76,8 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
   }
 
   const canIDeploy = (args: string[] = []) => runInProcess('can-i-deploy', consumer, { args });
-  const recordProviderDeployment = (providerVersion: string) => runInProcess('record-deployment', consumer, { args: ['--pacticipant', PROVIDER, '--version', providerVersion] });
+  const recordProviderDeployment = (providerVersion: string) =>
+    runInProcess('record-deployment', consumer, { args: ['--pacticipant', PROVIDER, '--version', providerVersion] });
 
   it('sets up a fresh environment, and finds it there the second time', async () => {
     // As npm runs it: the bundled CLI in a process of its own.
@@ -81,27 +95,49 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
 
   /** What the broker holds of a consumer version: its branches and build URL. */
   async function versionOf(version: string): Promise<{ branches: unknown[]; buildUrl: unknown }> {
-    const found = (await (await fetch(`${brokerUrl}/pacticipants/${CONSUMER}/versions/${encodeURIComponent(version)}`, { headers: { accept: 'application/hal+json' } })).json()) as JsonObject;
+    const found = (await (
+      await fetch(`${brokerUrl}/pacticipants/${CONSUMER}/versions/${encodeURIComponent(version)}`, {
+        headers: { accept: 'application/hal+json' },
+      })
+    ).json()) as JsonObject;
     const embedded = (found['_embedded'] as JsonObject | undefined) ?? {};
-    return { branches: ((embedded['branchVersions'] as JsonObject[] | undefined) ?? []).map((branchVersion) => branchVersion['name']), buildUrl: found['buildUrl'] };
+    return {
+      branches: ((embedded['branchVersions'] as JsonObject[] | undefined) ?? []).map(
+        (branchVersion) => branchVersion['name'],
+      ),
+      buildUrl: found['buildUrl'],
+    };
   }
 
-  it('publishes from a CI\'s detached HEAD under the commit, the CI\'s branch and its build URL', async () => {
+  it("publishes from a CI's detached HEAD under the commit, the CI's branch and its build URL", async () => {
     const checkout = gitCheckoutWithPact();
     checkout.git('checkout', '-q', '--detach');
     const ciBranch = unique('feature/login');
     const run = await runCli(
       'pact:publish',
-      { ...broker, GITHUB_ACTIONS: 'true', GITHUB_HEAD_REF: ciBranch, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '42' },
+      {
+        ...broker,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_HEAD_REF: ciBranch,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'acme/app',
+        GITHUB_RUN_ID: '42',
+      },
       { cwd: checkout.dir },
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`as ${CONSUMER} version ${checkout.commit} on branch ${ciBranch}`);
-    expect(await versionOf(checkout.commit)).toEqual({ branches: [ciBranch], buildUrl: 'https://github.com/acme/app/actions/runs/42' });
+    expect(await versionOf(checkout.commit)).toEqual({
+      branches: [ciBranch],
+      buildUrl: 'https://github.com/acme/app/actions/runs/42',
+    });
     const pactUrl = `${brokerUrl}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/version/${checkout.commit}`;
-    const published = (await (await fetch(pactUrl, { headers: { accept: 'application/hal+json' } })).json()) as JsonObject;
+    const published = (await (
+      await fetch(pactUrl, { headers: { accept: 'application/hal+json' } })
+    ).json()) as JsonObject;
     // The broker gives each interaction an _id of its own.
-    const withoutIds = (interactions: unknown) => (interactions as JsonObject[]).map(({ _id: _ignored, ...interaction }) => interaction);
+    const withoutIds = (interactions: unknown) =>
+      (interactions as JsonObject[]).map(({ _id: _ignored, ...interaction }) => interaction);
     expect(withoutIds(published['interactions'])).toEqual(withoutIds(committedPact()['interactions']));
   });
 
@@ -109,7 +145,11 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
   it('publishes a dirty tree under PACT_CONSUMER_VERSION and PACT_CONSUMER_BRANCH', async () => {
     const checkout = gitCheckoutWithPact();
     checkout.makeDirty();
-    const run = await runInProcess('pact:publish', { ...broker, PACT_CONSUMER_VERSION: dirtyVersion, PACT_CONSUMER_BRANCH: 'release' }, { cwd: checkout.dir });
+    const run = await runInProcess(
+      'pact:publish',
+      { ...broker, PACT_CONSUMER_VERSION: dirtyVersion, PACT_CONSUMER_BRANCH: 'release' },
+      { cwd: checkout.dir },
+    );
     expect(run.code).toBe(0);
     expect((await versionOf(dirtyVersion)).branches).toEqual(['release']);
   });
@@ -125,7 +165,9 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     // On a terminal, which shows progress lines.
     const run = await verifyAndPublish('none', verified, {}, true);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^pact: ${CONSUMER} version ${consumerVersion} on branch ${branch}( \\(pending\\))?$`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(`^pact: ${CONSUMER} version ${consumerVersion} on branch ${branch}( \\(pending\\))?$`, 'm'),
+    );
     // Progress lines name the documented cases, with the total the broker's pacts hold.
     expect(run.stdout).toMatch(/^ {2}\[(\d+)\/\1\] [a-z]/m);
     expect(await latestVerification()).toEqual({ providerVersion: verified, success: true });
@@ -141,11 +183,20 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
   it('records the consumer deployment', async () => {
     const run = await runCli('record-deployment', consumer);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Recorded deployment of ${CONSUMER} version ${consumerVersion} to ${environment} environment`);
+    expect(run.stdout).toContain(
+      `Recorded deployment of ${CONSUMER} version ${consumerVersion} to ${environment} environment`,
+    );
   });
 
   it('passes the options it is given through, such as another version to ask about', async () => {
-    const run = await canIDeploy(['--pacticipant', CONSUMER, '--version', dirtyVersion, '--to-environment', environment]);
+    const run = await canIDeploy([
+      '--pacticipant',
+      CONSUMER,
+      '--version',
+      dirtyVersion,
+      '--to-environment',
+      environment,
+    ]);
     expect([run.code, run.stderr]).toEqual([0, '']);
     // The same pact content as the verified version: the broker counts that verification for it too.
     expect(run.stdout).toContain(dirtyVersion);
@@ -156,10 +207,17 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     const missing = unique('staging');
     const noEnvironment = await canIDeploy(['--to-environment', missing]);
     expect(noEnvironment.code).toBe(2);
-    expect(noEnvironment.stderr).toBe(`can-i-deploy could not run: the Pact Broker at ${brokerUrl} has no environment ${missing}: create it with npm run broker:setup (PACT_ENVIRONMENT=${missing})\n`);
-    const noVersion = await runInProcess('record-deployment', { ...consumer, PACT_CONSUMER_VERSION: 'never-published' });
+    expect(noEnvironment.stderr).toBe(
+      `can-i-deploy could not run: the Pact Broker at ${brokerUrl} has no environment ${missing}: create it with npm run broker:setup (PACT_ENVIRONMENT=${missing})\n`,
+    );
+    const noVersion = await runInProcess('record-deployment', {
+      ...consumer,
+      PACT_CONSUMER_VERSION: 'never-published',
+    });
     expect(noVersion.code).toBe(2);
-    expect(noVersion.stderr).toMatch(/^record-deployment could not run: the Pact Broker at \S+ has no version never-published of NangoConnectSessionClient: publish it first/);
+    expect(noVersion.stderr).toMatch(
+      /^record-deployment could not run: the Pact Broker at \S+ has no version never-published of NangoConnectSessionClient: publish it first/,
+    );
     expect(noVersion.stderr.split('\n')).toHaveLength(2);
   });
 
@@ -167,7 +225,9 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     const never = unique('never-published');
     const run = await canIDeploy(['--pacticipant', CONSUMER, '--version', never]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`can-i-deploy could not run: the Pact Broker at ${brokerUrl} has no pact or verification for version ${never} of ${CONSUMER}: publish it first (npm run pact:publish), or name a version it has\n`);
+    expect(run.stderr).toBe(
+      `can-i-deploy could not run: the Pact Broker at ${brokerUrl} has no pact or verification for version ${never} of ${CONSUMER}: publish it first (npm run pact:publish), or name a version it has\n`,
+    );
     // The CLI's own words for it are not repeated on stdout.
     expect(run.stdout).not.toContain(never);
     expect(run.stdout).not.toMatch(/Computer says/);
@@ -192,7 +252,11 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
 
   it('verifies exactly the pact PACT_URL names', async () => {
     const pactUrl = `${brokerUrl}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/version/${consumerVersion}`;
-    const run = await verifyAndPublish('none', unique('nango'), { PACT_URL: pactUrl, PACT_BROKER_BASE_URL: '', PACT_CONSUMER_VERSION_SELECTORS: '' });
+    const run = await verifyAndPublish('none', unique('nango'), {
+      PACT_URL: pactUrl,
+      PACT_BROKER_BASE_URL: '',
+      PACT_CONSUMER_VERSION_SELECTORS: '',
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`pacts from ${pactUrl}`);
   });
@@ -201,13 +265,23 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     const reportsDir = scratchDir('evidence');
     const provider = await startDriftingProvider('none', SECRET);
     try {
-      expect((await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir })).code).toBe(0);
+      expect(
+        (await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: reportsDir }))
+          .code,
+      ).toBe(0);
     } finally {
       await provider.close();
     }
-    const run = await runInProcess('pact:publish-provider-contract', { ...broker, PACT_PROVIDER_VERSION: unique('nango'), PACT_PROVIDER_BRANCH: branch, REPORTS_DIR: reportsDir });
+    const run = await runInProcess('pact:publish-provider-contract', {
+      ...broker,
+      PACT_PROVIDER_VERSION: unique('nango'),
+      PACT_PROVIDER_BRANCH: branch,
+      REPORTS_DIR: reportsDir,
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`pact:publish-provider-contract could not run: the Pact Broker at ${brokerUrl} is not PactFlow: provider contracts (bi-directional contract testing) are a PactFlow feature\n`);
+    expect(run.stderr).toBe(
+      `pact:publish-provider-contract could not run: the Pact Broker at ${brokerUrl} is not PactFlow: provider contracts (bi-directional contract testing) are a PactFlow feature\n`,
+    );
   });
 
   describe('a new consumer whose pact fails', () => {
@@ -217,29 +291,45 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
       // Its pact expects 410 where Nango documents 404: it can never pass.
       const interactions = (committedPact()['interactions'] as JsonObject[]).map((interaction) => {
         const response = interaction['response'] as JsonObject;
-        const deletesAGoneSession = interaction['description'] === 'a request to delete a connect session that has already been deleted';
+        const deletesAGoneSession =
+          interaction['description'] === 'a request to delete a connect session that has already been deleted';
         return deletesAGoneSession ? { ...interaction, response: { ...response, status: 410 } } : interaction;
       });
       const dir = scratchDir('other-consumer');
       mkdirSync(join(dir, 'pacts'));
-      writeFileSync(join(dir, 'pacts', `${other}-${PROVIDER}.json`), JSON.stringify({ ...committedPact(), consumer: { name: other }, interactions }));
-      const published = await runInProcess('pact:publish', { ...broker, PACT_CONSUMER_VERSION: unique('w'), PACT_CONSUMER_BRANCH: otherBranch }, { cwd: dir });
+      writeFileSync(
+        join(dir, 'pacts', `${other}-${PROVIDER}.json`),
+        JSON.stringify({ ...committedPact(), consumer: { name: other }, interactions }),
+      );
+      const published = await runInProcess(
+        'pact:publish',
+        { ...broker, PACT_CONSUMER_VERSION: unique('w'), PACT_CONSUMER_BRANCH: otherBranch },
+        { cwd: dir },
+      );
       expect(published.code).toBe(0);
     });
 
     it('is pending: shown as PEND, published as a failure, and the run stays green', async () => {
-      const run = await verifyAndPublish('none', unique('nango'), { PACT_CONSUMER_VERSION_SELECTORS: JSON.stringify([{ branch }, { branch: otherBranch }]) });
+      const run = await verifyAndPublish('none', unique('nango'), {
+        PACT_CONSUMER_VERSION_SELECTORS: JSON.stringify([{ branch }, { branch: otherBranch }]),
+      });
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`^pact: ${other} version \\S+ on branch ${otherBranch} \\(pending\\)$`, 'm'));
+      expect(run.stdout).toMatch(
+        new RegExp(`^pact: ${other} version \\S+ on branch ${otherBranch} \\(pending\\)$`, 'm'),
+      );
       expect(run.stdout.split('\n').filter((line) => line.startsWith('PEND '))).toHaveLength(1);
       const each = (committedPact()['interactions'] as JsonObject[]).length;
-      expect(run.stdout).toContain(`Verification PASSED: ${2 * each - 1} of ${2 * each} interactions passed; 1 failed in pending pacts`);
+      expect(run.stdout).toContain(
+        `Verification PASSED: ${2 * each - 1} of ${2 * each} interactions passed; 1 failed in pending pacts`,
+      );
     });
 
     it('comes as a work-in-progress pact when the selectors do not name it', async () => {
       const run = await verifyAndPublish('none', unique('nango'), { PACT_INCLUDE_WIP_PACTS_SINCE: '2020-01-01' });
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`^pact: ${other} on branch ${otherBranch} \\(pending, work in progress\\)$`, 'm'));
+      expect(run.stdout).toMatch(
+        new RegExp(`^pact: ${other} on branch ${otherBranch} \\(pending, work in progress\\)$`, 'm'),
+      );
     });
   });
 
@@ -249,7 +339,10 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
     expect(run.code).toBe(1);
     const row = reportRow(run.stdout, 'answers 404 for a session that has already been deleted');
     expect(row.line).toMatch(/^FAIL .* 404 +404 +FAIL +FAIL/);
-    expect(row.reasons).toEqual(["pact: published as a failure: the response broke the spec, so Pact's verifier was shown a 599 stand-in", "schema: 404 body: /error must NOT have additional property 'payload'"]);
+    expect(row.reasons).toEqual([
+      "pact: published as a failure: the response broke the spec, so Pact's verifier was shown a 599 stand-in",
+      "schema: 404 body: /error must NOT have additional property 'payload'",
+    ]);
     expect(await latestVerification()).toEqual({ providerVersion, success: false });
   });
 
@@ -260,19 +353,25 @@ describeOnRealBroker('the broker story on a real Pact Broker', (brokerUrl) => {
       return file;
     };
 
-    it('leave the broker with Pact\'s own verdict for an accepted schema objection: the run and the broker both pass', async () => {
-      const file = knownFindings(['- {check: schema, matching: "additional property .payload.", reason: reported upstream}']);
+    it("leave the broker with Pact's own verdict for an accepted schema objection: the run and the broker both pass", async () => {
+      const file = knownFindings([
+        '- {check: schema, matching: "additional property .payload.", reason: reported upstream}',
+      ]);
       const providerVersion = unique('nango');
       const run = await verifyAndPublish('extra-property', providerVersion, { KNOWN_FINDINGS_FILE: file });
       expect(run.code).toBe(0);
-      expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').line).toMatch(/^KNOW .* 404 +404 +pass +known /);
+      expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').line).toMatch(
+        /^KNOW .* 404 +404 +pass +known /,
+      );
       expect(run.stdout).toMatch(/Verification PASSED: (\d+) of \1 interactions passed \(\d accepted as known\)/);
       expect(run.stdout).not.toContain('599');
       expect(await latestVerification()).toEqual({ providerVersion, success: true });
     });
 
     it('still publish an accepted status drift as the failure Pact saw, and the report says the broker was told so', async () => {
-      const file = knownFindings(['- {check: pact, status: 401, matching: "expected 404 but was 401", reason: reported upstream}']);
+      const file = knownFindings([
+        '- {check: pact, status: 401, matching: "expected 404 but was 401", reason: reported upstream}',
+      ]);
       const providerVersion = unique('nango');
       const run = await verifyAndPublish('no-404', providerVersion, { KNOWN_FINDINGS_FILE: file });
       expect(run.code).toBe(0);

@@ -19,7 +19,12 @@ import { REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer } from '../..
 const TOKEN = 'broker-token-for-verification-tests';
 const SECRET = 'nango-secret-for-broker-tests';
 const committedPact = (): JsonObject => JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject;
-const PUBLISH = { PACT_PUBLISH_VERIFICATION_RESULTS: 'true', PACT_PROVIDER_VERSION: 'nango-2026.11.29', PACT_PROVIDER_BRANCH: 'main', PACT_BUILD_URL: 'https://ci.example/build/7' };
+const PUBLISH = {
+  PACT_PUBLISH_VERIFICATION_RESULTS: 'true',
+  PACT_PROVIDER_VERSION: 'nango-2026.11.29',
+  PACT_PROVIDER_BRANCH: 'main',
+  PACT_BUILD_URL: 'https://ci.example/build/7',
+};
 
 let broker: BrokerDouble;
 let provider: DriftingProvider | undefined;
@@ -34,7 +39,13 @@ afterEach(async () => {
 
 async function verifyFromBroker(drift: Drift, env: Record<string, string> = {}): Promise<CliRun> {
   provider = await startDriftingProvider(drift, SECRET);
-  const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, ...env });
+  const run = await verifyInProcess({
+    PACT_BROKER_BASE_URL: broker.url,
+    PACT_BROKER_TOKEN: TOKEN,
+    NANGO_BASE_URL: provider.url,
+    NANGO_SECRET_KEY: SECRET,
+    ...env,
+  });
   expect(run.stdout + run.stderr).not.toContain(TOKEN);
   expect(run.stdout + run.stderr).not.toContain(SECRET);
   expect(provider.reference.liveSessionCount()).toBe(0);
@@ -49,7 +60,9 @@ describe('verifying pacts from a Pact Broker that misbehaves', () => {
     const run = await verifyFromBroker('none', PUBLISH);
     expect(run.code).toBe(1);
     expect(broker.verifications).toEqual([]);
-    expect(run.stdout).toMatch(/^run: results not published for NangoConnectSessionClient: the broker answered 400: .*refused by the test/m);
+    expect(run.stdout).toMatch(
+      /^run: results not published for NangoConnectSessionClient: the broker answered 400: .*refused by the test/m,
+    );
     expect(run.stdout).toMatch(/Verification FAILED: (\d+) of \1 interactions passed/);
   });
 
@@ -67,9 +80,17 @@ describe('verifying pacts from a Pact Broker that misbehaves', () => {
     // `npm run provider` behind NANGO_BASE_URL, as a wrong base URL in CI would have it.
     const reference = await new ReferenceProvider({ secretKey: SECRET }).listen(0, '127.0.0.1');
     try {
-      const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, NANGO_BASE_URL: reference.url, NANGO_SECRET_KEY: SECRET, ...PUBLISH });
+      const run = await verifyInProcess({
+        PACT_BROKER_BASE_URL: broker.url,
+        PACT_BROKER_TOKEN: TOKEN,
+        NANGO_BASE_URL: reference.url,
+        NANGO_SECRET_KEY: SECRET,
+        ...PUBLISH,
+      });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`verification could not run: refusing to publish verification results: the provider at ${reference.url} answered as a reference provider`);
+      expect(run.stderr).toContain(
+        `verification could not run: refusing to publish verification results: the provider at ${reference.url} answered as a reference provider`,
+      );
       expect(run.stderr).toContain('nothing was published');
       expect(broker.verifications).toEqual([]);
     } finally {
@@ -86,7 +107,13 @@ describe('verifying pacts from a Pact Broker that misbehaves', () => {
       writeAnswer(response, behind.respond(request));
     });
     try {
-      const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET, ...PUBLISH });
+      const run = await verifyInProcess({
+        PACT_BROKER_BASE_URL: broker.url,
+        PACT_BROKER_TOKEN: TOKEN,
+        NANGO_BASE_URL: server.url,
+        NANGO_SECRET_KEY: SECRET,
+        ...PUBLISH,
+      });
       expect([run.code, broker.verifications]).toEqual([2, []]);
       expect(run.stderr).toContain('answered as a reference provider');
     } finally {
@@ -98,7 +125,12 @@ describe('verifying pacts from a Pact Broker that misbehaves', () => {
     broker.seedPact(committedPact(), 'c1', 'main');
     provider = await startDriftingProvider('none', SECRET);
     const wrong = 'not-the-broker-token';
-    const run = await verifyInProcess({ PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: wrong, NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET });
+    const run = await verifyInProcess({
+      PACT_BROKER_BASE_URL: broker.url,
+      PACT_BROKER_TOKEN: wrong,
+      NANGO_BASE_URL: provider.url,
+      NANGO_SECRET_KEY: SECRET,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')).toContain(
       `verification could not run: the Pact Broker at ${broker.url} refused the credentials (PACT_BROKER_TOKEN)`,

@@ -20,19 +20,34 @@ describe('the case tables', () => {
     expect(OPERATIONS.map(({ operation }) => operationLabel(operation))).toEqual(LIFECYCLE.map(operationLabel));
   });
 
-  it.each(OPERATIONS.map((operation) => [label(operation), operation] as const))("point at %s in Nango's spec", (_label, { operation, specPointer }) => {
-    expect(specPointer).toBe(`/paths/${escapeToken(operation.path)}/${operation.method}`);
-    expect(resolvePointer(nangoSpec().root, specPointer)).toEqual(expect.objectContaining({ responses: expect.any(Object) }));
-  });
+  it.each(OPERATIONS.map((operation) => [label(operation), operation] as const))(
+    "point at %s in Nango's spec",
+    (_label, { operation, specPointer }) => {
+      expect(specPointer).toBe(`/paths/${escapeToken(operation.path)}/${operation.method}`);
+      expect(resolvePointer(nangoSpec().root, specPointer)).toEqual(
+        expect.objectContaining({ responses: expect.any(Object) }),
+      );
+    },
+  );
 
-  it.each(OPERATIONS.map((operation) => [label(operation), operation] as const))('cover every status the spec documents for %s', (_label, { operation, cases }) => {
-    const statuses = [...new Set(cases.map((contractCase) => String(contractCase.response.status)))].sort();
-    expect(statuses).toEqual(nangoValidators().documentedStatuses(operation.method, operation.path).sort());
-  });
+  it.each(OPERATIONS.map((operation) => [label(operation), operation] as const))(
+    'cover every status the spec documents for %s',
+    (_label, { operation, cases }) => {
+      const statuses = [...new Set(cases.map((contractCase) => String(contractCase.response.status)))].sort();
+      expect(statuses).toEqual(nangoValidators().documentedStatuses(operation.method, operation.path).sort());
+    },
+  );
 
-  it.each(OPERATIONS.map((operation) => [label(operation), operation] as const))('authenticate each case of %s as its operation does', (_label, { auth, cases }) => {
-    expect(cases.filter((contractCase) => !CREDENTIALS[auth].includes(contractCase.request.credential.kind)).map((contractCase) => contractCase.name)).toEqual([]);
-  });
+  it.each(OPERATIONS.map((operation) => [label(operation), operation] as const))(
+    'authenticate each case of %s as its operation does',
+    (_label, { auth, cases }) => {
+      expect(
+        cases
+          .filter((contractCase) => !CREDENTIALS[auth].includes(contractCase.request.credential.kind))
+          .map((contractCase) => contractCase.name),
+      ).toEqual([]);
+    },
+  );
 
   it('give every interaction a description no other case has', () => {
     expect(new Set(CASES.map((contractCase) => contractCase.description)).size).toBe(CASES.length);

@@ -83,7 +83,12 @@ async function scarfInstallReport(root: PackageJson): Promise<string | undefined
     Promise.resolve({
       scarf: { name: '@scarf/scarf', version: '1.4.0' },
       parent: { name: PACT.name, version: PACT.version, scarfSettings: { defaultOptIn: true, ...PACT.scarfSettings } },
-      rootPackage: { name: root.name, version: root.version, scarfSettings: root.scarfSettings, packageJsonPath: join(ROOT, 'package.json') },
+      rootPackage: {
+        name: root.name,
+        version: root.version,
+        scarfSettings: root.scarfSettings,
+        packageJsonPath: join(ROOT, 'package.json'),
+      },
       anyInChainDisabled: false,
     });
   try {

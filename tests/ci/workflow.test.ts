@@ -13,7 +13,9 @@ import { scratchDir } from '../support/scratch';
 
 const WORKFLOW = join(ROOT, '.github', 'workflows', 'contracts.yml');
 const VALIDATOR = join(dirname(require.resolve('@action-validator/cli/package.json')), 'cli.mjs');
-const SCRIPTS = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+const SCRIPTS = Object.keys(
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+);
 
 function validate(file: string): { code: number | null; output: string } {
   const run = spawnSync(process.execPath, [VALIDATOR, file], { encoding: 'utf8' });
@@ -38,7 +40,9 @@ function runLines(workflowText: string): string[] {
 
 /** The npm scripts the workflow calls that package.json does not have. */
 function missingScripts(workflowText: string): string[] {
-  const called = runLines(workflowText).flatMap((line) => [...line.matchAll(/\bnpm run(?: -s)? ([\w:.-]+)/g)].map((match) => match[1] ?? ''));
+  const called = runLines(workflowText).flatMap((line) =>
+    [...line.matchAll(/\bnpm run(?: -s)? ([\w:.-]+)/g)].map((match) => match[1] ?? ''),
+  );
   return called.filter((script) => !SCRIPTS.includes(script));
 }
 
@@ -48,10 +52,16 @@ function missingScripts(workflowText: string): string[] {
  * that sets up Node takes .nvmrc's.
  */
 function nodeProblems(workflowText: string): string[] {
-  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } })
+    .engines.node;
   const oldest = Number(/^>=(\d+)(\.\d+)*$/.exec(engines)?.[1]);
   const pinned = Number(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim().split('.')[0]);
-  const workflow = parse(workflowText) as { jobs: Record<string, { strategy?: { matrix?: { node?: number[] } }; steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
+  const workflow = parse(workflowText) as {
+    jobs: Record<
+      string,
+      { strategy?: { matrix?: { node?: number[] } }; steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }
+    >;
+  };
   const matrix = workflow.jobs['test']?.strategy?.matrix?.node ?? [];
   const problems: string[] = [];
   if (matrix[0] !== oldest) problems.push(`the test matrix starts at ${String(matrix[0])}, engines at ${oldest}`);
@@ -59,7 +69,8 @@ function nodeProblems(workflowText: string): string[] {
   for (const [name, job] of Object.entries(workflow.jobs)) {
     if (name === 'test') continue;
     for (const step of job.steps ?? []) {
-      if (step.uses?.startsWith('actions/setup-node') && step.with?.['node-version-file'] !== '.nvmrc') problems.push(`${name} sets up a Node other than .nvmrc's`);
+      if (step.uses?.startsWith('actions/setup-node') && step.with?.['node-version-file'] !== '.nvmrc')
+        problems.push(`${name} sets up a Node other than .nvmrc's`);
     }
   }
   return problems;
@@ -81,7 +92,16 @@ describe('the CI workflow for users', () => {
   it('calls only npm scripts that exist, and the whole broker flow', () => {
     expect(missingScripts(text)).toEqual([]);
     const lines = runLines(text).join('\n');
-    for (const step of ['npm ci', 'npm test', 'npm run contracts', 'npm run broker:setup', 'npm run pact:publish', 'npm run verify', 'npm run can-i-deploy', 'npm run record-deployment']) {
+    for (const step of [
+      'npm ci',
+      'npm test',
+      'npm run contracts',
+      'npm run broker:setup',
+      'npm run pact:publish',
+      'npm run verify',
+      'npm run can-i-deploy',
+      'npm run record-deployment',
+    ]) {
       expect(lines).toContain(step);
     }
   });
@@ -93,7 +113,10 @@ describe('the CI workflow for users', () => {
   });
 
   it('runs mutation testing of every module stryker.config.cjs mutates, on a schedule', () => {
-    const workflow = parse(text) as { on: { schedule?: unknown[] }; jobs: { mutation: { strategy: { matrix: { module: string[] } } } } };
+    const workflow = parse(text) as {
+      on: { schedule?: unknown[] };
+      jobs: { mutation: { strategy: { matrix: { module: string[] } } } };
+    };
     // Every module: MUTATE (one module) must not narrow what this test reads.
     const ambient = process.env['MUTATE'];
     delete process.env['MUTATE'];
@@ -107,8 +130,13 @@ describe('the CI workflow for users', () => {
   it('would catch a workflow GitHub rejects, and a script that does not exist', () => {
     const invalid = validate(variant(text.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest')));
     expect(invalid.code).not.toBe(0);
-    expect(missingScripts(text.replace('npm run can-i-deploy', 'npm run can-i-deploy-now'))).toEqual(['can-i-deploy-now']);
-    expect(nodeProblems(text.replace('node: [22, 24]', 'node: [20, 22]'))).toEqual(['the test matrix starts at 20, engines at 22', "the test matrix lacks .nvmrc's 24"]);
+    expect(missingScripts(text.replace('npm run can-i-deploy', 'npm run can-i-deploy-now'))).toEqual([
+      'can-i-deploy-now',
+    ]);
+    expect(nodeProblems(text.replace('node: [22, 24]', 'node: [20, 22]'))).toEqual([
+      'the test matrix starts at 20, engines at 22',
+      "the test matrix lacks .nvmrc's 24",
+    ]);
     expect(nodeProblems(text.replace('node-version-file: .nvmrc', 'node-version: 20'))).toHaveLength(1);
   });
 });

@@ -15,7 +15,13 @@ import {
   UndocumentedStatusError,
 } from '../../contracts/client/errors';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
-import { refusedUrl, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
+import {
+  refusedUrl,
+  sendJson,
+  startScriptedServer,
+  type RecordedRequest,
+  type ScriptedServer,
+} from '../support/scriptedServer';
 
 const TOKEN = `nango_connect_session_${'ab'.repeat(32)}`;
 let answer: (request: RecordedRequest, response: ServerResponse) => void;
@@ -40,7 +46,8 @@ describe('ConnectSessionClient.deleteSession', () => {
   });
 
   it('sends no Authorization header when no token is given', async () => {
-    answer = (_request, response) => sendJson(response, 401, { error: { code: 'missing_auth_header', message: 'missing' } });
+    answer = (_request, response) =>
+      sendJson(response, 401, { error: { code: 'missing_auth_header', message: 'missing' } });
     await expect(client().deleteSession(undefined)).resolves.toEqual({
       outcome: 'api-error',
       status: 401,
@@ -52,7 +59,11 @@ describe('ConnectSessionClient.deleteSession', () => {
   it('sends a query string and a JSON body when asked, and resolves 400 to an api-error', async () => {
     const error = { code: 'invalid_body', errors: [{ code: 'unrecognized_keys', message: 'no', path: [] }] };
     answer = (_request, response) => sendJson(response, 400, { error });
-    await expect(client().deleteSession(TOKEN, { query: { a: '1' }, body: { b: 2 } })).resolves.toEqual({ outcome: 'api-error', status: 400, body: { error } });
+    await expect(client().deleteSession(TOKEN, { query: { a: '1' }, body: { b: 2 } })).resolves.toEqual({
+      outcome: 'api-error',
+      status: 400,
+      body: { error },
+    });
     expect(server.requests[0]).toMatchObject({ url: '/connect/session?a=1', body: '{"b":2}' });
     expect(server.requests[0]?.headers['content-type']).toBe('application/json');
   });
@@ -67,7 +78,9 @@ describe('ConnectSessionClient.deleteSession', () => {
     answer = (_request, response) => sendJson(response, 500, { error: { code: 'server_error' } });
     const failure = client().deleteSession(TOKEN);
     await expect(failure).rejects.toBeInstanceOf(UndocumentedStatusError);
-    await expect(failure).rejects.toThrow('undocumented status 500 for DELETE /connect/session (documented: 204, 400, 401, 404); body: {"error":{"code":"server_error"}}');
+    await expect(failure).rejects.toThrow(
+      'undocumented status 500 for DELETE /connect/session (documented: 204, 400, 401, 404); body: {"error":{"code":"server_error"}}',
+    );
   });
 
   it('raises NonJsonErrorBodyError for an error body that is not JSON', async () => {
@@ -97,31 +110,53 @@ describe('ConnectSessionClient.deleteSession', () => {
     const url = await refusedUrl();
     const failure = new ConnectSessionClient(url).deleteSession(TOKEN);
     await expect(failure).rejects.toBeInstanceOf(ProviderUnreachableError);
-    await expect(failure).rejects.toThrow(`cannot reach provider at ${url}/connect/session: connection refused (ECONNREFUSED)`);
+    await expect(failure).rejects.toThrow(
+      `cannot reach provider at ${url}/connect/session: connection refused (ECONNREFUSED)`,
+    );
   });
 
   it('every failure is a ConnectSessionClientError whose message never carries the token', async () => {
     answer = (_request, response) => sendJson(response, 503, { error: { code: 'down' } });
-    const error: unknown = await client().deleteSession(TOKEN).catch((caught: unknown) => caught);
+    const error: unknown = await client()
+      .deleteSession(TOKEN)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectSessionClientError);
     expect(String((error as Error).message)).not.toContain(TOKEN);
   });
 });
 
 const SECRET = 'client-test-secret';
-const SESSION = { token: TOKEN, connect_link: 'https://connect.nango.dev/?session_token=x', expires_at: '2026-12-01T10:00:00.000Z' };
+const SESSION = {
+  token: TOKEN,
+  connect_link: 'https://connect.nango.dev/?session_token=x',
+  expires_at: '2026-12-01T10:00:00.000Z',
+};
 
 describe('ConnectSessionClient.createSession', () => {
   it('sends POST /connect/sessions with the secret key and the input as JSON, and resolves to created on 201', async () => {
     answer = (_request, response) => sendJson(response, 201, { data: SESSION });
-    await expect(client().createSession(SECRET, { end_user: { id: 'u-1' } })).resolves.toEqual({ outcome: 'created', session: SESSION });
-    expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/connect/sessions', body: '{"end_user":{"id":"u-1"}}' });
-    expect(server.requests[0]?.headers).toMatchObject({ authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' });
+    await expect(client().createSession(SECRET, { end_user: { id: 'u-1' } })).resolves.toEqual({
+      outcome: 'created',
+      session: SESSION,
+    });
+    expect(server.requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/connect/sessions',
+      body: '{"end_user":{"id":"u-1"}}',
+    });
+    expect(server.requests[0]?.headers).toMatchObject({
+      authorization: `Bearer ${SECRET}`,
+      'content-type': 'application/json',
+    });
   });
 
   it('resolves 400 and 401 to api-errors, and sends a query when asked', async () => {
     answer = (_request, response) => sendJson(response, 400, { error: { code: 'invalid_query_params' } });
-    await expect(client().createSession(SECRET, {}, { query: { a: '1' } })).resolves.toEqual({ outcome: 'api-error', status: 400, body: { error: { code: 'invalid_query_params' } } });
+    await expect(client().createSession(SECRET, {}, { query: { a: '1' } })).resolves.toEqual({
+      outcome: 'api-error',
+      status: 400,
+      body: { error: { code: 'invalid_query_params' } },
+    });
     expect(server.requests[0]?.url).toBe('/connect/sessions?a=1');
     answer = (_request, response) => sendJson(response, 401, { error: { code: 'unknown_account', message: 'no' } });
     await expect(client().createSession('wrong', {})).resolves.toMatchObject({ outcome: 'api-error', status: 401 });
@@ -129,9 +164,13 @@ describe('ConnectSessionClient.createSession', () => {
 
   it('raises SchemaViolationError for a 201 without the token, and UndocumentedStatusError for a 404', async () => {
     answer = (_request, response) => sendJson(response, 201, { data: { expires_at: SESSION.expires_at } });
-    await expect(client().createSession(SECRET, {})).rejects.toThrow(new SchemaViolationError(201, ["201 body: /data must have required property 'token'"]));
+    await expect(client().createSession(SECRET, {})).rejects.toThrow(
+      new SchemaViolationError(201, ["201 body: /data must have required property 'token'"]),
+    );
     answer = (_request, response) => sendJson(response, 404, { error: { code: 'not_found' } });
-    await expect(client().createSession(SECRET, {})).rejects.toThrow('undocumented status 404 for POST /connect/sessions (documented: 201, 400, 401)');
+    await expect(client().createSession(SECRET, {})).rejects.toThrow(
+      'undocumented status 404 for POST /connect/sessions (documented: 201, 400, 401)',
+    );
   });
 
   it('raises SchemaViolationError for an expiry that is not a date-time', async () => {
@@ -143,15 +182,26 @@ describe('ConnectSessionClient.createSession', () => {
 describe('ConnectSessionClient.reconnectSession', () => {
   it('sends POST /connect/sessions/reconnect with the connection and integration, and resolves to created on 201', async () => {
     answer = (_request, response) => sendJson(response, 201, { data: SESSION });
-    await expect(client().reconnectSession(SECRET, { connection_id: 'c-1', integration_id: 'i-1' })).resolves.toEqual({ outcome: 'created', session: SESSION });
-    expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/connect/sessions/reconnect', body: '{"connection_id":"c-1","integration_id":"i-1"}' });
+    await expect(client().reconnectSession(SECRET, { connection_id: 'c-1', integration_id: 'i-1' })).resolves.toEqual({
+      outcome: 'created',
+      session: SESSION,
+    });
+    expect(server.requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/connect/sessions/reconnect',
+      body: '{"connection_id":"c-1","integration_id":"i-1"}',
+    });
   });
 
   it('resolves 400 to an api-error and raises NonJsonErrorBodyError for a text 400', async () => {
     answer = (_request, response) => sendJson(response, 400, { error: { code: 'invalid_body' } });
-    await expect(client().reconnectSession(SECRET, { connection_id: 'x', integration_id: 'y' })).resolves.toMatchObject({ outcome: 'api-error', status: 400 });
+    await expect(client().reconnectSession(SECRET, { connection_id: 'x', integration_id: 'y' })).resolves.toMatchObject(
+      { outcome: 'api-error', status: 400 },
+    );
     answer = (_request, response) => response.writeHead(400, { 'content-type': 'text/plain' }).end('Bad');
-    await expect(client().reconnectSession(SECRET, { connection_id: 'x', integration_id: 'y' })).rejects.toBeInstanceOf(NonJsonErrorBodyError);
+    await expect(client().reconnectSession(SECRET, { connection_id: 'x', integration_id: 'y' })).rejects.toBeInstanceOf(
+      NonJsonErrorBodyError,
+    );
   });
 });
 
@@ -166,7 +216,11 @@ describe('ConnectSessionClient.getSession', () => {
   it('resolves 400, 401 and 404 to api-errors', async () => {
     for (const status of [400, 401, 404] as const) {
       answer = (_request, response) => sendJson(response, status, { error: { code: 'c' } });
-      await expect(client().getSession(TOKEN, { query: { a: '1' } })).resolves.toEqual({ outcome: 'api-error', status, body: { error: { code: 'c' } } });
+      await expect(client().getSession(TOKEN, { query: { a: '1' } })).resolves.toEqual({
+        outcome: 'api-error',
+        status,
+        body: { error: { code: 'c' } },
+      });
     }
   });
 

@@ -46,47 +46,74 @@ const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, 
 /** How the client sends a case of each operation: the one place a new operation needs a line of test code. */
 const SEND: Readonly<Record<string, (client: ConnectSessionClient, contractCase: ContractCase) => Promise<unknown>>> = {
   'POST /connect/sessions': (client, { request }) =>
-    client.createSession(credentialSentBy(request.credential), exampleBody(request.body ?? {}), request.query ? { query: request.query } : {}),
+    client.createSession(
+      credentialSentBy(request.credential),
+      exampleBody(request.body ?? {}),
+      request.query ? { query: request.query } : {},
+    ),
   'POST /connect/sessions/reconnect': (client, { request }) =>
-    client.reconnectSession(credentialSentBy(request.credential), exampleBody(request.body ?? {}) as unknown as ConnectSessionReconnectInput, request.query ? { query: request.query } : {}),
-  'GET /connect/session': (client, { request }) => client.getSession(credentialSentBy(request.credential), { ...(request.query ? { query: request.query } : {}) }),
+    client.reconnectSession(
+      credentialSentBy(request.credential),
+      exampleBody(request.body ?? {}) as unknown as ConnectSessionReconnectInput,
+      request.query ? { query: request.query } : {},
+    ),
+  'GET /connect/session': (client, { request }) =>
+    client.getSession(credentialSentBy(request.credential), { ...(request.query ? { query: request.query } : {}) }),
   'DELETE /connect/session': (client, { request }) =>
-    client.deleteSession(credentialSentBy(request.credential), { ...(request.query ? { query: request.query } : {}), ...(request.body ? { body: exampleBody(request.body) } : {}) }),
+    client.deleteSession(credentialSentBy(request.credential), {
+      ...(request.query ? { query: request.query } : {}),
+      ...(request.body ? { body: exampleBody(request.body) } : {}),
+    }),
 };
 
 /** The tagged result the client must resolve to for the case's documented answer. */
 function expectedResult({ response }: ContractCase): unknown {
   if (response.status === 204) return { outcome: 'deleted' };
-  if ('session' in response) return { outcome: response.status === 201 ? 'created' : 'found', session: response.session };
+  if ('session' in response)
+    return { outcome: response.status === 201 ? 'created' : 'found', session: response.session };
   return { outcome: 'api-error', status: response.status, body: { error: response.error } };
 }
 
-describe.each(OPERATIONS.map((operation) => [operationHeading(operation), operation] as const))('%s', (heading: string, operation: LifecycleOperation) => {
-  for (const contractCase of operation.cases) {
-    it(contractCase.name, async () => {
-      const send = SEND[heading];
-      if (!send) throw new Error(`no client call for ${heading}: add one to SEND`);
-      const declared = pending.find((declaration) => declaration.interaction === contractCase.description);
-      await interactionFromCase(pact, contractCase, declared).executeTest(async (mockServer) => {
-        const result = await send(new ConnectSessionClient(mockServer.url), contractCase);
-        await matchRecorded(mockServer.port);
-        expect(result).toEqual(expectedResult(contractCase));
+describe.each(OPERATIONS.map((operation) => [operationHeading(operation), operation] as const))(
+  '%s',
+  (heading: string, operation: LifecycleOperation) => {
+    for (const contractCase of operation.cases) {
+      it(contractCase.name, async () => {
+        const send = SEND[heading];
+        if (!send) throw new Error(`no client call for ${heading}: add one to SEND`);
+        const declared = pending.find((declaration) => declaration.interaction === contractCase.description);
+        await interactionFromCase(pact, contractCase, declared).executeTest(async (mockServer) => {
+          const result = await send(new ConnectSessionClient(mockServer.url), contractCase);
+          await matchRecorded(mockServer.port);
+          expect(result).toEqual(expectedResult(contractCase));
+        });
       });
-    });
-  }
-});
+    }
+  },
+);
 
 // Runs after the interactions above (jest keeps declaration order within a file), on the file they wrote.
 describe('the pact the consumer tests wrote', () => {
   const written = join(pactDir, `${CONSUMER}-${PROVIDER}.json`);
-  type Raw = { interactions: Array<{ description: string; request: { headers?: Record<string, unknown>; generators?: unknown; matchingRules?: unknown } }> };
+  type Raw = {
+    interactions: Array<{
+      description: string;
+      request: { headers?: Record<string, unknown>; generators?: unknown; matchingRules?: unknown };
+    }>;
+  };
   const raw = (): Raw => JSON.parse(readFileSync(written, 'utf8')) as Raw;
 
   it('declares pending only interactions it holds, each with its reason', () => {
     const interactions = readPactFile(written).interactions;
-    const unknown = pending.filter((declaration) => !interactions.some(({ description }) => description === declaration.interaction));
-    expect(unknown.map((declaration) => `line ${declaration.line}: no interaction "${declaration.interaction}"`)).toEqual([]);
-    const inPact = interactions.flatMap(({ description, pending: reason }) => (reason === undefined ? [] : [`${description}: ${reason}`]));
+    const unknown = pending.filter(
+      (declaration) => !interactions.some(({ description }) => description === declaration.interaction),
+    );
+    expect(
+      unknown.map((declaration) => `line ${declaration.line}: no interaction "${declaration.interaction}"`),
+    ).toEqual([]);
+    const inPact = interactions.flatMap(({ description, pending: reason }) =>
+      reason === undefined ? [] : [`${description}: ${reason}`],
+    );
     expect(inPact.sort()).toEqual(pending.map(({ interaction, reason }) => `${interaction}: ${reason}`).sort());
   });
 
@@ -95,43 +122,73 @@ describe('the pact the consumer tests wrote', () => {
   });
 
   it('covers every status the spec documents for every operation, and no other', () => {
-    expect(OPERATIONS.flatMap(({ operation }) => checkStatusCoverage(readPactFile(written), nangoValidators(), operation.method, operation.path))).toEqual([]);
+    expect(
+      OPERATIONS.flatMap(({ operation }) =>
+        checkStatusCoverage(readPactFile(written), nangoValidators(), operation.method, operation.path),
+      ),
+    ).toEqual([]);
   });
 
   it("passes PactFlow's bi-directional comparison with the spec, listing the warnings it expects", async () => {
-    const outcome = await compareWithSpec(pactJson(readFileSync(written, 'utf8'), written), nangoSpec().root, loadKnownFindings(), TODAY);
+    const outcome = await compareWithSpec(
+      pactJson(readFileSync(written, 'utf8'), written),
+      nangoSpec().root,
+      loadKnownFindings(),
+      TODAY,
+    );
     // Expected warnings are listed with their reasons in known-findings.yaml: shown only when asked for (LOG_LEVEL).
-    if (VERBOSE) for (const line of outcome.expected) console.info(`bi-directional comparison, expected warning: ${line}`);
+    if (VERBOSE)
+      for (const line of outcome.expected) console.info(`bi-directional comparison, expected warning: ${line}`);
     for (const line of outcome.warnings) console.warn(`bi-directional comparison, warning: ${line}`);
     expect([...outcome.errors, ...outcome.stale]).toEqual([]);
   });
 
   it('takes the session token of every interaction that sends one from its provider state, in the token format', () => {
-    const stateful = OPERATIONS.flatMap((operation) => operation.cases).filter((contractCase) => contractCase.request.credential.kind === 'token-from-state');
-    const withToken = raw().interactions.filter((interaction) => stateful.some((contractCase) => contractCase.description === interaction.description));
+    const stateful = OPERATIONS.flatMap((operation) => operation.cases).filter(
+      (contractCase) => contractCase.request.credential.kind === 'token-from-state',
+    );
+    const withToken = raw().interactions.filter((interaction) =>
+      stateful.some((contractCase) => contractCase.description === interaction.description),
+    );
     expect(withToken).toHaveLength(stateful.length);
     for (const { request } of withToken) {
-      expect(request.generators).toMatchObject({ header: { Authorization: { type: 'ProviderState', expression: `Bearer \${${TOKEN_FROM_STATE}}` } } });
+      expect(request.generators).toMatchObject({
+        header: { Authorization: { type: 'ProviderState', expression: `Bearer \${${TOKEN_FROM_STATE}}` } },
+      });
       expect(request.matchingRules).toMatchObject({
-        header: { Authorization: { combine: 'AND', matchers: [{ match: 'regex', regex: `^Bearer ${CONNECT_SESSION_TOKEN_REGEX.slice(1)}` }] } },
+        header: {
+          Authorization: {
+            combine: 'AND',
+            matchers: [{ match: 'regex', regex: `^Bearer ${CONNECT_SESSION_TOKEN_REGEX.slice(1)}` }],
+          },
+        },
       });
     }
   });
 
   it('holds no secret key: a secret-key interaction carries the placeholder the verifier replaces', () => {
-    const secretKeyCases = OPERATIONS.flatMap((operation) => operation.cases).filter((contractCase) => contractCase.request.credential.kind === 'secret-key');
-    const authorizations = raw().interactions.filter((interaction) => secretKeyCases.some((contractCase) => contractCase.description === interaction.description)).map((interaction) => interaction.request.headers?.['Authorization']);
+    const secretKeyCases = OPERATIONS.flatMap((operation) => operation.cases).filter(
+      (contractCase) => contractCase.request.credential.kind === 'secret-key',
+    );
+    const authorizations = raw()
+      .interactions.filter((interaction) =>
+        secretKeyCases.some((contractCase) => contractCase.description === interaction.description),
+      )
+      .map((interaction) => interaction.request.headers?.['Authorization']);
     expect(authorizations).toEqual(secretKeyCases.map(() => [`Bearer ${SECRET_KEY_PLACEHOLDER}`]));
   });
 
   it('is byte-identical to the committed pact in pacts/', () => {
     if (booleanFrom(process.env, 'PACT_UPDATE', false)) {
-      if (process.env['CI'] === 'true') throw new Error('PACT_UPDATE=true is refused in CI: update pacts/ locally and commit it');
+      if (process.env['CI'] === 'true')
+        throw new Error('PACT_UPDATE=true is refused in CI: update pacts/ locally and commit it');
       replaceCommitted(written);
     }
     const comparison = compareWithCommitted(written);
     if (!comparison.same) {
-      throw new Error(`${comparison.reason}\nIf the contract change is intended, run \`npm run pacts:update\` and commit ${COMMITTED_PACT}.`);
+      throw new Error(
+        `${comparison.reason}\nIf the contract change is intended, run \`npm run pacts:update\` and commit ${COMMITTED_PACT}.`,
+      );
     }
   });
 });

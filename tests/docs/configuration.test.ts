@@ -22,7 +22,10 @@ function sourceFiles(dir: string): string[] {
 /** One line, as a formatter may break a call over several: `f(\n  a,\n  b,\n)` reads `f(a, b)`. */
 const flat = (text: string): string => text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/,? \)/g, ')');
 
-const sources = sourceFiles(CONTRACTS).map((file) => ({ file: relative(PROJECT_ROOT, file), text: flat(readFileSync(file, 'utf8')) }));
+const sources = sourceFiles(CONTRACTS).map((file) => ({
+  file: relative(PROJECT_ROOT, file),
+  text: flat(readFileSync(file, 'utf8')),
+}));
 
 /** The rows of every table of the page, by variable: a row may name several (`PORT`, `HOST`). */
 function docRows(markdown: string): Map<string, string> {
@@ -64,7 +67,9 @@ function codeDefaults(file: string, text: string): CodeDefault[] {
       const onlyWhenSet = line.includes(`read(env, '${name}') === undefined ? undefined : wholeNumber(env, '${name}'`);
       found.push({ name, file, expression: onlyWhenSet ? 'undefined' : (match[2] ?? '').trim() });
     }
-    for (const match of line.matchAll(/\b(?:read|httpUrlFrom)\([\w.]+, '([A-Z][A-Z0-9_]*)'(?:, \{[^}]*\})?\)\)? \?\? ([^;]+?)\)?(?:;|\.replace|$)/g)) {
+    for (const match of line.matchAll(
+      /\b(?:read|httpUrlFrom)\([\w.]+, '([A-Z][A-Z0-9_]*)'(?:, \{[^}]*\})?\)\)? \?\? ([^;]+?)\)?(?:;|\.replace|$)/g,
+    )) {
       // A local value (`?? given`, where the variable is known to be set) narrows a type; it is no default.
       if (/^[a-z]\w*$/.test(match[2] ?? '')) continue;
       found.push({ name: match[1] ?? '', file, expression: (match[2] ?? '').trim().replace(/ \}$/, '') });
@@ -85,12 +90,15 @@ function valuesOf(expression: string, file: string): string[] {
   const joined = /^join\(PROJECT_ROOT, ((?:'[^']*'(?:, )?)+)\)$/.exec(text);
   if (joined) return [[...(joined[1] ?? '').matchAll(/'([^']*)'/g)].map((part) => part[1]).join('/')];
   const object = /^\{([^}]*)\}(?: as const)?$/.exec(text);
-  if (object) return [...(object[1] ?? '').matchAll(/\w+: ([^,]+)/g)].flatMap((entry) => valuesOf(entry[1] ?? '', file));
+  if (object)
+    return [...(object[1] ?? '').matchAll(/\w+: ([^,]+)/g)].flatMap((entry) => valuesOf(entry[1] ?? '', file));
   const constant = /^([A-Z][A-Z0-9_]*)(?:\[[^\]]+\])?$/.exec(text);
   if (constant) {
     const name = constant[1] ?? '';
     const own = sources.find((source) => source.file === file);
-    const definition = [own, ...sources].flatMap((source) => (source ? [...source.text.matchAll(new RegExp(`const ${name} = ([^;]+);`, 'g'))] : []))[0];
+    const definition = [own, ...sources].flatMap((source) =>
+      source ? [...source.text.matchAll(new RegExp(`const ${name} = ([^;]+);`, 'g'))] : [],
+    )[0];
     if (!definition) throw new Error(`${file}: cannot find the constant ${name}`);
     return valuesOf(definition[1] ?? '', file);
   }
@@ -108,16 +116,28 @@ describe('docs/configuration.md agrees with the code', () => {
   const rows = docRows(readFileSync(DOC, 'utf8'));
 
   it('has a row for every variable the product reads', () => {
-    const missing = sources.flatMap(({ file, text }) => variablesRead(text).filter((name) => !rows.has(name)).map((name) => `${name} (${file})`));
+    const missing = sources.flatMap(({ file, text }) =>
+      variablesRead(text)
+        .filter((name) => !rows.has(name))
+        .map((name) => `${name} (${file})`),
+    );
     // CI detection variables are listed in a paragraph, not a table: they are never set by hand.
     const listed = readFileSync(DOC, 'utf8');
     expect(missing.filter((entry) => !listed.includes(`\`${entry.split(' ')[0] ?? ''}\``))).toEqual([]);
     expect(sources.flatMap(({ text }) => variablesRead(text)).length).toBeGreaterThan(30);
   });
 
-  it("says each default the code gives", () => {
+  it('says each default the code gives', () => {
     const defaults = sources.flatMap(({ file, text }) => codeDefaults(file, text));
-    expect(defaults.map(({ name }) => name)).toEqual(expect.arrayContaining(['NANGO_TIMEOUT_MS', 'HOSTILE_RUNS', 'LOG_LEVEL', 'KNOWN_FINDINGS_FILE', 'PACT_WEBHOOK_GITHUB_API_URL']));
+    expect(defaults.map(({ name }) => name)).toEqual(
+      expect.arrayContaining([
+        'NANGO_TIMEOUT_MS',
+        'HOSTILE_RUNS',
+        'LOG_LEVEL',
+        'KNOWN_FINDINGS_FILE',
+        'PACT_WEBHOOK_GITHUB_API_URL',
+      ]),
+    );
     const wrong = defaults.flatMap(({ name, file, expression }) => {
       const cell = rows.get(name);
       if (cell === undefined) return [`${name}: no row (default ${expression} in ${file})`];
@@ -131,9 +151,13 @@ describe('docs/configuration.md agrees with the code', () => {
   it('reads defaults the way the page writes them', () => {
     expect(valuesOf('10_000', 'x.ts')).toEqual(['10000']);
     expect(valuesOf('DEFAULT_RUNS[live.target.kind]', 'contracts/hostile/hostileSettings.ts')).toEqual(['1000', '130']);
-    expect(valuesOf("join(PROJECT_ROOT, 'contracts', 'known-findings.yaml')", 'x.ts')).toEqual(['contracts/known-findings.yaml']);
+    expect(valuesOf("join(PROJECT_ROOT, 'contracts', 'known-findings.yaml')", 'x.ts')).toEqual([
+      'contracts/known-findings.yaml',
+    ]);
     expect(cellSays('`1000` on the embedded provider', '100')).toBe(false);
     expect(cellSays('`1000` on the embedded provider', '1000')).toBe(true);
-    expect(codeDefaults('x.ts', "const v = read(env, 'LOG_LEVEL') ?? 'warn';")).toEqual([{ name: 'LOG_LEVEL', file: 'x.ts', expression: "'warn'" }]);
+    expect(codeDefaults('x.ts', "const v = read(env, 'LOG_LEVEL') ?? 'warn';")).toEqual([
+      { name: 'LOG_LEVEL', file: 'x.ts', expression: "'warn'" },
+    ]);
   });
 });

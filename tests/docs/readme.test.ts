@@ -10,7 +10,9 @@ import { PROJECT_ROOT } from '../../contracts/projectRoot';
 
 const README = join(PROJECT_ROOT, 'README.md');
 const MAX_LINES = 250;
-const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = (
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
 
 /** The commands of a Markdown text's `sh` blocks, continuation lines joined, comments and blank lines dropped. */
 function shellCommands(markdown: string): string[] {
@@ -54,7 +56,9 @@ describe('README', () => {
   });
 
   it('links only to pages of docs/ that exist, each starting with what it is for', () => {
-    const pages = [...new Set([...text.matchAll(/\]\((docs\/[\w-]+\.md)(?:#[\w-]+)?\)/g)].map((match) => match[1] ?? ''))];
+    const pages = [
+      ...new Set([...text.matchAll(/\]\((docs\/[\w-]+\.md)(?:#[\w-]+)?\)/g)].map((match) => match[1] ?? '')),
+    ];
     expect(pages.length).toBeGreaterThanOrEqual(6);
     for (const page of pages) {
       const path = join(PROJECT_ROOT, page);
@@ -65,9 +69,9 @@ describe('README', () => {
   });
 
   it('is judged as it should be: a missing script, a missing file, a command of no npm', () => {
-    expect(shellCommands('```sh\nNANGO_BASE_URL=x NANGO_SECRET_KEY=... \\\n  npm run contracts   # the main job\n```\n')).toEqual([
-      'NANGO_BASE_URL=x NANGO_SECRET_KEY=... npm run contracts',
-    ]);
+    expect(
+      shellCommands('```sh\nNANGO_BASE_URL=x NANGO_SECRET_KEY=... \\\n  npm run contracts   # the main job\n```\n'),
+    ).toEqual(['NANGO_BASE_URL=x NANGO_SECRET_KEY=... npm run contracts']);
     expect(problemWith('NANGO_BASE_URL=x npm run contracts')).toBeUndefined();
     expect(problemWith('npm run no-such-script')).toMatch(/no script no-such-script/);
     expect(problemWith('make test')).toMatch(/not an npm command/);

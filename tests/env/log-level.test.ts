@@ -1,7 +1,6 @@
 /** Every CLI refuses a bad LOG_LEVEL the same way, before anything runs: one line naming it, exit 2. */
 import { runInProcess, verifyInProcess, type InProcessScript } from '../support/inProcess';
 
-
 const REFUSAL = 'LOG_LEVEL must be one of trace, debug, info, warn, error (got "loud")';
 const SCRIPTS: readonly { script: InProcessScript; label: string }[] = [
   { script: 'contracts:hostile', label: 'contracts:hostile' },

@@ -38,7 +38,8 @@ it('has every error class of the suite descend from ContractsError', () => {
   let members = 0;
   for (const [name, { file }] of classes) {
     const chain = [name];
-    while (classes.has(chain[chain.length - 1] ?? '')) chain.push(classes.get(chain[chain.length - 1] ?? '')?.parent ?? '');
+    while (classes.has(chain[chain.length - 1] ?? ''))
+      chain.push(classes.get(chain[chain.length - 1] ?? '')?.parent ?? '');
     if (!chain.includes('Error')) continue; // not an error class (a Writable, a TextOut)
     if (chain.includes('ContractsError')) members += 1;
     else if (name !== 'ContractsError') outside.push(`${name} (${file}): ${chain.join(' → ')}`);
@@ -52,7 +53,10 @@ it('gives each error its exit code and one line', () => {
   expect(error).toBeInstanceOf(ContractsError);
   expect(error.exitCode).toBe(EXIT.couldNotRun);
   expect(error.userLine).toBe('NANGO_TIMEOUT_MS must be a whole number');
-  expect(new SpecError('spec/x.yaml', 'no such file')).toMatchObject({ exitCode: 2, userLine: 'spec/x.yaml: no such file' });
+  expect(new SpecError('spec/x.yaml', 'no such file')).toMatchObject({
+    exitCode: 2,
+    userLine: 'spec/x.yaml: no such file',
+  });
   const undocumented = new UndocumentedStatusError(418, ['204', '400'], '', 'DELETE /connect/session');
   expect(undocumented).toBeInstanceOf(ConnectSessionClientError);
   expect(undocumented).toBeInstanceOf(ContractsError);
@@ -66,7 +70,8 @@ it('says why nothing is lost at every bare catch', () => {
     lines.forEach((line, index) => {
       if (!/\}\s*catch\s*\{/.test(line)) return;
       const next = lines[index + 1] ?? '';
-      if (!/\/\/ \S/.test(line) && !/^\s*\/\/ \S/.test(next)) unexplained.push(`${relative(PROJECT_ROOT, file)}:${index + 1}`);
+      if (!/\/\/ \S/.test(line) && !/^\s*\/\/ \S/.test(next))
+        unexplained.push(`${relative(PROJECT_ROOT, file)}:${index + 1}`);
     });
   }
   expect(unexplained).toEqual([]);

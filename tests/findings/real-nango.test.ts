@@ -39,7 +39,16 @@ beforeAll(async () => {
   await verifying.close();
   const drifting = await startHostileDriftProvider('real-nango', SECRET);
   // As a team runs it: the default budget, the console without --verbose.
-  const hostile = await hostileInProcess({ NANGO_BASE_URL: drifting.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir, HOSTILE_SEED: '1', HOSTILE_RUNS: '300' }, []);
+  const hostile = await hostileInProcess(
+    {
+      NANGO_BASE_URL: drifting.url,
+      NANGO_SECRET_KEY: SECRET,
+      REPORTS_DIR: dir,
+      HOSTILE_SEED: '1',
+      HOSTILE_RUNS: '300',
+    },
+    [],
+  );
   await drifting.close();
   const findings = await runInProcess('findings', { REPORTS_DIR: dir });
   runs = {
@@ -52,7 +61,12 @@ beforeAll(async () => {
   };
 }, 120_000);
 
-const ALL = ['POST /connect/sessions', 'POST /connect/sessions/reconnect', 'GET /connect/session', 'DELETE /connect/session'];
+const ALL = [
+  'POST /connect/sessions',
+  'POST /connect/sessions/reconnect',
+  'GET /connect/session',
+  'DELETE /connect/session',
+];
 
 /** Each cause: its section's heading, and the operations its "Seen" line must name. */
 const CAUSES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
@@ -61,7 +75,10 @@ const CAUSES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [/GET \/connect\/session's 200 body is not what the spec/, ['GET /connect/session']],
   [/415 unsupported_media_type is answered where the spec documents no 415/, ALL],
   [/a request the spec allows is refused: 401 malformed_auth_header/, ALL],
-  [/a request the spec does not allow \(auth:bare\) is accepted/, ['GET /connect/session', 'DELETE /connect/session', 'POST /connect/sessions/reconnect']],
+  [
+    /a request the spec does not allow \(auth:bare\) is accepted/,
+    ['GET /connect/session', 'DELETE /connect/session', 'POST /connect/sessions/reconnect'],
+  ],
   [/methods the spec does not document are answered 404/, []],
   [/a body the spec allows is refused \(400\) for `end_user\.email` \(/, ['POST /connect/sessions']],
   [/a body the spec allows is refused \(400\) for `end_user`/, ['POST /connect/sessions']],
@@ -86,16 +103,21 @@ it.each(CAUSES)('has exactly one section for %s, naming every operation that sho
   const matching = sections(runs.markdown).filter((section) => heading.test(section.heading));
   expect(matching).toHaveLength(1);
   const seen = /^- \*\*Seen\*\*: (.*)$/m.exec(matching[0]?.body ?? '')?.[1] ?? '';
-  for (const operation of operations) expect(seen).toMatch(new RegExp(`(^|: |; )${operation.replace(/\//g, '\\/')} \\(`));
+  for (const operation of operations)
+    expect(seen).toMatch(new RegExp(`(^|: |; )${operation.replace(/\//g, '\\/')} \\(`));
 });
 
 it('has one section per cause and nothing else: as many sections as causes', () => {
-  expect(sections(runs.markdown).filter((section) => section.heading !== 'Not yet described by the patched spec')).toHaveLength(CAUSES.length);
+  expect(
+    sections(runs.markdown).filter((section) => section.heading !== 'Not yet described by the patched spec'),
+  ).toHaveLength(CAUSES.length);
 });
 
 it('fits an issue: under 30,000 characters, no repro line over 800, every answer in findings.json', () => {
   expect(runs.markdown.length).toBeLessThan(30_000);
-  const repros = [...runs.markdown.matchAll(/```sh\n([\s\S]*?)\n```/g)].flatMap((match) => (match[1] ?? '').split('\n'));
+  const repros = [...runs.markdown.matchAll(/```sh\n([\s\S]*?)\n```/g)].flatMap((match) =>
+    (match[1] ?? '').split('\n'),
+  );
   expect(repros.length).toBeGreaterThan(0);
   expect(repros.filter((line) => line.length > 800)).toEqual([]);
   // Printable ASCII wherever the cause allows: here everywhere.
@@ -109,9 +131,14 @@ it('prints the hostile console as the check table, then one line per cause: unde
   expect(lines.length).toBeLessThan(150);
   const causes = lines.filter((line) => /^(FAIL|known) /.test(line));
   expect(causes.length).toBeLessThanOrEqual(CAUSES.length);
-  for (const line of causes) expect(line).toMatch(/ \(F\d+(, F\d+)*\); replay: NANGO_BASE_URL=\S+ npm run contracts:hostile -- --replay \S+ F\d+/);
+  for (const line of causes)
+    expect(line).toMatch(
+      / \(F\d+(, F\d+)*\); replay: NANGO_BASE_URL=\S+ npm run contracts:hostile -- --replay \S+ F\d+/,
+    );
   expect(runs.hostile.stdout).not.toMatch(/^\s*(curl|ANSWER=)/m);
-  expect(runs.hostile.stdout).toContain('details: each failure with the curl lines that reproduce it with -- --verbose; each cause with its spec clause and action: npm run findings (reports/findings.md)');
+  expect(runs.hostile.stdout).toContain(
+    'details: each failure with the curl lines that reproduce it with -- --verbose; each cause with its spec clause and action: npm run findings (reports/findings.md)',
+  );
   // HOSTILE_RUNS is a hard cap, shrinking and minimizing included.
   expect(Number(/^Hostile run FAILED: (\d+) cases/m.exec(runs.hostile.stdout)?.[1])).toBeLessThanOrEqual(300);
 });
@@ -124,11 +151,21 @@ it('prints verification once, as its table, with no per-interaction progress lin
 it('gives the overlay one action per target, and no security patch for a refused body, a 404 or a 5xx', () => {
   const targets = runs.overlay.actions.map((action) => action.target);
   expect(new Set(targets).size).toBe(targets.length);
-  const security = runs.overlay.actions.filter((action) => 'security' in action.update || action.target === "$['components']['securitySchemes']");
-  expect(security.map((action) => action.target).sort()).toEqual(["$['components']['securitySchemes']", "$['paths']['/connect/session']['delete']", "$['paths']['/connect/session']['get']"]);
+  const security = runs.overlay.actions.filter(
+    (action) => 'security' in action.update || action.target === "$['components']['securitySchemes']",
+  );
+  expect(security.map((action) => action.target).sort()).toEqual([
+    "$['components']['securitySchemes']",
+    "$['paths']['/connect/session']['delete']",
+    "$['paths']['/connect/session']['get']",
+  ]);
   // One action for a target two answers patch, naming both.
-  const unauthorized = runs.overlay.actions.find((action) => action.target === "$['components']['responses']['Unauthorized']");
-  expect(unauthorized?.description).toMatch(/^C\d+: say when 401 is answered instead of 404 \(GET \/connect\/session: .*\); say when 401 is answered instead of 404 \(DELETE \/connect\/session: /);
+  const unauthorized = runs.overlay.actions.find(
+    (action) => action.target === "$['components']['responses']['Unauthorized']",
+  );
+  expect(unauthorized?.description).toMatch(
+    /^C\d+: say when 401 is answered instead of 404 \(GET \/connect\/session: .*\); say when 401 is answered instead of 404 \(DELETE \/connect\/session: /,
+  );
   expect(runs.overlay.actions.every((action) => /^C\d+: /.test(action.description))).toBe(true);
 });
 
@@ -150,8 +187,20 @@ it('prints the declarations a green gate needs, ready to paste: the three Pact f
     'a request to get a connect session that has been deleted',
     'a request to get the connect session',
   ]);
-  const known = parse(stdout.slice(knownAt)) as Array<{ check: string; status?: number; matching: string; reason: string }>;
-  expect(known).toEqual([{ check: 'schema', status: 401, matching: "body: /error must NOT have additional property 'payload'", reason: expect.stringMatching(/^C1: bodies carry `payload`/) }]);
+  const known = parse(stdout.slice(knownAt)) as Array<{
+    check: string;
+    status?: number;
+    matching: string;
+    reason: string;
+  }>;
+  expect(known).toEqual([
+    {
+      check: 'schema',
+      status: 401,
+      matching: "body: /error must NOT have additional property 'payload'",
+      reason: expect.stringMatching(/^C1: bodies carry `payload`/),
+    },
+  ]);
 });
 
 it('turns verification green against the same provider once those declarations are made, and only then', async () => {
@@ -161,14 +210,21 @@ it('turns verification green against the same provider once those declarations a
   const pending = parse(stdout.slice(pendingAt, knownAt)) as Array<{ interaction: string; reason: string }>;
   const dir = scratchDir('green');
   // What npm run pacts:update writes once they are declared (tests/pact/pending-interactions.test.ts).
-  const pact = pending.reduce((written, { interaction, reason }) => withPendingInteraction(written, interaction, reason), JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject);
+  const pact = pending.reduce(
+    (written, { interaction, reason }) => withPendingInteraction(written, interaction, reason),
+    JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject,
+  );
   writeFileSync(join(dir, 'pact.json'), JSON.stringify(pact));
   // The known-findings list as committed, the printed entries appended as they are.
   writeFileSync(join(dir, 'known.yaml'), `${readFileSync(KNOWN_FINDINGS_FILE, 'utf8')}\n${stdout.slice(knownAt)}`);
   const provider = await startDriftingProvider('real-nango', SECRET);
   try {
     const env = { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir };
-    const green = await verifyInProcess({ ...env, PACT_FILE: join(dir, 'pact.json'), KNOWN_FINDINGS_FILE: join(dir, 'known.yaml') });
+    const green = await verifyInProcess({
+      ...env,
+      PACT_FILE: join(dir, 'pact.json'),
+      KNOWN_FINDINGS_FILE: join(dir, 'known.yaml'),
+    });
     expect([green.code, green.stderr]).toEqual([0, '']);
     // Either half alone leaves it red.
     expect((await verifyInProcess({ ...env, PACT_FILE: join(dir, 'pact.json') })).code).toBe(1);

@@ -14,7 +14,10 @@ let provider: ControllableProvider | undefined;
 afterEach(() => provider?.close());
 
 /** A hostile case's own creation with the secret key: a body the run's set-up never sends (its end user is the run's). */
-const caseCreation = (request: RecordedRequest): boolean => isCreation(request) && request.headers.authorization === `Bearer ${SECRET}` && !request.body.includes('"contract-tests-');
+const caseCreation = (request: RecordedRequest): boolean =>
+  isCreation(request) &&
+  request.headers.authorization === `Bearer ${SECRET}` &&
+  !request.body.includes('"contract-tests-');
 
 /** Holds the first case creation that makes a session, SIGINTs the run, and hands back what the provider made of it. */
 async function interruptCaseCreation(env: Record<string, string>, answered: boolean) {
@@ -26,7 +29,11 @@ async function interruptCaseCreation(env: Record<string, string>, answered: bool
     return caseCreation(request);
   });
   let child: ChildProcess | undefined;
-  const running = runCli('contracts:hostile', { NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '9', ...env }, { onStart: (started) => (child = started) });
+  const running = runCli(
+    'contracts:hostile',
+    { NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '9', ...env },
+    { onStart: (started) => (child = started) },
+  );
   const answer = await held;
   // The provider made the held request's session (it acted before holding the answer).
   const madeOne = faulty.reference.issuedTokens().length === before + 1;
@@ -54,7 +61,9 @@ describe('contracts:hostile interrupted while a case creates a session', () => {
     expect(run.code).toBe(130);
     const lines = run.stderr.split('\n').filter(Boolean);
     const at = lines.findIndex((text) => text.includes('NOT ALL ACCOUNTED FOR'));
-    expect(lines[at]).toMatch(/^may remain: what 1 request\(s\) in doubt may have created \(POST \/connect\/sessions\b.* got no answer \(.*within 1500 ms.*\): it may have created a session the run cannot delete\) of end user contract-tests-[0-9a-f]{8} on http:\/\/\S+; delete with: curl -X DELETE /);
+    expect(lines[at]).toMatch(
+      /^may remain: what 1 request\(s\) in doubt may have created \(POST \/connect\/sessions\b.* got no answer \(.*within 1500 ms.*\): it may have created a session the run cannot delete\) of end user contract-tests-[0-9a-f]{8} on http:\/\/\S+; delete with: curl -X DELETE /,
+    );
     expect(lines[at + 1]).toBe('contracts:hostile interrupted by SIGINT');
     // Every session the account counts is gone: the one in doubt is the one the provider holds.
     const [, counted, deleted] = /sessions: (\d+) created, (\d+) deleted/.exec(lines[at] ?? '') ?? [];

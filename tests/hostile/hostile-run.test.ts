@@ -13,8 +13,18 @@ import { join } from 'node:path';
 import { CHECK_NAMES } from '../../contracts/hostile/checks';
 import type { ChildProcess } from 'node:child_process';
 import { isCreation, startControllableProvider } from '../support/controllableProvider';
-import { startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
-import { expectNoSecretPiece, failureBlock, hostileAgainstProvider, replayCommand, SECRET } from '../support/hostileRun';
+import {
+  startHostileDriftProvider,
+  type HostileDrift,
+  type HostileDriftProvider,
+} from '../support/hostileDriftProvider';
+import {
+  expectNoSecretPiece,
+  failureBlock,
+  hostileAgainstProvider,
+  replayCommand,
+  SECRET,
+} from '../support/hostileRun';
 import { hostileInProcess, runInProcess } from '../support/inProcess';
 import { runCli, type CliRun } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
@@ -34,7 +44,8 @@ describe('npm run contracts:hostile', () => {
     const summary = /Hostile run PASSED: (\d+) cases, (\d+) requests/.exec(run.stdout);
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(1_000);
     // Every check judged requests, but max_response_time, which has no bound unless HOSTILE_MAX_RESPONSE_MS sets one.
-    for (const check of CHECK_NAMES.filter((name) => name !== 'max_response_time')) expect(run.stdout).toMatch(new RegExp(`^${check} +[1-9]\\d* +0 +\\d+$`, 'm'));
+    for (const check of CHECK_NAMES.filter((name) => name !== 'max_response_time'))
+      expect(run.stdout).toMatch(new RegExp(`^${check} +[1-9]\\d* +0 +\\d+$`, 'm'));
     expect(run.stdout).toMatch(/^max_response_time +off \(no bound: set HOSTILE_MAX_RESPONSE_MS\)$/m);
     expect(run.stdout).toMatch(/^slowest answer: \d+ ms, [A-Z]+ \/connect\/sessions?(\/reconnect)? → \d{3}$/m);
     expect(run.stdout).toContain('known positive_data_acceptance (status 401, invalid_connect_session_token_format)');
@@ -54,8 +65,12 @@ describe('npm run contracts:hostile', () => {
     const run = await hostileAgainst(drift);
     expect(run.code).toBe(1);
     const block = failureBlock(run.stdout, check, status);
-    expect(block.curl).toMatch(/^(for i in \$\(seq \d\); do )?curl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session/);
-    expect(block.replay).toMatch(/^replay: NANGO_BASE_URL=http:\/\/127\.0\.0\.1:\d+ npm run contracts:hostile -- --replay \S+hostile-findings\.json F\d+$/);
+    expect(block.curl).toMatch(
+      /^(for i in \$\(seq \d\); do )?curl -i -X DELETE "http:\/\/127\.0\.0\.1:\d+\/connect\/session/,
+    );
+    expect(block.replay).toMatch(
+      /^replay: NANGO_BASE_URL=http:\/\/127\.0\.0\.1:\d+ npm run contracts:hostile -- --replay \S+hostile-findings\.json F\d+$/,
+    );
     expect(block.origin).toMatch(/^found by (the coverage pass, sent on every run|the search, seed \d+)$/);
     // Printed once: failures are told apart by check, status and error code.
     expect(run.stdout.split('\n').filter((line) => line === block.headline)).toHaveLength(1);
@@ -68,7 +83,9 @@ describe('npm run contracts:hostile', () => {
     const { env, args } = replayCommand(replay);
     const again = await runInProcess('contracts:hostile', { ...env, NANGO_SECRET_KEY: SECRET }, { args });
     expect(again.code).toBe(1);
-    expect(again.stdout).toMatch(new RegExp(`^F\\d+ reproduced: not_a_server_error \\(status 500, server_error\\): `, 'm'));
+    expect(again.stdout).toMatch(
+      new RegExp(`^F\\d+ reproduced: not_a_server_error \\(status 500, server_error\\): `, 'm'),
+    );
     expect(again.stdout).toContain(headline.replace(/^FAIL not_a_server_error \(status 500, server_error\): /, ''));
     expect(again.stdout).toMatch(/^Replay: 1 of 1 reproduced$/m);
     expect(provider?.reference.liveSessionCount()).toBe(0);
@@ -80,9 +97,15 @@ describe('npm run contracts:hostile', () => {
     const { args } = replayCommand(replay);
     const fixed = await startHostileDriftProvider('none', SECRET);
     try {
-      const again = await runInProcess('contracts:hostile', { NANGO_BASE_URL: fixed.url, NANGO_SECRET_KEY: SECRET }, { args });
+      const again = await runInProcess(
+        'contracts:hostile',
+        { NANGO_BASE_URL: fixed.url, NANGO_SECRET_KEY: SECRET },
+        { args },
+      );
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/^F\d+ not reproduced: not_a_server_error \(status 500, server_error\) did not occur \(answered 401\)$/m);
+      expect(again.stdout).toMatch(
+        /^F\d+ not reproduced: not_a_server_error \(status 500, server_error\) did not occur \(answered 401\)$/m,
+      );
       expect(fixed.reference.liveSessionCount()).toBe(0);
     } finally {
       await fixed.close();
@@ -101,10 +124,20 @@ describe('npm run contracts:hostile', () => {
     // Against a server that is not the embedded reference provider: the list is about such a one.
     const provider = await startHostileDriftProvider('none', SECRET);
     try {
-      const run = await hostileInProcess({ KNOWN_FINDINGS_FILE: file, HOSTILE_SEED: '5', HOSTILE_RUNS: '200', NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET });
+      const run = await hostileInProcess({
+        KNOWN_FINDINGS_FILE: file,
+        HOSTILE_SEED: '5',
+        HOSTILE_RUNS: '200',
+        NANGO_BASE_URL: provider.url,
+        NANGO_SECRET_KEY: SECRET,
+      });
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/^FAIL positive_data_acceptance \(status 401, invalid_connect_session_token_format\): .* \(accepted until 2020-01-01, now expired: the spec names the secret key\)$/m);
-      expect(run.stdout).toContain('stale: the known finding "not_a_server_error" did not occur: remove it from contracts/known-findings.yaml');
+      expect(run.stdout).toMatch(
+        /^FAIL positive_data_acceptance \(status 401, invalid_connect_session_token_format\): .* \(accepted until 2020-01-01, now expired: the spec names the secret key\)$/m,
+      );
+      expect(run.stdout).toContain(
+        'stale: the known finding "not_a_server_error" did not occur: remove it from contracts/known-findings.yaml',
+      );
     } finally {
       await provider.close();
     }
@@ -113,10 +146,15 @@ describe('npm run contracts:hostile', () => {
     expect(embedded.stdout).not.toContain('stale:');
   });
 
-  it('waits out a remote server\'s rate limit and passes, leaving no session', async () => {
+  it("waits out a remote server's rate limit and passes, leaving no session", async () => {
     const limited = await startControllableProvider(SECRET, { rateLimit: { every: 60, retryAfterSeconds: 1 } });
     try {
-      const run = await hostileInProcess({ NANGO_BASE_URL: limited.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '3', HOSTILE_RUNS: '40' });
+      const run = await hostileInProcess({
+        NANGO_BASE_URL: limited.url,
+        NANGO_SECRET_KEY: SECRET,
+        HOSTILE_SEED: '3',
+        HOSTILE_RUNS: '40',
+      });
       expect(run.code).toBe(0);
       expect(limited.refused.length).toBeGreaterThan(0);
       expect(run.stdout).toMatch(/^rate limits: waited [1-9]\d*\.\d s in all$/m);
@@ -130,13 +168,25 @@ describe('npm run contracts:hostile', () => {
     const refusing = await startControllableProvider(SECRET);
     try {
       // Every DELETE of a session is refused: cases find failures, and clean-up cannot delete any session.
-      refusing.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/connect/session') ? { status: 409, body: { error: { code: 'conflict' } } } : undefined);
-      const run = await hostileInProcess({ NANGO_BASE_URL: refusing.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '4', HOSTILE_RUNS: '10' });
+      refusing.script = (request) =>
+        request.method === 'DELETE' && request.url.startsWith('/connect/session')
+          ? { status: 409, body: { error: { code: 'conflict' } } }
+          : undefined;
+      const run = await hostileInProcess({
+        NANGO_BASE_URL: refusing.url,
+        NANGO_SECRET_KEY: SECRET,
+        HOSTILE_SEED: '4',
+        HOSTILE_RUNS: '10',
+      });
       expect(run.code).toBe(2);
       const left = refusing.reference.liveSessionCount();
       expect(left).toBeGreaterThan(0);
       const [line] = run.stderr.split('\n').filter((text) => text.includes('NOT ALL ACCOUNTED FOR'));
-      expect(line).toMatch(new RegExp(`^may remain: ${left} session\\(s\\) of end user contract-tests-[0-9a-f]{8} on ${refusing.url}; delete with: `));
+      expect(line).toMatch(
+        new RegExp(
+          `^may remain: ${left} session\\(s\\) of end user contract-tests-[0-9a-f]{8} on ${refusing.url}; delete with: `,
+        ),
+      );
       expectNoSecretPiece([run.stdout, run.stderr], [SECRET, ...refusing.reference.issuedTokens()]);
     } finally {
       await refusing.close();
@@ -149,7 +199,11 @@ describe('npm run contracts:hostile', () => {
       const held = slow.holdAt(3, isCreation);
       let child: ChildProcess | undefined;
       const reports = scratchDir('interrupted');
-      const running = runCli('contracts:hostile', { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '9', REPORTS_DIR: reports }, { onStart: (started) => (child = started) });
+      const running = runCli(
+        'contracts:hostile',
+        { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET, HOSTILE_SEED: '9', REPORTS_DIR: reports },
+        { onStart: (started) => (child = started) },
+      );
       const answer = await held;
       child?.kill('SIGINT');
       answer.release();
@@ -159,8 +213,14 @@ describe('npm run contracts:hostile', () => {
       expect(slow.reference.issuedTokens().length).toBeGreaterThanOrEqual(3);
       expect(slow.reference.liveSessionCount()).toBe(0);
       // Its report files are its own, and say it did not finish; a replay of them says there is nothing to replay.
-      expect(readFileSync(join(reports, 'hostile-junit.xml'), 'utf8')).toMatch(/<error message="the hostile run against Nango \(http:\/\/127\.0\.0\.1:\d+\), seed 9, did not finish"/);
-      const replay = await runInProcess('contracts:hostile', { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET }, { args: ['--replay', join(reports, 'hostile-findings.json')] });
+      expect(readFileSync(join(reports, 'hostile-junit.xml'), 'utf8')).toMatch(
+        /<error message="the hostile run against Nango \(http:\/\/127\.0\.0\.1:\d+\), seed 9, did not finish"/,
+      );
+      const replay = await runInProcess(
+        'contracts:hostile',
+        { NANGO_BASE_URL: slow.url, NANGO_SECRET_KEY: SECRET },
+        { args: ['--replay', join(reports, 'hostile-findings.json')] },
+      );
       expect(replay.code).toBe(2);
       expect(replay.stderr).toMatch(/records no finding: the hostile run that wrote it did not finish/);
     } finally {
@@ -171,6 +231,8 @@ describe('npm run contracts:hostile', () => {
   it('refuses bad settings in one line', async () => {
     const run = await runCli('contracts:hostile', { HOSTILE_PATH: '1:2' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('contracts:hostile could not run: HOSTILE_PATH replays a failure of one seed: set HOSTILE_SEED too, as the failure report prints it\n');
+    expect(run.stderr).toBe(
+      'contracts:hostile could not run: HOSTILE_PATH replays a failure of one seed: set HOSTILE_SEED too, as the failure report prints it\n',
+    );
   });
 });

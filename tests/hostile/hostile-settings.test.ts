@@ -11,11 +11,21 @@ import { DEFAULT_RUNS, hostileSettingsFromEnv } from '../../contracts/hostile/ho
 describe('hostile settings', () => {
   it('run 1,000 cases on the embedded provider and 130 against a remote one (the coverage pass of the four operations and 11 more, waiting out 200 requests a minute)', () => {
     expect(hostileSettingsFromEnv({})).toMatchObject({ target: { kind: 'embedded' }, runs: DEFAULT_RUNS.embedded });
-    expect(hostileSettingsFromEnv({ NANGO_BASE_URL: 'https://api.nango.dev', NANGO_SECRET_KEY: 'sk' })).toMatchObject({ target: { kind: 'remote' }, runs: 130 });
+    expect(hostileSettingsFromEnv({ NANGO_BASE_URL: 'https://api.nango.dev', NANGO_SECRET_KEY: 'sk' })).toMatchObject({
+      target: { kind: 'remote' },
+      runs: 130,
+    });
   });
 
   it('take the seed, count, time limit and replay path given', () => {
-    expect(hostileSettingsFromEnv({ HOSTILE_SEED: '42', HOSTILE_RUNS: '7', HOSTILE_TIME_LIMIT_MS: '900', HOSTILE_PATH: '3:0:1' })).toMatchObject({ seed: 42, runs: 7, timeLimitMs: 900, replayPath: '3:0:1' });
+    expect(
+      hostileSettingsFromEnv({
+        HOSTILE_SEED: '42',
+        HOSTILE_RUNS: '7',
+        HOSTILE_TIME_LIMIT_MS: '900',
+        HOSTILE_PATH: '3:0:1',
+      }),
+    ).toMatchObject({ seed: 42, runs: 7, timeLimitMs: 900, replayPath: '3:0:1' });
   });
 
   it('hold answers to the properties the spec names only with SPEC_CLOSED_RESPONSES=true, as verification does', () => {
@@ -26,7 +36,10 @@ describe('hostile settings', () => {
   it.each([
     [{ HOSTILE_SEED: 'abc' }, 'HOSTILE_SEED must be a whole number (got "abc")'],
     [{ HOSTILE_RUNS: '0' }, 'HOSTILE_RUNS must be a whole number of cases above 0 (got "0")'],
-    [{ HOSTILE_SEED: '1', HOSTILE_PATH: 'x' }, 'HOSTILE_PATH must be the path a failure report prints, such as 12:0:3 (got "x")'],
+    [
+      { HOSTILE_SEED: '1', HOSTILE_PATH: 'x' },
+      'HOSTILE_PATH must be the path a failure report prints, such as 12:0:3 (got "x")',
+    ],
     [{ NANGO_BASE_URL: 'http://localhost:3003' }, 'NANGO_BASE_URL is set but NANGO_SECRET_KEY is not'],
     [{ SPEC_CLOSED_RESPONSES: 'on' }, 'SPEC_CLOSED_RESPONSES must be true or false (got "on")'],
   ])('refuse %j', (env, message) => {
@@ -49,22 +62,40 @@ describe('curl lines', () => {
     );
   });
 
-  it('write header bytes outside printable ASCII as $\'\\xHH\', and rebuild a large padding body', () => {
-    const line = curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: { authorization: 'Bearer \tÃ©' }, body: JSON.stringify({ pad: 'x'.repeat(5000) }) });
+  it("write header bytes outside printable ASCII as $'\\xHH', and rebuild a large padding body", () => {
+    const line = curlLine('http://h', {
+      method: 'DELETE',
+      target: '/connect/session',
+      headers: { authorization: 'Bearer \tÃ©' },
+      body: JSON.stringify({ pad: 'x'.repeat(5000) }),
+    });
     expect(line).toBe(
       `curl -i -X DELETE "http://h/connect/session" -H "authorization: Bearer "$'\\x09'""$'\\xc3'""$'\\xa9'"" -H "Content-Type:" --data-binary "$(node -e 'process.stdout.write(JSON.stringify({pad:"x".repeat(5000)}))')"`,
     );
   });
 
-  it.each(OFF_BY_ONE)('write a token one character off (%s) as a bash expression over the variable, which bash turns into that token', (change) => {
-    const line = curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: { authorization: `Bearer ${placeholder('live', change)}` }, body: undefined });
-    expect(line).not.toContain(TOKEN.slice(22, 38));
-    const header = /-H "authorization: Bearer (.*)"$/.exec(line)?.[1] ?? '';
-    const printed = execFileSync('bash', ['-c', `printf %s "${header}"`], { env: { ...process.env, CONNECT_SESSION_TOKEN: TOKEN }, encoding: 'utf8' });
-    expect(printed).toBe(offByOne(change, TOKEN));
-  });
+  it.each(OFF_BY_ONE)(
+    'write a token one character off (%s) as a bash expression over the variable, which bash turns into that token',
+    (change) => {
+      const line = curlLine('http://h', {
+        method: 'DELETE',
+        target: '/connect/session',
+        headers: { authorization: `Bearer ${placeholder('live', change)}` },
+        body: undefined,
+      });
+      expect(line).not.toContain(TOKEN.slice(22, 38));
+      const header = /-H "authorization: Bearer (.*)"$/.exec(line)?.[1] ?? '';
+      const printed = execFileSync('bash', ['-c', `printf %s "${header}"`], {
+        env: { ...process.env, CONNECT_SESSION_TOKEN: TOKEN },
+        encoding: 'utf8',
+      });
+      expect(printed).toBe(offByOne(change, TOKEN));
+    },
+  );
 
   it('send racing requests at once', () => {
-    expect(curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: {}, body: undefined }, 3)).toBe('for i in $(seq 3); do curl -i -X DELETE "http://h/connect/session" & done; wait');
+    expect(
+      curlLine('http://h', { method: 'DELETE', target: '/connect/session', headers: {}, body: undefined }, 3),
+    ).toBe('for i in $(seq 3); do curl -i -X DELETE "http://h/connect/session" & done; wait');
   });
 });

@@ -8,7 +8,12 @@
  */
 import { slowestOf } from '../../contracts/hostile/hostileReport';
 import type { Answer } from '../../contracts/hostile/observation';
-import { SLOW_MS, startHostileDriftProvider, type HostileDrift, type HostileDriftProvider } from '../support/hostileDriftProvider';
+import {
+  SLOW_MS,
+  startHostileDriftProvider,
+  type HostileDrift,
+  type HostileDriftProvider,
+} from '../support/hostileDriftProvider';
 import { failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
 import { hostileInProcess } from '../support/inProcess';
 import type { CliRun } from '../support/runCli';
@@ -44,22 +49,33 @@ it.each([
   expect(run.code).toBe(1);
   const block = failureBlock(run.stdout, 'unsupported_method', status);
   expect(block.headline.replace(/^FAIL unsupported_method \(status \d+(, [a-z_]+)?\): /, '')).toMatch(message);
-  expect(block.curl).toMatch(/^curl -i -X PUT "http:\/\/127\.0\.0\.1:\d+\/connect\/session" -H "authorization: Bearer \$\{CONNECT_SESSION_TOKEN\}"$/);
+  expect(block.curl).toMatch(
+    /^curl -i -X PUT "http:\/\/127\.0\.0\.1:\d+\/connect\/session" -H "authorization: Bearer \$\{CONNECT_SESSION_TOKEN\}"$/,
+  );
   expect(block.origin).toBe('found by the coverage pass, sent on every run');
 });
 
 it('fails a provider whose POST deletes the session under session_deleted_only_by_204', async () => {
   const run = await hostileAgainst('deletes-on-post');
   expect(run.code).toBe(1);
-  expect(failureBlock(run.stdout, 'session_deleted_only_by_204', 405).headline).toContain('POST answered 405, yet the session is gone (GET /connect/session)');
+  expect(failureBlock(run.stdout, 'session_deleted_only_by_204', 405).headline).toContain(
+    'POST answered 405, yet the session is gone (GET /connect/session)',
+  );
   expect(run.stdout).not.toMatch(/^FAIL unsupported_method/m);
 });
 
 /** The answer a `slowest answer:` line names, when the provider did send one like it to /connect/session. */
 function slowestNamed(stdout: string, bound: string): { method: string; status: number } {
-  const line = new RegExp(`^slowest answer: \\d+ ms, ([A-Z]+) /connect/session → (\\d{3})${bound.replace(/[()]/g, '\\$&')}$`, 'm').exec(stdout);
+  const line = new RegExp(
+    `^slowest answer: \\d+ ms, ([A-Z]+) /connect/session → (\\d{3})${bound.replace(/[()]/g, '\\$&')}$`,
+    'm',
+  ).exec(stdout);
   const named = { method: line?.[1] ?? '', status: Number(line?.[2]) };
-  expect(provider?.answered.filter((sent) => /^\/connect\/session(\?|$)/.test(sent.url)).map(({ method, status }) => ({ method, status }))).toContainEqual(named);
+  expect(
+    provider?.answered
+      .filter((sent) => /^\/connect\/session(\?|$)/.test(sent.url))
+      .map(({ method, status }) => ({ method, status })),
+  ).toContainEqual(named);
   return named;
 }
 
@@ -70,8 +86,13 @@ it('fails an answer slower than HOSTILE_MAX_RESPONSE_MS, and reports the slowest
   const bound = SLOW_MS / 2;
   const bounded = await hostileAgainst('slow-trace', { HOSTILE_MAX_RESPONSE_MS: String(bound) });
   expect(bounded.code).toBe(1);
-  const failed = new RegExp(`^FAIL max_response_time \\(status (\\d{3})[^)]*\\): ([A-Z]+) answered \\1 in \\d+ ms, over HOSTILE_MAX_RESPONSE_MS \\(${bound} ms\\)$`, 'm').exec(bounded.stdout);
-  expect(provider?.answered).toContainEqual(expect.objectContaining({ method: failed?.[2], status: Number(failed?.[1]) }));
+  const failed = new RegExp(
+    `^FAIL max_response_time \\(status (\\d{3})[^)]*\\): ([A-Z]+) answered \\1 in \\d+ ms, over HOSTILE_MAX_RESPONSE_MS \\(${bound} ms\\)$`,
+    'm',
+  ).exec(bounded.stdout);
+  expect(provider?.answered).toContainEqual(
+    expect.objectContaining({ method: failed?.[2], status: Number(failed?.[1]) }),
+  );
   slowestNamed(bounded.stdout, ` (bound: ${bound} ms)`);
   await provider?.close();
 
@@ -90,12 +111,19 @@ it('reports as slowest the answer of the longest duration, of any case', () => {
   const first = slowestOf(undefined, [answer('DELETE', 204, 3), answer('TRACE', 405, 9), answer('DELETE', 404, 5)]);
   expect(first).toEqual({ durationMs: 9, method: 'TRACE', path: '/connect/session', status: 405 });
   expect(slowestOf(first, [answer('PUT', 405, 8)])).toBe(first);
-  expect(slowestOf(first, [answer('GET', 200, 12)])).toEqual({ durationMs: 12, method: 'GET', path: '/connect/session', status: 200 });
+  expect(slowestOf(first, [answer('GET', 200, 12)])).toEqual({
+    durationMs: 12,
+    method: 'GET',
+    path: '/connect/session',
+    status: 200,
+  });
   expect(slowestOf(undefined, [])).toBeUndefined();
 });
 
 it('refuses a bound that is not a whole number of milliseconds', async () => {
   const run = await hostileInProcess({ HOSTILE_MAX_RESPONSE_MS: 'fast' });
   expect(run.code).toBe(2);
-  expect(run.stderr).toBe('contracts:hostile could not run: HOSTILE_MAX_RESPONSE_MS must be a whole number of milliseconds above 0 (got "fast")\n');
+  expect(run.stderr).toBe(
+    'contracts:hostile could not run: HOSTILE_MAX_RESPONSE_MS must be a whole number of milliseconds above 0 (got "fast")\n',
+  );
 });

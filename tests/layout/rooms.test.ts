@@ -49,12 +49,16 @@ const roomOf = (file: string): string => relative(CONTRACTS, file).split('/')[0]
 /** Every relative module a source names: imports, exports, require() and import() with a literal. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const named = [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((match) => match[1] ?? '');
+  const named = [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (match) => match[1] ?? '',
+  );
   return named.map((specifier) => resolve(dirname(file), specifier));
 }
 
 it('has every source of contracts/ in a room of the list', () => {
-  const unplaced = sources(CONTRACTS).map(roomOf).filter((room) => !ROOMS.includes(room) && !room.endsWith('.yaml'));
+  const unplaced = sources(CONTRACTS)
+    .map(roomOf)
+    .filter((room) => !ROOMS.includes(room) && !room.endsWith('.yaml'));
   expect([...new Set(unplaced)]).toEqual([]);
 });
 
@@ -77,6 +81,8 @@ it('keeps every room under a quarter of the product lines', () => {
     lines.set(roomOf(file), (lines.get(roomOf(file)) ?? 0) + readFileSync(file, 'utf8').split('\n').length - 1);
   }
   const total = [...lines.values()].reduce((sum, count) => sum + count, 0);
-  const oversized = [...lines].filter(([, count]) => count > total / 4).map(([room, count]) => `${room}: ${Math.round((100 * count) / total)}%`);
+  const oversized = [...lines]
+    .filter(([, count]) => count > total / 4)
+    .map(([room, count]) => `${room}: ${Math.round((100 * count) / total)}%`);
   expect(oversized).toEqual([]);
 });

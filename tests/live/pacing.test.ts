@@ -17,13 +17,20 @@ jest.mock('node:timers/promises', () => ({
 
 describe('pacing', () => {
   afterEach(() => jest.useRealTimers());
-  const answer = (headers: Record<string, string>): RawResponse => ({ status: 204, headers: new Headers(headers), contentType: undefined, bodyText: '' });
+  const answer = (headers: Record<string, string>): RawResponse => ({
+    status: 204,
+    headers: new Headers(headers),
+    contentType: undefined,
+    bodyText: '',
+  });
 
   it('waits for the reset when an answer says no request is left in the window, and counts the wait', async () => {
     jest.useFakeTimers();
     const budget = new RateLimitBudget(10_000);
     let settled = false;
-    const sending = budget.send('DELETE /connect/session', async () => answer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' })).then(() => (settled = true));
+    const sending = budget
+      .send('DELETE /connect/session', async () => answer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' }))
+      .then(() => (settled = true));
     await jest.advanceTimersByTimeAsync(1_999);
     expect(settled).toBe(false);
     await jest.advanceTimersByTimeAsync(1);

@@ -28,13 +28,23 @@ jest.mock('node:timers/promises', () => ({
 const NOW = Date.parse('2026-11-29T10:00:00Z');
 const WHAT = 'DELETE /connect/session';
 
-const answer = (status: number, headers: Record<string, string> = {}): RawResponse => ({ status, headers: new Headers(headers), contentType: undefined, bodyText: '' });
-const tooMany = (retryAfter?: string): RawResponse => answer(429, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+const answer = (status: number, headers: Record<string, string> = {}): RawResponse => ({
+  status,
+  headers: new Headers(headers),
+  contentType: undefined,
+  bodyText: '',
+});
+const tooMany = (retryAfter?: string): RawResponse =>
+  answer(429, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
 const noContent = answer(204);
-const windowUsedUp = (reset: string): RawResponse => answer(204, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
+const windowUsedUp = (reset: string): RawResponse =>
+  answer(204, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
 
 /** A provider giving these answers in turn (the last one again once they run out), counting the requests sent. */
-function provider(...answers: readonly RawResponse[]): { readonly sent: () => number; readonly send: () => Promise<RawResponse> } {
+function provider(...answers: readonly RawResponse[]): {
+  readonly sent: () => number;
+  readonly send: () => Promise<RawResponse>;
+} {
   let sent = 0;
   return {
     sent: () => sent,
@@ -93,10 +103,13 @@ describe('how long a 429 asks to wait', () => {
     expect(retryAfterMs(new Headers(headers), NOW)).toBe(expected);
   });
 
-  it.each(['0x10', '1e3', '-1', '1.5', '+3', '3 s', 'soon'])('reads no wait from %j: delay-seconds are digits only (RFC 9110 §10.2.3)', (value) => {
-    expect(retryAfterMs(new Headers({ 'retry-after': value }), NOW)).toBeUndefined();
-    expect(retryAfterMs(new Headers({ 'x-ratelimit-reset': value }), NOW)).toBeUndefined();
-  });
+  it.each(['0x10', '1e3', '-1', '1.5', '+3', '3 s', 'soon'])(
+    'reads no wait from %j: delay-seconds are digits only (RFC 9110 §10.2.3)',
+    (value) => {
+      expect(retryAfterMs(new Headers({ 'retry-after': value }), NOW)).toBeUndefined();
+      expect(retryAfterMs(new Headers({ 'x-ratelimit-reset': value }), NOW)).toBeUndefined();
+    },
+  );
 
   it('reads X-RateLimit-Reset above 10⁹ as epoch seconds, as Nango sends, a reset already passed as no wait', () => {
     expect(retryAfterMs(new Headers({ 'x-ratelimit-reset': String(NOW / 1000 + 7) }), NOW)).toBe(7_000);
@@ -117,15 +130,22 @@ describe('how long a 429 asks to wait', () => {
     ['Sunday, 29-Nov-26 10:00:06 GMT', 6_000],
     ['Sun Nov 29 10:00:08 2026', 8_000],
     ['Wed Dec  2 10:00:00 2026', Date.UTC(2026, 11, 2, 10) - NOW],
-  ])('reads the HTTP-date %j (IMF-fixdate, RFC 850 or asctime; RFC 9110 §5.6.7) as %p ms from now', (date, expected) => {
-    expect(retryAfterMs(new Headers({ 'retry-after': date }), NOW)).toBe(expected);
-    expect(retryAfterMs(new Headers({ 'x-ratelimit-reset': date }), NOW)).toBe(expected);
-  });
+  ])(
+    'reads the HTTP-date %j (IMF-fixdate, RFC 850 or asctime; RFC 9110 §5.6.7) as %p ms from now',
+    (date, expected) => {
+      expect(retryAfterMs(new Headers({ 'retry-after': date }), NOW)).toBe(expected);
+      expect(retryAfterMs(new Headers({ 'x-ratelimit-reset': date }), NOW)).toBe(expected);
+    },
+  );
 
   it('reads an asctime date as GMT, whatever the machine’s time zone', () => {
     // The zone is read once, as a process starts: a process of its own, in New York.
     const script = `const { retryAfterMs } = require('./contracts/live/rateLimit'); process.stdout.write(String(retryAfterMs(new Headers({ 'retry-after': 'Sun Nov 29 10:00:08 2026' }), ${NOW})));`;
-    const waited = execFileSync(process.execPath, ['-r', 'esbuild-register', '-e', script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, TZ: 'America/New_York' }, encoding: 'utf8' });
+    const waited = execFileSync(process.execPath, ['-r', 'esbuild-register', '-e', script], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, TZ: 'America/New_York' },
+      encoding: 'utf8',
+    });
     expect(waited).toBe('8000');
   });
 
@@ -154,9 +174,15 @@ describe('how long a 429 asks to wait', () => {
   });
 
   it('reads an RFC 850 two-digit year as this century, unless that is more than 50 years ahead: then the century before (RFC 9110 §5.6.7)', () => {
-    expect(retryAfterMs(new Headers({ 'retry-after': 'Saturday, 29-Nov-36 10:00:00 GMT' }), NOW)).toBe(at('2036-11-29T10:00:00Z'));
-    expect(retryAfterMs(new Headers({ 'retry-after': 'Tuesday, 29-Nov-50 10:00:00 GMT' }), NOW)).toBe(at('2050-11-29T10:00:00Z'));
-    expect(retryAfterMs(new Headers({ 'retry-after': 'Friday, 29-Nov-75 10:00:00 GMT' }), NOW)).toBe(at('2075-11-29T10:00:00Z'));
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Saturday, 29-Nov-36 10:00:00 GMT' }), NOW)).toBe(
+      at('2036-11-29T10:00:00Z'),
+    );
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Tuesday, 29-Nov-50 10:00:00 GMT' }), NOW)).toBe(
+      at('2050-11-29T10:00:00Z'),
+    );
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Friday, 29-Nov-75 10:00:00 GMT' }), NOW)).toBe(
+      at('2075-11-29T10:00:00Z'),
+    );
     // 2076 is a day more than 50 years of 365.25 days ahead: 1976, long past, so no wait.
     expect(retryAfterMs(new Headers({ 'retry-after': 'Sunday, 29-Nov-76 10:00:00 GMT' }), NOW)).toBe(0);
   });
@@ -168,7 +194,9 @@ describe('how long a 429 asks to wait', () => {
     expect(retryAfterMs(new Headers({ 'retry-after': 'Sunday, 29-Nov-76 10:00:00 GMT' }), in2076 - fifty - 1)).toBe(0);
     // One century back, once: with `now` in 1920, 2076 becomes 1976, still 56 years ahead.
     const in1920 = Date.UTC(1920, 10, 29, 10);
-    expect(retryAfterMs(new Headers({ 'retry-after': 'Sunday, 29-Nov-76 10:00:00 GMT' }), in1920)).toBe(Date.UTC(1976, 10, 29, 10) - in1920);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Sunday, 29-Nov-76 10:00:00 GMT' }), in1920)).toBe(
+      Date.UTC(1976, 10, 29, 10) - in1920,
+    );
   });
 });
 
@@ -211,7 +239,9 @@ describe('waiting out a 429 within the run’s budget', () => {
     const budget = new RateLimitBudget(5_000);
     expect(await answered(budget.send(WHAT, provider(tooMany('1'), tooMany('1'), noContent).send))).toBe(noContent);
     expect(budget.waitedMs).toBe(2_000);
-    expect(await answered(budget.send('POST /connect/sessions', provider(tooMany('2'), noContent).send))).toBe(noContent);
+    expect(await answered(budget.send('POST /connect/sessions', provider(tooMany('2'), noContent).send))).toBe(
+      noContent,
+    );
     expect(budget.waitedMs).toBe(4_000);
     const nango = provider(tooMany('2'), noContent);
     const error = await refusal(budget.send(WHAT, nango.send));
@@ -227,7 +257,9 @@ describe('waiting out a 429 within the run’s budget', () => {
     expect(await answered(budget.send(WHAT, provider(tooMany('2'), noContent).send))).toBe(noContent);
     expect(budget.waitedMs).toBe(3_000);
     expect(await answered(budget.send(WHAT, provider(tooMany('0'), noContent).send))).toBe(noContent);
-    expect((await refusal(budget.send(WHAT, provider(tooMany('1')).send))).message).toBe(pastTheBudget(1, 3_000, 3_000));
+    expect((await refusal(budget.send(WHAT, provider(tooMany('1')).send))).message).toBe(
+      pastTheBudget(1, 3_000, 3_000),
+    );
   });
 
   it('says how long the refused wait was in whole seconds, rounded up', async () => {
@@ -242,12 +274,16 @@ describe('waiting out a 429 within the run’s budget', () => {
     const budget = new RateLimitBudget(1_000);
     expect(await answered(budget.send(WHAT, provider(tooMany('61'), noContent).send, 'clean-up'))).toBe(noContent);
     expect(budget.waitedMs).toBe(61_000);
-    expect((await refusal(budget.send(WHAT, provider(tooMany('1')).send, 'clean-up'))).message).toBe(pastTheBudget(1, 1_000, 61_000));
+    expect((await refusal(budget.send(WHAT, provider(tooMany('1')).send, 'clean-up'))).message).toBe(
+      pastTheBudget(1, 1_000, 61_000),
+    );
   });
 
   it('gives the run itself no extra minute', async () => {
     const budget = new RateLimitBudget(1_000);
-    expect((await refusal(budget.send(WHAT, provider(tooMany('2')).send, 'run'))).message).toBe(pastTheBudget(2, 1_000, 0));
+    expect((await refusal(budget.send(WHAT, provider(tooMany('2')).send, 'run'))).message).toBe(
+      pastTheBudget(2, 1_000, 0),
+    );
     expect((await refusal(budget.send(WHAT, provider(tooMany('2')).send))).message).toBe(pastTheBudget(2, 1_000, 0));
   });
 
@@ -315,20 +351,24 @@ describe('pacing on X-RateLimit-Remaining', () => {
     [{ 'x-ratelimit-reset': '2' }],
     [{ 'x-ratelimit-remaining': '', 'x-ratelimit-reset': '2' }],
     [{ 'x-ratelimit-remaining': '  ', 'x-ratelimit-reset': '2' }],
-  ])('does not wait while requests are left, nor when X-RateLimit-Remaining is missing or empty: %j', async (headers) => {
-    const budget = new RateLimitBudget(10_000);
-    await answered(budget.send(WHAT, provider(answer(204, headers)).send));
-    expect(budget.waitedMs).toBe(0);
-  });
-
-  it.each([[{ 'x-ratelimit-remaining': '0' }], [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0' }], [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': 'soon' }]])(
-    'does not wait when the window is used up but no reset is named, or it is now: %j',
+  ])(
+    'does not wait while requests are left, nor when X-RateLimit-Remaining is missing or empty: %j',
     async (headers) => {
       const budget = new RateLimitBudget(10_000);
       await answered(budget.send(WHAT, provider(answer(204, headers)).send));
       expect(budget.waitedMs).toBe(0);
     },
   );
+
+  it.each([
+    [{ 'x-ratelimit-remaining': '0' }],
+    [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0' }],
+    [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': 'soon' }],
+  ])('does not wait when the window is used up but no reset is named, or it is now: %j', async (headers) => {
+    const budget = new RateLimitBudget(10_000);
+    await answered(budget.send(WHAT, provider(answer(204, headers)).send));
+    expect(budget.waitedMs).toBe(0);
+  });
 
   it('waits for a reset exactly as far as the budget left, and not for one past it (the answer is returned either way)', async () => {
     const budget = new RateLimitBudget(2_000);

@@ -35,7 +35,9 @@ describe('rate limits', () => {
     const refusedKinds = new Set(provider?.refused.map((request) => request.method));
     expect(refusedKinds).toEqual(new Set(['POST', 'GET', 'DELETE']));
     expect(run.stdout).toMatch(/^rate limits: waited [1-9]\d*\.\d s in all$/m);
-    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m);
+    expect(run.stdout).toMatch(
+      /^sessions: (\d+) created, \1 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted \(end user contract-tests-[0-9a-f]{8}\)$/m,
+    );
     expect(provider?.reference.liveSessionCount()).toBe(0);
     expect(provider?.reference.resourceCounts()).toEqual({ connections: 0, integrations: 0 });
   });
@@ -53,7 +55,9 @@ describe('rate limits', () => {
         PACT_PROVIDER_BRANCH: 'main',
       });
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^verification could not run: could not verify: .* was rate limited \(429\) and asked to wait 1 s, past the wait budget NANGO_RATE_LIMIT_WAIT_MS \(0 ms, 0 ms spent\); nothing was published; sessions: (\d+) created, \1 deleted/m);
+      expect(run.stderr).toMatch(
+        /^verification could not run: could not verify: .* was rate limited \(429\) and asked to wait 1 s, past the wait budget NANGO_RATE_LIMIT_WAIT_MS \(0 ms, 0 ms spent\); nothing was published; sessions: (\d+) created, \1 deleted/m,
+      );
       expect(run.stdout).not.toMatch(/^FAIL /m);
       expect(broker.verifications).toEqual([]);
       expect(provider?.reference.liveSessionCount()).toBe(0);
@@ -63,11 +67,14 @@ describe('rate limits', () => {
     }
   });
 
-  it.each(['reset', 503] as const)('do not keep clean-up from deleting, nor do transient failures on DELETE (%s)', async (failure) => {
-    const run = await verifyAgainst({ firstDeleteOfEachToken: failure });
-    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
-    expect(provider?.reference.liveSessionCount()).toBe(0);
-  });
+  it.each(['reset', 503] as const)(
+    'do not keep clean-up from deleting, nor do transient failures on DELETE (%s)',
+    async (failure) => {
+      const run = await verifyAgainst({ firstDeleteOfEachToken: failure });
+      expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
+      expect(provider?.reference.liveSessionCount()).toBe(0);
+    },
+  );
 });
 
 describe('how long a 429 asks to wait', () => {
@@ -94,7 +101,12 @@ describe('how long a 429 asks to wait', () => {
 });
 
 describe('waiting out a 429', () => {
-  const tooMany = (retryAfter: string): RawResponse => ({ status: 429, headers: new Headers({ 'retry-after': retryAfter }), contentType: undefined, bodyText: '' });
+  const tooMany = (retryAfter: string): RawResponse => ({
+    status: 429,
+    headers: new Headers({ 'retry-after': retryAfter }),
+    contentType: undefined,
+    bodyText: '',
+  });
 
   it('leaves no listener behind: twelve waits in one run print no MaxListenersExceededWarning', async () => {
     // In a process of its own: Node writes the warning to the real process's stderr, which a test's sandbox cannot hear.
@@ -106,7 +118,9 @@ describe('waiting out a 429', () => {
       new RateLimitBudget(10000).send('DELETE /connect/session', async () => ((calls += 1) <= 12 ? tooMany : ok)).then((answer) => console.log(calls, answer.status));
     `;
     const run = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-      execFile(process.execPath, ['-r', 'esbuild-register', '-e', script], { cwd: ROOT }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr }))),
+      execFile(process.execPath, ['-r', 'esbuild-register', '-e', script], { cwd: ROOT }, (error, stdout, stderr) =>
+        error ? reject(error) : resolve({ stdout, stderr }),
+      ),
     );
     expect(run.stdout.trim()).toBe('13 204');
     expect(run.stderr).not.toContain('MaxListenersExceededWarning');
@@ -115,7 +129,10 @@ describe('waiting out a 429', () => {
   it('ends at once when the run stops, as a RateLimitedError', async () => {
     const budget = new RateLimitBudget(60_000);
     // Stopped once the 429 is in and its 30 s wait has begun (microtasks all run before an immediate).
-    const sending = budget.send('DELETE /connect/session', async () => (setImmediate(() => budget.stop()), tooMany('30')));
+    const sending = budget.send(
+      'DELETE /connect/session',
+      async () => (setImmediate(() => budget.stop()), tooMany('30')),
+    );
     await expect(sending).rejects.toThrow(new RateLimitedError('the run stopped while waiting out a rate limit'));
     expect(budget.waitedMs).toBe(0);
   });

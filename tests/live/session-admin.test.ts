@@ -7,7 +7,12 @@
  */
 import { ProviderUnreachableError, RequestTimeoutError } from '../../contracts/client/errors';
 import { RateLimitBudget, RateLimitedError } from '../../contracts/live/rateLimit';
-import { AmbiguousCreationError, ProviderFaultError, SessionAdmin, SessionSetupError } from '../../contracts/live/sessionAdmin';
+import {
+  AmbiguousCreationError,
+  ProviderFaultError,
+  SessionAdmin,
+  SessionSetupError,
+} from '../../contracts/live/sessionAdmin';
 import { startControllableProvider, type ControllableProvider, type Fault } from '../support/controllableProvider';
 import { refusedUrl, type RecordedRequest } from '../support/scriptedServer';
 
@@ -27,7 +32,10 @@ function current(): ControllableProvider {
   return provider;
 }
 
-async function adminOn(scripted: (request: RecordedRequest) => Fault = () => undefined, timeoutMs = 5_000): Promise<SessionAdmin> {
+async function adminOn(
+  scripted: (request: RecordedRequest) => Fault = () => undefined,
+  timeoutMs = 5_000,
+): Promise<SessionAdmin> {
   // One provider at a time: a test that starts another closes the one before.
   await provider?.close();
   provider = await startControllableProvider(SECRET, { identifiesAsReference: true });
@@ -35,7 +43,8 @@ async function adminOn(scripted: (request: RecordedRequest) => Fault = () => und
   return new SessionAdmin(provider.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER);
 }
 
-const requests = (method: string, prefix: string): RecordedRequest[] => (provider?.requests ?? []).filter((request) => request.method === method && request.url.startsWith(prefix));
+const requests = (method: string, prefix: string): RecordedRequest[] =>
+  (provider?.requests ?? []).filter((request) => request.method === method && request.url.startsWith(prefix));
 const stdError = (status: number, code: string): Fault => ({ status, body: { error: { code, message: code } } });
 const isCreation = (request: RecordedRequest) => request.method === 'POST' && request.url === '/connect/sessions';
 const isSessionDelete = (request: RecordedRequest) => request.method === 'DELETE' && request.url === '/connect/session';
@@ -64,46 +73,67 @@ describe('creating a session', () => {
   it('asks for only the integrations given', async () => {
     const admin = await adminOn();
     await admin.create(['one', 'two']);
-    expect(JSON.parse(requests('POST', '/connect/sessions')[0]?.body ?? '')).toEqual({ end_user: { id: END_USER }, allowed_integrations: ['one', 'two'] });
+    expect(JSON.parse(requests('POST', '/connect/sessions')[0]?.body ?? '')).toEqual({
+      end_user: { id: END_USER },
+      allowed_integrations: ['one', 'two'],
+    });
   });
 
   it('takes the token from any 2xx that holds one, conforming or not: a session a drifting provider made is never lost', async () => {
-    const admin = await adminOn((request) => (isCreation(request) ? { status: 200, body: { data: { token: TOKEN, extra: true } } } : undefined));
+    const admin = await adminOn((request) =>
+      isCreation(request) ? { status: 200, body: { data: { token: TOKEN, extra: true } } } : undefined,
+    );
     expect(await admin.create()).toBe(TOKEN);
   });
 
   it('refuses a 2xx without a connect session token in data.token', async () => {
-    const admin = await adminOn((request) => (isCreation(request) ? { status: 201, body: { data: { token: 'not-a-session-token' } } } : undefined));
+    const admin = await adminOn((request) =>
+      isCreation(request) ? { status: 201, body: { data: { token: 'not-a-session-token' } } } : undefined,
+    );
     const error = await failureOf(admin.create());
     expect(error).toBeInstanceOf(SessionSetupError);
-    expect(error.message).toMatch(/^POST \/connect\/sessions on \S+ answered 201 without a connect session token in data\.token$/);
+    expect(error.message).toMatch(
+      /^POST \/connect\/sessions on \S+ answered 201 without a connect session token in data\.token$/,
+    );
   });
 
   it('says the provider refused the key when the first creation is answered 401, with the error code', async () => {
     const admin = await adminOn((request) => (isCreation(request) ? stdError(401, 'unknown_account') : undefined));
     const error = await failureOf(admin.create());
     expect(error).not.toBeInstanceOf(ProviderFaultError);
-    expect(error.message).toMatch(/^the provider at \S+ refused NANGO_SECRET_KEY: POST \/connect\/sessions answered 401 \(unknown_account\)$/);
+    expect(error.message).toMatch(
+      /^the provider at \S+ refused NANGO_SECRET_KEY: POST \/connect\/sessions answered 401 \(unknown_account\)$/,
+    );
   });
 
   it('says the same of a 403', async () => {
-    const admin = await adminOn((request) => (isCreation(request) ? { status: 403, body: 'forbidden', bare: true } : undefined));
-    expect((await failureOf(admin.create())).message).toMatch(/refused NANGO_SECRET_KEY: POST \/connect\/sessions answered 403$/);
+    const admin = await adminOn((request) =>
+      isCreation(request) ? { status: 403, body: 'forbidden', bare: true } : undefined,
+    );
+    expect((await failureOf(admin.create())).message).toMatch(
+      /refused NANGO_SECRET_KEY: POST \/connect\/sessions answered 403$/,
+    );
   });
 
   it('calls a 401 or 403 after the key was accepted a provider fault, not the key', async () => {
     let refusing = false;
-    const admin = await adminOn((request) => (isCreation(request) && refusing ? stdError(401, 'malformed_auth_header') : undefined));
+    const admin = await adminOn((request) =>
+      isCreation(request) && refusing ? stdError(401, 'malformed_auth_header') : undefined,
+    );
     await admin.create();
     refusing = true;
     const error = await failureOf(admin.create());
     expect(error).toBeInstanceOf(ProviderFaultError);
-    expect(error.message).toBe('POST /connect/sessions answered 401 (malformed_auth_header) to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key');
+    expect(error.message).toBe(
+      'POST /connect/sessions answered 401 (malformed_auth_header) to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key',
+    );
   });
 
   it('calls a 5xx a provider fault once the key was accepted, and a set-up failure before', async () => {
     let failing = true;
-    const admin = await adminOn((request) => (isCreation(request) && failing ? stdError(500, 'server_error') : undefined));
+    const admin = await adminOn((request) =>
+      isCreation(request) && failing ? stdError(500, 'server_error') : undefined,
+    );
     const before = await failureOf(admin.create());
     expect(before).not.toBeInstanceOf(ProviderFaultError);
     expect(before.message).toMatch(/^POST \/connect\/sessions on \S+ answered 500 \(server_error\), expected 201$/);
@@ -125,7 +155,9 @@ describe('creating a session', () => {
     const error = await failureOf(admin.create());
     expect(error).toBeInstanceOf(AmbiguousCreationError);
     expect((error as AmbiguousCreationError).settledByName).toBe(false);
-    expect(error.message).toMatch(/; the request may still have created a session for end user contract-tests-4567cdef, so it was not sent again$/);
+    expect(error.message).toMatch(
+      /; the request may still have created a session for end user contract-tests-4567cdef, so it was not sent again$/,
+    );
     expect(requests('POST', '/connect/sessions')).toHaveLength(1);
   });
 
@@ -149,7 +181,9 @@ describe('creating a session', () => {
     expect(admin.isReferenceProvider).toBe(false);
     await admin.create();
     expect(admin.isReferenceProvider).toBe(true);
-    const nango = await adminOn((request) => (isCreation(request) ? { status: 201, body: { data: { token: TOKEN } } } : undefined));
+    const nango = await adminOn((request) =>
+      isCreation(request) ? { status: 201, body: { data: { token: TOKEN } } } : undefined,
+    );
     await nango.create();
     expect(nango.isReferenceProvider).toBe(false);
   });
@@ -186,7 +220,12 @@ describe('deleting a session', () => {
     await admin.remove(token, false);
     expect(await admin.remove(token, false)).toBe(false);
     for (const status of [400, 404]) {
-      current().script = (request) => (isSessionDelete(request) ? stdError(status, 'server_error') : request.method === 'GET' ? stdError(401, 'unknown_connect_session_token') : undefined);
+      current().script = (request) =>
+        isSessionDelete(request)
+          ? stdError(status, 'server_error')
+          : request.method === 'GET'
+            ? stdError(401, 'unknown_connect_session_token')
+            : undefined;
       expect(await admin.remove(token, true)).toBe(false);
     }
   });
@@ -205,7 +244,8 @@ describe('deleting a session', () => {
     const admin = await adminOn();
     const token = await admin.create();
     let failures = 2;
-    current().script = (request) => (isSessionDelete(request) && failures-- > 0 ? stdError(503, 'unavailable') : undefined);
+    current().script = (request) =>
+      isSessionDelete(request) && failures-- > 0 ? stdError(503, 'unavailable') : undefined;
     expect(await admin.remove(token, true)).toBe(true);
     expect(requests('DELETE', '/connect/session')).toHaveLength(3);
     const another = await admin.create();
@@ -257,13 +297,21 @@ describe('integrations and connections', () => {
     await admin.createIntegration('run-key-1');
     expect(current().reference.resourceCounts().integrations).toBe(1);
     const [creation] = requests('POST', '/integrations');
-    expect(JSON.parse(creation?.body ?? '')).toEqual({ unique_key: 'run-key-1', provider: 'unauthenticated', display_name: 'run-key-1' });
+    expect(JSON.parse(creation?.body ?? '')).toEqual({
+      unique_key: 'run-key-1',
+      provider: 'unauthenticated',
+      display_name: 'run-key-1',
+    });
     expect(creation?.headers.authorization).toBe(`Bearer ${SECRET}`);
   });
 
   it('refuses an integration the provider would not create, naming the status', async () => {
-    const admin = await adminOn((request) => (request.url === '/integrations' ? stdError(409, 'duplicate') : undefined));
-    expect((await failureOf(admin.createIntegration('run-key-1'))).message).toMatch(/^POST \/integrations on \S+ answered 409 \(duplicate\), expected 200$/);
+    const admin = await adminOn((request) =>
+      request.url === '/integrations' ? stdError(409, 'duplicate') : undefined,
+    );
+    expect((await failureOf(admin.createIntegration('run-key-1'))).message).toMatch(
+      /^POST \/integrations on \S+ answered 409 \(duplicate\), expected 200$/,
+    );
   });
 
   it('says an integration whose answer was lost may exist, and can be settled by its name', async () => {
@@ -287,11 +335,21 @@ describe('integrations and connections', () => {
   });
 
   it('refuses a connection answer without a connectionId, or not a 2xx', async () => {
-    const admin = await adminOn((request) => (request.url.startsWith('/auth/') ? { status: 200, body: { connectionId: '' } } : undefined));
-    expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/^POST \/auth\/unauthenticated\/key on \S+ answered 200 without a connectionId$/);
-    current().script = (request) => (request.url.startsWith('/auth/') ? { status: 400, body: { connectionId: 'c1', error: { code: 'invalid_body' } } } : undefined);
-    expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/answered 400 \(invalid_body\) without a connectionId$/);
-    current().script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'not json', bare: true } : undefined);
+    const admin = await adminOn((request) =>
+      request.url.startsWith('/auth/') ? { status: 200, body: { connectionId: '' } } : undefined,
+    );
+    expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(
+      /^POST \/auth\/unauthenticated\/key on \S+ answered 200 without a connectionId$/,
+    );
+    current().script = (request) =>
+      request.url.startsWith('/auth/')
+        ? { status: 400, body: { connectionId: 'c1', error: { code: 'invalid_body' } } }
+        : undefined;
+    expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(
+      /answered 400 \(invalid_body\) without a connectionId$/,
+    );
+    current().script = (request) =>
+      request.url.startsWith('/auth/') ? { status: 200, body: 'not json', bare: true } : undefined;
     expect((await failureOf(admin.connect('key', TOKEN))).message).toMatch(/answered 200 without a connectionId$/);
   });
 
@@ -300,7 +358,9 @@ describe('integrations and connections', () => {
     await admin.createIntegration('run-key-1');
     const id = await admin.connect('run-key-1', await admin.create(['run-key-1']));
     expect(await admin.removeConnection(id, 'run-key-1', true)).toBe(true);
-    expect(requests('DELETE', '/connection/')[0]?.url).toBe(`/connection/${encodeURIComponent(id)}?provider_config_key=run-key-1`);
+    expect(requests('DELETE', '/connection/')[0]?.url).toBe(
+      `/connection/${encodeURIComponent(id)}?provider_config_key=run-key-1`,
+    );
     expect(requests('DELETE', '/connection/')[0]?.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(await admin.removeConnection(id, 'run-key-1', true)).toBe(false);
     expect(await admin.removeIntegration('run-key-1', false)).toBe(true);
@@ -312,7 +372,12 @@ describe('integrations and connections', () => {
     const admin = await adminOn();
     await admin.createIntegration('run-key-1');
     let failures = 2;
-    current().script = (request) => (request.method === 'DELETE' && failures-- > 0 ? (failures === 1 ? stdError(503, 'unavailable') : 'drop') : undefined);
+    current().script = (request) =>
+      request.method === 'DELETE' && failures-- > 0
+        ? failures === 1
+          ? stdError(503, 'unavailable')
+          : 'drop'
+        : undefined;
     expect(await admin.removeIntegration('run-key-1', true)).toBe(true);
     expect(requests('DELETE', '/integrations/')).toHaveLength(3);
     current().script = (request) => (request.method === 'DELETE' ? stdError(500, 'server_error') : undefined);
@@ -326,11 +391,16 @@ describe('integrations and connections', () => {
   });
 
   it('calls a 401 or 403 to the key it accepted a provider fault on a deletion, never gone; before any acceptance, a refusal', async () => {
-    const admin = await adminOn((request) => (request.method === 'DELETE' ? stdError(401, 'unknown_account') : undefined));
+    const admin = await adminOn((request) =>
+      request.method === 'DELETE' ? stdError(401, 'unknown_account') : undefined,
+    );
     expect(await failureOf(admin.removeIntegration('run-key-1', true))).not.toBeInstanceOf(ProviderFaultError);
     current().script = () => undefined;
     await admin.create();
-    current().script = (request) => (request.method === 'DELETE' ? stdError(request.url.startsWith('/connection/') ? 403 : 401, 'unknown_account') : undefined);
+    current().script = (request) =>
+      request.method === 'DELETE'
+        ? stdError(request.url.startsWith('/connection/') ? 403 : 401, 'unknown_account')
+        : undefined;
     const fault = await failureOf(admin.removeIntegration('run-key-1', true));
     expect(fault).toBeInstanceOf(ProviderFaultError);
     expect(fault.message).toMatch(/^DELETE \/integrations\/run-key-1 on \S+ answered 401 \(unknown_account\)$/);
@@ -361,7 +431,11 @@ describe('integrations and connections', () => {
 describe('what the admin’s errors are called', () => {
   it('names each kind of failure by its class', () => {
     const timeout = new RequestTimeoutError('http://127.0.0.1:9/x', 10);
-    expect([new SessionSetupError('x').name, new ProviderFaultError('x').name, new AmbiguousCreationError(timeout, 'a session').name]).toEqual(['SessionSetupError', 'ProviderFaultError', 'AmbiguousCreationError']);
+    expect([
+      new SessionSetupError('x').name,
+      new ProviderFaultError('x').name,
+      new AmbiguousCreationError(timeout, 'a session').name,
+    ]).toEqual(['SessionSetupError', 'ProviderFaultError', 'AmbiguousCreationError']);
   });
 });
 
@@ -371,16 +445,29 @@ describe('answers no rule expects', () => {
   it('takes a 300 for no creation, connection or deletion', async () => {
     const admin = await adminOn(() => multipleChoices);
     expect((await failureOf(admin.create())).message).toMatch(/answered 300 \(multiple_choices\), expected 201$/);
-    expect((await failureOf(admin.createIntegration('k'))).message).toMatch(/answered 300 \(multiple_choices\), expected 200$/);
-    expect((await failureOf(admin.connect('k', TOKEN))).message).toMatch(/answered 300 \(multiple_choices\) without a connectionId$/);
-    expect((await failureOf(admin.remove(TOKEN, true))).message).toMatch(/^DELETE \/connect\/session on \S+ answered 300 \(multiple_choices\)$/);
-    expect((await failureOf(admin.removeIntegration('k', true))).message).toMatch(/^DELETE \/integrations\/k on \S+ answered 300 \(multiple_choices\)$/);
+    expect((await failureOf(admin.createIntegration('k'))).message).toMatch(
+      /answered 300 \(multiple_choices\), expected 200$/,
+    );
+    expect((await failureOf(admin.connect('k', TOKEN))).message).toMatch(
+      /answered 300 \(multiple_choices\) without a connectionId$/,
+    );
+    expect((await failureOf(admin.remove(TOKEN, true))).message).toMatch(
+      /^DELETE \/connect\/session on \S+ answered 300 \(multiple_choices\)$/,
+    );
+    expect((await failureOf(admin.removeIntegration('k', true))).message).toMatch(
+      /^DELETE \/integrations\/k on \S+ answered 300 \(multiple_choices\)$/,
+    );
   });
 
   it('refuses a creation answered with a body that is not JSON', async () => {
-    const admin = await adminOn((request) => (isCreation(request) ? { status: 201, body: '<html>created</html>', bare: true } : undefined));
-    expect((await failureOf(admin.create())).message).toMatch(/answered 201 without a connect session token in data\.token$/);
-    current().script = (request) => (request.url.startsWith('/auth/') ? { status: 200, body: 'connected', bare: true } : undefined);
+    const admin = await adminOn((request) =>
+      isCreation(request) ? { status: 201, body: '<html>created</html>', bare: true } : undefined,
+    );
+    expect((await failureOf(admin.create())).message).toMatch(
+      /answered 201 without a connect session token in data\.token$/,
+    );
+    current().script = (request) =>
+      request.url.startsWith('/auth/') ? { status: 200, body: 'connected', bare: true } : undefined;
     expect((await failureOf(admin.connect('k', TOKEN))).message).toMatch(/answered 200 without a connectionId$/);
   });
 
@@ -393,14 +480,24 @@ describe('answers no rule expects', () => {
   });
 
   it('does not take a DELETE refused with another 4xx for gone, whatever GET says', async () => {
-    const admin = await adminOn((request) => (isSessionDelete(request) ? stdError(409, 'conflict') : request.method === 'GET' ? stdError(401, 'unknown_connect_session_token') : undefined));
+    const admin = await adminOn((request) =>
+      isSessionDelete(request)
+        ? stdError(409, 'conflict')
+        : request.method === 'GET'
+          ? stdError(401, 'unknown_connect_session_token')
+          : undefined,
+    );
     const error = await failureOf(admin.remove(TOKEN, true));
     expect(error).not.toBeInstanceOf(ProviderFaultError);
     expect(error.message).toMatch(/^DELETE \/connect\/session on \S+ answered 409 \(conflict\)$/);
   });
 
   it('takes a session whose DELETE got a 500 and whose GET fails too for still there: a provider fault', async () => {
-    const admin = await adminOn((request) => (request.url.startsWith('/connect/session') && request.method !== 'POST' ? stdError(500, 'server_error') : undefined));
+    const admin = await adminOn((request) =>
+      request.url.startsWith('/connect/session') && request.method !== 'POST'
+        ? stdError(500, 'server_error')
+        : undefined,
+    );
     expect(await failureOf(admin.remove(TOKEN, true))).toBeInstanceOf(ProviderFaultError);
   });
 });
@@ -420,7 +517,9 @@ describe('a provider that drops every connection', () => {
 
   it('says a connection whose answer was lost may have been made', async () => {
     const admin = await adminOn((request) => (request.url.startsWith('/auth/') ? 'drop' : undefined));
-    expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(/may still have created a connection to run-key-1, so it was not sent again$/);
+    expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(
+      /may still have created a connection to run-key-1, so it was not sent again$/,
+    );
   });
 
   it('calls an integration refused a connection unreachable, not in doubt: nothing went out', async () => {
@@ -437,7 +536,10 @@ describe('requests as the admin sends them', () => {
     await admin.createIntegration('run-key-1');
     await admin.removeIntegration('run-key-1', true);
     const [creation] = requests('POST', '/integrations');
-    expect([creation?.headers['content-type'], creation?.headers.accept]).toEqual(['application/json', 'application/json']);
+    expect([creation?.headers['content-type'], creation?.headers.accept]).toEqual([
+      'application/json',
+      'application/json',
+    ]);
     expect(requests('DELETE', '/integrations/')[0]?.headers.accept).toBe('application/json');
   });
 
@@ -457,7 +559,12 @@ describe('rate limits on what the admin sends', () => {
     return (request: RecordedRequest): Fault => {
       if (!matches(request) || limited) return undefined;
       limited = true;
-      return { status: 429, body: { error: { code: 'too_many_request' } }, headers: { 'retry-after': '1' }, bare: true };
+      return {
+        status: 429,
+        body: { error: { code: 'too_many_request' } },
+        headers: { 'retry-after': '1' },
+        bare: true,
+      };
     };
   };
 
@@ -467,7 +574,9 @@ describe('rate limits on what the admin sends', () => {
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error.message).toMatch(/^POST \/integrations was rate limited \(429\)/);
     current().script = limitedOnce((request) => request.url.startsWith('/auth/'));
-    expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(/^POST \/auth\/unauthenticated\/run-key-1 was rate limited \(429\)/);
+    expect((await failureOf(admin.connect('run-key-1', TOKEN))).message).toMatch(
+      /^POST \/auth\/unauthenticated\/run-key-1 was rate limited \(429\)/,
+    );
   });
 
   it('are waited out past the run’s budget when a session is deleted in clean-up, not in the run', async () => {
@@ -499,7 +608,8 @@ describe('calls at once', () => {
     const second = await admin.create();
     let holding = true;
     current().script = (request) => {
-      if (!isSessionDelete(request) || request.headers.authorization !== `Bearer ${first}` || !holding) return undefined;
+      if (!isSessionDelete(request) || request.headers.authorization !== `Bearer ${first}` || !holding)
+        return undefined;
       holding = false;
       return 'withhold';
     };
@@ -509,6 +619,8 @@ describe('calls at once', () => {
     current().withheld.shift()?.socket?.destroy();
     expect(await removingFirst).toBe(true);
     expect(current().reference.liveSessionCount()).toBe(0);
-    expect(requests('DELETE', '/connect/session').filter((request) => request.headers.authorization === `Bearer ${first}`)).toHaveLength(2);
+    expect(
+      requests('DELETE', '/connect/session').filter((request) => request.headers.authorization === `Bearer ${first}`),
+    ).toHaveLength(2);
   });
 });

@@ -27,13 +27,29 @@ async function startProvider(): Promise<ControllableProvider> {
 
 function ledgerOn(
   faulty: ControllableProvider,
-  { namedConnection, timeoutMs = 5_000, recoveryWaitMs = 1_000 }: { namedConnection?: { integrationId: string; connectionId: string }; timeoutMs?: number; recoveryWaitMs?: number } = {},
+  {
+    namedConnection,
+    timeoutMs = 5_000,
+    recoveryWaitMs = 1_000,
+  }: {
+    namedConnection?: { integrationId: string; connectionId: string };
+    timeoutMs?: number;
+    recoveryWaitMs?: number;
+  } = {},
 ): SessionLedger {
-  return new SessionLedger(new SessionAdmin(faulty.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER), namedConnection, recoveryWaitMs);
+  return new SessionLedger(
+    new SessionAdmin(faulty.url, SECRET, timeoutMs, new RateLimitBudget(0), END_USER),
+    namedConnection,
+    recoveryWaitMs,
+  );
 }
 
-const requestsOf = (faulty: ControllableProvider, method: string, prefix: string) => faulty.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
-const left = (faulty: ControllableProvider) => ({ sessions: faulty.reference.liveSessionCount(), ...faulty.reference.resourceCounts() });
+const requestsOf = (faulty: ControllableProvider, method: string, prefix: string) =>
+  faulty.requests.filter((request) => request.method === method && request.url.startsWith(prefix));
+const left = (faulty: ControllableProvider) => ({
+  sessions: faulty.reference.liveSessionCount(),
+  ...faulty.reference.resourceCounts(),
+});
 const NOTHING_LEFT = { sessions: 0, connections: 0, integrations: 0 };
 const stdError = (status: number, code: string): Fault => ({ status, body: { error: { code, message: code } } });
 
@@ -57,7 +73,10 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.open(['some-integration']);
     const [creation] = requestsOf(faulty, 'POST', '/connect/sessions');
-    expect(JSON.parse(creation?.body ?? '{}')).toEqual({ end_user: { id: END_USER }, allowed_integrations: ['some-integration'] });
+    expect(JSON.parse(creation?.body ?? '{}')).toEqual({
+      end_user: { id: END_USER },
+      allowed_integrations: ['some-integration'],
+    });
     expect(ledger.endUserId).toBe(END_USER);
     await ledger.cleanUp();
   });
@@ -98,7 +117,9 @@ describe('the session ledger', () => {
     await ledger.open();
     const [first, second] = await Promise.all([ledger.cleanUp(), ledger.cleanUp()]);
     expect([first, second]).toEqual([[], []]);
-    expect(sessionsLine(ledger.account)).toBe(`sessions: 2 created, 2 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${END_USER})`);
+    expect(sessionsLine(ledger.account)).toBe(
+      `sessions: 2 created, 2 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${END_USER})`,
+    );
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
@@ -139,14 +160,26 @@ describe('the session ledger', () => {
     expect(connection.integrationId).toBe(`${END_USER}-1`);
     expect(faulty.reference.resourceCounts()).toEqual({ connections: 1, integrations: 1 });
     const [integration] = requestsOf(faulty, 'POST', '/integrations');
-    expect(JSON.parse(integration?.body ?? '{}')).toMatchObject({ unique_key: `${END_USER}-1`, provider: 'unauthenticated' });
+    expect(JSON.parse(integration?.body ?? '{}')).toMatchObject({
+      unique_key: `${END_USER}-1`,
+      provider: 'unauthenticated',
+    });
     const [session] = requestsOf(faulty, 'POST', '/connect/sessions');
     expect(JSON.parse(session?.body ?? '{}')).toMatchObject({ allowed_integrations: [`${END_USER}-1`] });
     expect(ledger.openCount).toBe(3);
     expect(await ledger.cleanUp()).toEqual([]);
-    const deletions = faulty.requests.filter((request) => request.method === 'DELETE').map((request) => request.url.split('?')[0]);
-    expect(deletions).toEqual(['/connect/session', `/connection/${connection.connectionId}`, `/integrations/${END_USER}-1`]);
-    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    const deletions = faulty.requests
+      .filter((request) => request.method === 'DELETE')
+      .map((request) => request.url.split('?')[0]);
+    expect(deletions).toEqual([
+      '/connect/session',
+      `/connection/${connection.connectionId}`,
+      `/integrations/${END_USER}-1`,
+    ]);
+    expect(ledger.account).toMatchObject({
+      connections: { created: 1, deleted: 1 },
+      integrations: { created: 1, deleted: 1 },
+    });
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
@@ -157,8 +190,15 @@ describe('the session ledger', () => {
     const second = await ledger.connection();
     expect(second.integrationId).toBe(`${END_USER}-2`);
     expect(await ledger.cleanUp()).toEqual([]);
-    expect(requestsOf(faulty, 'DELETE', '/connection/').map((request) => request.url.split('?')[0]).sort()).toEqual([`/connection/${first.connectionId}`, `/connection/${second.connectionId}`].sort());
-    expect(ledger.account).toMatchObject({ connections: { created: 2, deleted: 2 }, integrations: { created: 2, deleted: 2 } });
+    expect(
+      requestsOf(faulty, 'DELETE', '/connection/')
+        .map((request) => request.url.split('?')[0])
+        .sort(),
+    ).toEqual([`/connection/${first.connectionId}`, `/connection/${second.connectionId}`].sort());
+    expect(ledger.account).toMatchObject({
+      connections: { created: 2, deleted: 2 },
+      integrations: { created: 2, deleted: 2 },
+    });
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
@@ -167,18 +207,25 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.connection();
     await ledger.connection();
-    faulty.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/integrations/') ? 400 : undefined);
+    faulty.script = (request) =>
+      request.method === 'DELETE' && request.url.startsWith('/integrations/') ? 400 : undefined;
     const problems = await ledger.cleanUp();
-    expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([`2 integration(s) left: ${END_USER}-1, ${END_USER}-2`]);
+    expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([
+      `2 integration(s) left: ${END_USER}-1, ${END_USER}-2`,
+    ]);
   });
 
   it('names only what is left: a connection it could not delete, not the sessions it did', async () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
     await ledger.connection();
-    faulty.script = (request) => (request.method === 'DELETE' && !request.url.startsWith('/connect/session') ? 400 : undefined);
+    faulty.script = (request) =>
+      request.method === 'DELETE' && !request.url.startsWith('/connect/session') ? 400 : undefined;
     const problems = await ledger.cleanUp();
-    expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([`1 connection(s) left: in integrations named ${END_USER}-<n>`, `1 integration(s) left: ${END_USER}-1`]);
+    expect(problems.filter((line) => !line.startsWith('clean-up failed: '))).toEqual([
+      `1 connection(s) left: in integrations named ${END_USER}-<n>`,
+      `1 integration(s) left: ${END_USER}-1`,
+    ]);
   });
 
   it('cleans up past the run’s rate-limit budget (sessions, connections, integrations), where the run’s own requests stop', async () => {
@@ -251,7 +298,9 @@ describe('the session ledger', () => {
     const faulty = await startProvider();
     faulty.script = (request) => (request.method === 'POST' ? 'drop' : undefined);
     const ledger = ledgerOn(faulty);
-    await expect(ledger.open()).rejects.toThrow(/may still have created a session for end user contract-tests-0123abcd/);
+    await expect(ledger.open()).rejects.toThrow(
+      /may still have created a session for end user contract-tests-0123abcd/,
+    );
     await ledger.cleanUp();
     expect(ledger.account.unknown).toEqual([expect.stringMatching(/may still have created a session/)]);
     expect(sessionsAccountedFor(ledger.account)).toBe(false);
@@ -259,7 +308,9 @@ describe('the session ledger', () => {
   });
 
   it('notes an interaction’s creation in doubt in its account', () => {
-    const ledger = new SessionLedger(new SessionAdmin('http://127.0.0.1:9', SECRET, 1_000, new RateLimitBudget(0), END_USER));
+    const ledger = new SessionLedger(
+      new SessionAdmin('http://127.0.0.1:9', SECRET, 1_000, new RateLimitBudget(0), END_USER),
+    );
     ledger.noteInDoubt('POST /connect/sessions: no answer');
     expect(ledger.account.unknown).toEqual(['POST /connect/sessions: no answer']);
     expect(sessionsAccountedFor(ledger.account)).toBe(false);
@@ -304,7 +355,9 @@ describe('the session ledger', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 400 \(server_error\)$/),
       expect.stringMatching(/^clean-up failed: DELETE \/connection\/\S+ on \S+ answered 400 \(server_error\)$/),
-      expect.stringMatching(/^clean-up failed: DELETE \/integrations\/contract-tests-0123abcd-1 on \S+ answered 400 \(server_error\)$/),
+      expect.stringMatching(
+        /^clean-up failed: DELETE \/integrations\/contract-tests-0123abcd-1 on \S+ answered 400 \(server_error\)$/,
+      ),
       `1 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`,
       `1 connection(s) left: in integrations named ${END_USER}-<n>`,
       `1 integration(s) left: ${END_USER}-1`,
@@ -332,7 +385,10 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.open();
     faulty.script = (request) => (request.method === 'DELETE' ? 500 : undefined);
-    expect(await ledger.cleanUp()).toEqual([expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    expect(await ledger.cleanUp()).toEqual([
+      expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/),
+      expect.stringMatching(/^1 session\(s\) left/),
+    ]);
     const impatient = requestsOf(faulty, 'DELETE', '/connect/session').length;
     expect(impatient).toBe(1);
     faulty.script = (request) => (request.method === 'DELETE' ? 403 : undefined);
@@ -346,7 +402,10 @@ describe('the session ledger', () => {
     await ledger.open();
     let silent = true;
     faulty.script = (request) => (request.method === 'DELETE' && silent ? 'withhold' : undefined);
-    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([expect.stringMatching(/^clean-up failed: .*within 300 ms/), expect.stringMatching(/^1 session\(s\) left/)]);
+    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([
+      expect.stringMatching(/^clean-up failed: .*within 300 ms/),
+      expect.stringMatching(/^1 session\(s\) left/),
+    ]);
     expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([]);
     expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(1);
     // At the end of the run it is tried again, and goes.
@@ -362,7 +421,10 @@ describe('the session ledger', () => {
     await ledger.open();
     let failing = true;
     faulty.script = (request) => (request.method === 'DELETE' && failing ? 500 : undefined);
-    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([expect.stringMatching(/^clean-up failed: .*answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([
+      expect.stringMatching(/^clean-up failed: .*answered 500/),
+      expect.stringMatching(/^1 session\(s\) left/),
+    ]);
     failing = false;
     expect(await ledger.cleanUp({ betweenInteractions: true })).toEqual([]);
     expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(2);
@@ -375,7 +437,10 @@ describe('the session ledger', () => {
     await ledger.open();
     faulty.script = (request) => (request.method === 'DELETE' ? 500 : undefined);
     const problems = await ledger.cleanUp({ patient: true });
-    expect(problems).toEqual([expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^clean-up failed: DELETE \/connect\/session on \S+ answered 500/),
+      expect.stringMatching(/^1 session\(s\) left/),
+    ]);
     // The provider never showed it answers normally again (its probe failed each time): the DELETE is not sent again.
     expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(1);
     expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`).length).toBeGreaterThan(1);
@@ -386,8 +451,12 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.open();
     // The probe is answered as a working Nango does (404); the session's DELETE always fails.
-    faulty.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/connect/session') ? 500 : undefined);
-    expect(await ledger.cleanUp({ patient: true })).toEqual([expect.stringMatching(/answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    faulty.script = (request) =>
+      request.method === 'DELETE' && request.url.startsWith('/connect/session') ? 500 : undefined;
+    expect(await ledger.cleanUp({ patient: true })).toEqual([
+      expect.stringMatching(/answered 500/),
+      expect.stringMatching(/^1 session\(s\) left/),
+    ]);
     const probes = requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`).length;
     expect(probes).toBeGreaterThan(1);
     expect(requestsOf(faulty, 'DELETE', '/connect/session')).toHaveLength(probes + 1);
@@ -422,7 +491,10 @@ describe('the session ledger', () => {
     // The clean-up failed and is waiting for the provider, which it asks again and again.
     await firstProbe;
     ledger.hurry();
-    expect(await cleaning).toEqual([expect.stringMatching(/answered 500/), expect.stringMatching(/^1 session\(s\) left/)]);
+    expect(await cleaning).toEqual([
+      expect.stringMatching(/answered 500/),
+      expect.stringMatching(/^1 session\(s\) left/),
+    ]);
   });
 
   it('retries after a fault only when every failure is the provider’s', async () => {
@@ -430,7 +502,8 @@ describe('the session ledger', () => {
     const ledger = ledgerOn(faulty);
     await ledger.connection();
     // The session's DELETE refused (not a fault), the connection's a fault: no second round.
-    faulty.script = (request) => (request.method === 'DELETE' ? (request.url.startsWith('/connect/session') ? 400 : 500) : undefined);
+    faulty.script = (request) =>
+      request.method === 'DELETE' ? (request.url.startsWith('/connect/session') ? 400 : 500) : undefined;
     await ledger.cleanUp({ patient: true });
     expect(requestsOf(faulty, 'DELETE', '/connection/').length).toBe(1);
     expect(requestsOf(faulty, 'DELETE', '/connect/session').length).toBe(1);
@@ -438,11 +511,20 @@ describe('the session ledger', () => {
 });
 
 describe('a run’s account', () => {
-  const account = { endUserId: END_USER, created: 2, deleted: 2, connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 }, unknown: [] };
+  const account = {
+    endUserId: END_USER,
+    created: 2,
+    deleted: 2,
+    connections: { created: 1, deleted: 1 },
+    integrations: { created: 1, deleted: 1 },
+    unknown: [],
+  };
 
   it('is accounted for when every session, connection and integration created is gone and nothing is in doubt', () => {
     expect(sessionsAccountedFor(account)).toBe(true);
-    expect(sessionsLine(account)).toBe(`sessions: 2 created, 2 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${END_USER})`);
+    expect(sessionsLine(account)).toBe(
+      `sessions: 2 created, 2 deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${END_USER})`,
+    );
   });
 
   it.each([
@@ -465,7 +547,11 @@ describe('what a run leaves, told truly', () => {
   /** What the account says may remain, counted as the provider counts it. */
   const remaining = (ledger: SessionLedger) => {
     const { created, deleted, connections, integrations } = ledger.account;
-    return { sessions: created - deleted, connections: connections.created - connections.deleted, integrations: integrations.created - integrations.deleted };
+    return {
+      sessions: created - deleted,
+      connections: connections.created - connections.deleted,
+      integrations: integrations.created - integrations.deleted,
+    };
   };
 
   /**
@@ -473,33 +559,51 @@ describe('what a run leaves, told truly', () => {
    * ledger adopts what its answer holds, or is told the creation is in doubt when no answer came.
    */
   function interactionCreates(faulty: ControllableProvider, ledger: SessionLedger, timeoutMs = 5_000): void {
-    const request = { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ end_user: { id: END_USER } }), signal: AbortSignal.timeout(timeoutMs) };
+    const request = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ end_user: { id: END_USER } }),
+      signal: AbortSignal.timeout(timeoutMs),
+    };
     const answered = fetch(`${faulty.url}/connect/sessions`, request)
       .then((response) => response.json() as Promise<{ data: { token: string } }>)
       .then(
         ({ data }) => ledger.adopt(data.token),
-        () => ledger.noteInDoubt(`POST /connect/sessions: no answer within ${timeoutMs} ms; it may have created a session for end user ${END_USER}`),
+        () =>
+          ledger.noteInDoubt(
+            `POST /connect/sessions: no answer within ${timeoutMs} ms; it may have created a session for end user ${END_USER}`,
+          ),
       );
-    ledger.awaitCreation(`POST /connect/sessions (an interaction's own request) had no answer yet: it may have created a session for end user ${END_USER}`, answered);
+    ledger.awaitCreation(
+      `POST /connect/sessions (an interaction's own request) had no answer yet: it may have created a session for end user ${END_USER}`,
+      answered,
+    );
   }
 
-  it.each(['before-acting', 'after-acting'] as const)('waits, once interrupted, for an interaction’s creation held %s, and deletes what it made', async (point) => {
-    const faulty = await startProvider();
-    const ledger = ledgerOn(faulty, { timeoutMs: 5_000 });
-    const held = faulty.holdAt(1, (request) => request.method === 'POST', point);
-    interactionCreates(faulty, ledger);
-    const creation = await held;
-    expect(faulty.reference.liveSessionCount()).toBe(point === 'after-acting' ? 1 : 0);
-    // Until it is answered, the account says it may have created a session.
-    expect(sessionsLine(ledger.account)).toMatch(/^may remain: what 1 request\(s\) in doubt may have created \(POST \/connect\/sessions \(an interaction's own request\)/);
-    ledger.hurry();
-    const cleaning = ledger.cleanUp();
-    creation.release();
-    expect(await cleaning).toEqual([]);
-    expect(ledger.account).toMatchObject({ created: 1, deleted: 1, unknown: [] });
-    expect(sessionsLine(ledger.account)).toBe(`sessions: 1 created, 1 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user ${END_USER})`);
-    expect(left(faulty)).toEqual(NOTHING_LEFT);
-  });
+  it.each(['before-acting', 'after-acting'] as const)(
+    'waits, once interrupted, for an interaction’s creation held %s, and deletes what it made',
+    async (point) => {
+      const faulty = await startProvider();
+      const ledger = ledgerOn(faulty, { timeoutMs: 5_000 });
+      const held = faulty.holdAt(1, (request) => request.method === 'POST', point);
+      interactionCreates(faulty, ledger);
+      const creation = await held;
+      expect(faulty.reference.liveSessionCount()).toBe(point === 'after-acting' ? 1 : 0);
+      // Until it is answered, the account says it may have created a session.
+      expect(sessionsLine(ledger.account)).toMatch(
+        /^may remain: what 1 request\(s\) in doubt may have created \(POST \/connect\/sessions \(an interaction's own request\)/,
+      );
+      ledger.hurry();
+      const cleaning = ledger.cleanUp();
+      creation.release();
+      expect(await cleaning).toEqual([]);
+      expect(ledger.account).toMatchObject({ created: 1, deleted: 1, unknown: [] });
+      expect(sessionsLine(ledger.account)).toBe(
+        `sessions: 1 created, 1 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user ${END_USER})`,
+      );
+      expect(left(faulty)).toEqual(NOTHING_LEFT);
+    },
+  );
 
   it('names an interaction’s creation that never got its answer, for which end user, and how to delete what it made', async () => {
     const faulty = await startProvider();
@@ -510,7 +614,11 @@ describe('what a run leaves, told truly', () => {
     ledger.hurry();
     expect(await ledger.cleanUp()).toEqual([]);
     const line = sessionsLine(ledger.account);
-    expect(line).toMatch(new RegExp(`^may remain: what 1 request\\(s\\) in doubt may have created \\(POST /connect/sessions: no answer within 300 ms; it may have created a session for end user ${END_USER}\\) of end user ${END_USER} on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`));
+    expect(line).toMatch(
+      new RegExp(
+        `^may remain: what 1 request\\(s\\) in doubt may have created \\(POST /connect/sessions: no answer within 300 ms; it may have created a session for end user ${END_USER}\\) of end user ${END_USER} on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`,
+      ),
+    );
     expect(line).toMatch(/: NOT ALL ACCOUNTED FOR$/);
     expect(line).not.toMatch(/nango_connect_session_[0-9a-f]/);
     // The provider holds the one session the account says a request may have made.
@@ -529,14 +637,31 @@ describe('what a run leaves, told truly', () => {
     await ledger.open();
     // Nango with its database down: 401 to the key it accepted, and to every token it issued.
     const failing = (request: RecordedRequest) =>
-      String(request.headers.authorization) === `Bearer ${SECRET}` ? stdError(401, 'unknown_account') : request.url.startsWith('/connect/session') ? stdError(401, 'unknown_connect_session_token') : undefined;
+      String(request.headers.authorization) === `Bearer ${SECRET}`
+        ? stdError(401, 'unknown_account')
+        : request.url.startsWith('/connect/session')
+          ? stdError(401, 'unknown_connect_session_token')
+          : undefined;
     faulty.script = failing;
     const problems = await ledger.cleanUp();
-    expect(problems).toContain(`2 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`);
-    expect(ledger.account).toMatchObject({ created: 2, deleted: 0, connections: { created: 1, deleted: 0 }, integrations: { created: 1, deleted: 0 } });
+    expect(problems).toContain(
+      `2 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`,
+    );
+    expect(ledger.account).toMatchObject({
+      created: 2,
+      deleted: 0,
+      connections: { created: 1, deleted: 0 },
+      integrations: { created: 1, deleted: 0 },
+    });
     const line = sessionsLine(ledger.account);
-    expect(line).toMatch(new RegExp(`^may remain: 2 session\\(s\\), 1 connection\\(s\\), 1 integration\\(s\\) of end user ${END_USER} on ${faulty.url}; delete with: `));
-    expect(line).toContain(`curl -X DELETE '${faulty.url}/integrations/${END_USER}-1' -H "Authorization: Bearer $NANGO_SECRET_KEY"`);
+    expect(line).toMatch(
+      new RegExp(
+        `^may remain: 2 session\\(s\\), 1 connection\\(s\\), 1 integration\\(s\\) of end user ${END_USER} on ${faulty.url}; delete with: `,
+      ),
+    );
+    expect(line).toContain(
+      `curl -X DELETE '${faulty.url}/integrations/${END_USER}-1' -H "Authorization: Bearer $NANGO_SECRET_KEY"`,
+    );
     expect(line).not.toContain(SECRET);
     // What the account says is left is what the provider holds.
     expect(left(faulty)).toEqual(remaining(ledger));
@@ -553,7 +678,10 @@ describe('what a run leaves, told truly', () => {
     const token = await ledger.open();
     // Deleted elsewhere, as a real Nango answers a deleted session's token: 401.
     await ledgerOn(faulty).delete(token);
-    faulty.script = (request) => (request.url.startsWith('/connect/session') && request.method !== 'POST' ? stdError(401, 'unknown_connect_session_token') : undefined);
+    faulty.script = (request) =>
+      request.url.startsWith('/connect/session') && request.method !== 'POST'
+        ? stdError(401, 'unknown_connect_session_token')
+        : undefined;
     expect(await ledger.cleanUp()).toEqual([]);
     expect(ledger.account).toMatchObject({ created: 1, deleted: 1 });
     expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`)).toHaveLength(1);
@@ -592,11 +720,18 @@ describe('what a run leaves, told truly', () => {
     faulty.script = (request) => {
       if (request.url.startsWith(`/integrations/${END_USER}-probe`)) probes += 1;
       if (probes >= 3) return undefined;
-      return String(request.headers.authorization) === `Bearer ${SECRET}` ? stdError(401, 'unknown_account') : stdError(401, 'unknown_connect_session_token');
+      return String(request.headers.authorization) === `Bearer ${SECRET}`
+        ? stdError(401, 'unknown_account')
+        : stdError(401, 'unknown_connect_session_token');
     };
     expect(await ledger.cleanUp({ patient: true })).toEqual([]);
     expect(probes).toBe(3);
-    expect(ledger.account).toMatchObject({ created: 2, deleted: 2, connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(ledger.account).toMatchObject({
+      created: 2,
+      deleted: 2,
+      connections: { created: 1, deleted: 1 },
+      integrations: { created: 1, deleted: 1 },
+    });
     expect(sessionsAccountedFor(ledger.account)).toBe(true);
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
@@ -605,8 +740,13 @@ describe('what a run leaves, told truly', () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty, { recoveryWaitMs: 500 });
     await ledger.open();
-    faulty.script = (request) => (String(request.headers.authorization) === `Bearer ${SECRET}` ? stdError(401, 'unknown_account') : stdError(401, 'unknown_connect_session_token'));
-    expect(await ledger.cleanUp({ patient: true })).toContain(`1 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`);
+    faulty.script = (request) =>
+      String(request.headers.authorization) === `Bearer ${SECRET}`
+        ? stdError(401, 'unknown_account')
+        : stdError(401, 'unknown_connect_session_token');
+    expect(await ledger.cleanUp({ patient: true })).toContain(
+      `1 session(s) left: each expires 30 minutes after it was created; find them by end user ${END_USER}`,
+    );
     expect(requestsOf(faulty, 'DELETE', `/integrations/${END_USER}-probe`).length).toBeGreaterThan(1);
     expect(ledger.account).toMatchObject({ created: 1, deleted: 0 });
     expect(sessionsLine(ledger.account)).toMatch(/^may remain: 1 session\(s\) of end user /);
@@ -628,7 +768,10 @@ describe('what a run leaves, told truly', () => {
     expect(await ledger.cleanUp()).toEqual([]);
     const retried = requestsOf(faulty, 'DELETE', '/connection/');
     expect(retried).toHaveLength(2);
-    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(ledger.account).toMatchObject({
+      connections: { created: 1, deleted: 1 },
+      integrations: { created: 1, deleted: 1 },
+    });
     expect(sessionsAccountedFor(ledger.account)).toBe(true);
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });

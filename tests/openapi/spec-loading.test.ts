@@ -20,8 +20,13 @@ const specFile = (name: string, text: string): string => {
 };
 
 describe('loading the spec', () => {
-  it('documents the statuses of each lifecycle operation, from Nango\'s whole document', () => {
-    expect(LIFECYCLE.map((operation) => `${operationLabel(operation)}: ${nangoValidators().documentedStatuses(operation.method, operation.path).join(' ')}`)).toEqual([
+  it("documents the statuses of each lifecycle operation, from Nango's whole document", () => {
+    expect(
+      LIFECYCLE.map(
+        (operation) =>
+          `${operationLabel(operation)}: ${nangoValidators().documentedStatuses(operation.method, operation.path).join(' ')}`,
+      ),
+    ).toEqual([
       'POST /connect/sessions: 201 400 401',
       'POST /connect/sessions/reconnect: 201 400 401',
       'GET /connect/session: 200 400 401 404',
@@ -31,7 +36,9 @@ describe('loading the spec', () => {
 
   it('compiles only the operations asked for, and names one the spec lacks', () => {
     expect(nangoValidators().documentedMethods('/providers')).toEqual([]);
-    expect(() => ResponseValidators.fromFile(SPEC_FILE, [{ method: 'put', path: '/connect/session' }])).toThrow(`${SPEC_FILE}: documents no operation PUT /connect/session`);
+    expect(() => ResponseValidators.fromFile(SPEC_FILE, [{ method: 'put', path: '/connect/session' }])).toThrow(
+      `${SPEC_FILE}: documents no operation PUT /connect/session`,
+    );
   });
 
   it('names the file when it does not exist', () => {
@@ -41,12 +48,16 @@ describe('loading the spec', () => {
 
   it('names the file and the line when the text is not YAML', () => {
     const file = specFile('broken.yaml', 'openapi: 3.1.0\npaths: {\n  /x: [\n');
-    expect(() => ResponseValidators.fromFile(file)).toThrow(/broken\.yaml: is not valid YAML at line \d+, column \d+: Flow sequence/);
+    expect(() => ResponseValidators.fromFile(file)).toThrow(
+      /broken\.yaml: is not valid YAML at line \d+, column \d+: Flow sequence/,
+    );
   });
 
   it('rejects YAML that is not an OpenAPI 3.1 document', () => {
     expect(() => parseSpecText('- just\n- a list\n', 'list.yaml')).toThrow('list.yaml: is not an OpenAPI document');
-    expect(() => parseSpecText('openapi: 3.0.3\npaths: {}\n', 'old.yaml')).toThrow('old.yaml: is not an OpenAPI 3.1 document (openapi: "3.0.3")');
+    expect(() => parseSpecText('openapi: 3.0.3\npaths: {}\n', 'old.yaml')).toThrow(
+      'old.yaml: is not an OpenAPI 3.1 document (openapi: "3.0.3")',
+    );
     expect(() => parseSpecText('openapi: 3.1.0\n', 'nopaths.yaml')).toThrow('nopaths.yaml: has no "paths" mapping');
   });
 
@@ -55,12 +66,19 @@ describe('loading the spec', () => {
       specVariant((root) => {
         delete (root['components'] as { schemas: Record<string, unknown> }).schemas['StdError'];
       }, 'dangling.yaml'),
-    ).toThrow(/^dangling\.yaml: \$ref '#\/components\/schemas\/StdError' at \/paths\/\S+\/responses\/\d+\/content\/application~1json\/schema does not resolve to anything in the document$/);
+    ).toThrow(
+      /^dangling\.yaml: \$ref '#\/components\/schemas\/StdError' at \/paths\/\S+\/responses\/\d+\/content\/application~1json\/schema does not resolve to anything in the document$/,
+    );
   });
 
   it('refuses a $ref to another file', () => {
-    const file = specFile('external.yaml', `openapi: 3.1.0\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          $ref: 'other.yaml#/R'\n`);
-    expect(() => ResponseValidators.fromFile(file)).toThrow(`${file}: $ref "other.yaml#/R" at /paths/~1x/get/responses/200 is not a local reference`);
+    const file = specFile(
+      'external.yaml',
+      `openapi: 3.1.0\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          $ref: 'other.yaml#/R'\n`,
+    );
+    expect(() => ResponseValidators.fromFile(file)).toThrow(
+      `${file}: $ref "other.yaml#/R" at /paths/~1x/get/responses/200 is not a local reference`,
+    );
   });
 
   it('names the schema that Ajv cannot compile', () => {
@@ -68,7 +86,9 @@ describe('loading the spec', () => {
       specVariant((root) => {
         (root['components'] as { schemas: Record<string, unknown> }).schemas['StdError'] = { type: 'strng' };
       }, 'badschema.yaml'),
-    ).toThrow(/^badschema\.yaml: schema at \/components\/responses\/BadRequest\/content\/application~1json\/schema does not compile: .*type/);
+    ).toThrow(
+      /^badschema\.yaml: schema at \/components\/responses\/BadRequest\/content\/application~1json\/schema does not compile: .*type/,
+    );
   });
 });
 
@@ -85,15 +105,23 @@ describe('looking up a validator', () => {
     expect(() => validators.validatorFor('delete', '/connect/sessions', 401, 'application/json')).toThrow(
       `${SPEC_FILE}: documents no operation DELETE /connect/sessions (documented: POST /connect/sessions, POST /connect/sessions/reconnect, GET /connect/session, DELETE /connect/session)`,
     );
-    expect(() => validators.validatorFor('patch', path, 401, 'application/json')).toThrow('documents no operation PATCH /connect/session');
+    expect(() => validators.validatorFor('patch', path, 401, 'application/json')).toThrow(
+      'documents no operation PATCH /connect/session',
+    );
   });
 
   it('fails for a media type the status does not document, and for a status without a body', () => {
-    expect(() => validators.validatorFor(method, path, 401, 'text/plain')).toThrow('DELETE /connect/session 401 documents only application/json, not text/plain');
-    expect(() => validators.validatorFor(method, path, 204, 'application/json')).toThrow('DELETE /connect/session 204 documents no body, not application/json');
+    expect(() => validators.validatorFor(method, path, 401, 'text/plain')).toThrow(
+      'DELETE /connect/session 401 documents only application/json, not text/plain',
+    );
+    expect(() => validators.validatorFor(method, path, 204, 'application/json')).toThrow(
+      'DELETE /connect/session 204 documents no body, not application/json',
+    );
   });
 
   it('accepts a content type with parameters', () => {
-    expect(validators.validatorFor(method, path, 404, 'application/json; charset=utf-8')({ error: { code: 'not_found' } })).toEqual([]);
+    expect(
+      validators.validatorFor(method, path, 404, 'application/json; charset=utf-8')({ error: { code: 'not_found' } }),
+    ).toEqual([]);
   });
 });

@@ -9,13 +9,22 @@ import { ResponseValidators } from '../../contracts/openapi/responseValidators';
 import { parseSpecText } from '../../contracts/openapi/specDocument';
 import { undocumentedProperties } from '../../contracts/openapi/undocumentedProperties';
 
-const session: JsonObject = { type: 'object', properties: { token: { type: 'string' }, expires_at: { type: 'string' } } };
+const session: JsonObject = {
+  type: 'object',
+  properties: { token: { type: 'string' }, expires_at: { type: 'string' } },
+};
 const root: JsonObject = {
   components: {
     schemas: {
       Session: session,
       Alias: { $ref: '#/components/schemas/Session' },
-      Envelope: { type: 'object', properties: { data: { $ref: '#/components/schemas/Alias' }, list: { type: 'array', items: { $ref: '#/components/schemas/Session' } } } },
+      Envelope: {
+        type: 'object',
+        properties: {
+          data: { $ref: '#/components/schemas/Alias' },
+          list: { type: 'array', items: { $ref: '#/components/schemas/Session' } },
+        },
+      },
     },
   },
 };
@@ -36,11 +45,18 @@ describe('undocumented properties', () => {
     expect(undocumentedProperties(root, { ...session, additionalProperties: true }, { extra: 1 })).toEqual([]);
     expect(undocumentedProperties(root, { ...session, patternProperties: { '^x-': {} } }, { extra: 1 })).toEqual([]);
     expect(undocumentedProperties(root, { ...session, additionalProperties: false }, { extra: 1 })).toEqual(['/extra']);
-    expect(undocumentedProperties(root, { type: 'object', properties: {}, additionalProperties: ref('Session') }, { any: { token: 't', odd: 1 } })).toEqual(['/any/odd']);
+    expect(
+      undocumentedProperties(
+        root,
+        { type: 'object', properties: {}, additionalProperties: ref('Session') },
+        { any: { token: 't', odd: 1 } },
+      ),
+    ).toEqual(['/any/odd']);
   });
 
   it('are none where a composition may name them elsewhere, or where the schema lists no properties', () => {
-    for (const keyword of ['allOf', 'anyOf', 'oneOf']) expect(undocumentedProperties(root, { ...session, [keyword]: [session] }, { extra: 1 })).toEqual([]);
+    for (const keyword of ['allOf', 'anyOf', 'oneOf'])
+      expect(undocumentedProperties(root, { ...session, [keyword]: [session] }, { extra: 1 })).toEqual([]);
     expect(undocumentedProperties(root, { type: 'object' }, { extra: 1 })).toEqual([]);
     expect(undocumentedProperties(root, true, { extra: 1 })).toEqual([]);
     expect(undocumentedProperties(root, { $ref: '#/components/schemas/Missing' }, { extra: 1 })).toEqual([]);
@@ -54,7 +70,9 @@ describe('undocumented properties', () => {
   });
 
   it('stop at a $ref cycle instead of following it for ever', () => {
-    const cyclic: JsonObject = { components: { schemas: { A: { $ref: '#/components/schemas/B' }, B: { $ref: '#/components/schemas/A' } } } };
+    const cyclic: JsonObject = {
+      components: { schemas: { A: { $ref: '#/components/schemas/B' }, B: { $ref: '#/components/schemas/A' } } },
+    };
     expect(undocumentedProperties(cyclic, { $ref: '#/components/schemas/A' }, { extra: 1 })).toEqual([]);
   });
 });
@@ -80,10 +98,13 @@ describe('the validators on an answer with properties its schema does not name',
       'tiny.yaml',
     ),
   );
-  const answer = (status: number, contentType: string | undefined, bodyText: string) => validators.undocumentedProperties('get', '/s', { status, contentType, bodyText });
+  const answer = (status: number, contentType: string | undefined, bodyText: string) =>
+    validators.undocumentedProperties('get', '/s', { status, contentType, bodyText });
 
   it('name each, with the status, in the words of the report', () => {
-    expect(answer(200, 'application/json; charset=utf-8', JSON.stringify({ data: { token: 't', end_user: {} } }))).toEqual(['200 body: /data/end_user is a property the spec does not name']);
+    expect(
+      answer(200, 'application/json; charset=utf-8', JSON.stringify({ data: { token: 't', end_user: {} } })),
+    ).toEqual(['200 body: /data/end_user is a property the spec does not name']);
     expect(answer(200, 'application/json', JSON.stringify({ data: { token: 't' } }))).toEqual([]);
   });
 

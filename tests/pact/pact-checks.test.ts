@@ -20,7 +20,10 @@ import { scratchDir } from '../support/scratch';
 const TODAY = new Date().toISOString().slice(0, 10);
 
 const { method, path } = DELETE_SESSION;
-type RawInteraction = { description: string; response: { status: number; body?: { content: { error: Record<string, unknown> } } } };
+type RawInteraction = {
+  description: string;
+  response: { status: number; body?: { content: { error: Record<string, unknown> } } };
+};
 type RawPact = { interactions: RawInteraction[] };
 
 /** The committed pact's JSON, changed by `mutate`. */
@@ -67,7 +70,11 @@ describe('checking status coverage', () => {
 
   it('fails on an interaction for an undocumented 418', () => {
     const pact = pactWith((raw) => {
-      raw.interactions.push({ ...structuredClone(interaction(raw, 404)), description: 'a teapot', response: { status: 418 } });
+      raw.interactions.push({
+        ...structuredClone(interaction(raw, 404)),
+        description: 'a teapot',
+        response: { status: 418 },
+      });
     });
     expect(checkStatusCoverage(pact, nangoValidators(), method, path)).toEqual([
       '"a teapot" expects 418, which the spec does not document for DELETE /connect/session',
@@ -79,7 +86,8 @@ describe('checking status coverage', () => {
 
   it('fails when the spec lacks 404', () => {
     const without404 = specVariant((root) => {
-      delete (root['paths'] as Record<string, { delete: { responses: Record<string, unknown> } }>)[path]!.delete.responses['404'];
+      delete (root['paths'] as Record<string, { delete: { responses: Record<string, unknown> } }>)[path]!.delete
+        .responses['404'];
     });
     expect(checkStatusCoverage(readPactFile(COMMITTED_PACT), without404, method, path)).toEqual([
       '"a request to delete a connect session that has already been deleted" expects 404, which the spec does not document for DELETE /connect/session',
@@ -88,7 +96,8 @@ describe('checking status coverage', () => {
 
   it('fails when the spec documents a status no interaction covers', () => {
     const with409 = specVariant((root) => {
-      const responses = (root['paths'] as Record<string, { delete: { responses: Record<string, unknown> } }>)[path]!.delete.responses;
+      const responses = (root['paths'] as Record<string, { delete: { responses: Record<string, unknown> } }>)[path]!
+        .delete.responses;
       responses['409'] = responses['404'];
     });
     expect(checkStatusCoverage(readPactFile(COMMITTED_PACT), with409, method, path)).toEqual([
@@ -99,14 +108,19 @@ describe('checking status coverage', () => {
 
 describe("PactFlow's bi-directional comparison", () => {
   const GONE = 'a request to delete a connect session that has already been deleted';
-  const compare = (raw: RawPact) => compareWithSpec(raw as unknown as JsonObject, nangoSpec().root, loadKnownFindings(), TODAY);
+  const compare = (raw: RawPact) =>
+    compareWithSpec(raw as unknown as JsonObject, nangoSpec().root, loadKnownFindings(), TODAY);
 
   it('finds no error in the committed pact, and only the expected warning', async () => {
     const outcome = await compare(rawPactWith(() => undefined));
     expect(outcome.errors).toEqual([]);
     expect(outcome.warnings).toEqual([]);
     expect(outcome.stale).toEqual([]);
-    expect(outcome.expected).toEqual([expect.stringMatching(/^"a request to delete the connect session with a JSON body": request\.content-type\.unknown at \/interactions\/\d+\/request\/headers\/content-type: .* \(expected: The case sends a JSON body on purpose/)]);
+    expect(outcome.expected).toEqual([
+      expect.stringMatching(
+        /^"a request to delete the connect session with a JSON body": request\.content-type\.unknown at \/interactions\/\d+\/request\/headers\/content-type: .* \(expected: The case sends a JSON body on purpose/,
+      ),
+    ]);
   });
 
   it('fails a pact that relies on a field the spec does not document, naming the interaction, rule and pointer', async () => {
@@ -115,7 +129,13 @@ describe("PactFlow's bi-directional comparison", () => {
         interaction(raw, 404).response.body!.content.error['retryAfter'] = 30;
       }),
     );
-    expect(outcome.errors).toEqual([expect.stringMatching(new RegExp(`^"${GONE}": response\\.body\\.incompatible at /interactions/\\d+/response/body/error: .*retryAfter`))]);
+    expect(outcome.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^"${GONE}": response\\.body\\.incompatible at /interactions/\\d+/response/body/error: .*retryAfter`,
+        ),
+      ),
+    ]);
   });
 
   it('fails a pact that relies on a status the spec does not document', async () => {
@@ -124,14 +144,29 @@ describe("PactFlow's bi-directional comparison", () => {
         interaction(raw, 404).response.status = 410;
       }),
     );
-    expect(outcome.errors).toEqual([expect.stringMatching(new RegExp(`^"${GONE}": response\\.status\\.unknown at /interactions/\\d+/response/status: `))]);
+    expect(outcome.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(`^"${GONE}": response\\.status\\.unknown at /interactions/\\d+/response/status: `),
+      ),
+    ]);
   });
 
   it('shows a warning nobody expected, and fails an expected one that no longer occurs', async () => {
-    const unexpected = await compareWithSpec(rawPactWith(() => undefined) as unknown as JsonObject, nangoSpec().root, [], TODAY);
-    expect(unexpected.warnings).toEqual([expect.stringMatching(/^"a request to delete the connect session with a JSON body": request\.content-type\.unknown/)]);
+    const unexpected = await compareWithSpec(
+      rawPactWith(() => undefined) as unknown as JsonObject,
+      nangoSpec().root,
+      [],
+      TODAY,
+    );
+    expect(unexpected.warnings).toEqual([
+      expect.stringMatching(
+        /^"a request to delete the connect session with a JSON body": request\.content-type\.unknown/,
+      ),
+    ]);
     const withoutBody = rawPactWith((raw) => {
-      raw.interactions = raw.interactions.filter((candidate) => candidate.description !== 'a request to delete the connect session with a JSON body');
+      raw.interactions = raw.interactions.filter(
+        (candidate) => candidate.description !== 'a request to delete the connect session with a JSON body',
+      );
     });
     expect((await compare(withoutBody)).stale).toEqual([
       'the known finding "bidirectional request.content-type.unknown "a request to delete the connect session with a JSON body"" no longer occurs: remove it from the known-findings list',
@@ -142,10 +177,15 @@ describe("PactFlow's bi-directional comparison", () => {
 describe('reading a pact file', () => {
   it('names the file and the problem', () => {
     expect(() => readPactFile('/nonexistent/pact.json')).toThrow('/nonexistent/pact.json: cannot be read (ENOENT)');
-    expect(() => parsePact({ consumer: { name: 'c' }, provider: { name: 'p' } }, 'x.json')).toThrow('x.json: has no interactions array');
-    expect(() => parsePact({ consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ type: 'Asynchronous/Messages' }] }, 'x.json')).toThrow(
-      'x.json: interaction #1 is a Asynchronous/Messages interaction; only HTTP is supported',
+    expect(() => parsePact({ consumer: { name: 'c' }, provider: { name: 'p' } }, 'x.json')).toThrow(
+      'x.json: has no interactions array',
     );
+    expect(() =>
+      parsePact(
+        { consumer: { name: 'c' }, provider: { name: 'p' }, interactions: [{ type: 'Asynchronous/Messages' }] },
+        'x.json',
+      ),
+    ).toThrow('x.json: interaction #1 is a Asynchronous/Messages interaction; only HTTP is supported');
   });
 });
 
@@ -163,10 +203,15 @@ describe('comparing with the committed pact', () => {
     writeFileSync(changed, readFileSync(COMMITTED_PACT, 'utf8').replace('"status": 404', '"status": 410'));
     const comparison = compareWithCommitted(changed);
     expect(comparison.same).toBe(false);
-    expect(comparison.same || comparison.reason).toMatch(/differs from what the consumer tests write, first at line \d+:\n {2}committed: "status": 404\n {2}written: {3}"status": 410/);
+    expect(comparison.same || comparison.reason).toMatch(
+      /differs from what the consumer tests write, first at line \d+:\n {2}committed: "status": 404\n {2}written: {3}"status": 410/,
+    );
   });
 
   it('fails when there is no committed pact', () => {
-    expect(compareWithCommitted(COMMITTED_PACT, join(scratch, 'none.json'))).toEqual({ same: false, reason: `${join(scratch, 'none.json')} does not exist` });
+    expect(compareWithCommitted(COMMITTED_PACT, join(scratch, 'none.json'))).toEqual({
+      same: false,
+      reason: `${join(scratch, 'none.json')} does not exist`,
+    });
   });
 });

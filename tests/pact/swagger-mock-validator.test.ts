@@ -37,17 +37,40 @@ const interactionsOf = (pact: JsonObject): JsonObject[] => pact['interactions'] 
 function expectingATeapot(): JsonObject {
   const pact = committed();
   const [first] = interactionsOf(pact);
-  return { ...pact, interactions: [{ ...first, description: 'an undocumented teapot', response: { ...(first?.['response'] as JsonObject), status: 418 } }] };
+  return {
+    ...pact,
+    interactions: [
+      {
+        ...first,
+        description: 'an undocumented teapot',
+        response: { ...(first?.['response'] as JsonObject), status: 418 },
+      },
+    ],
+  };
 }
 
 /** A pact whose 201 body holds an expiry of the wrong type. */
 function expiringAsANumber(): JsonObject {
   const pact = committed();
-  const created = interactionsOf(pact).find((interaction) => (interaction['response'] as JsonObject)['status'] === 201) as JsonObject;
+  const created = interactionsOf(pact).find(
+    (interaction) => (interaction['response'] as JsonObject)['status'] === 201,
+  ) as JsonObject;
   const response = created['response'] as JsonObject;
   const body = response['body'] as JsonObject;
   const content = body['content'] as { data: JsonObject };
-  return { ...pact, interactions: [{ ...created, response: { ...response, body: { ...body, content: { data: { ...content.data, expires_at: 1800 } } }, matchingRules: {} } }] };
+  return {
+    ...pact,
+    interactions: [
+      {
+        ...created,
+        response: {
+          ...response,
+          body: { ...body, content: { data: { ...content.data, expires_at: 1800 } } },
+          matchingRules: {},
+        },
+      },
+    ],
+  };
 }
 
 /** The validator's findings for each pact, in one process. */
@@ -57,7 +80,11 @@ function validateAll(pacts: readonly JsonObject[]): Outcome[] {
     writeFileSync(file, JSON.stringify(pact));
     return file;
   });
-  const output = execFileSync(process.execPath, [join(ROOT, 'tests', 'support', 'swaggerMockValidator.mjs'), specFile, ...files], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  const output = execFileSync(
+    process.execPath,
+    [join(ROOT, 'tests', 'support', 'swaggerMockValidator.mjs'), specFile, ...files],
+    { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } },
+  );
   return JSON.parse(output) as Outcome[];
 }
 

@@ -37,34 +37,73 @@ describe('POST /connect/sessions', () => {
   });
 
   it('refuses a missing or wrong secret key with 401, then a query or a body the spec refuses with 400', async () => {
-    await expect(client.createSession(undefined, {})).resolves.toMatchObject({ status: 401, body: { error: { code: 'missing_auth_header' } } });
-    await expect(client.createSession('not-the-key', {})).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_account' } } });
-    await expect(client.createSession('not-the-key', {}, { query: { a: '1' } })).resolves.toMatchObject({ status: 401 });
-    await expect(client.createSession(SECRET, {}, { query: { a: '1' } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_query_params' } } });
-    const badBody = await client.createSession(SECRET, { allowed_integrations: 'not-a-list' } as unknown as { allowed_integrations: string[] });
-    expect(badBody).toMatchObject({ status: 400, body: { error: { code: 'invalid_body', errors: [{ message: 'request body: /allowed_integrations must be array' }] } } });
-    await expect(client.createSession(SECRET, { end_user: {} } as unknown as { end_user: { id: string } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
+    await expect(client.createSession(undefined, {})).resolves.toMatchObject({
+      status: 401,
+      body: { error: { code: 'missing_auth_header' } },
+    });
+    await expect(client.createSession('not-the-key', {})).resolves.toMatchObject({
+      status: 401,
+      body: { error: { code: 'unknown_account' } },
+    });
+    await expect(client.createSession('not-the-key', {}, { query: { a: '1' } })).resolves.toMatchObject({
+      status: 401,
+    });
+    await expect(client.createSession(SECRET, {}, { query: { a: '1' } })).resolves.toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_query_params' } },
+    });
+    const badBody = await client.createSession(SECRET, { allowed_integrations: 'not-a-list' } as unknown as {
+      allowed_integrations: string[];
+    });
+    expect(badBody).toMatchObject({
+      status: 400,
+      body: {
+        error: { code: 'invalid_body', errors: [{ message: 'request body: /allowed_integrations must be array' }] },
+      },
+    });
+    await expect(
+      client.createSession(SECRET, { end_user: {} } as unknown as { end_user: { id: string } }),
+    ).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
   });
 });
 
 describe('a connection made through a connect session, and POST /connect/sessions/reconnect', () => {
   const post = (path: string, body: unknown, authorization?: string) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
-  const remove = (path: string) => fetch(`${url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${SECRET}` } });
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    });
+  const remove = (path: string) =>
+    fetch(`${url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${SECRET}` } });
 
   it('makes an unauthenticated connection through a session, reconnects it, and deletes connection and integration', async () => {
     const before = provider.resourceCounts();
-    expect((await post('/integrations', { unique_key: 'it-1', provider: 'unauthenticated' }, `Bearer ${SECRET}`)).status).toBe(200);
-    expect((await post('/integrations', { unique_key: 'it-1', provider: 'unauthenticated' }, `Bearer ${SECRET}`)).status).toBe(400);
+    expect(
+      (await post('/integrations', { unique_key: 'it-1', provider: 'unauthenticated' }, `Bearer ${SECRET}`)).status,
+    ).toBe(200);
+    expect(
+      (await post('/integrations', { unique_key: 'it-1', provider: 'unauthenticated' }, `Bearer ${SECRET}`)).status,
+    ).toBe(400);
     const token = await admin.create(['it-1']);
     const connected = await post(`/auth/unauthenticated/it-1?connect_session_token=${token}`, {});
     const { connectionId } = (await connected.json()) as { connectionId: string };
-    expect(provider.resourceCounts()).toEqual({ connections: before.connections + 1, integrations: before.integrations + 1 });
+    expect(provider.resourceCounts()).toEqual({
+      connections: before.connections + 1,
+      integrations: before.integrations + 1,
+    });
 
     const reconnect = await client.reconnectSession(SECRET, { connection_id: connectionId, integration_id: 'it-1' });
-    expect(reconnect).toMatchObject({ outcome: 'created', session: { token: expect.stringMatching(CONNECT_SESSION_TOKEN) } });
-    await expect(client.reconnectSession(SECRET, { connection_id: 'nope', integration_id: 'it-1' })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
-    await expect(client.reconnectSession('wrong', { connection_id: connectionId, integration_id: 'it-1' })).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_account' } } });
+    expect(reconnect).toMatchObject({
+      outcome: 'created',
+      session: { token: expect.stringMatching(CONNECT_SESSION_TOKEN) },
+    });
+    await expect(
+      client.reconnectSession(SECRET, { connection_id: 'nope', integration_id: 'it-1' }),
+    ).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
+    await expect(
+      client.reconnectSession('wrong', { connection_id: connectionId, integration_id: 'it-1' }),
+    ).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_account' } } });
 
     expect((await remove(`/connection/${connectionId}?provider_config_key=it-1`)).status).toBe(200);
     const again = await remove(`/connection/${connectionId}?provider_config_key=it-1`);
@@ -79,7 +118,9 @@ describe('a connection made through a connect session, and POST /connect/session
     await post('/integrations', { unique_key: 'it-2', provider: 'unauthenticated' }, `Bearer ${SECRET}`);
     const token = await admin.create(['another']);
     expect((await post(`/auth/unauthenticated/it-2?connect_session_token=${token}`, {})).status).toBe(400);
-    expect((await post('/integrations', { unique_key: 'it-3', provider: 'github' }, `Bearer ${SECRET}`)).status).toBe(400);
+    expect((await post('/integrations', { unique_key: 'it-3', provider: 'github' }, `Bearer ${SECRET}`)).status).toBe(
+      400,
+    );
     await remove('/integrations/it-2');
   });
 });
@@ -89,11 +130,20 @@ describe('GET /connect/session', () => {
     const token = await admin.create();
     await expect(client.getSession(token)).resolves.toMatchObject({ outcome: 'found', session: { token } });
     await expect(admin.alive(token)).resolves.toBe(true);
-    await expect(client.getSession(token, { query: { a: '1' } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_query_params' } } });
+    await expect(client.getSession(token, { query: { a: '1' } })).resolves.toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_query_params' } },
+    });
     await admin.remove(token, true);
-    await expect(client.getSession(token)).resolves.toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    await expect(client.getSession(token)).resolves.toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
     await expect(admin.alive(token)).resolves.toBe(false);
-    await expect(client.getSession(`nango_connect_session_${'0'.repeat(64)}`)).resolves.toMatchObject({ status: 401, body: { error: { code: 'unknown_connect_session_token' } } });
+    await expect(client.getSession(`nango_connect_session_${'0'.repeat(64)}`)).resolves.toMatchObject({
+      status: 401,
+      body: { error: { code: 'unknown_connect_session_token' } },
+    });
   });
 });
 
@@ -101,7 +151,11 @@ describe('DELETE /connect/session', () => {
   it('deletes the session of the token with 204, then answers 404 for it', async () => {
     const token = await admin.create();
     await expect(client.deleteSession(token)).resolves.toEqual({ outcome: 'deleted' });
-    await expect(client.deleteSession(token)).resolves.toMatchObject({ outcome: 'api-error', status: 404, body: { error: { code: 'not_found' } } });
+    await expect(client.deleteSession(token)).resolves.toMatchObject({
+      outcome: 'api-error',
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
   });
 
   it.each([
@@ -109,17 +163,26 @@ describe('DELETE /connect/session', () => {
     ['a token in the wrong format', 'not-a-token', 'invalid_connect_session_token_format'],
     ['a well-formed token of no session', `nango_connect_session_${'0'.repeat(64)}`, 'unknown_connect_session_token'],
   ])('answers 401 to %s', async (_what, token, code) => {
-    await expect(client.deleteSession(token)).resolves.toMatchObject({ outcome: 'api-error', status: 401, body: { error: { code, message: expect.any(String) } } });
+    await expect(client.deleteSession(token)).resolves.toMatchObject({
+      outcome: 'api-error',
+      status: 401,
+      body: { error: { code, message: expect.any(String) } },
+    });
   });
 
   it('answers 401 malformed_auth_header to a header that is not a bearer credential', async () => {
-    const response = await fetch(`${url}/connect/session`, { method: 'DELETE', headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    const response = await fetch(`${url}/connect/session`, {
+      method: 'DELETE',
+      headers: { authorization: 'Basic dXNlcjpwYXNz' },
+    });
     expect(response.status).toBe(401);
     await expect(response.json()).resolves.toMatchObject({ error: { code: 'malformed_auth_header' } });
   });
 
   it('checks auth before the query and the body', async () => {
-    await expect(client.deleteSession(undefined, { query: { unexpected: '1' }, body: { a: 1 } })).resolves.toMatchObject({ status: 401 });
+    await expect(
+      client.deleteSession(undefined, { query: { unexpected: '1' }, body: { a: 1 } }),
+    ).resolves.toMatchObject({ status: 401 });
   });
 
   it('answers 400 to a query or a body, and keeps the session', async () => {
@@ -127,24 +190,43 @@ describe('DELETE /connect/session', () => {
     await expect(client.deleteSession(token, { query: { unexpected: 'true' } })).resolves.toEqual({
       outcome: 'api-error',
       status: 400,
-      body: { error: { code: 'invalid_query_params', errors: [{ code: 'unrecognized_keys', message: "Unrecognized key(s) in object: 'unexpected'", path: [] }] } },
+      body: {
+        error: {
+          code: 'invalid_query_params',
+          errors: [{ code: 'unrecognized_keys', message: "Unrecognized key(s) in object: 'unexpected'", path: [] }],
+        },
+      },
     });
-    await expect(client.deleteSession(token, { body: { unexpected: true } })).resolves.toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
+    await expect(client.deleteSession(token, { body: { unexpected: true } })).resolves.toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_body' } },
+    });
     await expect(client.deleteSession(token)).resolves.toEqual({ outcome: 'deleted' });
   });
 
   it('answers a method the route does not serve 405 with Allow, OPTIONS with Allow, and HEAD as it answers GET (RFC 9110)', async () => {
     const token = await admin.create();
-    const send = (method: string) => fetch(`${url}/connect/session`, { method, headers: { authorization: `Bearer ${token}` } });
+    const send = (method: string) =>
+      fetch(`${url}/connect/session`, { method, headers: { authorization: `Bearer ${token}` } });
     for (const method of ['PUT', 'POST', 'PATCH']) {
       const refused = await send(method);
-      expect([method, refused.status, refused.headers.get('allow')]).toEqual([method, 405, 'DELETE, GET, HEAD, OPTIONS']);
-      expect(await refused.json()).toEqual({ error: { code: 'method_not_allowed', message: `${method} is not allowed on /connect/session` } });
+      expect([method, refused.status, refused.headers.get('allow')]).toEqual([
+        method,
+        405,
+        'DELETE, GET, HEAD, OPTIONS',
+      ]);
+      expect(await refused.json()).toEqual({
+        error: { code: 'method_not_allowed', message: `${method} is not allowed on /connect/session` },
+      });
     }
     const options = await send('OPTIONS');
     expect([options.status, options.headers.get('allow')]).toEqual([204, 'DELETE, GET, HEAD, OPTIONS']);
     const head = await send('HEAD');
-    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([200, 'application/json; charset=utf-8', '']);
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      '',
+    ]);
     // None of them deleted the session.
     await expect(admin.alive(token)).resolves.toBe(true);
     await admin.remove(token, true);
@@ -165,6 +247,8 @@ describe('the embedded reference provider', () => {
   });
 
   it('refuses an empty secret key', async () => {
-    await expect(startReferenceProvider({ secretKey: '' })).rejects.toThrow('the reference provider needs a non-empty secret key');
+    await expect(startReferenceProvider({ secretKey: '' })).rejects.toThrow(
+      'the reference provider needs a non-empty secret key',
+    );
   });
 });

@@ -31,39 +31,63 @@ it('writes junit.xml, summary.md and the job summary with the reasons of each fa
     const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
     if (provider.reference.issuedTokens().includes(token) || !isConnectSessionToken(token)) return false;
     echoed += 1;
-    response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'server_error', message: `token ${token}, key ${DRIFT_SECRET}` } }));
+    response
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 'server_error', message: `token ${token}, key ${DRIFT_SECRET}` } }));
     return true;
   });
   const dir = scratchDir('ci-reports');
   const stepSummary = join(dir, 'step-summary.md');
   writeFileSync(stepSummary, '# earlier step\n');
   try {
-    const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: DRIFT_SECRET, REPORTS_DIR: dir, GITHUB_STEP_SUMMARY: stepSummary }, true);
+    const run = await verifyInProcess(
+      {
+        NANGO_BASE_URL: provider.url,
+        NANGO_SECRET_KEY: DRIFT_SECRET,
+        REPORTS_DIR: dir,
+        GITHUB_STEP_SUMMARY: stepSummary,
+      },
+      true,
+    );
     expect(echoed).toBeGreaterThan(0);
     expect(run.code).toBe(1);
 
     const testcases = testcasesIn(readFileSync(join(dir, JUNIT_FILE), 'utf8'));
-    expect(testcases.map((testcase) => testcase['@_name']).sort()).toEqual(CASES.map((contractCase) => contractCase.name).sort());
+    expect(testcases.map((testcase) => testcase['@_name']).sort()).toEqual(
+      CASES.map((contractCase) => contractCase.name).sort(),
+    );
     const failed = testcases.filter((testcase) => testcase.failure);
-    expect(failed.map((testcase) => testcase['@_name'])).toEqual(['rejects a well-formed token that belongs to no session']);
+    expect(failed.map((testcase) => testcase['@_name'])).toEqual([
+      'rejects a well-formed token that belongs to no session',
+    ]);
     expect(failed[0]?.failure?.['@_message']).toBe('pact: status: expected 401 but was 500');
     expect(failed[0]?.failure?.['#text']).toContain('schema: 500 is not a status the spec documents');
 
     const summary = readFileSync(join(dir, SUMMARY_FILE), 'utf8');
     expect(summary).toMatch(/^### ❌ Provider verification of NangoConnectSessionClient -> NangoAPI against Nango/);
-    expect(summary).toContain('| ❌ | rejects a well-formed token that belongs to no session | 401 | 500 | FAIL | FAIL |');
+    expect(summary).toContain(
+      '| ❌ | rejects a well-formed token that belongs to no session | 401 | 500 | FAIL | FAIL |',
+    );
     expect(summary).toContain('  - pact: status: expected 401 but was 500');
     expect(readFileSync(stepSummary, 'utf8')).toBe(`# earlier step\n${summary}\n`);
 
     // The progress line says what the spec thinks of the live answer as soon as it came.
-    expect(run.stdout).toMatch(/^ {2}\[\d+\/\d+\] rejects a well-formed token that belongs to no session → 500, 500 is not a status the spec documents/m);
+    expect(run.stdout).toMatch(
+      /^ {2}\[\d+\/\d+\] rejects a well-formed token that belongs to no session → 500, 500 is not a status the spec documents/m,
+    );
     // Pact's own detail, for the failing interactions only.
     expect(run.stdout).toContain("Pact's verifier on the failing interactions:");
     expect(run.stdout).toContain('a request to delete a connect session with an unknown token (');
     expect(run.stdout).toContain('has status code 401 (FAILED)');
     expect(run.stdout).not.toContain('a request to delete a connect session with a malformed token (');
 
-    for (const text of [run.stdout, run.stderr, summary, readFileSync(join(dir, JUNIT_FILE), 'utf8'), readFileSync(join(dir, 'verification.json'), 'utf8')]) {
+    for (const text of [
+      run.stdout,
+      run.stderr,
+      summary,
+      readFileSync(join(dir, JUNIT_FILE), 'utf8'),
+      readFileSync(join(dir, 'verification.json'), 'utf8'),
+    ]) {
       expect(text).not.toContain(DRIFT_SECRET);
       expect(text).not.toMatch(SESSION_TOKEN);
     }
@@ -75,15 +99,20 @@ it('writes junit.xml, summary.md and the job summary with the reasons of each fa
 it('redacts every file it writes and the job summary', () => {
   const dir = scratchDir('ci-redaction');
   const stepSummary = join(dir, 'step-summary.md');
-  const report = reportOf([result({ actualStatus: 500, pactProblems: [`body: expected "x" but was "key ${DRIFT_SECRET}"`] })]);
-  const files = writeCiReports(dir, { kind: 'report', report }, 'provider verification', redactor([DRIFT_SECRET]), { GITHUB_STEP_SUMMARY: stepSummary });
+  const report = reportOf([
+    result({ actualStatus: 500, pactProblems: [`body: expected "x" but was "key ${DRIFT_SECRET}"`] }),
+  ]);
+  const files = writeCiReports(dir, { kind: 'report', report }, 'provider verification', redactor([DRIFT_SECRET]), {
+    GITHUB_STEP_SUMMARY: stepSummary,
+  });
   for (const file of [...files, stepSummary]) {
     expect(readFileSync(file, 'utf8')).not.toContain(DRIFT_SECRET);
     expect(readFileSync(file, 'utf8')).toContain('[REDACTED]');
   }
 });
 
-const result = (overrides: Partial<InteractionResult>): InteractionResult => interactionResult({ durationMs: 12, ...overrides });
+const result = (overrides: Partial<InteractionResult>): InteractionResult =>
+  interactionResult({ durationMs: 12, ...overrides });
 const reportOf = (results: InteractionResult[], pending = false): VerificationReport => ({
   provider: 'NangoAPI',
   providerUrl: 'http://127.0.0.1:1',
@@ -93,7 +122,14 @@ const reportOf = (results: InteractionResult[], pending = false): VerificationRe
   pacts: [{ consumer: 'C', consumerVersions: [{ version: '1.0.0', branch: undefined }], pending, wip: false, results }],
   runProblems: [],
   published: undefined,
-  sessions: { created: 1, deleted: 1, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: [], endUserId: 'contract-tests-x' },
+  sessions: {
+    created: 1,
+    deleted: 1,
+    connections: { created: 0, deleted: 0 },
+    integrations: { created: 0, deleted: 0 },
+    unknown: [],
+    endUserId: 'contract-tests-x',
+  },
   rateLimitWaitMs: 0,
   providerIsReference: false,
   staleFindings: [],
@@ -112,12 +148,25 @@ it('keeps hostile text well-formed in the XML and on one line in a Markdown cell
 });
 
 it('marks a failure in a pending pact as skipped, and a run that could not start as an error', () => {
-  const pending = testcasesIn(junitXml({ kind: 'report', report: reportOf([result({ pending: true, actualStatus: 500, pactProblems: ['status: expected 204 but was 500'] })], true) }, 's'));
+  const pending = testcasesIn(
+    junitXml(
+      {
+        kind: 'report',
+        report: reportOf(
+          [result({ pending: true, actualStatus: 500, pactProblems: ['status: expected 204 but was 500'] })],
+          true,
+        ),
+      },
+      's',
+    ),
+  );
   expect(pending[0]?.skipped?.['@_message']).toBe('failed in a pending pact: pact: status: expected 204 but was 500');
   expect(pending[0]?.failure).toBeUndefined();
   const error = testcasesIn(junitXml({ kind: 'error', message: 'cannot reach provider' }, 's'));
   expect(error[0]?.error?.['@_message']).toBe('cannot reach provider');
-  expect(summaryMarkdown({ kind: 'error', message: 'cannot reach provider' })).toBe('### ❌ Provider verification could not run\n\ncannot reach provider\n');
+  expect(summaryMarkdown({ kind: 'error', message: 'cannot reach provider' })).toBe(
+    '### ❌ Provider verification could not run\n\ncannot reach provider\n',
+  );
 });
 
 it("picks the failing interactions' blocks and the closing failure list out of Pact's output", () => {

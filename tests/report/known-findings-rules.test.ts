@@ -81,18 +81,36 @@ describe('loading a known finding', () => {
       ].join('\n'),
     );
     expect(loadKnownFindings(file)).toStrictEqual([
-      { check: 'unsupported_method', status: 200, code: 'not_found', interaction: 'a request', kind: 'method:GET', matching: 'answered 200$', reason: 'reported upstream', expires: '2028-02-29' },
+      {
+        check: 'unsupported_method',
+        status: 200,
+        code: 'not_found',
+        interaction: 'a request',
+        kind: 'method:GET',
+        matching: 'answered 200$',
+        reason: 'reported upstream',
+        expires: '2028-02-29',
+      },
     ]);
   });
 
   it('loads only the fields an entry gives: an absent field stays absent, not present and undefined', () => {
-    expect(loadKnownFindings(findingsFile('- {check: pact, reason: reported upstream}'))).toStrictEqual([{ check: 'pact', reason: 'reported upstream' }]);
+    expect(loadKnownFindings(findingsFile('- {check: pact, reason: reported upstream}'))).toStrictEqual([
+      { check: 'pact', reason: 'reported upstream' },
+    ]);
   });
 
   it('keeps a loaded `matching`, so the entry accepts only the failures it describes', () => {
-    const findings = loadKnownFindings(findingsFile('- {check: pact, matching: "but was 401", reason: reported upstream}'));
-    expect(matchKnown(findings, { check: 'pact', text: 'status: expected 404 but was 401' }, '2026-11-29')).toEqual({ finding: findings[0], expired: false });
-    expect(matchKnown(findings, { check: 'pact', text: 'status: expected 404 but was 500' }, '2026-11-29')).toBeUndefined();
+    const findings = loadKnownFindings(
+      findingsFile('- {check: pact, matching: "but was 401", reason: reported upstream}'),
+    );
+    expect(matchKnown(findings, { check: 'pact', text: 'status: expected 404 but was 401' }, '2026-11-29')).toEqual({
+      finding: findings[0],
+      expired: false,
+    });
+    expect(
+      matchKnown(findings, { check: 'pact', text: 'status: expected 404 but was 500' }, '2026-11-29'),
+    ).toBeUndefined();
   });
 
   it('keeps a loaded `expires`, so the entry stops protecting the day after', () => {
@@ -102,7 +120,9 @@ describe('loading a known finding', () => {
   });
 
   it('accepts a status from 100 to 599', () => {
-    const findings = loadKnownFindings(findingsFile('- {check: pact, reason: y, status: 100}\n- {check: pact, reason: y, status: 599}'));
+    const findings = loadKnownFindings(
+      findingsFile('- {check: pact, reason: y, status: 100}\n- {check: pact, reason: y, status: 599}'),
+    );
     expect(findings.map((finding) => finding.status)).toEqual([100, 599]);
   });
 
@@ -125,20 +145,33 @@ describe('refusing a known-findings list', () => {
   });
 
   it('names a file inside the project by its path from the project root', () => {
-    expect(() => loadKnownFindings(join(PROJECT_ROOT, 'contracts', 'absent-known-findings.yaml'))).toThrow(new ConfigurationError('contracts/absent-known-findings.yaml: does not exist'));
+    expect(() => loadKnownFindings(join(PROJECT_ROOT, 'contracts', 'absent-known-findings.yaml'))).toThrow(
+      new ConfigurationError('contracts/absent-known-findings.yaml: does not exist'),
+    );
   });
 
   it('refuses a file it cannot read, saying why', () => {
     const folder = join(scratchDir('known-rules'), 'a-folder.yaml');
     mkdirSync(folder);
-    expect(() => loadKnownFindings(folder)).toThrow(new ConfigurationError(`${folder}: cannot be read (EISDIR: illegal operation on a directory, read)`));
+    expect(() => loadKnownFindings(folder)).toThrow(
+      new ConfigurationError(`${folder}: cannot be read (EISDIR: illegal operation on a directory, read)`),
+    );
   });
 
   it.each([
-    ['- {check: pact, reason: y', 'not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 1, column 26'],
-    ['- {check: pact, reason: y}\n- {check: pact, reason: y, status: 404, status: 401}', 'not valid YAML: Map keys must be unique at line 2, column 41'],
+    [
+      '- {check: pact, reason: y',
+      'not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 1, column 26',
+    ],
+    [
+      '- {check: pact, reason: y}\n- {check: pact, reason: y, status: 404, status: 401}',
+      'not valid YAML: Map keys must be unique at line 2, column 41',
+    ],
     // yaml's first line ends with a colon before its excerpt of the file: only that one goes, not one inside the line.
-    ['- {check: pact, reason: *why}', 'not valid YAML: Unresolved alias (the anchor must be set before the alias): why'],
+    [
+      '- {check: pact, reason: *why}',
+      'not valid YAML: Unresolved alias (the anchor must be set before the alias): why',
+    ],
   ])('refuses invalid YAML %j in one line saying what and where', (yaml, message) => {
     expect(refusal(yaml)).toBe(message);
   });
@@ -161,17 +194,29 @@ describe('refusing a known-findings list', () => {
 
   it.each([
     ['- {reason: y}', "finding #1: field 'check' is required"],
-    ['- {check: 5, reason: y}', "finding #1: field 'check' must be a non-empty string (the name of the check whose failure it accepts), not 5"],
+    [
+      '- {check: 5, reason: y}',
+      "finding #1: field 'check' must be a non-empty string (the name of the check whose failure it accepts), not 5",
+    ],
     ['- {check: pacts, reason: y}', `finding #1: unknown check 'pacts' (known: ${KNOWN_CHECKS})`],
   ])('refuses an entry %j whose check is missing, not text or no check there is', (yaml, message) => {
     expect(refusal(yaml)).toBe(message);
   });
 
   it.each([
-    ['- {check: pact, reason: y, stauts: 404}', `finding #1 (check pact): unknown field 'stauts' (known: ${FIELD_LIST})`],
+    [
+      '- {check: pact, reason: y, stauts: 404}',
+      `finding #1 (check pact): unknown field 'stauts' (known: ${FIELD_LIST})`,
+    ],
     ['- {check: pact}', "finding #1 (check pact): field 'reason' is required (why the finding is accepted)"],
-    ['- {check: pact, reason: "  "}', `finding #1 (check pact): field 'reason' must be a non-empty string (why the finding is accepted), not "  "`],
-    ['- {check: pact, reason: 5}', "finding #1 (check pact): field 'reason' must be a non-empty string (why the finding is accepted), not 5"],
+    [
+      '- {check: pact, reason: "  "}',
+      `finding #1 (check pact): field 'reason' must be a non-empty string (why the finding is accepted), not "  "`,
+    ],
+    [
+      '- {check: pact, reason: 5}',
+      "finding #1 (check pact): field 'reason' must be a non-empty string (why the finding is accepted), not 5",
+    ],
   ])('refuses an entry %j with a misspelt field or no reason', (yaml, message) => {
     expect(refusal(yaml)).toBe(message);
   });
@@ -188,7 +233,10 @@ describe('refusing a known-findings list', () => {
     ['interaction: ""', `field 'interaction' must be a non-empty string (a pact interaction's description), not ""`],
     ['kind: [method:GET]', `field 'kind' must be a non-empty string (a kind of hostile request), not ["method:GET"]`],
     ['matching: 5', "field 'matching' must be a non-empty string (a regular expression), not 5"],
-    ['matching: "("', "field 'matching' is not a regular expression (Invalid regular expression: /(/: Unterminated group)"],
+    [
+      'matching: "("',
+      "field 'matching' is not a regular expression (Invalid regular expression: /(/: Unterminated group)",
+    ],
     ['expires: 20270131', "field 'expires' must be a non-empty string (a date such as 2027-01-31), not 20270131"],
     ['expires: "next year"', `field 'expires' must be a date such as 2027-01-31, not "next year"`],
     ['expires: 2027-02-30', `field 'expires' must be a date such as 2027-01-31, not "2027-02-30"`],
@@ -201,7 +249,14 @@ describe('refusing a known-findings list', () => {
 
 describe('matching a failure to a known finding', () => {
   const TODAY = '2026-11-29';
-  const failure: FindingCandidate = { check: 'unsupported_method', status: 200, code: 'not_found', interaction: 'a request', kinds: ['method:GET', 'auth:secret-key'], text: 'GET answered 200' };
+  const failure: FindingCandidate = {
+    check: 'unsupported_method',
+    status: 200,
+    code: 'not_found',
+    interaction: 'a request',
+    kinds: ['method:GET', 'auth:secret-key'],
+    text: 'GET answered 200',
+  };
   const matches = (finding: Omit<KnownFinding, 'reason'>, candidate: FindingCandidate = failure): boolean =>
     matchKnown([{ ...finding, reason: 'reported upstream' }], candidate, TODAY) !== undefined;
 
@@ -211,13 +266,24 @@ describe('matching a failure to a known finding', () => {
   });
 
   it('matches when every field it gives matches', () => {
-    expect(matches({ check: 'unsupported_method', status: 200, code: 'not_found', interaction: 'a request', kind: 'auth:secret-key', matching: 'answered \\d+$' })).toBe(true);
+    expect(
+      matches({
+        check: 'unsupported_method',
+        status: 200,
+        code: 'not_found',
+        interaction: 'a request',
+        kind: 'auth:secret-key',
+        matching: 'answered \\d+$',
+      }),
+    ).toBe(true);
   });
 
   it('is restricted by `status`: another status received does not match', () => {
     expect(matches({ check: 'unsupported_method', status: 200 })).toBe(true);
     expect(matches({ check: 'unsupported_method', status: 404 })).toBe(false);
-    expect(matches({ check: 'unsupported_method', status: 200 }, { check: 'unsupported_method', text: 'no answer' })).toBe(false);
+    expect(
+      matches({ check: 'unsupported_method', status: 200 }, { check: 'unsupported_method', text: 'no answer' }),
+    ).toBe(false);
   });
 
   it('is restricted by `code`: another error code does not match', () => {
@@ -233,7 +299,12 @@ describe('matching a failure to a known finding', () => {
   it('is restricted by `kind`: a case of other kinds, or of none, does not match', () => {
     expect(matches({ check: 'unsupported_method', kind: 'method:GET' })).toBe(true);
     expect(matches({ check: 'unsupported_method', kind: 'method:PUT' })).toBe(false);
-    expect(matches({ check: 'unsupported_method', kind: 'method:GET' }, { check: 'unsupported_method', text: 'GET answered 200' })).toBe(false);
+    expect(
+      matches(
+        { check: 'unsupported_method', kind: 'method:GET' },
+        { check: 'unsupported_method', text: 'GET answered 200' },
+      ),
+    ).toBe(false);
   });
 
   it('is restricted by `matching`, found anywhere in the failure’s text', () => {
@@ -266,14 +337,24 @@ describe('matching a failure to a known finding', () => {
 
 describe('describing a known finding', () => {
   it('names its check and each field it gives, in order, the interaction quoted and the pattern between slashes', () => {
-    expect(describeFinding({ check: 'unsupported_method', status: 200, code: 'not_found', interaction: 'a request', kind: 'method:GET', matching: 'answered 200$', reason: 'r' })).toBe(
-      'unsupported_method 200 not_found "a request" kind method:GET /answered 200$/',
-    );
+    expect(
+      describeFinding({
+        check: 'unsupported_method',
+        status: 200,
+        code: 'not_found',
+        interaction: 'a request',
+        kind: 'method:GET',
+        matching: 'answered 200$',
+        reason: 'r',
+      }),
+    ).toBe('unsupported_method 200 not_found "a request" kind method:GET /answered 200$/');
   });
 
   it('leaves out the fields it does not give, or gives empty', () => {
     expect(describeFinding({ check: 'pact', reason: 'r' })).toBe('pact');
-    expect(describeFinding({ check: 'pact', code: '', interaction: '', kind: '', matching: '', reason: 'r' })).toBe('pact');
+    expect(describeFinding({ check: 'pact', code: '', interaction: '', kind: '', matching: '', reason: 'r' })).toBe(
+      'pact',
+    );
     expect(describeFinding({ check: 'pact', matching: 'x', reason: 'r' })).toBe('pact /x/');
   });
 });

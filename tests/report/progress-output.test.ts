@@ -8,12 +8,25 @@ import { asPrinted, coloursFor } from '../../contracts/output/terminal';
 const plain = coloursFor({ isTTY: false }, {});
 
 it('says where the run is, what came back and what the spec says of it', () => {
-  expect(progressLine({ index: 3, total: 7, label: 'rejects a non-empty body', status: 400, problems: [], durationMs: 16.6 }, plain)).toBe(
-    '  [3/7] rejects a non-empty body → 400, spec ok (17 ms)',
-  );
-  expect(progressLine({ index: 2, total: undefined, label: 'DELETE /connect/session', status: undefined, problems: ['no answer: timed out', 'x'], durationMs: 3 }, plain)).toBe(
-    '  [2] DELETE /connect/session → no answer, no answer: timed out (+1 more) (3 ms)',
-  );
+  expect(
+    progressLine(
+      { index: 3, total: 7, label: 'rejects a non-empty body', status: 400, problems: [], durationMs: 16.6 },
+      plain,
+    ),
+  ).toBe('  [3/7] rejects a non-empty body → 400, spec ok (17 ms)');
+  expect(
+    progressLine(
+      {
+        index: 2,
+        total: undefined,
+        label: 'DELETE /connect/session',
+        status: undefined,
+        problems: ['no answer: timed out', 'x'],
+        durationMs: 3,
+      },
+      plain,
+    ),
+  ).toBe('  [2] DELETE /connect/session → no answer, no answer: timed out (+1 more) (3 ms)');
 });
 
 it('colours only on a terminal, and not with NO_COLOR', () => {

@@ -4,7 +4,12 @@
  * failure, never a silent pass. Pacts from a broker are grouped per pact, with their consumer versions.
  */
 import { formatReport } from '../../contracts/report/verificationReport';
-import { reportPassed, type InteractionResult, type PactResults, type VerificationReport } from '../../contracts/verification/results';
+import {
+  reportPassed,
+  type InteractionResult,
+  type PactResults,
+  type VerificationReport,
+} from '../../contracts/verification/results';
 import { interactionResult } from '../support/interactionResult';
 
 const result = interactionResult;
@@ -25,7 +30,14 @@ const report = (results: InteractionResult[], runProblems: string[] = []): Verif
   pacts: [pact(results)],
   runProblems,
   published: undefined,
-  sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: [] },
+  sessions: {
+    endUserId: 'contract-tests-1a2b3c4d',
+    created: 5,
+    deleted: 5,
+    connections: { created: 0, deleted: 0 },
+    integrations: { created: 0, deleted: 0 },
+    unknown: [],
+  },
   rateLimitWaitMs: 0,
   providerIsReference: false,
   staleFindings: [],
@@ -50,16 +62,24 @@ describe('the verification report', () => {
   });
 
   it('fails an interaction that got no response to check, and shows why', () => {
-    const failed = report([result({ actualStatus: undefined, schemaProblems: undefined, pactProblems: ['no answer from x within 5 ms'] })]);
+    const failed = report([
+      result({ actualStatus: undefined, schemaProblems: undefined, pactProblems: ['no answer from x within 5 ms'] }),
+    ]);
     expect(reportPassed(failed)).toBe(false);
-    expect(formatReport(failed)).toContain('FAIL deletes an existing connect session  204       none    FAIL  -       42 ms\n       pact: no answer from x within 5 ms');
+    expect(formatReport(failed)).toContain(
+      'FAIL deletes an existing connect session  204       none    FAIL  -       42 ms\n       pact: no answer from x within 5 ms',
+    );
   });
 
   it('fails on a schema problem alone, and on a session left behind', () => {
-    expect(reportPassed(report([result({ schemaProblems: ["204 body: (root) must NOT have additional property 'x'"] })]))).toBe(false);
+    expect(
+      reportPassed(report([result({ schemaProblems: ["204 body: (root) must NOT have additional property 'x'"] })])),
+    ).toBe(false);
     const leftBehind = report([result()], ['clean-up failed: DELETE /connect/session answered 500']);
     expect(reportPassed(leftBehind)).toBe(false);
-    expect(formatReport(leftBehind)).toContain('run: clean-up failed: DELETE /connect/session answered 500\nsessions: 5 created, 5 deleted');
+    expect(formatReport(leftBehind)).toContain(
+      'run: clean-up failed: DELETE /connect/session answered 500\nsessions: 5 created, 5 deleted',
+    );
   });
 
   it('groups pacts from a broker, and lets a failure in a pending pact show without failing the run', () => {
@@ -69,14 +89,31 @@ describe('the verification report', () => {
       pactSource: 'the Pact Broker at http://broker',
       pacts: [
         pact([result()], { consumerVersions: [{ version: 'c1', branch: 'main' }] }),
-        pact([result({ pending: true, actualStatus: 404, expectedStatus: 410, pactProblems: ['status: expected 410 but was 404'] })], {
-          consumer: 'Other',
-          consumerVersions: [{ version: 'o2', branch: undefined }],
-          pending: true,
-          wip: true,
-        }),
+        pact(
+          [
+            result({
+              pending: true,
+              actualStatus: 404,
+              expectedStatus: 410,
+              pactProblems: ['status: expected 410 but was 404'],
+            }),
+          ],
+          {
+            consumer: 'Other',
+            consumerVersions: [{ version: 'o2', branch: undefined }],
+            pending: true,
+            wip: true,
+          },
+        ),
       ],
-      published: { providerVersion: 'p1', providerBranch: 'main', pacts: [{ consumer: 'C', success: true, published: true }, { consumer: 'Other', success: false, published: true }] },
+      published: {
+        providerVersion: 'p1',
+        providerBranch: 'main',
+        pacts: [
+          { consumer: 'C', success: true, published: true },
+          { consumer: 'Other', success: false, published: true },
+        ],
+      },
     };
     expect(reportPassed(fromBroker)).toBe(true);
     expect(formatReport(fromBroker).split('\n')).toEqual([
@@ -95,39 +132,83 @@ describe('the verification report', () => {
   });
 
   it('fails when a session the run created is not accounted for, and says how long it waited on rate limits', () => {
-    const leftOne: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 4, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: [] }, rateLimitWaitMs: 3_200 };
+    const leftOne: VerificationReport = {
+      ...report([result()]),
+      sessions: {
+        endUserId: 'contract-tests-1a2b3c4d',
+        created: 5,
+        deleted: 4,
+        connections: { created: 0, deleted: 0 },
+        integrations: { created: 0, deleted: 0 },
+        unknown: [],
+      },
+      rateLimitWaitMs: 3_200,
+    };
     expect(reportPassed(leftOne)).toBe(false);
-    expect(formatReport(leftOne)).toContain('sessions: 5 created, 4 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user contract-tests-1a2b3c4d): NOT ALL ACCOUNTED FOR\nrate limits: waited 3.2 s in all');
-    const inDoubt: VerificationReport = { ...report([result()]), sessions: { endUserId: 'contract-tests-1a2b3c4d', created: 5, deleted: 5, connections: { created: 0, deleted: 0 }, integrations: { created: 0, deleted: 0 }, unknown: ['no answer within 5 ms'] } };
+    expect(formatReport(leftOne)).toContain(
+      'sessions: 5 created, 4 deleted; connections: 0 created, 0 deleted; integrations: 0 created, 0 deleted (end user contract-tests-1a2b3c4d): NOT ALL ACCOUNTED FOR\nrate limits: waited 3.2 s in all',
+    );
+    const inDoubt: VerificationReport = {
+      ...report([result()]),
+      sessions: {
+        endUserId: 'contract-tests-1a2b3c4d',
+        created: 5,
+        deleted: 5,
+        connections: { created: 0, deleted: 0 },
+        integrations: { created: 0, deleted: 0 },
+        unknown: ['no answer within 5 ms'],
+      },
+    };
     expect(reportPassed(inDoubt)).toBe(false);
     expect(formatReport(inDoubt)).toContain('sessions: a creation failed after it was sent: no answer within 5 ms');
   });
 
   it('shows a pending interaction that fails with its reason, without failing the run, and names the declaration to remove once one passes', () => {
     const declared = { declaredPending: 'Nango answers 401', pending: true };
-    const failing = result({ ...declared, actualStatus: 401, expectedStatus: 404, pactProblems: ['status: expected 404 but was 401'] });
+    const failing = result({
+      ...declared,
+      actualStatus: 401,
+      expectedStatus: 404,
+      pactProblems: ['status: expected 404 but was 401'],
+    });
     const withPending: VerificationReport = {
       ...report([]),
       pacts: [pact([result(), failing])],
-      published: { providerVersion: 'p1', providerBranch: undefined, pacts: [{ consumer: 'C', success: true, published: true }] },
+      published: {
+        providerVersion: 'p1',
+        providerBranch: undefined,
+        pacts: [{ consumer: 'C', success: true, published: true }],
+      },
     };
     expect(reportPassed(withPending)).toBe(true);
     const lines = formatReport(withPending).split('\n');
     expect(lines).toContain('       pending: Nango answers 401');
     expect(lines.find((line) => line.startsWith('PEND'))).toMatch(/404\s+401\s+FAIL/);
-    expect(lines).toContain("broker told: C's pact verified (1 pending interaction failing, listed as pending and not counted), as P version p1");
-    expect(lines.at(-1)).toBe('Verification PASSED: 1 of 2 interactions passed; 1 pending interaction failed, which does not fail the run');
+    expect(lines).toContain(
+      "broker told: C's pact verified (1 pending interaction failing, listed as pending and not counted), as P version p1",
+    );
+    expect(lines.at(-1)).toBe(
+      'Verification PASSED: 1 of 2 interactions passed; 1 pending interaction failed, which does not fail the run',
+    );
 
-    const nowPassing: VerificationReport = { ...report([]), pacts: [pact([result({ ...declared, pendingDeclaredAt: 'contracts/pending-interactions.yaml:12 declares it' })])] };
+    const nowPassing: VerificationReport = {
+      ...report([]),
+      pacts: [pact([result({ ...declared, pendingDeclaredAt: 'contracts/pending-interactions.yaml:12 declares it' })])],
+    };
     expect(formatReport(nowPassing)).toContain(
       'pending: "a request to delete the connect session" now passes: contracts/pending-interactions.yaml:12 declares it; remove that declaration and run npm run pacts:update, so the contract requires it again',
     );
     const onReference: VerificationReport = { ...nowPassing, providerIsReference: true };
-    expect(formatReport(onReference)).toContain('passes on the reference provider, which serves the spec; it stays pending until the real provider honours it');
+    expect(formatReport(onReference)).toContain(
+      'passes on the reference provider, which serves the spec; it stays pending until the real provider honours it',
+    );
   });
 
   it('fails a failure outside pending pacts next to a pending one', () => {
-    const mixed: VerificationReport = { ...report([]), pacts: [pact([result({ pending: true, pactProblems: ['x'] })]), pact([result({ pactProblems: ['y'] })])] };
+    const mixed: VerificationReport = {
+      ...report([]),
+      pacts: [pact([result({ pending: true, pactProblems: ['x'] })]), pact([result({ pactProblems: ['y'] })])],
+    };
     expect(reportPassed(mixed)).toBe(false);
   });
 });

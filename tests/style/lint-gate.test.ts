@@ -20,17 +20,23 @@ function run(bin: string, args: readonly string[], input: string): { code: numbe
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-const FORMATTED = "export const answer = { ok: true };\n";
+const FORMATTED = 'export const answer = { ok: true };\n';
 
 it('is what npm run lint runs', () => {
-  const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
   expect(scripts['lint']).toBe(LINT_SCRIPT);
   expect(scripts['format']).toBe('prettier --write .');
 });
 
-it("fails on a lint error, type-checked rules included", () => {
+it('fails on a lint error, type-checked rules included', () => {
   // An `any` (typescript-eslint's recommended rules) and a floating promise (a rule that needs type information).
-  const lint = run(ESLINT, ['--max-warnings=0', '--stdin', '--stdin-filename', AS_FILE], 'export const loose: any = 1;\nPromise.resolve(loose);\n');
+  const lint = run(
+    ESLINT,
+    ['--max-warnings=0', '--stdin', '--stdin-filename', AS_FILE],
+    'export const loose: any = 1;\nPromise.resolve(loose);\n',
+  );
   expect(lint.output).not.toMatch(/Parsing error/);
   expect(lint.output).toMatch(/@typescript-eslint\/no-explicit-any/);
   expect(lint.output).toMatch(/@typescript-eslint\/no-floating-promises/);

@@ -83,8 +83,14 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
   const providerContracts: Array<{ provider: string; body: JsonObject }> = [];
   let base = '';
 
-  const addVersion = (pacticipant: string, number: string, branch: string | undefined, buildUrl: string | undefined): void => {
-    if (!versions.some((version) => version.pacticipant === pacticipant && version.number === number)) versions.push({ pacticipant, number, branch, buildUrl });
+  const addVersion = (
+    pacticipant: string,
+    number: string,
+    branch: string | undefined,
+    buildUrl: string | undefined,
+  ): void => {
+    if (!versions.some((version) => version.pacticipant === pacticipant && version.number === number))
+      versions.push({ pacticipant, number, branch, buildUrl });
   };
   const addPact = (content: JsonObject, consumerVersion: string, publishedAt: Date): BrokerPact => {
     const text = JSON.stringify(content);
@@ -121,20 +127,34 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         return addPact(content, number, new Date());
       });
       return hal(response, 200, {
-        notices: published.map((pact) => ({ type: 'success', text: `Pact published for ${pact.consumer} version ${number} and provider ${pact.provider}.` })),
+        notices: published.map((pact) => ({
+          type: 'success',
+          text: `Pact published for ${pact.consumer} version ${number} and provider ${pact.provider}.`,
+        })),
         _embedded: { pacticipant: { name: pacticipant, _links: {} }, version: { number, _links: {} } },
-        _links: { 'pb:contracts': published.map((pact) => ({ href: pactUrl(pact), name: `Pact between ${pact.consumer} (${number}) and ${pact.provider}` })) },
+        _links: {
+          'pb:contracts': published.map((pact) => ({
+            href: pactUrl(pact),
+            name: `Pact between ${pact.consumer} (${number}) and ${pact.provider}`,
+          })),
+        },
       });
     }
 
     if (segments[0] === 'pacts' && segments[3] === 'for-verification') {
       // The verifier GETs the resource, then POSTs its query to the resource's self link.
-      if (request.method === 'GET') return hal(response, 200, { _links: { self: { href: `${base}${url.pathname}`, title: 'Pacts to be verified' } } });
+      if (request.method === 'GET')
+        return hal(response, 200, {
+          _links: { self: { href: `${base}${url.pathname}`, title: 'Pacts to be verified' } },
+        });
       return hal(response, 200, { _embedded: { pacts: pactsForVerification(String(segments[2]), body) } });
     }
 
     if (segments[0] === 'pacts' && segments[3] === 'consumer' && segments[5] === 'pact-version') {
-      const pact = pacts.find((candidate) => candidate.sha === segments[6] && candidate.provider === segments[2] && candidate.consumer === segments[4]);
+      const pact = pacts.find(
+        (candidate) =>
+          candidate.sha === segments[6] && candidate.provider === segments[2] && candidate.consumer === segments[4],
+      );
       if (!pact) return hal(response, 404, { error: 'no such pact' });
       const self = pactUrl(pact);
       if (request.method === 'GET') {
@@ -148,18 +168,38 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         });
       }
       if (request.method === 'POST' && segments.at(-1) === 'verification-results') {
-        if (options.refuseVerificationResults) return hal(response, options.refuseVerificationResults, { error: 'verification results refused by the test' });
+        if (options.refuseVerificationResults)
+          return hal(response, options.refuseVerificationResults, {
+            error: 'verification results refused by the test',
+          });
         const providerVersion = String(body['providerApplicationVersion']);
         addVersion(pact.provider, providerVersion, undefined, optionalString(body['buildUrl']));
-        verifications.push({ pactSha: pact.sha, consumer: pact.consumer, provider: pact.provider, success: body['success'] === true, providerVersion, body });
-        return hal(response, 201, { success: body['success'] ?? null, _links: { self: { href: `${self}/verification-results/${verifications.length}` } } });
+        verifications.push({
+          pactSha: pact.sha,
+          consumer: pact.consumer,
+          provider: pact.provider,
+          success: body['success'] === true,
+          providerVersion,
+          body,
+        });
+        return hal(response, 201, {
+          success: body['success'] ?? null,
+          _links: { self: { href: `${self}/verification-results/${verifications.length}` } },
+        });
       }
     }
 
     // The verifier puts the provider version on its branch before publishing results.
-    if (request.method === 'PUT' && segments[0] === 'pacticipants' && segments[2] === 'branches' && segments[4] === 'versions') {
+    if (
+      request.method === 'PUT' &&
+      segments[0] === 'pacticipants' &&
+      segments[2] === 'branches' &&
+      segments[4] === 'versions'
+    ) {
       const [, pacticipant = '', , branch, , number = ''] = segments;
-      const existing = versions.findIndex((version) => version.pacticipant === pacticipant && version.number === number);
+      const existing = versions.findIndex(
+        (version) => version.pacticipant === pacticipant && version.number === number,
+      );
       if (existing !== -1) versions.splice(existing, 1, { ...(versions[existing] as BrokerVersion), branch });
       else addVersion(pacticipant, number, branch, undefined);
       return hal(response, 200, { number, _links: {} });
@@ -170,7 +210,13 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
       return hal(response, 200, {
         name: segments[1] ?? '',
         mainBranch: MAIN_BRANCH,
-        _links: { self: { href: `${base}/pacticipants/${name}` }, 'pb:branch-version': { href: `${base}/pacticipants/${name}/branches/{branch}/versions/{version}`, templated: true } },
+        _links: {
+          self: { href: `${base}/pacticipants/${name}` },
+          'pb:branch-version': {
+            href: `${base}/pacticipants/${name}/branches/{branch}/versions/{version}`,
+            templated: true,
+          },
+        },
       });
     }
 
@@ -183,7 +229,9 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         notices: [{ type: 'success', text: `Provider contract published for ${provider} version ${number}` }],
         _embedded: { version: { number } },
         _links: {
-          'pb:branch-version': { href: `${base}/pacticipants/${encodeURIComponent(provider)}/branches/main/versions/${encodeURIComponent(number)}` },
+          'pb:branch-version': {
+            href: `${base}/pacticipants/${encodeURIComponent(provider)}/branches/main/versions/${encodeURIComponent(number)}`,
+          },
           'pb:pacticipant-version-tags': [],
         },
       });
@@ -191,17 +239,29 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
 
     if (route === 'GET /matrix') return hal(response, 200, matrix(url.searchParams));
 
-    if (route === 'GET /environments') return hal(response, 200, { _embedded: { environments: ENVIRONMENTS.map((environment) => ({ ...environment, _links: {} })) } });
+    if (route === 'GET /environments')
+      return hal(response, 200, {
+        _embedded: { environments: ENVIRONMENTS.map((environment) => ({ ...environment, _links: {} })) },
+      });
 
-    if (segments[0] === 'pacticipants' && segments[2] === 'versions' && segments.length === 4 && request.method === 'GET') {
+    if (
+      segments[0] === 'pacticipants' &&
+      segments[2] === 'versions' &&
+      segments.length === 4 &&
+      request.method === 'GET'
+    ) {
       const [, pacticipant = '', , number = ''] = segments;
-      const version = versions.find((candidate) => candidate.pacticipant === pacticipant && candidate.number === number);
+      const version = versions.find(
+        (candidate) => candidate.pacticipant === pacticipant && candidate.number === number,
+      );
       if (!version) return hal(response, 404, { error: `No version ${number} of ${pacticipant}` });
       return hal(response, 200, {
         number,
         ...(version.branch ? { branch: version.branch } : {}),
         _links: {
-          self: { href: `${base}/pacticipants/${encodeURIComponent(pacticipant)}/versions/${encodeURIComponent(number)}` },
+          self: {
+            href: `${base}/pacticipants/${encodeURIComponent(pacticipant)}/versions/${encodeURIComponent(number)}`,
+          },
           'pb:record-deployment': ENVIRONMENTS.map((environment) => ({
             name: environment.name,
             href: `${base}/pacticipants/${encodeURIComponent(pacticipant)}/versions/${encodeURIComponent(number)}/deployed-versions/environment/${environment.uuid}`,
@@ -215,7 +275,11 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
       const environment = ENVIRONMENTS.find((candidate) => candidate.uuid === uuid);
       if (!environment) return hal(response, 404, { error: 'no such environment' });
       deployments.push({ pacticipant, version: number, environment: environment.name });
-      return hal(response, 201, { uuid: randomUUID(), currentlyDeployed: true, _embedded: { version: { number }, environment: { name: environment.name } } });
+      return hal(response, 201, {
+        uuid: randomUUID(),
+        currentlyDeployed: true,
+        _embedded: { version: { number }, environment: { name: environment.name } },
+      });
     }
 
     return hal(response, 404, { error: `the broker double does not implement ${request.method} ${url.pathname}` });
@@ -224,7 +288,9 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
 
   /** Selectors (mainBranch, branch, matchingBranch, deployed/deployedOrReleased, environment, consumer), pending and WIP. */
   function pactsForVerification(provider: string, query: JsonObject): JsonObject[] {
-    const selectors = Array.isArray(query['consumerVersionSelectors']) ? query['consumerVersionSelectors'].filter(isJsonObject) : [];
+    const selectors = Array.isArray(query['consumerVersionSelectors'])
+      ? query['consumerVersionSelectors'].filter(isJsonObject)
+      : [];
     const providerBranch = optionalString(query['providerVersionBranch']);
     const includePending = query['includePendingStatus'] === true;
     const wipSince = optionalString(query['includeWipPactsSince']);
@@ -242,7 +308,11 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
         (verification) =>
           verification.pactSha === pact.sha &&
           verification.success &&
-          [providerBranch, MAIN_BRANCH].includes(versions.find((version) => version.pacticipant === provider && version.number === verification.providerVersion)?.branch),
+          [providerBranch, MAIN_BRANCH].includes(
+            versions.find(
+              (version) => version.pacticipant === provider && version.number === verification.providerVersion,
+            )?.branch,
+          ),
       );
     const listed = [...chosen.values()].map(({ pact, reasons }) => {
       const pending = includePending && pendingFor(pact);
@@ -252,7 +322,9 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     });
     if (wipSince !== undefined && includePending) {
       const since = new Date(wipSince);
-      const heads = latestPerBranch(ofProvider).filter((pact) => !chosen.has(pact.sha) && pact.publishedAt >= since && pendingFor(pact));
+      const heads = latestPerBranch(ofProvider).filter(
+        (pact) => !chosen.has(pact.sha) && pact.publishedAt >= since && pendingFor(pact),
+      );
       for (const pact of heads) {
         const branch = branchOf(pact);
         listed.push(
@@ -276,12 +348,18 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     return {
       shortDescription: `latest version of ${pact.consumer}`,
       verificationProperties: { pending, ...(wip ? { wip: true } : {}), notices },
-      _links: { self: { href: pactUrl(pact), name: `Pact between ${pact.consumer} (${pact.consumerVersion}) and ${pact.provider}` } },
+      _links: {
+        self: {
+          href: pactUrl(pact),
+          name: `Pact between ${pact.consumer} (${pact.consumerVersion}) and ${pact.provider}`,
+        },
+      },
     };
   }
 
   function branchOf(pact: BrokerPact): string | undefined {
-    return versions.find((version) => version.pacticipant === pact.consumer && version.number === pact.consumerVersion)?.branch;
+    return versions.find((version) => version.pacticipant === pact.consumer && version.number === pact.consumerVersion)
+      ?.branch;
   }
 
   /** The newest pact of each (consumer, branch). */
@@ -291,19 +369,55 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     return [...latest.values()];
   }
 
-  function select(candidates: readonly BrokerPact[], selector: JsonObject, providerBranch: string | undefined): Array<{ pact: BrokerPact; reason: string }> {
+  function select(
+    candidates: readonly BrokerPact[],
+    selector: JsonObject,
+    providerBranch: string | undefined,
+  ): Array<{ pact: BrokerPact; reason: string }> {
     const consumer = optionalString(selector['consumer']);
     const mine = candidates.filter((pact) => consumer === undefined || pact.consumer === consumer);
     const latestOn = (branch: string | undefined, reason: (pact: BrokerPact) => string) =>
-      branch === undefined ? [] : latestPerBranch(mine.filter((pact) => branchOf(pact) === branch)).map((pact) => ({ pact, reason: reason(pact) }));
-    if (selector['mainBranch'] === true) return latestOn(MAIN_BRANCH, (pact) => `latest version of ${pact.consumer} from the main branch '${MAIN_BRANCH}'`);
-    if (typeof selector['branch'] === 'string') return latestOn(selector['branch'], (pact) => `latest version of ${pact.consumer} from branch '${String(selector['branch'])}'`);
-    if (selector['matchingBranch'] === true) return latestOn(providerBranch, (pact) => `latest version of ${pact.consumer} from branch '${providerBranch ?? ''}' matching the provider's branch`);
-    if (selector['deployedOrReleased'] === true || selector['deployed'] === true || typeof selector['environment'] === 'string') {
+      branch === undefined
+        ? []
+        : latestPerBranch(mine.filter((pact) => branchOf(pact) === branch)).map((pact) => ({
+            pact,
+            reason: reason(pact),
+          }));
+    if (selector['mainBranch'] === true)
+      return latestOn(
+        MAIN_BRANCH,
+        (pact) => `latest version of ${pact.consumer} from the main branch '${MAIN_BRANCH}'`,
+      );
+    if (typeof selector['branch'] === 'string')
+      return latestOn(
+        selector['branch'],
+        (pact) => `latest version of ${pact.consumer} from branch '${String(selector['branch'])}'`,
+      );
+    if (selector['matchingBranch'] === true)
+      return latestOn(
+        providerBranch,
+        (pact) =>
+          `latest version of ${pact.consumer} from branch '${providerBranch ?? ''}' matching the provider's branch`,
+      );
+    if (
+      selector['deployedOrReleased'] === true ||
+      selector['deployed'] === true ||
+      typeof selector['environment'] === 'string'
+    ) {
       const environment = optionalString(selector['environment']);
       return mine
-        .filter((pact) => deployments.some((deployment) => deployment.pacticipant === pact.consumer && deployment.version === pact.consumerVersion && (environment === undefined || deployment.environment === environment)))
-        .map((pact) => ({ pact, reason: `version(s) of ${pact.consumer} currently deployed${environment ? ` to ${environment}` : ''}` }));
+        .filter((pact) =>
+          deployments.some(
+            (deployment) =>
+              deployment.pacticipant === pact.consumer &&
+              deployment.version === pact.consumerVersion &&
+              (environment === undefined || deployment.environment === environment),
+          ),
+        )
+        .map((pact) => ({
+          pact,
+          reason: `version(s) of ${pact.consumer} currently deployed${environment ? ` to ${environment}` : ''}`,
+        }));
     }
     return [];
   }
@@ -314,13 +428,28 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     const number = params.get('q[][version]') ?? '';
     const environment = params.get('environment') ?? '';
     const rows: JsonObject[] = [];
-    for (const deployment of deployments.filter((candidate) => candidate.environment === environment && candidate.pacticipant !== pacticipant)) {
-      const asProvider = pacts.filter((pact) => pact.provider === pacticipant && pact.consumer === deployment.pacticipant && pact.consumerVersion === deployment.version);
-      const asConsumer = pacts.filter((pact) => pact.consumer === pacticipant && pact.provider === deployment.pacticipant && pact.consumerVersion === number);
+    for (const deployment of deployments.filter(
+      (candidate) => candidate.environment === environment && candidate.pacticipant !== pacticipant,
+    )) {
+      const asProvider = pacts.filter(
+        (pact) =>
+          pact.provider === pacticipant &&
+          pact.consumer === deployment.pacticipant &&
+          pact.consumerVersion === deployment.version,
+      );
+      const asConsumer = pacts.filter(
+        (pact) =>
+          pact.consumer === pacticipant && pact.provider === deployment.pacticipant && pact.consumerVersion === number,
+      );
       for (const pact of asProvider) rows.push(row(pact, number));
       for (const pact of asConsumer) rows.push(row(pact, deployment.version));
     }
-    const count = (outcome: boolean | null) => rows.filter((candidate) => (isJsonObject(candidate['verificationResult']) ? candidate['verificationResult']['success'] : null) === outcome).length;
+    const count = (outcome: boolean | null) =>
+      rows.filter(
+        (candidate) =>
+          (isJsonObject(candidate['verificationResult']) ? candidate['verificationResult']['success'] : null) ===
+          outcome,
+      ).length;
     const [success, failed, unknown] = [count(true), count(false), count(null)];
     const deployable = failed === 0 && unknown === 0;
     const reason =
@@ -331,16 +460,28 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
           : unknown > 0
             ? 'Missing one or more required verification results'
             : 'All required verification results are published and successful';
-    return { summary: { deployable, reason, success, failed, unknown }, notices: [{ type: deployable ? 'success' : 'danger', text: reason }], matrix: rows };
+    return {
+      summary: { deployable, reason, success, failed, unknown },
+      notices: [{ type: deployable ? 'success' : 'danger', text: reason }],
+      matrix: rows,
+    };
   }
 
   function row(pact: BrokerPact, providerVersion: string): JsonObject {
-    const verification = [...verifications].reverse().find((candidate) => candidate.pactSha === pact.sha && candidate.providerVersion === providerVersion);
+    const verification = [...verifications]
+      .reverse()
+      .find((candidate) => candidate.pactSha === pact.sha && candidate.providerVersion === providerVersion);
     return {
       consumer: { name: pact.consumer, version: { number: pact.consumerVersion } },
       provider: { name: pact.provider, version: { number: providerVersion } },
       pact: { createdAt: pact.publishedAt.toISOString() },
-      verificationResult: verification ? { success: verification.success, verifiedAt: new Date().toISOString(), _links: { self: { href: `${pactUrl(pact)}/verification-results` } } } : null,
+      verificationResult: verification
+        ? {
+            success: verification.success,
+            verifiedAt: new Date().toISOString(),
+            _links: { self: { href: `${pactUrl(pact)}/verification-results` } },
+          }
+        : null,
     };
   }
 
@@ -358,7 +499,14 @@ export async function startBrokerDouble(options: BrokerDoubleOptions = {}): Prom
     },
     seedVerification(pact, providerVersion, providerBranch, success) {
       addVersion(pact.provider, providerVersion, providerBranch, undefined);
-      verifications.push({ pactSha: pact.sha, consumer: pact.consumer, provider: pact.provider, success, providerVersion, body: { success, providerApplicationVersion: providerVersion } });
+      verifications.push({
+        pactSha: pact.sha,
+        consumer: pact.consumer,
+        provider: pact.provider,
+        success,
+        providerVersion,
+        body: { success, providerApplicationVersion: providerVersion },
+      });
     },
     recordDeployment(pacticipant, version, environment) {
       deployments.push({ pacticipant, version, environment });
@@ -372,10 +520,19 @@ function indexLinks(base: string): JsonObject {
   return {
     self: { href: base },
     'pb:publish-contracts': { href: `${base}/contracts/publish` },
-    'pb:provider-pacts-for-verification': { href: `${base}/pacts/provider/{provider}/for-verification`, templated: true },
-    'beta:provider-pacts-for-verification': { href: `${base}/pacts/provider/{provider}/for-verification`, templated: true },
+    'pb:provider-pacts-for-verification': {
+      href: `${base}/pacts/provider/{provider}/for-verification`,
+      templated: true,
+    },
+    'beta:provider-pacts-for-verification': {
+      href: `${base}/pacts/provider/{provider}/for-verification`,
+      templated: true,
+    },
     'pb:pacticipant-version': { href: `${base}/pacticipants/{pacticipant}/versions/{version}`, templated: true },
-    'pb:pacticipant-branch-version': { href: `${base}/pacticipants/{pacticipant}/branches/{branch}/versions/{version}`, templated: true },
+    'pb:pacticipant-branch-version': {
+      href: `${base}/pacticipants/{pacticipant}/branches/{branch}/versions/{version}`,
+      templated: true,
+    },
     'pb:environments': { href: `${base}/environments` },
     'pf:publish-provider-contract': { href: `${base}/provider-contracts/provider/{provider}/publish`, templated: true },
     'pb:environment': { href: `${base}/environments/{uuid}`, templated: true },
@@ -385,7 +542,10 @@ function indexLinks(base: string): JsonObject {
 function authorized(request: RecordedRequest, options: BrokerDoubleOptions): boolean {
   const given = request.headers.authorization ?? '';
   if (options.token !== undefined) return given === `Bearer ${options.token}`;
-  if (options.basicAuth !== undefined) return given === `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+  if (options.basicAuth !== undefined)
+    return (
+      given === `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`
+    );
   return true;
 }
 

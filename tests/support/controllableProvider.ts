@@ -1,5 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { jsonAnswer, REFERENCE_PROVIDER_HEADER, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
+import {
+  jsonAnswer,
+  REFERENCE_PROVIDER_HEADER,
+  ReferenceProvider,
+  writeAnswer,
+  type ProviderAnswer,
+} from '../../contracts/provider/referenceProvider';
 import { sendJson, startScriptedServer, type RecordedRequest } from './scriptedServer';
 
 /** A request the provider has acted on (a session created or deleted) but not answered yet, or not acted on yet. */
@@ -17,7 +23,17 @@ export type HoldPoint = 'after-acting' | 'before-acting';
  * of a status (code `server_error`), or a body of its own (`bare`: as given, not as JSON), drop the connection,
  * or withhold any answer (the request kept in `withheld`, for a test to drop or the close to end).
  */
-export type Fault = number | { readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string>; readonly bare?: boolean } | 'drop' | 'withhold' | undefined;
+export type Fault =
+  | number
+  | {
+      readonly status: number;
+      readonly body?: unknown;
+      readonly headers?: Record<string, string>;
+      readonly bare?: boolean;
+    }
+  | 'drop'
+  | 'withhold'
+  | undefined;
 
 export interface ControllableProvider {
   readonly url: string;
@@ -53,9 +69,17 @@ export interface Behaviour {
 }
 
 /** The reference provider behind a loopback server whose answers a test can hold, rate-limit, fail, drop or withhold. */
-export async function startControllableProvider(secretKey: string, behaviour: Behaviour = {}): Promise<ControllableProvider> {
+export async function startControllableProvider(
+  secretKey: string,
+  behaviour: Behaviour = {},
+): Promise<ControllableProvider> {
   const reference = new ReferenceProvider({ secretKey });
-  const holds: Array<{ left: number; matches: (request: RecordedRequest) => boolean; point: HoldPoint; resolve: (held: HeldAnswer) => void }> = [];
+  const holds: Array<{
+    left: number;
+    matches: (request: RecordedRequest) => boolean;
+    point: HoldPoint;
+    resolve: (held: HeldAnswer) => void;
+  }> = [];
   const deletedOnce = new Set<string>();
   const refused: RecordedRequest[] = [];
   const withheld: ServerResponse[] = [];
@@ -77,23 +101,37 @@ export async function startControllableProvider(secretKey: string, behaviour: Be
     const hold = holds.find((candidate) => candidate.matches(request) && --candidate.left === 0);
     if (!hold) return writeAnswer(response, reference.respond(request));
     holds.splice(holds.indexOf(hold), 1);
-    if (hold.point === 'before-acting') return hold.resolve({ request, release: () => writeAnswer(response, reference.respond(request)) });
+    if (hold.point === 'before-acting')
+      return hold.resolve({ request, release: () => writeAnswer(response, reference.respond(request)) });
     const answer = reference.respond(request);
     hold.resolve({ request, release: () => writeAnswer(response, answer) });
   });
 
-  function limited({ every, retryAfterSeconds }: NonNullable<Behaviour['rateLimit']>, request: RecordedRequest, response: ServerResponse): boolean {
+  function limited(
+    { every, retryAfterSeconds }: NonNullable<Behaviour['rateLimit']>,
+    request: RecordedRequest,
+    response: ServerResponse,
+  ): boolean {
     sinceRefusal += 1;
     // Never "0 remaining" before the refusal: a client that paces itself would otherwise never meet the 429.
-    const headers = { 'x-ratelimit-limit': String(every - 1), 'x-ratelimit-remaining': String(Math.max(0, every - sinceRefusal)), 'x-ratelimit-reset': String(retryAfterSeconds) };
+    const headers = {
+      'x-ratelimit-limit': String(every - 1),
+      'x-ratelimit-remaining': String(Math.max(0, every - sinceRefusal)),
+      'x-ratelimit-reset': String(retryAfterSeconds),
+    };
     if (sinceRefusal < every) {
       for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       return false;
     }
     sinceRefusal = 0;
     refused.push(request);
-    const tooMany: ProviderAnswer = jsonAnswer(429, { error: { code: 'too_many_request', method: request.method, path: request.url.split('?')[0] ?? '' } });
-    writeAnswer(response, { ...tooMany, headers: { ...tooMany.headers, ...headers, 'retry-after': String(retryAfterSeconds) } });
+    const tooMany: ProviderAnswer = jsonAnswer(429, {
+      error: { code: 'too_many_request', method: request.method, path: request.url.split('?')[0] ?? '' },
+    });
+    writeAnswer(response, {
+      ...tooMany,
+      headers: { ...tooMany.headers, ...headers, 'retry-after': String(retryAfterSeconds) },
+    });
     return true;
   }
 
@@ -103,7 +141,10 @@ export async function startControllableProvider(secretKey: string, behaviour: Be
     if (fault === 'drop') response.socket?.destroy();
     else if (fault === 'withhold') withheld.push(response);
     else if (typeof fault === 'number') sendJson(response, fault, { error: { code: 'server_error' } });
-    else if (fault.bare) response.writeHead(fault.status, fault.headers ?? {}).end(typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? ''));
+    else if (fault.bare)
+      response
+        .writeHead(fault.status, fault.headers ?? {})
+        .end(typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? ''));
     else sendJson(response, fault.status, fault.body ?? {});
     return true;
   }
@@ -116,11 +157,14 @@ export async function startControllableProvider(secretKey: string, behaviour: Be
     script: () => undefined,
     withheld,
     nextRequest: () => new Promise((resolve) => arrivals.push(resolve)),
-    holdAt: (nth, matches, point = 'after-acting') => new Promise((resolve) => holds.push({ left: nth, matches, point, resolve })),
+    holdAt: (nth, matches, point = 'after-acting') =>
+      new Promise((resolve) => holds.push({ left: nth, matches, point, resolve })),
     close: () => server.close(),
   };
   return provider;
 }
 
-export const isCreation = (request: RecordedRequest): boolean => request.method === 'POST' && request.url.startsWith('/connect/sessions');
-export const isDeletion = (request: RecordedRequest): boolean => request.method === 'DELETE' && request.url.startsWith('/connect/session');
+export const isCreation = (request: RecordedRequest): boolean =>
+  request.method === 'POST' && request.url.startsWith('/connect/sessions');
+export const isDeletion = (request: RecordedRequest): boolean =>
+  request.method === 'DELETE' && request.url.startsWith('/connect/session');

@@ -1,6 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { JsonObject } from '../../contracts/json';
-import { jsonAnswer, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
+import {
+  jsonAnswer,
+  ReferenceProvider,
+  writeAnswer,
+  type ProviderAnswer,
+} from '../../contracts/provider/referenceProvider';
 import { realNangoAnswer } from './hostileDriftProvider';
 import { startScriptedServer, type RecordedRequest } from './scriptedServer';
 
@@ -55,7 +60,12 @@ export async function startDriftingProvider(
       const answer = lifecycleDrift(drift, request, reference.respond(request));
       if (answer.status === 201) sessionsCreated += 1;
       if (drift === 'no-token-after-first' && answer.status === 201 && sessionsCreated > 1) {
-        return writeAnswer(response, { ...answer, body: JSON.stringify({ data: { connect_link: 'http://localhost/connect', expires_at: new Date().toISOString() } }) });
+        return writeAnswer(response, {
+          ...answer,
+          body: JSON.stringify({
+            data: { connect_link: 'http://localhost/connect', expires_at: new Date().toISOString() },
+          }),
+        });
       }
       return writeAnswer(response, answer);
     }
@@ -67,15 +77,31 @@ export async function startDriftingProvider(
     // Every DELETE that would be refused fails instead; deleting a live session (what provider states do) still works.
     if (drift === 'server-error') {
       const answer = reference.respond(request);
-      return writeAnswer(response, answer.status >= 400 ? jsonAnswer(500, { error: { code: 'server_error', message: 'boom' } }) : answer);
+      return writeAnswer(
+        response,
+        answer.status >= 400 ? jsonAnswer(500, { error: { code: 'server_error', message: 'boom' } }) : answer,
+      );
     }
     // Nango answers the loser of two DELETEs of one session 400 server_error: here every DELETE of a gone session.
-    if (drift === 'loser-of-a-race-400' && reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) {
-      return writeAnswer(response, jsonAnswer(400, { error: { code: 'server_error', message: 'An unexpected error occurred' } }));
+    if (
+      drift === 'loser-of-a-race-400' &&
+      reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))
+    ) {
+      return writeAnswer(
+        response,
+        jsonAnswer(400, { error: { code: 'server_error', message: 'An unexpected error occurred' } }),
+      );
     }
     if (drift === 'no-404') {
       const answer = reference.respond(request);
-      return writeAnswer(response, answer.status === 404 ? jsonAnswer(401, { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } }) : answer);
+      return writeAnswer(
+        response,
+        answer.status === 404
+          ? jsonAnswer(401, {
+              error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' },
+            })
+          : answer,
+      );
     }
     writeAnswer(response, driftAnswer(drift, reference.respond(request)));
   });
@@ -89,7 +115,9 @@ export async function startDriftingProvider(
  */
 function lifecycleDrift(drift: Drift, request: RecordedRequest, answer: ProviderAnswer): ProviderAnswer {
   const path = request.url.split('?')[0] ?? '';
-  const isSession = (answer.status === 200 || answer.status === 201) && (path === '/connect/session' || path.startsWith('/connect/sessions'));
+  const isSession =
+    (answer.status === 200 || answer.status === 201) &&
+    (path === '/connect/session' || path.startsWith('/connect/sessions'));
   const data = isSession && answer.body ? (JSON.parse(answer.body) as { data: JsonObject }).data : undefined;
   switch (drift) {
     case 'session-without-expiry': {
@@ -102,9 +130,13 @@ function lifecycleDrift(drift: Drift, request: RecordedRequest, answer: Provider
     case 'created-as-200':
       return answer.status === 201 && path === '/connect/sessions' ? { ...answer, status: 200 } : answer;
     case 'text-plain-401-on-get':
-      return request.method === 'GET' && answer.status === 401 ? { status: 401, headers: { 'content-type': 'text/plain' }, body: 'Unauthorized' } : answer;
+      return request.method === 'GET' && answer.status === 401
+        ? { status: 401, headers: { 'content-type': 'text/plain' }, body: 'Unauthorized' }
+        : answer;
     case 'no-connect-flow':
-      return path.startsWith('/auth/unauthenticated/') ? jsonAnswer(500, { error: { code: 'server_error', message: 'connect flow down' } }) : answer;
+      return path.startsWith('/auth/unauthenticated/')
+        ? jsonAnswer(500, { error: { code: 'server_error', message: 'connect flow down' } })
+        : answer;
     default:
       return answer;
   }
@@ -125,7 +157,9 @@ function driftAnswer(drift: Drift, answer: ProviderAnswer): ProviderAnswer {
       return jsonAnswer(answer.status, { error: rest });
     }
     case 'text-plain-error':
-      return error ? { status: answer.status, headers: { 'content-type': 'text/plain' }, body: String(error['code']) } : answer;
+      return error
+        ? { status: answer.status, headers: { 'content-type': 'text/plain' }, body: String(error['code']) }
+        : answer;
     default:
       return answer;
   }

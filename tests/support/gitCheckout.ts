@@ -16,15 +16,32 @@ export interface GitCheckout {
 export function gitCheckoutWithPact(): GitCheckout {
   const dir = scratchDir('checkout');
   const git = (...args: string[]): string =>
-    execFileSync('git', ['-c', 'user.name=Contract Tests', '-c', 'user.email=contract-tests@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
+    execFileSync(
+      'git',
+      [
+        '-c',
+        'user.name=Contract Tests',
+        '-c',
+        'user.email=contract-tests@example.invalid',
+        '-c',
+        'init.defaultBranch=main',
+        ...args,
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ).trim();
   mkdirSync(join(dir, 'pacts'));
   copyFileSync(COMMITTED_PACT, join(dir, 'pacts', basename(COMMITTED_PACT)));
   git('init', '-q');
   git('add', '.');
   git('commit', '-q', '-m', 'pacts');
-  return { dir, commit: git('rev-parse', 'HEAD'), git, makeDirty: () => writeFileSync(join(dir, 'notes.txt'), 'not committed\n') };
+  return {
+    dir,
+    commit: git('rev-parse', 'HEAD'),
+    git,
+    makeDirty: () => writeFileSync(join(dir, 'notes.txt'), 'not committed\n'),
+  };
 }

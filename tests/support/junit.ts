@@ -10,7 +10,10 @@ export interface ParsedTestcase {
 
 /** Every <testcase> of a JUnit XML document, read with a real XML parser. */
 export function testcasesIn(xml: string): ParsedTestcase[] {
-  const parsed = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml) as {
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    isArray: (name) => name === 'testsuite' || name === 'testcase',
+  }).parse(xml) as {
     testsuites: { testsuite: Array<{ testcase: ParsedTestcase[] }> };
   };
   return parsed.testsuites.testsuite.flatMap((suite) => suite.testcase);

@@ -43,11 +43,15 @@ const lines = [];
 let failed = false;
 for (const module of modules) {
   process.stdout.write(`\n== mutating ${module}\n`);
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', CONFIG], {
-    cwd: ROOT,
-    env: { ...process.env, MUTATE: module, PACT_DO_NOT_TRACK: 'true' },
-    stdio: 'inherit',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', CONFIG],
+    {
+      cwd: ROOT,
+      env: { ...process.env, MUTATE: module, PACT_DO_NOT_TRACK: 'true' },
+      stdio: 'inherit',
+    },
+  );
   let line;
   try {
     const { killed, survived, noCoverage, ignored } = counts(configFor(module).jsonReporter.fileName);

@@ -8,8 +8,11 @@ import { PENDING_COMMENT_PREFIX } from '../../contracts/pact/pendingInteractions
  */
 export function withPendingInteraction(pact: JsonObject, description: string, reason: string): JsonObject {
   const interactions = (pact['interactions'] as JsonObject[]).map((interaction) =>
-    interaction['description'] === description ? { ...interaction, comments: { text: [`${PENDING_COMMENT_PREFIX}${reason}`] }, pending: true } : interaction,
+    interaction['description'] === description
+      ? { ...interaction, comments: { text: [`${PENDING_COMMENT_PREFIX}${reason}`] }, pending: true }
+      : interaction,
   );
-  if (!interactions.some((interaction) => interaction['pending'] === true)) throw new Error(`no interaction "${description}" in the pact`);
+  if (!interactions.some((interaction) => interaction['pending'] === true))
+    throw new Error(`no interaction "${description}" in the pact`);
   return { ...pact, interactions };
 }

@@ -22,11 +22,16 @@ export function describeOnRealBroker(name: string, body: (url: string) => void):
   if (REQUIRED) {
     return describe(name, () => {
       it('has a real Pact Broker to run against', () => {
-        throw new Error('PACT_BROKER_TEST_REQUIRED=true but PACT_BROKER_TEST_URL is not set: .ci/run starts one with ../shared/pact-broker/start.sh');
+        throw new Error(
+          'PACT_BROKER_TEST_REQUIRED=true but PACT_BROKER_TEST_URL is not set: .ci/run starts one with ../shared/pact-broker/start.sh',
+        );
       });
     });
   }
   // Skipped on purpose, and by name: there is nothing to run these against.
   const skipped = describe.skip;
-  skipped(`${name}: skipped, no real Pact Broker (start one with ../shared/pact-broker/start.sh PORT, then set PACT_BROKER_TEST_URL)`, () => body(''));
+  skipped(
+    `${name}: skipped, no real Pact Broker (start one with ../shared/pact-broker/start.sh PORT, then set PACT_BROKER_TEST_URL)`,
+    () => body(''),
+  );
 }

@@ -27,7 +27,8 @@ const SCRIPTS = {
 export type Script = keyof typeof SCRIPTS;
 
 /** What the developer's shell or a CI service may have set that would change what a run does. */
-const AMBIENT = /^(NANGO_|HOSTILE_|KNOWN_FINDINGS_FILE$|LOG_LEVEL$|PACT_(?!DO_NOT_TRACK$)|GITHUB_|GITLAB_CI$|CI_|CIRCLE|BUILDKITE|TF_BUILD$|BITBUCKET_|TRAVIS|JENKINS_URL$|GIT_(BRANCH|COMMIT)$|BRANCH_NAME$|CHANGE_BRANCH$)/;
+const AMBIENT =
+  /^(NANGO_|HOSTILE_|KNOWN_FINDINGS_FILE$|LOG_LEVEL$|PACT_(?!DO_NOT_TRACK$)|GITHUB_|GITLAB_CI$|CI_|CIRCLE|BUILDKITE|TF_BUILD$|BITBUCKET_|TRAVIS|JENKINS_URL$|GIT_(BRANCH|COMMIT)$|BRANCH_NAME$|CHANGE_BRANCH$)/;
 
 export interface RunOptions {
   /** Arguments after `npm run <script> --`. */
@@ -62,7 +63,11 @@ const EMPTY_CA_STORE = (() => {
  * Runs a CLI of contracts/cli as `npm run <script>` would, with the given environment on top of a clean one (no
  * NANGO_*, PACT_*, LOG_LEVEL or CI variables from the developer's shell or the CI running the tests).
  */
-export function runCli(script: Script, env: Record<string, string> = {}, { args = [], cwd = ROOT, onStart, detached = false }: RunOptions = {}): Promise<CliRun> {
+export function runCli(
+  script: Script,
+  env: Record<string, string> = {},
+  { args = [], cwd = ROOT, onStart, detached = false }: RunOptions = {},
+): Promise<CliRun> {
   const child = spawn(process.execPath, [...SCRIPTS[script], ...args], {
     cwd,
     env: cliEnv(env),
@@ -80,7 +85,9 @@ export function runCli(script: Script, env: Record<string, string> = {}, { args 
 /** The report's line for one interaction, and the indented reasons beneath it. */
 export function reportRow(stdout: string, caseName: string): { line: string; reasons: string[] } {
   const lines = stdout.split('\n');
-  const index = lines.findIndex((line) => new RegExp(`^(ok  |FAIL|PEND|KNOW) ${caseName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`).test(line));
+  const index = lines.findIndex((line) =>
+    new RegExp(`^(ok  |FAIL|PEND|KNOW) ${caseName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`).test(line),
+  );
   if (index === -1) throw new Error(`no report line for "${caseName}" in:\n${stdout}`);
   const reasons: string[] = [];
   for (const line of lines.slice(index + 1)) {

@@ -13,11 +13,18 @@ export interface ScriptedServer extends RunningServer {
 }
 
 /** A loopback HTTP server on port 0 that answers with `respond`, recording every request it gets. */
-export async function startScriptedServer(respond: (request: RecordedRequest, response: ServerResponse) => void): Promise<ScriptedServer> {
+export async function startScriptedServer(
+  respond: (request: RecordedRequest, response: ServerResponse) => void,
+): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') };
+      const request = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: body.toString('utf8'),
+      };
       requests.push(request);
       respond(request, res);
     });

@@ -9,7 +9,12 @@ const validator = SwaggerMockValidatorFactory.create();
 const brief = (finding) => ({ code: finding.code, interaction: finding.mockDetails?.interactionDescription ?? null });
 const results = [];
 for (const mockPathOrUrl of pacts) {
-  const result = await validator.validate({ specPathOrUrl, mockPathOrUrl, additionalPropertiesInResponse: 'false', requiredPropertiesInResponse: 'true' });
+  const result = await validator.validate({
+    specPathOrUrl,
+    mockPathOrUrl,
+    additionalPropertiesInResponse: 'false',
+    requiredPropertiesInResponse: 'true',
+  });
   results.push({ errors: result.errors.map(brief), warnings: result.warnings.map(brief) });
 }
 process.stdout.write(JSON.stringify(results));

@@ -9,7 +9,9 @@ export const DRIFT_SECRET = 'drift-test-secret-key';
 
 /** The names of the documented cases of `operation` (DELETE, which most drifts change) that expect `status`, as the report prints them. */
 export function casesWithStatus(status: number, operation: OperationRef = DELETE_SESSION): string[] {
-  return CASES.filter((contractCase) => contractCase.response.status === status && operationOfCase(contractCase).operation === operation).map((contractCase) => contractCase.name);
+  return CASES.filter(
+    (contractCase) => contractCase.response.status === status && operationOfCase(contractCase).operation === operation,
+  ).map((contractCase) => contractCase.name);
 }
 
 export interface DriftRun {

@@ -1,5 +1,9 @@
 import { join } from 'node:path';
-import { spawnVerificationWorker, type WorkerLauncher, type WorkerProcess } from '../../contracts/verification/worker/runWorker';
+import {
+  spawnVerificationWorker,
+  type WorkerLauncher,
+  type WorkerProcess,
+} from '../../contracts/verification/worker/runWorker';
 
 // Plain JS with no types: the bundle the npm scripts run (contracts/cli/bundle.js).
 const { bundleDir } = require('../../contracts/cli/bundle.js') as { bundleDir: () => string };
@@ -17,7 +21,10 @@ export class VerificationWorkerPool {
     const level = env['LOG_LEVEL'] ?? '';
     let worker = this.byLogLevel.get(level);
     if (!worker?.idle) {
-      worker = spawnVerificationWorker(env, { script: join(bundleDir(), 'verificationWorker.js'), unrefWhenIdle: true });
+      worker = spawnVerificationWorker(env, {
+        script: join(bundleDir(), 'verificationWorker.js'),
+        unrefWhenIdle: true,
+      });
       this.byLogLevel.set(level, worker);
     }
     return worker.run(env, cwd, options);

@@ -26,23 +26,31 @@ describe('the CA store a verification gets', () => {
     expect(storeFor({})).toEqual(NO_CA_STORE);
   });
 
-  it.each(['http://localhost:3003', 'http://127.0.0.1:3003', 'http://[::1]:3003'])('is empty for a local Nango at %s', (url) => {
-    expect(storeFor(remote(url))).toEqual(NO_CA_STORE);
-  });
+  it.each(['http://localhost:3003', 'http://127.0.0.1:3003', 'http://[::1]:3003'])(
+    'is empty for a local Nango at %s',
+    (url) => {
+      expect(storeFor(remote(url))).toEqual(NO_CA_STORE);
+    },
+  );
 
-  it.each(['https://api.nango.dev', 'http://api.nango.dev', 'https://localhost:3003', 'http://192.168.1.20:3003'])('is the system\'s for a provider at %s', (url) => {
-    expect(storeFor(remote(url))).toEqual({});
-  });
+  it.each(['https://api.nango.dev', 'http://api.nango.dev', 'https://localhost:3003', 'http://192.168.1.20:3003'])(
+    "is the system's for a provider at %s",
+    (url) => {
+      expect(storeFor(remote(url))).toEqual({});
+    },
+  );
 
   it('is empty for pacts from a broker on loopback over http', () => {
     expect(storeFor({ PACT_BROKER_BASE_URL: 'http://127.0.0.1:9292' })).toEqual(NO_CA_STORE);
   });
 
-  it('is the system\'s for pacts from a broker over https, whatever the provider', () => {
-    expect(storeFor({ ...remote('http://localhost:3003'), PACT_BROKER_BASE_URL: 'https://broker.example.com' })).toEqual({});
+  it("is the system's for pacts from a broker over https, whatever the provider", () => {
+    expect(
+      storeFor({ ...remote('http://localhost:3003'), PACT_BROKER_BASE_URL: 'https://broker.example.com' }),
+    ).toEqual({});
   });
 
-  it('is the system\'s for one pact URL on a remote broker', () => {
+  it("is the system's for one pact URL on a remote broker", () => {
     expect(storeFor({ PACT_URL: 'https://broker.example.com/pacts/provider/NangoAPI/consumer/C/latest' })).toEqual({});
   });
 });

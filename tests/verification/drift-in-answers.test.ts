@@ -16,7 +16,8 @@ describe('verifying a provider whose answers drift', () => {
   it('passes against the faithful reference provider and leaves no session behind', async () => {
     const { run, liveSessions } = await verifyAgainstDrift('none');
     expect(run.stdout).toContain(`Verification PASSED: ${CASES.length} of ${CASES.length} interactions passed`);
-    for (const contractCase of CASES) expect(reportRow(run.stdout, contractCase.name).line).toMatch(/^ok {3}.*pass {2}pass/);
+    for (const contractCase of CASES)
+      expect(reportRow(run.stdout, contractCase.name).line).toMatch(/^ok {3}.*pass {2}pass/);
     expect(run.code).toBe(0);
     expect(liveSessions).toBe(0);
   });
@@ -36,7 +37,10 @@ describe('verifying a provider whose answers drift', () => {
     const row = reportRow(run.stdout, GONE!);
     expect(row.line).toMatch(/^FAIL .* 404 +404 +pass +FAIL/);
     expect(row.reasons).toEqual(["schema: 404 body: /error must NOT have additional property 'payload'"]);
-    for (const name of UNAUTHORIZED) expect(reportRow(run.stdout, name).reasons).toEqual(["schema: 401 body: /error must NOT have additional property 'payload'"]);
+    for (const name of UNAUTHORIZED)
+      expect(reportRow(run.stdout, name).reasons).toEqual([
+        "schema: 401 body: /error must NOT have additional property 'payload'",
+      ]);
     expect(reportRow(run.stdout, DELETES!).line).toMatch(/^ok/);
     expect(liveSessions).toBe(0);
   });
@@ -67,7 +71,7 @@ describe('verifying a provider whose answers drift', () => {
     expect(reasons.some((reason) => reason.startsWith('pact: header Content-Type:'))).toBe(true);
   });
 
-  it('fails on a 500 where an error was documented, and cleans up through the session\'s own GET', async () => {
+  it("fails on a 500 where an error was documented, and cleans up through the session's own GET", async () => {
     const { run, liveSessions } = await verifyAgainstDrift('server-error');
     expect(run.code).toBe(1);
     expect(reportRow(run.stdout, GONE!).reasons).toEqual([

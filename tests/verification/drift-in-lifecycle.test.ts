@@ -16,8 +16,12 @@ import { DRIFT_SECRET } from '../support/verifyAgainstDrift';
 
 /** The name of the one case of `operation` that expects `status`. */
 function caseOf(operation: OperationRef, status: number): string {
-  const found = CASES.filter((contractCase: ContractCase) => operationOfCase(contractCase).operation === operation && contractCase.response.status === status);
-  if (found.length !== 1 || !found[0]) throw new Error(`expected one case of ${operation.method} ${operation.path} for ${status}, found ${found.length}`);
+  const found = CASES.filter(
+    (contractCase: ContractCase) =>
+      operationOfCase(contractCase).operation === operation && contractCase.response.status === status,
+  );
+  if (found.length !== 1 || !found[0])
+    throw new Error(`expected one case of ${operation.method} ${operation.path} for ${status}, found ${found.length}`);
   return found[0].name;
 }
 
@@ -47,10 +51,17 @@ describe('verifying a provider whose lifecycle answers drift', () => {
   it('fails a 201 and a 200 whose session lacks its expiry, by Pact and by the spec, and leaves nothing behind', async () => {
     const { run, left } = await verifyAgainst('session-without-expiry');
     expect(run.code).toBe(1);
-    for (const [name, status] of [[CREATED, 201], [RECONNECTED, 201], [FOUND, 200]] as const) {
+    for (const [name, status] of [
+      [CREATED, 201],
+      [RECONNECTED, 201],
+      [FOUND, 200],
+    ] as const) {
       const row = reportRow(run.stdout, name);
       expect(row.line).toMatch(new RegExp(`^FAIL .* ${status} +${status} +FAIL +FAIL`));
-      expect(row.reasons).toEqual(['pact: body $.data: Actual map is missing the following keys: expires_at', `schema: ${status} body: /data must have required property 'expires_at'`]);
+      expect(row.reasons).toEqual([
+        'pact: body $.data: Actual map is missing the following keys: expires_at',
+        `schema: ${status} body: /data must have required property 'expires_at'`,
+      ]);
     }
     expect(left).toEqual(NOTHING_LEFT);
   });
@@ -58,14 +69,19 @@ describe('verifying a provider whose lifecycle answers drift', () => {
   it("passes a session with a property the spec does not name: ConnectSession is an open schema, and Pact's matching allows it", async () => {
     const { run, left } = await verifyAgainst('session-with-extra-field');
     expect(run.code).toBe(0);
-    for (const name of [CREATED, RECONNECTED, FOUND]) expect(reportRow(run.stdout, name).line).toMatch(/^ok {3}.* pass +pass/);
+    for (const name of [CREATED, RECONNECTED, FOUND])
+      expect(reportRow(run.stdout, name).line).toMatch(/^ok {3}.* pass +pass/);
     expect(left).toEqual(NOTHING_LEFT);
   });
 
   it('fails a session with a property the spec does not name when asked to (SPEC_CLOSED_RESPONSES=true), by the spec alone', async () => {
     const { run, left } = await verifyAgainst('session-with-extra-field', { SPEC_CLOSED_RESPONSES: 'true' });
     expect(run.code).toBe(1);
-    for (const [name, status] of [[CREATED, 201], [RECONNECTED, 201], [FOUND, 200]] as const) {
+    for (const [name, status] of [
+      [CREATED, 201],
+      [RECONNECTED, 201],
+      [FOUND, 200],
+    ] as const) {
       const row = reportRow(run.stdout, name);
       expect(row.line).toMatch(new RegExp(`^FAIL .* ${status} +${status} +pass +FAIL`));
       expect(row.reasons).toEqual([`schema: ${status} body: /data/end_user is a property the spec does not name`]);
@@ -86,22 +102,30 @@ describe('verifying a provider whose lifecycle answers drift', () => {
   it('fails a GET whose 401 comes as text/plain', async () => {
     const { run } = await verifyAgainst('text-plain-401-on-get');
     expect(run.code).toBe(1);
-    const getUnauthorized = CASES.filter((contractCase) => operationOfCase(contractCase).operation === GET_SESSION && contractCase.response.status === 401);
+    const getUnauthorized = CASES.filter(
+      (contractCase) => operationOfCase(contractCase).operation === GET_SESSION && contractCase.response.status === 401,
+    );
     expect(getUnauthorized.length).toBeGreaterThan(0);
     for (const { name } of getUnauthorized) {
       const { reasons } = reportRow(run.stdout, name);
-      expect(reasons).toContain('schema: 401 content type: text/plain is not documented (documented: application/json)');
+      expect(reasons).toContain(
+        'schema: 401 content type: text/plain is not documented (documented: application/json)',
+      );
       expect(reasons.some((reason) => reason.startsWith('pact: header Content-Type:'))).toBe(true);
     }
   });
 
-  it("fails the reconnect case, naming its state, when no connection can be made, and deletes the integration it made for it", async () => {
+  it('fails the reconnect case, naming its state, when no connection can be made, and deletes the integration it made for it', async () => {
     const { run, left } = await verifyAgainst('no-connect-flow');
     expect(run.code).toBe(1);
     const row = reportRow(run.stdout, RECONNECTED);
     expect(row.line).toMatch(/^FAIL .* 201 +none +FAIL +-/);
-    expect(row.reasons[0]).toMatch(/^pact: provider state 'a connection made through a connect session exists' failed: POST \/auth\/unauthenticated\/contract-tests-[0-9a-f]{8}-1 on http:\/\/127\.0\.0\.1:\d+ answered 500 \(server_error\) without a connectionId$/);
-    expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted; connections: 0 created, 0 deleted; integrations: 1 created, 1 deleted/m);
+    expect(row.reasons[0]).toMatch(
+      /^pact: provider state 'a connection made through a connect session exists' failed: POST \/auth\/unauthenticated\/contract-tests-[0-9a-f]{8}-1 on http:\/\/127\.0\.0\.1:\d+ answered 500 \(server_error\) without a connectionId$/,
+    );
+    expect(run.stdout).toMatch(
+      /^sessions: (\d+) created, \1 deleted; connections: 0 created, 0 deleted; integrations: 1 created, 1 deleted/m,
+    );
     expect(left).toEqual(NOTHING_LEFT);
   });
 });

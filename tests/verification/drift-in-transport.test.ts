@@ -26,11 +26,12 @@ describe('verifying a provider that stops answering as documented', () => {
     expect(run.stdout).toMatch(/^sessions: (\d+) created, \1 deleted/m);
   });
 
-  it('sends no clean-up DELETE for a session an interaction\'s own DELETE ended with 204', async () => {
+  it("sends no clean-up DELETE for a session an interaction's own DELETE ended with 204", async () => {
     // A DELETE of a session already gone: only the 404 case's own is expected, never a clean-up's.
     const ofGoneSessions: string[] = [];
     const provider = await startDriftingProvider('none', DRIFT_SECRET, (request) => {
-      if (provider.reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, ''))) ofGoneSessions.push(request.url);
+      if (provider.reference.wasDeleted(String(request.headers.authorization).replace(/^Bearer /, '')))
+        ofGoneSessions.push(request.url);
       return false;
     });
     try {
@@ -43,10 +44,14 @@ describe('verifying a provider that stops answering as documented', () => {
     }
   });
 
-  it('could not verify (exit 2) when the provider drops every DELETE, its provider states\' own included', async () => {
-    const { run, providerUrl, liveSessions } = await verifyAgainstDrift('dropped-connection', { NANGO_RATE_LIMIT_WAIT_MS: '0' });
+  it("could not verify (exit 2) when the provider drops every DELETE, its provider states' own included", async () => {
+    const { run, providerUrl, liveSessions } = await verifyAgainstDrift('dropped-connection', {
+      NANGO_RATE_LIMIT_WAIT_MS: '0',
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`could not verify: the provider failed mid-run, in a provider state (cannot reach provider at ${providerUrl}/connect/session: connection closed by the server`);
+    expect(run.stderr).toContain(
+      `could not verify: the provider failed mid-run, in a provider state (cannot reach provider at ${providerUrl}/connect/session: connection closed by the server`,
+    );
     expect(run.stderr).toContain(`${liveSessions} session(s) left: each expires 30 minutes after it was created`);
   });
 
@@ -63,14 +68,18 @@ describe('verifying a provider that stops answering as documented', () => {
     expect(reportRow(run.stdout, DELETES!).reasons[0]).toBe(
       `pact: provider state 'a connect session exists' failed: POST /connect/sessions on ${providerUrl} answered 201 without a connect session token in data.token`,
     );
-    expect(reportRow(run.stdout, GONE!).reasons[0]).toMatch(/^pact: provider state 'the connect session has been deleted' failed: /);
+    expect(reportRow(run.stdout, GONE!).reasons[0]).toMatch(
+      /^pact: provider state 'the connect session has been deleted' failed: /,
+    );
   });
 
   it('stops before any interaction with "cannot reach provider" when the connection is refused, and warns of no session', async () => {
     const url = await refusedUrl();
     const run = await verifyInProcess({ NANGO_BASE_URL: url, NANGO_SECRET_KEY: DRIFT_SECRET });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`verification could not run: cannot reach provider at ${url}/connect/sessions: connection refused (ECONNREFUSED)`);
+    expect(run.stderr).toContain(
+      `verification could not run: cannot reach provider at ${url}/connect/sessions: connection refused (ECONNREFUSED)`,
+    );
     expect(run.stderr).not.toContain('may still have created');
     expect(run.stdout).not.toContain('Verifying a pact');
   });
@@ -78,9 +87,15 @@ describe('verifying a provider that stops answering as documented', () => {
   it('warns of no session when https:// reaches an http port: no request went out', async () => {
     const { url, close } = await startScriptedServer(() => undefined);
     try {
-      const run = await verifyInProcess({ NANGO_BASE_URL: url.replace(/^http:/, 'https:'), NANGO_SECRET_KEY: DRIFT_SECRET, NANGO_TIMEOUT_MS: '2000' });
+      const run = await verifyInProcess({
+        NANGO_BASE_URL: url.replace(/^http:/, 'https:'),
+        NANGO_SECRET_KEY: DRIFT_SECRET,
+        NANGO_TIMEOUT_MS: '2000',
+      });
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^verification could not run: cannot reach provider at https:\/\/\S+\/connect\/sessions: /m);
+      expect(run.stderr).toMatch(
+        /^verification could not run: cannot reach provider at https:\/\/\S+\/connect\/sessions: /m,
+      );
       expect(run.stderr).not.toContain('may still have created');
     } finally {
       await close();
@@ -97,10 +112,16 @@ describe('verifying a provider that stops answering as documented', () => {
   it('stops before any interaction with "cannot reach provider" when the server never answers', async () => {
     const silent = await startScriptedServer(() => undefined);
     try {
-      const run = await verifyInProcess({ NANGO_BASE_URL: silent.url, NANGO_SECRET_KEY: DRIFT_SECRET, NANGO_TIMEOUT_MS: '300' });
+      const run = await verifyInProcess({
+        NANGO_BASE_URL: silent.url,
+        NANGO_SECRET_KEY: DRIFT_SECRET,
+        NANGO_TIMEOUT_MS: '300',
+      });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(
-        new RegExp(`verification could not run: cannot reach provider at ${silent.url}/connect/sessions: no answer within 300 ms \\(the request may still have created a session for end user contract-tests-[0-9a-f]{8}\\)`),
+        new RegExp(
+          `verification could not run: cannot reach provider at ${silent.url}/connect/sessions: no answer within 300 ms \\(the request may still have created a session for end user contract-tests-[0-9a-f]{8}\\)`,
+        ),
       );
       // Not sent again: a second POST could only add a second session the run never hears of.
       expect(silent.requests.filter((request) => request.method === 'POST')).toHaveLength(1);

@@ -23,11 +23,15 @@ it('runs the consumer contracts, then the provider verification, in 26 lines bes
   expect(run.code).toBe(0);
   expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
   expect(run.stdout).toContain(`Verification PASSED: ${CASES.length} of ${CASES.length} interactions passed`);
-  expect(run.stdout.indexOf('== 2/2 provider verification')).toBeGreaterThan(run.stdout.indexOf('== 1/2 consumer contracts'));
+  expect(run.stdout.indexOf('== 2/2 provider verification')).toBeGreaterThan(
+    run.stdout.indexOf('== 1/2 consumer contracts'),
+  );
   // Piped, not a terminal: the table once, no progress line per interaction.
   expect(run.stdout).not.toMatch(/^ {2}\[\d+\/\d+\] /m);
   // Held back until the consumer tests are done, however early the verification finished.
-  expect(run.stdout.indexOf('Provider verification of')).toBeGreaterThan(run.stdout.indexOf('== 2/2 provider verification'));
+  expect(run.stdout.indexOf('Provider verification of')).toBeGreaterThan(
+    run.stdout.indexOf('== 2/2 provider verification'),
+  );
   expect(output.trimEnd().split('\n').length).toBeLessThanOrEqual(26 + CASES.length + OPERATIONS.length);
   // Pact's native output and logs are kept back when all passed; no colours off a terminal.
   expect(output).not.toContain('Verifying a pact between');
@@ -47,9 +51,17 @@ it('stops the verification and shows none of it when the consumer contracts fail
   expect(run.stdout).not.toContain('== 2/2');
   expect(run.stdout).not.toMatch(/\[\d+\/\d+\]|Verification (PASSED|FAILED)/);
   // The run's own report files say it stopped, and give no verdict of a verification that may have finished.
-  expect(readFileSync(join(dir, JUNIT_FILE), 'utf8')).toMatch(/<error message="provider verification stopped: the consumer contracts failed"/);
-  expect(readFileSync(join(dir, SUMMARY_FILE), 'utf8')).toMatch(/^### ❌ Provider verification could not run\n\nprovider verification stopped: the consumer contracts failed/);
-  expect(JSON.parse(readFileSync(join(dir, 'verification.json'), 'utf8'))).toMatchObject({ outcome: 'interrupted', passed: false, report: null });
+  expect(readFileSync(join(dir, JUNIT_FILE), 'utf8')).toMatch(
+    /<error message="provider verification stopped: the consumer contracts failed"/,
+  );
+  expect(readFileSync(join(dir, SUMMARY_FILE), 'utf8')).toMatch(
+    /^### ❌ Provider verification could not run\n\nprovider verification stopped: the consumer contracts failed/,
+  );
+  expect(JSON.parse(readFileSync(join(dir, 'verification.json'), 'utf8'))).toMatchObject({
+    outcome: 'interrupted',
+    passed: false,
+    report: null,
+  });
 });
 
 it('refuses bad settings in one line before running anything', async () => {

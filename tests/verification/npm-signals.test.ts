@@ -16,8 +16,19 @@ afterEach(() => provider?.close());
 
 /** npm running the script, in its own group; stderr collected; resolves on the CLI saying it cleans up. */
 function npmRun(script: string, url: string): { npm: ChildProcess; stderr: () => string; cleaningUp: Promise<void> } {
-  const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PACT_DO_NOT_TRACK: 'true', NANGO_BASE_URL: url, NANGO_SECRET_KEY: SECRET };
-  const npm = spawn('npm', ['run', '--silent', script], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    PACT_DO_NOT_TRACK: 'true',
+    NANGO_BASE_URL: url,
+    NANGO_SECRET_KEY: SECRET,
+  };
+  const npm = spawn('npm', ['run', '--silent', script], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   const cleaningUp = new Promise<void>((resolve) => {
     npm.stderr?.on('data', (chunk: Buffer) => {
@@ -33,7 +44,12 @@ function npmRun(script: string, url: string): { npm: ChildProcess; stderr: () =>
  * The node process npm runs the script in (npm's own child, as the script execs it), by its command line: Node 24
  * names its main thread `MainThread`, which is the process name pgrep matches by default.
  */
-const cliOf = (npm: ChildProcess): number => Number(execFileSync('pgrep', ['-P', String(npm.pid), '-f', 'contracts/cli/bundled.js'], { encoding: 'utf8' }).trim().split('\n')[0]);
+const cliOf = (npm: ChildProcess): number =>
+  Number(
+    execFileSync('pgrep', ['-P', String(npm.pid), '-f', 'contracts/cli/bundled.js'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0],
+  );
 
 it('finishes clean-up before npm exits on SIGTERM to the process group, as a CI cancel sends it', async () => {
   provider = await startControllableProvider(SECRET);
@@ -76,6 +92,8 @@ it('stops sending, cleans up and exits when npm is killed outright and nobody is
   // The CLI is nobody's child any more: its end is seen on the pipes it shares with this test.
   await once(npm.stderr as NodeJS.ReadableStream, 'end');
   // Gone, or a zombie its new parent has not reaped yet: either way it has exited.
-  expect(existsSync(`/proc/${cli}`) ? readFileSync(`/proc/${cli}/stat`, 'utf8').split(' ')[2] : 'gone').toMatch(/^(gone|Z)$/);
+  expect(existsSync(`/proc/${cli}`) ? readFileSync(`/proc/${cli}/stat`, 'utf8').split(' ')[2] : 'gone').toMatch(
+    /^(gone|Z)$/,
+  );
   expect(provider.reference.liveSessionCount()).toBe(0);
 });

@@ -15,10 +15,13 @@ import { startScriptedServer, type RecordedRequest } from '../support/scriptedSe
 import type { ServerResponse } from 'node:http';
 
 const SECRET = 'provider-fault-test-secret';
-const isCreation = (request: RecordedRequest): boolean => request.method === 'POST' && request.url.startsWith('/connect/sessions');
+const isCreation = (request: RecordedRequest): boolean =>
+  request.method === 'POST' && request.url.startsWith('/connect/sessions');
 
 /** The reference provider, except where `fault` takes a request over (returns true). */
-async function faultyProvider(fault: (request: RecordedRequest, response: ServerResponse, creations: number) => boolean) {
+async function faultyProvider(
+  fault: (request: RecordedRequest, response: ServerResponse, creations: number) => boolean,
+) {
   const reference = new ReferenceProvider({ secretKey: SECRET });
   let creations = 0;
   const server = await startScriptedServer((request, response) => {
@@ -29,7 +32,9 @@ async function faultyProvider(fault: (request: RecordedRequest, response: Server
   return { server, reference };
 }
 
-async function verifyPublishing(url: string): Promise<{ code: number | null; stdout: string; stderr: string; verifications: readonly unknown[] }> {
+async function verifyPublishing(
+  url: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; verifications: readonly unknown[] }> {
   const broker = await startBrokerDouble({ token: 't' });
   try {
     broker.seedPact(JSON.parse(readFileSync(COMMITTED_PACT, 'utf8')) as JsonObject, 'c1', 'main');
@@ -51,14 +56,19 @@ async function verifyPublishing(url: string): Promise<{ code: number | null; std
 it('stops as could not verify when the provider refuses the key it accepted earlier in the run, publishing nothing', async () => {
   const { server, reference } = await faultyProvider((request, response, creations) => {
     if (!isCreation(request) || creations < 3) return false;
-    writeAnswer(response, jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed.' } }));
+    writeAnswer(
+      response,
+      jsonAnswer(401, { error: { code: 'malformed_auth_header', message: 'Authentication failed.' } }),
+    );
     return true;
   });
   try {
     const run = await verifyPublishing(server.url);
     expect(run.code).toBe(2);
     const [line] = run.stderr.split('\n').filter((text) => text.startsWith('verification could not run:'));
-    expect(line).toMatch(/^verification could not run: could not verify: the provider failed mid-run, in a provider state \(POST \/connect\/sessions answered 401 \(malformed_auth_header\) to the NANGO_SECRET_KEY it accepted earlier in this run/);
+    expect(line).toMatch(
+      /^verification could not run: could not verify: the provider failed mid-run, in a provider state \(POST \/connect\/sessions answered 401 \(malformed_auth_header\) to the NANGO_SECRET_KEY it accepted earlier in this run/,
+    );
     expect(line).toContain('nothing was published');
     expect(run.stderr + run.stdout).not.toContain('refused NANGO_SECRET_KEY');
     expect(run.stdout).not.toMatch(/Verification (PASSED|FAILED)/);
@@ -80,9 +90,15 @@ it('cleans up every session once a provider in an outage answers again', async (
     return true;
   });
   try {
-    const run = await verifyInProcess({ NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET, NANGO_RATE_LIMIT_WAIT_MS: '0' });
+    const run = await verifyInProcess({
+      NANGO_BASE_URL: server.url,
+      NANGO_SECRET_KEY: SECRET,
+      NANGO_RATE_LIMIT_WAIT_MS: '0',
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/could not verify: the provider failed mid-run, in a provider state \(POST \/connect\/sessions on \S+ answered 503 \(service_unavailable\)\)/);
+    expect(run.stderr).toMatch(
+      /could not verify: the provider failed mid-run, in a provider state \(POST \/connect\/sessions on \S+ answered 503 \(service_unavailable\)\)/,
+    );
     expect(reference.liveSessionCount()).toBe(0);
     expect(run.stderr).toMatch(/sessions: (\d+) created, \1 deleted/);
   } finally {
@@ -100,11 +116,19 @@ it('says which sessions are left, and how they go, when the provider vanishes fo
     void server.close();
     return true;
   });
-  const run = await verifyInProcess({ NANGO_BASE_URL: server.url, NANGO_SECRET_KEY: SECRET, NANGO_TIMEOUT_MS: '2000', NANGO_RATE_LIMIT_WAIT_MS: '0' });
+  const run = await verifyInProcess({
+    NANGO_BASE_URL: server.url,
+    NANGO_SECRET_KEY: SECRET,
+    NANGO_TIMEOUT_MS: '2000',
+    NANGO_RATE_LIMIT_WAIT_MS: '0',
+  });
   expect(run.code).toBe(2);
   const [line] = run.stderr.split('\n').filter((text) => text.startsWith('verification could not run:'));
   expect(line).toMatch(/could not verify: the provider failed mid-run/);
-  const left = /clean-up failed: cannot reach provider at [^;]+; (\d+) session\(s\) left: each expires 30 minutes after it was created; find them by end user contract-tests-[0-9a-f]{8}/.exec(line ?? '');
+  const left =
+    /clean-up failed: cannot reach provider at [^;]+; (\d+) session\(s\) left: each expires 30 minutes after it was created; find them by end user contract-tests-[0-9a-f]{8}/.exec(
+      line ?? '',
+    );
   expect(Number(left?.[1])).toBe(reference.liveSessionCount());
   expect(reference.liveSessionCount()).toBeGreaterThan(0);
 });
@@ -121,17 +145,33 @@ it('says what may remain first, and exits 2, when the provider starts refusing t
     faulty.script = (request) => {
       if (failing) {
         const secretKey = request.headers.authorization === `Bearer ${SECRET}`;
-        return { status: 401, body: { error: { code: secretKey ? 'unknown_account' : 'unknown_connect_session_token', message: 'Authentication failed.' } } };
+        return {
+          status: 401,
+          body: {
+            error: {
+              code: secretKey ? 'unknown_account' : 'unknown_connect_session_token',
+              message: 'Authentication failed.',
+            },
+          },
+        };
       }
       if (isCreation(request) && ++creations === 8) failing = true;
       return undefined;
     };
-    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET, NANGO_RATE_LIMIT_WAIT_MS: '0' });
+    const run = await verifyInProcess({
+      NANGO_BASE_URL: faulty.url,
+      NANGO_SECRET_KEY: SECRET,
+      NANGO_RATE_LIMIT_WAIT_MS: '0',
+    });
     expect(run.code).toBe(2);
     const [line] = run.stderr.split('\n').filter((text) => text.startsWith('verification could not run:'));
     const left = faulty.reference.liveSessionCount();
     expect(left).toBeGreaterThan(0);
-    expect(line).toMatch(new RegExp(`^verification could not run: may remain: ${left} session\\(s\\) of end user (contract-tests-[0-9a-f]{8}) on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`));
+    expect(line).toMatch(
+      new RegExp(
+        `^verification could not run: may remain: ${left} session\\(s\\) of end user (contract-tests-[0-9a-f]{8}) on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`,
+      ),
+    );
     const [, created, deleted] = /sessions: (\d+) created, (\d+) deleted/.exec(line ?? '') ?? [];
     expect(Number(created) - Number(deleted)).toBe(left);
     expect(line).toContain('could not verify: the provider failed mid-run');
@@ -146,13 +186,24 @@ it('exits 2, not 1, when the run verified but could not delete what it made: the
   const faulty = await startControllableProvider(SECRET);
   try {
     // Every DELETE of a session is refused (not a fault: the run goes on): the interactions that delete one fail, and clean-up cannot delete any.
-    faulty.script = (request) => (request.method === 'DELETE' && request.url.startsWith('/connect/session') ? { status: 409, body: { error: { code: 'conflict' } } } : undefined);
-    const run = await verifyInProcess({ NANGO_BASE_URL: faulty.url, NANGO_SECRET_KEY: SECRET, NANGO_RATE_LIMIT_WAIT_MS: '0' });
+    faulty.script = (request) =>
+      request.method === 'DELETE' && request.url.startsWith('/connect/session')
+        ? { status: 409, body: { error: { code: 'conflict' } } }
+        : undefined;
+    const run = await verifyInProcess({
+      NANGO_BASE_URL: faulty.url,
+      NANGO_SECRET_KEY: SECRET,
+      NANGO_RATE_LIMIT_WAIT_MS: '0',
+    });
     expect(run.code).toBe(2);
     const left = faulty.reference.liveSessionCount();
     expect(left).toBeGreaterThan(0);
     const [line] = run.stdout.split('\n').filter((text) => text.includes('NOT ALL ACCOUNTED FOR'));
-    expect(line).toMatch(new RegExp(`^may remain: ${left} session\\(s\\) of end user contract-tests-[0-9a-f]{8} on ${faulty.url}; delete with: `));
+    expect(line).toMatch(
+      new RegExp(
+        `^may remain: ${left} session\\(s\\) of end user contract-tests-[0-9a-f]{8} on ${faulty.url}; delete with: `,
+      ),
+    );
   } finally {
     await faulty.close();
   }

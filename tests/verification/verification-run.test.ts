@@ -27,7 +27,9 @@ describe('npm run verify', () => {
     expect(run.stdout).toMatch(/interaction +expected +actual +pact +schema +time/);
     for (const contractCase of CASES) {
       const status = String(contractCase.response.status);
-      expect(reportRow(run.stdout, contractCase.name).line).toMatch(new RegExp(`^ok {3}.* ${status} +${status} +pass +pass +\\d+ ms$`));
+      expect(reportRow(run.stdout, contractCase.name).line).toMatch(
+        new RegExp(`^ok {3}.* ${status} +${status} +pass +pass +\\d+ ms$`),
+      );
     }
   });
 
@@ -42,7 +44,9 @@ describe('npm run verify', () => {
   it('refuses a bad LOG_LEVEL in one line, before Pact (which reads it as it loads) can', async () => {
     const run = await runCli('verify', { LOG_LEVEL: 'loud' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('verification could not run: LOG_LEVEL must be one of trace, debug, info, warn, error (got "loud")\n');
+    expect(run.stderr).toBe(
+      'verification could not run: LOG_LEVEL must be one of trace, debug, info, warn, error (got "loud")\n',
+    );
     expect(run.stdout).toBe('');
   });
 
@@ -61,31 +65,53 @@ describe('npm run verify', () => {
     expect(run.code).toBe(0);
     // Every session the key created, the states' and the 201 interaction's own, is for the run's end user.
     const endUsers = provider.requests
-      .filter((request) => request.method === 'POST' && request.url === '/connect/sessions' && request.headers.authorization === 'Bearer end-user-secret')
+      .filter(
+        (request) =>
+          request.method === 'POST' &&
+          request.url === '/connect/sessions' &&
+          request.headers.authorization === 'Bearer end-user-secret',
+      )
       .flatMap((request) => (JSON.parse(request.body) as { end_user?: { id: string } }).end_user?.id ?? []);
     expect(new Set(endUsers).size).toBe(1);
     expect(endUsers[0]).toMatch(/^contract-tests-[0-9a-f]{8}$/);
     // The reconnect case's state made an integration named after the run, and a connection through a session.
-    const integrations = provider.requests.filter((request) => request.method === 'POST' && request.url === '/integrations');
-    expect(integrations.map((request) => (JSON.parse(request.body) as { unique_key: string }).unique_key)).toEqual([`${endUsers[0]}-1`]);
+    const integrations = provider.requests.filter(
+      (request) => request.method === 'POST' && request.url === '/integrations',
+    );
+    expect(integrations.map((request) => (JSON.parse(request.body) as { unique_key: string }).unique_key)).toEqual([
+      `${endUsers[0]}-1`,
+    ]);
     // Those sessions, and the one the reconnect interaction made, are all deleted; so are the connection and integration.
     const sessions = endUsers.length + 1;
-    expect(run.stdout).toContain(`sessions: ${sessions} created, ${sessions} deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${endUsers[0]})`);
-    expect([provider.reference.liveSessionCount(), provider.reference.resourceCounts()]).toEqual([0, { connections: 0, integrations: 0 }]);
+    expect(run.stdout).toContain(
+      `sessions: ${sessions} created, ${sessions} deleted; connections: 1 created, 1 deleted; integrations: 1 created, 1 deleted (end user ${endUsers[0]})`,
+    );
+    expect([provider.reference.liveSessionCount(), provider.reference.resourceCounts()]).toEqual([
+      0,
+      { connections: 0, integrations: 0 },
+    ]);
   });
 
   it('says so when the server refuses the secret key, without printing it', async () => {
     provider = await startDriftingProvider('none', 'the-right-key');
     const run = await verifyInProcess({ NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: 'the-wrong-key' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`verification could not run: the provider at ${provider.url} refused NANGO_SECRET_KEY: POST /connect/sessions answered 401 (unknown_account)`);
+    expect(run.stderr).toContain(
+      `verification could not run: the provider at ${provider.url} refused NANGO_SECRET_KEY: POST /connect/sessions answered 401 (unknown_account)`,
+    );
     expect(run.stdout + run.stderr).not.toContain('the-wrong-key');
     expect(run.stdout).not.toContain('Verifying a pact');
   });
 
   it('fails an interaction whose provider state it cannot set up, naming the state', async () => {
     const pact = join(scratchDir('pact-state'), 'pact.json');
-    writeFileSync(pact, readFileSync(COMMITTED_PACT, 'utf8').replace('"name": "the connect session has been deleted"', '"name": "a session that expired"'));
+    writeFileSync(
+      pact,
+      readFileSync(COMMITTED_PACT, 'utf8').replace(
+        '"name": "the connect session has been deleted"',
+        '"name": "a session that expired"',
+      ),
+    );
     const run = await verifyInProcess({ PACT_FILE: pact });
     expect(run.code).toBe(1);
     expect(reportRow(run.stdout, 'answers 404 for a session that has already been deleted').reasons).toEqual([
@@ -114,7 +140,9 @@ describe('npm run verify', () => {
         },
       },
     );
-    expect(run.stderr).toMatch(/SIGINT: deleting [1-9]\d* open connect session\(s\), connection\(s\) and integration\(s\) before stopping/);
+    expect(run.stderr).toMatch(
+      /SIGINT: deleting [1-9]\d* open connect session\(s\), connection\(s\) and integration\(s\) before stopping/,
+    );
     expect(run.stderr).toContain('verification interrupted by SIGINT');
     expect(run.code).toBe(130);
     expect(provider.reference.issuedTokens().length).toBeGreaterThan(0);
@@ -128,7 +156,14 @@ describe('npm run verify', () => {
     // Its own temp folder, so every temp file it writes (Pact's included) and its reports are scanned, and nothing else.
     const temp = scratchDir('trace-tmp');
     // PACT_DO_NOT_TRACK=false from the caller: the verification worker turns Pact's usage reporting off itself.
-    const run = await runCli('verify', { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, LOG_LEVEL: 'trace', TMPDIR: temp, REPORTS_DIR: join(temp, 'reports'), PACT_DO_NOT_TRACK: 'false' });
+    const run = await runCli('verify', {
+      NANGO_BASE_URL: provider.url,
+      NANGO_SECRET_KEY: SECRET,
+      LOG_LEVEL: 'trace',
+      TMPDIR: temp,
+      REPORTS_DIR: join(temp, 'reports'),
+      PACT_DO_NOT_TRACK: 'false',
+    });
     expect(run.code).toBe(0);
     const tokens = provider.reference.issuedTokens();
     expect(tokens.length).toBeGreaterThanOrEqual(5);
@@ -139,7 +174,10 @@ describe('npm run verify', () => {
     expect(output).toContain('nango_connect_session_[REDACTED]');
     const leaks = (text: string) => [SECRET, ...tokens].filter((secret) => text.includes(secret));
     expect(leaks(output)).toEqual([]);
-    const written = [...filesChangedSince(ROOT, started, ['node_modules', '.git']), ...filesChangedSince(temp, started, [])];
+    const written = [
+      ...filesChangedSince(ROOT, started, ['node_modules', '.git']),
+      ...filesChangedSince(temp, started, []),
+    ];
     expect(written.map((file) => file.path)).toContain(join(temp, 'reports', 'verification.json'));
     expect(written.filter((file) => leaks(file.text).length > 0).map((file) => file.path)).toEqual([]);
   });
@@ -161,7 +199,8 @@ function filesChangedSince(directory: string, since: number, skip: string[]): Ar
     try {
       const stat = statSync(path);
       if (stat.isDirectory()) found.push(...filesChangedSince(path, since, skip));
-      else if (stat.isFile() && stat.mtimeMs >= since && stat.size < 50_000_000) found.push({ path, text: readFileSync(path, 'latin1') });
+      else if (stat.isFile() && stat.mtimeMs >= since && stat.size < 50_000_000)
+        found.push({ path, text: readFileSync(path, 'latin1') });
     } catch {
       // Vanished while we looked (another test's scratch files): nothing to scan.
     }

@@ -14,11 +14,20 @@ const configOf = (env: Record<string, string>) => {
 };
 
 it('gives a local pact as its file', () => {
-  expect(configOf({})).toEqual({ pactUrls: [expect.stringMatching(/pacts\/NangoConnectSessionClient-NangoAPI\.json$/)] });
+  expect(configOf({})).toEqual({
+    pactUrls: [expect.stringMatching(/pacts\/NangoConnectSessionClient-NangoAPI\.json$/)],
+  });
 });
 
 it('asks a broker for the pacts of the selectors, pending on, with WIP pacts and the provider branch', () => {
-  expect(configOf({ PACT_BROKER_BASE_URL: 'https://b.example', PACT_BROKER_TOKEN: 't', PACT_CONSUMER_VERSION_SELECTORS: '[{"branch":"release"}]', PACT_INCLUDE_WIP_PACTS_SINCE: '2026-01-01' })).toEqual({
+  expect(
+    configOf({
+      PACT_BROKER_BASE_URL: 'https://b.example',
+      PACT_BROKER_TOKEN: 't',
+      PACT_CONSUMER_VERSION_SELECTORS: '[{"branch":"release"}]',
+      PACT_INCLUDE_WIP_PACTS_SINCE: '2026-01-01',
+    }),
+  ).toEqual({
     pactBrokerUrl: 'https://b.example',
     pactBrokerToken: 't',
     consumerVersionSelectors: [{ branch: 'release' }],
@@ -29,8 +38,21 @@ it('asks a broker for the pacts of the selectors, pending on, with WIP pacts and
 });
 
 it('fetches exactly the pact a URL names, with its broker credentials, and never asks the verifier to publish: the suite publishes its own verdict', () => {
-  const env = { PACT_URL: 'https://b.example/pacts/1', PACT_BROKER_USERNAME: 'u', PACT_BROKER_PASSWORD: 'p', NANGO_BASE_URL: 'http://localhost:3003', NANGO_SECRET_KEY: 'sk' };
-  expect(configOf({ ...env, PACT_PUBLISH_VERIFICATION_RESULTS: 'TRUE', PACT_PROVIDER_VERSION: 'nango-1', PACT_BUILD_URL: 'https://ci/7' })).toEqual({
+  const env = {
+    PACT_URL: 'https://b.example/pacts/1',
+    PACT_BROKER_USERNAME: 'u',
+    PACT_BROKER_PASSWORD: 'p',
+    NANGO_BASE_URL: 'http://localhost:3003',
+    NANGO_SECRET_KEY: 'sk',
+  };
+  expect(
+    configOf({
+      ...env,
+      PACT_PUBLISH_VERIFICATION_RESULTS: 'TRUE',
+      PACT_PROVIDER_VERSION: 'nango-1',
+      PACT_BUILD_URL: 'https://ci/7',
+    }),
+  ).toEqual({
     pactUrls: ['https://b.example/pacts/1'],
     pactBrokerUsername: 'u',
     pactBrokerPassword: 'p',

@@ -10,11 +10,22 @@ import { parseVerifierRun } from '../../contracts/verification/verifierResults';
 
 const DESCRIPTION = 'a request to delete the connect session';
 const KEY = `Verifying a pact between C and P Given a connect session exists - ${DESCRIPTION}`;
-const results = (body: object) => JSON.stringify({ interactionResults: [{ description: DESCRIPTION, result: 'OK' }], errors: [], pendingErrors: [], output: [], result: true, ...body });
+const results = (body: object) =>
+  JSON.stringify({
+    interactionResults: [{ description: DESCRIPTION, result: 'OK' }],
+    errors: [],
+    pendingErrors: [],
+    output: [],
+    result: true,
+    ...body,
+  });
 
 describe('reading verifier results', () => {
   it('lists the interactions in the order they ran, with nothing wrong in a passing run', () => {
-    expect(parseVerifierRun(results({}))).toEqual({ ran: true, run: { interactions: [{ description: DESCRIPTION, ok: true }], errors: [], pendingErrors: [], output: [] } });
+    expect(parseVerifierRun(results({}))).toEqual({
+      ran: true,
+      run: { interactions: [{ description: DESCRIPTION, ok: true }], errors: [], pendingErrors: [], output: [] },
+    });
   });
 
   it('turns each mismatch into a line, for errors and pending errors alike', () => {
@@ -29,13 +40,19 @@ describe('reading verifier results', () => {
               type: 'mismatches',
               mismatches: [
                 { type: 'StatusMismatch', expected: 204, actual: 200, mismatch: 'expected 204 but was 200' },
-                { type: 'HeaderMismatch', key: 'Content-Type', mismatch: "Expected header 'Content-Type' to have value 'application/json'" },
+                {
+                  type: 'HeaderMismatch',
+                  key: 'Content-Type',
+                  mismatch: "Expected header 'Content-Type' to have value 'application/json'",
+                },
                 { type: 'BodyMismatch', path: '$.error', mismatch: 'Actual map is missing the following keys: code' },
               ],
             },
           },
         ],
-        pendingErrors: [{ interaction: 'Failed to load pact', mismatch: { type: 'error', message: 'connection closed' } }],
+        pendingErrors: [
+          { interaction: 'Failed to load pact', mismatch: { type: 'error', message: 'connection closed' } },
+        ],
       }),
     );
     expect(failed.ran && failed.run).toMatchObject({
@@ -55,12 +72,23 @@ describe('reading verifier results', () => {
   });
 
   it("reads each interaction's consumer and pending state where the JSON names them (pact-core 20.2)", () => {
-    const parsed = parseVerifierRun(results({ interactionResults: [{ description: DESCRIPTION, result: 'OK', consumer: 'C', provider: 'P', providerStates: [], pending: true }] }));
-    expect(parsed.ran && parsed.run.interactions).toEqual([{ description: DESCRIPTION, ok: true, consumer: 'C', pending: true }]);
+    const parsed = parseVerifierRun(
+      results({
+        interactionResults: [
+          { description: DESCRIPTION, result: 'OK', consumer: 'C', provider: 'P', providerStates: [], pending: true },
+        ],
+      }),
+    );
+    expect(parsed.ran && parsed.run.interactions).toEqual([
+      { description: DESCRIPTION, ok: true, consumer: 'C', pending: true },
+    ]);
   });
 
   it('reports output that is not results at all', () => {
-    expect(parseVerifierRun('Verification was unable to run')).toEqual({ ran: false, reason: 'the Pact verifier did not run: Verification was unable to run' });
+    expect(parseVerifierRun('Verification was unable to run')).toEqual({
+      ran: false,
+      reason: 'the Pact verifier did not run: Verification was unable to run',
+    });
     expect(parseVerifierRun('[1]')).toEqual({ ran: false, reason: 'the Pact verifier returned no results: [1]' });
   });
 });
@@ -103,7 +131,13 @@ describe('reading pacts out of the verifier output', () => {
         wip: false,
         interactions: [{ description: DESCRIPTION, expectedStatus: 204 }],
       },
-      { consumer: 'D', consumerVersions: [{ version: 'd7', branch: 'feat' }], pending: true, wip: true, interactions: [{ description: DESCRIPTION, expectedStatus: 410 }] },
+      {
+        consumer: 'D',
+        consumerVersions: [{ version: 'd7', branch: 'feat' }],
+        pending: true,
+        wip: true,
+        interactions: [{ description: DESCRIPTION, expectedStatus: 410 }],
+      },
       {
         consumer: 'E',
         consumerVersions: [
@@ -122,7 +156,13 @@ describe('putting a verifier run back together', () => {
   const OTHER = 'a request to delete a connect session without an Authorization header';
   const run = (output: string[]) => {
     const parsed = parseVerifierRun(
-      results({ interactionResults: [{ description: DESCRIPTION, result: 'OK' }, { description: OTHER, result: 'OK' }], output }),
+      results({
+        interactionResults: [
+          { description: DESCRIPTION, result: 'OK' },
+          { description: OTHER, result: 'OK' },
+        ],
+        output,
+      }),
     );
     if (!parsed.ran) throw new Error(parsed.reason);
     return parsed.run;
@@ -137,18 +177,35 @@ describe('putting a verifier run back together', () => {
     notSentBecause: undefined,
     shape: { query: false, body: false, credential: 'token' },
   };
-  const slot = (firstExchange: number): Slot => ({ stateFailures: [], firstExchange, started: 0, durationMs: 5, state: '' });
-  const OUTPUT = ['Verifying a pact between C and P', `  ${DESCRIPTION} (1ms loading, 2ms verification)`, `  ${OTHER} (1ms loading, 2ms verification)`];
+  const slot = (firstExchange: number): Slot => ({
+    stateFailures: [],
+    firstExchange,
+    started: 0,
+    durationMs: 5,
+    state: '',
+  });
+  const OUTPUT = [
+    'Verifying a pact between C and P',
+    `  ${DESCRIPTION} (1ms loading, 2ms verification)`,
+    `  ${OTHER} (1ms loading, 2ms verification)`,
+  ];
 
   it('ties each result to its slot and live exchange, in order', () => {
-    const { pacts, runProblems } = resultsOfRun(run(OUTPUT), [slot(0), slot(1)], [exchange, { ...exchange, response: { status: 401, contentType: 'application/json', bodyText: '{}' } }], 'C');
+    const { pacts, runProblems } = resultsOfRun(
+      run(OUTPUT),
+      [slot(0), slot(1)],
+      [exchange, { ...exchange, response: { status: 401, contentType: 'application/json', bodyText: '{}' } }],
+      'C',
+    );
     expect(runProblems).toEqual([]);
     expect(pacts[0]?.results.map((result) => result.actualStatus)).toEqual([204, 401]);
   });
 
   it('says so, and checks no live response, when the slots do not match the results', () => {
     const { pacts, runProblems } = resultsOfRun(run(OUTPUT), [slot(0)], [exchange], 'C');
-    expect(runProblems).toEqual(['the verifier ran 2 interactions but set up 1: live responses could not be told apart, so none was checked against the spec']);
+    expect(runProblems).toEqual([
+      'the verifier ran 2 interactions but set up 1: live responses could not be told apart, so none was checked against the spec',
+    ]);
     expect(pacts[0]?.results.every((result) => result.schemaProblems === undefined)).toBe(true);
   });
 
@@ -171,7 +228,12 @@ describe('putting a verifier run back together', () => {
   });
 
   it('falls back to one group when the output cannot be read back to the results', () => {
-    const { pacts } = resultsOfRun(run(['Verifying a pact between C and P', '  something else (1ms loading, 2ms verification)']), [slot(0), slot(1)], [exchange, exchange], 'fallback');
+    const { pacts } = resultsOfRun(
+      run(['Verifying a pact between C and P', '  something else (1ms loading, 2ms verification)']),
+      [slot(0), slot(1)],
+      [exchange, exchange],
+      'fallback',
+    );
     expect(pacts.map((pact) => [pact.consumer, pact.results.length])).toEqual([['fallback', 2]]);
   });
 });

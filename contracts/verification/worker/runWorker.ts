@@ -44,17 +44,22 @@ export interface VerificationWorker {
 /** Starts a verification run in a worker: a new one for a CLI, or one kept for many runs (tests). */
 export type WorkerLauncher = (env: NodeJS.ProcessEnv, cwd: string, options: WorkerOptions) => VerificationWorker;
 
-
 /**
  * The verification in a child process, whose stdout/stderr are read line by line through the run's redactor:
  * Pact's native verifier writes straight to the process's file descriptors, past any JS hook.
  * SIGINT/SIGTERM are passed on, so the worker deletes the sessions it created before it stops.
  */
-export const startVerificationWorker: WorkerLauncher = (env, cwd, options) => spawnVerificationWorker(env).run(env, cwd, options, { last: true });
+export const startVerificationWorker: WorkerLauncher = (env, cwd, options) =>
+  spawnVerificationWorker(env).run(env, cwd, options, { last: true });
 
 /** One worker process: loads Pact with the environment it starts with (LOG_LEVEL is read once), then runs one verification at a time. */
 export interface WorkerProcess {
-  run(env: NodeJS.ProcessEnv, cwd: string, options: WorkerOptions, how?: { readonly last: boolean }): VerificationWorker;
+  run(
+    env: NodeJS.ProcessEnv,
+    cwd: string,
+    options: WorkerOptions,
+    how?: { readonly last: boolean },
+  ): VerificationWorker;
   /** Alive, with no run in progress. */
   readonly idle: boolean;
   /** Ends it (it has nothing to clean up between runs). */
@@ -87,7 +92,10 @@ export interface SpawnOptions {
 /** Pact's verifier proxy (http-proxy) calls util._extend, deprecated from Node 22: Node's warning is no part of a run's output. */
 const QUIET = ['--disable-warning=DEP0060'];
 
-export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKER, unrefWhenIdle = false }: SpawnOptions = {}): WorkerProcess {
+export function spawnVerificationWorker(
+  env: NodeJS.ProcessEnv,
+  { script = WORKER, unrefWhenIdle = false }: SpawnOptions = {},
+): WorkerProcess {
   const child: ChildProcess = fork(script, [], {
     env: { ...env, PACT_DO_NOT_TRACK: 'true' },
     execArgv: script.endsWith('.ts') ? [...QUIET, '--require', 'esbuild-register'] : QUIET,
@@ -96,7 +104,12 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
   let listener: RunListener | undefined;
   let closed = false;
   // The process, its IPC channel and its pipes (sockets, as stdio is 'pipe') each hold the event loop.
-  const candidates: Array<Holdable | null | undefined> = [child, child.channel, child.stdout as Socket | null, child.stderr as Socket | null];
+  const candidates: Array<Holdable | null | undefined> = [
+    child,
+    child.channel,
+    child.stdout as Socket | null,
+    child.stderr as Socket | null,
+  ];
   const handles = candidates.filter((handle): handle is Holdable => handle !== null && handle !== undefined);
   const holdParent = (hold: boolean) => {
     if (unrefWhenIdle) for (const handle of handles) void (hold ? handle.ref() : handle.unref());
@@ -126,7 +139,11 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
     },
     run(runEnv, cwd, options, { last } = { last: false }) {
       const embeddedSecret = randomBytes(24).toString('hex');
-      const redact = redactor([embeddedSecret, ...(runEnv['NANGO_SECRET_KEY'] ? [runEnv['NANGO_SECRET_KEY'].trim()] : []), ...brokerSecretsInEnv(runEnv)]);
+      const redact = redactor([
+        embeddedSecret,
+        ...(runEnv['NANGO_SECRET_KEY'] ? [runEnv['NANGO_SECRET_KEY'].trim()] : []),
+        ...brokerSecretsInEnv(runEnv),
+      ]);
       const nativeOutput: string[] = [];
       const ended = { stdout: false, stderr: false };
       let outcome: WorkerOutcome | undefined;
@@ -141,7 +158,12 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
         holdParent(false);
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigterm);
-        finish({ outcome: outcome ?? { kind: 'error', message: `the verification worker stopped without a report (${why})` }, redact, interruptedBy: stopped, nativeOutput });
+        finish({
+          outcome: outcome ?? { kind: 'error', message: `the verification worker stopped without a report (${why})` },
+          redact,
+          interruptedBy: stopped,
+          nativeOutput,
+        });
       };
       const line = (raw: string, stream: 'stdout' | 'stderr') => {
         if (raw.endsWith(END_OF_RUN)) {
@@ -166,7 +188,11 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
           else outcome = message;
           if (!last && outcome && ended.stdout && ended.stderr) settle(interruptedBy, 'its run ended');
         },
-        closed: (code, signal) => settle(interruptedBy ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined), signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`),
+        closed: (code, signal) =>
+          settle(
+            interruptedBy ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? signal : undefined),
+            signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`,
+          ),
       };
       holdParent(true);
       for (const { line: earlyLine, stream } of early.splice(0)) line(earlyLine, stream);
@@ -178,7 +204,11 @@ export function spawnVerificationWorker(env: NodeJS.ProcessEnv, { script = WORKE
 
       const start = () => {
         if (!child.connected) return;
-        const env = Object.fromEntries(Object.entries({ ...runEnv, [EMBEDDED_SECRET_ENV]: embeddedSecret }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+        const env = Object.fromEntries(
+          Object.entries({ ...runEnv, [EMBEDDED_SECRET_ENV]: embeddedSecret }).filter(
+            (entry): entry is [string, string] => entry[1] !== undefined,
+          ),
+        );
         child.send({ kind: 'run', env, cwd, last } satisfies ParentMessage, () => undefined);
       };
       if (!options.waitForGo) start();

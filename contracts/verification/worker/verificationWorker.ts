@@ -55,7 +55,9 @@ function interrupt(signal: NodeJS.Signals): void {
   if (!run) return dieOf(signal);
   run.stop.stop(new InterruptedError(signal));
   run.ledger.hurry();
-  process.stderr.write(`\n${signal}: deleting ${run.ledger.openCount} open connect session(s), connection(s) and integration(s) before stopping\n`);
+  process.stderr.write(
+    `\n${signal}: deleting ${run.ledger.openCount} open connect session(s), connection(s) and integration(s) before stopping\n`,
+  );
   void run.ledger
     .cleanUp()
     .then((problems) => problems.forEach((problem) => process.stderr.write(`${problem}\n`)))
@@ -123,7 +125,12 @@ async function verify(run: ParentMessage): Promise<WorkerMessage> {
     // run ends when the process does, so no next run is handed to it.
     // What may remain, when anything may, is the first thing said.
     const stopped = `${(error as Error).message}; nothing was published`;
-    await send({ kind: 'error', message: sessionsAccountedFor(ledger.account) ? `${stopped}; ${sessionsLine(ledger.account)}` : `${sessionsLine(ledger.account)}; ${stopped}` });
+    await send({
+      kind: 'error',
+      message: sessionsAccountedFor(ledger.account)
+        ? `${stopped}; ${sessionsLine(ledger.account)}`
+        : `${sessionsLine(ledger.account)}; ${stopped}`,
+    });
     process.kill(process.pid, 'SIGKILL');
     return new Promise<never>(() => undefined);
   } finally {
@@ -143,7 +150,10 @@ let queue = Promise.resolve();
 process.on('message', (run: ParentMessage) => {
   if (run.kind !== 'run') return;
   queue = queue.then(async () => {
-    const outcome = await verify(run).catch((error: unknown): WorkerMessage => ({ kind: 'error', message: error instanceof Error ? error.message : String(error) }));
+    const outcome = await verify(run).catch((error: unknown): WorkerMessage => ({
+      kind: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    }));
     await send(outcome);
     endOfRun();
     // The native verifier may keep handles open: a CLI's worker ends here, whatever is left.

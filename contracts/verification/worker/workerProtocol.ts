@@ -12,7 +12,12 @@ export type WorkerMessage =
  * worker loads Pact before it gets one). `last`: the worker exits once the run is over, as `npm run verify` wants;
  * otherwise it waits for the next run (a test file's runs share one worker).
  */
-export type ParentMessage = { readonly kind: 'run'; readonly env: Readonly<Record<string, string>>; readonly cwd: string; readonly last: boolean };
+export type ParentMessage = {
+  readonly kind: 'run';
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly last: boolean;
+};
 
 /**
  * Written alone on a line to stdout and to stderr once a run is over: what the worker wrote before it belongs to
