@@ -28,6 +28,7 @@ it('is what npm run lint runs', () => {
   ).scripts;
   expect(scripts['lint']).toBe(LINT_SCRIPT);
   expect(scripts['format']).toBe('prettier --write .');
+  expect(readFileSync(join(PROJECT_ROOT, '.ci', 'run'), 'utf8')).toMatch(/^npm run lint$/m);
 });
 
 it('fails on a lint error, type-checked rules included', () => {
