@@ -22,7 +22,7 @@ import { watchParent } from '../live/parentWatch';
 if (read(process.env, 'NO_COLOR') !== undefined) process.env['FORCE_COLOR'] = '0';
 
 const CONTRACTS_USAGE =
-  'usage: npm run contracts (no arguments: the consumer tests, then the provider verification; the environment chooses the rest, see README, "Environment variables")';
+  'usage: npm run contracts (no arguments: the consumer tests, then the provider verification; the environment chooses the rest, see docs/configuration.md)';
 
 async function main(): Promise<number> {
   const refused = noArguments(process.argv.slice(2), CONTRACTS_USAGE, 'contracts', processIo());

@@ -108,7 +108,7 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
 /** `npm run verify`: the whole run, live. */
 /** What `npm run verify -- --help` prints: it takes no arguments, the environment chooses everything. */
 export const VERIFY_USAGE =
-  'usage: npm run verify (no arguments: the environment chooses the provider, the pacts and what is published; see README, "Environment variables")';
+  'usage: npm run verify (no arguments: the environment chooses the provider, the pacts and what is published; see docs/configuration.md)';
 
 /**
  * A CLI that takes no arguments: `--help` (or `-h`) is answered with `usage` (exit 0), any other argument refused in
