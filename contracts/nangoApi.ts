@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { components, paths } from './generated/nango-api';
+import type { components } from './generated/nango-api';
 import { isJsonObject } from './json';
 import { ResponseValidators, type OperationRef } from './openapi/responseValidators';
 import { loadSpecFile, type SpecDocument } from './openapi/specDocument';
@@ -17,9 +17,14 @@ export const CREATE_SESSION = { method: 'post', path: '/connect/sessions' } as c
 export const RECONNECT_SESSION = { method: 'post', path: '/connect/sessions/reconnect' } as const;
 export const GET_SESSION = { method: 'get', path: '/connect/session' } as const;
 export const DELETE_SESSION = { method: 'delete', path: '/connect/session' } as const;
+/** What a team's backend calls once the Connect UI has made a connection, and what the suite's states rely on. */
+export const GET_CONNECTION = { method: 'get', path: '/connection/{connectionId}' } as const;
+export const DELETE_CONNECTION = { method: 'delete', path: '/connection/{connectionId}' } as const;
+export const CREATE_INTEGRATION = { method: 'post', path: '/integrations' } as const;
+export const DELETE_INTEGRATION = { method: 'delete', path: '/integrations/{uniqueKey}' } as const;
 
 /** What the validators compile, in the order reports show them. */
-export const LIFECYCLE: readonly OperationRef[] = [CREATE_SESSION, RECONNECT_SESSION, GET_SESSION, DELETE_SESSION];
+export const LIFECYCLE: readonly OperationRef[] = [CREATE_SESSION, RECONNECT_SESSION, GET_SESSION, DELETE_SESSION, GET_CONNECTION, DELETE_CONNECTION, CREATE_INTEGRATION, DELETE_INTEGRATION];
 
 /** `POST /connect/sessions`: how reports and errors name an operation. */
 export function operationLabel(operation: OperationRef): string {
@@ -31,16 +36,6 @@ export type StdError = components['schemas']['StdError'];
 export type ConnectSession = components['schemas']['ConnectSession'];
 export type ConnectSessionInput = components['schemas']['ConnectSessionInput'];
 export type ConnectSessionReconnectInput = components['schemas']['ConnectSessionReconnectInput'];
-type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R } ? R : never;
-export type CreateSessionStatus = keyof Responses<'/connect/sessions', 'post'>;
-export type ReconnectSessionStatus = keyof Responses<'/connect/sessions/reconnect', 'post'>;
-export type GetSessionStatus = keyof Responses<'/connect/session', 'get'>;
-export type DeleteSessionStatus = keyof Responses<'/connect/session', 'delete'>;
-/** A status any lifecycle operation documents. */
-export type DocumentedStatus = CreateSessionStatus | ReconnectSessionStatus | GetSessionStatus | DeleteSessionStatus;
-/** The statuses whose documented body is a StdError. */
-export type ErrorStatus = Exclude<DocumentedStatus, 200 | 201 | 204>;
-
 /** `error.code` of a StdError body, when the text is one; undefined for anything else. */
 export function stdErrorCode(bodyText: string): string | undefined {
   try {

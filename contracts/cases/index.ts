@@ -2,9 +2,14 @@ import type { JsonValue } from '../json';
 import { operationLabel } from '../nangoApi';
 import { resolvePointer } from '../openapi/jsonPointer';
 import { isConnectSessionToken } from '../sessionToken';
-import type { ContractCase, Credential, LifecycleOperation } from './contractCase';
+import type { ContractCase, Credential, LifecycleOperation, Resource } from './contractCase';
+import { templateMatches } from '../openapi/responseValidators';
+import { CREATE_INTEGRATION_CASES } from './createIntegration';
 import { CREATE_SESSION_CASES } from './createSession';
+import { DELETE_CONNECTION_CASES } from './deleteConnection';
+import { DELETE_INTEGRATION_CASES } from './deleteIntegration';
 import { DELETE_SESSION_CASES } from './deleteSession';
+import { GET_CONNECTION_CASES } from './getConnection';
 import { GET_SESSION_CASES } from './getSession';
 import { RECONNECT_SESSION_CASES } from './reconnectSession';
 
@@ -19,8 +24,20 @@ export * from './states';
 export const CONSUMER = 'NangoConnectSessionClient';
 export const PROVIDER = 'NangoAPI';
 
-/** The lifecycle in the order a session lives it; the report follows this order. */
-export const OPERATIONS: readonly LifecycleOperation[] = [CREATE_SESSION_CASES, RECONNECT_SESSION_CASES, GET_SESSION_CASES, DELETE_SESSION_CASES];
+/**
+ * The Connect flow in the order a team lives it: the connect-session lifecycle, then the connection the Connect UI
+ * made and the integration it belongs to. The report follows this order.
+ */
+export const OPERATIONS: readonly LifecycleOperation[] = [
+  CREATE_SESSION_CASES,
+  RECONNECT_SESSION_CASES,
+  GET_SESSION_CASES,
+  DELETE_SESSION_CASES,
+  GET_CONNECTION_CASES,
+  DELETE_CONNECTION_CASES,
+  CREATE_INTEGRATION_CASES,
+  DELETE_INTEGRATION_CASES,
+];
 
 export const CASES: readonly ContractCase[] = OPERATIONS.flatMap((operation) => operation.cases);
 
@@ -42,9 +59,19 @@ export function operationOfCase(contractCase: ContractCase): LifecycleOperation 
   return found;
 }
 
-/** The lifecycle operation of a method and path, if it is one. */
-export function operationAt(method: string, path: string): LifecycleOperation | undefined {
-  return OPERATIONS.find(({ operation }) => operation.method === method.toLowerCase() && operation.path === path);
+/** The tabled operation of a method and a path (a template, or a concrete path of one), if it is one. */
+export function operationAt(method: string, path: string, operations: readonly LifecycleOperation[] = OPERATIONS): LifecycleOperation | undefined {
+  const ofMethod = operations.filter(({ operation }) => operation.method === method.toLowerCase());
+  return ofMethod.find(({ operation }) => operation.path === path) ?? ofMethod.find(({ operation }) => templateMatches(operation.path, path));
+}
+
+/** The concrete path of an operation for these path parameters (each encoded as one segment). */
+export function concretePath(template: string, parameters: Readonly<Record<string, string>> = {}): string {
+  return template.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
+    const value = parameters[name];
+    if (value === undefined) throw new Error(`no value for the path parameter ${name} of ${template}`);
+    return encodeURIComponent(value);
+  });
 }
 
 /** How reports head an operation's rows: `POST /connect/sessions`. */
@@ -78,18 +105,31 @@ export function literalAuthorizations(): string[] {
 }
 
 /**
- * The token of the session an answer of a creating operation made, where its case table says its 201 puts it
- * (`/data/token`); undefined for another operation, a body that is not JSON, or no connect session token there.
+ * What an answer of a creating operation made, where its case table says its 2xx puts the id (`/data/token`,
+ * `/data/unique_key`); undefined for another operation, a body that is not JSON, or no id there (a session's
+ * must be a connect session token).
  */
-export function createdSessionToken(method: string, path: string, bodyText: string): string | undefined {
-  const at = operationAt(method, path)?.createsSessionAt;
-  if (at === undefined) return undefined;
+export function createdResource(method: string, path: string, bodyText: string): { readonly resource: Resource; readonly id: string } | undefined {
+  const creates = operationAt(method, path)?.creates;
+  if (creates === undefined) return undefined;
   let body: JsonValue;
   try {
     body = JSON.parse(bodyText) as JsonValue;
   } catch {
     return undefined;
   }
-  const token = resolvePointer(body, at);
-  return typeof token === 'string' && isConnectSessionToken(token) ? token : undefined;
+  const id = resolvePointer(body, creates.at);
+  if (typeof id !== 'string' || id.length === 0) return undefined;
+  return creates.resource !== 'session' || isConnectSessionToken(id) ? { resource: creates.resource, id } : undefined;
+}
+
+/** The token of the session an answer made, where its operation's table says it is; undefined for anything else. */
+export function createdSessionToken(method: string, path: string, bodyText: string): string | undefined {
+  const created = createdResource(method, path, bodyText);
+  return created?.resource === 'session' ? created.id : undefined;
+}
+
+/** Where a 2xx of the operation puts the token of the session it made; undefined when it makes none. */
+export function sessionPointer(operation: LifecycleOperation): string | undefined {
+  return operation.creates?.resource === 'session' ? operation.creates.at : undefined;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseByDescription, exampleBody, operationOfCase, STATES, type ContractCase } from '../cases';
+import { caseByDescription, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { curlRepro } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
@@ -157,7 +157,7 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
 
 /** A documented case's request, its credential as a placeholder of its role. */
 function requestOf(contractCase: ContractCase): SentRequest {
-  const { credential, query, body } = contractCase.request;
+  const { credential, query, body, pathParams } = contractCase.request;
   const { operation } = operationOfCase(contractCase);
   const token =
     credential.kind === 'token-from-state'
@@ -169,10 +169,11 @@ function requestOf(contractCase: ContractCase): SentRequest {
           : credential.kind === 'literal'
             ? credential.value
             : undefined;
-  const search = query ? `?${new URLSearchParams(query).toString()}` : '';
+  const examples = (values: Readonly<Record<string, CaseValue>>): Record<string, string> => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, exampleValue(value)]));
+  const search = query ? `?${new URLSearchParams(examples(query)).toString()}` : '';
   return {
     method: operation.method.toUpperCase(),
-    target: `${operation.path}${search}`,
+    target: `${concretePath(operation.path, examples(pathParams ?? {}))}${search}`,
     headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(exampleBody(body)) : undefined,
   };

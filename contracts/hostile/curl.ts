@@ -1,4 +1,4 @@
-import { OPERATIONS } from '../cases';
+import { OPERATIONS, sessionPointer } from '../cases';
 import type { FoundFailure } from './hostileSearch';
 import { answersOf } from './observation';
 import { rolesOf, SHELL_VARIABLE, shellExpression, withPlaceholders } from './placeholders';
@@ -38,7 +38,7 @@ export function reproRequests({ failure, observation, example }: Pick<FoundFailu
 }
 
 /** The operations whose success creates a connect session, as their case tables say. */
-const CREATING = OPERATIONS.filter((operation) => operation.createsSessionAt !== undefined).map(({ operation }) => operation);
+const CREATING = OPERATIONS.filter((operation) => sessionPointer(operation) !== undefined).map(({ operation }) => operation);
 const creates = (request: SentRequest): boolean => CREATING.some((operation) => operation.method.toUpperCase() === request.method && operation.path === new URL(request.target, 'http://x').pathname);
 
 /** The end user the sessions a pasted repro creates are for, so an operator can tell them apart. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { OPERATIONS } from '../cases';
+import { OPERATIONS, sessionPointer } from '../cases';
 import { isJsonObject, type JsonObject } from '../json';
 import { DELETE_SESSION, operationLabel } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
@@ -40,7 +40,9 @@ export interface HostileOperation {
 }
 
 export function hostileOperations(root: JsonObject): HostileOperation[] {
-  return OPERATIONS.map(({ operation, auth, createsSessionAt }) => {
+  return OPERATIONS.map((table) => {
+    const { operation, auth } = table;
+    const createsSessionAt = sessionPointer(table);
     const pointer = requestBodyPointer(operation.method, operation.path);
     return {
       operation,

@@ -5,7 +5,7 @@ import { createdSessionToken } from '../cases';
 import { is2xx } from '../http/status';
 import { isJsonObject } from '../json';
 import { CREATE_SESSION, stdErrorCode } from '../nangoApi';
-import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
+import { REFERENCE_ONLY_PREFIX, REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 import type { RateLimitBudget } from './rateLimit';
 
 /** The provider would not create or delete what a run needs; says why without echoing the key or any token. */
@@ -170,6 +170,19 @@ export class SessionAdmin {
       throw new SessionSetupError(`POST /auth/unauthenticated/${key} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`);
     }
     return id;
+  }
+
+  /**
+   * Makes the reference provider answer the connection as one whose refresh is exhausted (`424`), through the one
+   * route it has beside Nango's API for it. Any other provider has none: the state cannot be set up there.
+   */
+  async exhaustRefresh(id: string, key: string): Promise<void> {
+    const path = `${REFERENCE_ONLY_PREFIX}/connection/${encodeURIComponent(id)}/refresh-exhausted?provider_config_key=${encodeURIComponent(key)}`;
+    const send = () => boundedFetch(new URL(path.slice(1), `${this.baseUrl}/`), { method: 'POST', headers: { authorization: `Bearer ${this.secretKey}` } }, this.timeoutMs);
+    const answer = await this.budget.send('POST a refresh-exhausted connection', send);
+    if (!is2xx(answer.status)) {
+      throw new SessionSetupError(`no connection whose refresh is exhausted can be made on ${this.baseUrl}: Nango's public API has no request for it (only the reference provider can), it answered ${answer.status}`);
+    }
   }
 
   /** Deletes a connection; `false` when it was gone already (404). */

@@ -140,15 +140,9 @@ export class SessionLedger {
   async connection(): Promise<TestConnection> {
     if (this.namedConnection) return this.namedConnection;
     this.refuseWhenStopped();
-    this.integrationsAskedFor += 1;
-    const key = `${this.admin.endUserId}-${this.integrationsAskedFor}`;
     return this.track(
       (async () => {
-        // Known before the request goes out: clean-up deletes it by name even if the answer never comes.
-        this.integrations.set(key, false);
-        await this.admin.createIntegration(key);
-        this.integrations.set(key, true);
-        this.integrationCount.created += 1;
+        const key = await this.integration();
         const token = await this.open([key]);
         const connection = { integrationId: key, connectionId: await this.admin.connect(key, token) };
         this.connections.set(`${key} ${connection.connectionId}`, connection);
@@ -156,6 +150,68 @@ export class SessionLedger {
         return connection;
       })(),
     );
+  }
+
+  /**
+   * A connection made through a connect session whose credentials can no longer be refreshed. Nango's public API
+   * cannot put a connection in that state (an `unauthenticated` one has nothing to refresh): only a provider that
+   * offers a way to (the reference provider) can set it up; on any other the state fails, saying so.
+   */
+  async exhaustedConnection(): Promise<TestConnection> {
+    const connection = await this.connection();
+    await this.admin.exhaustRefresh(connection.connectionId, connection.integrationId);
+    return connection;
+  }
+
+  /** A new integration of the `unauthenticated` provider, named after the run: its key. */
+  async integration(): Promise<string> {
+    this.refuseWhenStopped();
+    const key = this.integrationKey();
+    return this.track(
+      (async () => {
+        await this.admin.createIntegration(key);
+        this.adoptIntegration(key);
+        return key;
+      })(),
+    );
+  }
+
+  /**
+   * A key for an integration the run may create (an interaction's own `POST /integrations`): known before any
+   * request goes out, so clean-up deletes it by name whether or not it came to be (a 404 then says it never did).
+   */
+  integrationKey(): string {
+    this.refuseWhenStopped();
+    this.integrationsAskedFor += 1;
+    const key = `${this.admin.endUserId}-${this.integrationsAskedFor}`;
+    this.integrations.set(key, false);
+    return key;
+  }
+
+  /** An integration was made under a key the run named (by the run, or by an interaction): counted, and deleted with the rest. */
+  adoptIntegration(key: string): void {
+    if (this.integrations.get(key) === true) return;
+    this.integrations.set(key, true);
+    this.integrationCount.created += 1;
+  }
+
+  /** An interaction deleted a connection of the run: nothing left to delete. */
+  markConnectionGone(connectionId: string): void {
+    for (const [id, connection] of this.connections) {
+      if (connection.connectionId === connectionId && this.connections.delete(id)) this.connectionCount.deleted += 1;
+    }
+  }
+
+  /** An interaction deleted an integration of the run, and with it its connections. */
+  markIntegrationGone(key: string): void {
+    const known = this.integrations.get(key);
+    if (known === undefined) return;
+    this.integrations.delete(key);
+    if (!known) this.integrationCount.created += 1;
+    this.integrationCount.deleted += 1;
+    for (const [id, connection] of this.connections) {
+      if (connection.integrationId === key && this.connections.delete(id)) this.connectionCount.deleted += 1;
+    }
   }
 
   /** The provider said it is a reference provider, not Nango (see SessionAdmin). */
