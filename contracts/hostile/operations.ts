@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { OPERATIONS, sessionPointer } from '../cases';
+import { OPERATIONS, sessionPointer, type LifecycleOperation } from '../cases';
 import { isJsonObject, type JsonObject } from '../json';
 import { DELETE_SESSION, operationLabel } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
@@ -39,8 +39,17 @@ export interface HostileOperation {
   readonly bodyNamesConnection: boolean;
 }
 
+/**
+ * The tables the hostile run can drive: those with no path parameter, whose success creates nothing but a session.
+ * An operation on a connection or an integration needs one of the run's own in its path, and a valid `POST
+ * /integrations` would create integrations under names the run did not choose: not driven yet.
+ */
+export function hostileTables(tables: readonly LifecycleOperation[] = OPERATIONS): LifecycleOperation[] {
+  return tables.filter((table) => !table.operation.path.includes('{') && (table.creates === undefined || table.creates.resource === 'session'));
+}
+
 export function hostileOperations(root: JsonObject): HostileOperation[] {
-  return OPERATIONS.map((table) => {
+  return hostileTables().map((table) => {
     const { operation, auth } = table;
     const createsSessionAt = sessionPointer(table);
     const pointer = requestBodyPointer(operation.method, operation.path);

@@ -71,8 +71,9 @@ it('stops as could not verify when the provider refuses the key it accepted earl
 it('cleans up every session once a provider in an outage answers again', async () => {
   let outage = 0;
   const { server, reference } = await faultyProvider((request, response, creations) => {
-    // From the third creation on, the next six requests get 503: the state fails, then clean-up meets the outage.
-    if (isCreation(request) && creations === 3) outage = 6;
+    // From the seventh creation on (the first a provider state asks for, after the pact's five POST /connect/sessions
+    // interactions), the next six requests get 503: the state fails, then clean-up meets the outage.
+    if (isCreation(request) && creations === 7) outage = 6;
     if (outage === 0) return false;
     outage -= 1;
     writeAnswer(response, jsonAnswer(503, { error: { code: 'service_unavailable', message: 'database down' } }));
