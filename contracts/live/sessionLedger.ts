@@ -117,6 +117,12 @@ export class SessionLedger {
     this.sessions.created += 1;
   }
 
+  /** A creation the run does not make itself (an interaction's own request): clean-up waits for it to settle first. */
+  awaitBeforeCleanUp(settled: Promise<void>): void {
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+  }
+
   /** A request that creates a session lost its answer after it went out (an interaction's own): it may have. */
   noteInDoubt(problem: string): void {
     this.unknown.push(problem);

@@ -69,6 +69,8 @@ export interface RecordingProxyOptions {
    * ended, for one), with the Authorization header it carried: handed over here only, never kept in an exchange.
    */
   readonly onExchange?: (exchange: Exchange, authorization: string | undefined) => void;
+  /** Told of each request as it is forwarded, with a promise settled once its exchange is recorded (or it failed). */
+  readonly onForward?: (method: string, path: string, recorded: Promise<void>) => void;
 }
 
 /** Status the proxy answers with when the provider gave none; Pact then reports a status mismatch. */
@@ -91,7 +93,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   const prefix = target.pathname.replace(/\/$/, '');
 
   const server = createServer((request, response) => {
-    void (async () => {
+    const handled = (async () => {
       const incoming = new URL(request.url ?? '/', 'http://proxy');
       const url = new URL(`${prefix}${incoming.pathname}${incoming.search}`, target);
       const method = request.method ?? 'GET';
@@ -135,6 +137,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         response.writeHead(NO_ANSWER_STATUS, { 'content-type': 'text/plain' }).end(`no answer from the provider: ${reason}`);
       }
     })();
+    options.onForward?.(request.method ?? 'GET', new URL(request.url ?? '/', 'http://proxy').pathname, handled.catch(() => undefined));
   });
   const running = await listen(server);
   return { url: running.url, exchanges, close: running.close };

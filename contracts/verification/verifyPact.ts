@@ -152,6 +152,10 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     onRateLimited: stopOnRateLimit,
     onProviderGone: (reason) => stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
     onExchange: (exchange, authorization) => followResources(exchange, authorization, ledger),
+    // An interaction's own creation still under way when the run stops is waited for, so clean-up deletes what it made.
+    onForward: (method, path, recorded) => {
+      if (operationAt(method, path)?.creates !== undefined) ledger.awaitBeforeCleanUp(recorded);
+    },
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
   const noticeUnknownStates = (request: FilteredRequest, next: () => void): void => {
