@@ -1,4 +1,3 @@
-import { CREATE_INTEGRATION } from '../nangoApi';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
 
@@ -8,7 +7,7 @@ const body = { unique_key: 'contract-tests-no-such-integration', provider: 'unau
 /** `POST /integrations`, with the environment's secret key: the `unauthenticated` provider, which needs no credentials. */
 export const CREATE_INTEGRATION_CASES: LifecycleOperation = {
   id: 'createIntegration',
-  operation: CREATE_INTEGRATION,
+  operation: { method: 'post', path: '/integrations' },
   specPointer: '/paths/~1integrations/post',
   auth: 'secret-key',
   creates: { resource: 'integration', at: '/data/unique_key' },

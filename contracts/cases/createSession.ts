@@ -1,4 +1,3 @@
-import { CREATE_SESSION } from '../nangoApi';
 import { EXAMPLE_SESSION } from './exampleSession';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
@@ -9,7 +8,7 @@ const endUser = { end_user: { id: { fromState: 'endUserId', example: 'contract-t
 /** `POST /connect/sessions`, with the environment's secret key. */
 export const CREATE_SESSION_CASES: LifecycleOperation = {
   id: 'createSession',
-  operation: CREATE_SESSION,
+  operation: { method: 'post', path: '/connect/sessions' },
   specPointer: '/paths/~1connect~1sessions/post',
   auth: 'secret-key',
   creates: { resource: 'session', at: '/data/token' },

@@ -1,4 +1,3 @@
-import { DELETE_CONNECTION } from '../nangoApi';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
 
@@ -10,7 +9,7 @@ const secretKey = { kind: 'secret-key' } as const;
  */
 export const DELETE_CONNECTION_CASES: LifecycleOperation = {
   id: 'deleteConnection',
-  operation: DELETE_CONNECTION,
+  operation: { method: 'delete', path: '/connection/{connectionId}' },
   specPointer: '/paths/~1connection~1{connectionId}/delete',
   auth: 'secret-key',
   removes: { resource: 'connection', on: 200, param: 'connectionId' },

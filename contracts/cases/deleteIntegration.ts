@@ -1,4 +1,3 @@
-import { DELETE_INTEGRATION } from '../nangoApi';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
 
@@ -8,7 +7,7 @@ const noSuchIntegration = { uniqueKey: 'contract-tests-no-such-integration' } as
 /** `DELETE /integrations/{uniqueKey}`, with the environment's secret key: takes the integration's connections with it. */
 export const DELETE_INTEGRATION_CASES: LifecycleOperation = {
   id: 'deleteIntegration',
-  operation: DELETE_INTEGRATION,
+  operation: { method: 'delete', path: '/integrations/{uniqueKey}' },
   specPointer: '/paths/~1integrations~1{uniqueKey}/delete',
   auth: 'secret-key',
   removes: { resource: 'integration', on: 200, param: 'uniqueKey' },

@@ -1,4 +1,3 @@
-import { DELETE_SESSION } from '../nangoApi';
 import { tokenOf } from '../sessionToken';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
@@ -8,7 +7,7 @@ const sessionToken = { kind: 'token-from-state', example: tokenOf('5e') } as con
 /** `DELETE /connect/session`, with the session's own token. */
 export const DELETE_SESSION_CASES: LifecycleOperation = {
   id: 'deleteSession',
-  operation: DELETE_SESSION,
+  operation: { method: 'delete', path: '/connect/session' },
   specPointer: '/paths/~1connect~1session/delete',
   auth: 'session-token',
   removes: { resource: 'session', on: 204 },

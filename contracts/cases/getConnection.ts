@@ -1,4 +1,3 @@
-import { GET_CONNECTION } from '../nangoApi';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
 
@@ -14,7 +13,7 @@ const noSuchConnection = { connectionId: 'contract-tests-no-such-connection' } a
  */
 export const GET_CONNECTION_CASES: LifecycleOperation = {
   id: 'getConnection',
-  operation: GET_CONNECTION,
+  operation: { method: 'get', path: '/connection/{connectionId}' },
   specPointer: '/paths/~1connection~1{connectionId}/get',
   auth: 'secret-key',
   cases: [

@@ -1,4 +1,3 @@
-import { GET_SESSION } from '../nangoApi';
 import { tokenOf } from '../sessionToken';
 import { EXAMPLE_SESSION } from './exampleSession';
 import type { LifecycleOperation } from './contractCase';
@@ -9,7 +8,7 @@ const sessionToken = { kind: 'token-from-state', example: tokenOf('6e') } as con
 /** `GET /connect/session`, with the session's own token: what the suite asks to tell whether a session lives. */
 export const GET_SESSION_CASES: LifecycleOperation = {
   id: 'getSession',
-  operation: GET_SESSION,
+  operation: { method: 'get', path: '/connect/session' },
   specPointer: '/paths/~1connect~1session/get',
   auth: 'session-token',
   cases: [

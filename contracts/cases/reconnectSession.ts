@@ -1,4 +1,3 @@
-import { RECONNECT_SESSION } from '../nangoApi';
 import { EXAMPLE_SESSION } from './exampleSession';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
@@ -6,7 +5,7 @@ import { STATES } from './states';
 /** `POST /connect/sessions/reconnect`, with the environment's secret key, for a connection made through a connect session. */
 export const RECONNECT_SESSION_CASES: LifecycleOperation = {
   id: 'reconnectSession',
-  operation: RECONNECT_SESSION,
+  operation: { method: 'post', path: '/connect/sessions/reconnect' },
   specPointer: '/paths/~1connect~1sessions~1reconnect/post',
   auth: 'secret-key',
   creates: { resource: 'session', at: '/data/token' },

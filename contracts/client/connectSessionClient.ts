@@ -1,17 +1,6 @@
-import { concretePath } from '../cases';
+import { concretePath, CREATE_SESSION, DELETE_SESSION, GET_SESSION, nangoValidators, RECONNECT_SESSION } from '../cases';
 import type { JsonValue } from '../json';
-import {
-  CREATE_SESSION,
-  DELETE_SESSION,
-  GET_SESSION,
-  nangoValidators,
-  operationLabel,
-  RECONNECT_SESSION,
-  type ConnectSession,
-  type ConnectSessionInput,
-  type ConnectSessionReconnectInput,
-  type StdError,
-} from '../nangoApi';
+import { operationLabel, type ConnectSession, type ConnectSessionInput, type ConnectSessionReconnectInput, type StdError } from '../nangoApi';
 import { isJsonMediaType } from '../openapi/mediaType';
 import type { OperationRef, ResponseValidators } from '../openapi/responseValidators';
 import { boundedFetch, type RawResponse } from './boundedFetch';
@@ -146,13 +135,14 @@ export class ConnectSessionClient {
    * the methods above rest on this: Ajv has proved the body is what the spec says for the status.
    */
   private async send(operation: OperationRef, credential: string | undefined, extras: UndocumentedRequestParts, pathParams: Readonly<Record<string, string>> = {}): Promise<Checked> {
-    const url = new URL(concretePath(operation.path, pathParams).slice(1), this.base);
+    const path = concretePath(operation.path, pathParams);
+    const url = new URL(path.slice(1), this.base);
     for (const [name, value] of Object.entries(extras.query ?? {})) url.searchParams.append(name, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (credential !== undefined) headers['authorization'] = `Bearer ${credential}`;
     if (extras.body !== undefined) headers['content-type'] = 'application/json';
     const init = { method: operation.method.toUpperCase(), headers, ...(extras.body === undefined ? {} : { body: JSON.stringify(extras.body) }) };
-    const { status, contentType, bodyText } = await this.transport(operationLabel(operation), () => boundedFetch(url, init, this.timeoutMs));
+    const { status, contentType, bodyText } = await this.transport(`${operation.method.toUpperCase()} ${decodeURIComponent(path)}`, () => boundedFetch(url, init, this.timeoutMs));
 
     const documented = this.validators.documentedStatuses(operation.method, operation.path);
     if (!documented.includes(String(status))) throw new UndocumentedStatusError(status, documented, snippet(bodyText), operationLabel(operation));

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { LIFECYCLE, operationLabel } from '../nangoApi';
+import { operationLabel } from '../nangoApi';
+import { LIFECYCLE } from '../cases';
 import type { Finding } from './classify';
 import type { StillUndescribed } from './overlay';
 import type { Recorded } from './recorded';

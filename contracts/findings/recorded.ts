@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseByDescription, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase } from '../cases';
+import { caseByDescription, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase, DELETE_SESSION } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { curlRepro } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
 import { placeholder } from '../hostile/placeholders';
 import type { SentRequest } from '../hostile/rawRequest';
-import { DELETE_SESSION } from '../nangoApi';
 import { projectPath } from '../projectRoot';
 import { EVIDENCE_FILE, readEvidence } from '../report/evidenceFile';
 import type { VerificationReport } from '../verification/results';

@@ -1,5 +1,5 @@
 import type { RawResponse } from '../client/boundedFetch';
-import { createdSessionToken } from '../cases';
+import { createdSessionToken, DELETE_SESSION } from '../cases';
 import { ConnectSessionClientError } from '../client/errors';
 import { is2xx } from '../http/status';
 import type { RateLimitBudget } from '../live/rateLimit';
@@ -7,7 +7,6 @@ import type { SessionAdmin } from '../live/sessionAdmin';
 import type { SessionLedger } from '../live/sessionLedger';
 import { isJsonObject, type JsonValue } from '../json';
 import type { TestConnection } from '../live/sessionLedger';
-import { DELETE_SESSION } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase, SessionTokenForm } from './hostileCases';
 import { hostileOperationAt, isDeleteSession, operationOf, pathOf, type HostileOperation } from './operations';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { JsonValue } from '../json';
-import { DELETE_SESSION, operationLabel } from '../nangoApi';
+import { operationLabel } from '../nangoApi';
+import { DELETE_SESSION } from '../cases';
 import { HTTP_METHODS, type ResponseValidators } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase } from './hostileCases';
 import { isDeleteSession, type HostileOperation } from './operations';

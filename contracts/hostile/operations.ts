@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { OPERATIONS, sessionPointer, type LifecycleOperation } from '../cases';
+import { OPERATIONS, sessionPointer, type LifecycleOperation, DELETE_SESSION } from '../cases';
 import { isJsonObject, type JsonObject } from '../json';
-import { DELETE_SESSION, operationLabel } from '../nangoApi';
+import { operationLabel } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
 import { followRefs, resolvePointer } from '../openapi/jsonPointer';
 import { bodyArbitraries, requestBodyPointer, type BodyArbitraries } from './bodyArbitraries';

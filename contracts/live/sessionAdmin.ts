@@ -1,10 +1,11 @@
 import { boundedFetch, type RawResponse } from '../client/boundedFetch';
-import { ConnectSessionClient } from '../client/connectSessionClient';
+import { ConnectSessionClient, type OperationRequest } from '../client/connectSessionClient';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
-import { createdSessionToken } from '../cases';
+import { concretePath, createdSessionToken, CREATE_SESSION, SETUP } from '../cases';
 import { is2xx } from '../http/status';
 import { isJsonObject } from '../json';
-import { CREATE_SESSION, stdErrorCode } from '../nangoApi';
+import { operationLabel, stdErrorCode } from '../nangoApi';
+import type { OperationRef } from '../openapi/responseValidators';
 import { REFERENCE_ONLY_PREFIX, REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 import type { RateLimitBudget } from './rateLimit';
 
@@ -157,17 +158,17 @@ export class SessionAdmin {
 
   /** `POST /integrations` of the `unauthenticated` provider under `key`. */
   async createIntegration(key: string): Promise<void> {
-    const answer = await this.created(`an integration ${key}`, 'POST /integrations', 'integrations', { unique_key: key, provider: 'unauthenticated', display_name: key });
-    if (!is2xx(answer.status)) throw new SessionSetupError(`POST /integrations on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}, expected 200`);
+    const answer = await this.created(`an integration ${key}`, SETUP.createIntegration, { credential: this.secretKey, body: { unique_key: key, provider: 'unauthenticated', display_name: key } });
+    if (!is2xx(answer.status)) throw new SessionSetupError(`${operationLabel(SETUP.createIntegration)} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}, expected 200`);
   }
 
   /** A connection to integration `key` made through the connect session `token`, as an end user would: its id. */
   async connect(key: string, token: string): Promise<string> {
-    const path = `auth/unauthenticated/${encodeURIComponent(key)}?connect_session_token=${encodeURIComponent(token)}`;
-    const answer = await this.created(`a connection to ${key}`, `POST /auth/unauthenticated/${key}`, path, {}, false);
+    const operation = SETUP.connectUnauthenticated;
+    const answer = await this.created(`a connection to ${key}`, operation, { pathParams: { providerConfigKey: key }, query: { connect_session_token: token }, body: {} });
     const id = connectionIdIn(answer.bodyText);
     if (!is2xx(answer.status) || id === undefined) {
-      throw new SessionSetupError(`POST /auth/unauthenticated/${key} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`);
+      throw new SessionSetupError(`${concreteLabel(operation, { providerConfigKey: key })} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`);
     }
     return id;
   }
@@ -187,12 +188,12 @@ export class SessionAdmin {
 
   /** Deletes a connection; `false` when it was gone already (404). */
   async removeConnection(id: string, key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /connection/${id}`, `connection/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`, cleaningUp);
+    return this.removed(SETUP.deleteConnection, { credential: this.secretKey, pathParams: { connectionId: id }, query: { provider_config_key: key } }, cleaningUp);
   }
 
   /** Deletes an integration (and with it any connection it has); `false` when there was none (404). */
   async removeIntegration(key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /integrations/${key}`, `integrations/${encodeURIComponent(key)}`, cleaningUp);
+    return this.removed(SETUP.deleteIntegration, { credential: this.secretKey, pathParams: { uniqueKey: key } }, cleaningUp);
   }
 
   /**
@@ -224,25 +225,23 @@ export class SessionAdmin {
   }
 
   /** A POST that creates something: sent once (an answer lost after it went out is ambiguous, never retried). */
-  private async created(what: string, label: string, path: string, body: object, withKey = true): Promise<RawResponse> {
-    // An integration has the name the run gave it; a connection goes with its integration.
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...(withKey ? { authorization: `Bearer ${this.secretKey}` } : {}) };
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'POST', headers, body: JSON.stringify(body) }, this.timeoutMs);
+  private async created(what: string, operation: OperationRef, request: OperationRequest): Promise<RawResponse> {
     try {
-      return await this.budget.send(label, send);
+      return await this.answerTo('run', (client) => client.call(operation, request));
     } catch (error) {
+      // An integration has the name the run gave it; a connection goes with its integration.
       if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) throw new AmbiguousCreationError(error, what, true);
       throw error;
     }
   }
 
   /** A DELETE of a connection or integration: 2xx deleted, 404 already gone; resets and 502/503/504 retried. */
-  private async removed(label: string, path: string, cleaningUp: boolean): Promise<boolean> {
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
+  private async removed(operation: OperationRef, request: OperationRequest, cleaningUp: boolean): Promise<boolean> {
+    const label = concreteLabel(operation, request.pathParams);
     for (let attempt = 1; ; attempt += 1) {
       let answer: RawResponse;
       try {
-        answer = await this.budget.send(label, send, cleaningUp ? 'clean-up' : 'run');
+        answer = await this.answerTo(cleaningUp ? 'clean-up' : 'run', (client) => client.call(operation, request));
       } catch (error) {
         if (attempt < this.attempts && error instanceof ProviderUnreachableError) continue;
         throw error;
@@ -254,6 +253,11 @@ export class SessionAdmin {
       throw answer.status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
     }
   }
+}
+
+/** `DELETE /connection/abc`: how a failure names the request it sent. */
+function concreteLabel(operation: OperationRef, pathParams: Readonly<Record<string, string>> = {}): string {
+  return `${operation.method.toUpperCase()} ${decodeURIComponent(concretePath(operation.path, pathParams))}`;
 }
 
 function connectionIdIn(bodyText: string): string | undefined {

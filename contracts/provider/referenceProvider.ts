@@ -2,8 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type RunningServer } from '../http/server';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
-import { OPERATIONS, type LifecycleOperation } from '../cases';
-import { nangoValidators } from '../nangoApi';
+import { OPERATIONS, type LifecycleOperation, nangoValidators } from '../cases';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
 

@@ -3,8 +3,8 @@
  * names its method and path in the spec, each documented status has a case, each case authenticates the way its
  * operation does, and descriptions are unique across operations.
  */
-import { CASES, OPERATIONS, type Credential, type LifecycleOperation } from '../../contracts/cases';
-import { LIFECYCLE, nangoSpec, nangoValidators, operationLabel } from '../../contracts/nangoApi';
+import { CASES, OPERATIONS, type Credential, type LifecycleOperation, LIFECYCLE, nangoValidators } from '../../contracts/cases';
+import { nangoSpec, operationLabel } from '../../contracts/nangoApi';
 import { escapeToken, resolvePointer } from '../../contracts/openapi/jsonPointer';
 
 const label = (operation: LifecycleOperation): string => operationLabel(operation.operation);

@@ -8,24 +8,11 @@
 import { PactV4 } from '@pact-foundation/pact';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CONSUMER,
-  credentialSentBy,
-  exampleBody,
-  exampleValue,
-  type CaseValue,
-  OPERATIONS,
-  operationHeading,
-  PROVIDER,
-  SECRET_KEY_PLACEHOLDER,
-  TOKEN_FROM_STATE,
-  type ContractCase,
-  type LifecycleOperation,
-} from '../../contracts/cases';
+import { CONSUMER, credentialSentBy, exampleBody, exampleValue, type CaseValue, OPERATIONS, operationHeading, PROVIDER, SECRET_KEY_PLACEHOLDER, TOKEN_FROM_STATE, type ContractCase, type LifecycleOperation, nangoValidators } from '../../contracts/cases';
 import { CONNECT_SESSION_TOKEN_REGEX } from '../../contracts/sessionToken';
 import { booleanFrom } from '../../contracts/env';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
-import { nangoSpec, nangoValidators } from '../../contracts/nangoApi';
+import { nangoSpec } from '../../contracts/nangoApi';
 import { compareWithSpec, pactJson } from '../../contracts/pact/bidirectionalCheck';
 import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
 import { loadKnownFindings } from '../../contracts/knownFindings';

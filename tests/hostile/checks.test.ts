@@ -8,7 +8,7 @@ import { is2xx } from '../../contracts/http/status';
 import type { AuthSpec, HostileCase } from '../../contracts/hostile/hostileCases';
 import type { Answer, Observation } from '../../contracts/hostile/observation';
 import type { SentRequest } from '../../contracts/hostile/rawRequest';
-import { CREATE_SESSION, GET_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import { CREATE_SESSION, GET_SESSION, nangoValidators } from '../../contracts/cases';
 import type { OperationRef } from '../../contracts/openapi/responseValidators';
 
 const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: undefined };

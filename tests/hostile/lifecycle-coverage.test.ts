@@ -5,7 +5,8 @@
  */
 import { coverageCases } from '../../contracts/hostile/coverage';
 import { hostileOperations } from '../../contracts/hostile/operations';
-import { nangoSpec, nangoValidators } from '../../contracts/nangoApi';
+import { nangoSpec } from '../../contracts/nangoApi';
+import { nangoValidators } from '../../contracts/cases';
 
 const validators = nangoValidators();
 const cases = coverageCases(validators, hostileOperations(nangoSpec().root));

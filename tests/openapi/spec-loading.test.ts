@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELETE_SESSION, LIFECYCLE, nangoValidators, operationLabel, SPEC_FILE } from '../../contracts/nangoApi';
+import { operationLabel, SPEC_FILE } from '../../contracts/nangoApi';
+import { DELETE_SESSION, LIFECYCLE, nangoValidators } from '../../contracts/cases';
 import { ResponseValidators } from '../../contracts/openapi/responseValidators';
 import { parseSpecText, SpecError } from '../../contracts/openapi/specDocument';
 import { specVariant } from '../support/specVariant';

@@ -6,8 +6,7 @@
  * property the spec does not name), and nothing the run
  * created (sessions, the connection, its integration) is left on the provider.
  */
-import { operationOfCase, CASES, type ContractCase } from '../../contracts/cases';
-import { CREATE_SESSION, GET_SESSION, RECONNECT_SESSION } from '../../contracts/nangoApi';
+import { operationOfCase, CASES, type ContractCase, CREATE_SESSION, GET_SESSION, RECONNECT_SESSION } from '../../contracts/cases';
 import type { OperationRef } from '../../contracts/openapi/responseValidators';
 import { startDriftingProvider, type Drift } from '../support/driftingProvider';
 import { verifyInProcess } from '../support/inProcess';
