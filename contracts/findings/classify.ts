@@ -1,4 +1,6 @@
+import { SETUP } from '../cases';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import { operationLabel } from '../nangoApi';
 import { escapeToken, resolvePointer } from '../openapi/jsonPointer';
 import { essenceOf, isJsonMediaType, matchMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
@@ -111,7 +113,7 @@ const DEFECTS: Readonly<Record<string, string>> = {
   use_after_free: "a deleted session's token was accepted again: a security defect",
   session_deleted_only_by_204: 'a session went without a 204, or stayed after one: the server does not do what it answered',
   negative_data_rejection: 'a request the spec does not allow was accepted instead of refused',
-  created_session_answers_get: 'a 201 said it created a session that GET /connect/session does not know: the server does not do what it answered',
+  created_session_answers_get: `a 201 said it created a session that ${operationLabel(SETUP.getSession)} does not know: the server does not do what it answered`,
   max_response_time: 'an answer came slower than the bound set (HOSTILE_MAX_RESPONSE_MS)',
 };
 
@@ -176,7 +178,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
               {
                 target: jsonPathOf('/components/securitySchemes'),
                 description: `${answer.id}: the route is authenticated with the connect session token, not the environment's secret key`,
-                update: { connectSessionToken: { type: 'http', scheme: 'bearer', description: 'The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from POST /connect/sessions.' } },
+                update: { connectSessionToken: { type: 'http', scheme: 'bearer', description: `The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from ${operationLabel(SETUP.createSession)}.` } },
               },
               { target: jsonPathOf(operation), description: `${answer.id}: ${answer.method} ${path} takes the connect session token`, update: { security: [{ connectSessionToken: [] }] } },
             ],

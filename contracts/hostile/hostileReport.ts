@@ -1,3 +1,4 @@
+import { DELETE_SESSION } from '../cases';
 import { describeFinding, type KnownFinding } from '../knownFindings';
 import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live/sessionLedger';
 import { CHECK_NAMES } from './checks';
@@ -82,7 +83,7 @@ export function formatHostileReport(report: HostileReport, repro: Repro): string
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
   if (report.slowest) {
-    const { durationMs, method, path = '/connect/session', status } = report.slowest;
+    const { durationMs, method, path = DELETE_SESSION.path, status } = report.slowest;
     const bound = report.maxResponseMs === undefined ? '' : ` (bound: ${report.maxResponseMs} ms)`;
     lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} ${path} → ${status}${bound}`);
   }

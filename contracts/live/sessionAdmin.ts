@@ -1,7 +1,7 @@
 import { boundedFetch, type RawResponse } from '../client/boundedFetch';
 import { ConnectSessionClient, type OperationRequest } from '../client/connectSessionClient';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
-import { concretePath, createdSessionToken, CREATE_SESSION, SETUP } from '../cases';
+import { concretePath, createdSessionToken, SETUP } from '../cases';
 import { is2xx } from '../http/status';
 import { isJsonObject } from '../json';
 import { operationLabel, stdErrorCode } from '../nangoApi';
@@ -104,16 +104,16 @@ export class SessionAdmin {
     }
     const { status, bodyText } = answer;
     if ((status === 401 || status === 403) && this.accepted) {
-      throw new ProviderFaultError(`POST /connect/sessions answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
+      throw new ProviderFaultError(`${operationLabel(SETUP.createSession)} answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
     }
-    if (status >= 500 && this.accepted) throw new ProviderFaultError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    if (status >= 500 && this.accepted) throw new ProviderFaultError(`${operationLabel(SETUP.createSession)} on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
     if (status === 401 || status === 403) {
-      throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${status}${errorCode(bodyText)}`);
+      throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: ${operationLabel(SETUP.createSession)} answered ${status}${errorCode(bodyText)}`);
     }
-    if (!is2xx(status)) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`);
+    if (!is2xx(status)) throw new SessionSetupError(`${operationLabel(SETUP.createSession)} on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`);
     // The raw answer decides what exists: a 2xx with a token is a session to delete, conforming or not.
-    const token = createdSessionToken(CREATE_SESSION.method, CREATE_SESSION.path, bodyText);
-    if (token === undefined) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status} without a connect session token in data.token`);
+    const token = createdSessionToken(SETUP.createSession.method, SETUP.createSession.path, bodyText);
+    if (token === undefined) throw new SessionSetupError(`${operationLabel(SETUP.createSession)} on ${this.baseUrl} answered ${status} without a connect session token in data.token`);
     this.accepted = true;
     return token;
   }
@@ -123,7 +123,7 @@ export class SessionAdmin {
     const { status, bodyText } = await this.answerTo(mode, (client) => client.getSession(token));
     if (status === 200) return true;
     if (status === 401 || status === 404) return false;
-    throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    throw new SessionSetupError(`${operationLabel(SETUP.getSession)} on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
   }
 
   /**
@@ -151,7 +151,7 @@ export class SessionAdmin {
       if (attempt < this.attempts && TRANSIENT_STATUSES.has(status)) continue;
       // A failing server may still have deleted it (or it was gone already): the session's own GET tells.
       if (status >= 500 && !(await this.alive(token, mode).catch(() => true))) return false;
-      const failure = `DELETE /connect/session on ${this.baseUrl} answered ${status}${errorCode(body)}`;
+      const failure = `${operationLabel(SETUP.deleteSession)} on ${this.baseUrl} answered ${status}${errorCode(body)}`;
       throw status >= 500 ? new ProviderFaultError(failure) : new SessionSetupError(failure);
     }
   }
@@ -178,7 +178,7 @@ export class SessionAdmin {
    * route it has beside Nango's API for it. Any other provider has none: the state cannot be set up there.
    */
   async exhaustRefresh(id: string, key: string): Promise<void> {
-    const path = `${REFERENCE_ONLY_PREFIX}/connection/${encodeURIComponent(id)}/refresh-exhausted?provider_config_key=${encodeURIComponent(key)}`;
+    const path = `${REFERENCE_ONLY_PREFIX}/refresh-exhausted/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`;
     const send = () => boundedFetch(new URL(path.slice(1), `${this.baseUrl}/`), { method: 'POST', headers: { authorization: `Bearer ${this.secretKey}` } }, this.timeoutMs);
     const answer = await this.budget.send('POST a refresh-exhausted connection', send);
     if (!is2xx(answer.status)) {

@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type RunningServer } from '../http/server';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
-import { OPERATIONS, type LifecycleOperation, nangoValidators } from '../cases';
+import { nangoValidators, OPERATIONS, SETUP, type LifecycleOperation } from '../cases';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
 
@@ -135,14 +135,14 @@ export class ReferenceProvider {
     ),
     {
       method: 'POST',
-      template: '/auth/unauthenticated/{providerConfigKey}',
-      pattern: patternOf('/auth/unauthenticated/{providerConfigKey}'),
+      template: SETUP.connectUnauthenticated.path,
+      pattern: patternOf(SETUP.connectUnauthenticated.path),
       route: (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url),
     },
     {
       method: 'POST',
-      template: `${REFERENCE_ONLY_PREFIX}/connection/{connectionId}/refresh-exhausted`,
-      pattern: patternOf(`${REFERENCE_ONLY_PREFIX}/connection/{connectionId}/refresh-exhausted`),
+      template: `${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`,
+      pattern: patternOf(`${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`),
       route: (request, url, match) => this.secretKeyOnly(request, () => this.exhaustRefresh(decodeURIComponent(match[1] ?? ''), url)),
     },
   ];
