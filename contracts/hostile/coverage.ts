@@ -144,7 +144,7 @@ const first = (arbitrary: fc.Arbitrary<JsonValue>, seed = 0): JsonValue => fc.sa
  */
 function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   const { bodies } = operation;
-  if (!bodies) return sessionTokenCoverage(operation);
+  if (!bodies) return secretKeyWithoutBodyCoverage(operation);
   const small = first(bodies.positive);
   // Every property the schema declares, deprecated ones too.
   const large = first(bodies.complete);
@@ -178,6 +178,39 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
     to(key, { body: { kind: 'none' } }),
     to(key, { body: { kind: 'text', text: 'not json' } }),
     to(key, { query: [['unexpected', 'true']] }),
+  ];
+  const plain = kindsOf(to(key));
+  return cases.map((hostile) => ({ kind: describeKind(hostile, plain), hostile }));
+}
+
+/**
+ * An operation the secret key authenticates, without a request body (a GET or DELETE of a connection or an
+ * integration): the key in each RFC form and the forms that are no Bearer credential, wrong keys, none, a session
+ * token; a query; a JSON body and a text body it does not document.
+ */
+function secretKeyWithoutBodyCoverage(operation: HostileOperation): CoverageCase[] {
+  const to = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {}): HostileCase => ({
+    kind: 'single',
+    operation: operation.operation,
+    auth,
+    query: [],
+    body: { kind: 'none' },
+    contentType: undefined,
+    ...more,
+  });
+  const key: AuthSpec = { kind: 'secret-key' };
+  const cases: HostileCase[] = [
+    to(key),
+    ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form) => to({ kind: 'secret-key', form })),
+    to({ kind: 'none' }),
+    to({ kind: 'raw', value: 'Bearer' }),
+    to({ kind: 'raw', value: 'Basic dXNlcjpwYXNz' }),
+    to({ kind: 'wrong-secret-key', mutation: 'drop-last' }),
+    to({ kind: 'wrong-secret-key', mutation: 'add-hex' }),
+    to({ kind: 'session', form: 'bearer' }),
+    to(key, { query: [['unexpected', 'true']] }),
+    to(key, { body: { kind: 'json', text: '{"unexpected":true}' }, contentType: 'application/json' }),
+    to(key, { body: { kind: 'text', text: 'not json' }, contentType: 'text/plain' }),
   ];
   const plain = kindsOf(to(key));
   return cases.map((hostile) => ({ kind: describeKind(hostile, plain), hostile }));

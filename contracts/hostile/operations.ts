@@ -48,8 +48,9 @@ export function hostileTables(tables: readonly LifecycleOperation[] = OPERATIONS
   return tables.filter((table) => !table.operation.path.includes('{') && (table.creates === undefined || table.creates.resource === 'session'));
 }
 
-export function hostileOperations(root: JsonObject): HostileOperation[] {
-  return hostileTables().map((table) => {
+/** The hostile run's view of the tables (those it can drive, by default), their bodies from the spec's schemas in `root`. */
+export function hostileOperations(root: JsonObject, tables: readonly LifecycleOperation[] = hostileTables()): HostileOperation[] {
+  return tables.map((table) => {
     const { operation, auth } = table;
     const createsSessionAt = sessionPointer(table);
     const pointer = requestBodyPointer(operation.method, operation.path);

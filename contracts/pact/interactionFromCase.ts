@@ -1,7 +1,7 @@
 import { MatchersV3, type PactV4 } from '@pact-foundation/pact';
 import type { Matcher, ProviderStateInjectedValue } from '@pact-foundation/pact/src/v3/types';
 import type { V4InteractionWithResponse } from '@pact-foundation/pact/src/v4/http/types';
-import { concretePath, exampleValue, isFromState, operationOfCase, SECRET_KEY_PLACEHOLDER, TOKEN_FROM_STATE, type CaseBody, type CaseValue, type ContractCase, type Credential } from '../cases';
+import { concretePath, exampleValue, isFromState, operationOfCase, SECRET_KEY_PLACEHOLDER, TOKEN_FROM_STATE, type CaseBody, type CaseValue, type ContractCase, type Credential, type LifecycleOperation } from '../cases';
 import type { JsonValue } from '../json';
 import { CONNECT_SESSION_TOKEN_REGEX, isConnectSessionToken } from '../sessionToken';
 import { PENDING_COMMENT_PREFIX, type PendingDeclaration } from './pendingInteractions';
@@ -75,9 +75,9 @@ function bodyMatchers(value: JsonValue): unknown {
  * Adds the case to the pact as one V4 HTTP interaction of its operation, ready for `executeTest`; declared
  * pending, it is written as a Pact V4 pending interaction with the reason as its comment.
  */
-export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration): V4InteractionWithResponse {
+export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration, table: LifecycleOperation = operationOfCase(contractCase)): V4InteractionWithResponse {
   const { request, response } = contractCase;
-  const { operation } = operationOfCase(contractCase);
+  const { operation } = table;
   let interaction = pact.addInteraction();
   if (pending) interaction = interaction.pending(true).comment(`${PENDING_COMMENT_PREFIX}${pending.reason}`);
   if (contractCase.state) interaction = interaction.given(contractCase.state);

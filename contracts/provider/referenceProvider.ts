@@ -68,6 +68,10 @@ type Handler = (routed: Routed) => ProviderAnswer;
 
 export interface ReferenceProviderOptions {
   readonly secretKey: string;
+  /** The tables it routes (every tabled operation by default); one with no behaviour here answers 501 once its request passes. */
+  readonly operations?: readonly LifecycleOperation[];
+  /** The spec's validators that judge requests (the committed spec's by default). */
+  readonly validators?: ResponseValidators;
 }
 
 export type RunningProvider = RunningServer;
@@ -109,7 +113,7 @@ export class ReferenceProvider {
   private nextConnectionId = 1;
   private readonly secretDigest: Buffer;
   /** The spec's request schemas and parameters judge the requests; compiled as the provider is made, so no answer waits for it. */
-  private readonly validators: ResponseValidators = nangoValidators();
+  private readonly validators: ResponseValidators;
   /** What each tabled operation does, by its table's id: the one per-operation code of the provider. */
   private readonly handlers: Readonly<Record<string, Handler>> = {
     createSession: ({ request, body }) => this.issue(request, stringsOf(body?.['allowed_integrations'])),
@@ -124,33 +128,41 @@ export class ReferenceProvider {
     createIntegration: ({ body }) => this.createIntegration(body ?? {}),
     deleteIntegration: ({ params }) => this.deleteIntegration(params['uniqueKey'] ?? ''),
   };
-  private readonly routes: readonly ServedRoute[] = [
-    ...OPERATIONS.map(
-      (table): ServedRoute => ({
-        method: table.operation.method.toUpperCase(),
-        template: table.operation.path,
-        pattern: patternOf(table.operation.path),
-        route: (request, url, match) => this.serve(table, request, url, match),
-      }),
-    ),
-    {
-      method: 'POST',
-      template: SETUP.connectUnauthenticated.path,
-      pattern: patternOf(SETUP.connectUnauthenticated.path),
-      route: (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url),
-    },
-    {
-      method: 'POST',
-      template: `${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`,
-      pattern: patternOf(`${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`),
-      route: (request, url, match) => this.secretKeyOnly(request, () => this.exhaustRefresh(decodeURIComponent(match[1] ?? ''), url)),
-    },
-  ];
+  private readonly routes: readonly ServedRoute[];
 
   constructor(options: ReferenceProviderOptions) {
     if (options.secretKey.length === 0) throw new Error('the reference provider needs a non-empty secret key');
     this.secretDigest = digest(options.secretKey);
+    this.validators = options.validators ?? nangoValidators();
+    this.routes = this.routesOf(options.operations ?? OPERATIONS);
   }
+
+  /** The tables' routes, then the provider's own. */
+  private routesOf(operations: readonly LifecycleOperation[]): ServedRoute[] {
+    return [
+      ...operations.map(
+        (table): ServedRoute => ({
+          method: table.operation.method.toUpperCase(),
+          template: table.operation.path,
+          pattern: patternOf(table.operation.path),
+          route: (request, url, match) => this.serve(table, request, url, match),
+        }),
+      ),
+      {
+        method: 'POST',
+        template: SETUP.connectUnauthenticated.path,
+        pattern: patternOf(SETUP.connectUnauthenticated.path),
+        route: (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url),
+      },
+      {
+        method: 'POST',
+        template: `${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`,
+        pattern: patternOf(`${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`),
+        route: (request, url, match) => this.secretKeyOnly(request, () => this.exhaustRefresh(decodeURIComponent(match[1] ?? ''), url)),
+      },
+    ];
+  }
+
 
   /** Every token this provider has issued, deleted or not: lets tests look for leaks. */
   issuedTokens(): string[] {
