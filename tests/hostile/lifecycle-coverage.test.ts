@@ -6,6 +6,7 @@
  */
 import { coverageCases } from '../../contracts/hostile/coverage';
 import { hostileOperations, hostileTables } from '../../contracts/hostile/operations';
+import { OFF_BY_ONE } from '../../contracts/hostile/placeholders';
 import { HTTP_METHODS } from '../../contracts/openapi/responseValidators';
 import { nangoSpec } from '../../contracts/nangoApi';
 import { nangoValidators } from '../../contracts/cases';
@@ -19,10 +20,12 @@ const paths = [...new Set(hostileTables().map(({ operation }) => operation.path)
 const undocumentedMethods = (path: string): number => HTTP_METHODS.length - validators.documentedMethods(path).length;
 /** A secret-key operation with a body: 13 credentials (its plain and large body among them), 6 media-type, body and query variations, and one per kind of rule its schema has. */
 const rulesOf = (path: string): number => new Set((operations.find(({ operation }) => operation.path === path)?.bodies?.negatives ?? []).map(({ label }) => label.split(':').slice(0, 2).join(':'))).size;
-/** DELETE /connect/session's: 20 credentials, a query, 6 bodies, 4 media types without a body, a repeat and a race. */
-const DELETE_CASES = 20 + 1 + 6 + 4 + 2;
-/** GET /connect/session's: DELETE's 20 credentials, a query and a JSON body. */
-const GET_CASES = 20 + 1 + 1;
+/** A session-token operation's credentials: 13 forms and wrong tokens, and each off-by-one mutation of a live token. */
+const SESSION_CREDENTIALS = 13 + OFF_BY_ONE.length;
+/** DELETE /connect/session's: each credential, a query, 6 bodies, 4 media types without a body, a repeat and a race. */
+const DELETE_CASES = SESSION_CREDENTIALS + 1 + 6 + 4 + 2;
+/** GET /connect/session's: each credential DELETE gets, a query and a JSON body. */
+const GET_CASES = SESSION_CREDENTIALS + 1 + 1;
 const expectedTotal =
   DELETE_CASES +
   GET_CASES +
