@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { operationLabel } from '../nangoApi';
-import { LIFECYCLE } from '../cases';
+import { LIFECYCLE, operationAt } from '../cases';
 import type { Finding } from './classify';
 import type { StillUndescribed } from './overlay';
 import type { Recorded } from './recorded';
@@ -47,6 +47,14 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
     if (disposition.kind === 'patch') for (const action of disposition.actions) lines.push(`  - overlay action on \`${action.target}\`: ${action.description}`);
     if (disposition.kind === 'defect') lines.push('  - a server defect: report it; no spec change should absorb it.');
   }
+  if (recorded.undocumented?.length) {
+    lines.push('', '## Spec gaps the suite itself relies on', '');
+    for (const request of recorded.undocumented) {
+      lines.push(
+        `- \`${request}\`: sent by the verification's own provider states, and documented nowhere in \`${specFile}\`. The reconnect case and the connection cases need a connection made through a connect session; the Connect UI makes one with this request (\`?connect_session_token=\`, answering \`{connectionId, providerConfigKey}\`), and Nango's public API documents no other way. Ask for it to be documented, or for a documented way to make such a connection.`,
+      );
+    }
+  }
   if (left.length) {
     lines.push('', '## Not yet described by the patched spec', '');
     for (const { answer, problems } of left) lines.push(`- ${answer.id} (${answer.status}): ${problems.join('; ')}`);
@@ -56,8 +64,8 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
 
 /** `POST /connect/sessions`: the operation a finding's answer is of, or the request's method and path when it is none. */
 function operationOf({ answer }: Finding): string {
-  const documented = LIFECYCLE.find((operation) => operation.method === answer.method.toLowerCase() && operation.path === answer.path);
-  return documented ? operationLabel(documented) : `${answer.method.toUpperCase()} ${answer.path} (no documented operation)`;
+  const documented = operationAt(answer.method, answer.path);
+  return documented ? operationLabel(documented.operation) : `${answer.method.toUpperCase()} ${answer.path} (no documented operation)`;
 }
 
 /** The findings in the lifecycle's order of operations, the rest after; each operation's in the order found. */

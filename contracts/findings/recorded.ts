@@ -48,6 +48,8 @@ export interface Recorded {
   readonly answers: readonly RecordedAnswer[];
   /** Why a recorded run gave nothing to read (one that did not finish). */
   readonly notes: readonly string[];
+  /** Requests the verification's own set-up sent that the spec does not document: spec gaps of the suite's own. */
+  readonly undocumented?: readonly string[];
 }
 
 /** Neither run has recorded anything: nothing to report. */
@@ -69,12 +71,14 @@ export function readRecorded(dir: string): Recorded {
   const targets: string[] = [];
   const notes: string[] = [];
   const answers: RecordedAnswer[] = [];
+  const undocumented: string[] = [];
   if (existsSync(evidenceFile)) {
     const evidence = readEvidence(evidenceFile);
     sources.push(`${projectPath(evidenceFile)} (${evidence.generatedAt})`);
     if (evidence.report) {
       targets.push(`${evidence.report.providerLabel} (${evidence.report.providerUrl})`);
       answers.push(...verificationAnswers(evidence.report));
+      undocumented.push(...(evidence.report.sessions.undocumented ?? []));
     } else notes.push(`${projectPath(evidenceFile)}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`);
   }
   const record = existsSync(hostileFile) ? readFinishedFindings(hostileFile, notes) : undefined;
@@ -106,7 +110,7 @@ export function readRecorded(dir: string): Recorded {
       });
     }
   }
-  return { sources, targets: [...new Set(targets)], answers, notes };
+  return { sources, targets: [...new Set(targets)], answers, notes, ...(undocumented.length > 0 ? { undocumented } : {}) };
 }
 
 /** The hostile run's record, or a note (and nothing) when the run that wrote it did not finish. */

@@ -63,6 +63,8 @@ export class SessionAdmin {
   /** The provider has created a session for the key: a later refusal is its fault, not the key's. */
   private accepted = false;
   private attempts = DELETE_ATTEMPTS;
+  /** The requests Nango's spec does not document that this admin sent, by operation (`POST /auth/unauthenticated/{providerConfigKey}`). */
+  readonly undocumentedUsed: string[] = [];
 
   /** The provider said it is a reference provider (a header on its answers), not Nango. */
   get isReferenceProvider(): boolean {
@@ -165,6 +167,7 @@ export class SessionAdmin {
   /** A connection to integration `key` made through the connect session `token`, as an end user would: its id. */
   async connect(key: string, token: string): Promise<string> {
     const operation = SETUP.connectUnauthenticated;
+    if (!this.undocumentedUsed.includes(operationLabel(operation))) this.undocumentedUsed.push(operationLabel(operation));
     const answer = await this.created(`a connection to ${key}`, operation, { pathParams: { providerConfigKey: key }, query: { connect_session_token: token }, body: {} });
     const id = connectionIdIn(answer.bodyText);
     if (!is2xx(answer.status) || id === undefined) {

@@ -28,6 +28,8 @@ export interface SessionAccount {
   readonly integrations: Tally;
   /** Creations that failed after the request went out and that clean-up could not settle: each may have left something. */
   readonly unknown: readonly string[];
+  /** Requests the run sent that Nango's spec does not document (`POST /auth/unauthenticated/{providerConfigKey}`): spec gaps of its own. */
+  readonly undocumented?: readonly string[];
 }
 
 /** A connection the reconnect cases can use: one the run made, or one the user named (NANGO_TEST_CONNECTION). */
@@ -237,6 +239,7 @@ export class SessionLedger {
       connections: { ...this.connectionCount },
       integrations: { ...this.integrationCount },
       unknown: [...this.unknown],
+      ...(this.admin.undocumentedUsed.length > 0 ? { undocumented: [...this.admin.undocumentedUsed] } : {}),
     };
   }
 
