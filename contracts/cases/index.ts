@@ -66,6 +66,11 @@ export const SETUP = {
   connectUnauthenticated: { method: 'post', path: '/auth/unauthenticated/{providerConfigKey}' },
 } as const satisfies Readonly<Record<string, OperationRef>>;
 
+/** Whether answers of the operation can remove the session whose token they carry (its table's `removes`). */
+export function removesSession(operation: OperationRef): boolean {
+  return operationAt(operation.method, operation.path)?.removes?.resource === 'session';
+}
+
 /** The operations of each kind the hostile run and reports still name as such (the run's first, DELETE /connect/session). */
 export const DELETE_SESSION = DELETE_SESSION_CASES.operation;
 export const CREATE_SESSION = CREATE_SESSION_CASES.operation;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseByDescription, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase, DELETE_SESSION } from '../cases';
+import { caseByDescription, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { curlRepro } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
@@ -89,13 +89,15 @@ export function readRecorded(dir: string): Recorded {
       const answer = finding.answers.find((candidate) => candidate.status === finding.status) ?? finding.answers[0];
       if (!answer) continue;
       const request = finding.requests[finding.answers.indexOf(answer)] ?? finding.requests[0];
+      // A finding without the request it sent names no operation to report it under.
+      if (!request) continue;
       answers.push({
         id: `H-${finding.id}`,
         source: 'hostile',
         foundBy: `hostile check ${finding.check} (${finding.id} of ${FINDINGS_FILE}; replay: npm run contracts:hostile -- --replay ${projectPath(hostileFile)} ${finding.id})`,
-        method: request?.method ?? 'DELETE',
+        method: request.method,
         // The request's own method and path: a hostile finding is about the operation it was sent to.
-        path: request ? new URL(request.target, 'http://x').pathname : DELETE_SESSION.path,
+        path: new URL(request.target, 'http://x').pathname,
         status: answer.status,
         contentType: answer.contentType ?? undefined,
         body: answer.body,
@@ -133,7 +135,9 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
       next += 1;
       const acceptedText = result.known.map((known) => /\(accepted: (.*)\)$/.exec(known)?.[1]).find((reason) => reason !== undefined);
       const contractCase = caseByDescription(result.description);
-      const [method = DELETE_SESSION.method.toUpperCase(), path = DELETE_SESSION.path] = (result.operation ?? '').split(' ').filter(Boolean);
+      // Every observed result names the operation it went to (its case's, or the request's method and path).
+      const [method, path] = (result.operation ?? '').split(' ').filter(Boolean);
+      if (method === undefined || path === undefined) return [];
       return [
         {
           id: `V${next}`,

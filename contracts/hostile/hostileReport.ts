@@ -1,4 +1,3 @@
-import { DELETE_SESSION } from '../cases';
 import { describeFinding, type KnownFinding } from '../knownFindings';
 import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live/sessionLedger';
 import { CHECK_NAMES } from './checks';
@@ -26,8 +25,8 @@ export interface HostileReport {
 export interface SlowestAnswer {
   readonly durationMs: number;
   readonly method: string;
-  /** The path it was sent to (/connect/session when not given). */
-  readonly path?: string;
+  /** The path it was sent to. */
+  readonly path: string;
   readonly status: number;
 }
 
@@ -83,7 +82,7 @@ export function formatHostileReport(report: HostileReport, repro: Repro): string
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
   if (report.slowest) {
-    const { durationMs, method, path = DELETE_SESSION.path, status } = report.slowest;
+    const { durationMs, method, path, status } = report.slowest;
     const bound = report.maxResponseMs === undefined ? '' : ` (bound: ${report.maxResponseMs} ms)`;
     lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} ${path} → ${status}${bound}`);
   }

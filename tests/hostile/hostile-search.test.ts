@@ -3,6 +3,8 @@
  * provider whose answers fail one check for any query and another for any body, both failures are kept (whichever
  * one fast-check's shrinking follows), and the repro of each keeps only the part it needs.
  */
+import { DELETE_SESSION } from '../../contracts/cases';
+import { sessionRemovalCases } from '../../contracts/hostile/hostileCases';
 import type { RawResponse } from '../../contracts/client/boundedFetch';
 import type { Failure } from '../../contracts/hostile/checks';
 import type { HostileCase } from '../../contracts/hostile/hostileCases';
@@ -23,7 +25,7 @@ async function standIn(hostile: HostileCase): Promise<CaseOutcome> {
 }
 
 it.each([1, 2, 3, 4, 5])('keeps both failures, each repro holding only what it needs (seed %i)', async (seed) => {
-  const outcome = await searchForFailures(standIn, { seed, runs: 500, timeLimitMs: 20_000, coverage: [], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false });
+  const outcome = await searchForFailures(standIn, { seed, runs: 500, timeLimitMs: 20_000, coverage: [], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false, cases: sessionRemovalCases(DELETE_SESSION) });
   const byCheck = new Map(outcome.failures.map((found) => [found.failure.check, found.example]));
   expect([...byCheck.keys()].sort()).toEqual(['content_type_conformance', 'status_code_conformance']);
   expect(byCheck.get('status_code_conformance')).toMatchObject({ body: { kind: 'none' } });
