@@ -129,6 +129,8 @@ export class ReferenceProvider {
     deleteIntegration: ({ params }) => this.deleteIntegration(params['uniqueKey'] ?? ''),
   };
   private readonly routes: readonly ServedRoute[];
+  /** `${table id} ${status}` → whether the spec documents that answer as `{message}` rather than a StdError. */
+  private readonly messageOnly = new Map<string, boolean>();
 
   constructor(options: ReferenceProviderOptions) {
     if (options.secretKey.length === 0) throw new Error('the reference provider needs a non-empty secret key');
@@ -259,13 +261,23 @@ export class ReferenceProvider {
    * 404 so).
    */
   private inSpecShape(table: LifecycleOperation, answer: ProviderAnswer): ProviderAnswer {
-    if (answer.body === undefined || answer.status < 400) return answer;
-    const { method, path } = table.operation;
-    const observed = { status: answer.status, contentType: answer.headers['content-type'], bodyText: answer.body };
-    if (this.validators.documentedKeyFor(method, path, answer.status) === undefined || this.validators.undocumentedProperties(method, path, observed).length === 0) return answer;
+    if (answer.body === undefined || answer.status < 400 || !this.documentsMessageOnly(table, answer.status)) return answer;
     const parsed = parseJson(answer.body);
     const error = isJsonObject(parsed) && isJsonObject(parsed['error']) ? parsed['error'] : {};
     return jsonAnswer(answer.status, { message: String(error['message'] ?? error['code'] ?? 'error') });
+  }
+
+  /** Whether the spec documents the status of the operation as a body without `error` (`{message}`): asked once per pair. */
+  private documentsMessageOnly(table: LifecycleOperation, status: number): boolean {
+    const key = `${table.id} ${status}`;
+    let known = this.messageOnly.get(key);
+    if (known === undefined) {
+      const { method, path } = table.operation;
+      const stdError = { status, contentType: 'application/json', bodyText: JSON.stringify({ error: { code: 'code', message: 'message' } }) };
+      known = this.validators.documentedKeyFor(method, path, status) !== undefined && this.validators.undocumentedProperties(method, path, stdError).length > 0;
+      this.messageOnly.set(key, known);
+    }
+    return known;
   }
 
   private secretKeyRefusal(request: ProviderRequest): ProviderAnswer | undefined {
