@@ -5,7 +5,7 @@ import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors'
 import { pactsToVerify, type BrokerPact, type PactsQuery } from '../broker/pactsToVerify';
 import { publishVerificationResults, type PublicationOutcome } from '../broker/verificationPublisher';
 import { isJsonObject, type JsonObject } from '../json';
-import { pathParameters, type ResponseValidators } from '../openapi/responseValidators';
+import { pathParameters, templateMatches, type ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
 import { CASES, caseByDescription, createdResource, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
@@ -303,7 +303,7 @@ function caseByShape(state: string, { method, path, shape }: { readonly method: 
     const credential = request.credential;
     const sameCredential =
       credential.kind === 'none' ? shape.credential === 'none' : credential.kind === 'literal' ? typeof shape.credential === 'object' && shape.credential.literal === `Bearer ${credential.value}` : shape.credential === 'token';
-    const sameOperation = operation.method === method.toLowerCase() && operation.path === path;
+    const sameOperation = operation.method === method.toLowerCase() && templateMatches(operation.path, path);
     return sameOperation && (caseState ?? '') === state && (request.query !== undefined) === shape.query && (request.body !== undefined) === shape.body && sameCredential;
   });
   return matching.length === 1 ? matching[0] : undefined;
