@@ -101,6 +101,22 @@ export function caseByDescription(description: string | undefined): ContractCase
   return CASES.find((candidate) => candidate.description === description);
 }
 
+/** A documented case's id, `${table id}:${index}` (`deleteSession:0`): what results carry once a pact's description was matched. */
+export type CaseId = `${string}:${number}`;
+
+/** The id of a documented case. */
+export function caseIdOf(contractCase: ContractCase): CaseId {
+  const table = operationOfCase(contractCase);
+  return `${table.id}:${table.cases.indexOf(contractCase)}`;
+}
+
+/** The documented case of an id; undefined for one no table has (a report of another version). */
+export function caseById(id: string | undefined): ContractCase | undefined {
+  if (id === undefined) return undefined;
+  const [tableId, index] = id.split(':');
+  return OPERATIONS.find((table) => table.id === tableId)?.cases[Number(index)];
+}
+
 /** The operation a case belongs to. */
 export function operationOfCase(contractCase: ContractCase): LifecycleOperation {
   const found = OPERATIONS.find((operation) => operation.cases.includes(contractCase));
@@ -129,9 +145,9 @@ export function operationHeading(operation: LifecycleOperation): string {
 }
 
 /** Where a case stands in CASES (the report's order); after them all when it is none of them. */
-export function caseRank(description: string): number {
-  const index = CASES.findIndex((candidate) => candidate.description === description);
-  return index === -1 ? CASES.length : index;
+export function caseRank(id: string | undefined): number {
+  const contractCase = caseById(id);
+  return contractCase === undefined ? CASES.length : CASES.indexOf(contractCase);
 }
 
 /** The credential the consumer sends for a case (the example value where the provider puts in the real one). */

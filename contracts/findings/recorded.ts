@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseByDescription, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase } from '../cases';
+import { caseById, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { curlRepro } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
@@ -134,7 +134,7 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
       if (!result.observed) return [];
       next += 1;
       const acceptedText = result.known.map((known) => /\(accepted: (.*)\)$/.exec(known)?.[1]).find((reason) => reason !== undefined);
-      const contractCase = caseByDescription(result.description);
+      const contractCase = caseById(result.caseId);
       // Every observed result names the operation it went to (its case's, or the request's method and path).
       const [method, path] = (result.operation ?? '').split(' ').filter(Boolean);
       if (method === undefined || path === undefined) return [];
