@@ -7,10 +7,9 @@ import type { SessionAdmin } from '../live/sessionAdmin';
 import type { SessionLedger } from '../live/sessionLedger';
 import { isJsonObject, type JsonValue } from '../json';
 import type { TestConnection } from '../live/sessionLedger';
-import { DELETE_SESSION } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase, SessionTokenForm } from './hostileCases';
-import { hostileOperationAt, isDeleteSession, operationOf, pathOf, type HostileOperation } from './operations';
+import { hostileOperationAt, isDeleteSession, operationOf, pathOf, sessionRemoval, type HostileOperation } from './operations';
 import { placeholder, resolve, UNKNOWN_TOKEN, type RoleValues } from './placeholders';
 import type { Answer, Observation } from './observation';
 import { sendRaw, type SentRequest } from './rawRequest';
@@ -134,7 +133,7 @@ export class CaseRunner {
   /** One session deleted `count` times: one after the other (`repeat`), or all at once (`race`). */
   private async deletesOfOneSession(how: 'repeat' | 'race', count: number): Promise<Observation> {
     const token = await this.liveSession();
-    const request = deleteRequest(`Bearer ${placeholder('live')}`, [], { kind: 'none' }, undefined);
+    const request = requestTo(sessionRemoval(this.context.operations).operation, `Bearer ${placeholder('live')}`, [], undefined, undefined);
     const values = { ...this.values, live: token };
     const answers: Answer[] = [];
     if (how === 'race') answers.push(...(await Promise.all(Array.from({ length: count }, () => this.send(request, values)))));
@@ -253,10 +252,6 @@ function requestTo(operation: OperationRef, authorization: string | undefined, q
   if (authorization !== undefined) headers['authorization'] = authorization;
   if (contentType !== undefined) headers['content-type'] = contentType;
   return { method: operation.method.toUpperCase(), target: `${operation.path}${search ? `?${search}` : ''}`, headers, body };
-}
-
-function deleteRequest(authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: BodySpec, contentType: string | undefined): SentRequest {
-  return requestTo(DELETE_SESSION, authorization, query, bodyText(body), contentType);
 }
 
 function bodyText(body: BodySpec): string | undefined {

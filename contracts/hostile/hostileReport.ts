@@ -26,8 +26,8 @@ export interface HostileReport {
 export interface SlowestAnswer {
   readonly durationMs: number;
   readonly method: string;
-  /** The path it was sent to (/connect/session when not given). */
-  readonly path?: string;
+  /** The path it was sent to. */
+  readonly path: string;
   readonly status: number;
 }
 
@@ -88,7 +88,7 @@ export function formatHostileReport(report: HostileReport, repro: Repro, verbose
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
   if (report.slowest) {
-    const { durationMs, method, path = '/connect/session', status } = report.slowest;
+    const { durationMs, method, path, status } = report.slowest;
     const bound = report.maxResponseMs === undefined ? '' : ` (bound: ${report.maxResponseMs} ms)`;
     lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} ${path} → ${status}${bound}`);
   }

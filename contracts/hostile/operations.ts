@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { OPERATIONS } from '../cases';
+import { OPERATIONS, removesSession, sessionPointer, type LifecycleOperation } from '../cases';
 import { isJsonObject, type JsonObject } from '../json';
-import { DELETE_SESSION, operationLabel } from '../nangoApi';
+import { operationLabel } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
 import { followRefs, resolvePointer } from '../openapi/jsonPointer';
 import { bodyArbitraries, requestBodyPointer, type BodyArbitraries } from './bodyArbitraries';
 import {
   CONTENT_TYPES,
-  hostileCase,
+  sessionRemovalCases,
   looseBody,
   query,
   rawAuthorization,
@@ -39,8 +39,20 @@ export interface HostileOperation {
   readonly bodyNamesConnection: boolean;
 }
 
-export function hostileOperations(root: JsonObject): HostileOperation[] {
-  return OPERATIONS.map(({ operation, auth, createsSessionAt }) => {
+/**
+ * The tables the hostile run can drive: those with no path parameter, whose success creates nothing but a session.
+ * An operation on a connection or an integration needs one of the run's own in its path, and a valid `POST
+ * /integrations` would create integrations under names the run did not choose: not driven yet.
+ */
+export function hostileTables(tables: readonly LifecycleOperation[] = OPERATIONS): LifecycleOperation[] {
+  return tables.filter((table) => !table.operation.path.includes('{') && (table.creates === undefined || table.creates.resource === 'session'));
+}
+
+/** The hostile run's view of the tables (those it can drive, by default), their bodies from the spec's schemas in `root`. */
+export function hostileOperations(root: JsonObject, tables: readonly LifecycleOperation[] = hostileTables()): HostileOperation[] {
+  return tables.map((table) => {
+    const { operation, auth } = table;
+    const createsSessionAt = sessionPointer(table);
     const pointer = requestBodyPointer(operation.method, operation.path);
     return {
       operation,
@@ -62,15 +74,30 @@ function requiredOf(root: JsonObject, pointer: string): string[] {
 
 /** The operation a single case goes to. */
 export function operationOf(hostile: HostileCase & { kind: 'single' }): OperationRef {
-  return hostile.operation ?? DELETE_SESSION;
+  return hostile.operation;
 }
 
 /** Where a method case is sent. */
 export function pathOf(hostile: HostileCase & { kind: 'method' }): string {
-  return hostile.path ?? DELETE_SESSION.path;
+  return hostile.path;
 }
 
-export const isDeleteSession = (operation: OperationRef): boolean => operation.method === DELETE_SESSION.method && operation.path === DELETE_SESSION.path;
+/**
+ * The operation that removes the session whose token it carries (DELETE /connect/session), as its table says: the
+ * run's first, whose repeated and racing requests the run sends, and whose cases and kinds go unnamed (known
+ * findings written for it match as before).
+ */
+export const isDeleteSession = (operation: OperationRef): boolean => removesSession(operation);
+
+/** A path of an operation that removes a session (/connect/session): its method cases go unnamed, as the run's first path's. */
+export const isSessionRemovalPath = (path: string): boolean => OPERATIONS.some((table) => table.operation.path === path && table.removes?.resource === 'session');
+
+/** The operation of the tables that removes a session, among the hostile run's: its repeats and races go there. */
+export function sessionRemoval(operations: readonly HostileOperation[]): HostileOperation {
+  const found = operations.find(({ operation }) => removesSession(operation));
+  if (!found) throw new Error('no operation of the tables removes a session: the hostile run has no sequence to send');
+  return found;
+}
 
 /** The operation of a table by method and path. */
 export function hostileOperationAt(operations: readonly HostileOperation[], operation: OperationRef): HostileOperation {
@@ -101,7 +128,7 @@ function schemaBodies(bodies: BodyArbitraries): fc.Arbitrary<{ readonly body: Bo
 
 /** Every request of one operation, seeded and shrinkable. */
 function casesOf(operation: HostileOperation): fc.Arbitrary<HostileCase> {
-  if (isDeleteSession(operation.operation)) return hostileCase;
+  if (isDeleteSession(operation.operation)) return sessionRemovalCases(operation.operation);
   const auth = operation.auth === 'secret-key' ? secretKeyAuth : sessionAuth;
   const payload = operation.bodies ? schemaBodies(operation.bodies) : fc.record({ body: looseBody, contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }) });
   const fewQueries = fc.oneof({ weight: 4, arbitrary: fc.constant([] as Array<readonly [string, string]>) }, { weight: 1, arbitrary: query });

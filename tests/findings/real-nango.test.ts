@@ -90,7 +90,8 @@ it.each(CAUSES)('has exactly one section for %s, naming every operation that sho
 });
 
 it('has one section per cause and nothing else: as many sections as causes', () => {
-  expect(sections(runs.markdown).filter((section) => section.heading !== 'Not yet described by the patched spec')).toHaveLength(CAUSES.length);
+  const notCauses = ['Not yet described by the patched spec', 'Spec gaps the suite itself relies on'];
+  expect(sections(runs.markdown).filter((section) => !notCauses.includes(section.heading))).toHaveLength(CAUSES.length);
 });
 
 it('fits an issue: under 30,000 characters, no repro line over 800, every answer in findings.json', () => {

@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { bodyArbitraries, requestBodyPointer, SchemaMappingError } from '../../contracts/hostile/bodyArbitraries';
 import type { JsonObject, JsonValue } from '../../contracts/json';
-import { CREATE_SESSION, nangoSpec, nangoValidators, RECONNECT_SESSION } from '../../contracts/nangoApi';
+import { nangoSpec } from '../../contracts/nangoApi';
+import { CREATE_SESSION, nangoValidators, RECONNECT_SESSION } from '../../contracts/cases';
 import { ajvForDocument } from '../../contracts/openapi/ajv';
 
 const validators = nangoValidators();

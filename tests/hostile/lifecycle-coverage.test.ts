@@ -1,19 +1,41 @@
 /**
- * The coverage pass of the lifecycle, as data: one case per kind of request of each of the four operations, and
- * each method the spec does not document on each of their paths (GET /connect/sessions too); a POST's cases carry
- * bodies its schema allows, and one breaking each kind of rule it has.
+ * The coverage pass of the lifecycle, as data: one case per kind of request of each operation the hostile run
+ * drives, and each method the spec does not document on each of their paths (GET /connect/sessions too); a POST's
+ * cases carry bodies its schema allows, and one breaking each kind of rule it has. The counts are computed from the
+ * spec and the tables: a new operation or a new rule in the spec moves them, not this file.
  */
 import { coverageCases } from '../../contracts/hostile/coverage';
-import { hostileOperations } from '../../contracts/hostile/operations';
-import { nangoSpec, nangoValidators } from '../../contracts/nangoApi';
+import { hostileOperations, hostileTables } from '../../contracts/hostile/operations';
+import { OFF_BY_ONE } from '../../contracts/hostile/placeholders';
+import { HTTP_METHODS } from '../../contracts/openapi/responseValidators';
+import { nangoSpec } from '../../contracts/nangoApi';
+import { nangoValidators } from '../../contracts/cases';
 
 const validators = nangoValidators();
 const cases = coverageCases(validators, hostileOperations(nangoSpec().root));
 const kinds = cases.map(({ kind }) => kind);
 
-it('sends 119 requests, DELETE /connect/session\'s 37 first, as before the lifecycle', () => {
-  expect(cases).toHaveLength(119);
-  expect(cases.slice(0, 37).every(({ hostile }) => hostile.kind !== 'single' || hostile.operation === undefined)).toBe(true);
+const operations = hostileOperations(nangoSpec().root);
+const paths = [...new Set(hostileTables().map(({ operation }) => operation.path))];
+const undocumentedMethods = (path: string): number => HTTP_METHODS.length - validators.documentedMethods(path).length;
+/** A secret-key operation with a body: 13 credentials (its plain and large body among them), 6 media-type, body and query variations, and one per kind of rule its schema has. */
+const rulesOf = (path: string): number => new Set((operations.find(({ operation }) => operation.path === path)?.bodies?.negatives ?? []).map(({ label }) => label.split(':').slice(0, 2).join(':'))).size;
+/** A session-token operation's credentials: 13 forms and wrong tokens, and each off-by-one mutation of a live token. */
+const SESSION_CREDENTIALS = 13 + OFF_BY_ONE.length;
+/** DELETE /connect/session's: each credential, a query, 6 bodies, 4 media types without a body, a repeat and a race. */
+const DELETE_CASES = SESSION_CREDENTIALS + 1 + 6 + 4 + 2;
+/** GET /connect/session's: each credential DELETE gets, a query and a JSON body. */
+const GET_CASES = SESSION_CREDENTIALS + 1 + 1;
+const expectedTotal =
+  DELETE_CASES +
+  GET_CASES +
+  ['/connect/sessions', '/connect/sessions/reconnect'].reduce((sum, path) => sum + 13 + 6 + rulesOf(path), 0) +
+  paths.reduce((sum, path) => sum + undocumentedMethods(path), 0);
+
+it('sends a case per kind of each driven operation and each undocumented method of its paths, DELETE /connect/session\'s first, as before the lifecycle', () => {
+  expect(cases).toHaveLength(expectedTotal);
+  const first = DELETE_CASES + undocumentedMethods('/connect/session');
+  expect(cases.slice(0, first).every(({ hostile }) => hostile.kind !== 'single' || (hostile.operation.method === 'delete' && hostile.operation.path === '/connect/session'))).toBe(true);
 });
 
 it('sends every method the spec does not document on every path of the lifecycle', () => {
