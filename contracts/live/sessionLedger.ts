@@ -204,6 +204,14 @@ export class SessionLedger {
    */
   async connection(): Promise<TestConnection> {
     if (this.namedConnection) return this.namedConnection;
+    return this.newConnection();
+  }
+
+  /**
+   * A new connection of the run's own, even when the user named one: what a request that may delete its connection
+   * is given (the hostile run's `DELETE /connection/{connectionId}`), so no connection of the user's is ever at stake.
+   */
+  async newConnection(): Promise<TestConnection> {
     this.refuseWhenStopped();
     const key = this.integrationKey();
     return this.track(

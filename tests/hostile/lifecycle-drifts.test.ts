@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { readFindings } from '../../contracts/hostile/findingsFile';
 import { startHostileDriftProvider, type HostileDriftProvider, type LifecycleDrift } from '../support/hostileDriftProvider';
 import { expectNoSecretPiece, failureBlock, hostileAgainstProvider, SECRET } from '../support/hostileRun';
+import { FULL_COVERAGE } from '../support/hostileRun';
 import { runInProcess } from '../support/inProcess';
 import type { CliRun } from '../support/runCli';
 import { scratchDir } from '../support/scratch';
@@ -52,7 +53,7 @@ describe.each(SEEDS)('a provider that drifts in every way below at once, seed %s
   it.each(DRIFTS)(`is reported for %s by %s (status %s) at the remote default budget`, async (_drift, check, status, method, path, headline) => {
     const { run, reports } = await runOnSeed(seed);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^coverage: 119 of 119 kinds of request sent$/m);
+    expect(run.stdout).toMatch(FULL_COVERAGE);
     const block = failureBlock(run.stdout, check, status);
     expect(block.headline).toMatch(headline);
     expect(block.curl.startsWith(`curl -i -X ${method} "http://127.0.0.1:`)).toBe(true);
