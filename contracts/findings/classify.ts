@@ -209,7 +209,9 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     found.set(cause.key, { ...earlier, answer: representative, alsoIn: ids, seen: [...earlier.seen, sighting], disposition: mergeDisposition(earlier.disposition, finding.disposition) });
   };
   for (const answer of answers) {
-    const { status, path } = answer;
+    const { status } = answer;
+    // A concrete path (`/connection/abc`) is judged by its operation's clauses, under its template.
+    const path = operationAt(answer.method, answer.path)?.operation.path ?? answer.path;
     const method = answer.method.toLowerCase();
     const operation = `/paths/${escapeToken(path)}/${method}`;
     const responses = `${operation}/responses`;
