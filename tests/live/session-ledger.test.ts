@@ -688,6 +688,20 @@ describe('what the connection and integration interactions create and remove', (
     expect(left(faulty)).toEqual(NOTHING_LEFT);
   });
 
+  it('makes a connection of the run’s own for a request that may delete it, even when the user named one, and deletes it', async () => {
+    const faulty = await startProvider();
+    const named = { integrationId: 'users-integration', connectionId: 'users-connection' };
+    const ledger = ledgerOn(faulty, { namedConnection: named });
+    expect(await ledger.connection()).toBe(named);
+    const own = await ledger.newConnection();
+    expect(own).not.toEqual(named);
+    expect(own.integrationId).toBe(`${END_USER}-1`);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(requestsOf(faulty, 'DELETE', '/connection/users-connection')).toHaveLength(0);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
   it('names the undocumented request it sent to make a connection, in its account', async () => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
