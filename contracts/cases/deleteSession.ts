@@ -1,4 +1,3 @@
-import { DELETE_SESSION } from '../nangoApi';
 import { tokenOf } from '../sessionToken';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
@@ -7,10 +6,11 @@ const sessionToken = { kind: 'token-from-state', example: tokenOf('5e') } as con
 
 /** `DELETE /connect/session`, with the session's own token. */
 export const DELETE_SESSION_CASES: LifecycleOperation = {
-  operation: DELETE_SESSION,
+  id: 'deleteSession',
+  operation: { method: 'delete', path: '/connect/session' },
   specPointer: '/paths/~1connect~1session/delete',
   auth: 'session-token',
-  endsSessionOn: 204,
+  removes: { resource: 'session', on: 204 },
   cases: [
     {
       name: 'deletes an existing connect session',
@@ -24,14 +24,14 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
       description: 'a request to delete the connect session with a query parameter',
       state: STATES.sessionExists,
       request: { credential: sessionToken, query: { unexpected: 'true' } },
-      response: { status: 400, error: { code: 'invalid_query_params' } },
+      response: { status: 400, body: { error: { code: 'invalid_query_params' } } },
     },
     {
       name: 'rejects a non-empty body',
       description: 'a request to delete the connect session with a JSON body',
       state: STATES.sessionExists,
       request: { credential: sessionToken, body: { unexpected: true } },
-      response: { status: 400, error: { code: 'invalid_body' } },
+      response: { status: 400, body: { error: { code: 'invalid_body' } } },
     },
     {
       name: 'rejects a request without an Authorization header',
@@ -39,9 +39,11 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
       request: { credential: { kind: 'none' } },
       response: {
         status: 401,
-        error: {
-          code: 'missing_auth_header',
-          message: 'Authentication failed. The request is missing the Authorization header.',
+        body: {
+          error: {
+            code: 'missing_auth_header',
+            message: 'Authentication failed. The request is missing the Authorization header.',
+          },
         },
       },
     },
@@ -51,7 +53,9 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
       request: { credential: { kind: 'literal', value: 'not-a-connect-session-token' } },
       response: {
         status: 401,
-        error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' },
+        body: {
+          error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' },
+        },
       },
     },
     {
@@ -60,7 +64,7 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
       request: { credential: { kind: 'well-formed-token', example: tokenOf('00') } },
       response: {
         status: 401,
-        error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' },
+        body: { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } },
       },
     },
     {
@@ -68,7 +72,7 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
       description: 'a request to delete a connect session that has already been deleted',
       state: STATES.sessionDeleted,
       request: { credential: { kind: 'token-from-state', example: tokenOf('de') } },
-      response: { status: 404, error: { code: 'not_found' } },
+      response: { status: 404, body: { error: { code: 'not_found' } } },
     },
   ],
 };

@@ -1,4 +1,6 @@
+import { operationAt, SETUP } from '../cases';
 import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
+import { operationLabel } from '../nangoApi';
 import { escapeToken, resolvePointer } from '../openapi/jsonPointer';
 import { essenceOf, isJsonMediaType, matchMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
@@ -19,6 +21,12 @@ export type Disposition =
   | { readonly kind: 'patch'; readonly actions: readonly OverlayAction[]; readonly why: string }
   | { readonly kind: 'defect'; readonly why: string }
   | { readonly kind: 'note'; readonly why: string };
+
+/** `GET /connection/{connectionId}`: the documented operation an answer is of (a concrete path under its template), or its method and path. */
+function operationOf(answer: RecordedAnswer): string {
+  const documented = operationAt(answer.method, answer.path);
+  return documented ? operationLabel(documented.operation) : `${answer.method.toUpperCase()} ${answer.path}`;
+}
 
 /** Where a finding was seen: one recorded answer, its operation, what met it, and what it objected to. */
 export interface Sighting {
@@ -193,8 +201,7 @@ const DEFECTS: Readonly<Record<string, string>> = {
   session_deleted_only_by_204:
     'a session went without a 204, or stayed after one: the server does not do what it answered',
   negative_data_rejection: 'a request the spec does not allow was accepted instead of refused',
-  created_session_answers_get:
-    'a 201 said it created a session that GET /connect/session does not know: the server does not do what it answered',
+  created_session_answers_get: `a 201 said it created a session that ${operationLabel(SETUP.getSession)} does not know: the server does not do what it answered`,
   max_response_time: 'an answer came slower than the bound set (HOSTILE_MAX_RESPONSE_MS)',
 };
 
@@ -234,12 +241,7 @@ export function classify(
       kinds: answer.kinds,
       body: answer.body,
     });
-    const sighting: Sighting = {
-      id: answer.id,
-      operation: `${answer.method.toUpperCase()} ${answer.path}`,
-      by: check ?? 'pact',
-      problem,
-    };
+    const sighting: Sighting = { id: answer.id, operation: operationOf(answer), by: check ?? 'pact', problem };
     const earlier = found.get(cause.key);
     if (!earlier) {
       found.set(cause.key, {
@@ -265,7 +267,9 @@ export function classify(
     });
   };
   for (const answer of answers) {
-    const { status, path } = answer;
+    const { status } = answer;
+    // A concrete path (`/connection/abc`) is judged by its operation's clauses, under its template.
+    const path = operationAt(answer.method, answer.path)?.operation.path ?? answer.path;
     const method = answer.method.toLowerCase();
     const operation = `/paths/${escapeToken(path)}/${method}`;
     const responses = `${operation}/responses`;
@@ -325,8 +329,7 @@ export function classify(
                   connectSessionToken: {
                     type: 'http',
                     scheme: 'bearer',
-                    description:
-                      'The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from POST /connect/sessions.',
+                    description: `The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from ${operationLabel(SETUP.createSession)}.`,
                   },
                 },
               },

@@ -1,4 +1,5 @@
-import { OPERATIONS } from '../cases';
+import { OPERATIONS, sessionPointer, SETUP } from '../cases';
+import { operationLabel } from '../nangoApi';
 import type { FoundFailure } from './hostileSearch';
 import { answersOf } from './observation';
 import { rolesOf, SHELL_VARIABLE, shellExpression, withPlaceholders } from './placeholders';
@@ -51,7 +52,7 @@ export function reproRequests({
 }
 
 /** The operations whose success creates a connect session, as their case tables say. */
-const CREATING = OPERATIONS.filter((operation) => operation.createsSessionAt !== undefined).map(
+const CREATING = OPERATIONS.filter((operation) => sessionPointer(operation) !== undefined).map(
   ({ operation }) => operation,
 );
 const creates = (request: SentRequest): boolean =>
@@ -74,9 +75,9 @@ export function curlRepro(baseUrl: string, requests: readonly SentRequest[], par
   const base = baseUrl.replace(/\/$/, '');
   const roles = new Set(requests.flatMap(rolesOf));
   const quietDelete = (variable: string) =>
-    `curl -s -o /dev/null -X DELETE "${base}/connect/session" -H "authorization: Bearer \${${variable}}"`;
+    `curl -s -o /dev/null -X DELETE "${base}${SETUP.deleteSession.path}" -H "authorization: Bearer \${${variable}}"`;
   const newSession = (variable: string) =>
-    `${variable}="$(curl -s -X POST "${base}/connect/sessions" -H "authorization: Bearer \${${SHELL_VARIABLE.secret}}" -H "content-type: application/json" --data-binary '{"end_user":{"id":"${REPRO_END_USER}"}}' | sed -n 's/.*"token":"\\([^"]*\\)".*/\\1/p')"; : "\${${variable}:?POST /connect/sessions gave no token: check ${SHELL_VARIABLE.secret}}"`;
+    `${variable}="$(curl -s -X POST "${base}${SETUP.createSession.path}" -H "authorization: Bearer \${${SHELL_VARIABLE.secret}}" -H "content-type: application/json" --data-binary '{"end_user":{"id":"${REPRO_END_USER}"}}' | sed -n 's/.*"token":"\\([^"]*\\)".*/\\1/p')"; : "\${${variable}:?${operationLabel(SETUP.createSession)} gave no token: check ${SHELL_VARIABLE.secret}}"`;
   const lines: string[] = [];
   if (roles.has('secret') || roles.has('live') || roles.has('deleted'))
     lines.push(
@@ -97,7 +98,7 @@ export function curlRepro(baseUrl: string, requests: readonly SentRequest[], par
   if (roles.has('live')) lines.push(`${quietDelete(SHELL_VARIABLE.live)} # clean up`);
   if (parallel > 1 && first && creates(first)) {
     lines.push(
-      `# each answered 201 created a session: delete it with the token of its answer, curl -X DELETE "${base}/connect/session" -H "authorization: Bearer <token>" (or let it expire in 30 minutes)`,
+      `# each answered 201 created a session: delete it with the token of its answer, curl -X DELETE "${base}${SETUP.deleteSession.path}" -H "authorization: Bearer <token>" (or let it expire in 30 minutes)`,
     );
   }
   return lines;

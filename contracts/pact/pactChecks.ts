@@ -31,7 +31,8 @@ export function checkStatusCoverage(
 ): string[] {
   const documented = validators.documentedStatuses(method, path);
   const ofOperation = pact.interactions.filter(
-    ({ request }) => request.method.toLowerCase() === method.toLowerCase() && request.path === path,
+    ({ request }) =>
+      request.method.toLowerCase() === method.toLowerCase() && validators.templateOf(method, request.path) === path,
   );
   const keyOf = (status: number): string | undefined => validators.documentedKeyFor(method, path, status);
   const label = `${method.toUpperCase()} ${path}`;

@@ -22,5 +22,16 @@ export function lifecycleStateSetups(ledger: SessionLedger): Record<ProviderStat
       const { connectionId, integrationId } = await ledger.connection();
       return { connectionId, integrationId };
     },
+    // Deleted by its interaction: never the connection the user named.
+    [STATES.ownConnectionExists]: async () => {
+      const { connectionId, integrationId } = await ledger.newConnection();
+      return { connectionId, integrationId };
+    },
+    [STATES.connectionRefreshExhausted]: async () => {
+      const { connectionId, integrationId } = await ledger.exhaustedConnection();
+      return { connectionId, integrationId };
+    },
+    [STATES.integrationExists]: async () => ({ integrationId: await ledger.integration() }),
+    [STATES.integrationKeyUnused]: async () => ({ integrationKey: ledger.integrationKey() }),
   };
 }

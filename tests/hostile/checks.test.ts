@@ -16,7 +16,7 @@ import { is2xx } from '../../contracts/http/status';
 import type { AuthSpec, HostileCase } from '../../contracts/hostile/hostileCases';
 import type { Answer, Observation } from '../../contracts/hostile/observation';
 import type { SentRequest } from '../../contracts/hostile/rawRequest';
-import { CREATE_SESSION, GET_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import { CREATE_SESSION, DELETE_SESSION, GET_SESSION, nangoValidators } from '../../contracts/cases';
 import type { OperationRef } from '../../contracts/openapi/responseValidators';
 
 const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: undefined };
@@ -86,7 +86,14 @@ function single({
   followUp,
   sessionAlive,
 }: SingleParts): Single {
-  const hostile: SingleCase = { kind: 'single', auth, query, body, contentType, ...(operation ? { operation } : {}) };
+  const hostile: SingleCase = {
+    kind: 'single',
+    auth,
+    query,
+    body,
+    contentType,
+    operation: operation ?? DELETE_SESSION,
+  };
   return {
     kind: 'single',
     hostile,

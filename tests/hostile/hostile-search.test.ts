@@ -3,6 +3,8 @@
  * provider whose answers fail one check for any query and another for any body, both failures are kept (whichever
  * one fast-check's shrinking follows), and the repro of each keeps only the part it needs.
  */
+import { CREATE_SESSION, DELETE_SESSION } from '../../contracts/cases';
+import { sessionRemovalCases } from '../../contracts/hostile/hostileCases';
 import type { RawResponse } from '../../contracts/client/boundedFetch';
 import type { Failure } from '../../contracts/hostile/checks';
 import type { HostileCase } from '../../contracts/hostile/hostileCases';
@@ -39,6 +41,7 @@ it.each([1, 2, 3, 4, 5])('keeps both failures, each repro holding only what it n
     knownFindings: [],
     today: '2026-11-30',
     stopped: () => false,
+    cases: sessionRemovalCases(DELETE_SESSION),
   });
   const byCheck = new Map(outcome.failures.map((found) => [found.failure.check, found.example]));
   expect([...byCheck.keys()].sort()).toEqual(['content_type_conformance', 'status_code_conformance']);
@@ -65,6 +68,7 @@ it.each([1, 2, 3, 4, 5, 6, 7, 8])(
       knownFindings: [],
       today: '2026-11-30',
       stopped: () => false,
+      cases: sessionRemovalCases(DELETE_SESSION),
     });
     expect(ran).toBeLessThanOrEqual(12);
     expect(outcome.cases).toBe(ran);
@@ -104,6 +108,7 @@ it('minimizes a long generated body of the coverage pass to the fields the failu
   };
   const hostile: HostileCase = {
     kind: 'single',
+    operation: CREATE_SESSION,
     auth: { kind: 'secret-key' },
     query: [],
     body: { kind: 'valid', value: body },
@@ -118,6 +123,7 @@ it('minimizes a long generated body of the coverage pass to the fields the failu
     knownFindings: [],
     today: '2026-11-30',
     stopped: () => false,
+    cases: sessionRemovalCases(DELETE_SESSION),
   });
   const [found] = outcome.failures;
   expect(found?.example).toMatchObject({ body: { kind: 'valid', value: { end_user: { email: 'not-mail' } } } });

@@ -5,6 +5,7 @@
  * live session, then reuses its token; the same lines against a spec-following provider show the answer the spec
  * wants instead.
  */
+import { DELETE_SESSION } from '../../contracts/cases';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { curlRepro, reproRequests } from '../../contracts/hostile/curl';
@@ -141,6 +142,7 @@ describe('the requests a repro sends', () => {
     kind: 'single',
     hostile: {
       kind: 'single',
+      operation: DELETE_SESSION,
       auth: { kind: 'session', form: 'bearer' },
       query: [['unexpected', 'true']],
       body: { kind: 'none' },
@@ -162,6 +164,7 @@ describe('the requests a repro sends', () => {
   it('stop at the failing request: the first alone when it fails, both when the follow-up does', () => {
     const example = {
       kind: 'single' as const,
+      operation: DELETE_SESSION,
       auth: { kind: 'session' as const, form: 'bearer' as const },
       query: [],
       body: { kind: 'none' as const },
