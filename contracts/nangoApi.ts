@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { components, paths } from './generated/nango-api';
+import type { components } from './generated/nango-api';
 import { isJsonObject } from './json';
-import { ResponseValidators, type OperationRef } from './openapi/responseValidators';
+import type { OperationRef } from './openapi/responseValidators';
 import { loadSpecFile, type SpecDocument } from './openapi/specDocument';
 import { PROJECT_ROOT } from './projectRoot';
 
@@ -11,15 +11,6 @@ import { PROJECT_ROOT } from './projectRoot';
  */
 export const SPEC_FILE = join(PROJECT_ROOT, 'spec', 'nango-openapi-2f4c0af.yaml');
 export const SPEC_COMMIT = '2f4c0af671e2ca1c43dd4e78f3c369218bf3fc87';
-
-/** The connect-session lifecycle: the operations a team integrating Nango Connect calls. */
-export const CREATE_SESSION = { method: 'post', path: '/connect/sessions' } as const;
-export const RECONNECT_SESSION = { method: 'post', path: '/connect/sessions/reconnect' } as const;
-export const GET_SESSION = { method: 'get', path: '/connect/session' } as const;
-export const DELETE_SESSION = { method: 'delete', path: '/connect/session' } as const;
-
-/** What the validators compile, in the order reports show them. */
-export const LIFECYCLE: readonly OperationRef[] = [CREATE_SESSION, RECONNECT_SESSION, GET_SESSION, DELETE_SESSION];
 
 /** `POST /connect/sessions`: how reports and errors name an operation. */
 export function operationLabel(operation: OperationRef): string {
@@ -31,16 +22,6 @@ export type StdError = components['schemas']['StdError'];
 export type ConnectSession = components['schemas']['ConnectSession'];
 export type ConnectSessionInput = components['schemas']['ConnectSessionInput'];
 export type ConnectSessionReconnectInput = components['schemas']['ConnectSessionReconnectInput'];
-type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R } ? R : never;
-export type CreateSessionStatus = keyof Responses<'/connect/sessions', 'post'>;
-export type ReconnectSessionStatus = keyof Responses<'/connect/sessions/reconnect', 'post'>;
-export type GetSessionStatus = keyof Responses<'/connect/session', 'get'>;
-export type DeleteSessionStatus = keyof Responses<'/connect/session', 'delete'>;
-/** A status any lifecycle operation documents. */
-export type DocumentedStatus = CreateSessionStatus   | GetSessionStatus | DeleteSessionStatus;
-/** The statuses whose documented body is a StdError. */
-export type ErrorStatus = Exclude<DocumentedStatus, 200 | 201 | 204>;
-
 /** `error.code` of a StdError body, when the text is one; undefined for anything else. */
 export function stdErrorCode(bodyText: string): string | undefined {
   try {
@@ -55,21 +36,9 @@ export function stdErrorCode(bodyText: string): string | undefined {
 }
 
 let spec: SpecDocument | undefined;
-let validators: ResponseValidators | undefined;
 
 /** The spec, read and checked once per process. */
 export function nangoSpec(): SpecDocument {
   spec ??= loadSpecFile(SPEC_FILE);
   return spec;
-}
-
-/** The lifecycle's validators compiled from a spec: the committed one, a newer version, a patched one. */
-export function lifecycleValidators(document: SpecDocument): ResponseValidators {
-  return ResponseValidators.fromDocument(document, LIFECYCLE);
-}
-
-/** The spec's validators, compiled once per process. */
-export function nangoValidators(): ResponseValidators {
-  validators ??= lifecycleValidators(nangoSpec());
-  return validators;
 }

@@ -1,5 +1,4 @@
 import type { JsonObject, JsonValue } from '../json';
-import type { ErrorStatus } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
 import type { ProviderStateName, StateValueName } from './states';
 
@@ -24,21 +23,21 @@ export interface FromState {
 /** A JSON body whose leaves may come from the provider state. */
 export type CaseBody = { readonly [key: string]: JsonValue | FromState | CaseBody };
 
-/**
- * What the consumer relies on in an error body, and only that: `code` (and `message` where Nango documents one
- * for the case). Nango also sends `errors[]` items with `code`, `message` and `path` on a 400, but the spec
- * documents those items as bare objects, so a contract relying on their fields would promise more than the spec
- * does (PactFlow's bi-directional check rejects it); the client does not need them.
- */
-export interface ExpectedError {
-  readonly code: string;
-  readonly message?: string;
-}
+/** A path parameter or query value: as written, or handed back by the provider state (`${name}` in the pact). */
+export type CaseValue = string | FromState;
 
-/** A 200 or 201 whose body is `{ data: ConnectSession }`: the token, link and expiry matched by format, not value. */
-export interface SessionAnswer {
-  readonly status: 200 | 201;
-  readonly session: { readonly token: string; readonly connect_link: string; readonly expires_at: string };
+/**
+ * The documented answer of a case: its status, and the example body the consumer's mock server gives (none for a
+ * 204). The pact matches an example by type, never by value, except where a value has a format a live answer
+ * keeps: a connect session token by its regex, a date-time as RFC 3339. What kind of body it is (a session, a
+ * connection, an integration, `{success}`, an error) is the spec's schema for the status: the checks validate the
+ * example against it. In an error body the consumer relies on `code` (and `message` where Nango documents one):
+ * Nango's `errors[]` items are documented as bare objects, so a contract relying on their fields would promise more
+ * than the spec does (PactFlow's bi-directional check rejects it).
+ */
+export interface ExpectedAnswer {
+  readonly status: number;
+  readonly body?: JsonObject;
 }
 
 export interface ContractCase {
@@ -49,30 +48,49 @@ export interface ContractCase {
   readonly state?: ProviderStateName;
   readonly request: {
     readonly credential: Credential;
-    readonly query?: Readonly<Record<string, string>>;
+    /** A value for each of the operation's path parameters (`{connectionId}`). */
+    readonly pathParams?: Readonly<Record<string, CaseValue>>;
+    readonly query?: Readonly<Record<string, CaseValue>>;
     readonly body?: CaseBody;
   };
-  readonly response: { readonly status: 204 } | SessionAnswer | { readonly status: ErrorStatus; readonly error: ExpectedError };
+  readonly response: ExpectedAnswer;
 }
 
+/** What a run creates and must delete: connect sessions, connections, integrations. */
+export type Resource = 'session' | 'connection' | 'integration';
+
 /**
- * One operation of the lifecycle, as data: where the spec documents it, how it authenticates, its documented
- * cases (at least one per documented status), and what its successful answer creates that a run must delete.
+ * One operation of the Connect flow, as data: where the spec documents it, how it authenticates, its documented
+ * cases (at least one per documented status), and what its answers create or remove that a run must account for.
  */
 export interface LifecycleOperation {
+  /** A stable id results and reports carry: `createSession`. */
+  readonly id: string;
   readonly operation: OperationRef;
   /** The JSON pointer of the operation in the spec: `/paths/~1connect~1sessions/post`. */
   readonly specPointer: string;
+  /**
+   * Secret key or connect session token. Nango's spec gives every operation one global `bearerAuth` (the
+   * environment's key), wrong for the session-token routes: the table says which, and why where it differs.
+   */
   readonly auth: 'secret-key' | 'session-token';
   readonly cases: readonly ContractCase[];
-  /** A 2xx answer made a connect session: its token is at this pointer in the body. */
-  readonly createsSessionAt?: string;
-  /** An answer of this status ended the session whose token the request carried: the run need not delete it again. */
-  readonly endsSessionOn?: number;
+  /** A 2xx answer made a resource: its id (a session's token, an integration's key) is at this pointer in the body. */
+  readonly creates?: { readonly resource: Resource; readonly at: string };
+  /**
+   * An answer of this status removed a resource: the session whose token the request carried, or the one the path
+   * parameter `param` names (a connection's id, an integration's key). The run need not delete it again.
+   */
+  readonly removes?: { readonly resource: Resource; readonly on: number; readonly param?: string };
 }
 
 export function isFromState(value: unknown): value is FromState {
   return typeof value === 'object' && value !== null && 'fromState' in value && 'example' in value;
+}
+
+/** The value the consumer sends: the example where the provider state puts in the real one. */
+export function exampleValue(value: CaseValue): string {
+  return typeof value === 'string' ? value : value.example;
 }
 
 /** The body the consumer sends: every value from a state replaced by its example. */

@@ -1,4 +1,3 @@
-import { DELETE_SESSION } from '../nangoApi';
 import { tokenOf } from '../sessionToken';
 import type { LifecycleOperation } from './contractCase';
 import { STATES } from './states';
@@ -7,10 +6,11 @@ const sessionToken = { kind: 'token-from-state', example: tokenOf('5e') } as con
 
 /** `DELETE /connect/session`, with the session's own token. */
 export const DELETE_SESSION_CASES: LifecycleOperation = {
-  operation: DELETE_SESSION,
+  id: 'deleteSession',
+  operation: { method: 'delete', path: '/connect/session' },
   specPointer: '/paths/~1connect~1session/delete',
   auth: 'session-token',
-  endsSessionOn: 204,
+  removes: { resource: 'session', on: 204 },
   cases: [
     {
       name: 'deletes an existing connect session',
@@ -24,39 +24,39 @@ export const DELETE_SESSION_CASES: LifecycleOperation = {
       description: 'a request to delete the connect session with a query parameter',
       state: STATES.sessionExists,
       request: { credential: sessionToken, query: { unexpected: 'true' } },
-      response: { status: 400, error: { code: 'invalid_query_params' } },
+      response: { status: 400, body: { error: { code: 'invalid_query_params' } } },
     },
     {
       name: 'rejects a non-empty body',
       description: 'a request to delete the connect session with a JSON body',
       state: STATES.sessionExists,
       request: { credential: sessionToken, body: { unexpected: true } },
-      response: { status: 400, error: { code: 'invalid_body' } },
+      response: { status: 400, body: { error: { code: 'invalid_body' } } },
     },
     {
       name: 'rejects a request without an Authorization header',
       description: 'a request to delete a connect session without an Authorization header',
       request: { credential: { kind: 'none' } },
-      response: { status: 401, error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } },
+      response: { status: 401, body: { error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.' } } },
     },
     {
       name: 'rejects a token that is not in the connect session token format',
       description: 'a request to delete a connect session with a malformed token',
       request: { credential: { kind: 'literal', value: 'not-a-connect-session-token' } },
-      response: { status: 401, error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } },
+      response: { status: 401, body: { error: { code: 'invalid_connect_session_token_format', message: 'Invalid connect session token format' } } },
     },
     {
       name: 'rejects a well-formed token that belongs to no session',
       description: 'a request to delete a connect session with an unknown token',
       request: { credential: { kind: 'well-formed-token', example: tokenOf('00') } },
-      response: { status: 401, error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } },
+      response: { status: 401, body: { error: { code: 'unknown_connect_session_token', message: 'Unknown connect session token' } } },
     },
     {
       name: 'answers 404 for a session that has already been deleted',
       description: 'a request to delete a connect session that has already been deleted',
       state: STATES.sessionDeleted,
       request: { credential: { kind: 'token-from-state', example: tokenOf('de') } },
-      response: { status: 404, error: { code: 'not_found' } },
+      response: { status: 404, body: { error: { code: 'not_found' } } },
     },
   ],
 };

@@ -10,6 +10,9 @@ export const STATES = {
   sessionExists: 'a connect session exists',
   sessionDeleted: 'the connect session has been deleted',
   connectionExists: 'a connection made through a connect session exists',
+  connectionRefreshExhausted: 'a connection whose credentials can no longer be refreshed',
+  integrationExists: 'an integration of the unauthenticated provider exists',
+  integrationKeyUnused: 'an integration key of this run that no integration has',
 } as const;
 export type ProviderStateName = (typeof STATES)[keyof typeof STATES];
 
@@ -21,6 +24,7 @@ export const STATE_VALUES = {
   endUserId: nonEmpty,
   connectionId: nonEmpty,
   integrationId: nonEmpty,
+  integrationKey: nonEmpty,
 } as const;
 export type StateValueName = keyof typeof STATE_VALUES;
 
@@ -30,6 +34,9 @@ export const VALUES_OF_STATE: Readonly<Record<ProviderStateName, readonly StateV
   [STATES.sessionExists]: ['connectSessionToken'],
   [STATES.sessionDeleted]: ['connectSessionToken'],
   [STATES.connectionExists]: ['connectionId', 'integrationId'],
+  [STATES.connectionRefreshExhausted]: ['connectionId', 'integrationId'],
+  [STATES.integrationExists]: ['integrationId'],
+  [STATES.integrationKeyUnused]: ['integrationKey'],
 };
 
 /** The variable a session state hands over; the request reads it as `${connectSessionToken}`. */

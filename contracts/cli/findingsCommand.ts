@@ -20,7 +20,8 @@ import { findingsEvidence, findingsMarkdown } from '../findings/findingsMarkdown
 import { applyOverlay, type OverlayApplier } from '../findings/applyOverlay';
 import { overlayDocument, undescribed } from '../findings/overlay';
 import { readRecorded, type RecordedAnswer } from '../findings/recorded';
-import { lifecycleValidators, SPEC_FILE } from '../nangoApi';
+import { SPEC_FILE } from '../nangoApi';
+import { lifecycleValidators } from '../cases';
 import { projectPath } from '../projectRoot';
 import { loadSpecFile } from '../openapi/specDocument';
 import type { CliIo } from '../output/cliIo';

@@ -6,7 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LIFECYCLE, nangoSpec, SPEC_FILE } from '../nangoApi';
+import { nangoSpec, SPEC_FILE } from '../nangoApi';
+import { LIFECYCLE } from '../cases';
 import { operationsSubset } from '../openapi/subset';
 import { PROJECT_ROOT } from '../projectRoot';
 

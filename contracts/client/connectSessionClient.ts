@@ -1,16 +1,6 @@
+import { concretePath, CREATE_SESSION, DELETE_SESSION, GET_SESSION, nangoValidators, RECONNECT_SESSION } from '../cases';
 import type { JsonValue } from '../json';
-import {
-  CREATE_SESSION,
-  DELETE_SESSION,
-  GET_SESSION,
-  nangoValidators,
-  operationLabel,
-  RECONNECT_SESSION,
-  type ConnectSession,
-  type ConnectSessionInput,
-  type ConnectSessionReconnectInput,
-  type StdError,
-} from '../nangoApi';
+import { operationLabel, type ConnectSession, type ConnectSessionInput, type ConnectSessionReconnectInput, type StdError } from '../nangoApi';
 import { isJsonMediaType } from '../openapi/mediaType';
 import type { OperationRef, ResponseValidators } from '../openapi/responseValidators';
 import { boundedFetch, type RawResponse } from './boundedFetch';
@@ -47,6 +37,21 @@ export interface ClientOptions {
 export interface UndocumentedRequestParts {
   readonly query?: Readonly<Record<string, string>>;
   readonly body?: JsonValue;
+}
+
+/** One request of a tabled operation, as the client sends it: each part the table gives (contracts/cases). */
+export interface OperationRequest {
+  /** The bearer credential; undefined sends no Authorization header. */
+  readonly credential?: string | undefined;
+  readonly pathParams?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: JsonValue;
+}
+
+/** A documented answer of any tabled operation: its status, and its body valid against that status's schema (undefined: none). */
+export interface DocumentedAnswer {
+  readonly status: number;
+  readonly body: unknown;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -110,6 +115,16 @@ export class ConnectSessionClient {
     return apiError(status as 400 | 401 | 404, body);
   }
 
+  /**
+   * Any operation of the tables: the request its case gives (path parameters, query, body, credential), the answer
+   * checked against what the spec documents for its status. What the body is (a session, a connection, an
+   * integration, `{success}`, an error) is the spec's schema for that status, which Ajv has proved it matches.
+   */
+  async call(operation: OperationRef, request: OperationRequest): Promise<DocumentedAnswer> {
+    const { pathParams, ...extras } = request;
+    return this.send(operation, request.credential, { ...(extras.query ? { query: extras.query } : {}), ...(extras.body === undefined ? {} : { body: extras.body }) }, pathParams);
+  }
+
   private created({ status, body }: Checked): CreateSessionResult {
     if (status === 201) return { outcome: 'created', session: (body as { data: ConnectSession }).data };
     return apiError(status as 400 | 401, body);
@@ -120,14 +135,15 @@ export class ConnectSessionClient {
    * what the spec documents for it: the status, then a JSON body valid against that status's schema. The casts in
    * the methods above rest on this: Ajv has proved the body is what the spec says for the status.
    */
-  private async send(operation: OperationRef, credential: string | undefined, extras: UndocumentedRequestParts): Promise<Checked> {
-    const url = new URL(operation.path.slice(1), this.base);
+  private async send(operation: OperationRef, credential: string | undefined, extras: UndocumentedRequestParts, pathParams: Readonly<Record<string, string>> = {}): Promise<Checked> {
+    const path = concretePath(operation.path, pathParams);
+    const url = new URL(path.slice(1), this.base);
     for (const [name, value] of Object.entries(extras.query ?? {})) url.searchParams.append(name, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (credential !== undefined) headers['authorization'] = `Bearer ${credential}`;
     if (extras.body !== undefined) headers['content-type'] = 'application/json';
     const init = { method: operation.method.toUpperCase(), headers, ...(extras.body === undefined ? {} : { body: JSON.stringify(extras.body) }) };
-    const { status, contentType, bodyText } = await this.transport(operationLabel(operation), () => boundedFetch(url, init, this.timeoutMs));
+    const { status, contentType, bodyText } = await this.transport(`${operation.method.toUpperCase()} ${decodeURIComponent(path)}`, () => boundedFetch(url, init, this.timeoutMs));
 
     const documented = this.validators.documentedStatuses(operation.method, operation.path);
     if (!documented.includes(String(status))) throw new UndocumentedStatusError(status, documented, snippet(bodyText), operationLabel(operation));

@@ -1,4 +1,6 @@
+import { operationAt, SETUP } from '../cases';
 import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
+import { operationLabel } from '../nangoApi';
 import { escapeToken, resolvePointer } from '../openapi/jsonPointer';
 import { essenceOf, isJsonMediaType, matchMediaType } from '../openapi/mediaType';
 import type { ResponseValidators } from '../openapi/responseValidators';
@@ -19,6 +21,12 @@ export type Disposition =
   | { readonly kind: 'patch'; readonly actions: readonly OverlayAction[]; readonly why: string }
   | { readonly kind: 'defect'; readonly why: string }
   | { readonly kind: 'note'; readonly why: string };
+
+/** `GET /connection/{connectionId}`: the documented operation an answer is of (a concrete path under its template), or its method and path. */
+function operationOf(answer: RecordedAnswer): string {
+  const documented = operationAt(answer.method, answer.path);
+  return documented ? operationLabel(documented.operation) : `${answer.method.toUpperCase()} ${answer.path}`;
+}
 
 /** Where a finding was seen: one recorded answer, its operation, what met it, and what it objected to. */
 export interface Sighting {
@@ -169,7 +177,7 @@ const DEFECTS: Readonly<Record<string, string>> = {
   use_after_free: "a deleted session's token was accepted again: a security defect",
   session_deleted_only_by_204: 'a session went without a 204, or stayed after one: the server does not do what it answered',
   negative_data_rejection: 'a request the spec does not allow was accepted instead of refused',
-  created_session_answers_get: 'a 201 said it created a session that GET /connect/session does not know: the server does not do what it answered',
+  created_session_answers_get: `a 201 said it created a session that ${operationLabel(SETUP.getSession)} does not know: the server does not do what it answered`,
   max_response_time: 'an answer came slower than the bound set (HOSTILE_MAX_RESPONSE_MS)',
 };
 
@@ -191,7 +199,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
   const add = (check: string | undefined, problem: string, finding: Omit<Finding, 'id' | 'key' | 'alsoIn' | 'seen' | 'title'> & { readonly title?: string }): void => {
     const { answer } = finding;
     const cause = rootCauseOf({ check, method: answer.method, path: answer.path, status: answer.status, code: stdErrorCode(answer.body), contentType: answer.contentType, problem, kinds: answer.kinds, body: answer.body });
-    const sighting: Sighting = { id: answer.id, operation: `${answer.method.toUpperCase()} ${answer.path}`, by: check ?? 'pact', problem };
+    const sighting: Sighting = { id: answer.id, operation: operationOf(answer), by: check ?? 'pact', problem };
     const earlier = found.get(cause.key);
     if (!earlier) {
       found.set(cause.key, { ...finding, id: `C${found.size + 1}`, key: cause.key, title: finding.title ?? cause.title, alsoIn: [], seen: [sighting] });
@@ -202,7 +210,9 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
     found.set(cause.key, { ...earlier, answer: representative, alsoIn: ids, seen: [...earlier.seen, sighting], disposition: mergeDisposition(earlier.disposition, finding.disposition) });
   };
   for (const answer of answers) {
-    const { status, path } = answer;
+    const { status } = answer;
+    // A concrete path (`/connection/abc`) is judged by its operation's clauses, under its template.
+    const path = operationAt(answer.method, answer.path)?.operation.path ?? answer.path;
     const method = answer.method.toLowerCase();
     const operation = `/paths/${escapeToken(path)}/${method}`;
     const responses = `${operation}/responses`;
@@ -242,7 +252,7 @@ export function classify(answers: readonly RecordedAnswer[], spec: SpecDocument,
               {
                 target: jsonPathOf('/components/securitySchemes'),
                 description: "the route is authenticated with the connect session token, not the environment's secret key",
-                update: { connectSessionToken: { type: 'http', scheme: 'bearer', description: 'The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from POST /connect/sessions.' } },
+                update: { connectSessionToken: { type: 'http', scheme: 'bearer', description: `The connect session token (nango_connect_session_ followed by 64 lowercase hex digits), from ${operationLabel(SETUP.createSession)}.` } },
               },
               { target: jsonPathOf(operation), description: `${answer.method} ${path} takes the connect session token`, update: { security: [{ connectSessionToken: [] }] } },
             ],

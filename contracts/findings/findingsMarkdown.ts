@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { LIFECYCLE, operationLabel } from '../nangoApi';
+import { operationLabel } from '../nangoApi';
+import { LIFECYCLE } from '../cases';
 import type { Finding } from './classify';
 import type { StillUndescribed } from './overlay';
 import type { Recorded } from './recorded';
@@ -56,6 +57,14 @@ export function findingsMarkdown(recorded: Recorded, findings: readonly Finding[
     lines.push('', `- **What to do**: ${disposition.why}.`);
     if (disposition.kind === 'patch') for (const action of disposition.actions) lines.push(`  - overlay action on \`${action.target}\`: ${action.description}`);
     if (disposition.kind === 'defect') lines.push('  - a server defect: report it; no spec change should absorb it.');
+  }
+  if (recorded.undocumented?.length) {
+    lines.push('', '## Spec gaps the suite itself relies on', '');
+    for (const request of recorded.undocumented) {
+      lines.push(
+        `- \`${request}\`: sent by the verification's own provider states, and documented nowhere in \`${specFile}\`. The reconnect case and the connection cases need a connection made through a connect session; the Connect UI makes one with this request (\`?connect_session_token=\`, answering \`{connectionId, providerConfigKey}\`), and Nango's public API documents no other way. Ask for it to be documented, or for a documented way to make such a connection.`,
+      );
+    }
   }
   if (left.length) {
     lines.push('', '## Not yet described by the patched spec', '');

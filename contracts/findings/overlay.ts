@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { stringify } from 'yaml';
-import { lifecycleValidators } from '../nangoApi';
+import { lifecycleValidators } from '../cases';
 import type { HttpMethod } from '../openapi/responseValidators';
 import { loadSpecText } from '../openapi/specDocument';
 import { mergeActions, type Finding, type OverlayAction } from './classify';

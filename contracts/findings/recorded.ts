@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseByDescription, exampleBody, operationOfCase, STATES, type ContractCase } from '../cases';
+import { caseById, concretePath, exampleBody, exampleValue, operationOfCase, STATES, type CaseValue, type ContractCase } from '../cases';
 import { ConfigurationError } from '../configurationError';
 import { curlRepro } from '../hostile/curl';
 import { FINDINGS_FILE, readFindings, UnfinishedRunError, type FindingsRecord } from '../hostile/findingsFile';
 import { placeholder } from '../hostile/placeholders';
 import type { SentRequest } from '../hostile/rawRequest';
-import { DELETE_SESSION } from '../nangoApi';
 import { projectPath } from '../projectRoot';
 import { EVIDENCE_FILE, readEvidence } from '../report/evidenceFile';
 import type { VerificationReport } from '../verification/results';
@@ -52,6 +51,8 @@ export interface Recorded {
   readonly answers: readonly RecordedAnswer[];
   /** Why a recorded run gave nothing to read (one that did not finish). */
   readonly notes: readonly string[];
+  /** Requests the verification's own set-up sent that the spec does not document: spec gaps of the suite's own. */
+  readonly undocumented?: readonly string[];
 }
 
 /** Neither run has recorded anything: nothing to report. */
@@ -73,12 +74,14 @@ export function readRecorded(dir: string): Recorded {
   const targets: string[] = [];
   const notes: string[] = [];
   const answers: RecordedAnswer[] = [];
+  const undocumented: string[] = [];
   if (existsSync(evidenceFile)) {
     const evidence = readEvidence(evidenceFile);
     sources.push(`${projectPath(evidenceFile)} (${evidence.generatedAt})`);
     if (evidence.report) {
       targets.push(`${evidence.report.providerLabel} (${evidence.report.providerUrl})`);
       answers.push(...verificationAnswers(evidence.report));
+      undocumented.push(...(evidence.report.sessions.undocumented ?? []));
     } else notes.push(`${projectPath(evidenceFile)}: the last verification did not finish (${evidence.outcome}), so it recorded no answer`);
   }
   const record = existsSync(hostileFile) ? readFinishedFindings(hostileFile, notes) : undefined;
@@ -89,13 +92,15 @@ export function readRecorded(dir: string): Recorded {
       const answer = finding.answers.find((candidate) => candidate.status === finding.status) ?? finding.answers[0];
       if (!answer) continue;
       const request = finding.requests[finding.answers.indexOf(answer)] ?? finding.requests[0];
+      // A finding without the request it sent names no operation to report it under.
+      if (!request) continue;
       answers.push({
         id: `H-${finding.id}`,
         source: 'hostile',
         foundBy: `hostile check ${finding.check} (${finding.id} of ${FINDINGS_FILE}; replay: npm run contracts:hostile -- --replay ${projectPath(hostileFile)} ${finding.id})`,
-        method: request?.method ?? 'DELETE',
+        method: request.method,
         // The request's own method and path: a hostile finding is about the operation it was sent to.
-        path: request ? new URL(request.target, 'http://x').pathname : DELETE_SESSION.path,
+        path: new URL(request.target, 'http://x').pathname,
         status: answer.status,
         contentType: answer.contentType ?? undefined,
         body: answer.body,
@@ -110,7 +115,7 @@ export function readRecorded(dir: string): Recorded {
       });
     }
   }
-  return { sources, targets: [...new Set(targets)], answers, notes };
+  return { sources, targets: [...new Set(targets)], answers, notes, ...(undocumented.length > 0 ? { undocumented } : {}) };
 }
 
 /** The hostile run's record, or a note (and nothing) when the run that wrote it did not finish. */
@@ -132,8 +137,10 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
       if (!result.observed) return [];
       next += 1;
       const acceptedText = result.known.map((known) => /\(accepted: (.*)\)$/.exec(known)?.[1]).find((reason) => reason !== undefined);
-      const contractCase = caseByDescription(result.description);
-      const [method = DELETE_SESSION.method.toUpperCase(), path = DELETE_SESSION.path] = (result.operation ?? '').split(' ').filter(Boolean);
+      const contractCase = caseById(result.caseId);
+      // Every observed result names the operation it went to (its case's, or the request's method and path).
+      const [method, path] = (result.operation ?? '').split(' ').filter(Boolean);
+      if (method === undefined || path === undefined) return [];
       return [
         {
           id: `V${next}`,
@@ -162,7 +169,7 @@ function verificationAnswers(report: VerificationReport): RecordedAnswer[] {
 
 /** A documented case's request, its credential as a placeholder of its role. */
 function requestOf(contractCase: ContractCase): SentRequest {
-  const { credential, query, body } = contractCase.request;
+  const { credential, query, body, pathParams } = contractCase.request;
   const { operation } = operationOfCase(contractCase);
   const token =
     credential.kind === 'token-from-state'
@@ -174,10 +181,11 @@ function requestOf(contractCase: ContractCase): SentRequest {
           : credential.kind === 'literal'
             ? credential.value
             : undefined;
-  const search = query ? `?${new URLSearchParams(query).toString()}` : '';
+  const examples = (values: Readonly<Record<string, CaseValue>>): Record<string, string> => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, exampleValue(value)]));
+  const search = query ? `?${new URLSearchParams(examples(query)).toString()}` : '';
   return {
     method: operation.method.toUpperCase(),
-    target: `${operation.path}${search}`,
+    target: `${concretePath(operation.path, examples(pathParams ?? {}))}${search}`,
     headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(exampleBody(body)) : undefined,
   };

@@ -168,6 +168,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connection/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a connection (deprecated)
+         * @description Returns a specific connection with credentials. This endpoint is deprecated, use the /connections/{connectionId} endpoint instead.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    provider_config_key: string;
+                    /** @description If true, Nango will attempt to refresh the access access token regardless of its expiration status (false by default). */
+                    force_refresh?: boolean;
+                    /** @description If true, return the refresh token as part of the response (false by default). */
+                    refresh_token?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully returned a connection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectionFull"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+                /** @description Unknown Connection */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+                /** @description Connection refresh exhausted */
+                424: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                /** @description The error code */
+                                code?: string;
+                                /** @description A human-readable error message */
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a connection (deprecated)
+         * @description Deletes a specific connection. This endpoint is deprecated, use the /connections/{connectionId} endpoint instead.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description The integration ID used to create the connection (aka Unique Key). */
+                    provider_config_key: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The connection ID used to create the connection. */
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully deleted an connection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success?: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+                /** @description Unknown connection */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an integration
+         * @description Create an integration
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A unique integration ID, which you will use in the other API calls to reference this integration. */
+                        unique_key: string;
+                        /** @description The provider unique name. */
+                        provider: string;
+                        /** @description The integration display name. */
+                        display_name?: string;
+                        /** @description Whether to forward webhooks received for this integration. Defaults to true. */
+                        forward_webhooks?: boolean;
+                        credentials?: components["schemas"]["IntegrationCredentials"];
+                        /** @description Provider-specific configuration for providers that declare an `integration_config` schema (e.g. `private-api-generic`, `aws-sigv4`). Keys and required fields depend on the provider; values are validated against the provider schema. */
+                        integration_config?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Successfully created an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Integration"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{uniqueKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an integration
+         * @description Deletes a specific integration.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The integration ID (unique_key) that you created in Nango. */
+                    uniqueKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successfully deleted an integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            success: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -269,6 +517,252 @@ export interface components {
             integrations_config_defaults?: components["schemas"]["ConnectSessionInput"]["integrations_config_defaults"];
             overrides?: components["schemas"]["ConnectSessionInput"]["overrides"];
             webhook_url_override?: components["schemas"]["ConnectSessionInput"]["webhook_url_override"];
+        };
+        ConnectionFull: {
+            id: number;
+            connection_id: string;
+            provider_config_key: string;
+            provider: string;
+            errors: components["schemas"]["ConnectionError"][];
+            /** @deprecated */
+            end_user?: components["schemas"]["ConnectionEndUser"] | null;
+            metadata: {
+                [key: string]: unknown;
+            };
+            connection_config: {
+                [key: string]: unknown;
+            };
+            tags: components["schemas"]["Tags"];
+            created_at: string;
+            updated_at: string;
+            last_fetched_at: string;
+            credentials: components["schemas"]["AllAuthCredentials"];
+        };
+        ConnectionError: {
+            /**
+             * @example auth
+             * @enum {string}
+             */
+            type: "auth" | "sync";
+            /** @example VrnbtykXJFckCm3HP93t */
+            log_id: string;
+        };
+        /** @deprecated */
+        ConnectionEndUser: {
+            /**
+             * @deprecated
+             * @description Uniquely identifies the end user.
+             */
+            id: string;
+            /** @deprecated */
+            email?: string | null;
+            /** @deprecated */
+            display_name?: string | null;
+            /**
+             * @deprecated
+             * @description Tags associated with the end user. Only accepts strings values, up to 64 keys.
+             */
+            tags?: {
+                [key: string]: unknown;
+            };
+            /** @deprecated */
+            organization?: {
+                /** @description Uniquely identifies the organization the end user belongs to */
+                id: string;
+                display_name?: string | null;
+            } | null;
+        };
+        AllAuthCredentials: components["schemas"]["OAuth1CredentialsWithRaw"] | components["schemas"]["OAuth2CredentialsWithRaw"] | components["schemas"]["BasicApiCredentials"] | components["schemas"]["ApiKeyCredentials"] | components["schemas"]["AppCredentials"] | components["schemas"]["JwtCredentials"] | components["schemas"]["OAuth2ClientCredentialsWithRaw"] | components["schemas"]["AppStoreCredentialsWithRaw"] | components["schemas"]["UnauthCredentials"] | components["schemas"]["CustomCredentials"] | components["schemas"]["TbaCredentials"] | components["schemas"]["BillCredentialsWithRaw"] | components["schemas"]["TwoStepCredentials"] | components["schemas"]["SignatureCredentials"];
+        /** OAuth1 */
+        OAuth1CredentialsWithRaw: components["schemas"]["OAuth1Credentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** OAuth1 */
+        OAuth1Credentials: {
+            oauth_token: string;
+            oauth_token_secret: string;
+            /** @enum {string} */
+            type: "OAUTH1";
+        };
+        /** OAuth2 */
+        OAuth2CredentialsWithRaw: components["schemas"]["OAuth2Credentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** OAuth2 */
+        OAuth2Credentials: {
+            access_token: string;
+            config_override?: {
+                client_id?: string;
+                client_secret?: string;
+            };
+            /** Format: date-time */
+            expires_at?: string;
+            refresh_token?: string;
+            /** @enum {string} */
+            type: "OAUTH2";
+        };
+        /** Basic Auth */
+        BasicApiCredentials: {
+            password: string;
+            /** @enum {string} */
+            type: "BASIC";
+            username: string;
+        };
+        /** Api Key */
+        ApiKeyCredentials: {
+            apiKey: string;
+            /** @enum {string} */
+            type: "API_KEY";
+        };
+        /** GitHub App */
+        AppCredentials: {
+            access_token: string;
+            /** Format: date-time */
+            expires_at?: string;
+            raw: Record<string, unknown>;
+            /** @enum {string} */
+            type: "APP";
+        };
+        /** JWT */
+        JwtCredentials: {
+            /** Format: date-time */
+            expires_at?: string;
+            issuerId?: string;
+            privateKey: {
+                id: string;
+                secret: string;
+            } | string;
+            privateKeyId?: string;
+            token?: string;
+            /** @enum {string} */
+            type: "JWT";
+        };
+        /** OAuth2 Client */
+        OAuth2ClientCredentialsWithRaw: components["schemas"]["OAuth2ClientCredentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** OAuth2 Client */
+        OAuth2ClientCredentials: {
+            client_id: string;
+            client_secret: string;
+            /** Format: date-time */
+            expires_at?: string;
+            token: string;
+            /** @enum {string} */
+            type: "OAUTH2_CC";
+        };
+        /** App Store */
+        AppStoreCredentialsWithRaw: components["schemas"]["AppStoreCredentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** App Store */
+        AppStoreCredentials: {
+            access_token: string;
+            /** Format: date-time */
+            expires_at?: string;
+            private_key: string;
+            /** @enum {string} */
+            type?: "APP_STORE";
+        };
+        /** Unauthenticated */
+        UnauthCredentials: Record<string, unknown>;
+        /** Custom */
+        CustomCredentials: {
+            raw: Record<string, unknown>;
+            /** @enum {string} */
+            type: "CUSTOM";
+        };
+        /** TBA */
+        TbaCredentials: {
+            config_override: {
+                client_id?: string;
+                client_secret?: string;
+            };
+            token_id: string;
+            token_secret: string;
+            /** @enum {string} */
+            type: "TBA";
+        };
+        /** Bill */
+        BillCredentialsWithRaw: components["schemas"]["BillCredentials"] & {
+            raw: Record<string, unknown>;
+        };
+        /** Bill */
+        BillCredentials: {
+            dev_key: string;
+            /** Format: date-time */
+            expires_at?: string;
+            organization_id: string;
+            password: string;
+            session_id?: string;
+            /** @enum {string} */
+            type: "BILL";
+            user_id?: string;
+            username: string;
+        };
+        /** Two Step */
+        TwoStepCredentials: {
+            /** Format: date-time */
+            expires_at?: string;
+            raw: Record<string, unknown>;
+            token?: string;
+            /** @enum {string} */
+            type: "TWO_STEP";
+        };
+        /** Signature */
+        SignatureCredentials: {
+            /** Format: date-time */
+            expires_at?: string;
+            password: string;
+            token?: string;
+            /** @enum {string} */
+            type: "SIGNATURE";
+            username: string;
+        };
+        /** @description Integration credentials schema for different authentication types. */
+        IntegrationCredentials: {
+            /** @enum {string} */
+            type: "OAUTH1" | "OAUTH2" | "TBA";
+            client_id: string;
+            client_secret: string;
+            scopes?: string | null;
+            webhook_secret?: string | null;
+        } | {
+            /** @enum {string} */
+            type: "APP";
+            app_id: string;
+            app_link: string;
+            private_key: string;
+        } | {
+            /** @enum {string} */
+            type: "CUSTOM";
+            client_id: string;
+            client_secret: string;
+            app_id: string;
+            app_link: string;
+            private_key: string;
+        };
+        Integration: {
+            /** @description The integration ID that you created in Nango. */
+            unique_key: string;
+            /** @description The provider display name. */
+            display_name: string;
+            /** @description The Nango API Configuration. */
+            provider: string;
+            /** @description Absolute path to the logo of this integration (svg) */
+            logo?: string;
+            /**
+             * Format: date-time
+             * @description When it was created
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last time it was updated
+             */
+            updated_at: string;
+            /** @description Whether webhooks received from this integration's provider are forwarded to your backend. */
+            forward_webhooks?: boolean;
         };
     };
     responses: {

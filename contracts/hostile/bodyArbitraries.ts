@@ -124,8 +124,8 @@ function ownShape(root: JsonObject, node: JsonObject, at: string, chain: readonl
   });
   // OpenAPI 3.0's `nullable: true` is 3.1's `null` among the types.
   const types = declared && node['nullable'] === true && !declared.includes('null') ? [...declared, 'null' as const] : declared;
-  const properties = isJsonObject(node['properties']) ? Object.keys(node['properties']).map((name) => [name, shapeAt(root, `${at}/properties/${escape(name)}`, chain)] as const) : [];
   const required = Array.isArray(node['required']) ? node['required'].filter((name): name is string => typeof name === 'string') : [];
+  const properties = isJsonObject(node['properties']) ? Object.keys(node['properties']).flatMap((name) => optionalShape(root, `${at}/properties/${escape(name)}`, chain, required.includes(name)).map((shape) => [name, shape] as const)) : [];
   const extra = node['additionalProperties'];
   const additional = extra === false ? false : extra === undefined || extra === true ? undefined : shapeAt(root, `${at}/additionalProperties`, chain);
   return {
@@ -141,6 +141,20 @@ function ownShape(root: JsonObject, node: JsonObject, at: string, chain: readonl
     minItems: number('minItems') ?? 0,
     maxItems: number('maxItems'),
   };
+}
+
+/**
+ * A property's shape; none for an optional one whose schema uses a keyword the mapper does not know (`oneOf`,
+ * `anyOf`, `pattern`: POST /integrations' `credentials`): left out of every body, which stays one the schema allows.
+ * A required one stops the mapper as any unknown keyword does.
+ */
+function optionalShape(root: JsonObject, pointer: string, chain: readonly string[], required: boolean): Shape[] {
+  try {
+    return [shapeAt(root, pointer, chain)];
+  } catch (error) {
+    if (required || !(error instanceof SchemaMappingError) || !/which the body mapper does not know/.test(error.message)) throw error;
+    return [];
+  }
 }
 
 const escape = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');

@@ -1,5 +1,5 @@
 import type { RawResponse } from '../client/boundedFetch';
-import { createdSessionToken } from '../cases';
+import { concretePath, createdResource, createdSessionToken, type StateValueName } from '../cases';
 import { ConnectSessionClientError } from '../client/errors';
 import { is2xx } from '../http/status';
 import type { RateLimitBudget } from '../live/rateLimit';
@@ -7,14 +7,16 @@ import type { SessionAdmin } from '../live/sessionAdmin';
 import type { SessionLedger } from '../live/sessionLedger';
 import { isJsonObject, type JsonValue } from '../json';
 import type { TestConnection } from '../live/sessionLedger';
-import { DELETE_SESSION } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase, SessionTokenForm } from './hostileCases';
-import { hostileOperationAt, isDeleteSession, operationOf, pathOf, type HostileOperation } from './operations';
+import { hostileOperationAt, isDeleteSession, operationOf, pathOf, sessionRemoval, type Filled, type HostileOperation } from './operations';
 import { placeholder, resolve, UNKNOWN_TOKEN, type RoleValues } from './placeholders';
 import type { Answer, Observation } from './observation';
 import { sendRaw, type SentRequest } from './rawRequest';
 import { ContractsError } from '../errors';
+
+/** An id of nothing, for a path parameter a case needs none of the run's for: `contract-tests-no-such-connectionId`. */
+const UNKNOWN_ID_PREFIX = 'contract-tests-no-such-';
 
 
 export interface RunnerContext {
@@ -79,17 +81,73 @@ export class CaseRunner {
     const session = needsLiveSession(hostile.auth) ? await this.liveSession() : undefined;
     const values: RoleValues = { ...this.values, ...(session ? { live: session } : {}), ...(hostile.auth.kind === 'deleted-session' ? { deleted: await this.deletedSession() } : {}) };
     const authorization = authorizationOf(hostile.auth);
-    const body = await this.bodyFor(operation, hostile.body);
-    const answer = await this.send(requestTo(operation.operation, authorization, hostile.query, body, hostile.contentType), values).catch((error: unknown) => {
+    const runs = this.runsOwn(operation);
+    const body = await this.bodyFor(operation, hostile.body, runs);
+    const pathParams = await filled(operation.pathParams, runs);
+    const query = [...Object.entries(await filled(operation.query, runs)), ...hostile.query];
+    const answer = await this.send(requestTo(operation.operation, authorization, query, body, hostile.contentType, pathParams), values).catch((error: unknown) => {
       // A creating request that went out and got no answer may have made a session no token names: the account says so.
       if (error instanceof NoAnswer && operation.createsSessionAt !== undefined) this.context.ledger.noteInDoubt(`${operation.label} got no answer (${error.message}): it may have created a session the run cannot delete`);
       throw error;
     });
+    this.followRemoval(operation, answer, pathParams);
+    if (operation.creates?.resource === 'integration' && is2xx(answer.response.status)) this.adoptIntegration(operation, answer);
     const deleted = isDeleteSession(operation.operation) && answer.response.status === 204;
     const followUp = deleted && authorization !== undefined ? await this.send(requestTo(operation.operation, authorization, [], undefined, undefined), values) : undefined;
     const createdSession = operation.createsSessionAt !== undefined && is2xx(answer.response.status) ? await this.adoptCreated(operation, answer) : undefined;
     const sessionAlive = session === undefined ? undefined : await this.settle(session);
     return { kind: 'single', hostile, auth: hostile.auth, answer, followUp, sessionAlive, ...(createdSession ? { createdSession } : {}) };
+  }
+
+  /**
+   * What of the run's a case names, made when first asked for: a request that may remove its connection or its
+   * integration gets one of its own (made for it, and deleted by clean-up unless the request did); others share the
+   * run's test connection; a key an integration may be created under is a new one of the run's, known before the
+   * request goes out (clean-up deletes it by name, a 404 saying it never came to be).
+   */
+  private runsOwn(operation: HostileOperation): (name: StateValueName) => Promise<string> {
+    const removes = operation.removes?.resource;
+    let own: Promise<TestConnection> | undefined;
+    let key: string | undefined;
+    let integration: Promise<string> | undefined;
+    const connection = (): Promise<TestConnection> => {
+      if (removes === 'connection') return (own ??= this.context.ledger.newConnection());
+      return (this.connection ??= this.context.ledger.connection());
+    };
+    return async (name) => {
+      switch (name) {
+        case 'connectionId':
+          return (await connection()).connectionId;
+        case 'integrationId':
+          if (removes === 'integration') return (integration ??= this.context.ledger.integration());
+          return (await connection()).integrationId;
+        case 'integrationKey':
+          return (key ??= this.context.ledger.integrationKey());
+        case 'connectSessionToken':
+        case 'endUserId':
+          throw new Error(`${operation.label}: the hostile run fills no ${name} from a state`);
+      }
+    };
+  }
+
+  /** An answer that removed what its path names, as its table says (a connection, an integration): gone, not deleted again. */
+  private followRemoval(operation: HostileOperation, answer: Answer, pathParams: Readonly<Record<string, string>>): void {
+    const { removes } = operation;
+    if (removes?.param === undefined || answer.response.status !== removes.on) return;
+    const named = pathParams[removes.param];
+    if (named === undefined) return;
+    if (removes.resource === 'connection') this.context.ledger.markConnectionGone(named);
+    if (removes.resource === 'integration') this.context.ledger.markIntegrationGone(named);
+  }
+
+  /**
+   * A 2xx of an operation that creates an integration made one under the key its body holds: adopted, so clean-up
+   * deletes it by name; one without a key there may have made one the run cannot name: the account says so.
+   */
+  private adoptIntegration(operation: HostileOperation, answer: Answer): void {
+    const created = createdResource(operation.operation.method, operation.operation.path, answer.response.bodyText);
+    if (created?.resource === 'integration') this.context.ledger.adoptIntegration(created.id);
+    else this.context.ledger.noteInDoubt(`${operation.label} answered ${answer.response.status} without an integration key at ${operation.creates?.at ?? ''}: it may have created an integration the run cannot delete`);
   }
 
   /**
@@ -117,25 +175,27 @@ export class CaseRunner {
   }
 
   /**
-   * The body as sent: a schema's body as JSON; a reconnect body names the run's test connection where it has the
-   * ids as strings, so the only rule it breaks is the one its label names (a connection of no one is refused too).
+   * The body as sent: a schema's body as JSON; where the operation's success case names something of the run's
+   * (a reconnect's `connection_id` and `integration_id`, a new integration's `unique_key`) or a fixed value (a
+   * provider that exists: `provider`) and the generated body has a string there, that goes in, so the only rule the body breaks is the one its label names (a
+   * connection of no one is refused too), and what it creates has a name the run knows.
    */
-  private async bodyFor(operation: HostileOperation, body: BodySpec): Promise<string | undefined> {
+  private async bodyFor(operation: HostileOperation, body: BodySpec, runs: (name: StateValueName) => Promise<string>): Promise<string | undefined> {
     if (body.kind !== 'valid' && body.kind !== 'invalid') return bodyText(body);
     const value = body.value;
-    if (!operation.bodyNamesConnection || !isJsonObject(value) || !(typeof value['connection_id'] === 'string' || typeof value['integration_id'] === 'string')) return JSON.stringify(value);
-    this.connection ??= this.context.ledger.connection();
-    const { connectionId, integrationId } = await this.connection;
-    const named: Record<string, JsonValue> = { ...value };
-    if (typeof value['connection_id'] === 'string') named['connection_id'] = connectionId;
-    if (typeof value['integration_id'] === 'string') named['integration_id'] = integrationId;
+    const isString = ([field]: readonly [string, unknown]): boolean => isJsonObject(value) && typeof value[field] === 'string';
+    const fields = Object.entries(operation.bodyFields).filter(isString);
+    const fixed = Object.entries(operation.bodyFixed).filter(isString);
+    if (!isJsonObject(value) || fields.length + fixed.length === 0) return JSON.stringify(value);
+    const named: Record<string, JsonValue> = { ...value, ...Object.fromEntries(fixed) };
+    for (const [field, name] of fields) named[field] = await runs(name);
     return JSON.stringify(named);
   }
 
   /** One session deleted `count` times: one after the other (`repeat`), or all at once (`race`). */
   private async deletesOfOneSession(how: 'repeat' | 'race', count: number): Promise<Observation> {
     const token = await this.liveSession();
-    const request = deleteRequest(`Bearer ${placeholder('live')}`, [], { kind: 'none' }, undefined);
+    const request = requestTo(sessionRemoval(this.context.operations).operation, `Bearer ${placeholder('live')}`, [], undefined, undefined);
     const values = { ...this.values, live: token };
     const answers: Answer[] = [];
     if (how === 'race') answers.push(...(await Promise.all(Array.from({ length: count }, () => this.send(request, values)))));
@@ -151,7 +211,7 @@ export class CaseRunner {
   private async otherMethod(method: string, path: string): Promise<Observation> {
     const token = await this.liveSession();
     const credential = this.context.operations.some((operation) => operation.operation.path === path && operation.auth === 'secret-key') ? placeholder('secret') : placeholder('live');
-    const request = (name: string): SentRequest => ({ method: name, target: path, headers: { authorization: `Bearer ${credential}` }, body: undefined });
+    const request = (name: string): SentRequest => ({ method: name, target: ofNothing(path), headers: { authorization: `Bearer ${credential}` }, body: undefined });
     const values = { ...this.values, live: token };
     const get = method === 'HEAD' ? await this.send(request('GET'), values) : undefined;
     const answer = await this.send(request(method), values);
@@ -248,16 +308,31 @@ function withForm(form: SessionTokenForm, token: string): string {
   }
 }
 
-function requestTo(operation: OperationRef, authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: string | undefined, contentType: string | undefined): SentRequest {
+function requestTo(
+  operation: OperationRef,
+  authorization: string | undefined,
+  query: ReadonlyArray<readonly [string, string]>,
+  body: string | undefined,
+  contentType: string | undefined,
+  pathParams: Readonly<Record<string, string>> = {},
+): SentRequest {
   const search = query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
   const headers: Record<string, string> = {};
   if (authorization !== undefined) headers['authorization'] = authorization;
   if (contentType !== undefined) headers['content-type'] = contentType;
-  return { method: operation.method.toUpperCase(), target: `${operation.path}${search ? `?${search}` : ''}`, headers, body };
+  return { method: operation.method.toUpperCase(), target: `${ofNothing(operation.path, pathParams)}${search ? `?${search}` : ''}`, headers, body };
 }
 
-function deleteRequest(authorization: string | undefined, query: ReadonlyArray<readonly [string, string]>, body: BodySpec, contentType: string | undefined): SentRequest {
-  return requestTo(DELETE_SESSION, authorization, query, bodyText(body), contentType);
+/** The concrete path: each path parameter the run's own, or an id of nothing (a method case needs none of the run's). */
+function ofNothing(path: string, pathParams: Readonly<Record<string, string>> = {}): string {
+  const names = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+  return concretePath(path, Object.fromEntries(names.map((name) => [name, pathParams[name] ?? `${UNKNOWN_ID_PREFIX}${name}`])));
+}
+
+/** Each part the run's own fills (`provider_config_key` → the test connection's integration), by what it names. */
+async function filled(parts: Filled, runs: (name: StateValueName) => Promise<string>): Promise<Record<string, string>> {
+  const entries = await Promise.all(Object.entries(parts).map(async ([part, name]) => [part, await runs(name)] as const));
+  return Object.fromEntries(entries);
 }
 
 function bodyText(body: BodySpec): string | undefined {

@@ -1,4 +1,4 @@
-import { operationAt } from '../cases';
+import { operationAt, SETUP } from '../cases';
 import type { RawResponse } from '../client/boundedFetch';
 import { is2xx } from '../http/status';
 import { operationLabel, stdErrorCode } from '../nangoApi';
@@ -8,6 +8,9 @@ import { refusedFields } from './rootCause';
 import { isDeleteSession, operationOf } from './operations';
 import type { SentRequest } from './rawRequest';
 import { credentialOf, describeAuth, whyNotAllowed, whyNotAllowedWithBody, type CredentialKind } from './specRules';
+
+/** How messages name the request that tells whether a session lives. */
+const GET_SESSION_LABEL = operationLabel(SETUP.getSession);
 
 /**
  * The hostile run's checks, one entry each: its name (Schemathesis's where it has one), the rule it holds the
@@ -176,7 +179,7 @@ export const CHECKS: readonly Check[] = [
     (observation) => credentialFor(observation) === 'invalid',
     ({ auth, answer, sessionAlive }) => [
       ...(is2xx(answer.response.status) ? [[answer, `${describeAuth(auth)} was answered ${answer.response.status}`] as const] : []),
-      ...(sessionAlive === false && answer.response.status !== 204 ? [[answer, `answered ${answer.response.status}, yet the session is gone (GET /connect/session)`] as const] : []),
+      ...(sessionAlive === false && answer.response.status !== 204 ? [[answer, `answered ${answer.response.status}, yet the session is gone (${GET_SESSION_LABEL})`] as const] : []),
     ],
   ),
   // A deleted session's token is a freed resource: using it again must not succeed (Schemathesis: use_after_free).
@@ -219,7 +222,7 @@ export const CHECKS: readonly Check[] = [
   // This suite's own: the spec documents 204 as "deleted", so only a 204 may delete, and a 204 must have.
   {
     name: 'session_deleted_only_by_204',
-    meaning: 'A session is gone after a request exactly when the request was answered 204 (GET /connect/session tells).',
+    meaning: `A session is gone after a request exactly when the request was answered 204 (${GET_SESSION_LABEL} tells).`,
     judgedRequests: (observation) => {
       // Stryker disable next-line ConditionalExpression,StringLiteral: a no-answer case has no sessionAlive either, so not telling it apart (`false`, or another kind's name) judges the same (`true` the tests kill); the test is there for the type.
       if (observation.kind === 'no-answer') return 0;
@@ -229,7 +232,7 @@ export const CHECKS: readonly Check[] = [
       if (observation.kind === 'method') {
         // No method but DELETE may delete a session: the spec documents no other.
         const { request, response } = observation.answer;
-        return observation.sessionAlive ? [] : [failureOf('session_deleted_only_by_204', request, response, `${request.method} answered ${response.status}, yet the session is gone (GET /connect/session)`)];
+        return observation.sessionAlive ? [] : [failureOf('session_deleted_only_by_204', request, response, `${request.method} answered ${response.status}, yet the session is gone (${GET_SESSION_LABEL})`)];
       }
       if (observation.kind === 'one-session') {
         const [first] = observation.answers;
@@ -246,9 +249,9 @@ export const CHECKS: readonly Check[] = [
       const deletes = isDeleteSession(operationOf(observation.hostile)) && status === 204;
       // A wrong credential that deleted the session is ignored_auth's.
       if (!sessionAlive && !deletes && credentialFor(observation) !== 'invalid') {
-        return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `${toOperation(observation) ? `${answer.request.method} ` : ''}answered ${status}, yet the session is gone (GET /connect/session)`)];
+        return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `${toOperation(observation) ? `${answer.request.method} ` : ''}answered ${status}, yet the session is gone (${GET_SESSION_LABEL})`)];
       }
-      if (sessionAlive && deletes) return [failureOf('session_deleted_only_by_204', answer.request, answer.response, 'answered 204, yet the session still lives (GET /connect/session)')];
+      if (sessionAlive && deletes) return [failureOf('session_deleted_only_by_204', answer.request, answer.response, `answered 204, yet the session still lives (${GET_SESSION_LABEL})`)];
       return [];
     },
   },
@@ -256,7 +259,7 @@ export const CHECKS: readonly Check[] = [
   // those it does. OPTIONS and HEAD are judged so only when not answered as HTTP allows (§9.3.7, §9.3.2).
   {
     name: 'unsupported_method',
-    meaning: 'A method the spec does not document for a lifecycle path is answered 405 with an Allow header naming the one it documents that changes state (DELETE on /connect/session, POST on the POSTs\' paths; RFC 9110 §15.5.6); a 2xx means the spec is incomplete.',
+    meaning: `A method the spec does not document for a lifecycle path is answered 405 with an Allow header naming the one it documents that changes state (${operationLabel(SETUP.deleteSession).replace(' ', ' on ')}, POST on the POSTs' paths; RFC 9110 §15.5.6); a 2xx means the spec is incomplete.`,
     judgedRequests: (observation) => (observation.kind === 'method' ? 1 : 0),
     judge: (observation, { validators }) => {
       if (observation.kind !== 'method') return [];
@@ -286,12 +289,12 @@ export const CHECKS: readonly Check[] = [
   // the session it made is one GET /connect/session knows by that token.
   {
     name: 'created_session_answers_get',
-    meaning: 'A 2xx of an operation that creates a session (POST /connect/sessions, /reconnect) holds the token of a session that GET /connect/session answers (the spec: 201, the ConnectSession created).',
+    meaning: `A 2xx of an operation that creates a session (${operationLabel(SETUP.createSession)}, ${operationLabel(SETUP.reconnectSession)}) holds the token of a session that ${GET_SESSION_LABEL} answers (the spec: 201, the ConnectSession created).`,
     judgedRequests: (observation) => (observation.kind === 'single' && observation.createdSession !== undefined ? 1 : 0),
     judge: (observation) => {
       if (observation.kind !== 'single' || observation.createdSession === undefined || observation.createdSession === 'answers-get') return [];
       const { request, response } = observation.answer;
-      const why = observation.createdSession === 'no-token' ? 'its body holds no session token' : 'GET /connect/session does not know the session its token names';
+      const why = observation.createdSession === 'no-token' ? 'its body holds no session token' : `${GET_SESSION_LABEL} does not know the session its token names`;
       return [failureOf('created_session_answers_get', request, response, `${request.method} ${pathOfRequest(request)} answered ${response.status}, yet ${why}`)];
     },
   },

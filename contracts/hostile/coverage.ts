@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { JsonValue } from '../json';
-import { DELETE_SESSION, operationLabel } from '../nangoApi';
-import { HTTP_METHODS, type ResponseValidators } from '../openapi/responseValidators';
+import { operationLabel } from '../nangoApi';
+import { HTTP_METHODS, type OperationRef, type ResponseValidators } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase } from './hostileCases';
-import { isDeleteSession, type HostileOperation } from './operations';
+import { isDeleteSession, isSessionRemovalPath, type HostileOperation } from './operations';
 import { OFF_BY_ONE } from './placeholders';
 
 /**
@@ -17,7 +17,7 @@ export function kindsOf(hostile: HostileCase): string[] {
     case 'single':
       return [
         // DELETE /connect/session, the run's first operation, goes unnamed: known findings written for it match as before.
-        ...(hostile.operation && !isDeleteSession(hostile.operation) ? [`operation:${operationLabel(hostile.operation)}`] : []),
+        ...(!isDeleteSession(hostile.operation) ? [`operation:${operationLabel(hostile.operation)}`] : []),
         authKind(hostile.auth),
         ...(hostile.query.length > 0 ? ['query'] : []),
         ...bodyKinds(hostile.body),
@@ -28,7 +28,7 @@ export function kindsOf(hostile: HostileCase): string[] {
     case 'race':
       return ['sequence:race'];
     case 'method':
-      return [hostile.path === undefined || hostile.path === DELETE_SESSION.path ? `method:${hostile.method}` : `method:${hostile.method} ${hostile.path}`];
+      return [isSessionRemovalPath(hostile.path) ? `method:${hostile.method}` : `method:${hostile.method} ${hostile.path}`];
   }
 }
 
@@ -63,8 +63,9 @@ export interface CoverageCase {
 }
 
 const bearer: AuthSpec = { kind: 'session', form: 'bearer' };
-const request = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth'>> = {}): HostileCase => ({
+const requestTo = (operation: OperationRef, auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {}): HostileCase => ({
   kind: 'single',
+  operation,
   auth,
   query: [],
   body: { kind: 'none' },
@@ -79,23 +80,25 @@ const request = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'singl
  * and each method the spec does not document for the path: DELETE /connect/session's 37 cases; then each other
  * operation's (24 for a POST, 20 for GET /connect/session), and the undocumented methods of the POSTs' paths.
  */
-export function coverageCases(validators: ResponseValidators, operations: readonly HostileOperation[] = []): CoverageCase[] {
-  const others = operations.filter((operation) => !isDeleteSession(operation.operation));
+export function coverageCases(validators: ResponseValidators, operations: readonly HostileOperation[]): CoverageCase[] {
+  const removal = operations.find((operation) => isDeleteSession(operation.operation));
+  const others = operations.filter((operation) => operation !== removal);
   return [
-    ...deleteCoverage(validators),
+    ...(removal ? removalCoverage(validators, removal.operation) : []),
     ...others.flatMap((operation) => (operation.auth === 'secret-key' ? secretKeyCoverage(operation) : sessionTokenCoverage(operation))),
-    ...[...new Set(others.map(({ operation }) => operation.path))].filter((path) => path !== DELETE_SESSION.path).flatMap((path) => methodCoverage(validators, path)),
+    ...[...new Set(others.map(({ operation }) => operation.path))].filter((path) => path !== removal?.operation.path).flatMap((path) => methodCoverage(validators, path)),
   ];
 }
 
-/** DELETE /connect/session's 37 cases, the first the run had. */
-function deleteCoverage(validators: ResponseValidators): CoverageCase[] {
-  const cases: HostileCase[] = [...sessionRequests(), { kind: 'repeat', times: 2 }, { kind: 'race', parallel: 3 }];
-  return [...cases.map((hostile) => ({ kind: describeKind(hostile), hostile })), ...methodCoverage(validators, DELETE_SESSION.path)];
+/** The cases of the operation that removes a session (DELETE /connect/session's 37), the first the run had. */
+function removalCoverage(validators: ResponseValidators, operation: OperationRef): CoverageCase[] {
+  const cases: HostileCase[] = [...sessionRequests(operation), { kind: 'repeat', times: 2 }, { kind: 'race', parallel: 3 }];
+  return [...cases.map((hostile) => ({ kind: describeKind(hostile), hostile })), ...methodCoverage(validators, operation.path)];
 }
 
 /** The requests of an operation the session token authenticates: each credential, a query, each body under each content type. */
-function sessionRequests(): HostileCase[] {
+function sessionRequests(operation: OperationRef): HostileCase[] {
+  const request = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {}): HostileCase => requestTo(operation, auth, more);
   const auths: AuthSpec[] = [
     bearer,
     { kind: 'session', form: 'lowercase-scheme' },
@@ -143,7 +146,7 @@ const first = (arbitrary: fc.Arbitrary<JsonValue>, seed = 0): JsonValue => fc.sa
  */
 function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   const { bodies } = operation;
-  if (!bodies) return sessionTokenCoverage(operation);
+  if (!bodies) return secretKeyWithoutBodyCoverage(operation);
   const small = first(bodies.positive);
   // Every property the schema declares, deprecated ones too.
   const large = first(bodies.complete);
@@ -182,9 +185,42 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   return cases.map((hostile) => ({ kind: describeKind(hostile, plain), hostile }));
 }
 
+/**
+ * An operation the secret key authenticates, without a request body (a GET or DELETE of a connection or an
+ * integration): the key in each RFC form and the forms that are no Bearer credential, wrong keys, none, a session
+ * token; a query; a JSON body and a text body it does not document.
+ */
+function secretKeyWithoutBodyCoverage(operation: HostileOperation): CoverageCase[] {
+  const to = (auth: AuthSpec, more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {}): HostileCase => ({
+    kind: 'single',
+    operation: operation.operation,
+    auth,
+    query: [],
+    body: { kind: 'none' },
+    contentType: undefined,
+    ...more,
+  });
+  const key: AuthSpec = { kind: 'secret-key' };
+  const cases: HostileCase[] = [
+    to(key),
+    ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form) => to({ kind: 'secret-key', form })),
+    to({ kind: 'none' }),
+    to({ kind: 'raw', value: 'Bearer' }),
+    to({ kind: 'raw', value: 'Basic dXNlcjpwYXNz' }),
+    to({ kind: 'wrong-secret-key', mutation: 'drop-last' }),
+    to({ kind: 'wrong-secret-key', mutation: 'add-hex' }),
+    to({ kind: 'session', form: 'bearer' }),
+    to(key, { query: [['unexpected', 'true']] }),
+    to(key, { body: { kind: 'json', text: '{"unexpected":true}' }, contentType: 'application/json' }),
+    to(key, { body: { kind: 'text', text: 'not json' }, contentType: 'text/plain' }),
+  ];
+  const plain = kindsOf(to(key));
+  return cases.map((hostile) => ({ kind: describeKind(hostile, plain), hostile }));
+}
+
 /** An operation the session token authenticates, without a body (GET /connect/session): each credential as DELETE's, a query, a body. */
 function sessionTokenCoverage(operation: HostileOperation): CoverageCase[] {
-  return sessionRequests()
+  return sessionRequests(operation.operation)
     .filter((hostile) => hostile.kind === 'single' && (hostile.body.kind === 'none' || hostile.body.kind === 'json') && hostile.contentType === (hostile.body.kind === 'none' ? undefined : 'application/json'))
     .map((hostile): HostileCase => (hostile.kind === 'single' ? { ...hostile, operation: operation.operation } : hostile))
     .map((hostile) => ({ kind: describeKind(hostile), hostile }));
@@ -194,8 +230,7 @@ function sessionTokenCoverage(operation: HostileOperation): CoverageCase[] {
 function methodCoverage(validators: ResponseValidators, path: string): CoverageCase[] {
   const documented = validators.documentedMethods(path);
   return HTTP_METHODS.filter((method) => !documented.includes(method)).map((method): CoverageCase => {
-    // /connect/session goes unnamed, as the run's first path: its cases and kinds read as before.
-    const hostile: HostileCase = path === DELETE_SESSION.path ? { kind: 'method', method: method.toUpperCase() } : { kind: 'method', method: method.toUpperCase(), path };
+    const hostile: HostileCase = { kind: 'method', method: method.toUpperCase(), path };
     return { kind: describeKind(hostile), hostile };
   });
 }

@@ -1,4 +1,5 @@
-import { OPERATIONS } from '../cases';
+import { OPERATIONS, sessionPointer, SETUP } from '../cases';
+import { operationLabel } from '../nangoApi';
 import type { FoundFailure } from './hostileSearch';
 import { answersOf } from './observation';
 import { rolesOf, SHELL_VARIABLE, shellExpression, withPlaceholders } from './placeholders';
@@ -38,7 +39,7 @@ export function reproRequests({ failure, observation, example }: Pick<FoundFailu
 }
 
 /** The operations whose success creates a connect session, as their case tables say. */
-const CREATING = OPERATIONS.filter((operation) => operation.createsSessionAt !== undefined).map(({ operation }) => operation);
+const CREATING = OPERATIONS.filter((operation) => sessionPointer(operation) !== undefined).map(({ operation }) => operation);
 const creates = (request: SentRequest): boolean => CREATING.some((operation) => operation.method.toUpperCase() === request.method && operation.path === new URL(request.target, 'http://x').pathname);
 
 /** The end user the sessions a pasted repro creates are for, so an operator can tell them apart. */
@@ -53,9 +54,9 @@ const REPRO_END_USER = 'contract-tests-repro';
 export function curlRepro(baseUrl: string, requests: readonly SentRequest[], parallel = 1): string[] {
   const base = baseUrl.replace(/\/$/, '');
   const roles = new Set(requests.flatMap(rolesOf));
-  const quietDelete = (variable: string) => `curl -s -o /dev/null -X DELETE "${base}/connect/session" -H "authorization: Bearer \${${variable}}"`;
+  const quietDelete = (variable: string) => `curl -s -o /dev/null -X DELETE "${base}${SETUP.deleteSession.path}" -H "authorization: Bearer \${${variable}}"`;
   const newSession = (variable: string) =>
-    `${variable}="$(curl -s -X POST "${base}/connect/sessions" -H "authorization: Bearer \${${SHELL_VARIABLE.secret}}" -H "content-type: application/json" --data-binary '{"end_user":{"id":"${REPRO_END_USER}"}}' | sed -n 's/.*"token":"\\([^"]*\\)".*/\\1/p')"; : "\${${variable}:?POST /connect/sessions gave no token: check ${SHELL_VARIABLE.secret}}"`;
+    `${variable}="$(curl -s -X POST "${base}${SETUP.createSession.path}" -H "authorization: Bearer \${${SHELL_VARIABLE.secret}}" -H "content-type: application/json" --data-binary '{"end_user":{"id":"${REPRO_END_USER}"}}' | sed -n 's/.*"token":"\\([^"]*\\)".*/\\1/p')"; : "\${${variable}:?${operationLabel(SETUP.createSession)} gave no token: check ${SHELL_VARIABLE.secret}}"`;
   const lines: string[] = [];
   if (roles.has('secret') || roles.has('live') || roles.has('deleted')) lines.push(`: "\${${SHELL_VARIABLE.secret}:?set ${SHELL_VARIABLE.secret} to the secret key of the Nango environment}"`);
   if (roles.has('live')) lines.push(newSession(SHELL_VARIABLE.live));
@@ -65,7 +66,7 @@ export function curlRepro(baseUrl: string, requests: readonly SentRequest[], par
   else lines.push(...requests.map((request) => (creates(request) ? deletingWhatItCreates(base, curlLine(baseUrl, request), quietDelete) : curlLine(baseUrl, request))));
   if (roles.has('live')) lines.push(`${quietDelete(SHELL_VARIABLE.live)} # clean up`);
   if (parallel > 1 && first && creates(first)) {
-    lines.push(`# each answered 201 created a session: delete it with the token of its answer, curl -X DELETE "${base}/connect/session" -H "authorization: Bearer <token>" (or let it expire in 30 minutes)`);
+    lines.push(`# each answered 201 created a session: delete it with the token of its answer, curl -X DELETE "${base}${SETUP.deleteSession.path}" -H "authorization: Bearer <token>" (or let it expire in 30 minutes)`);
   }
   return lines;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../configurationError';
-import { isJsonObject, readJsonFile } from '../json';
+import { isJsonObject, readJsonFile, type JsonObject } from '../json';
 import type { Redact } from '../output/redaction';
 import { curlLine, curlRepro, reproRequests } from './curl';
 import type { HostileCase } from './hostileCases';
@@ -114,8 +114,17 @@ export function readFindings(file: string): FindingsRecord {
   const parsed = readJsonFile(file, { missing: `no findings at ${file}: run npm run contracts:hostile first`, kind: 'a findings file' });
   const findings = isJsonObject(parsed) ? parsed['findings'] : undefined;
   const target = isJsonObject(parsed) ? parsed['target'] : undefined;
+  // A single case names its operation, a method case its path: a file of an older version, which let DELETE
+  // /connect/session go unnamed, is refused rather than read as DELETE.
+  const namesWhere = (hostile: JsonObject): boolean => (hostile['kind'] === 'single' ? isJsonObject(hostile['operation']) : hostile['kind'] === 'method' ? typeof hostile['path'] === 'string' : true);
   const wellFormed = (finding: unknown): boolean =>
-    isJsonObject(finding) && typeof finding['id'] === 'string' && typeof finding['check'] === 'string' && isJsonObject(finding['case']) && typeof finding['case']['kind'] === 'string' && Array.isArray(finding['repro']);
+    isJsonObject(finding) &&
+    typeof finding['id'] === 'string' &&
+    typeof finding['check'] === 'string' &&
+    isJsonObject(finding['case']) &&
+    typeof finding['case']['kind'] === 'string' &&
+    namesWhere(finding['case']) &&
+    Array.isArray(finding['repro']);
   if (!Array.isArray(findings) || !findings.every(wellFormed) || !isJsonObject(target)) {
     throw new ConfigurationError(`${file} is not a findings file written by npm run contracts:hostile`);
   }

@@ -47,22 +47,19 @@ export type BodySpec =
 export type HostileCase =
   | {
       readonly kind: 'single';
-      /** The lifecycle operation the request goes to; DELETE /connect/session when not given. */
-      readonly operation?: OperationRef;
+      /** The operation the request goes to. */
+      readonly operation: OperationRef;
       readonly auth: AuthSpec;
       readonly query: ReadonlyArray<readonly [string, string]>;
       readonly body: BodySpec;
       readonly contentType: string | undefined;
     }
-  /** One live session deleted `times` times in a row. */
+  /** One live session deleted `times` times in a row, by the operation that removes a session. */
   | { readonly kind: 'repeat'; readonly times: number }
-  /** One live session deleted by `parallel` requests at once. */
+  /** One live session deleted by `parallel` requests at once, by the operation that removes a session. */
   | { readonly kind: 'race'; readonly parallel: number }
-  /**
-   * A method the spec does not document for the path (/connect/session when not given), with the credential the
-   * path's operations take (the coverage pass sends these).
-   */
-  | { readonly kind: 'method'; readonly method: string; readonly path?: string };
+  /** A method the spec does not document for the path, with the credential the path's operations take (the coverage pass sends these). */
+  | { readonly kind: 'method'; readonly method: string; readonly path: string };
 
 export const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'] as const;
 
@@ -108,17 +105,19 @@ export const looseBody: fc.Arbitrary<BodySpec> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 200_000 }).map((bytes) => ({ kind: 'large', bytes }) as const) },
 );
 
-const single: fc.Arbitrary<HostileCase> = fc.record({
-  kind: fc.constant('single' as const),
-  auth: sessionAuth,
-  query,
-  body: looseBody,
-  contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }),
-});
-
-/** Every request this suite sends to DELETE /connect/session, seeded and shrinkable. */
-export const hostileCase: fc.Arbitrary<HostileCase> = fc.oneof(
-  { weight: 18, arbitrary: single },
-  { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }).map((times) => ({ kind: 'repeat', times }) as const) },
-  { weight: 1, arbitrary: fc.integer({ min: 2, max: 5 }).map((parallel) => ({ kind: 'race', parallel }) as const) },
-);
+/** Every request this suite sends to the operation that removes a session (DELETE /connect/session), seeded and shrinkable. */
+export function sessionRemovalCases(operation: OperationRef): fc.Arbitrary<HostileCase> {
+  const single: fc.Arbitrary<HostileCase> = fc
+    .record({
+      auth: sessionAuth,
+      query,
+      body: looseBody,
+      contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }),
+    })
+    .map((drawn): HostileCase => ({ kind: 'single', operation, ...drawn }));
+  return fc.oneof(
+    { weight: 18, arbitrary: single },
+    { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }).map((times) => ({ kind: 'repeat', times }) as const) },
+    { weight: 1, arbitrary: fc.integer({ min: 2, max: 5 }).map((parallel) => ({ kind: 'race', parallel }) as const) },
+  );
+}

@@ -1,3 +1,4 @@
+import { operationAt } from '../cases';
 import { describeFinding, type KnownFinding } from '../knownFindings';
 import { sessionsAccountedFor, sessionsLine, type SessionAccount } from '../live/sessionLedger';
 import { CHECK_NAMES } from './checks';
@@ -26,8 +27,8 @@ export interface HostileReport {
 export interface SlowestAnswer {
   readonly durationMs: number;
   readonly method: string;
-  /** The path it was sent to (/connect/session when not given). */
-  readonly path?: string;
+  /** The path it was sent to. */
+  readonly path: string;
   readonly status: number;
 }
 
@@ -88,7 +89,7 @@ export function formatHostileReport(report: HostileReport, repro: Repro, verbose
   const { sessions } = report;
   lines.push(sessionsLine(sessions));
   if (report.slowest) {
-    const { durationMs, method, path = '/connect/session', status } = report.slowest;
+    const { durationMs, method, path, status } = report.slowest;
     const bound = report.maxResponseMs === undefined ? '' : ` (bound: ${report.maxResponseMs} ms)`;
     lines.push(`slowest answer: ${Math.round(durationMs)} ms, ${method} ${path} → ${status}${bound}`);
   }
@@ -148,7 +149,10 @@ function causeLines(outcome: SearchOutcome, repro: Repro): string[] {
     const entry = causes.get(key) ?? { title: cause.title, ids: [], checks: new Set<string>(), operations: new Set<string>(), known: accepted, failing: accepted === undefined };
     entry.ids.push(id);
     entry.checks.add(found.failure.check);
-    entry.operations.add(`${found.failure.request.method} ${new URL(found.failure.request.target, 'http://x').pathname}`);
+    const { method } = found.failure.request;
+    const path = new URL(found.failure.request.target, 'http://x').pathname;
+    // A concrete path (`/connection/abc`) under its operation's template: one name, whichever connection a case made.
+    entry.operations.add(`${method} ${operationAt(method, path)?.operation.path ?? path}`);
     causes.set(key, entry);
   }
   return [...causes.values()].map(({ title, ids, checks, operations, known, failing }) => {

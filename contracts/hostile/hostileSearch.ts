@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { matchKnown, type KnownFinding, type KnownMatch } from '../knownFindings';
 import { CHECK_NAMES, failureKey, type Failure, type Judgement } from './checks';
 import { kindsOf, type CoverageCase } from './coverage';
-import { hostileCase, type HostileCase } from './hostileCases';
+import type { HostileCase } from './hostileCases';
 import type { JsonValue } from '../json';
 import type { Observation } from './observation';
 
@@ -26,8 +26,8 @@ export interface SearchOptions {
   readonly today: string;
   /** Asked before each case: true once the run must stop (interrupted). */
   readonly stopped: () => boolean;
-  /** What the search draws: DELETE /connect/session's cases when not given (operations.ts's lifecycleCase for all four). */
-  readonly cases?: fc.Arbitrary<HostileCase>;
+  /** What the search draws (operations.ts's lifecycleCase: every operation the run drives). */
+  readonly cases: fc.Arbitrary<HostileCase>;
 }
 
 /** One distinct failure (by check, status and error code) with the smallest case found that shows it. */
@@ -144,7 +144,7 @@ export async function searchForFailures(run: (hostile: HostileCase) => Promise<C
 
   for (let iteration = 0; budgetLeft() && fatal === undefined; iteration += 1) {
     const seed = options.seed + iteration;
-    const property = fc.asyncProperty(options.cases ?? hostileCase, async (hostile) => {
+    const property = fc.asyncProperty(options.cases, async (hostile) => {
       // HOSTILE_RUNS is a hard cap: fast-check's shrinking runs past numRuns, so the property stops counting there.
       if (fatal !== undefined || options.stopped() || cases >= options.runs) return true;
       try {

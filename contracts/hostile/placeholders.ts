@@ -1,3 +1,5 @@
+import { SETUP } from '../cases';
+import { operationLabel } from '../nangoApi';
 import { CONNECT_SESSION_TOKEN_PREFIX, tokenOf } from '../sessionToken';
 import type { SentRequest } from './rawRequest';
 
@@ -10,7 +12,7 @@ export type Role = 'live' | 'deleted' | 'secret' | 'unknown';
 
 /** What each role stands for, in findings files and replays. */
 export const ROLE_MEANING: Readonly<Record<Role, string>> = {
-  live: "a live connect session's token: a session created for the request (POST /connect/sessions)",
+  live: `a live connect session's token: a session created for the request (${operationLabel(SETUP.createSession)})`,
   deleted: "a deleted connect session's token: a session created, then deleted, for the request",
   secret: "the environment's secret key (NANGO_SECRET_KEY)",
   unknown: `a well-formed token of no session: ${CONNECT_SESSION_TOKEN_PREFIX} and 0123456789abcdef four times`,

@@ -1,3 +1,4 @@
+import { operationAt } from '../cases';
 import { isJsonObject, type JsonValue } from '../json';
 import { essenceOf } from '../openapi/mediaType';
 
@@ -55,7 +56,9 @@ const CONFORMANCE = new Set(['status_code_conformance', 'content_type_conformanc
  */
 export function rootCauseOf(symptom: Symptom): RootCause {
   const { check, method, path, status, code, problem } = symptom;
-  const operation = `${method.toUpperCase()} ${path}`;
+  // A concrete path (`/connection/abc`) is its operation's: one cause, whichever connection a request named.
+  const template = operationAt(method, path)?.operation.path ?? path;
+  const operation = `${method.toUpperCase()} ${template}`;
   if (status >= 500) return { key: `server-error ${status} ${operation}`, title: `${operation} answers ${status}: the server fails` };
   const additional = ADDITIONAL.exec(problem);
   if (additional && (check === undefined || CONFORMANCE.has(check))) {

@@ -1,11 +1,12 @@
 import { boundedFetch, type RawResponse } from '../client/boundedFetch';
-import { ConnectSessionClient } from '../client/connectSessionClient';
+import { ConnectSessionClient, type OperationRequest } from '../client/connectSessionClient';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
-import { createdSessionToken } from '../cases';
+import { concretePath, createdSessionToken, SETUP } from '../cases';
 import { is2xx } from '../http/status';
 import { isJsonObject } from '../json';
-import { CREATE_SESSION, stdErrorCode } from '../nangoApi';
-import { REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
+import { operationLabel, stdErrorCode } from '../nangoApi';
+import type { OperationRef } from '../openapi/responseValidators';
+import { REFERENCE_ONLY_PREFIX, REFERENCE_PROVIDER_HEADER } from '../provider/referenceProvider';
 import type { RateLimitBudget } from './rateLimit';
 import { ContractsError } from '../errors';
 
@@ -63,11 +64,12 @@ interface AnswerRule {
 }
 
 /**
- * Answers to a DELETE that say the thing was already gone, as a real Nango answers them: one rule per operation. A
- * connection Nango does not hold is `400 unknown_connection` (not 404); an integration it does not hold is 404.
+ * Answers to a DELETE that say the thing was already gone: one rule per operation. A connection a real Nango does not
+ * hold is `400 unknown_connection`; the spec documents 404 for it (what the reference provider serves), so both
+ * count. An integration it does not hold is 404.
  */
 export const ALREADY_GONE: Readonly<Record<'connection' | 'integration', readonly AnswerRule[]>> = {
-  connection: [{ status: 400, code: 'unknown_connection' }],
+  connection: [{ status: 400, code: 'unknown_connection' }, { status: 404 }],
   integration: [{ status: 404 }],
 };
 
@@ -92,6 +94,8 @@ export class SessionAdmin {
   /** The provider has created a session for the key: a later refusal is its fault, not the key's. */
   private accepted = false;
   private attempts = DELETE_ATTEMPTS;
+  /** The requests Nango's spec does not document that this admin sent, by operation (`POST /auth/unauthenticated/{providerConfigKey}`). */
+  readonly undocumentedUsed: string[] = [];
 
   /** The provider said it is a reference provider (a header on its answers), not Nango. */
   get isReferenceProvider(): boolean {
@@ -133,16 +137,16 @@ export class SessionAdmin {
     }
     const { status, bodyText } = answer;
     if ((status === 401 || status === 403) && this.accepted) {
-      throw this.fault(`POST /connect/sessions answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
+      throw this.fault(`${operationLabel(SETUP.createSession)} answered ${status}${errorCode(bodyText)} to the NANGO_SECRET_KEY it accepted earlier in this run: the provider failed, not the key`);
     }
-    if (status >= 500 && this.accepted) throw this.fault(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    if (status >= 500 && this.accepted) throw this.fault(`${operationLabel(SETUP.createSession)} on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
     if (status === 401 || status === 403) {
-      throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: POST /connect/sessions answered ${status}${errorCode(bodyText)}`);
+      throw new SessionSetupError(`the provider at ${this.baseUrl} refused NANGO_SECRET_KEY: ${operationLabel(SETUP.createSession)} answered ${status}${errorCode(bodyText)}`);
     }
-    if (!is2xx(status)) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`);
+    if (!is2xx(status)) throw new SessionSetupError(`${operationLabel(SETUP.createSession)} on ${this.baseUrl} answered ${status}${errorCode(bodyText)}, expected 201`);
     // The raw answer decides what exists: a 2xx with a token is a session to delete, conforming or not.
-    const token = createdSessionToken(CREATE_SESSION.method, CREATE_SESSION.path, bodyText);
-    if (token === undefined) throw new SessionSetupError(`POST /connect/sessions on ${this.baseUrl} answered ${status} without a connect session token in data.token`);
+    const token = createdSessionToken(SETUP.createSession.method, SETUP.createSession.path, bodyText);
+    if (token === undefined) throw new SessionSetupError(`${operationLabel(SETUP.createSession)} on ${this.baseUrl} answered ${status} without a connect session token in data.token`);
     this.accepted = true;
     return token;
   }
@@ -152,7 +156,7 @@ export class SessionAdmin {
     const { status, bodyText } = await this.answerTo(mode, (client) => client.getSession(token));
     if (status === 200) return true;
     if (status === 401 || status === 404) return false;
-    throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    throw new SessionSetupError(`${operationLabel(SETUP.getSession)} on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
   }
 
   /**
@@ -175,7 +179,7 @@ export class SessionAdmin {
       }
       const { status, bodyText: body } = answer;
       if (is2xx(status)) return true;
-      const failure = `DELETE /connect/session on ${this.baseUrl} answered ${status}${errorCode(body)}`;
+      const failure = `${operationLabel(SETUP.deleteSession)} on ${this.baseUrl} answered ${status}${errorCode(body)}`;
       // Another DELETE of the same session (a provider state's own, when a run is interrupted) may have won the
       // race: Nango answers the loser 400 (server_error), 401 or 404. The session's own GET tells whether it went.
       if (GONE_OR_RACED.has(status)) {
@@ -200,7 +204,7 @@ export class SessionAdmin {
     if (status === 200) return 'alive';
     if (status === 404) return 'gone';
     if (status === 401) return (await this.answersNormally(mode)) ? 'gone' : 'unproven';
-    throw new SessionSetupError(`GET /connect/session on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
+    throw new SessionSetupError(`${operationLabel(SETUP.getSession)} on ${this.baseUrl} answered ${status}${errorCode(bodyText)}`);
   }
 
   /**
@@ -209,10 +213,8 @@ export class SessionAdmin {
    * (`<end user>-probe`), which a working Nango answers 404; a failing one answers 401 to the key, 5xx or nothing.
    */
   async answersNormally(mode: Mode = 'clean-up'): Promise<boolean> {
-    const path = `integrations/${encodeURIComponent(`${this.endUserId}-probe`)}`;
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
     try {
-      const answer = await this.budget.send(`DELETE /${path}`, send, mode);
+      const answer = await this.answerTo(mode, (client) => client.call(SETUP.deleteIntegration, { credential: this.secretKey, pathParams: { uniqueKey: `${this.endUserId}-probe` } }));
       if (matches(ALREADY_GONE.integration, answer)) return true;
     } catch {
       // No answer is no sign of health.
@@ -243,29 +245,43 @@ export class SessionAdmin {
 
   /** `POST /integrations` of the `unauthenticated` provider under `key`. */
   async createIntegration(key: string): Promise<void> {
-    const answer = await this.created(`an integration ${key}`, 'POST /integrations', 'integrations', { unique_key: key, provider: 'unauthenticated', display_name: key });
-    if (!is2xx(answer.status)) throw new SessionSetupError(`POST /integrations on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}, expected 200`);
+    const answer = await this.created(`an integration ${key}`, SETUP.createIntegration, { credential: this.secretKey, body: { unique_key: key, provider: 'unauthenticated', display_name: key } });
+    if (!is2xx(answer.status)) throw new SessionSetupError(`${operationLabel(SETUP.createIntegration)} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)}, expected 200`);
   }
 
   /** A connection to integration `key` made through the connect session `token`, as an end user would: its id. */
   async connect(key: string, token: string): Promise<string> {
-    const path = `auth/unauthenticated/${encodeURIComponent(key)}?connect_session_token=${encodeURIComponent(token)}`;
-    const answer = await this.created(`a connection to ${key}`, `POST /auth/unauthenticated/${key}`, path, {}, false);
+    const operation = SETUP.connectUnauthenticated;
+    if (!this.undocumentedUsed.includes(operationLabel(operation))) this.undocumentedUsed.push(operationLabel(operation));
+    const answer = await this.created(`a connection to ${key}`, operation, { pathParams: { providerConfigKey: key }, query: { connect_session_token: token }, body: {} });
     const id = connectionIdIn(answer.bodyText);
     if (!is2xx(answer.status) || id === undefined) {
-      throw new SessionSetupError(`POST /auth/unauthenticated/${key} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`);
+      throw new SessionSetupError(`${concreteLabel(operation, { providerConfigKey: key })} on ${this.baseUrl} answered ${answer.status}${errorCode(answer.bodyText)} without a connectionId`);
     }
     return id;
   }
 
+  /**
+   * Makes the reference provider answer the connection as one whose refresh is exhausted (`424`), through the one
+   * route it has beside Nango's API for it. Any other provider has none: the state cannot be set up there.
+   */
+  async exhaustRefresh(id: string, key: string): Promise<void> {
+    const path = `${REFERENCE_ONLY_PREFIX}/refresh-exhausted/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`;
+    const send = () => boundedFetch(new URL(path.slice(1), `${this.baseUrl}/`), { method: 'POST', headers: { authorization: `Bearer ${this.secretKey}` } }, this.timeoutMs);
+    const answer = await this.budget.send('POST a refresh-exhausted connection', send);
+    if (!is2xx(answer.status)) {
+      throw new SessionSetupError(`no connection whose refresh is exhausted can be made on ${this.baseUrl}: Nango's public API has no request for it (only the reference provider can), it answered ${answer.status}`);
+    }
+  }
+
   /** Deletes a connection; `false` when it was gone already (ALREADY_GONE.connection). */
   async removeConnection(id: string, key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /connection/${id}`, `connection/${encodeURIComponent(id)}?provider_config_key=${encodeURIComponent(key)}`, cleaningUp, ALREADY_GONE.connection);
+    return this.removed(SETUP.deleteConnection, { credential: this.secretKey, pathParams: { connectionId: id }, query: { provider_config_key: key } }, cleaningUp, ALREADY_GONE.connection);
   }
 
   /** Deletes an integration (and with it any connection it has); `false` when there was none (ALREADY_GONE.integration). */
   async removeIntegration(key: string, cleaningUp: boolean): Promise<boolean> {
-    return this.removed(`DELETE /integrations/${key}`, `integrations/${encodeURIComponent(key)}`, cleaningUp, ALREADY_GONE.integration);
+    return this.removed(SETUP.deleteIntegration, { credential: this.secretKey, pathParams: { uniqueKey: key } }, cleaningUp, ALREADY_GONE.integration);
   }
 
   /**
@@ -297,13 +313,11 @@ export class SessionAdmin {
   }
 
   /** A POST that creates something: sent once (an answer lost after it went out is ambiguous, never retried). */
-  private async created(what: string, label: string, path: string, body: object, withKey = true): Promise<RawResponse> {
-    // An integration has the name the run gave it; a connection goes with its integration.
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...(withKey ? { authorization: `Bearer ${this.secretKey}` } : {}) };
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'POST', headers, body: JSON.stringify(body) }, this.timeoutMs);
+  private async created(what: string, operation: OperationRef, request: OperationRequest): Promise<RawResponse> {
     try {
-      return await this.budget.send(label, send);
+      return await this.answerTo('run', (client) => client.call(operation, request));
     } catch (error) {
+      // An integration has the name the run gave it; a connection goes with its integration.
       if (error instanceof RequestTimeoutError || (error instanceof ProviderUnreachableError && MAY_HAVE_BEEN_SENT.test(error.reason))) throw new AmbiguousCreationError(error, what, true);
       throw error;
     }
@@ -313,12 +327,12 @@ export class SessionAdmin {
    * A DELETE of a connection or integration: 2xx deleted, an answer of `gone` already gone; resets and 502/503/504
    * retried. A 401 or 403 to the key the provider accepted earlier in the run is its fault, and proves nothing.
    */
-  private async removed(label: string, path: string, cleaningUp: boolean, gone: readonly AnswerRule[]): Promise<boolean> {
-    const send = () => boundedFetch(new URL(path, `${this.baseUrl}/`), { method: 'DELETE', headers: { authorization: `Bearer ${this.secretKey}`, accept: 'application/json' } }, this.timeoutMs);
+  private async removed(operation: OperationRef, request: OperationRequest, cleaningUp: boolean, gone: readonly AnswerRule[]): Promise<boolean> {
+    const label = concreteLabel(operation, request.pathParams);
     for (let attempt = 1; ; attempt += 1) {
       let answer: RawResponse;
       try {
-        answer = await this.budget.send(label, send, cleaningUp ? 'clean-up' : 'run');
+        answer = await this.answerTo(cleaningUp ? 'clean-up' : 'run', (client) => client.call(operation, request));
       } catch (error) {
         if (attempt < this.attempts && error instanceof ProviderUnreachableError) continue;
         throw error;
@@ -331,6 +345,11 @@ export class SessionAdmin {
       throw answer.status >= 500 || refusedKey ? this.fault(failure) : new SessionSetupError(failure);
     }
   }
+}
+
+/** `DELETE /connection/abc`: how a failure names the request it sent. */
+function concreteLabel(operation: OperationRef, pathParams: Readonly<Record<string, string>> = {}): string {
+  return `${operation.method.toUpperCase()} ${decodeURIComponent(concretePath(operation.path, pathParams))}`;
 }
 
 function connectionIdIn(bodyText: string): string | undefined {

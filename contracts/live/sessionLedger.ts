@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { concretePath, SETUP } from '../cases';
 import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
+import { operationLabel } from '../nangoApi';
 import { AmbiguousCreationError, ProviderFaultError, type SessionAdmin } from './sessionAdmin';
 
 /**
@@ -49,6 +51,8 @@ export interface SessionAccount {
   readonly unknown: readonly string[];
   /** Where the run's things are, and the names of those left: what the commands that would delete them need (never a token). */
   readonly where?: { readonly baseUrl: string; readonly connections: readonly TestConnection[]; readonly integrations: readonly string[] };
+  /** Requests the run sent that Nango's spec does not document (`POST /auth/unauthenticated/{providerConfigKey}`): spec gaps of its own. */
+  readonly undocumented?: readonly string[];
 }
 
 /** A connection the reconnect cases can use: one the run made, or one the user named (NANGO_TEST_CONNECTION). */
@@ -85,9 +89,9 @@ function mayRemain(account: SessionAccount): string {
   const doubts = account.unknown.length ? [`what ${account.unknown.length} request(s) in doubt may have created (${account.unknown.join('; ')})`] : [];
   const withKey = `-H "Authorization: Bearer $NANGO_SECRET_KEY"`;
   const commands = [
-    ...(sessions > 0 || account.unknown.length ? [`curl -X DELETE '${base}/connect/session' -H 'Authorization: Bearer <connect session token>' (each session's own token, never shown; a session expires 30 minutes after it was created)`] : []),
-    ...(account.where?.connections ?? []).map(({ connectionId, integrationId }) => `curl -X DELETE '${base}/connection/${connectionId}?provider_config_key=${integrationId}' ${withKey}`),
-    ...(account.where?.integrations ?? []).map((key) => `curl -X DELETE '${base}/integrations/${key}' ${withKey} (its connections go with it)`),
+    ...(sessions > 0 || account.unknown.length ? [`curl -X DELETE '${base}${SETUP.deleteSession.path}' -H 'Authorization: Bearer <connect session token>' (each session's own token, never shown; a session expires 30 minutes after it was created)`] : []),
+    ...(account.where?.connections ?? []).map(({ connectionId, integrationId }) => `curl -X DELETE '${base}${concretePath(SETUP.deleteConnection.path, { connectionId })}?provider_config_key=${encodeURIComponent(integrationId)}' ${withKey}`),
+    ...(account.where?.integrations ?? []).map((key) => `curl -X DELETE '${base}${concretePath(SETUP.deleteIntegration.path, { uniqueKey: key })}' ${withKey} (its connections go with it)`),
   ];
   return `may remain: ${[...counted, ...doubts].join(', ')} of end user ${account.endUserId} on ${base}; delete with: ${commands.join(' | ')}`;
 }
@@ -148,7 +152,7 @@ export class SessionLedger {
         this.adopt(token);
         return token;
       }),
-      `POST /connect/sessions had no answer yet: it may have created a session for end user ${this.admin.endUserId}`,
+      `${operationLabel(SETUP.createSession)} had no answer yet: it may have created a session for end user ${this.admin.endUserId}`,
     );
   }
 
@@ -160,15 +164,15 @@ export class SessionLedger {
     this.sessions.created += 1;
   }
 
-  /** A request that creates a session lost its answer after it went out (an interaction's own): it may have. */
+  /** A request that creates a session lost its answer after it went out (a hostile case's own): it may have. */
   noteInDoubt(problem: string): void {
     this.unknown.push(problem);
   }
 
   /**
    * A creating request something else sent for the run (an interaction's own POST), whose answer `answered` brings
-   * (and whose session is adopted before it settles): clean-up waits for it like for its own creations, so what it
-   * made is deleted too; until it settles, the account says it may have created `what`.
+   * (and whose session, connection or integration is adopted before it settles): clean-up waits for it like for its
+   * own creations, so what it made is deleted too; until it settles, the account says it may have created `what`.
    */
   awaitCreation(what: string, answered: Promise<unknown>): void {
     this.track(answered, what).catch(() => undefined);
@@ -200,16 +204,19 @@ export class SessionLedger {
    */
   async connection(): Promise<TestConnection> {
     if (this.namedConnection) return this.namedConnection;
+    return this.newConnection();
+  }
+
+  /**
+   * A new connection of the run's own, even when the user named one: what a request that may delete its connection
+   * is given (the hostile run's `DELETE /connection/{connectionId}`), so no connection of the user's is ever at stake.
+   */
+  async newConnection(): Promise<TestConnection> {
     this.refuseWhenStopped();
-    this.integrationsAskedFor += 1;
-    const key = `${this.admin.endUserId}-${this.integrationsAskedFor}`;
+    const key = this.integrationKey();
     return this.track(
       (async () => {
-        // Known before the request goes out: clean-up deletes it by name even if the answer never comes.
-        this.integrations.set(key, false);
-        await this.admin.createIntegration(key);
-        this.integrations.set(key, true);
-        this.integrationCount.created += 1;
+        await this.createIntegration(key);
         const token = await this.open([key]);
         const connection = { integrationId: key, connectionId: await this.admin.connect(key, token) };
         this.connections.set(`${key} ${connection.connectionId}`, connection);
@@ -218,6 +225,71 @@ export class SessionLedger {
       })(),
       `the connection for integration ${key} was still being made: a session, the integration ${key} and a connection to it may exist`,
     );
+  }
+
+  /**
+   * A connection made through a connect session whose credentials can no longer be refreshed. Nango's public API
+   * cannot put a connection in that state (an `unauthenticated` one has nothing to refresh): only a provider that
+   * offers a way to (the reference provider) can set it up; on any other the state fails, saying so.
+   */
+  async exhaustedConnection(): Promise<TestConnection> {
+    const connection = await this.connection();
+    await this.admin.exhaustRefresh(connection.connectionId, connection.integrationId);
+    return connection;
+  }
+
+  /** A new integration of the `unauthenticated` provider, named after the run: its key. */
+  async integration(): Promise<string> {
+    this.refuseWhenStopped();
+    const key = this.integrationKey();
+    return this.track(
+      this.createIntegration(key).then(() => key),
+      `${operationLabel(SETUP.createIntegration)} had no answer yet: the integration ${key} may exist`,
+    );
+  }
+
+  /** Its key is in the ledger before the request goes out: clean-up deletes it by name even if the answer never comes. */
+  private async createIntegration(key: string): Promise<void> {
+    await this.admin.createIntegration(key);
+    this.adoptIntegration(key);
+  }
+
+  /**
+   * A key for an integration the run may create (an interaction's own `POST /integrations`): known before any
+   * request goes out, so clean-up deletes it by name whether or not it came to be (a 404 then says it never did).
+   */
+  integrationKey(): string {
+    this.refuseWhenStopped();
+    this.integrationsAskedFor += 1;
+    const key = `${this.admin.endUserId}-${this.integrationsAskedFor}`;
+    this.integrations.set(key, false);
+    return key;
+  }
+
+  /** An integration was made under a key the run named (by the run, or by an interaction): counted, and deleted with the rest. */
+  adoptIntegration(key: string): void {
+    if (this.integrations.get(key) === true) return;
+    this.integrations.set(key, true);
+    this.integrationCount.created += 1;
+  }
+
+  /** An interaction deleted a connection of the run: nothing left to delete. */
+  markConnectionGone(connectionId: string): void {
+    for (const [id, connection] of this.connections) {
+      if (connection.connectionId === connectionId && this.connections.delete(id)) this.connectionCount.deleted += 1;
+    }
+  }
+
+  /** An interaction deleted an integration of the run, and with it its connections. */
+  markIntegrationGone(key: string): void {
+    const known = this.integrations.get(key);
+    if (known === undefined) return;
+    this.integrations.delete(key);
+    if (!known) this.integrationCount.created += 1;
+    this.integrationCount.deleted += 1;
+    for (const [id, connection] of this.connections) {
+      if (connection.integrationId === key && this.connections.delete(id)) this.connectionCount.deleted += 1;
+    }
   }
 
   /** The provider said it is a reference provider, not Nango (see SessionAdmin). */
@@ -238,6 +310,7 @@ export class SessionLedger {
       integrations: { ...this.integrationCount },
       unknown: [...this.unknown, ...this.inFlight.values()],
       where: { baseUrl: this.admin.baseUrl, connections: [...this.connections.values()], integrations: [...this.integrations.keys()] },
+      ...(this.admin.undocumentedUsed.length > 0 ? { undocumented: [...this.admin.undocumentedUsed] } : {}),
     };
   }
 

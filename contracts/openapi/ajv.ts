@@ -17,7 +17,9 @@ const OPENAPI_KEYWORDS = [
  * so `spec#/components/...` pointers and the document's own `$ref`s resolve without copying schemas.
  */
 export function ajvForDocument(root: JsonObject): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, validateSchema: false });
+  // strictRequired off: Nango's ConnectionFull reaches credential schemas that require a property an allOf branch
+  // defines (BillCredentials' `raw`), legal JSON Schema that strict mode alone refuses.
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, validateSchema: false });
   addFormats(ajv);
   ajv.addVocabulary([...OPENAPI_KEYWORDS, ...extensionKeywords(root)]);
   ajv.addSchema(root, 'spec');

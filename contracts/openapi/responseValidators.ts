@@ -46,10 +46,15 @@ export interface OperationRef {
 }
 
 interface Operation {
+  readonly method: HttpMethod;
+  /** The path template, as the spec keys it. */
+  readonly path: string;
   readonly label: string;
   readonly responses: ReadonlyMap<string, DocumentedResponse>;
   /** The JSON request body's schema, compiled; undefined when the operation documents none. */
   readonly requestBody: SchemaCheck | undefined;
+  /** Its query parameters, by name: whether required, and its schema compiled. */
+  readonly query: ReadonlyMap<string, { readonly required: boolean; readonly check: SchemaCheck }>;
 }
 
 /**
@@ -120,7 +125,18 @@ export class ResponseValidators {
         }
         const requestSchema = `${operationPointer}/requestBody/content/application~1json/schema`;
         const requestBody = resolvePointer(spec.root, requestSchema) === undefined ? undefined : compile(requestSchema);
-        operations.set(operationKey(method, path), { label, responses, requestBody });
+        const query = new Map<string, { readonly required: boolean; readonly check: SchemaCheck }>();
+        const declared = [pathItem['parameters'], operation['parameters']].flatMap((list, at) =>
+          Array.isArray(list) ? list.map((_item, index) => (at === 0 ? `/paths/${escapeToken(path)}/parameters/${index}` : `${operationPointer}/parameters/${index}`)) : [],
+        );
+        for (const declaredAt of declared) {
+          const parameterAt = followResponseRefs(spec, declaredAt);
+          const parameter = resolvePointer(spec.root, parameterAt);
+          if (!isJsonObject(parameter) || parameter['in'] !== 'query' || typeof parameter['name'] !== 'string') continue;
+          const accept: SchemaCheck = () => [];
+          query.set(parameter['name'], { required: parameter['required'] === true, check: 'schema' in parameter ? compile(`${parameterAt}/schema`) : accept });
+        }
+        operations.set(operationKey(method, path), { method, path, label, responses, requestBody, query });
       }
     }
     const missing = (only ?? []).filter((wanted) => !operations.has(operationKey(wanted.method, wanted.path)));
@@ -130,9 +146,9 @@ export class ResponseValidators {
     return new ResponseValidators(spec.source, operations, spec.root);
   }
 
-  /** The methods the spec documents for a path (lower case, in OpenAPI's order); none for a path it does not name. */
+  /** The methods the spec documents for a path or a concrete path of a template (lower case, in OpenAPI's order); none for a path it does not name. */
   documentedMethods(path: string): HttpMethod[] {
-    return HTTP_METHODS.filter((method) => this.operations.has(operationKey(method, path)));
+    return HTTP_METHODS.filter((method) => this.templateOf(method, path) !== undefined);
   }
 
   /** The keys under `responses` (`204`, `4XX`, `default`) for one operation. */
@@ -178,6 +194,33 @@ export class ResponseValidators {
     const { requestBody } = this.operation(method, path);
     if (!requestBody) return body === undefined ? [] : ['request body: the spec documents none'];
     return requestBody(body).map((problem) => `request body: ${problem}`);
+  }
+
+  /**
+   * What the spec's query parameters say of a request's query (`query: unexpected is not a parameter the spec
+   * documents`, `query: provider_config_key is required`, `query: force_refresh must be boolean`): each value is
+   * read as JSON where its schema wants no string (`true`, `3`), as a query string carries every value as text.
+   */
+  checkQuery(method: string, path: string, query: URLSearchParams): string[] {
+    const { query: documented } = this.operation(method, path);
+    const names = [...new Set(query.keys())];
+    const unknown = names.filter((name) => !documented.has(name)).map((name) => `query: ${name} is not a parameter the spec documents`);
+    const missing = [...documented].filter(([name, { required }]) => required && !query.has(name)).map(([name]) => `query: ${name} is required`);
+    const invalid = names.flatMap((name) => {
+      const parameter = documented.get(name);
+      if (!parameter) return [];
+      const text = query.get(name) ?? '';
+      const asText = parameter.check(text);
+      if (asText.length === 0) return [];
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return asText.map((problem) => `query: ${name} ${problem.replace(/^\(root\) /, '')}`);
+      }
+      return parameter.check(parsed).map((problem) => `query: ${name} ${problem.replace(/^\(root\) /, '')}`);
+    });
+    return [...unknown, ...missing, ...invalid];
   }
 
   /**
@@ -239,8 +282,24 @@ export class ResponseValidators {
     return undocumentedProperties(this.root, resolvePointer(this.root, pointer), body).map((at) => `${response.status} body: ${at} is a property the spec does not name`);
   }
 
+  /**
+   * The path template the spec keys an operation under for a concrete path (`/connection/abc` →
+   * `/connection/{connectionId}`): the path itself when the spec names it; undefined when no compiled operation's
+   * template matches. A literal segment wins over a parameter (`/connect/sessions` is not `/connect/{x}`).
+   */
+  templateOf(method: string, path: string): string | undefined {
+    if (this.operations.has(operationKey(method, path))) return path;
+    const templates = [...this.operations.values()].filter((operation) => operation.method === method.toLowerCase() && templateMatches(operation.path, path));
+    return templates.sort((a, b) => parameterCount(a.path) - parameterCount(b.path))[0]?.path;
+  }
+
+  /** Every path template the compiled operations have, for any method. */
+  templates(): string[] {
+    return [...new Set([...this.operations.values()].map((operation) => operation.path))];
+  }
+
   private operation(method: string, path: string): Operation {
-    const operation = this.operations.get(operationKey(method, path));
+    const operation = this.operations.get(operationKey(method, path)) ?? this.operations.get(operationKey(method, this.templateOf(method, path) ?? path));
     if (!operation) {
       const known = [...this.operations.values()].map((op) => op.label).join(', ');
       throw new SpecError(this.source, `documents no operation ${method.toUpperCase()} ${path} (documented: ${known || 'none'})`);
@@ -253,6 +312,26 @@ export class ResponseValidators {
     return responses.get(String(status)) ?? responses.get(`${Math.floor(status / 100)}XX`) ?? responses.get('default');
   }
 }
+
+/** A concrete path instantiates a template: each `{name}` stands for one non-empty segment. */
+export function templateMatches(template: string, path: string): boolean {
+  const pattern = template.split('/').map((segment) => (/^\{[^}]+\}$/.test(segment) ? '[^/]+' : segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${pattern}$`).test(path);
+}
+
+/** The path parameters of a concrete path of a template, decoded: `{ connectionId: 'abc' }`. */
+export function pathParameters(template: string, path: string): Record<string, string> {
+  const names = template.split('/');
+  const values = path.split('/');
+  const parameters: Record<string, string> = {};
+  names.forEach((segment, at) => {
+    const name = /^\{([^}]+)\}$/.exec(segment)?.[1];
+    if (name !== undefined) parameters[name] = decodeURIComponent(values[at] ?? '');
+  });
+  return parameters;
+}
+
+const parameterCount = (template: string): number => (template.match(/\{/g) ?? []).length;
 
 function operationKey(method: string, path: string): string {
   // Stryker disable next-line MethodExpression: keys are only made here, so upper case would match every method as lower case does.

@@ -1,8 +1,9 @@
 import { MatchersV3, type PactV4 } from '@pact-foundation/pact';
 import type { Matcher, ProviderStateInjectedValue } from '@pact-foundation/pact/src/v3/types';
 import type { V4InteractionWithResponse } from '@pact-foundation/pact/src/v4/http/types';
-import { isFromState, operationOfCase, SECRET_KEY_PLACEHOLDER, TOKEN_FROM_STATE, type CaseBody, type ContractCase, type Credential, type ExpectedError, type SessionAnswer } from '../cases';
-import { CONNECT_SESSION_TOKEN_REGEX } from '../sessionToken';
+import { concretePath, exampleValue, isFromState, operationOfCase, SECRET_KEY_PLACEHOLDER, TOKEN_FROM_STATE, type CaseBody, type CaseValue, type ContractCase, type Credential, type LifecycleOperation } from '../cases';
+import type { JsonValue } from '../json';
+import { CONNECT_SESSION_TOKEN_REGEX, isConnectSessionToken } from '../sessionToken';
 import { PENDING_COMMENT_PREFIX, type PendingDeclaration } from './pendingInteractions';
 
 const { like, regex } = MatchersV3;
@@ -49,43 +50,60 @@ function requestBody(body: CaseBody): unknown {
   );
 }
 
-/** What the consumer relies on in an error body: the types of `code` and `message`, not their text. */
-function errorBody(error: ExpectedError): unknown {
-  return { error: { code: like(error.code), ...(error.message === undefined ? {} : { message: like(error.message) }) } };
+/** A path parameter or query value: as written, or the provider state's (`${name}`) with the example the consumer sends. */
+function caseValue(value: CaseValue): string | ProviderStateInjectedValue<string> {
+  return typeof value === 'string' ? value : MatchersV3.fromProviderState(`\${${value.fromState}}`, value.example);
 }
 
-/** A ConnectSession by format: what varies from one live session to the next is matched, never its value. */
-function sessionBody(session: SessionAnswer['session']): unknown {
-  return {
-    data: {
-      token: regex(CONNECT_SESSION_TOKEN_REGEX, session.token),
-      connect_link: like(session.connect_link),
-      expires_at: regex(DATE_TIME_REGEX, session.expires_at),
-    },
-  };
+/**
+ * An example response body as the contract states it: every leaf matched by type, never by value (what varies from
+ * one live answer to the next), except the formats a live answer keeps: a connect session token by its regex, a
+ * date-time as RFC 3339. Arrays are matched as a whole by type.
+ */
+function bodyMatchers(value: JsonValue): unknown {
+  if (typeof value === 'string') {
+    if (isConnectSessionToken(value)) return regex(CONNECT_SESSION_TOKEN_REGEX, value);
+    if (new RegExp(DATE_TIME_REGEX).test(value)) return regex(DATE_TIME_REGEX, value);
+    return like(value);
+  }
+  if (value === null) return null;
+  if (Array.isArray(value) || typeof value !== 'object') return like(value);
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, bodyMatchers(child)]));
 }
 
 /**
  * Adds the case to the pact as one V4 HTTP interaction of its operation, ready for `executeTest`; declared
  * pending, it is written as a Pact V4 pending interaction with the reason as its comment.
  */
-export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration): V4InteractionWithResponse {
+export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration, table: LifecycleOperation = operationOfCase(contractCase)): V4InteractionWithResponse {
   const { request, response } = contractCase;
-  const { operation } = operationOfCase(contractCase);
+  const { operation } = table;
   let interaction = pact.addInteraction();
   if (pending) interaction = interaction.pending(true).comment(`${PENDING_COMMENT_PREFIX}${pending.reason}`);
   if (contractCase.state) interaction = interaction.given(contractCase.state);
   return interaction
     .uponReceiving(contractCase.description)
-    .withRequest(operation.method.toUpperCase(), operation.path, (builder) => {
+    .withRequest(operation.method.toUpperCase(), requestPath(operation.path, request.pathParams ?? {}), (builder) => {
       const authorization = authorizationHeader(request.credential);
       if (authorization !== undefined) builder.headers({ Authorization: authorization });
-      if (request.query) builder.query(request.query);
+      if (request.query) builder.query(Object.fromEntries(Object.entries(request.query).map(([name, value]) => [name, caseValue(value)])));
       if (request.body) builder.jsonBody(requestBody(request.body));
     })
     .willRespondWith(response.status, (builder) => {
-      if (response.status === 204) return;
+      if (response.body === undefined) return;
       builder.headers({ 'Content-Type': regex('^application/json(;.*)?$', 'application/json') });
-      builder.jsonBody('session' in response ? sessionBody(response.session) : errorBody(response.error));
+      builder.jsonBody(bodyMatchers(response.body));
     });
+}
+
+/** The request path: as written, or with the provider state's values (a ProviderState generator on the path). */
+function requestPath(template: string, parameters: Readonly<Record<string, CaseValue>>): string | ProviderStateInjectedValue<string> {
+  const example = concretePath(template, Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, exampleValue(value)])));
+  const fromState = Object.values(parameters).some((value) => typeof value !== 'string');
+  if (!fromState) return example;
+  const expression = template.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
+    const value = parameters[name];
+    return value === undefined || typeof value === 'string' ? encodeURIComponent(value ?? '') : `\${${value.fromState}}`;
+  });
+  return MatchersV3.fromProviderState(expression, example);
 }

@@ -24,7 +24,7 @@ export function checkExamplesAgainstSpec(pact: PactFile, validators: ResponseVal
 export function checkStatusCoverage(pact: PactFile, validators: ResponseValidators, method: string, path: string): string[] {
   const documented = validators.documentedStatuses(method, path);
   const ofOperation = pact.interactions.filter(
-    ({ request }) => request.method.toLowerCase() === method.toLowerCase() && request.path === path,
+    ({ request }) => request.method.toLowerCase() === method.toLowerCase() && validators.templateOf(method, request.path) === path,
   );
   const keyOf = (status: number): string | undefined => validators.documentedKeyFor(method, path, status);
   const label = `${method.toUpperCase()} ${path}`;

@@ -2,19 +2,20 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type RunningServer } from '../http/server';
 import { isJsonObject, textOf, type JsonObject, type JsonValue } from '../json';
-import { CREATE_SESSION, nangoValidators, RECONNECT_SESSION } from '../nangoApi';
+import { nangoValidators, OPERATIONS, SETUP, type LifecycleOperation } from '../cases';
 import type { ResponseValidators } from '../openapi/responseValidators';
 import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
 
 /**
- * An in-memory implementation of the connect-session lifecycle as Nango's spec documents it and Nango implements
- * it: `POST /connect/sessions` and `POST /connect/sessions/reconnect` (secret key), `GET /connect/session` and
- * `DELETE /connect/session` (connect session token). Auth runs first, then the query, then the body (against the
- * spec's own request schema); a deleted session's token answers 404. Beside them, the few routes the provider
- * states need to make a connection through a connect session, as Nango's public API has them: `POST
- * /integrations` (the `unauthenticated` provider only), `POST /auth/unauthenticated/{key}`, `DELETE
- * /connection/{id}` and `DELETE /integrations/{key}`. Any other method on the lifecycle's paths answers 405 with
- * an Allow header (RFC 9110 §15.5.6); OPTIONS answers 204 with it, HEAD as GET would.
+ * An in-memory implementation of the Connect flow's tabled operations (contracts/cases) as Nango's spec documents
+ * them and Nango implements them. Routing is the tables': each operation's path template and method, its auth
+ * (secret key or connect session token); then the request is judged by the spec itself: the query against the
+ * operation's documented parameters, the body against its request schema (Ajv, compiled from the spec), in the order
+ * Nango checks them (auth, query, body). Only what each operation does is code here. Beside them, the one route the
+ * provider states need that Nango's spec does not document, `POST /auth/unauthenticated/{key}` (the Connect UI's
+ * flow for a provider without credentials), and one route of its own under REFERENCE_ONLY_PREFIX. Any other method
+ * on a served path answers 405 with an Allow header (RFC 9110 §15.5.6); OPTIONS answers 204 with it, HEAD as GET
+ * would.
  */
 
 /**
@@ -23,12 +24,11 @@ import { isConnectSessionToken, newConnectSessionToken } from '../sessionToken';
  */
 export const REFERENCE_PROVIDER_HEADER = 'x-nango-contracts-reference-provider';
 
-/** The methods each lifecycle path serves, for Allow. */
-const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  '/connect/sessions': ['POST', 'OPTIONS'],
-  '/connect/sessions/reconnect': ['POST', 'OPTIONS'],
-  '/connect/session': ['DELETE', 'GET', 'HEAD', 'OPTIONS'],
-};
+/**
+ * Routes of the reference provider's own, no part of Nango: what a provider state needs and Nango's public API has
+ * no request for (a connection whose refresh is exhausted).
+ */
+export const REFERENCE_ONLY_PREFIX = '/_reference';
 
 const SESSION_LIFETIME_MS = 30 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -43,13 +43,35 @@ interface Session {
 }
 
 interface Connection {
+  /** Nango's numeric id of the connection. */
+  readonly id: number;
+  readonly connectionId: string;
   readonly integration: string;
   /** Only connections made through a connect session can be reconnected. */
   readonly throughConnectSession: boolean;
+  readonly createdAt: string;
+  /** Its credentials can no longer be refreshed: GET answers 424. */
+  refreshExhausted: boolean;
 }
+
+/** A request routed to a tabled operation: its path parameters, and what auth found (the session of a token). */
+interface Routed {
+  readonly request: ProviderRequest;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  /** The parsed body, when the spec documents one for the operation and it passed. */
+  readonly body: JsonObject | undefined;
+  readonly session: Session | undefined;
+}
+
+type Handler = (routed: Routed) => ProviderAnswer;
 
 export interface ReferenceProviderOptions {
   readonly secretKey: string;
+  /** The tables it routes (every tabled operation by default); one with no behaviour here answers 501 once its request passes. */
+  readonly operations?: readonly LifecycleOperation[];
+  /** The spec's validators that judge requests (the committed spec's by default). */
+  readonly validators?: ResponseValidators;
 }
 
 export type RunningProvider = RunningServer;
@@ -72,31 +94,77 @@ export interface ProviderAnswer {
 
 type Route = (request: ProviderRequest, url: URL, match: RegExpExecArray) => ProviderAnswer;
 
+/** A served route: a tabled operation (its template as a pattern), or one of the provider's own. */
+interface ServedRoute {
+  readonly method: string;
+  readonly template: string;
+  readonly pattern: RegExp;
+  readonly route: Route;
+}
+
+const patternOf = (template: string): RegExp => new RegExp(`^${template.split('/').map((segment) => (/^\{[^}]+\}$/.test(segment) ? '([^/]+)' : segment)).join('/')}$`);
+
 export class ReferenceProvider {
   private readonly sessions = new Map<string, Session>();
   /** unique_key → provider. */
   private readonly integrations = new Map<string, string>();
   /** `${integration} ${connection id}` → connection. */
   private readonly connections = new Map<string, Connection>();
+  private nextConnectionId = 1;
   private readonly secretDigest: Buffer;
-  /** The spec's request schemas judge the bodies; compiled as the provider is made, so no answer waits for it. */
-  private readonly validators: ResponseValidators = nangoValidators();
-  private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]> = [
-    ['POST', /^\/connect\/sessions$/, (request, url) => this.withSecretKey(request, url, () => this.createSession(request))],
-    ['POST', /^\/connect\/sessions\/reconnect$/, (request, url) => this.withSecretKey(request, url, () => this.reconnectSession(request))],
-    ['GET', /^\/connect\/session$/, (request, url) => this.getSession(request, url)],
-    ['HEAD', /^\/connect\/session$/, (request, url) => ({ ...this.getSession(request, url), body: undefined })],
-    ['DELETE', /^\/connect\/session$/, (request, url) => this.deleteSession(request, url)],
-    ['POST', /^\/integrations$/, (request) => this.secretKeyOnly(request, () => this.createIntegration(request))],
-    ['DELETE', /^\/integrations\/([^/]+)$/, (request, _url, match) => this.secretKeyOnly(request, () => this.deleteIntegration(decodeURIComponent(match[1] ?? '')))],
-    ['POST', /^\/auth\/unauthenticated\/([^/]+)$/, (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url)],
-    ['DELETE', /^\/connection\/([^/]+)$/, (request, url, match) => this.secretKeyOnly(request, () => this.deleteConnection(decodeURIComponent(match[1] ?? ''), url))],
-  ];
+  /** The spec's request schemas and parameters judge the requests; compiled as the provider is made, so no answer waits for it. */
+  private readonly validators: ResponseValidators;
+  /** What each tabled operation does, by its table's id: the one per-operation code of the provider. */
+  private readonly handlers: Readonly<Record<string, Handler>> = {
+    createSession: ({ request, body }) => this.issue(request, stringsOf(body?.['allowed_integrations'])),
+    reconnectSession: ({ request, body }) => this.reconnectSession(request, body ?? {}),
+    getSession: ({ session }) => jsonAnswer(200, { data: sessionData(session as Session) }),
+    deleteSession: ({ session }) => {
+      (session as Session).deleted = true;
+      return { status: 204, headers: {}, body: undefined };
+    },
+    getConnection: ({ params, url }) => this.getConnection(params['connectionId'] ?? '', url.searchParams.get('provider_config_key') ?? ''),
+    deleteConnection: ({ params, url }) => this.deleteConnection(params['connectionId'] ?? '', url.searchParams.get('provider_config_key') ?? ''),
+    createIntegration: ({ body }) => this.createIntegration(body ?? {}),
+    deleteIntegration: ({ params }) => this.deleteIntegration(params['uniqueKey'] ?? ''),
+  };
+  private readonly routes: readonly ServedRoute[];
+  /** `${table id} ${status}` → whether the spec documents that answer as `{message}` rather than a StdError. */
+  private readonly messageOnly = new Map<string, boolean>();
 
   constructor(options: ReferenceProviderOptions) {
     if (options.secretKey.length === 0) throw new Error('the reference provider needs a non-empty secret key');
     this.secretDigest = digest(options.secretKey);
+    this.validators = options.validators ?? nangoValidators();
+    this.routes = this.routesOf(options.operations ?? OPERATIONS);
   }
+
+  /** The tables' routes, then the provider's own. */
+  private routesOf(operations: readonly LifecycleOperation[]): ServedRoute[] {
+    return [
+      ...operations.map(
+        (table): ServedRoute => ({
+          method: table.operation.method.toUpperCase(),
+          template: table.operation.path,
+          pattern: patternOf(table.operation.path),
+          route: (request, url, match) => this.serve(table, request, url, match),
+        }),
+      ),
+      {
+        method: 'POST',
+        template: SETUP.connectUnauthenticated.path,
+        pattern: patternOf(SETUP.connectUnauthenticated.path),
+        route: (_request, url, match) => this.connectUnauthenticated(decodeURIComponent(match[1] ?? ''), url),
+      },
+      {
+        method: 'POST',
+        template: `${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`,
+        pattern: patternOf(`${REFERENCE_ONLY_PREFIX}/refresh-exhausted/{connectionId}`),
+        route: (request, url, match) => this.secretKeyOnly(request, () => this.exhaustRefresh(decodeURIComponent(match[1] ?? ''), url)),
+      },
+    ];
+  }
+
 
   /** Every token this provider has issued, deleted or not: lets tests look for leaks. */
   issuedTokens(): string[] {
@@ -121,13 +189,18 @@ export class ReferenceProvider {
   /** The whole behaviour, free of HTTP plumbing, so a test can wrap it and drift. */
   respond(request: ProviderRequest): ProviderAnswer {
     const url = new URL(request.url, 'http://provider');
-    for (const [method, pattern, route] of this.routes) {
-      const match = pattern.exec(url.pathname);
-      if (match && method === request.method) return route(request, url, match);
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    // A literal path wins over a template's parameter; then the route of the method asked for.
+    const onPath = this.routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((candidate) => candidate.match !== null);
+    const served = onPath.find(({ route }) => route.method === method);
+    if (served?.match) {
+      const answer = served.route.route(request, url, served.match);
+      return request.method === 'HEAD' ? { ...answer, body: undefined } : answer;
     }
-    const allowed = ALLOWED[url.pathname];
-    if (!allowed) return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
-    const allow = allowed.join(', ');
+    if (onPath.length === 0) return jsonAnswer(404, { error: { code: 'not_found', message: `No route ${request.method} ${url.pathname}` } });
+    const methods = new Set(onPath.map(({ route }) => route.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    const allow = [...methods, 'OPTIONS'].sort().join(', ');
     if (request.method === 'OPTIONS') return { status: 204, headers: { allow }, body: undefined };
     const refused = jsonAnswer(405, { error: { code: 'method_not_allowed', message: `${request.method} is not allowed on ${url.pathname}` } });
     return { ...refused, headers: { ...refused.headers, allow } };
@@ -147,32 +220,82 @@ export class ReferenceProvider {
     return listen(server, port, host);
   }
 
-  /** The secret-key routes of the lifecycle: the key, then an empty query, then the route. */
-  private withSecretKey(request: ProviderRequest, url: URL, route: () => ProviderAnswer): ProviderAnswer {
-    return this.secretKeyOnly(request, () => emptyQuery(url) ?? route());
+  /**
+   * One tabled operation, as Nango checks a request: auth first (the table's: the secret key, or the session of a
+   * connect session token), then the query against the spec's parameters, then the body against its request schema
+   * (none documented: a body is refused, but on a GET, whose body HTTP gives no meaning), then what it does.
+   */
+  private serve(table: LifecycleOperation, request: ProviderRequest, url: URL, match: RegExpExecArray): ProviderAnswer {
+    const { method, path } = table.operation;
+    let session: Session | undefined;
+    if (table.auth === 'session-token') {
+      const found = this.sessionOf(request);
+      if ('refused' in found) return found.refused;
+      session = found.session;
+    } else {
+      const refused = this.secretKeyRefusal(request);
+      if (refused) return refused;
+    }
+    const queryProblems = this.validators.checkQuery(method, path, url.searchParams);
+    if (queryProblems.length > 0) return this.inSpecShape(table, queryRefusal(url, queryProblems));
+    let body: JsonObject | undefined;
+    if (this.validators.documentsRequestBody(method, path)) {
+      const checked = specBody(this.validators, request, table.operation);
+      if ('refused' in checked) return checked.refused;
+      body = checked.value;
+    } else if (request.body.length > 0 && method !== 'get') {
+      const parsed = parseJson(request.body);
+      const bodyKeys = isJsonObject(parsed) ? Object.keys(parsed) : [];
+      return invalidBody([bodyKeys.length ? unrecognizedKeys(bodyKeys) : { code: 'invalid_type', message: 'Expected no body', path: [] }]);
+    }
+    const names = [...table.operation.path.matchAll(/\{([^}]+)\}/g)].map((found) => found[1] ?? '');
+    const params = Object.fromEntries(names.map((name, at) => [name, decodeURIComponent(match[at + 1] ?? '')]));
+    const handler = this.handlers[table.id];
+    if (!handler) return jsonAnswer(501, { error: { code: 'not_implemented', message: `the reference provider does not implement ${method.toUpperCase()} ${path}` } });
+    return this.inSpecShape(table, handler({ request, url, params, body, session }));
   }
 
-  private secretKeyOnly(request: ProviderRequest, route: () => ProviderAnswer): ProviderAnswer {
+  /**
+   * A StdError as the operation's spec documents the status: as it is where the spec's schema names `error`; as
+   * `{message}` where the schema names `message` alone (the deprecated /connection routes document their 400 and
+   * 404 so).
+   */
+  private inSpecShape(table: LifecycleOperation, answer: ProviderAnswer): ProviderAnswer {
+    if (answer.body === undefined || answer.status < 400 || !this.documentsMessageOnly(table, answer.status)) return answer;
+    const parsed = parseJson(answer.body);
+    const error = isJsonObject(parsed) && isJsonObject(parsed['error']) ? parsed['error'] : {};
+    return jsonAnswer(answer.status, { message: String(error['message'] ?? error['code'] ?? 'error') });
+  }
+
+  /** Whether the spec documents the status of the operation as a body without `error` (`{message}`): asked once per pair. */
+  private documentsMessageOnly(table: LifecycleOperation, status: number): boolean {
+    const key = `${table.id} ${status}`;
+    let known = this.messageOnly.get(key);
+    if (known === undefined) {
+      const { method, path } = table.operation;
+      const stdError = { status, contentType: 'application/json', bodyText: JSON.stringify({ error: { code: 'code', message: 'message' } }) };
+      known = this.validators.documentedKeyFor(method, path, status) !== undefined && this.validators.undocumentedProperties(method, path, stdError).length > 0;
+      this.messageOnly.set(key, known);
+    }
+    return known;
+  }
+
+  private secretKeyRefusal(request: ProviderRequest): ProviderAnswer | undefined {
     const credential = bearer(request);
     if (credential.kind !== 'bearer') return authFailure(credential);
     if (!timingSafeEqual(digest(credential.value), this.secretDigest)) {
       return jsonAnswer(401, { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key is invalid.' } });
     }
-    return route();
+    return undefined;
   }
 
-  private createSession(request: ProviderRequest): ProviderAnswer {
-    const body = specBody(this.validators, request, CREATE_SESSION);
-    if ('refused' in body) return body.refused;
-    const allowed = body.value['allowed_integrations'];
-    return this.issue(request, Array.isArray(allowed) ? allowed.filter((key): key is string => typeof key === 'string') : undefined);
+  private secretKeyOnly(request: ProviderRequest, route: () => ProviderAnswer): ProviderAnswer {
+    return this.secretKeyRefusal(request) ?? route();
   }
 
-  private reconnectSession(request: ProviderRequest): ProviderAnswer {
-    const body = specBody(this.validators, request, RECONNECT_SESSION);
-    if ('refused' in body) return body.refused;
-    const integration = textOf(body.value['integration_id']);
-    const connection = this.connections.get(`${integration} ${textOf(body.value['connection_id'])}`);
+  private reconnectSession(request: ProviderRequest, body: JsonObject): ProviderAnswer {
+    const integration = textOf(body['integration_id']);
+    const connection = this.connections.get(`${integration} ${textOf(body['connection_id'])}`);
     if (!connection?.throughConnectSession) {
       return invalidBody([{ code: 'custom', message: 'ConnectionID or IntegrationId does not exists', path: ['connection_id'] }]);
     }
@@ -211,37 +334,16 @@ export class ReferenceProvider {
     return { session };
   }
 
-  /** The session while it lives, as the spec documents it: a ConnectSession. */
-  private getSession(request: ProviderRequest, url: URL): ProviderAnswer {
-    const found = this.sessionOf(request);
-    if ('refused' in found) return found.refused;
-    return emptyQuery(url) ?? jsonAnswer(200, { data: sessionData(found.session) });
-  }
-
-  private deleteSession(request: ProviderRequest, url: URL): ProviderAnswer {
-    const found = this.sessionOf(request);
-    if ('refused' in found) return found.refused;
-    const queried = emptyQuery(url);
-    if (queried) return queried;
-    if (request.body.length > 0) {
-      const parsed = parseJson(request.body);
-      const bodyKeys = isJsonObject(parsed) ? Object.keys(parsed) : [];
-      return invalidBody([bodyKeys.length ? unrecognizedKeys(bodyKeys) : { code: 'invalid_type', message: 'Expected no body', path: [] }]);
-    }
-    found.session.deleted = true;
-    return { status: 204, headers: {}, body: undefined };
-  }
-
-  private createIntegration(request: ProviderRequest): ProviderAnswer {
-    const body = parseJson(request.body);
-    const key = isJsonObject(body) ? body['unique_key'] : undefined;
-    const provider = isJsonObject(body) ? body['provider'] : undefined;
-    if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(key) || provider !== 'unauthenticated') {
-      return invalidBody([{ code: 'invalid_type', message: 'unique_key and provider "unauthenticated" are required (this reference provider knows no other)', path: [] }]);
+  private createIntegration(body: JsonObject): ProviderAnswer {
+    const key = String(body['unique_key']);
+    const provider = body['provider'];
+    if (!/^[A-Za-z0-9_.-]+$/.test(key) || provider !== 'unauthenticated') {
+      return invalidBody([{ code: 'invalid_type', message: 'a unique_key of letters, digits, _ . - and provider "unauthenticated" (this reference provider knows no other)', path: [] }]);
     }
     if (this.integrations.has(key)) return invalidBody([{ code: 'duplicate', message: `integration ${key} already exists`, path: ['unique_key'] }]);
     this.integrations.set(key, provider);
-    return jsonAnswer(200, { data: { unique_key: key, provider, display_name: key, logo: '', created_at: new Date().toISOString(), updated_at: new Date().toISOString() } });
+    const now = new Date().toISOString();
+    return jsonAnswer(200, { data: { unique_key: key, display_name: typeof body['display_name'] === 'string' ? body['display_name'] : 'Unauthenticated', provider, logo: '', created_at: now, updated_at: now } });
   }
 
   private deleteIntegration(key: string): ProviderAnswer {
@@ -259,16 +361,52 @@ export class ReferenceProvider {
       return jsonAnswer(400, { error: { code: 'invalid_connection_config', message: `integration ${key} is not one this session may connect to` } });
     }
     const connectionId = randomUUID();
-    this.connections.set(`${key} ${connectionId}`, { integration: key, throughConnectSession: true });
+    this.connections.set(`${key} ${connectionId}`, { id: this.nextConnectionId++, connectionId, integration: key, throughConnectSession: true, createdAt: new Date().toISOString(), refreshExhausted: false });
     return jsonAnswer(200, { providerConfigKey: key, connectionId });
   }
 
-  private deleteConnection(id: string, url: URL): ProviderAnswer {
-    const key = url.searchParams.get('provider_config_key') ?? '';
-    // As Nango answers a connection it does not hold: 400 unknown_connection, not 404.
-    if (!this.connections.delete(`${key} ${id}`)) return jsonAnswer(400, { error: { code: 'unknown_connection', message: `Connection ${id} of ${key} not found` } });
+  /** A connection as Nango's spec documents it: a ConnectionFull, with the credentials of the `unauthenticated` provider (none). */
+  private getConnection(id: string, key: string): ProviderAnswer {
+    const connection = this.connections.get(`${key} ${id}`);
+    if (!connection) return unknownConnection(id, key);
+    if (connection.refreshExhausted) return jsonAnswer(424, { error: { code: 'connection_refresh_exhausted', message: 'The refresh of the connection credentials has failed too many times' } });
+    const { createdAt } = connection;
+    return jsonAnswer(200, {
+      id: connection.id,
+      connection_id: id,
+      provider_config_key: key,
+      provider: this.integrations.get(key) ?? 'unauthenticated',
+      errors: [],
+      metadata: {},
+      connection_config: {},
+      tags: {},
+      created_at: createdAt,
+      updated_at: createdAt,
+      last_fetched_at: new Date().toISOString(),
+      credentials: {},
+    });
+  }
+
+  private deleteConnection(id: string, key: string): ProviderAnswer {
+    if (!this.connections.delete(`${key} ${id}`)) return unknownConnection(id, key);
     return jsonAnswer(200, { success: true });
   }
+
+  /** The reference provider's own route: the connection's refresh is exhausted from now on. */
+  private exhaustRefresh(id: string, url: URL): ProviderAnswer {
+    const connection = this.connections.get(`${url.searchParams.get('provider_config_key') ?? ''} ${id}`);
+    if (!connection) return unknownConnection(id, url.searchParams.get('provider_config_key') ?? '');
+    connection.refreshExhausted = true;
+    return { status: 204, headers: {}, body: undefined };
+  }
+}
+
+function unknownConnection(id: string, key: string): ProviderAnswer {
+  return jsonAnswer(404, { error: { code: 'unknown_connection', message: `No connection ${id} of integration ${key}` } });
+}
+
+function stringsOf(value: JsonValue | undefined): readonly string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
 }
 
 /** Starts a reference provider on `port` (default 0: any free port, read back into `url`). */
@@ -292,10 +430,15 @@ function specBody(validators: ResponseValidators, request: ProviderRequest, oper
   return { value };
 }
 
-/** Nango refuses any query parameter on these routes: 400 invalid_query_params, before the body is looked at. */
-function emptyQuery(url: URL): ProviderAnswer | undefined {
+/**
+ * Nango's 400 invalid_query_params, before the body is looked at: parameters the spec does not document as one
+ * `unrecognized_keys` error (as Nango's zod schemas say it), each other problem on its own.
+ */
+function queryRefusal(url: URL, problems: readonly string[]): ProviderAnswer {
+  const unknown = problems.length > 0 && problems.every((problem) => problem.endsWith('is not a parameter the spec documents'));
   const keys = [...new Set(url.searchParams.keys())];
-  return keys.length > 0 ? jsonAnswer(400, { error: { code: 'invalid_query_params', errors: [unrecognizedKeys(keys)] } }) : undefined;
+  const errors = unknown ? [unrecognizedKeys(keys.filter((key) => problems.some((problem) => problem.startsWith(`query: ${key} is not`))))] : problems.map((problem) => ({ code: 'invalid_type', message: problem, path: [] }));
+  return jsonAnswer(400, { error: { code: 'invalid_query_params', errors } });
 }
 
 function invalidBody(errors: readonly JsonObject[]): ProviderAnswer {

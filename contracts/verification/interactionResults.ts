@@ -1,4 +1,4 @@
-import { caseByDescription, caseRank, operationHeading, operationOfCase } from '../cases';
+import { caseByDescription, caseIdOf, caseRank, operationHeading, operationOfCase, type ContractCase } from '../cases';
 import { STAND_IN_STATUS, type Exchange } from './recordingProxy';
 import type { InteractionResult, PactResults } from './results';
 import { pactSections, type PactSection } from './pactWorkarounds';
@@ -45,10 +45,12 @@ export function resultsOfRun(run: VerifierRun, slots: readonly Slot[], exchanges
       const error = claim(unclaimed.errors);
       const pendingError = error ? undefined : claim(unclaimed.pendingErrors);
       const verifierSays = error?.problems ?? pendingError?.problems ?? (verifier?.ok === false ? ['the Pact verifier reported a failure without details'] : []);
-      const expected = expectedStatus ?? caseByDescription(description)?.response.status;
+      // The one place a pact's description is matched to a documented case: the result carries its id from here on.
+      const contractCase = caseByDescription(description);
+      const expected = expectedStatus ?? contractCase?.response.status;
       // Pending as the broker's notice, the verifier's pending errors or its JSON (pact-core 20.2) say.
       const pending = section.pending || pendingError !== undefined || verifier?.pending === true;
-      return resultOf({ description, expectedStatus: expected, slot, exchange, verifierSays, pending });
+      return resultOf({ description, contractCase, expectedStatus: expected, slot, exchange, verifierSays, pending });
     });
     return { consumer: section.consumer, consumerVersions: section.consumerVersions, pending: section.pending, wip: section.wip, results: inCaseOrder(results) };
   });
@@ -83,11 +85,12 @@ function sectionsOf(run: VerifierRun, fallback: string): PactSection[] {
 
 /** The report follows the documented cases' order (204 first); interactions the cases do not know come last. */
 function inCaseOrder(results: InteractionResult[]): InteractionResult[] {
-  return [...results].sort((a, b) => caseRank(a.description) - caseRank(b.description));
+  return [...results].sort((a, b) => caseRank(a.caseId) - caseRank(b.caseId));
 }
 
 interface Observed {
   readonly description: string;
+  readonly contractCase: ContractCase | undefined;
   readonly expectedStatus: number | undefined;
   readonly slot: Slot | undefined;
   readonly exchange: Exchange | undefined;
@@ -95,13 +98,13 @@ interface Observed {
   readonly pending: boolean;
 }
 
-function resultOf({ description, expectedStatus, slot, exchange, verifierSays, pending }: Observed): InteractionResult {
+function resultOf({ description, contractCase, expectedStatus, slot, exchange, verifierSays, pending }: Observed): InteractionResult {
   const stateFailures = slot?.stateFailures ?? [];
-  const contractCase = caseByDescription(description);
   const operation = contractCase ? operationHeading(operationOfCase(contractCase)) : exchange ? `${exchange.method} ${exchange.path}` : undefined;
   const base = {
     name: contractCase?.name ?? description,
     description,
+    ...(contractCase ? { caseId: caseIdOf(contractCase) } : {}),
     ...(operation === undefined ? {} : { operation }),
     expectedStatus,
     durationMs: slot?.durationMs ?? 0,

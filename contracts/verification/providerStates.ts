@@ -22,5 +22,11 @@ export function lifecycleStateSetups(ledger: SessionLedger): Record<ProviderStat
       const { connectionId, integrationId } = await ledger.connection();
       return { connectionId, integrationId };
     },
+    [STATES.connectionRefreshExhausted]: async () => {
+      const { connectionId, integrationId } = await ledger.exhaustedConnection();
+      return { connectionId, integrationId };
+    },
+    [STATES.integrationExists]: async () => ({ integrationId: await ledger.integration() }),
+    [STATES.integrationKeyUnused]: async () => ({ integrationKey: ledger.integrationKey() }),
   };
 }

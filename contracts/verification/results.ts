@@ -1,3 +1,4 @@
+import type { CaseId } from '../cases';
 import type { SessionAccount } from '../live/sessionLedger';
 import { sessionsAccountedFor } from '../live/sessionLedger';
 import type { ConsumerVersion } from './pactWorkarounds';
@@ -9,6 +10,8 @@ import type { PublicationOutcome } from '../broker/verificationPublisher';
 export interface InteractionResult {
   readonly name: string;
   readonly description: string;
+  /** The documented case it was written from, when it is one of this suite's: matched by description once, as the run reads the pact. */
+  readonly caseId?: CaseId;
   /** The operation it exercised (`POST /connect/sessions`): its case table's, or the request line the provider got. */
   readonly operation?: string;
   /** undefined when neither the documented cases nor the verifier's output says. */

@@ -5,10 +5,10 @@ import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors'
 import { pactsToVerify, type BrokerPact, type PactsQuery } from '../broker/pactsToVerify';
 import { publishVerificationResults, type PublicationOutcome } from '../broker/verificationPublisher';
 import { isJsonObject, type JsonObject } from '../json';
-import type { ResponseValidators } from '../openapi/responseValidators';
+import { pathParameters, templateMatches, type ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
-import { CASES, caseByDescription, createdSessionToken, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
+import { CASES, caseByDescription, createdResource, literalAuthorizations, operationAt, operationOfCase, SECRET_KEY_PLACEHOLDER, type ContractCase } from '../cases';
 import { is2xx } from '../http/status';
 import { isConnectSessionToken } from '../sessionToken';
 import type { PactSourceSettings } from './pactSourceSettings';
@@ -152,11 +152,12 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     halted: () => stop.stopped,
     onRateLimited: stopOnRateLimit,
     onProviderGone: (reason) => stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
-    onExchange: (exchange, authorization) => followSessions(exchange, authorization, ledger),
+    onExchange: (exchange, authorization) => followResources(exchange, authorization, ledger),
     // An interaction's own creating request, sent before an interrupt, is waited for: what its answer made is deleted.
     onSent: (method, path, recorded) => {
-      if (operationAt(method, path)?.createsSessionAt === undefined) return;
-      ledger.awaitCreation(`${method} ${path} (an interaction's own request) had no answer yet: it may have created a session (the run's are for end user ${ledger.endUserId})`, recorded);
+      const creates = operationAt(method, path)?.creates;
+      if (creates === undefined) return;
+      ledger.awaitCreation(`${method} ${path} (an interaction's own request) had no answer yet: it may have created a ${creates.resource} (the run's are for end user ${ledger.endUserId})`, recorded);
     },
   });
   // Pact only logs a state it has no handler for, then sends the example token: count it as a failed set-up.
@@ -308,33 +309,41 @@ function caseByShape(state: string, { method, path, shape }: { readonly method: 
     const credential = request.credential;
     const sameCredential =
       credential.kind === 'none' ? shape.credential === 'none' : credential.kind === 'literal' ? typeof shape.credential === 'object' && shape.credential.literal === `Bearer ${credential.value}` : shape.credential === 'token';
-    const sameOperation = operation.method === method.toLowerCase() && operation.path === path;
+    const sameOperation = operation.method === method.toLowerCase() && templateMatches(operation.path, path);
     return sameOperation && (caseState ?? '') === state && (request.query !== undefined) === shape.query && (request.body !== undefined) === shape.body && sameCredential;
   });
   return matching.length === 1 ? matching[0] : undefined;
 }
 
 /**
- * What an interaction did to the run's sessions, as the case table says of its operation. One that creates a session
- * (its spec pointer to the token) made one: the ledger deletes it with the rest; one whose answer was lost after it
- * went out may have: told in the account. One that ends a session (its status) deleted the session its token names:
- * the ledger counts it gone and sends no DELETE of its own, which a real Nango would answer 401 at the cost of a
- * request of the rate limit, and a provider that hangs on a gone session would not answer at all.
+ * What an interaction did to what the run must delete, as the case table says of its operation. One that creates
+ * (a session, an integration: where its 2xx puts the id) made one: the ledger deletes it with the rest; one whose
+ * answer was lost after it went out may have: told in the account. One that removes (on its status) deleted the
+ * session its token names, or the connection or integration its path names: the ledger counts it gone and sends no
+ * DELETE of its own, which a real Nango would answer 401 (a session) or 400 (a connection) at the cost of a request
+ * of the rate limit, and a provider that hangs on a gone session would not answer at all.
  */
-function followSessions(exchange: Exchange, authorization: string | undefined, ledger: SessionLedger): void {
+function followResources(exchange: Exchange, authorization: string | undefined, ledger: SessionLedger): void {
   const operation = operationAt(exchange.method, exchange.path);
-  const ends = operation?.endsSessionOn;
-  const carried = authorization?.replace(/^Bearer /, '');
-  if (ends !== undefined && exchange.response?.status === ends && carried !== undefined && isConnectSessionToken(carried)) ledger.markGone(carried);
-  const at = operation?.createsSessionAt;
-  if (at === undefined) return;
+  const removes = operation?.removes;
+  if (operation && removes !== undefined && exchange.response?.status === removes.on) {
+    const carried = authorization?.replace(/^Bearer /, '');
+    const named = removes.param === undefined ? undefined : pathParameters(operation.operation.path, exchange.path)[removes.param];
+    if (removes.resource === 'session' && carried !== undefined && isConnectSessionToken(carried)) ledger.markGone(carried);
+    if (removes.resource === 'connection' && named !== undefined) ledger.markConnectionGone(named);
+    if (removes.resource === 'integration' && named !== undefined) ledger.markIntegrationGone(named);
+  }
+  const creates = operation?.creates;
+  if (creates === undefined) return;
   const { response, transportError } = exchange;
-  if (transportError !== undefined && !NEVER_SENT.test(transportError)) {
+  if (transportError !== undefined && !NEVER_SENT.test(transportError) && creates.resource === 'session') {
     ledger.noteInDoubt(`${exchange.method} ${exchange.path}: ${transportError}; it may have created a session for end user ${ledger.endUserId}`);
   }
   if (!response || !is2xx(response.status)) return;
-  const token = createdSessionToken(exchange.method, exchange.path, response.bodyText);
-  if (token !== undefined) ledger.adopt(token);
+  const created = createdResource(exchange.method, exchange.path, response.bodyText);
+  if (created?.resource === 'session') ledger.adopt(created.id);
+  // Only under a key the run named (its state's): clean-up deletes it by that name in any case.
+  if (created?.resource === 'integration') ledger.adoptIntegration(created.id);
 }
 
 /** No pact could be loaded, or Pact's filter kept none of its interactions: the run verified nothing. */

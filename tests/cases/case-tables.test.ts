@@ -3,8 +3,8 @@
  * names its method and path in the spec, each documented status has a case, each case authenticates the way its
  * operation does, and descriptions are unique across operations.
  */
-import { CASES, OPERATIONS, type Credential, type LifecycleOperation } from '../../contracts/cases';
-import { LIFECYCLE, nangoSpec, nangoValidators, operationLabel } from '../../contracts/nangoApi';
+import { caseById, caseIdOf, CASES, OPERATIONS, type Credential, type LifecycleOperation, LIFECYCLE, nangoValidators } from '../../contracts/cases';
+import { nangoSpec, operationLabel } from '../../contracts/nangoApi';
 import { escapeToken, resolvePointer } from '../../contracts/openapi/jsonPointer';
 
 const label = (operation: LifecycleOperation): string => operationLabel(operation.operation);
@@ -32,6 +32,12 @@ describe('the case tables', () => {
 
   it.each(OPERATIONS.map((operation) => [label(operation), operation] as const))('authenticate each case of %s as its operation does', (_label, { auth, cases }) => {
     expect(cases.filter((contractCase) => !CREDENTIALS[auth].includes(contractCase.request.credential.kind)).map((contractCase) => contractCase.name)).toEqual([]);
+  });
+
+  it('give every case an id that names it again, and none to an id no table has', () => {
+    expect(CASES.filter((contractCase) => caseById(caseIdOf(contractCase)) !== contractCase).map((contractCase) => contractCase.name)).toEqual([]);
+    expect(new Set(CASES.map(caseIdOf)).size).toBe(CASES.length);
+    expect([caseById('noSuchTable:0'), caseById('deleteSession:99'), caseById(undefined)]).toEqual([undefined, undefined, undefined]);
   });
 
   it('give every interaction a description no other case has', () => {

@@ -96,6 +96,9 @@ it('says when nothing was found', async () => {
   expect(run.code).toBe(0);
   expect(reportOf(dir)).toContain('Nothing found: every recorded answer is what the spec describes, and no check failed.');
   expect(overlayOf(dir).actions).toEqual([]);
+  // The reconnect and connection cases' states made their connection with a request the spec does not document.
+  expect(reportOf(dir)).toContain('## Spec gaps the suite itself relies on');
+  expect(reportOf(dir)).toMatch(/^- `POST \/auth\/unauthenticated\/\{providerConfigKey\}`: sent by the verification's own provider states/m);
 });
 
 it('shows which findings another spec version already absorbs', async () => {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   await verifying.close();
   const drifting = await startHostileDriftProvider('real-nango', SECRET);
   // As a team runs it: the default budget, the console without --verbose.
-  const hostile = await hostileInProcess({ NANGO_BASE_URL: drifting.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir, HOSTILE_SEED: '1', HOSTILE_RUNS: '300' }, []);
+  const hostile = await hostileInProcess({ NANGO_BASE_URL: drifting.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir, HOSTILE_SEED: '1', HOSTILE_RUNS: '400' }, []);
   await drifting.close();
   const findings = await runInProcess('findings', { REPORTS_DIR: dir });
   runs = {
@@ -56,17 +56,21 @@ const ALL = ['POST /connect/sessions', 'POST /connect/sessions/reconnect', 'GET 
 
 /** Each cause: its section's heading, and the operations its "Seen" line must name. */
 const CAUSES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
-  [/bodies carry `payload` at `\/error`/, ALL],
+  [/bodies carry `payload` at `\/error`/, [...ALL, 'POST /integrations', 'DELETE /integrations/{uniqueKey}']],
   [/401 is answered where the spec and the pact say 404/, ['GET /connect/session', 'DELETE /connect/session']],
   [/GET \/connect\/session's 200 body is not what the spec/, ['GET /connect/session']],
   [/415 unsupported_media_type is answered where the spec documents no 415/, ALL],
   [/a request the spec allows is refused: 401 malformed_auth_header/, ALL],
-  [/a request the spec does not allow \(auth:bare\) is accepted/, ['GET /connect/session', 'DELETE /connect/session', 'POST /connect/sessions/reconnect']],
+  [/a request the spec does not allow \(auth:bare\) is accepted/, ['GET /connect/session', 'DELETE /connect/session', 'POST /connect/sessions/reconnect', 'GET /connection/{connectionId}', 'DELETE /connection/{connectionId}', 'POST /integrations', 'DELETE /integrations/{uniqueKey}']],
   [/methods the spec does not document are answered 404/, []],
   [/a body the spec allows is refused \(400\) for `end_user\.email` \(/, ['POST /connect/sessions']],
   [/a body the spec allows is refused \(400\) for `end_user`/, ['POST /connect/sessions']],
   [/GET \/connect\/sessions answers 500/, ['GET /connect/sessions']],
   [/the route refuses the secret key/, ['GET /connect/session', 'DELETE /connect/session']],
+  // The connection operations document no 401: one cause per code, as for any undocumented status (rootCause.ts).
+  ...['malformed_auth_header', 'missing_auth_header', 'unknown_account'].map(
+    (code) => [new RegExp(`^C\\d+ · 401 ${code} is answered where the spec documents no 401`), ['GET /connection/{connectionId}', 'DELETE /connection/{connectionId}']] as const,
+  ),
 ];
 
 /** findings.md's sections, heading and body. */
@@ -90,11 +94,13 @@ it.each(CAUSES)('has exactly one section for %s, naming every operation that sho
 });
 
 it('has one section per cause and nothing else: as many sections as causes', () => {
-  expect(sections(runs.markdown).filter((section) => section.heading !== 'Not yet described by the patched spec')).toHaveLength(CAUSES.length);
+  const notCauses = ['Not yet described by the patched spec', 'Spec gaps the suite itself relies on'];
+  expect(sections(runs.markdown).filter((section) => !notCauses.includes(section.heading))).toHaveLength(CAUSES.length);
 });
 
-it('fits an issue: under 30,000 characters, no repro line over 800, every answer in findings.json', () => {
-  expect(runs.markdown.length).toBeLessThan(30_000);
+// GitHub takes 65,536 characters in an issue's body: 14 causes of eight operations at about 2,500 each fit with room.
+it('fits an issue: under 40,000 characters, no repro line over 800, every answer in findings.json', () => {
+  expect(runs.markdown.length).toBeLessThan(40_000);
   const repros = [...runs.markdown.matchAll(/```sh\n([\s\S]*?)\n```/g)].flatMap((match) => (match[1] ?? '').split('\n'));
   expect(repros.length).toBeGreaterThan(0);
   expect(repros.filter((line) => line.length > 800)).toEqual([]);
@@ -113,7 +119,7 @@ it('prints the hostile console as the check table, then one line per cause: unde
   expect(runs.hostile.stdout).not.toMatch(/^\s*(curl|ANSWER=)/m);
   expect(runs.hostile.stdout).toContain('details: each failure with the curl lines that reproduce it with -- --verbose; each cause with its spec clause and action: npm run findings (reports/findings.md)');
   // HOSTILE_RUNS is a hard cap, shrinking and minimizing included.
-  expect(Number(/^Hostile run FAILED: (\d+) cases/m.exec(runs.hostile.stdout)?.[1])).toBeLessThanOrEqual(300);
+  expect(Number(/^Hostile run FAILED: (\d+) cases/m.exec(runs.hostile.stdout)?.[1])).toBeLessThanOrEqual(400);
 });
 
 it('prints verification once, as its table, with no per-interaction progress line when stdout is not a terminal', () => {

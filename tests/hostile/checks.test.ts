@@ -8,7 +8,7 @@ import { is2xx } from '../../contracts/http/status';
 import type { AuthSpec, HostileCase } from '../../contracts/hostile/hostileCases';
 import type { Answer, Observation } from '../../contracts/hostile/observation';
 import type { SentRequest } from '../../contracts/hostile/rawRequest';
-import { CREATE_SESSION, GET_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import { CREATE_SESSION, DELETE_SESSION, GET_SESSION, nangoValidators } from '../../contracts/cases';
 import type { OperationRef } from '../../contracts/openapi/responseValidators';
 
 const context: JudgeContext = { validators: nangoValidators(), maxResponseMs: undefined };
@@ -59,7 +59,7 @@ interface SingleParts {
 
 /** One hostile request; by default a live token under `Bearer`, no query, no body, naming no session. */
 function single({ operation, createdSession, contentType, auth = { kind: 'session', form: 'bearer' }, query = [], body = { kind: 'none' }, answer: got, followUp, sessionAlive }: SingleParts): Single {
-  const hostile: SingleCase = { kind: 'single', auth, query, body, contentType, ...(operation ? { operation } : {}) };
+  const hostile: SingleCase = { kind: 'single', auth, query, body, contentType, operation: operation ?? DELETE_SESSION };
   return { kind: 'single', hostile, auth, answer: got, followUp, sessionAlive, ...(createdSession ? { createdSession } : {}) };
 }
 

@@ -3,6 +3,8 @@
  * provider whose answers fail one check for any query and another for any body, both failures are kept (whichever
  * one fast-check's shrinking follows), and the repro of each keeps only the part it needs.
  */
+import { CREATE_SESSION, DELETE_SESSION } from '../../contracts/cases';
+import { sessionRemovalCases } from '../../contracts/hostile/hostileCases';
 import type { RawResponse } from '../../contracts/client/boundedFetch';
 import type { Failure } from '../../contracts/hostile/checks';
 import type { HostileCase } from '../../contracts/hostile/hostileCases';
@@ -23,7 +25,7 @@ async function standIn(hostile: HostileCase): Promise<CaseOutcome> {
 }
 
 it.each([1, 2, 3, 4, 5])('keeps both failures, each repro holding only what it needs (seed %i)', async (seed) => {
-  const outcome = await searchForFailures(standIn, { seed, runs: 500, timeLimitMs: 20_000, coverage: [], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false });
+  const outcome = await searchForFailures(standIn, { seed, runs: 500, timeLimitMs: 20_000, coverage: [], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false, cases: sessionRemovalCases(DELETE_SESSION) });
   const byCheck = new Map(outcome.failures.map((found) => [found.failure.check, found.example]));
   expect([...byCheck.keys()].sort()).toEqual(['content_type_conformance', 'status_code_conformance']);
   expect(byCheck.get('status_code_conformance')).toMatchObject({ body: { kind: 'none' } });
@@ -38,7 +40,7 @@ it.each([1, 2, 3, 4, 5, 6, 7, 8])('runs no more cases than HOSTILE_RUNS, shrinki
     ran += 1;
     return standIn(hostile);
   };
-  const outcome = await searchForFailures(counting, { seed, runs: 12, timeLimitMs: 20_000, coverage: [], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false });
+  const outcome = await searchForFailures(counting, { seed, runs: 12, timeLimitMs: 20_000, coverage: [], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false, cases: sessionRemovalCases(DELETE_SESSION) });
   expect(ran).toBeLessThanOrEqual(12);
   expect(outcome.cases).toBe(ran);
 });
@@ -51,8 +53,8 @@ it('minimizes a long generated body of the coverage pass to the fields the failu
     const observation: Observation = { kind: 'method', answer: { request, response, durationMs: 1 }, get: undefined, sessionAlive: true };
     return { observation, failures, judged: [], requests: 1 };
   };
-  const hostile: HostileCase = { kind: 'single', auth: { kind: 'secret-key' }, query: [], body: { kind: 'valid', value: body }, contentType: 'application/json' };
-  const outcome = await searchForFailures(refusesEmail, { seed: 1, runs: 60, timeLimitMs: 20_000, coverage: [{ kind: 'valid body', hostile }], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false });
+  const hostile: HostileCase = { kind: 'single', operation: CREATE_SESSION, auth: { kind: 'secret-key' }, query: [], body: { kind: 'valid', value: body }, contentType: 'application/json' };
+  const outcome = await searchForFailures(refusesEmail, { seed: 1, runs: 60, timeLimitMs: 20_000, coverage: [{ kind: 'valid body', hostile }], replayPath: undefined, knownFindings: [], today: '2026-11-30', stopped: () => false, cases: sessionRemovalCases(DELETE_SESSION) });
   const [found] = outcome.failures;
   expect(found?.example).toMatchObject({ body: { kind: 'valid', value: { end_user: { email: 'not-mail' } } } });
   expect(JSON.stringify(found?.example)).toMatch(/^[\x20-\x7e]*$/);

@@ -9,9 +9,9 @@ import { OFF_BY_ONE, offByOne, placeholder } from '../../contracts/hostile/place
 import { DEFAULT_RUNS, hostileSettingsFromEnv } from '../../contracts/hostile/hostileSettings';
 
 describe('hostile settings', () => {
-  it('run 1,000 cases on the embedded provider and 130 against a remote one (the coverage pass of the four operations and 11 more, waiting out 200 requests a minute)', () => {
+  it('run 1,000 cases on the embedded provider and 220 against a remote one (the coverage pass of the eight operations and 15 more, waiting out 200 requests a minute)', () => {
     expect(hostileSettingsFromEnv({})).toMatchObject({ target: { kind: 'embedded' }, runs: DEFAULT_RUNS.embedded });
-    expect(hostileSettingsFromEnv({ NANGO_BASE_URL: 'https://api.nango.dev', NANGO_SECRET_KEY: 'sk' })).toMatchObject({ target: { kind: 'remote' }, runs: 130 });
+    expect(hostileSettingsFromEnv({ NANGO_BASE_URL: 'https://api.nango.dev', NANGO_SECRET_KEY: 'sk' })).toMatchObject({ target: { kind: 'remote' }, runs: 220 });
   });
 
   it('take the seed, count, time limit and replay path given', () => {

@@ -5,6 +5,7 @@
  * live session, then reuses its token; the same lines against a spec-following provider show the answer the spec
  * wants instead.
  */
+import { DELETE_SESSION } from '../../contracts/cases';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { curlRepro, reproRequests } from '../../contracts/hostile/curl';
@@ -102,7 +103,7 @@ describe('the requests a repro sends', () => {
   const first: SentRequest = { ...deleteWithLiveToken, target: '/connect/session?unexpected=true' };
   const single: Observation = {
     kind: 'single',
-    hostile: { kind: 'single', auth: { kind: 'session', form: 'bearer' }, query: [['unexpected', 'true']], body: { kind: 'none' }, contentType: undefined },
+    hostile: { kind: 'single', operation: DELETE_SESSION, auth: { kind: 'session', form: 'bearer' }, query: [['unexpected', 'true']], body: { kind: 'none' }, contentType: undefined },
     auth: { kind: 'session', form: 'bearer' },
     answer: answer(first, 204),
     followUp: answer(deleteWithLiveToken, 204),
@@ -111,7 +112,7 @@ describe('the requests a repro sends', () => {
   const failure = (request: SentRequest) => ({ check: 'use_after_free', status: 204, code: undefined, message: '', request });
 
   it('stop at the failing request: the first alone when it fails, both when the follow-up does', () => {
-    const example = { kind: 'single' as const, auth: { kind: 'session' as const, form: 'bearer' as const }, query: [], body: { kind: 'none' as const }, contentType: undefined };
+    const example = { kind: 'single' as const, operation: DELETE_SESSION, auth: { kind: 'session' as const, form: 'bearer' as const }, query: [], body: { kind: 'none' as const }, contentType: undefined };
     expect(reproRequests({ failure: failure(first), observation: single, example }).requests).toEqual([first]);
     expect(reproRequests({ failure: failure(deleteWithLiveToken), observation: single, example }).requests).toEqual([first, deleteWithLiveToken]);
   });

@@ -613,14 +613,19 @@ describe('what a run leaves, told truly', () => {
     expect(left(faulty)).toEqual(remaining(ledger));
   });
 
-  it('counts a connection whose retried DELETE is answered 400 unknown_connection as gone', async () => {
+  // Real Nango answers a connection it does not hold 400 unknown_connection; the spec documents 404 (the reference provider's).
+  it.each([
+    ['400 unknown_connection (real Nango)', (): Fault | undefined => stdError(400, 'unknown_connection')],
+    ['404 (the spec)', (): Fault | undefined => undefined],
+  ])('counts a connection whose retried DELETE is answered %s as gone', async (_answer, retryAnswer) => {
     const faulty = await startProvider();
     const ledger = ledgerOn(faulty);
     await ledger.connection();
-    // The first DELETE of the connection is acted on, then its answer lost: the retry hears Nango's "unknown_connection".
+    // The first DELETE of the connection is acted on, then its answer lost: the retry hears that it is gone.
     let first = true;
     faulty.script = (request) => {
-      if (request.method !== 'DELETE' || !request.url.startsWith('/connection/') || !first) return undefined;
+      if (request.method !== 'DELETE' || !request.url.startsWith('/connection/')) return undefined;
+      if (!first) return retryAnswer();
       first = false;
       faulty.reference.respond(request);
       return 'drop';
@@ -631,5 +636,78 @@ describe('what a run leaves, told truly', () => {
     expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
     expect(sessionsAccountedFor(ledger.account)).toBe(true);
     expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+});
+
+describe('what the connection and integration interactions create and remove', () => {
+  const send = (faulty: ControllableProvider, method: string, path: string, body?: object) =>
+    fetch(`${faulty.url}${path}`, { method, headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+
+  it('deletes by name an integration key it handed out, whether or not the interaction created it, and counts only one that came to be', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const made = ledger.integrationKey();
+    const never = ledger.integrationKey();
+    expect([made, never]).toEqual([`${END_USER}-1`, `${END_USER}-2`]);
+    expect((await send(faulty, 'POST', '/integrations', { unique_key: made, provider: 'unauthenticated' })).status).toBe(200);
+    ledger.adoptIntegration(made);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(ledger.account.integrations).toEqual({ created: 1, deleted: 1 });
+    expect(requestsOf(faulty, 'DELETE', '/integrations/').map((request) => request.url)).toEqual([`/integrations/${made}`, `/integrations/${never}`]);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('counts a connection and an integration an interaction deleted as gone, and sends no DELETE of its own for them', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const { connectionId, integrationId } = await ledger.connection();
+    const other = await ledger.integration();
+    expect((await send(faulty, 'DELETE', `/connection/${connectionId}?provider_config_key=${integrationId}`)).status).toBe(200);
+    ledger.markConnectionGone(connectionId);
+    expect((await send(faulty, 'DELETE', `/integrations/${other}`)).status).toBe(200);
+    ledger.markIntegrationGone(other);
+    const deletesBefore = faulty.requests.filter((request) => request.method === 'DELETE').length;
+    expect(await ledger.cleanUp()).toEqual([]);
+    // Only the session and the connection's own integration were left to delete.
+    expect(faulty.requests.filter((request) => request.method === 'DELETE').map((request) => request.url.split('?')[0]).slice(deletesBefore)).toEqual(expect.arrayContaining([`/integrations/${integrationId}`]));
+    expect(requestsOf(faulty, 'DELETE', '/connection/')).toHaveLength(1);
+    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 2, deleted: 2 } });
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('counts the connections of an integration an interaction deleted as gone with it', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    const { integrationId } = await ledger.connection();
+    expect((await send(faulty, 'DELETE', `/integrations/${integrationId}`)).status).toBe(200);
+    ledger.markIntegrationGone(integrationId);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(requestsOf(faulty, 'DELETE', '/connection/')).toHaveLength(0);
+    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(sessionsAccountedFor(ledger.account)).toBe(true);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('makes a connection of the run’s own for a request that may delete it, even when the user named one, and deletes it', async () => {
+    const faulty = await startProvider();
+    const named = { integrationId: 'users-integration', connectionId: 'users-connection' };
+    const ledger = ledgerOn(faulty, { namedConnection: named });
+    expect(await ledger.connection()).toBe(named);
+    const own = await ledger.newConnection();
+    expect(own).not.toEqual(named);
+    expect(own.integrationId).toBe(`${END_USER}-1`);
+    expect(await ledger.cleanUp()).toEqual([]);
+    expect(ledger.account).toMatchObject({ connections: { created: 1, deleted: 1 }, integrations: { created: 1, deleted: 1 } });
+    expect(requestsOf(faulty, 'DELETE', '/connection/users-connection')).toHaveLength(0);
+    expect(left(faulty)).toEqual(NOTHING_LEFT);
+  });
+
+  it('names the undocumented request it sent to make a connection, in its account', async () => {
+    const faulty = await startProvider();
+    const ledger = ledgerOn(faulty);
+    expect(ledger.account.undocumented).toBeUndefined();
+    await ledger.connection();
+    expect(ledger.account.undocumented).toEqual(['POST /auth/unauthenticated/{providerConfigKey}']);
+    await ledger.cleanUp();
   });
 });

@@ -2,7 +2,7 @@
  * Response validation against the schemas compiled from spec/: a documented error body passes, and each way a
  * response can break the spec is reported in one readable line that names the status and the JSON pointer.
  */
-import { DELETE_SESSION, nangoValidators } from '../../contracts/nangoApi';
+import { DELETE_SESSION, nangoValidators } from '../../contracts/cases';
 import type { ObservedResponse } from '../../contracts/openapi/responseValidators';
 import { specVariant } from '../support/specVariant';
 

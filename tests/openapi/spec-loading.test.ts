@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELETE_SESSION, LIFECYCLE, nangoValidators, operationLabel, SPEC_FILE } from '../../contracts/nangoApi';
+import { operationLabel, SPEC_FILE } from '../../contracts/nangoApi';
+import { DELETE_SESSION, LIFECYCLE, nangoValidators } from '../../contracts/cases';
 import { ResponseValidators } from '../../contracts/openapi/responseValidators';
 import { parseSpecText, SpecError } from '../../contracts/openapi/specDocument';
 import { specVariant } from '../support/specVariant';
@@ -26,6 +27,10 @@ describe('loading the spec', () => {
       'POST /connect/sessions/reconnect: 201 400 401',
       'GET /connect/session: 200 400 401 404',
       'DELETE /connect/session: 204 400 401 404',
+      'GET /connection/{connectionId}: 200 400 404 424',
+      'DELETE /connection/{connectionId}: 200 400 404',
+      'POST /integrations: 200 400 401',
+      'DELETE /integrations/{uniqueKey}: 200 400 401 404',
     ]);
   });
 
@@ -83,7 +88,7 @@ describe('looking up a validator', () => {
 
   it('fails for a path or a method the spec lacks', () => {
     expect(() => validators.validatorFor('delete', '/connect/sessions', 401, 'application/json')).toThrow(
-      `${SPEC_FILE}: documents no operation DELETE /connect/sessions (documented: POST /connect/sessions, POST /connect/sessions/reconnect, GET /connect/session, DELETE /connect/session)`,
+      `${SPEC_FILE}: documents no operation DELETE /connect/sessions (documented: POST /integrations, DELETE /integrations/{uniqueKey}, GET /connection/{connectionId}, DELETE /connection/{connectionId}, POST /connect/sessions, POST /connect/sessions/reconnect, GET /connect/session, DELETE /connect/session)`,
     );
     expect(() => validators.validatorFor('patch', path, 401, 'application/json')).toThrow('documents no operation PATCH /connect/session');
   });

@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject } from '../../contracts/json';
-import { DELETE_SESSION, nangoSpec, nangoValidators } from '../../contracts/nangoApi';
+import { nangoSpec } from '../../contracts/nangoApi';
+import { DELETE_SESSION, nangoValidators } from '../../contracts/cases';
 import { compareWithSpec } from '../../contracts/pact/bidirectionalCheck';
 import { COMMITTED_PACT, compareWithCommitted } from '../../contracts/pact/committedPact';
 import { loadKnownFindings } from '../../contracts/knownFindings';

@@ -5,8 +5,7 @@
 import { PactV4 } from '@pact-foundation/pact';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, CONSUMER, credentialSentBy, operationOfCase, PROVIDER } from '../../contracts/cases';
-import { DELETE_SESSION } from '../../contracts/nangoApi';
+import { CASES, CONSUMER, credentialSentBy, operationOfCase, PROVIDER, DELETE_SESSION } from '../../contracts/cases';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
 import { ConfigurationError } from '../../contracts/configurationError';
 import type { JsonObject } from '../../contracts/json';

@@ -68,8 +68,9 @@ describe('a connection made through a connect session, and POST /connect/session
 
     expect((await remove(`/connection/${connectionId}?provider_config_key=it-1`)).status).toBe(200);
     const again = await remove(`/connection/${connectionId}?provider_config_key=it-1`);
-    expect(again.status).toBe(400);
-    expect(await again.json()).toMatchObject({ error: { code: 'unknown_connection' } });
+    // What the spec documents for a connection it does not hold (a real Nango answers 400 unknown_connection).
+    expect(again.status).toBe(404);
+    expect(await again.json()).toEqual({ message: expect.any(String) });
     expect((await remove('/integrations/it-1')).status).toBe(200);
     expect((await remove('/integrations/it-1')).status).toBe(404);
     expect(provider.resourceCounts()).toEqual(before);
@@ -156,6 +157,46 @@ describe('DELETE /connect/session', () => {
     expect(provider.liveSessionCount()).toBe(before + 1);
     await admin.remove(token, true);
     expect(provider.liveSessionCount()).toBe(before);
+  });
+});
+
+describe('the connection and integration operations, routed from their tables and judged by the spec', () => {
+  const call = (method: string, path: string, authorization: string | null = `Bearer ${SECRET}`) => provider.respond({ method, url: path, headers: authorization === null ? {} : { authorization }, body: '' });
+  const json = (answer: { body: string | undefined }): unknown => JSON.parse(answer.body ?? 'null');
+
+  it('answers GET /connection/{connectionId} with a ConnectionFull the spec accepts, 404 as {message} for none, 424 once its refresh is exhausted', async () => {
+    await client.call({ method: 'post', path: '/integrations' }, { credential: SECRET, body: { unique_key: 'it-get', provider: 'unauthenticated' } });
+    const token = await admin.create(['it-get']);
+    const connectionId = await admin.connect('it-get', token);
+    const found = await client.call({ method: 'get', path: '/connection/{connectionId}' }, { credential: SECRET, pathParams: { connectionId }, query: { provider_config_key: 'it-get' } });
+    expect(found).toMatchObject({ status: 200, body: { connection_id: connectionId, provider_config_key: 'it-get', provider: 'unauthenticated', credentials: {} } });
+    await expect(client.call({ method: 'get', path: '/connection/{connectionId}' }, { credential: SECRET, pathParams: { connectionId: 'none' }, query: { provider_config_key: 'it-get' } })).resolves.toEqual({ status: 404, body: { message: expect.any(String) } });
+    await admin.exhaustRefresh(connectionId, 'it-get');
+    await expect(client.call({ method: 'get', path: '/connection/{connectionId}' }, { credential: SECRET, pathParams: { connectionId }, query: { provider_config_key: 'it-get' } })).resolves.toMatchObject({ status: 424, body: { error: { code: 'connection_refresh_exhausted' } } });
+    await expect(admin.removeIntegration('it-get', true)).resolves.toBe(true);
+  });
+
+  it("checks the query against the operation's parameters in the spec: a required one missing, an undocumented one, a value of the wrong type", () => {
+    expect([call('GET', '/connection/c-1').status, json(call('GET', '/connection/c-1'))]).toEqual([400, { message: 'invalid_query_params' }]);
+    expect(call('GET', '/connection/c-1?provider_config_key=k&unexpected=1').status).toBe(400);
+    expect(call('GET', '/connection/c-1?provider_config_key=k&force_refresh=maybe').status).toBe(400);
+    // Documented and well typed: the query passes, and the connection is simply unknown.
+    expect(call('GET', '/connection/c-1?provider_config_key=k&force_refresh=true&refresh_token=false').status).toBe(404);
+    // Auth first, as Nango checks it.
+    expect(call('GET', '/connection/c-1?unexpected=1', null).status).toBe(401);
+  });
+
+  it('refuses POST /integrations bodies the spec refuses, and answers DELETE /integrations/{uniqueKey} 404 for none', () => {
+    const post = (body: unknown) => provider.respond({ method: 'POST', url: '/integrations', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(json(post({ unique_key: 'only-a-key' }))).toMatchObject({ error: { code: 'invalid_body', errors: [{ message: "request body: (root) must have required property 'provider'" }] } });
+    expect(post({ unique_key: 'it-x', provider: 'unauthenticated', forward_webhooks: 'yes' }).status).toBe(400);
+    expect([call('DELETE', '/integrations/none').status, json(call('DELETE', '/integrations/none'))]).toEqual([404, { error: { code: 'not_found', message: expect.any(String) } }]);
+  });
+
+  it('answers a method no table has on their paths 405 with the methods they serve', () => {
+    expect(call('PUT', '/connection/c-1')).toMatchObject({ status: 405, headers: { allow: 'DELETE, GET, HEAD, OPTIONS' } });
+    expect(call('PATCH', '/integrations/it-x')).toMatchObject({ status: 405, headers: { allow: 'DELETE, OPTIONS' } });
+    expect(call('GET', '/integrations')).toMatchObject({ status: 405, headers: { allow: 'OPTIONS, POST' } });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { operationAt } from '../../contracts/cases';
 import type { JsonObject } from '../../contracts/json';
 import { jsonAnswer, ReferenceProvider, writeAnswer, type ProviderAnswer } from '../../contracts/provider/referenceProvider';
 import { realNangoAnswer } from './hostileDriftProvider';
@@ -26,6 +27,12 @@ export const DRIFTS = [
   'no-connect-flow',
   // What a real Nango (v0.71.4) answers, all at once (hostileDriftProvider.ts's realNangoAnswer).
   'real-nango',
+  // The connection and integration operations (GET/DELETE /connection/{connectionId}, POST /integrations, DELETE
+  // /integrations/{uniqueKey}): each success answered with a status the spec does not document, with a body its
+  // schema refuses, or each refusal with a documented status that is not the case's.
+  'connect-flow-undocumented-status',
+  'connect-flow-wrong-body',
+  'connect-flow-other-status',
 ] as const;
 export type Drift = (typeof DRIFTS)[number];
 
@@ -89,6 +96,8 @@ export async function startDriftingProvider(
  */
 function lifecycleDrift(drift: Drift, request: RecordedRequest, answer: ProviderAnswer): ProviderAnswer {
   const path = request.url.split('?')[0] ?? '';
+  const connectFlow = CONNECT_FLOW.includes(operationAt(request.method, path)?.id ?? '');
+  if (connectFlow && drift.startsWith('connect-flow-')) return connectFlowDrift(drift, answer);
   const isSession = (answer.status === 200 || answer.status === 201) && (path === '/connect/session' || path.startsWith('/connect/sessions'));
   const data = isSession && answer.body ? (JSON.parse(answer.body) as { data: JsonObject }).data : undefined;
   switch (drift) {
@@ -105,6 +114,29 @@ function lifecycleDrift(drift: Drift, request: RecordedRequest, answer: Provider
       return request.method === 'GET' && answer.status === 401 ? { status: 401, headers: { 'content-type': 'text/plain' }, body: 'Unauthorized' } : answer;
     case 'no-connect-flow':
       return path.startsWith('/auth/unauthenticated/') ? jsonAnswer(500, { error: { code: 'server_error', message: 'connect flow down' } }) : answer;
+    default:
+      return answer;
+  }
+}
+
+/** The tables of the operations the connect-flow drifts change. */
+export const CONNECT_FLOW = ['getConnection', 'deleteConnection', 'createIntegration', 'deleteIntegration'];
+
+function connectFlowDrift(drift: Drift, answer: ProviderAnswer): ProviderAnswer {
+  const body = answer.body === undefined ? undefined : (JSON.parse(answer.body) as JsonObject);
+  switch (drift) {
+    case 'connect-flow-undocumented-status':
+      return answer.status === 200 ? { ...answer, status: 202 } : answer;
+    case 'connect-flow-wrong-body': {
+      if (answer.status !== 200 || !body) return answer;
+      // A connection without its credentials, an integration without its creation time, a success that is no boolean.
+      if ('credentials' in body) return jsonAnswer(200, Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'credentials')));
+      const data = body['data'];
+      if (data !== null && typeof data === 'object' && !Array.isArray(data)) return jsonAnswer(200, { data: Object.fromEntries(Object.entries(data).filter(([key]) => key !== 'created_at')) });
+      return jsonAnswer(200, { success: 'yes' });
+    }
+    case 'connect-flow-other-status':
+      return answer.status > 400 ? { ...answer, status: 400 } : answer;
     default:
       return answer;
   }

@@ -25,13 +25,23 @@ export const HOSTILE_DRIFTS = [
   'accepts-too-many-tags',
   'reconnect-without-expiry',
   'get-forgets-reconnected',
+  'connection-without-provider-config-key',
+  'integration-created-as-201',
   // Everything at once that a real Nango (v0.71.4) was measured to do (realNangoAnswer).
   'real-nango',
 ] as const;
 export type HostileDrift = (typeof HOSTILE_DRIFTS)[number];
 
 /** The drifts beyond DELETE /connect/session (lifecycleDrift), which a provider may have all at once. */
-export const LIFECYCLE_DRIFTS = ['refuses-deprecated-organization', 'server-error-on-get-sessions', 'accepts-too-many-tags', 'reconnect-without-expiry', 'get-forgets-reconnected'] as const satisfies readonly HostileDrift[];
+export const LIFECYCLE_DRIFTS = [
+  'refuses-deprecated-organization',
+  'server-error-on-get-sessions',
+  'accepts-too-many-tags',
+  'reconnect-without-expiry',
+  'get-forgets-reconnected',
+  'connection-without-provider-config-key',
+  'integration-created-as-201',
+] as const satisfies readonly HostileDrift[];
 export type LifecycleDrift = (typeof LIFECYCLE_DRIFTS)[number];
 
 export interface HostileDriftProvider {
@@ -129,7 +139,8 @@ function answer(drift: HostileDrift, reference: ReferenceProvider, request: Reco
  * spec still documents), an undocumented method that makes the server fail (`GET /connect/sessions`, as a listing
  * route that breaks would), a body the spec forbids accepted (`tags` past maxProperties 10, dropped rather than
  * refused), a reconnect 201 without `expires_at`, which the spec's ConnectSession requires (beside the token), and
- * a GET that does not know the sessions reconnect made (404), though DELETE does.
+ * a GET that does not know the sessions reconnect made (404), though DELETE does; a connection's 200 without its
+ * required `provider_config_key`, and an integration created with a 201 the spec does not document.
  */
 function lifecycleDrift(drift: HostileDrift, reference: ReferenceProvider, request: RecordedRequest): ProviderAnswer | undefined {
   const path = new URL(request.url, 'http://provider').pathname;
@@ -157,6 +168,20 @@ function lifecycleDrift(drift: HostileDrift, reference: ReferenceProvider, reque
       const { data } = JSON.parse(answered.body) as { data: Record<string, unknown> };
       const { expires_at: _expiry, ...rest } = data;
       return jsonAnswer(201, { data: rest } as JsonValue);
+    }
+    case 'connection-without-provider-config-key': {
+      // GET /connection/{connectionId}'s 200 without a property ConnectionFull requires.
+      if (request.method !== 'GET' || !path.startsWith('/connection/')) return undefined;
+      const answered = reference.respond(request);
+      if (answered.status !== 200 || answered.body === undefined) return answered;
+      const { provider_config_key: _key, ...rest } = JSON.parse(answered.body) as Record<string, JsonValue>;
+      return jsonAnswer(200, rest);
+    }
+    case 'integration-created-as-201': {
+      // POST /integrations creates, and answers 201, a status the spec does not document for it (200).
+      if (request.method !== 'POST' || path !== '/integrations') return undefined;
+      const answered = reference.respond(request);
+      return answered.status === 200 ? { ...answered, status: 201 } : answered;
     }
     default:
       return undefined;

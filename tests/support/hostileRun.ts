@@ -1,10 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nangoValidators } from '../../contracts/cases';
+import { coverageCases } from '../../contracts/hostile/coverage';
+import { hostileOperations } from '../../contracts/hostile/operations';
+import { nangoSpec } from '../../contracts/nangoApi';
 import { CONNECT_SESSION_TOKEN_PREFIX } from '../../contracts/sessionToken';
 import { hostileInProcess } from './inProcess';
 import { scratchDir } from './scratch';
 import type { HostileDriftProvider } from './hostileDriftProvider';
 import type { CliRun } from './runCli';
+
+/** How many kinds of request the coverage pass sends, from the spec and the tables. */
+export const COVERAGE_KINDS = coverageCases(nangoValidators(), hostileOperations(nangoSpec().root)).length;
+/** The report's coverage line when the whole pass was sent. */
+export const FULL_COVERAGE = new RegExp(`^coverage: ${COVERAGE_KINDS} of ${COVERAGE_KINDS} kinds of request sent$`, 'm');
 
 /** The secret key every hostile drift provider of the tests takes. */
 export const SECRET = 'hostile-test-secret-key';

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../contracts/json';
-import { lifecycleValidators, nangoSpec } from '../../contracts/nangoApi';
+import { nangoSpec } from '../../contracts/nangoApi';
+import { lifecycleValidators } from '../../contracts/cases';
 import type { ResponseValidators } from '../../contracts/openapi/responseValidators';
 import { checkedSpec } from '../../contracts/openapi/specDocument';
 

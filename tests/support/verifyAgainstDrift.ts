@@ -1,5 +1,4 @@
-import { CASES, operationOfCase } from '../../contracts/cases';
-import { DELETE_SESSION } from '../../contracts/nangoApi';
+import { CASES, operationOfCase, DELETE_SESSION } from '../../contracts/cases';
 import type { OperationRef } from '../../contracts/openapi/responseValidators';
 import { startDriftingProvider, type Drift } from './driftingProvider';
 import { verifyInProcess } from './inProcess';

@@ -72,8 +72,9 @@ it('stops as could not verify when the provider refuses the key it accepted earl
 it('cleans up every session once a provider in an outage answers again', async () => {
   let outage = 0;
   const { server, reference } = await faultyProvider((request, response, creations) => {
-    // From the third creation on, the next six requests get 503: the state fails, then clean-up meets the outage.
-    if (isCreation(request) && creations === 3) outage = 6;
+    // From the seventh creation on (the first a provider state asks for, after the pact's five POST /connect/sessions
+    // interactions), the next six requests get 503: the state fails, then clean-up meets the outage.
+    if (isCreation(request) && creations === 7) outage = 6;
     if (outage === 0) return false;
     outage -= 1;
     writeAnswer(response, jsonAnswer(503, { error: { code: 'service_unavailable', message: 'database down' } }));
@@ -131,9 +132,14 @@ it('says what may remain first, and exits 2, when the provider starts refusing t
     const [line] = run.stderr.split('\n').filter((text) => text.startsWith('verification could not run:'));
     const left = faulty.reference.liveSessionCount();
     expect(left).toBeGreaterThan(0);
-    expect(line).toMatch(new RegExp(`^verification could not run: may remain: ${left} session\\(s\\) of end user (contract-tests-[0-9a-f]{8}) on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`));
+    // The integrations the provider holds (a state's, made before the fault) are named too.
+    const { connections, integrations } = faulty.reference.resourceCounts();
+    const others = `${connections > 0 ? `, ${connections} connection\\(s\\)` : ''}${integrations > 0 ? `, ${integrations} integration\\(s\\)` : ''}`;
+    expect(line).toMatch(new RegExp(`^verification could not run: may remain: ${left} session\\(s\\)${others} of end user (contract-tests-[0-9a-f]{8}) on ${faulty.url}; delete with: curl -X DELETE '${faulty.url}/connect/session' -H 'Authorization: Bearer <connect session token>'`));
     const [, created, deleted] = /sessions: (\d+) created, (\d+) deleted/.exec(line ?? '') ?? [];
     expect(Number(created) - Number(deleted)).toBe(left);
+    const [, integrationsCreated, integrationsDeleted] = /integrations: (\d+) created, (\d+) deleted/.exec(line ?? '') ?? [];
+    expect(Number(integrationsCreated) - Number(integrationsDeleted)).toBe(integrations);
     expect(line).toContain('could not verify: the provider failed mid-run');
     expect(run.stderr + run.stdout).not.toContain(SECRET);
     expect(run.stderr + run.stdout).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);

@@ -4,9 +4,8 @@
  * exits after it; a test file sends many). Pact's native output reaches the parent, which redacts it, through the
  * pipes; the report goes back over IPC. Not meant to be started by hand.
  */
-import { PROVIDER } from '../../cases';
+import { PROVIDER, nangoValidators } from '../../cases';
 import { knownFindingsFile, loadKnownFindings, matchKnown } from '../../knownFindings';
-import { nangoValidators } from '../../nangoApi';
 import { logLevelFrom } from '../../pact/logLevel';
 import { openLiveRun } from '../../live/liveRun';
 import type { RunStop } from '../../live/runStop';
