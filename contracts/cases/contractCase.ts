@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../json';
 import type { ErrorStatus } from '../nangoApi';
 import type { OperationRef } from '../openapi/responseValidators';
+import type { SdkBinding } from './sdkBinding';
 import type { ProviderStateName, StateValueName } from './states';
 
 /**
@@ -69,6 +70,8 @@ export interface LifecycleOperation {
   readonly createsSessionAt?: string;
   /** An answer of this status ended the session whose token the request carried: the run need not delete it again. */
   readonly endsSessionOn?: number;
+  /** Nango's Node SDK has a method for it: the consumer tests drive that method for every case (sdkBinding.ts). */
+  readonly sdk?: SdkBinding;
 }
 
 export function isFromState(value: unknown): value is FromState {

@@ -1,7 +1,22 @@
 import { MatchersV3, type PactV4 } from '@pact-foundation/pact';
 import type { Matcher, ProviderStateInjectedValue } from '@pact-foundation/pact/src/v3/types';
 import type { V4InteractionWithResponse } from '@pact-foundation/pact/src/v4/http/types';
-import { isFromState, operationOfCase, SECRET_KEY_PLACEHOLDER, TOKEN_FROM_STATE, type CaseBody, type ContractCase, type Credential, type ExpectedError, type SessionAnswer } from '../cases';
+import {
+  isFromState,
+  operationOfCase,
+  SDK_ACCEPT,
+  SDK_PACKAGE,
+  SDK_USER_AGENT_REGEX,
+  SECRET_KEY_PLACEHOLDER,
+  TOKEN_FROM_STATE,
+  type CaseBody,
+  type ContractCase,
+  type Credential,
+  type ExpectedError,
+  type SdkBinding,
+  type SessionAnswer,
+} from '../cases';
+import { sdkUserAgentExample } from '../client/nangoSdk';
 import { CONNECT_SESSION_TOKEN_REGEX } from '../sessionToken';
 import { PENDING_COMMENT_PREFIX, type PendingDeclaration } from './pendingInteractions';
 
@@ -66,21 +81,41 @@ function sessionBody(session: SessionAnswer['session']): unknown {
 }
 
 /**
+ * The headers Nango's Node SDK sets on a request of `binding` besides Authorization, as the contract states them:
+ * its User-Agent by format (its example names the SDK's version, not the machine), axios's Accept as sent, and
+ * Content-Type where the SDK sets one on a request without a body (a body's own comes with the body).
+ */
+function sdkHeaders(binding: SdkBinding, hasBody: boolean): Record<string, string | Matcher<string>> {
+  return {
+    'User-Agent': regex(SDK_USER_AGENT_REGEX, sdkUserAgentExample()),
+    Accept: SDK_ACCEPT,
+    ...(binding.sendsContentType && !hasBody ? { 'Content-Type': 'application/json' } : {}),
+  };
+}
+
+/** What the pact says about who sends an interaction's request: the SDK's method, or our own client. */
+export function senderComment(binding: SdkBinding | undefined): string {
+  return binding ? `${SENT_BY_PREFIX}${SDK_PACKAGE} ${binding.method}` : `${SENT_BY_PREFIX}ConnectSessionClient (contracts/client)`;
+}
+export const SENT_BY_PREFIX = 'sent by: ';
+
+/**
  * Adds the case to the pact as one V4 HTTP interaction of its operation, ready for `executeTest`; declared
  * pending, it is written as a Pact V4 pending interaction with the reason as its comment.
  */
 export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration): V4InteractionWithResponse {
   const { request, response } = contractCase;
-  const { operation } = operationOfCase(contractCase);
-  let interaction = pact.addInteraction();
+  const { operation, sdk } = operationOfCase(contractCase);
+  let interaction = pact.addInteraction().comment(senderComment(sdk));
   if (pending) interaction = interaction.pending(true).comment(`${PENDING_COMMENT_PREFIX}${pending.reason}`);
   if (contractCase.state) interaction = interaction.given(contractCase.state);
   return interaction
     .uponReceiving(contractCase.description)
     .withRequest(operation.method.toUpperCase(), operation.path, (builder) => {
       const authorization = authorizationHeader(request.credential);
-      if (authorization !== undefined) builder.headers({ Authorization: authorization });
-      if (request.query) builder.query(request.query);
+      builder.headers({ ...(sdk ? sdkHeaders(sdk, request.body !== undefined) : {}), ...(authorization === undefined ? {} : { Authorization: authorization }) });
+      const query = { ...request.query, ...sdk?.addsQuery };
+      if (Object.keys(query).length > 0) builder.query(query);
       if (request.body) builder.jsonBody(requestBody(request.body));
     })
     .willRespondWith(response.status, (builder) => {

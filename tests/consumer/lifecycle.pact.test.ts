@@ -1,9 +1,11 @@
 /**
  * Consumer contract for the connect-session lifecycle: one Pact V4 interaction per documented case of each
- * operation, each driven through the real ConnectSessionClient against Pact's mock server. After the last
- * interaction the written pact is checked against the spec (examples valid, every documented status of every
- * operation covered, and PactFlow's own bi-directional comparison: the pact relies on nothing the spec does not
- * promise) and against the committed file in pacts/, so any contract change shows up in review.
+ * operation, against Pact's mock server. An operation Nango's Node SDK (@nangohq/node) has a method for is driven
+ * through that method, the client teams run (its case table names it: `sdk`); the others (GET and DELETE
+ * /connect/session, which Connect UI calls) through our ConnectSessionClient. After the last interaction the written
+ * pact is checked against the spec (examples valid, every documented status of every operation covered, and
+ * PactFlow's own bi-directional comparison: the pact relies on nothing the spec does not promise) and against the
+ * committed file in pacts/, so any contract change (an SDK upgrade's among them) shows up in review.
  */
 import { PactV4 } from '@pact-foundation/pact';
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import {
   OPERATIONS,
   operationHeading,
   PROVIDER,
+  SDK_PACKAGE,
+  SDK_USER_AGENT_REGEX,
   SECRET_KEY_PLACEHOLDER,
   TOKEN_FROM_STATE,
   type ContractCase,
@@ -23,7 +27,10 @@ import {
 import { CONNECT_SESSION_TOKEN_REGEX } from '../../contracts/sessionToken';
 import { booleanFrom } from '../../contracts/env';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
-import { nangoSpec, nangoValidators, type ConnectSessionInput, type ConnectSessionReconnectInput } from '../../contracts/nangoApi';
+import { callerView, callSdk, sdkRequestOf, sdkVersion, type SdkCallerView } from '../../contracts/client/nangoSdk';
+import { withSdkMetadata } from '../../contracts/pact/pactMetadata';
+import { SENT_BY_PREFIX, senderComment } from '../../contracts/pact/interactionFromCase';
+import { nangoSpec, nangoValidators } from '../../contracts/nangoApi';
 import { compareWithSpec, pactJson } from '../../contracts/pact/bidirectionalCheck';
 import { COMMITTED_PACT, compareWithCommitted, replaceCommitted } from '../../contracts/pact/committedPact';
 import { loadKnownFindings } from '../../contracts/knownFindings';
@@ -43,16 +50,22 @@ const pactDir = scratchDir('pact');
 const pending = loadPendingInteractions(pendingInteractionsFile(process.env));
 const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: pactDir, logLevel: logLevelFrom(process.env) });
 
-/** How the client sends a case of each operation: the one place a new operation needs a line of test code. */
+/**
+ * How our client sends a case of each operation the SDK has no method for: the one place such an operation needs a
+ * line of test code. An operation the SDK covers needs none: its table's `sdk` entry says how to call the SDK.
+ */
 const SEND: Readonly<Record<string, (client: ConnectSessionClient, contractCase: ContractCase) => Promise<unknown>>> = {
-  'POST /connect/sessions': (client, { request }) =>
-    client.createSession(credentialSentBy(request.credential), exampleBody(request.body ?? {}) as ConnectSessionInput, request.query ? { query: request.query } : {}),
-  'POST /connect/sessions/reconnect': (client, { request }) =>
-    client.reconnectSession(credentialSentBy(request.credential), exampleBody(request.body ?? {}) as unknown as ConnectSessionReconnectInput, request.query ? { query: request.query } : {}),
   'GET /connect/session': (client, { request }) => client.getSession(credentialSentBy(request.credential), { ...(request.query ? { query: request.query } : {}) }),
   'DELETE /connect/session': (client, { request }) =>
     client.deleteSession(credentialSentBy(request.credential), { ...(request.query ? { query: request.query } : {}), ...(request.body ? { body: exampleBody(request.body) } : {}) }),
 };
+
+/** What the SDK's caller must read for the case's documented answer: the body it resolves to, or what it throws. */
+function expectedSdkView({ response }: ContractCase): SdkCallerView {
+  if ('session' in response) return { returned: { data: response.session } };
+  if (response.status === 204) return { returned: undefined };
+  return { threw: { isAxiosError: true, status: response.status, body: { error: response.error } } };
+}
 
 /** The tagged result the client must resolve to for the case's documented answer. */
 function expectedResult({ response }: ContractCase): unknown {
@@ -64,13 +77,20 @@ function expectedResult({ response }: ContractCase): unknown {
 describe.each(OPERATIONS.map((operation) => [operationHeading(operation), operation] as const))('%s', (heading: string, operation: LifecycleOperation) => {
   for (const contractCase of operation.cases) {
     it(contractCase.name, async () => {
+      const { sdk } = operation;
       const send = SEND[heading];
-      if (!send) throw new Error(`no client call for ${heading}: add one to SEND`);
+      if (!sdk && !send) throw new Error(`no client call for ${heading}: name its SDK method in its case table (sdk), or add our client's call to SEND`);
       const declared = pending.find((declaration) => declaration.interaction === contractCase.description);
       await interactionFromCase(pact, contractCase, declared).executeTest(async (mockServer) => {
-        const result = await send(new ConnectSessionClient(mockServer.url), contractCase);
-        await matchRecorded(mockServer.port);
-        expect(result).toEqual(expectedResult(contractCase));
+        if (sdk) {
+          const view = callerView(sdk, await callSdk(sdk, mockServer.url, sdkRequestOf(contractCase)));
+          await matchRecorded(mockServer.port);
+          expect(view).toEqual(expectedSdkView(contractCase));
+        } else if (send) {
+          const result = await send(new ConnectSessionClient(mockServer.url), contractCase);
+          await matchRecorded(mockServer.port);
+          expect(result).toEqual(expectedResult(contractCase));
+        }
       });
     });
   }
@@ -79,8 +99,43 @@ describe.each(OPERATIONS.map((operation) => [operationHeading(operation), operat
 // Runs after the interactions above (jest keeps declaration order within a file), on the file they wrote.
 describe('the pact the consumer tests wrote', () => {
   const written = join(pactDir, `${CONSUMER}-${PROVIDER}.json`);
-  type Raw = { interactions: Array<{ description: string; request: { headers?: Record<string, unknown>; generators?: unknown; matchingRules?: unknown } }> };
+  type Raw = {
+    metadata: Record<string, unknown>;
+    interactions: Array<{ description: string; comments?: { text?: string[] }; request: { headers?: Record<string, unknown>; generators?: unknown; matchingRules?: unknown } }>;
+  };
   const raw = (): Raw => JSON.parse(readFileSync(written, 'utf8')) as Raw;
+  const sdkCovered = OPERATIONS.filter((operation) => operation.sdk !== undefined);
+
+  // Pact writes the file as each interaction passes; the SDK it was written with is named once they all have.
+  beforeAll(() => withSdkMetadata(written, sdkVersion()));
+
+  it('names the SDK and its version in its metadata', () => {
+    expect(raw().metadata['consumerClient']).toEqual({ drives: sdkCovered.map(operationHeading).join(', '), package: SDK_PACKAGE, version: sdkVersion() });
+  });
+
+  it("has every interaction of an operation the SDK covers sent by the SDK's method, the others by our client", () => {
+    // Our client is no fallback for an operation the SDK covers: SEND holds none of them.
+    expect(sdkCovered.map(operationHeading).filter((heading) => heading in SEND)).toEqual([]);
+    const byDescription = new Map(raw().interactions.map((interaction) => [interaction.description, interaction]));
+    for (const operation of OPERATIONS) {
+      for (const { description } of operation.cases) {
+        const interaction = byDescription.get(description);
+        const sentBy = interaction?.comments?.text?.filter((text) => text.startsWith(SENT_BY_PREFIX));
+        expect({ description, sentBy }).toEqual({ description, sentBy: [senderComment(operation.sdk)] });
+        if (!operation.sdk) continue;
+        // Pact's mock server took the request only with the SDK's User-Agent: our client's would not have matched.
+        expect({ description, userAgent: interaction?.request.matchingRules }).toMatchObject({
+          description,
+          userAgent: { header: { 'User-Agent': { matchers: [{ match: 'regex', regex: SDK_USER_AGENT_REGEX }] } } },
+        });
+      }
+    }
+  });
+
+  it("takes the SDK's route for each operation it covers", () => {
+    const moved = sdkCovered.filter(({ operation, sdk }) => sdk?.route.method !== operation.method || sdk.route.path !== operation.path);
+    expect(moved.map((operation) => `${operationHeading(operation)}: nango.${operation.sdk?.method} requests ${operation.sdk?.route.method.toUpperCase()} ${operation.sdk?.route.path}`)).toEqual([]);
+  });
 
   it('declares pending only interactions it holds, each with its reason', () => {
     const interactions = readPactFile(written).interactions;
