@@ -8,6 +8,8 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json';
  */
 const { getUserAgent, Nango } = require('@nangohq/node') as typeof NangoNode;
 type Nango = NangoNode.Nango;
+/** The SDK's class, for a test's patched build of it. */
+export { Nango };
 type AdminAxiosProps = NangoNode.AdminAxiosProps;
 
 /**
