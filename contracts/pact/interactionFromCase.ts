@@ -93,9 +93,9 @@ function sdkHeaders(binding: SdkBinding, hasBody: boolean): Record<string, strin
   };
 }
 
-/** What the pact says about who sends an interaction's request: the SDK's method, or our own client. */
-export function senderComment(binding: SdkBinding | undefined): string {
-  return binding ? `${SENT_BY_PREFIX}${SDK_PACKAGE} ${binding.method}` : `${SENT_BY_PREFIX}ConnectSessionClient (contracts/client)`;
+/** The comment an interaction the SDK sends carries, naming its method; our client's interactions carry none. */
+export function senderComment(binding: SdkBinding | undefined): string | undefined {
+  return binding ? `${SENT_BY_PREFIX}${SDK_PACKAGE} ${binding.method}` : undefined;
 }
 export const SENT_BY_PREFIX = 'sent by: ';
 
@@ -106,7 +106,9 @@ export const SENT_BY_PREFIX = 'sent by: ';
 export function interactionFromCase(pact: PactV4, contractCase: ContractCase, pending?: PendingDeclaration): V4InteractionWithResponse {
   const { request, response } = contractCase;
   const { operation, sdk } = operationOfCase(contractCase);
-  let interaction = pact.addInteraction().comment(senderComment(sdk));
+  let interaction = pact.addInteraction();
+  const sentBy = senderComment(sdk);
+  if (sentBy !== undefined) interaction = interaction.comment(sentBy);
   if (pending) interaction = interaction.pending(true).comment(`${PENDING_COMMENT_PREFIX}${pending.reason}`);
   if (contractCase.state) interaction = interaction.given(contractCase.state);
   return interaction
