@@ -17,6 +17,7 @@ import {
   OPERATIONS,
   operationHeading,
   PROVIDER,
+  SDK_BINDINGS,
   SDK_PACKAGE,
   SDK_USER_AGENT_REGEX,
   SECRET_KEY_PLACEHOLDER,
@@ -131,6 +132,11 @@ describe('the pact the consumer tests wrote', () => {
         });
       }
     }
+  });
+
+  it('drives through the SDK every operation the SDK has a method for', () => {
+    const uncovered = OPERATIONS.filter(({ operation, sdk }) => sdk === undefined && SDK_BINDINGS.some(({ route }) => route.method === operation.method && route.path === operation.path));
+    expect(uncovered.map((operation) => `${operationHeading(operation)} names no SDK method in its case table (sdk)`)).toEqual([]);
   });
 
   it("takes the SDK's route for each operation it covers", () => {
