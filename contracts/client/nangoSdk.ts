@@ -103,6 +103,16 @@ export async function callSdk(binding: SdkBinding, baseUrl: string, request: Sdk
 }
 
 /**
+ * What the SDK's caller must read for a documented answer of `status` with `body` (undefined: none): the body the
+ * method resolves to (axios reads an empty body as ''), its response's status and data, or, from 400 on, axios's error.
+ */
+export function expectedCallerView(binding: SdkBinding, status: number, body: JsonValue | undefined): SdkCallerView {
+  if (status >= 400) return { threw: { isAxiosError: true, status, body } };
+  const data = body ?? '';
+  return { returned: binding.resolvesTo === 'body' ? data : { status, data } };
+}
+
+/**
  * What a caller reads of the outcome (SdkCallerView). Anything thrown that is not axios's error for an HTTP answer
  * (no answer at all, a bug) is thrown again: no caller could read a status from it.
  */

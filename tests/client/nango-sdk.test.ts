@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SDK_ACCEPT, SDK_BINDINGS, SDK_PACKAGE, SDK_USER_AGENT_REGEX, TRANSPORT_HEADERS, type SdkBinding, type SdkMethodName } from '../../contracts/cases';
-import { callerView, callSdk, sdkArguments, sdkUserAgentExample, sdkVersion, type SdkRequest } from '../../contracts/client/nangoSdk';
+import { callerView, callSdk, expectedCallerView, sdkArguments, sdkUserAgentExample, sdkVersion, type SdkRequest } from '../../contracts/client/nangoSdk';
 import { ROOT } from '../support/runCli';
 import { refusedUrl, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
 
@@ -26,7 +26,7 @@ const REQUESTS: Readonly<Record<SdkMethodName, SdkRequest>> = {
 let server: ScriptedServer;
 let answer: { status: number; body: unknown } = { status: 200, body: {} };
 beforeAll(async () => {
-  server = await startScriptedServer((_request, response) => sendJson(response, answer.status, answer.body));
+  server = await startScriptedServer((_request, response) => (answer.body === undefined ? response.writeHead(answer.status).end() : sendJson(response, answer.status, answer.body)));
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -70,11 +70,21 @@ describe.each(SDK_BINDINGS.map((binding) => [binding.method, binding] as const))
     const view = callerView(binding, await callSdk(binding, server.url, request));
     const body = { data: { answered: true } };
     expect(view).toEqual({ returned: binding.resolvesTo === 'body' ? body : { status: 200, data: body } });
+    expect(view).toEqual(expectedCallerView(binding, 200, body));
+  });
+
+  it('hands its caller an empty body as axios reads it', async () => {
+    answer = { status: 204, body: undefined };
+    const view = callerView(binding, await callSdk(binding, server.url, request));
+    expect(view).toEqual({ returned: binding.resolvesTo === 'body' ? '' : { status: 204, data: '' } });
+    expect(view).toEqual(expectedCallerView(binding, 204, undefined));
   });
 
   it("throws axios's error for an error status, with the status and the body a caller reads the code from", async () => {
     answer = { status: 400, body: { error: { code: 'invalid_body' } } };
-    expect(callerView(binding, await callSdk(binding, server.url, request))).toEqual({ threw: { isAxiosError: true, status: 400, body: answer.body } });
+    const view = callerView(binding, await callSdk(binding, server.url, request));
+    expect(view).toEqual({ threw: { isAxiosError: true, status: 400, body: answer.body } });
+    expect(view).toEqual(expectedCallerView(binding, 400, { error: { code: 'invalid_body' } }));
   });
 });
 

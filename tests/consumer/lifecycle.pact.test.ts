@@ -28,7 +28,8 @@ import {
 import { CONNECT_SESSION_TOKEN_REGEX } from '../../contracts/sessionToken';
 import { booleanFrom } from '../../contracts/env';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
-import { callerView, callSdk, sdkRequestOf, sdkVersion, type SdkCallerView } from '../../contracts/client/nangoSdk';
+import { callerView, callSdk, expectedCallerView, sdkRequestOf, sdkVersion } from '../../contracts/client/nangoSdk';
+import type { JsonValue } from '../../contracts/json';
 import { withSdkMetadata } from '../../contracts/pact/pactMetadata';
 import { SENT_BY_PREFIX, senderComment } from '../../contracts/pact/interactionFromCase';
 import { nangoSpec, nangoValidators } from '../../contracts/nangoApi';
@@ -61,11 +62,11 @@ const SEND: Readonly<Record<string, (client: ConnectSessionClient, contractCase:
     client.deleteSession(credentialSentBy(request.credential), { ...(request.query ? { query: request.query } : {}), ...(request.body ? { body: exampleBody(request.body) } : {}) }),
 };
 
-/** What the SDK's caller must read for the case's documented answer: the body it resolves to, or what it throws. */
-function expectedSdkView({ response }: ContractCase): SdkCallerView {
-  if ('session' in response) return { returned: { data: response.session } };
-  if (response.status === 204) return { returned: undefined };
-  return { threw: { isAxiosError: true, status: response.status, body: { error: response.error } } };
+/** The body the mock server answers for the case (undefined: none), as the SDK's caller gets it. */
+function answeredBody({ response }: ContractCase): JsonValue | undefined {
+  if ('session' in response) return { data: response.session };
+  if (response.status === 204) return undefined;
+  return { error: { ...response.error } };
 }
 
 /** The tagged result the client must resolve to for the case's documented answer. */
@@ -86,7 +87,7 @@ describe.each(OPERATIONS.map((operation) => [operationHeading(operation), operat
         if (sdk) {
           const view = callerView(sdk, await callSdk(sdk, mockServer.url, sdkRequestOf(contractCase)));
           await matchRecorded(mockServer.port);
-          expect(view).toEqual(expectedSdkView(contractCase));
+          expect(view).toEqual(expectedCallerView(sdk, contractCase.response.status, answeredBody(contractCase)));
         } else if (send) {
           const result = await send(new ConnectSessionClient(mockServer.url), contractCase);
           await matchRecorded(mockServer.port);
