@@ -17,6 +17,7 @@ import {
   OPERATIONS,
   operationHeading,
   PROVIDER,
+  SDK_ACCEPT,
   SDK_BINDINGS,
   SDK_PACKAGE,
   SDK_USER_AGENT_REGEX,
@@ -131,6 +132,11 @@ describe('the pact the consumer tests wrote', () => {
           description,
           userAgent: { header: { 'User-Agent': { matchers: [{ match: 'regex', regex: SDK_USER_AGENT_REGEX }] } } },
         });
+        // Every header the SDK sets is recorded (tests/client/nango-sdk.test.ts: it sets no other), its Accept as sent.
+        const { credential, body } = operation.cases.find((contractCase) => contractCase.description === description)?.request ?? {};
+        const recorded = ['Accept', 'User-Agent', ...(credential?.kind === 'none' ? [] : ['Authorization']), ...(body !== undefined || operation.sdk.sendsContentType ? ['Content-Type'] : [])];
+        expect({ description, headers: Object.keys(interaction?.request.headers ?? {}).sort() }).toEqual({ description, headers: recorded.sort() });
+        expect(interaction?.request.headers?.['Accept']).toEqual(SDK_ACCEPT.split(', '));
       }
     }
   });
