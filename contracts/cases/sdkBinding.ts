@@ -37,9 +37,10 @@ export interface SdkBinding {
 /**
  * The headers every request of the SDK carries besides Authorization and Content-Type, as the pact records them:
  * its User-Agent by format (`nango-node-client/<version> (<os>/<release>; node.js/<version>)`, which names the
- * machine), axios's Accept as sent. Axios's transport headers (TRANSPORT_HEADERS) are not part of the contract.
+ * machine, then `; <the caller's own>` when the caller gives one), axios's Accept as sent. Axios's transport
+ * headers (TRANSPORT_HEADERS) are not part of the contract.
  */
-export const SDK_USER_AGENT_REGEX = '^nango-node-client/\\d+\\.\\d+\\.\\d+\\S* \\(.*\\)$';
+export const SDK_USER_AGENT_REGEX = '^nango-node-client/\\d+\\.\\d+\\.\\d+\\S* \\(.*\\)';
 export const SDK_ACCEPT = 'application/json, text/plain, */*';
 /** What the SDK's HTTP library sends on its own for any request; the provider's HTTP stack answers to them, not Nango. */
 export const TRANSPORT_HEADERS: readonly string[] = ['host', 'connection', 'content-length', 'accept-encoding'];

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SDK_ACCEPT, SDK_BINDINGS, SDK_PACKAGE, SDK_USER_AGENT_REGEX, TRANSPORT_HEADERS, type SdkBinding, type SdkMethodName } from '../../contracts/cases';
-import { callerView, callSdk, expectedCallerView, sdkArguments, sdkUserAgentExample, sdkVersion, type SdkRequest } from '../../contracts/client/nangoSdk';
+import { callerView, callSdk, expectedCallerView, Nango, sdkArguments, sdkUserAgentExample, sdkVersion, type SdkRequest } from '../../contracts/client/nangoSdk';
 import { ROOT } from '../support/runCli';
 import { refusedUrl, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../support/scriptedServer';
 
@@ -132,6 +132,11 @@ describe('the SDK the suite runs', () => {
     const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules', SDK_PACKAGE, 'package.json'), 'utf8')) as { version: string };
     expect(manifest.dependencies[SDK_PACKAGE]).toMatch(/^\d+\.\d+\.\d+$/);
     expect([sdkVersion(), installed.version]).toEqual([manifest.dependencies[SDK_PACKAGE], manifest.dependencies[SDK_PACKAGE]]);
+  });
+
+  it("matches the SDK's User-Agent by format, a caller's own suffix included", () => {
+    expect(new Nango({ host: server.url, secretKey: KEY }, { userAgent: 'my-app/1.0' }).userAgent).toMatch(new RegExp(SDK_USER_AGENT_REGEX));
+    expect('node').not.toMatch(new RegExp(SDK_USER_AGENT_REGEX));
   });
 
   it("records a User-Agent example in the SDK's format with its version and no machine's details", () => {
