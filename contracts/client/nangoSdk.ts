@@ -3,6 +3,11 @@ import { credentialSentBy, exampleBody, type ContractCase, type SdkBinding } fro
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 
 /**
+ * The one adapter between a case table and Nango's Node SDK: it turns a case's request into the arguments of the
+ * SDK method its operation names (SdkBinding) and reports what the SDK handed back or threw, as its caller reads it.
+ */
+
+/**
  * The SDK ships CommonJS (dist/index.cjs, what Node's require and jest load) and ES modules, but its package gives
  * TypeScript only the ES modules' types, which a CommonJS file may take as types alone: the code is required.
  */
@@ -11,11 +16,6 @@ type Nango = NangoNode.Nango;
 /** The SDK's class, for a test's patched build of it. */
 export { Nango };
 type AdminAxiosProps = NangoNode.AdminAxiosProps;
-
-/**
- * The one adapter between a case table and Nango's Node SDK: it turns a case's request into the arguments of the
- * SDK method its operation names (SdkBinding) and reports what the SDK handed back or threw, as its caller reads it.
- */
 
 /** A case's request, as the SDK call takes it: the credential the SDK is given, and the parts of its request. */
 export interface SdkRequest {
@@ -74,15 +74,19 @@ export function sdkArguments(binding: SdkBinding, request: SdkRequest): JsonValu
 }
 
 /**
- * What the case sends that the SDK's method has no argument for (a query parameter, no credential at all: cases
- * that pin Nango's refusals), added through the SDK's own request interceptor option; all else is the SDK's.
+ * What the case sends that the SDK's method has no argument for (a query parameter, a body on a method that sends
+ * none, no credential at all: cases that pin Nango's refusals), added through the SDK's own request interceptor
+ * option; all else is the SDK's.
  */
 function undocumentedParts(binding: SdkBinding, request: SdkRequest): RequestInterceptor | undefined {
   const taken = new Set(binding.args.flatMap((argument) => (argument.from === 'query' ? [argument.name] : [])));
   const extraQuery = Object.entries(request.query ?? {}).filter(([name]) => !taken.has(name));
-  if (extraQuery.length === 0 && request.credential !== undefined) return undefined;
+  const extraBody = binding.args.some((argument) => argument.from === 'body') ? undefined : request.body;
+  if (extraQuery.length === 0 && extraBody === undefined && request.credential !== undefined) return undefined;
   return (config) => {
     if (extraQuery.length > 0) config.params = { ...(isJsonObject(config.params) ? config.params : {}), ...Object.fromEntries(extraQuery) };
+    // Axios serialises it as JSON after the interceptors, with its Content-Type.
+    if (extraBody !== undefined) config.data = extraBody;
     if (request.credential === undefined) config.headers.delete('Authorization');
     return config;
   };

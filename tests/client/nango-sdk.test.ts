@@ -100,6 +100,13 @@ describe("what a case sends that the SDK's method takes no argument for", () => 
     expect(new URL(server.requests[1]?.url ?? '', server.url).searchParams.get('force_refresh')).toBe('false');
   });
 
+  it('sends a JSON body on a method that sends none, through the same interceptor', async () => {
+    const deleteIntegration = SDK_BINDINGS.find((binding) => binding.method === 'deleteIntegration') as SdkBinding;
+    await callSdk(deleteIntegration, server.url, { ...REQUESTS.deleteIntegration, body: { unexpected: true } });
+    const { method, body, headers } = sent();
+    expect({ method, body: JSON.parse(body) as unknown, contentType: headers['content-type'] }).toEqual({ method: 'DELETE', body: { unexpected: true }, contentType: 'application/json' });
+  });
+
   it('sends no Authorization header for a case that has no credential', async () => {
     await callSdk(create, server.url, { ...REQUESTS.createConnectSession, credential: undefined });
     expect(sent().headers['authorization']).toBeUndefined();
