@@ -1,3 +1,4 @@
+import { CREATE_CONNECT_SESSION } from '../cases';
 import type { JsonValue } from '../json';
 import type { OperationRef, ResponseValidators } from '../openapi/responseValidators';
 
@@ -25,7 +26,8 @@ export interface SdkTypeFinding {
   readonly action: string;
 }
 
-const CREATE = { method: 'post', path: '/connect/sessions' } as const;
+/** `POST /connect/sessions`, where the spec judges every example: its body and its answers name the schemas at issue. */
+const CREATE = CREATE_CONNECT_SESSION.route;
 
 export const SDK_TYPE_FINDINGS: readonly SdkTypeFinding[] = [
   {
