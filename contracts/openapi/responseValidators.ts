@@ -216,6 +216,7 @@ export class ResponseValidators {
       try {
         parsed = JSON.parse(text);
       } catch {
+        // Not JSON: the value is judged as the text it is, and its problems are those of the text.
         return asText.map((problem) => `query: ${name} ${problem.replace(/^\(root\) /, '')}`);
       }
       return parameter.check(parsed).map((problem) => `query: ${name} ${problem.replace(/^\(root\) /, '')}`);

@@ -130,7 +130,7 @@ describe('docs/configuration.md agrees with the code', () => {
 
   it('reads defaults the way the page writes them', () => {
     expect(valuesOf('10_000', 'x.ts')).toEqual(['10000']);
-    expect(valuesOf('DEFAULT_RUNS[live.target.kind]', 'contracts/hostile/hostileSettings.ts')).toEqual(['1000', '130']);
+    expect(valuesOf('DEFAULT_RUNS[live.target.kind]', 'contracts/hostile/hostileSettings.ts')).toEqual(['1000', '220']);
     expect(valuesOf("join(PROJECT_ROOT, 'contracts', 'known-findings.yaml')", 'x.ts')).toEqual(['contracts/known-findings.yaml']);
     expect(cellSays('`1000` on the embedded provider', '100')).toBe(false);
     expect(cellSays('`1000` on the embedded provider', '1000')).toBe(true);
