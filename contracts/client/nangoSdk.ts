@@ -103,9 +103,9 @@ export async function callSdk(binding: SdkBinding, baseUrl: string, request: Sdk
   const interceptor = undocumentedParts(binding, request);
   const nango = new NangoSdk({ host: baseUrl, secretKey: request.credential ?? NO_CREDENTIAL_KEY }, interceptor ? { interceptors: { request: interceptor } } : {});
   // The binding names the method; its arguments are data, so the call goes through the method's own function.
-  const method = nango[binding.method] as (...values: JsonValue[]) => Promise<unknown>;
+  const method = nango[binding.method].bind(nango) as (...values: JsonValue[]) => Promise<unknown>;
   try {
-    return { returned: await method.apply(nango, args) };
+    return { returned: await method(...args) };
   } catch (error) {
     return { threw: error };
   }
