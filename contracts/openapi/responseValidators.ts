@@ -212,7 +212,7 @@ export class ResponseValidators {
       const text = query.get(name) ?? '';
       const asText = parameter.check(text);
       if (asText.length === 0) return [];
-      let parsed: unknown = text;
+      let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {

@@ -264,7 +264,8 @@ export class ReferenceProvider {
     if (answer.body === undefined || answer.status < 400 || !this.documentsMessageOnly(table, answer.status)) return answer;
     const parsed = parseJson(answer.body);
     const error = isJsonObject(parsed) && isJsonObject(parsed['error']) ? parsed['error'] : {};
-    return jsonAnswer(answer.status, { message: String(error['message'] ?? error['code'] ?? 'error') });
+    const text = [error['message'], error['code']].find((value): value is string => typeof value === 'string');
+    return jsonAnswer(answer.status, { message: text ?? 'error' });
   }
 
   /** Whether the spec documents the status of the operation as a body without `error` (`{message}`): asked once per pair. */
@@ -335,7 +336,7 @@ export class ReferenceProvider {
   }
 
   private createIntegration(body: JsonObject): ProviderAnswer {
-    const key = String(body['unique_key']);
+    const key = typeof body['unique_key'] === 'string' ? body['unique_key'] : '';
     const provider = body['provider'];
     if (!/^[A-Za-z0-9_.-]+$/.test(key) || provider !== 'unauthenticated') {
       return invalidBody([{ code: 'invalid_type', message: 'a unique_key of letters, digits, _ . - and provider "unauthenticated" (this reference provider knows no other)', path: [] }]);
