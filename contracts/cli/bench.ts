@@ -34,7 +34,7 @@ const STAGES: Stage[] = [
   // As their npm scripts start them, less npm's own start-up.
   { name: 'verification: npm run verify', command: [node, 'contracts/cli/bundled.js', 'verify'] },
   { name: 'main job: npm run contracts', command: [node, 'contracts/cli/bundled.js', 'contracts'] },
-  // 1,000 cases across the four operations of the lifecycle (HOSTILE_SEED fixed below: the same cases every run).
+  // 1,000 cases across the eight operations of the Connect flow (HOSTILE_SEED fixed below: the same cases every run).
   { name: 'hostile: npm run contracts:hostile', command: [node, 'contracts/cli/bundled.js', 'hostile'] },
   ...(withNpmTest ? [{ name: 'npm test', command: ['npm', 'test', '--silent'] }] : []),
 ];

@@ -1,5 +1,5 @@
 /**
- * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to the four operations of the connect-session lifecycle, a coverage pass
+ * `npm run contracts:hostile` (hostile.ts starts it): hostile requests to the eight operations of the Connect flow (their tables: contracts/cases), a coverage pass
  * of every kind of request, then generated ones (fast-check, seeded), every answer judged by the registry of
  * checks; the check table, then one line per root cause (rootCause.ts) with the finding ids and the command that
  * replays the first (`-- --verbose`: each distinct failure once, shrunk, as curl lines and the replay command), all
