@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../json';
 import type { OperationRef } from '../openapi/responseValidators';
+import type { SdkBinding } from './sdkBinding';
 import type { ProviderStateName, StateValueName } from './states';
 
 /**
@@ -82,6 +83,8 @@ export interface LifecycleOperation {
    * parameter `param` names (a connection's id, an integration's key). The run need not delete it again.
    */
   readonly removes?: { readonly resource: Resource; readonly on: number; readonly param?: string };
+  /** Nango's Node SDK has a method for it: the consumer tests drive that method for every case (sdkBinding.ts). */
+  readonly sdk?: SdkBinding;
 }
 
 export function isFromState(value: unknown): value is FromState {
@@ -91,6 +94,11 @@ export function isFromState(value: unknown): value is FromState {
 /** The value the consumer sends: the example where the provider state puts in the real one. */
 export function exampleValue(value: CaseValue): string {
   return typeof value === 'string' ? value : value.example;
+}
+
+/** Path parameters or query values as the consumer sends them: each value from a state replaced by its example. */
+export function exampleValues(values: Readonly<Record<string, CaseValue>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, exampleValue(value)]));
 }
 
 /** The body the consumer sends: every value from a state replaced by its example. */

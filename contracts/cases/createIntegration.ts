@@ -1,4 +1,5 @@
 import type { LifecycleOperation } from './contractCase';
+import { CREATE_INTEGRATION } from './sdkBinding';
 import { STATES } from './states';
 
 const secretKey = { kind: 'secret-key' } as const;
@@ -11,6 +12,7 @@ export const CREATE_INTEGRATION_CASES: LifecycleOperation = {
   specPointer: '/paths/~1integrations/post',
   auth: 'secret-key',
   creates: { resource: 'integration', at: '/data/unique_key' },
+  sdk: CREATE_INTEGRATION,
   cases: [
     {
       name: 'creates an integration of the unauthenticated provider',

@@ -1,5 +1,6 @@
 import { EXAMPLE_SESSION } from './exampleSession';
 import type { LifecycleOperation } from './contractCase';
+import { CREATE_CONNECT_SESSION } from './sdkBinding';
 import { STATES } from './states';
 
 /** The run's end user, from its provider state: every session a run creates names the run. */
@@ -12,6 +13,7 @@ export const CREATE_SESSION_CASES: LifecycleOperation = {
   specPointer: '/paths/~1connect~1sessions/post',
   auth: 'secret-key',
   creates: { resource: 'session', at: '/data/token' },
+  sdk: CREATE_CONNECT_SESSION,
   cases: [
     {
       name: 'creates a connect session for an end user',

@@ -1,4 +1,5 @@
 import type { LifecycleOperation } from './contractCase';
+import { DELETE_INTEGRATION } from './sdkBinding';
 import { STATES } from './states';
 
 const secretKey = { kind: 'secret-key' } as const;
@@ -11,6 +12,7 @@ export const DELETE_INTEGRATION_CASES: LifecycleOperation = {
   specPointer: '/paths/~1integrations~1{uniqueKey}/delete',
   auth: 'secret-key',
   removes: { resource: 'integration', on: 200, param: 'uniqueKey' },
+  sdk: DELETE_INTEGRATION,
   cases: [
     {
       name: 'deletes an integration',

@@ -20,6 +20,7 @@ import { RECONNECT_SESSION_CASES } from './reconnectSession';
  * name, grouped by operation. A new operation is a new table here, its spec pointer and its states.
  */
 export * from './contractCase';
+export * from './sdkBinding';
 export * from './states';
 
 export const CONSUMER = 'NangoConnectSessionClient';

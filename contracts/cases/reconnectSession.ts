@@ -1,5 +1,6 @@
 import { EXAMPLE_SESSION } from './exampleSession';
 import type { LifecycleOperation } from './contractCase';
+import { CREATE_RECONNECT_SESSION } from './sdkBinding';
 import { STATES } from './states';
 
 /** `POST /connect/sessions/reconnect`, with the environment's secret key, for a connection made through a connect session. */
@@ -9,6 +10,7 @@ export const RECONNECT_SESSION_CASES: LifecycleOperation = {
   specPointer: '/paths/~1connect~1sessions~1reconnect/post',
   auth: 'secret-key',
   creates: { resource: 'session', at: '/data/token' },
+  sdk: CREATE_RECONNECT_SESSION,
   cases: [
     {
       name: 'creates a session to reconnect a connection made through a connect session',

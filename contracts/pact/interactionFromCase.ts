@@ -6,6 +6,9 @@ import {
   exampleValue,
   isFromState,
   operationOfCase,
+  SDK_ACCEPT,
+  SDK_PACKAGE,
+  SDK_USER_AGENT_REGEX,
   SECRET_KEY_PLACEHOLDER,
   TOKEN_FROM_STATE,
   type CaseBody,
@@ -13,7 +16,9 @@ import {
   type ContractCase,
   type Credential,
   type LifecycleOperation,
+  type SdkBinding,
 } from '../cases';
+import { sdkUserAgentExample } from '../client/nangoSdk';
 import type { JsonValue } from '../json';
 import { CONNECT_SESSION_TOKEN_REGEX, isConnectSessionToken } from '../sessionToken';
 import { PENDING_COMMENT_PREFIX, type PendingDeclaration } from './pendingInteractions';
@@ -86,6 +91,25 @@ function bodyMatchers(value: JsonValue): unknown {
 }
 
 /**
+ * The headers Nango's Node SDK sets on a request of `binding` besides Authorization, as the contract states them:
+ * its User-Agent by format (its example names the SDK's version, not the machine), axios's Accept as sent, and
+ * Content-Type where the SDK sets one on a request without a body (a body's own comes with the body).
+ */
+function sdkHeaders(binding: SdkBinding, hasBody: boolean): Record<string, string | Matcher<string>> {
+  return {
+    'User-Agent': regex(SDK_USER_AGENT_REGEX, sdkUserAgentExample()),
+    Accept: SDK_ACCEPT,
+    ...(binding.sendsContentType && !hasBody ? { 'Content-Type': 'application/json' } : {}),
+  };
+}
+
+/** The comment an interaction the SDK sends carries, naming its method; our client's interactions carry none. */
+export function senderComment(binding: SdkBinding | undefined): string | undefined {
+  return binding ? `${SENT_BY_PREFIX}${SDK_PACKAGE} ${binding.method}` : undefined;
+}
+export const SENT_BY_PREFIX = 'sent by: ';
+
+/**
  * Adds the case to the pact as one V4 HTTP interaction of its operation, ready for `executeTest`; declared
  * pending, it is written as a Pact V4 pending interaction with the reason as its comment.
  */
@@ -96,19 +120,27 @@ export function interactionFromCase(
   table: LifecycleOperation = operationOfCase(contractCase),
 ): V4InteractionWithResponse {
   const { request, response } = contractCase;
-  const { operation } = table;
+  const { operation, sdk } = table;
   let interaction = pact.addInteraction();
+  const sentBy = senderComment(sdk);
+  if (sentBy !== undefined) interaction = interaction.comment(sentBy);
   if (pending) interaction = interaction.pending(true).comment(`${PENDING_COMMENT_PREFIX}${pending.reason}`);
   if (contractCase.state) interaction = interaction.given(contractCase.state);
   return interaction
     .uponReceiving(contractCase.description)
     .withRequest(operation.method.toUpperCase(), requestPath(operation.path, request.pathParams ?? {}), (builder) => {
       const authorization = authorizationHeader(request.credential);
-      if (authorization !== undefined) builder.headers({ Authorization: authorization });
-      if (request.query)
-        builder.query(
-          Object.fromEntries(Object.entries(request.query).map(([name, value]) => [name, caseValue(value)])),
-        );
+      const headers = {
+        ...(sdk ? sdkHeaders(sdk, request.body !== undefined) : {}),
+        ...(authorization === undefined ? {} : { Authorization: authorization }),
+      };
+      if (Object.keys(headers).length > 0) builder.headers(headers);
+      // The SDK's own query flags (getConnection's) are part of every request it sends.
+      const query = {
+        ...Object.fromEntries(Object.entries(request.query ?? {}).map(([name, value]) => [name, caseValue(value)])),
+        ...sdk?.addsQuery,
+      };
+      if (Object.keys(query).length > 0) builder.query(query);
       if (request.body) builder.jsonBody(requestBody(request.body));
     })
     .willRespondWith(response.status, (builder) => {

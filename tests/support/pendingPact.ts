@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../contracts/json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../contracts/json';
 import { PENDING_COMMENT_PREFIX } from '../../contracts/pact/pendingInteractions';
 
 /**
@@ -6,10 +6,21 @@ import { PENDING_COMMENT_PREFIX } from '../../contracts/pact/pendingInteractions
  * (tests/pact/pending-interactions.test.ts proves Pact writes exactly this shape): `pending: true` and the reason
  * as its comment.
  */
+/** The comments the interaction already has (the SDK method that sends it): Pact writes the reason after them. */
+function commentsOf(interaction: JsonObject): JsonValue[] {
+  const comments = interaction['comments'];
+  const text = isJsonObject(comments) ? comments['text'] : undefined;
+  return Array.isArray(text) ? text : [];
+}
+
 export function withPendingInteraction(pact: JsonObject, description: string, reason: string): JsonObject {
   const interactions = (pact['interactions'] as JsonObject[]).map((interaction) =>
     interaction['description'] === description
-      ? { ...interaction, comments: { text: [`${PENDING_COMMENT_PREFIX}${reason}`] }, pending: true }
+      ? {
+          ...interaction,
+          comments: { text: [...commentsOf(interaction), `${PENDING_COMMENT_PREFIX}${reason}`] },
+          pending: true,
+        }
       : interaction,
   );
   if (!interactions.some((interaction) => interaction['pending'] === true))
