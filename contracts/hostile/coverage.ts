@@ -180,6 +180,23 @@ const first = (arbitrary: fc.Arbitrary<JsonValue>, seed = 0): JsonValue =>
  * key's RFC forms and the ones that are no Bearer credential, wrong keys, none, a session token; a body breaking
  * each kind of rule the schema has; valid bodies under other media types and none; no body; a query. 24 cases.
  */
+/**
+ * The credentials a secret-key operation gets beside the plain key: the key in each other RFC form, the forms that
+ * are no Bearer credential, none, the key one character off both ways, and a session token.
+ */
+const SECRET_KEY_FORMS: readonly AuthSpec[] = [
+  ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form): AuthSpec => ({
+    kind: 'secret-key',
+    form,
+  })),
+  { kind: 'none' },
+  { kind: 'raw', value: 'Bearer' },
+  { kind: 'raw', value: 'Basic dXNlcjpwYXNz' },
+  { kind: 'wrong-secret-key', mutation: 'drop-last' },
+  { kind: 'wrong-secret-key', mutation: 'add-hex' },
+  { kind: 'session', form: 'bearer' },
+];
+
 function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   const { bodies } = operation;
   if (!bodies) return secretKeyWithoutBodyCoverage(operation);
@@ -207,15 +224,7 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
     to(key, { body: valid(large) }),
     // The least body the schema allows, where it requires no property: a server that insists on more is found here.
     ...(bodies.empty ? [to(key, { body: valid(bodies.empty) })] : []),
-    ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form) =>
-      to({ kind: 'secret-key', form }),
-    ),
-    to({ kind: 'none' }),
-    to({ kind: 'raw', value: 'Bearer' }),
-    to({ kind: 'raw', value: 'Basic dXNlcjpwYXNz' }),
-    to({ kind: 'wrong-secret-key', mutation: 'drop-last' }),
-    to({ kind: 'wrong-secret-key', mutation: 'add-hex' }),
-    to({ kind: 'session', form: 'bearer' }),
+    ...SECRET_KEY_FORMS.map((auth) => to(auth)),
     ...rules.map(({ label, arbitrary }) => to(key, { body: { kind: 'invalid', label, value: first(arbitrary) } })),
     to(key, { contentType: 'application/json; charset=utf-8' }),
     to(key, { contentType: 'text/plain' }),
@@ -249,15 +258,7 @@ function secretKeyWithoutBodyCoverage(operation: HostileOperation): CoverageCase
   const key: AuthSpec = { kind: 'secret-key' };
   const cases: HostileCase[] = [
     to(key),
-    ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form) =>
-      to({ kind: 'secret-key', form }),
-    ),
-    to({ kind: 'none' }),
-    to({ kind: 'raw', value: 'Bearer' }),
-    to({ kind: 'raw', value: 'Basic dXNlcjpwYXNz' }),
-    to({ kind: 'wrong-secret-key', mutation: 'drop-last' }),
-    to({ kind: 'wrong-secret-key', mutation: 'add-hex' }),
-    to({ kind: 'session', form: 'bearer' }),
+    ...SECRET_KEY_FORMS.map((auth) => to(auth)),
     to(key, { query: [['unexpected', 'true']] }),
     to(key, { body: { kind: 'json', text: '{"unexpected":true}' }, contentType: 'application/json' }),
     to(key, { body: { kind: 'text', text: 'not json' }, contentType: 'text/plain' }),
