@@ -20,8 +20,8 @@ const WHAT: Readonly<Record<Finding['disposition']['kind'], string>> = {
 export const REPRO_LINE_LIMIT = 800;
 /** The most of an answer's body findings.md shows; findings.json has it whole. */
 const BODY_SHOWN = 1_000;
-/** The most lines of the spec's clause findings.md quotes. */
-const CLAUSE_LINES = 30;
+/** The most lines of the spec's clause findings.md quotes: enough to read the rule, the pointer names the rest (a report must fit one issue). */
+const CLAUSE_LINES = 20;
 
 /**
  * findings.md: one section per root cause (rootCause.ts's rule), in the order first recorded, ready to paste into

@@ -86,6 +86,8 @@ export interface BodyArbitraries {
   readonly negative: fc.Arbitrary<NegativeBody>;
   /** Every label `negative` draws, each with its own arbitrary: what a coverage pass sends one of each of. */
   readonly negatives: ReadonlyArray<{ readonly label: string; readonly arbitrary: fc.Arbitrary<JsonValue> }>;
+  /** `{}` where the schema allows an object with no property at all (it requires none): the least a client may send. */
+  readonly empty: JsonObject | undefined;
 }
 
 /** The arbitraries of the schema at `pointer` (`/paths/~1connect~1sessions/post/requestBody/content/application~1json/schema`) in `root`. */
@@ -103,6 +105,7 @@ export function bodyArbitraries(root: JsonObject, pointer: string): BodyArbitrar
       ...negatives.map(({ label, arbitrary }) => arbitrary.map((body): NegativeBody => ({ label, body }))),
     ),
     negatives,
+    empty: shape.types?.includes('object') && shape.required.length === 0 ? {} : undefined,
   };
 }
 

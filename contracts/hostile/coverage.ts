@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JsonValue } from '../json';
+import { isJsonObject, type JsonValue } from '../json';
 import { operationLabel } from '../nangoApi';
 import { HTTP_METHODS, type OperationRef, type ResponseValidators } from '../openapi/responseValidators';
 import type { AuthSpec, BodySpec, HostileCase } from './hostileCases';
@@ -41,6 +41,9 @@ export function kindsOf(hostile: HostileCase): string[] {
 /** `body:valid`; a body that breaks one rule is of that rule's kind and of its place's (`body:missing-required`, `body:missing-required:end_user.id`). */
 function bodyKinds(body: BodySpec): string[] {
   if (body.kind === 'none') return [];
+  // `{}` the schema allows is a kind of its own: the least body a client may send.
+  if (body.kind === 'valid' && isJsonObject(body.value) && Object.keys(body.value).length === 0)
+    return ['body:valid', 'body:empty'];
   if (body.kind !== 'invalid') return [`body:${body.kind}`];
   return [ruleOf(body.label), body.label];
 }
@@ -202,6 +205,8 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   const cases: HostileCase[] = [
     to(key),
     to(key, { body: valid(large) }),
+    // The least body the schema allows, where it requires no property: a server that insists on more is found here.
+    ...(bodies.empty ? [to(key, { body: valid(bodies.empty) })] : []),
     ...(['lowercase-scheme', 'double-space', 'bare', 'x-prefixed', 'basic-bearer'] as const).map((form) =>
       to({ kind: 'secret-key', form }),
     ),

@@ -15,7 +15,7 @@ export interface HostileSettings extends LiveSettings {
 }
 
 /**
- * HOSTILE_RUNS. Embedded: a thousand cases in seconds. Remote: the coverage pass's 202 (every kind of request of
+ * HOSTILE_RUNS. Embedded: a thousand cases in seconds. Remote: the coverage pass's 203 (every kind of request of
  * the eight operations and the undocumented methods of their paths) and 15 more, about 600 HTTP requests with the
  * connections and integrations the cases need, the look-ups and clean-up: three minutes at Nango's 200 a minute per
  * account, the rate-limit budget waiting between (HOSTILE_TIME_LIMIT_MS leaves room for it).

@@ -39,7 +39,7 @@ it('makes a property a closed schema refuses one cause on every operation, statu
   );
 });
 
-it('makes an undocumented status one cause across operations, apart by error code', () => {
+it('makes an undocumented status one cause across operations and error codes, apart by status', () => {
   const on = (method: string, path: string, code: string) =>
     key({
       check: 'status_code_conformance',
@@ -52,7 +52,17 @@ it('makes an undocumented status one cause across operations, apart by error cod
   expect(on('GET', '/connect/session', 'unsupported_media_type')).toBe(
     on('POST', '/connect/sessions', 'unsupported_media_type'),
   );
-  expect(on('GET', '/connect/session', 'unsupported_media_type')).not.toBe(on('GET', '/connect/session', 'other'));
+  expect(on('GET', '/connect/session', 'unsupported_media_type')).toBe(on('GET', '/connect/session', 'other'));
+  expect(on('GET', '/connect/session', 'unsupported_media_type')).not.toBe(
+    key({
+      check: 'status_code_conformance',
+      method: 'GET',
+      path: '/connect/session',
+      status: 418,
+      code: 'unsupported_media_type',
+      problem: '418 is not a status the spec documents for GET /connect/session',
+    }),
+  );
 });
 
 it('makes a bare token accepted one cause, whichever check, credential and operation met it', () => {

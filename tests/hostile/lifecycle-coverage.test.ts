@@ -25,6 +25,9 @@ const rulesOf = (path: string): number =>
       label.split(':').slice(0, 2).join(':'),
     ),
   ).size;
+/** 1 where the operation's schema allows `{}` (it requires no property): the least body a client may send. */
+const emptyBody = (path: string): number =>
+  operations.find(({ operation }) => operation.path === path)?.bodies?.empty ? 1 : 0;
 /** A session-token operation's credentials: 13 forms and wrong tokens, and each off-by-one mutation of a live token. */
 const SESSION_CREDENTIALS = 13 + OFF_BY_ONE.length;
 /** DELETE /connect/session's: each credential, a query, 6 bodies, 4 media types without a body, a repeat and a race. */
@@ -42,7 +45,7 @@ const WITH_BODY = ['/connect/sessions', '/connect/sessions/reconnect', '/integra
 const expectedTotal =
   DELETE_CASES +
   GET_CASES +
-  WITH_BODY.reduce((sum, path) => sum + 13 + 6 + rulesOf(path), 0) +
+  WITH_BODY.reduce((sum, path) => sum + 13 + 6 + rulesOf(path) + emptyBody(path), 0) +
   WITHOUT_BODY.length * SECRET_KEY_WITHOUT_BODY +
   paths.reduce((sum, path) => sum + undocumentedMethods(path), 0);
 
@@ -93,6 +96,13 @@ it('sends every method the spec does not document on every path of the lifecycle
   );
 });
 
+it('sends `{}` to POST /connect/sessions, whose schema requires no property, and to no operation whose schema requires one', () => {
+  expect(kinds).toContain('operation:POST /connect/sessions + body:empty');
+  expect(kinds.filter((kind) => kind.endsWith('body:empty'))).toEqual([
+    'operation:POST /connect/sessions + body:empty',
+  ]);
+});
+
 it.each(['POST /connect/sessions', 'POST /connect/sessions/reconnect'])(
   'sends %s valid bodies, one of each rule broken, and each credential form',
   (operation) => {
@@ -102,7 +112,7 @@ it.each(['POST /connect/sessions', 'POST /connect/sessions/reconnect'])(
         hostile.operation &&
         `${hostile.operation.method.toUpperCase()} ${hostile.operation.path}` === operation,
     );
-    expect(own).toHaveLength(24);
+    expect(own).toHaveLength(24 + emptyBody(operation.split(' ')[1] ?? ''));
     const bodies = own.map(({ hostile }) => (hostile.kind === 'single' ? hostile.body : undefined));
     for (const body of bodies)
       if (body?.kind === 'valid')
