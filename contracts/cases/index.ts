@@ -100,32 +100,95 @@ export function nangoValidators(): ResponseValidators {
  */
 export const SECRET_KEY_PLACEHOLDER = 'NANGO_SECRET_KEY';
 
-/** The documented case a pact interaction was written from, by its description; undefined for others' pacts. */
-export function caseByDescription(description: string | undefined): ContractCase | undefined {
-  return CASES.find((candidate) => candidate.description === description);
-}
-
 /** A documented case's id, `${table id}:${index}` (`deleteSession:0`): what results carry once a pact's description was matched. */
 export type CaseId = `${string}:${number}`;
 
+/**
+ * The case tables a run knows, asked by what a pact or an exchange carries: the committed tables (OPERATIONS) for
+ * the CLIs, a fixture's for a test. Verification takes one as an input rather than reaching for the globals, so an
+ * operation's table alone gets its interactions verified and reported.
+ */
+export interface CaseCatalogue {
+  readonly operations: readonly LifecycleOperation[];
+  readonly cases: readonly ContractCase[];
+  /** The documented case a pact interaction was written from, by its description; undefined for others' pacts. */
+  caseByDescription(description: string | undefined): ContractCase | undefined;
+  /** The id of a documented case. */
+  caseIdOf(contractCase: ContractCase): CaseId;
+  /** The documented case of an id; undefined for one no table has (a report of another version). */
+  caseById(id: string | undefined): ContractCase | undefined;
+  /** The operation a case belongs to. */
+  operationOfCase(contractCase: ContractCase): LifecycleOperation;
+  /** Where a case stands in the tables (the report's order); after them all when it is none of them. */
+  caseRank(id: string | undefined): number;
+  /** The tabled operation of a method and a path (a template, or a concrete path of one), if it is one. */
+  operationAt(method: string, path: string): LifecycleOperation | undefined;
+  /** The Authorization values the cases send as written (malformed tokens, unknown keys). */
+  literalAuthorizations(): string[];
+  /** What an answer of a creating operation made, where its table says its 2xx puts the id (see createdResource). */
+  createdResource(
+    method: string,
+    path: string,
+    bodyText: string,
+  ): { readonly resource: Resource; readonly id: string } | undefined;
+}
+
+export function caseCatalogue(operations: readonly LifecycleOperation[]): CaseCatalogue {
+  const cases = operations.flatMap((operation) => operation.cases);
+  const operationOfCase = (contractCase: ContractCase): LifecycleOperation => {
+    const found = operations.find((operation) => operation.cases.includes(contractCase));
+    if (!found) throw new Error(`the case "${contractCase.name}" is in no operation's table`);
+    return found;
+  };
+  const caseById = (id: string | undefined): ContractCase | undefined => {
+    if (id === undefined) return undefined;
+    const [tableId, index] = id.split(':');
+    return operations.find((table) => table.id === tableId)?.cases[Number(index)];
+  };
+  return {
+    operations,
+    cases,
+    caseByDescription: (description) => cases.find((candidate) => candidate.description === description),
+    caseIdOf: (contractCase) => {
+      const table = operationOfCase(contractCase);
+      return `${table.id}:${table.cases.indexOf(contractCase)}`;
+    },
+    caseById,
+    operationOfCase,
+    caseRank: (id) => {
+      const contractCase = caseById(id);
+      return contractCase === undefined ? cases.length : cases.indexOf(contractCase);
+    },
+    operationAt: (method, path) => operationAt(method, path, operations),
+    literalAuthorizations: () =>
+      cases.flatMap((contractCase) =>
+        contractCase.request.credential.kind === 'literal' ? [`Bearer ${contractCase.request.credential.value}`] : [],
+      ),
+    createdResource: (method, path, bodyText) => createdResourceOf(operationAt(method, path, operations), bodyText),
+  };
+}
+
+/** The committed tables' catalogue: what the CLIs verify with. */
+export const NANGO_CATALOGUE: CaseCatalogue = caseCatalogue(OPERATIONS);
+
+/** The documented case a pact interaction was written from, by its description; undefined for others' pacts. */
+export function caseByDescription(description: string | undefined): ContractCase | undefined {
+  return NANGO_CATALOGUE.caseByDescription(description);
+}
+
 /** The id of a documented case. */
 export function caseIdOf(contractCase: ContractCase): CaseId {
-  const table = operationOfCase(contractCase);
-  return `${table.id}:${table.cases.indexOf(contractCase)}`;
+  return NANGO_CATALOGUE.caseIdOf(contractCase);
 }
 
 /** The documented case of an id; undefined for one no table has (a report of another version). */
 export function caseById(id: string | undefined): ContractCase | undefined {
-  if (id === undefined) return undefined;
-  const [tableId, index] = id.split(':');
-  return OPERATIONS.find((table) => table.id === tableId)?.cases[Number(index)];
+  return NANGO_CATALOGUE.caseById(id);
 }
 
 /** The operation a case belongs to. */
 export function operationOfCase(contractCase: ContractCase): LifecycleOperation {
-  const found = OPERATIONS.find((operation) => operation.cases.includes(contractCase));
-  if (!found) throw new Error(`the case "${contractCase.name}" is in no operation's table`);
-  return found;
+  return NANGO_CATALOGUE.operationOfCase(contractCase);
 }
 
 /** The tabled operation of a method and a path (a template, or a concrete path of one), if it is one. */
@@ -157,8 +220,7 @@ export function operationHeading(operation: LifecycleOperation): string {
 
 /** Where a case stands in CASES (the report's order); after them all when it is none of them. */
 export function caseRank(id: string | undefined): number {
-  const contractCase = caseById(id);
-  return contractCase === undefined ? CASES.length : CASES.indexOf(contractCase);
+  return NANGO_CATALOGUE.caseRank(id);
 }
 
 /** The credential the consumer sends for a case (the example value where the provider puts in the real one). */
@@ -177,9 +239,7 @@ export function credentialSentBy(credential: Credential): string | undefined {
 
 /** Authorization values the cases send as written (malformed tokens, unknown keys): a request shape keeps them. */
 export function literalAuthorizations(): string[] {
-  return CASES.flatMap((contractCase) =>
-    contractCase.request.credential.kind === 'literal' ? [`Bearer ${contractCase.request.credential.value}`] : [],
-  );
+  return NANGO_CATALOGUE.literalAuthorizations();
 }
 
 /**
@@ -192,7 +252,14 @@ export function createdResource(
   path: string,
   bodyText: string,
 ): { readonly resource: Resource; readonly id: string } | undefined {
-  const creates = operationAt(method, path)?.creates;
+  return NANGO_CATALOGUE.createdResource(method, path, bodyText);
+}
+
+function createdResourceOf(
+  operation: LifecycleOperation | undefined,
+  bodyText: string,
+): { readonly resource: Resource; readonly id: string } | undefined {
+  const creates = operation?.creates;
   if (creates === undefined) return undefined;
   let body: JsonValue;
   try {

@@ -15,7 +15,8 @@ import { formatReport } from '../report/verificationReport';
 import { reportPassed, allResults, type VerificationReport } from '../verification/results';
 import { startVerificationWorker, type WorkerLauncher, type WorkerRun } from '../verification/worker/runWorker';
 import { settingsFromEnv, type VerificationSettings } from '../verification/settings';
-import { caStoreFor } from '../verification/caStore';
+import { pactEnvironment } from '../verification/worker/pactEnvironment';
+import type { WorkerSettings } from '../verification/worker/workerProtocol';
 import { failureDetail } from '../verification/pactWorkarounds';
 import { isVerbose } from '../pact/logLevel';
 import { sessionsAccountedFor } from '../live/sessionLedger';
@@ -69,7 +70,13 @@ export function startVerification(io: CliIo, options: VerificationOptions = {}):
   const unfinished = 'provider verification did not finish (it was stopped, or is still running)';
   writeCiReports(dir, { kind: 'error', message: unfinished }, SUITE_NAME, (text) => text, {});
   writeEvidence(dir, subject, { outcome: 'running', message: unfinished }, (text) => text);
-  const worker = launch({ ...env, ...caStoreFor(settings) }, cwd, {
+  // Parsed once, here: the worker gets the settings as data, and Pact's own variables made from them.
+  const workerSettings: WorkerSettings = {
+    verification: settings,
+    knownFindings,
+    pactEnv: pactEnvironment(settings, env),
+  };
+  const worker = launch(workerSettings, env, cwd, {
     waitForGo: options.waitForRelease?.(settings) === true,
     // A line per interaction shows a terminal the run moving; piped (CI, a log file) the table says it once.
     onProgress: (progress) =>

@@ -10,11 +10,19 @@ import { ConfigurationError } from '../configurationError';
 export interface InteractionFilter {
   /** The variables as set, for messages: `PACT_DESCRIPTION="deleted"`. */
   readonly shown: string;
+  /** PACT_DESCRIPTION, PACT_PROVIDER_STATE and PACT_PROVIDER_NO_STATE as checked: what the worker hands Pact. */
+  readonly description?: string;
+  readonly providerState?: string;
+  readonly noState?: true;
 }
 
 export function interactionFilterFromEnv(env: NodeJS.ProcessEnv): InteractionFilter | undefined {
   const parts: string[] = [];
-  for (const name of ['PACT_DESCRIPTION', 'PACT_PROVIDER_STATE']) {
+  const given: { description?: string; providerState?: string; noState?: true } = {};
+  for (const [name, field] of [
+    ['PACT_DESCRIPTION', 'description'],
+    ['PACT_PROVIDER_STATE', 'providerState'],
+  ] as const) {
     const value = env[name];
     if (!value) continue;
     // Pact's verifier panics on a pattern its regex crate cannot read. Checked here as JavaScript reads it, less
@@ -27,6 +35,7 @@ export function interactionFilterFromEnv(env: NodeJS.ProcessEnv): InteractionFil
       );
     }
     parts.push(`${name}=${JSON.stringify(value)}`);
+    given[field] = value;
   }
   const noState = env['PACT_PROVIDER_NO_STATE'];
   if (noState) {
@@ -36,6 +45,7 @@ export function interactionFilterFromEnv(env: NodeJS.ProcessEnv): InteractionFil
         `PACT_PROVIDER_NO_STATE must be true or unset: Pact's verifier keeps only the interactions without a provider state for any value, "false" too (got ${JSON.stringify(noState)})`,
       );
     parts.push('PACT_PROVIDER_NO_STATE=true');
+    given.noState = true;
   }
-  return parts.length ? { shown: parts.join(' ') } : undefined;
+  return parts.length ? { shown: parts.join(' '), ...given } : undefined;
 }

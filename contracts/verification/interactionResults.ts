@@ -1,4 +1,4 @@
-import { caseByDescription, caseIdOf, caseRank, operationHeading, operationOfCase, type ContractCase } from '../cases';
+import { NANGO_CATALOGUE, operationHeading, type CaseCatalogue, type ContractCase } from '../cases';
 import { STAND_IN_STATUS, type Exchange } from './recordingProxy';
 import type { InteractionResult, PactResults } from './results';
 import { pactSections, type PactSection } from './pactWorkarounds';
@@ -21,13 +21,15 @@ export interface Slot {
 /**
  * Puts one verifier run back together per pact and interaction: the verifier's results in the order it ran
  * them, matched one to one with the slots its set-up hook opened (state failures, the live exchange, time), its
- * errors claimed by consumer and description, and its output for which pact each interaction belongs to.
+ * errors claimed by consumer and description, and its output for which pact each interaction belongs to. The
+ * catalogue's tables name the documented cases.
  */
 export function resultsOfRun(
   run: VerifierRun,
   slots: readonly Slot[],
   exchanges: readonly Exchange[],
   fallbackConsumer: string,
+  catalogue: CaseCatalogue = NANGO_CATALOGUE,
 ): { pacts: PactResults[]; runProblems: string[] } {
   const runProblems: string[] = [];
   const attributed = run.interactions.length === slots.length;
@@ -63,18 +65,21 @@ export function resultsOfRun(
         pendingError?.problems ??
         (verifier?.ok === false ? ['the Pact verifier reported a failure without details'] : []);
       // The one place a pact's description is matched to a documented case: the result carries its id from here on.
-      const contractCase = caseByDescription(description);
+      const contractCase = catalogue.caseByDescription(description);
       const expected = expectedStatus ?? contractCase?.response.status;
       // Pending as the broker's notice, the verifier's pending errors or its JSON (pact-core 20.2) say.
       const pending = section.pending || pendingError !== undefined || verifier?.pending === true;
-      return resultOf({ description, contractCase, expectedStatus: expected, slot, exchange, verifierSays, pending });
+      return resultOf(
+        { description, contractCase, expectedStatus: expected, slot, exchange, verifierSays, pending },
+        catalogue,
+      );
     });
     return {
       consumer: section.consumer,
       consumerVersions: section.consumerVersions,
       pending: section.pending,
       wip: section.wip,
-      results: inCaseOrder(results),
+      results: inCaseOrder(results, catalogue),
     };
   });
   // Errors no interaction claimed are run-wide: a pact that could not be loaded, for one.
@@ -120,8 +125,8 @@ function sectionsOf(run: VerifierRun, fallback: string): PactSection[] {
 }
 
 /** The report follows the documented cases' order (204 first); interactions the cases do not know come last. */
-function inCaseOrder(results: InteractionResult[]): InteractionResult[] {
-  return [...results].sort((a, b) => caseRank(a.caseId) - caseRank(b.caseId));
+function inCaseOrder(results: InteractionResult[], catalogue: CaseCatalogue): InteractionResult[] {
+  return [...results].sort((a, b) => catalogue.caseRank(a.caseId) - catalogue.caseRank(b.caseId));
 }
 
 interface Observed {
@@ -134,25 +139,20 @@ interface Observed {
   readonly pending: boolean;
 }
 
-function resultOf({
-  description,
-  contractCase,
-  expectedStatus,
-  slot,
-  exchange,
-  verifierSays,
-  pending,
-}: Observed): InteractionResult {
+function resultOf(
+  { description, contractCase, expectedStatus, slot, exchange, verifierSays, pending }: Observed,
+  catalogue: CaseCatalogue,
+): InteractionResult {
   const stateFailures = slot?.stateFailures ?? [];
   const operation = contractCase
-    ? operationHeading(operationOfCase(contractCase))
+    ? operationHeading(catalogue.operationOfCase(contractCase))
     : exchange
       ? `${exchange.method} ${exchange.path}`
       : undefined;
   const base = {
     name: contractCase?.name ?? description,
     description,
-    ...(contractCase ? { caseId: caseIdOf(contractCase) } : {}),
+    ...(contractCase ? { caseId: catalogue.caseIdOf(contractCase) } : {}),
     ...(operation === undefined ? {} : { operation }),
     expectedStatus,
     durationMs: slot?.durationMs ?? 0,

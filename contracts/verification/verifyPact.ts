@@ -8,16 +8,7 @@ import { isJsonObject, type JsonObject } from '../json';
 import { pathParameters, templateMatches, type ResponseValidators } from '../openapi/responseValidators';
 import type { LogLevel } from '../pact/logLevel';
 import { readPactFile, type PactFile } from '../pact/pactFile';
-import {
-  CASES,
-  caseByDescription,
-  createdResource,
-  literalAuthorizations,
-  operationAt,
-  operationOfCase,
-  SECRET_KEY_PLACEHOLDER,
-  type ContractCase,
-} from '../cases';
+import { NANGO_CATALOGUE, SECRET_KEY_PLACEHOLDER, type CaseCatalogue, type ContractCase } from '../cases';
 import { is2xx } from '../http/status';
 import { isConnectSessionToken } from '../sessionToken';
 import type { PactSourceSettings } from './pactSourceSettings';
@@ -46,7 +37,13 @@ export interface VerifyPactOptions {
   readonly secretKey: string;
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
+  /** The spec's validators for the tabled operations: each live answer is checked against them. */
   readonly validators: ResponseValidators;
+  /**
+   * The case tables the pacts were written from, which name each result's case and say what an operation creates
+   * and removes: the committed ones (NANGO_CATALOGUE) unless a test verifies a fixture's.
+   */
+  readonly catalogue?: CaseCatalogue;
   /** A property of an answer's body that the spec does not name is a schema problem (SPEC_CLOSED_RESPONSES). */
   readonly closedResponses?: boolean;
   /** Owned by the caller, so an interrupted run can still clean up what the states created. */
@@ -95,6 +92,7 @@ const NEVER_SENT = /connection refused|host not found|host name lookup failed/;
  */
 export async function verifyPact(options: VerifyPactOptions): Promise<VerificationReport> {
   const { ledger, source, stop } = options;
+  const catalogue = options.catalogue ?? NANGO_CATALOGUE;
   const stopOnRateLimit = (error: unknown): void => {
     if (error instanceof RateLimitedError) stop.stop(new RunStoppedError(`could not verify: ${error.message}`));
   };
@@ -172,16 +170,16 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     failSchemaViolations: options.publish !== undefined,
     accepted: (status, problem) => options.acceptsSchemaProblem?.({ status, problem }) === true,
     holdBack: () => (current()?.stateFailures.length ? 'its provider state failed' : undefined),
-    literalCredentials: literalAuthorizations(),
+    literalCredentials: catalogue.literalAuthorizations(),
     budget: options.budget,
     halted: () => stop.stopped,
     onRateLimited: stopOnRateLimit,
     onProviderGone: (reason) =>
       stop.stop(new RunStoppedError(`could not verify: the provider failed mid-run: it stopped answering (${reason})`)),
-    onExchange: (exchange, authorization) => followResources(exchange, authorization, ledger),
+    onExchange: (exchange, authorization) => followResources(exchange, authorization, ledger, catalogue),
     // An interaction's own creating request, sent before an interrupt, is waited for: what its answer made is deleted.
     onSent: (method, path, recorded) => {
-      const creates = operationAt(method, path)?.creates;
+      const creates = catalogue.operationAt(method, path)?.creates;
       if (creates === undefined) return;
       ledger.awaitCreation(
         `${method} ${path} (an interaction's own request) had no answer yet: it may have created a ${creates.resource} (the run's are for end user ${ledger.endUserId})`,
@@ -230,7 +228,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
         if (slot) {
           slot.durationMs = performance.now() - slot.started;
           options.onInteractionDone?.(
-            progressOf(slots.length, byPosition.total, byPosition.pact, slot, proxy.exchanges),
+            progressOf(slots.length, byPosition.total, byPosition.pact, slot, proxy.exchanges, catalogue),
           );
         }
         // A session that will not go stays in the ledger: retried after each interaction (one whose DELETE went
@@ -282,7 +280,7 @@ export async function verifyPact(options: VerifyPactOptions): Promise<Verificati
     throw new PactSourceError(
       `${sourceLabel(source)} has no interaction: nothing to verify (run npm run pacts:update, or name another pact)`,
     );
-  const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker');
+  const results = resultsOfRun(run, slots, proxy.exchanges, localPact?.consumer ?? 'pacts from the broker', catalogue);
   const contracts = contractsOf(
     results.pacts,
     localPact ? [localPact] : (served ?? []).map(({ pact }) => pact),
@@ -373,15 +371,16 @@ function progressOf(
   localPact: PactFile | undefined,
   slot: Slot,
   exchanges: readonly Exchange[],
+  catalogue: CaseCatalogue,
 ): InteractionProgress {
   const exchange: Exchange | undefined = exchanges[slot.firstExchange];
   const durationMs = slot.durationMs ?? 0;
   // A local pact keeps its order; from a broker, a request of one of our documented cases is known by its shape.
   const description = localPact?.interactions[index - 1]?.description;
   const name =
-    caseByDescription(description)?.name ??
+    catalogue.caseByDescription(description)?.name ??
     description ??
-    (exchange ? caseByShape(slot.state, exchange)?.name : undefined);
+    (exchange ? caseByShape(slot.state, exchange, catalogue)?.name : undefined);
   const label = name ?? (exchange ? `${exchange.method} ${exchange.path}` : 'an interaction');
   if (!exchange)
     return {
@@ -411,10 +410,11 @@ function progressOf(
 function caseByShape(
   state: string,
   { method, path, shape }: { readonly method: string; readonly path: string; readonly shape: RequestShape },
+  catalogue: CaseCatalogue,
 ): ContractCase | undefined {
-  const matching = CASES.filter((contractCase) => {
+  const matching = catalogue.cases.filter((contractCase) => {
     const { state: caseState, request } = contractCase;
-    const { operation } = operationOfCase(contractCase);
+    const { operation } = catalogue.operationOfCase(contractCase);
     const credential = request.credential;
     const sameCredential =
       credential.kind === 'none'
@@ -442,8 +442,13 @@ function caseByShape(
  * DELETE of its own, which a real Nango would answer 401 (a session) or 400 (a connection) at the cost of a request
  * of the rate limit, and a provider that hangs on a gone session would not answer at all.
  */
-function followResources(exchange: Exchange, authorization: string | undefined, ledger: SessionLedger): void {
-  const operation = operationAt(exchange.method, exchange.path);
+function followResources(
+  exchange: Exchange,
+  authorization: string | undefined,
+  ledger: SessionLedger,
+  catalogue: CaseCatalogue,
+): void {
+  const operation = catalogue.operationAt(exchange.method, exchange.path);
   const removes = operation?.removes;
   if (operation && removes !== undefined && exchange.response?.status === removes.on) {
     const carried = authorization?.replace(/^Bearer /, '');
@@ -463,7 +468,7 @@ function followResources(exchange: Exchange, authorization: string | undefined, 
     );
   }
   if (!response || !is2xx(response.status)) return;
-  const created = createdResource(exchange.method, exchange.path, response.bodyText);
+  const created = catalogue.createdResource(exchange.method, exchange.path, response.bodyText);
   if (created?.resource === 'session') ledger.adopt(created.id);
   // Only under a key the run named (its state's): clean-up deletes it by that name in any case.
   if (created?.resource === 'integration') ledger.adoptIntegration(created.id);

@@ -2,12 +2,21 @@
  * An operation is data: from a fixture spec with one more operation than Nango's, its table alone (written here,
  * no other file knowing it) yields a pact interaction the consumer's client drives and the spec's checks accept, a
  * reference-provider route that authenticates and judges the request by the spec (405 with Allow for another
- * method), and hostile coverage with the secret-key forms its auth takes. What it does on success is the one thing
- * the reference provider cannot know from a table: it answers 501 until it is given behaviour.
+ * method), hostile coverage with the secret-key forms its auth takes, and a verification row per case: the pact
+ * verified in-process, with the fixture's tables as the run's catalogue, against a reference provider of them. What
+ * it does on success is the one thing the reference provider cannot know from a table: it answers 501 until it is
+ * given behaviour, which this test gives it.
  */
 import { PactV4 } from '@pact-foundation/pact';
 import { join } from 'node:path';
-import { LIFECYCLE, lifecycleValidators, OPERATIONS, type LifecycleOperation } from '../../contracts/cases';
+import {
+  caseCatalogue,
+  LIFECYCLE,
+  lifecycleValidators,
+  NANGO_CATALOGUE,
+  OPERATIONS,
+  type LifecycleOperation,
+} from '../../contracts/cases';
 import { ConnectSessionClient } from '../../contracts/client/connectSessionClient';
 import { coverageCases } from '../../contracts/hostile/coverage';
 import { hostileOperations } from '../../contracts/hostile/operations';
@@ -17,7 +26,19 @@ import { checkedSpec } from '../../contracts/openapi/specDocument';
 import { interactionFromCase } from '../../contracts/pact/interactionFromCase';
 import { checkExamplesAgainstSpec, checkStatusCoverage } from '../../contracts/pact/pactChecks';
 import { readPactFile } from '../../contracts/pact/pactFile';
-import { ReferenceProvider } from '../../contracts/provider/referenceProvider';
+import {
+  jsonAnswer,
+  ReferenceProvider,
+  type ProviderAnswer,
+  type ProviderRequest,
+} from '../../contracts/provider/referenceProvider';
+import { RateLimitBudget } from '../../contracts/live/rateLimit';
+import { RunStop } from '../../contracts/live/runStop';
+import { SessionAdmin } from '../../contracts/live/sessionAdmin';
+import { recoveryWaitFor, SessionLedger } from '../../contracts/live/sessionLedger';
+import { formatReport } from '../../contracts/report/verificationReport';
+import { allResults, passed } from '../../contracts/verification/results';
+import { verifyPact } from '../../contracts/verification/verifyPact';
 import { scratchDir } from '../support/scratch';
 
 const SECRET = 'fixture-secret';
@@ -80,7 +101,8 @@ it('is no operation of the committed tables: nothing but this file knows it', ()
   expect(OPERATIONS.some(({ operation }) => operation.path === OPERATION.path)).toBe(false);
 });
 
-it('yields a pact interaction per case, driven by the client from the table, that the spec accepts and that covers its statuses', async () => {
+/** The fixture's pact, written by the consumer's client from the table alone. */
+async function fixturePact(): Promise<string> {
   const dir = scratchDir('one-more-operation');
   const pact = new PactV4({ consumer: 'FixtureConsumer', provider: 'FixtureProvider', dir, logLevel: 'error' });
   for (const contractCase of TABLE.cases) {
@@ -99,7 +121,11 @@ it('yields a pact interaction per case, driven by the client from the table, tha
       expect(answer).toEqual({ status: response.status, body: response.body });
     });
   }
-  const written = readPactFile(join(dir, 'FixtureConsumer-FixtureProvider.json'));
+  return join(dir, 'FixtureConsumer-FixtureProvider.json');
+}
+
+it('yields a pact interaction per case, driven by the client from the table, that the spec accepts and that covers its statuses', async () => {
+  const written = readPactFile(await fixturePact());
   expect(written.interactions.map(({ request }) => `${request.method} ${request.path}`)).toEqual([
     'GET /contract-fixtures/fx-1',
     'GET /contract-fixtures/fx-1',
@@ -151,4 +177,80 @@ it('yields hostile coverage with the secret-key forms, a query and bodies it doe
       (method) => `method:${method} ${OPERATION.path}`,
     ),
   );
+});
+
+/** The reference provider of the fixture's tables, given what the fixture operation does on success: the test's to say. */
+class FixtureProvider extends ReferenceProvider {
+  override respond(request: ProviderRequest): ProviderAnswer {
+    const answer = super.respond(request);
+    const fixtureId = /^\/contract-fixtures\/([^/?]+)/.exec(request.url)?.[1];
+    return answer.status === 501 && fixtureId !== undefined
+      ? jsonAnswer(200, { data: { id: decodeURIComponent(fixtureId) } })
+      : answer;
+  }
+}
+
+it('yields a verification row per case: its pact verified in-process with its table as the catalogue', async () => {
+  const file = await fixturePact();
+  const operations = [...OPERATIONS, TABLE];
+  const provider = await new FixtureProvider({ secretKey: SECRET, operations, validators }).listen();
+  const budget = new RateLimitBudget(0);
+  const ledger = new SessionLedger(
+    new SessionAdmin(provider.url, SECRET, 5_000, budget, 'contract-tests-fixture'),
+    undefined,
+    recoveryWaitFor(0),
+  );
+  try {
+    const report = await verifyPact({
+      source: { kind: 'file', file },
+      provider: 'FixtureProvider',
+      providerUrl: provider.url,
+      providerLabel: 'the fixture reference provider',
+      secretKey: SECRET,
+      timeoutMs: 5_000,
+      logLevel: 'error',
+      validators,
+      catalogue: caseCatalogue(operations),
+      ledger,
+      publish: undefined,
+      budget,
+      stop: new RunStop(),
+    });
+    // Named, identified and headed by the fixture's table, which the committed catalogue does not hold.
+    expect(NANGO_CATALOGUE.caseByDescription(TABLE.cases[0]?.description)).toBeUndefined();
+    expect(
+      allResults(report).map((result) => ({
+        caseId: result.caseId,
+        name: result.name,
+        operation: result.operation,
+        expected: result.expectedStatus,
+        actual: result.actualStatus,
+        schemaProblems: result.schemaProblems,
+        passed: passed(result),
+      })),
+    ).toEqual([
+      {
+        caseId: 'getFixture:0',
+        name: 'gets a fixture',
+        operation: `GET ${OPERATION.path}`,
+        expected: 200,
+        actual: 200,
+        schemaProblems: [],
+        passed: true,
+      },
+      {
+        caseId: 'getFixture:1',
+        name: 'refuses to get a fixture without an Authorization header',
+        operation: `GET ${OPERATION.path}`,
+        expected: 401,
+        actual: 401,
+        schemaProblems: [],
+        passed: true,
+      },
+    ]);
+    expect(report.runProblems).toEqual([]);
+    expect(formatReport(report)).toContain('refuses to get a fixture without an Authorization header');
+  } finally {
+    await provider.close();
+  }
 });

@@ -17,16 +17,16 @@ const { bundleDir } = require('../../contracts/cli/bundle.js') as { bundleDir: (
 export class VerificationWorkerPool {
   private readonly byLogLevel = new Map<string, WorkerProcess>();
 
-  readonly launch: WorkerLauncher = (env, cwd, options) => {
-    const level = env['LOG_LEVEL'] ?? '';
+  readonly launch: WorkerLauncher = (settings, env, cwd, options) => {
+    const level = settings.verification.logLevel;
     let worker = this.byLogLevel.get(level);
     if (!worker?.idle) {
-      worker = spawnVerificationWorker(env, {
+      worker = spawnVerificationWorker(env, settings.pactEnv, {
         script: join(bundleDir(), 'verificationWorker.js'),
         unrefWhenIdle: true,
       });
       this.byLogLevel.set(level, worker);
     }
-    return worker.run(env, cwd, options);
+    return worker.run(settings, env, cwd, options);
   };
 }

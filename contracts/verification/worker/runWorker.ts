@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { brokerSecretsInEnv } from '../../broker/brokerSettings';
+import { workerProcessEnv, type PactEnvironment } from './pactEnvironment';
 import { redactor, type Redact } from '../../output/redaction';
 import type { InteractionProgress } from '../results';
 import { wholeLines } from '../../output/wholeLines';
-import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
+import { END_OF_RUN, type ParentMessage, type WorkerMessage, type WorkerSettings } from './workerProtocol';
 
 /** From the sources: the TypeScript worker, through esbuild-register. From a bundle (bundled.js): its bundled twin beside it. */
 const FROM_SOURCES = __filename.endsWith('.ts');
@@ -41,20 +42,30 @@ export interface VerificationWorker {
   readonly done: Promise<WorkerRun>;
 }
 
-/** Starts a verification run in a worker: a new one for a CLI, or one kept for many runs (tests). */
-export type WorkerLauncher = (env: NodeJS.ProcessEnv, cwd: string, options: WorkerOptions) => VerificationWorker;
+/**
+ * Starts a verification run in a worker: a new one for a CLI, or one kept for many runs (tests). The settings are
+ * parsed already; `env` is the environment the worker process starts with (the system's: PATH, proxies), and whose
+ * secrets the run's output is redacted of.
+ */
+export type WorkerLauncher = (
+  settings: WorkerSettings,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  options: WorkerOptions,
+) => VerificationWorker;
 
 /**
  * The verification in a child process, whose stdout/stderr are read line by line through the run's redactor:
  * Pact's native verifier writes straight to the process's file descriptors, past any JS hook.
  * SIGINT/SIGTERM are passed on, so the worker deletes the sessions it created before it stops.
  */
-export const startVerificationWorker: WorkerLauncher = (env, cwd, options) =>
-  spawnVerificationWorker(env).run(env, cwd, options, { last: true });
+export const startVerificationWorker: WorkerLauncher = (settings, env, cwd, options) =>
+  spawnVerificationWorker(env, settings.pactEnv).run(settings, env, cwd, options, { last: true });
 
 /** One worker process: loads Pact with the environment it starts with (LOG_LEVEL is read once), then runs one verification at a time. */
 export interface WorkerProcess {
   run(
+    settings: WorkerSettings,
     env: NodeJS.ProcessEnv,
     cwd: string,
     options: WorkerOptions,
@@ -92,12 +103,14 @@ export interface SpawnOptions {
 /** Pact's verifier proxy (http-proxy) calls util._extend, deprecated from Node 22: Node's warning is no part of a run's output. */
 const QUIET = ['--disable-warning=DEP0060'];
 
+/** A worker process started with `env` less any setting, and Pact's variables for its first run (its LOG_LEVEL for all). */
 export function spawnVerificationWorker(
   env: NodeJS.ProcessEnv,
+  pactEnv: PactEnvironment,
   { script = WORKER, unrefWhenIdle = false }: SpawnOptions = {},
 ): WorkerProcess {
   const child: ChildProcess = fork(script, [], {
-    env: { ...env, PACT_DO_NOT_TRACK: 'true' },
+    env: workerProcessEnv(env, pactEnv),
     execArgv: script.endsWith('.ts') ? [...QUIET, '--require', 'esbuild-register'] : QUIET,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -137,11 +150,12 @@ export function spawnVerificationWorker(
     close: () => {
       if (!closed) child.kill('SIGTERM');
     },
-    run(runEnv, cwd, options, { last } = { last: false }) {
+    run(settings, runEnv, cwd, options, { last } = { last: false }) {
       const embeddedSecret = randomBytes(24).toString('hex');
+      const { target } = settings.verification;
       const redact = redactor([
         embeddedSecret,
-        ...(runEnv['NANGO_SECRET_KEY'] ? [runEnv['NANGO_SECRET_KEY'].trim()] : []),
+        ...(target.kind === 'remote' ? [target.secretKey] : []),
         ...brokerSecretsInEnv(runEnv),
       ]);
       const nativeOutput: string[] = [];
@@ -204,12 +218,7 @@ export function spawnVerificationWorker(
 
       const start = () => {
         if (!child.connected) return;
-        const env = Object.fromEntries(
-          Object.entries({ ...runEnv, [EMBEDDED_SECRET_ENV]: embeddedSecret }).filter(
-            (entry): entry is [string, string] => entry[1] !== undefined,
-          ),
-        );
-        child.send({ kind: 'run', env, cwd, last } satisfies ParentMessage, () => undefined);
+        child.send({ kind: 'run', settings, embeddedSecret, cwd, last } satisfies ParentMessage, () => undefined);
       };
       if (!options.waitForGo) start();
       return {

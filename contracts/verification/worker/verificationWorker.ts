@@ -1,21 +1,19 @@
 /**
  * Child process of `npm run verify` / `npm run contracts`: loads Pact and the validators at once, then runs each
- * verification its parent sends, in the environment and folder the parent names (the CLIs send one and the worker
- * exits after it; a test file sends many). Pact's native output reaches the parent, which redacts it, through the
- * pipes; the report goes back over IPC. Not meant to be started by hand.
+ * verification its parent sends, with the settings the parent parsed and in the folder it names (the CLIs send one
+ * and the worker exits after it; a test file sends many). It reads no setting from the environment: it only sets,
+ * from the run's settings, the variables Pact reads itself (pactEnvironment.ts). Pact's native output reaches the
+ * parent, which redacts it, through the pipes; the report goes back over IPC. Not meant to be started by hand.
  */
 import { PROVIDER, nangoValidators } from '../../cases';
-import { knownFindingsFile, loadKnownFindings, matchKnown } from '../../knownFindings';
-import { logLevelFrom } from '../../pact/logLevel';
+import { matchKnown } from '../../knownFindings';
 import { openLiveRun } from '../../live/liveRun';
 import type { RunStop } from '../../live/runStop';
 import { sessionsAccountedFor, sessionsLine, type SessionLedger } from '../../live/sessionLedger';
-import { settingsFromEnv } from '../settings';
-import { EMBEDDED_SECRET_ENV, END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
+import { adoptPactEnvironment } from './pactEnvironment';
+import { END_OF_RUN, type ParentMessage, type WorkerMessage } from './workerProtocol';
 import { ContractsError } from '../../errors';
 import { exitCodeOf } from '../../output/exitCode';
-
-process.env['PACT_DO_NOT_TRACK'] = 'true';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((done) => {
@@ -27,15 +25,9 @@ function send(message: WorkerMessage): Promise<void> {
   });
 }
 
-// LOG_LEVEL first: Pact reads it as it loads, and must not be the one to say it is wrong. The parent checked it too.
-try {
-  logLevelFrom(process.env);
-} catch (error) {
-  process.stderr.write(`verification could not run: ${(error as Error).message}\n`);
-  process.exit(2);
-}
-// pact-core adds a broker source of its own whenever this is set: the settings say where pacts come from.
-delete process.env['PACT_BROKER_BASE_URL'];
+// Its parent started it with Pact's variables (workerProcessEnv): LOG_LEVEL among them, checked there, as Pact
+// reads it as it loads; none that pact-core would take as a setting of its own (a broker, its credentials).
+process.env['PACT_DO_NOT_TRACK'] = 'true';
 const { verifyPact } = require('../verifyPact') as typeof import('../verifyPact');
 const validators = nangoValidators();
 
@@ -76,21 +68,17 @@ process.on('SIGTERM', interrupt);
 // A parent that died without a word (SIGKILL) leaves nobody to report to: clean up as on SIGTERM.
 process.once('disconnect', () => interrupt('SIGTERM'));
 
-/** Makes this process look as a fresh one started for the run would: its environment, its folder. */
+/** Makes this process look as a fresh one started for the run would, to Pact: its variables, its folder. */
 function adopt(run: ParentMessage): void {
-  for (const name of Object.keys(process.env)) if (!(name in run.env)) delete process.env[name];
-  Object.assign(process.env, run.env, { PACT_DO_NOT_TRACK: 'true' });
-  delete process.env['PACT_BROKER_BASE_URL'];
+  adoptPactEnvironment(run.settings.pactEnv);
   process.chdir(run.cwd);
 }
 
 async function verify(run: ParentMessage): Promise<WorkerMessage> {
-  const settings = settingsFromEnv(run.env);
+  const { verification: settings, knownFindings } = run.settings;
   adopt(run);
-  const embeddedSecret = run.env[EMBEDDED_SECRET_ENV];
-  const live = await openLiveRun(settings, embeddedSecret ? { embeddedSecret } : {});
+  const live = await openLiveRun(settings, { embeddedSecret: run.embeddedSecret });
   const { ledger, stop } = live;
-  const knownFindings = loadKnownFindings(knownFindingsFile(run.env));
   const today = new Date().toISOString().slice(0, 10);
   current = { ledger, stop };
   try {

@@ -1,5 +1,7 @@
-import type { VerificationReport } from '../results';
-import type { InteractionProgress } from '../results';
+import type { KnownFinding } from '../../knownFindings';
+import type { InteractionProgress, VerificationReport } from '../results';
+import type { VerificationSettings } from '../settings';
+import type { PactEnvironment } from './pactEnvironment';
 
 /** What the verification worker sends its parent over IPC: progress as it goes, then its report or why there is none. */
 export type WorkerMessage =
@@ -8,13 +10,26 @@ export type WorkerMessage =
   | { readonly kind: 'error'; readonly message: string };
 
 /**
- * What the parent sends: a run, with the environment and folder it runs in as a process of its own would (the
- * worker loads Pact before it gets one). `last`: the worker exits once the run is over, as `npm run verify` wants;
- * otherwise it waits for the next run (a test file's runs share one worker).
+ * Everything a run needs, read and checked once by the parent (a bad value is its one line, before any worker
+ * starts): plain data, as IPC carries it. The worker parses no environment of its own.
+ */
+export interface WorkerSettings {
+  readonly verification: VerificationSettings;
+  /** The known-findings list the parent read: a schema objection it accepts shows Pact the real answer. */
+  readonly knownFindings: readonly KnownFinding[];
+  /** The variables Pact reads from process.env itself, as the settings give them (pactEnvironment.ts). */
+  readonly pactEnv: PactEnvironment;
+}
+
+/**
+ * What the parent sends: a run, with its settings, the folder it runs in, and the embedded provider's secret key
+ * (the parent chose it, to redact it too). The worker loads Pact before it gets one. `last`: the worker exits once
+ * the run is over, as `npm run verify` wants; otherwise it waits for the next run (a test file's runs share one worker).
  */
 export type ParentMessage = {
   readonly kind: 'run';
-  readonly env: Readonly<Record<string, string>>;
+  readonly settings: WorkerSettings;
+  readonly embeddedSecret: string;
   readonly cwd: string;
   readonly last: boolean;
 };
@@ -24,6 +39,3 @@ export type ParentMessage = {
  * that run. Pact's native output reaches the pipes past any JS hook, so only the stream itself can say where a run ends.
  */
 export const END_OF_RUN = '\u0000nango-contracts: end of run\u0000';
-
-/** Internal: the parent hands the embedded provider's secret to the worker, so it can redact it too. */
-export const EMBEDDED_SECRET_ENV = 'NANGO_CONTRACTS_EMBEDDED_SECRET';
