@@ -108,6 +108,7 @@ export async function runHostile(io: CliIo, args: readonly string[] = []): Promi
     ledger,
     budget: live.budget,
     operations,
+    stop: live.stop,
   });
   try {
     const code = record

@@ -11,6 +11,17 @@ export class InvalidBaseUrlError extends ConnectSessionClientError {
   }
 }
 
+/** The run stopped and the answer did not come within the wait an interrupted run gives a request under way. */
+export class RequestCutShortError extends ConnectSessionClientError {
+  override name = 'RequestCutShortError';
+  constructor(
+    readonly url: string,
+    readonly waitedMs: number,
+  ) {
+    super(`no answer from ${url} within ${waitedMs} ms of the run stopping`);
+  }
+}
+
 export class RequestTimeoutError extends ConnectSessionClientError {
   override name = 'RequestTimeoutError';
   constructor(

@@ -4,7 +4,8 @@ import { ConnectSessionClientError } from '../client/errors';
 import { is2xx } from '../http/status';
 import type { RateLimitBudget } from '../live/rateLimit';
 import type { SessionAdmin } from '../live/sessionAdmin';
-import type { SessionLedger } from '../live/sessionLedger';
+import { INTERRUPTED_CREATION_WAIT_MS, type SessionLedger } from '../live/sessionLedger';
+import type { RunStop } from '../live/runStop';
 import { isJsonObject, type JsonValue } from '../json';
 import type { TestConnection } from '../live/sessionLedger';
 import type { OperationRef } from '../openapi/responseValidators';
@@ -35,6 +36,11 @@ export interface RunnerContext {
   readonly budget: RateLimitBudget;
   /** The lifecycle's operations (operations.ts): how each authenticates, and where its 201 puts a new session. */
   readonly operations: readonly HostileOperation[];
+  /**
+   * The run's stop switch: once it flips, a request under way gets INTERRUPTED_CREATION_WAIT_MS more, not its whole
+   * timeout, so an interrupted run ends within a CI's cancel grace (GitHub Actions: 7.5 s to SIGTERM).
+   */
+  readonly stop?: RunStop;
 }
 
 /** No answer came (a timeout, a dropped connection): the case ends with what it had sent. */
@@ -60,9 +66,12 @@ export class CaseRunner {
   private connection: Promise<TestConnection> | undefined;
   /** What the placeholders of every request stand for, besides the case's own sessions. */
   private readonly values: RoleValues;
+  /** Aborted INTERRUPTED_CREATION_WAIT_MS after the run stops: what a request still under way then gives up on. */
+  private readonly cutShort = new AbortController();
 
   constructor(private readonly context: RunnerContext) {
     this.values = { secret: context.secretKey, unknown: UNKNOWN_TOKEN };
+    context.stop?.onStop(() => setTimeout(() => this.cutShort.abort(), INTERRUPTED_CREATION_WAIT_MS).unref());
   }
 
   async run(hostile: HostileCase): Promise<Observation> {
@@ -290,7 +299,10 @@ export class CaseRunner {
     const onTheWire = resolve(request, values);
     const timed = async (): Promise<RawResponse> => {
       const started = performance.now();
-      const answered = await sendRaw(this.context.baseUrl, onTheWire, this.context.timeoutMs);
+      const answered = await sendRaw(this.context.baseUrl, onTheWire, this.context.timeoutMs, {
+        signal: this.cutShort.signal,
+        waitedMs: INTERRUPTED_CREATION_WAIT_MS,
+      });
       durationMs = performance.now() - started;
       return answered;
     };

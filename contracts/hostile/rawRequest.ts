@@ -1,7 +1,7 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { RawResponse } from '../client/boundedFetch';
-import { ProviderUnreachableError, RequestTimeoutError } from '../client/errors';
+import { ProviderUnreachableError, RequestCutShortError, RequestTimeoutError } from '../client/errors';
 
 /** A request exactly as sent: any header value HTTP/1.1 can carry, any body, under any content type. */
 export interface SentRequest {
@@ -16,9 +16,15 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
 
 /**
  * Sends the request with node:http(s), not fetch: fetch normalises headers and refuses bodies on some methods,
- * which is precisely what a hostile request must be free to do. Bounded by `timeoutMs`, with the client's errors.
+ * which is precisely what a hostile request must be free to do. Bounded by `timeoutMs`, with the client's errors;
+ * `cutShort`, once aborted, ends it at once (an interrupted run's wait for a request under way is over).
  */
-export function sendRaw(baseUrl: string, sent: SentRequest, timeoutMs: number): Promise<RawResponse> {
+export function sendRaw(
+  baseUrl: string,
+  sent: SentRequest,
+  timeoutMs: number,
+  cutShort?: { readonly signal: AbortSignal; readonly waitedMs: number },
+): Promise<RawResponse> {
   const base = new URL(baseUrl);
   const url = new URL(`${base.pathname.replace(/\/$/, '')}${sent.target}`, base);
   const where = `${url.origin}${url.pathname}`;
@@ -49,6 +55,17 @@ export function sendRaw(baseUrl: string, sent: SentRequest, timeoutMs: number): 
       request.destroy();
       reject(new RequestTimeoutError(where, timeoutMs));
     });
+    if (cutShort) {
+      const cut = () => {
+        request.destroy();
+        reject(new RequestCutShortError(where, cutShort.waitedMs));
+      };
+      if (cutShort.signal.aborted) cut();
+      else {
+        cutShort.signal.addEventListener('abort', cut, { once: true });
+        request.on('close', () => cutShort.signal.removeEventListener('abort', cut));
+      }
+    }
     request.on('error', (error: NodeJS.ErrnoException) =>
       reject(new ProviderUnreachableError(where, error.code ?? error.message)),
     );

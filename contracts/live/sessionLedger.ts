@@ -24,7 +24,7 @@ export const recoveryWaitFor = (rateLimitWaitMs: number): number => Math.max(rat
  * answer under way comes within it, and a CI's cancel grace (GitHub Actions: 7.5 s to SIGTERM) leaves the rest to
  * the deletions.
  */
-const INTERRUPTED_CREATION_WAIT_MS = 5_000;
+export const INTERRUPTED_CREATION_WAIT_MS = 5_000;
 
 /** The provider did not answer, or failed: trying again later may succeed, unlike an answer that refuses. */
 const providerFailed = (error: unknown): boolean =>

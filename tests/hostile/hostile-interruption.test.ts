@@ -72,4 +72,16 @@ describe('contracts:hostile interrupted while a case creates a session', () => {
     expect(live).toBe(1);
     expect(run.stderr).not.toMatch(/nango_connect_session_[0-9a-f]{64}/);
   });
+
+  it('gives the request under way the interrupted wait, not its whole timeout, and names it as what may remain', async () => {
+    // NANGO_TIMEOUT_MS is past jest's own 30 s: the run ends only because the interrupt cut the request short.
+    const { run, madeOne, made, live } = await interruptCaseCreation({ NANGO_TIMEOUT_MS: '60000' }, false);
+    expect(madeOne).toBe(true);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(
+      /^may remain: what 1 request\(s\) in doubt may have created \(POST \/connect\/sessions\b.*within 5000 ms of the run stopping/m,
+    );
+    expect(Number(/sessions: (\d+) created/.exec(run.stderr)?.[1])).toBe(made - 1);
+    expect(live).toBe(1);
+  });
 });
