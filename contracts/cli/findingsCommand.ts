@@ -111,8 +111,8 @@ export async function reportFindings(
         `${redact(`not described by the patched spec: ${answer.id} (${answer.status}): ${problems.join('; ')}`)}\n`,
       );
     io.stdout.write(`reports: ${shown(report)}, ${shown(evidence)}, ${shown(overlayFile)}\n`);
-    const { pending, known } = declarationsFor(findings, recorded.answers);
-    if (pending || known) {
+    const { pending, known, hostile } = declarationsFor(findings, recorded.answers);
+    if (pending || known || hostile) {
       io.stdout.write(
         '\nFor a green gate, a team would declare (paste after review: this command changes none of these files):\n',
       );
@@ -123,6 +123,10 @@ export async function reportFindings(
       if (known)
         io.stdout.write(
           `\n# contracts/known-findings.yaml: schema only, Pact passed them (accepted, the broker hears Pact's own verdict: success)\n${redact(known)}`,
+        );
+      if (hostile)
+        io.stdout.write(
+          `\n# contracts/known-findings.yaml: hostile checks (accepted, contracts:hostile passes on them; the pact's gate is not touched)\n${redact(hostile)}`,
         );
     }
     return left.length ? EXIT.failed : EXIT.passed;

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { stdErrorCode } from '../nangoApi';
 import type { Finding } from './classify';
 import type { RecordedAnswer } from './recorded';
 
@@ -8,6 +9,11 @@ export interface Declarations {
   readonly pending: string;
   /** Entries for contracts/known-findings.yaml: causes the spec objected to where Pact passed (the broker hears Pact's success). */
   readonly known: string;
+  /**
+   * Entries for contracts/known-findings.yaml that accept what hostile checks found: one per cause and check, as
+   * narrow as its answers allow (their status and error code when they share one). The pact's gate is not touched.
+   */
+  readonly hostile: string;
 }
 
 /** What verification says of an answer it showed Pact as a stand-in because it broke the spec: not Pact's verdict on it. */
@@ -27,7 +33,7 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  *   (its status when they share one, the objection's text); the recording proxy then shows Pact the real answer,
  *   so the broker hears Pact's own verdict, success. Where results are published, a spec-breaking answer reached
  *   Pact only as a stand-in, so Pact's verdict is judged from the objections, not from what the stand-in got.
- * Hostile findings take no part: the gate is the pact's.
+ * Hostile findings (the hostile run's own gate): one known-findings entry per cause and check, once reviewed.
  */
 export function declarationsFor(findings: readonly Finding[], answers: readonly RecordedAnswer[]): Declarations {
   const byId = new Map(answers.map((answer) => [answer.id, answer] as const));
@@ -76,8 +82,29 @@ export function declarationsFor(findings: readonly Finding[], answers: readonly 
       },
     ];
   });
+  const hostile = findings.flatMap((finding) => {
+    const open = finding.seen.flatMap((sighting) => {
+      const answer = byId.get(sighting.id);
+      return answer?.source === 'hostile' && answer.accepted === undefined && answer.check !== undefined
+        ? [{ answer, check: answer.check, operation: sighting.operation }]
+        : [];
+    });
+    return [...new Set(open.map(({ check }) => check))].map((check) => {
+      const mine = open.filter((sighting) => sighting.check === check);
+      const statuses = [...new Set(mine.map(({ answer }) => answer.status))];
+      const codes = [...new Set(mine.map(({ answer }) => stdErrorCode(answer.body)))];
+      const [code] = codes;
+      return {
+        check,
+        ...(statuses.length === 1 ? { status: statuses[0] } : {}),
+        ...(codes.length === 1 && code !== undefined ? { code } : {}),
+        reason: `${finding.id}: ${finding.title}, on ${[...new Set(mine.map(({ operation }) => operation))].join(', ')} (reports/findings.md). Reported upstream as <issue>; accepted until it is fixed.`,
+      };
+    });
+  });
   return {
     pending: pending.length ? stringify(pending, { lineWidth: 0 }) : '',
     known: known.length ? stringify(known, { lineWidth: 0 }) : '',
+    hostile: hostile.length ? stringify(hostile, { lineWidth: 0 }) : '',
   };
 }

@@ -200,7 +200,9 @@ it('prints the declarations a green gate needs, ready to paste: the three Pact f
     'a request to get a connect session that has been deleted',
     'a request to get the connect session',
   ]);
-  const known = parse(stdout.slice(knownAt)) as Array<{
+  const hostileAt = stdout.indexOf('# contracts/known-findings.yaml: hostile checks');
+  expect(hostileAt).toBeGreaterThan(knownAt);
+  const known = parse(stdout.slice(knownAt, hostileAt)) as Array<{
     check: string;
     status?: number;
     matching: string;
@@ -229,7 +231,11 @@ it('turns verification green against the same provider once those declarations a
   );
   writeFileSync(join(dir, 'pact.json'), JSON.stringify(pact));
   // The known-findings list as committed, the printed entries appended as they are.
-  writeFileSync(join(dir, 'known.yaml'), `${readFileSync(KNOWN_FINDINGS_FILE, 'utf8')}\n${stdout.slice(knownAt)}`);
+  const hostileAt = stdout.indexOf('# contracts/known-findings.yaml: hostile checks');
+  writeFileSync(
+    join(dir, 'known.yaml'),
+    `${readFileSync(KNOWN_FINDINGS_FILE, 'utf8')}\n${stdout.slice(knownAt, hostileAt)}`,
+  );
   const provider = await startDriftingProvider('real-nango', SECRET);
   try {
     const env = { NANGO_BASE_URL: provider.url, NANGO_SECRET_KEY: SECRET, REPORTS_DIR: dir };
@@ -244,5 +250,30 @@ it('turns verification green against the same provider once those declarations a
     expect((await verifyInProcess({ ...env, KNOWN_FINDINGS_FILE: join(dir, 'known.yaml') })).code).toBe(1);
   } finally {
     await provider.close();
+  }
+});
+
+it('turns the hostile run green against the same provider once its printed entries are accepted, and only then', async () => {
+  const { stdout } = runs.findings;
+  const hostileAt = stdout.indexOf('# contracts/known-findings.yaml: hostile checks');
+  const entries = parse(stdout.slice(hostileAt)) as Array<{ check: string; reason: string }>;
+  // One entry per cause and check, each naming its cause.
+  expect(entries.length).toBeGreaterThan(0);
+  for (const entry of entries) expect(entry.reason).toMatch(/^C\d+: /);
+  const dir = scratchDir('hostile-green');
+  writeFileSync(join(dir, 'known.yaml'), `${readFileSync(KNOWN_FINDINGS_FILE, 'utf8')}\n${stdout.slice(hostileAt)}`);
+  const drifting = await startHostileDriftProvider('real-nango', SECRET);
+  try {
+    const env = {
+      NANGO_BASE_URL: drifting.url,
+      NANGO_SECRET_KEY: SECRET,
+      REPORTS_DIR: dir,
+      HOSTILE_SEED: '1',
+      HOSTILE_RUNS: '400',
+    };
+    expect((await hostileInProcess({ ...env, KNOWN_FINDINGS_FILE: join(dir, 'known.yaml') }, [])).code).toBe(0);
+    expect((await hostileInProcess(env, [])).code).toBe(1);
+  } finally {
+    await drifting.close();
   }
 });
