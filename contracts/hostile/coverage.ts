@@ -72,11 +72,10 @@ export interface CoverageCase {
 }
 
 const bearer: AuthSpec = { kind: 'session', form: 'bearer' };
-const requestTo = (
-  operation: OperationRef,
-  auth: AuthSpec,
-  more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {},
-): HostileCase => ({
+/** What a single case says beside its operation and credential. */
+type SingleCase = Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>;
+/** A single request of an operation: no query, no body, unless the case says otherwise. */
+const requestTo = (operation: OperationRef, auth: AuthSpec, more: Partial<SingleCase> = {}): HostileCase => ({
   kind: 'single',
   operation,
   auth,
@@ -122,10 +121,7 @@ function removalCoverage(validators: ResponseValidators, operation: OperationRef
 
 /** The requests of an operation the session token authenticates: each credential, a query, each body under each content type. */
 function sessionRequests(operation: OperationRef): HostileCase[] {
-  const request = (
-    auth: AuthSpec,
-    more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {},
-  ): HostileCase => requestTo(operation, auth, more);
+  const request = (auth: AuthSpec, more: Partial<SingleCase> = {}): HostileCase => requestTo(operation, auth, more);
   const auths: AuthSpec[] = [
     bearer,
     { kind: 'session', form: 'lowercase-scheme' },
@@ -205,18 +201,8 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
   const large = first(bodies.complete);
   const valid = (value: JsonValue): BodySpec => ({ kind: 'valid', value });
   const json = 'application/json';
-  const to = (
-    auth: AuthSpec,
-    more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {},
-  ): HostileCase => ({
-    kind: 'single',
-    operation: operation.operation,
-    auth,
-    query: [],
-    body: valid(small),
-    contentType: json,
-    ...more,
-  });
+  const to = (auth: AuthSpec, more: Partial<SingleCase> = {}): HostileCase =>
+    requestTo(operation.operation, auth, { body: valid(small), contentType: json, ...more });
   const key: AuthSpec = { kind: 'secret-key' };
   const rules = [...new Map(bodies.negatives.map((negative) => [ruleOf(negative.label), negative])).values()];
   const cases: HostileCase[] = [
@@ -243,18 +229,8 @@ function secretKeyCoverage(operation: HostileOperation): CoverageCase[] {
  * token; a query; a JSON body and a text body it does not document.
  */
 function secretKeyWithoutBodyCoverage(operation: HostileOperation): CoverageCase[] {
-  const to = (
-    auth: AuthSpec,
-    more: Partial<Omit<HostileCase & { kind: 'single' }, 'kind' | 'auth' | 'operation'>> = {},
-  ): HostileCase => ({
-    kind: 'single',
-    operation: operation.operation,
-    auth,
-    query: [],
-    body: { kind: 'none' },
-    contentType: undefined,
-    ...more,
-  });
+  const to = (auth: AuthSpec, more: Partial<SingleCase> = {}): HostileCase =>
+    requestTo(operation.operation, auth, more);
   const key: AuthSpec = { kind: 'secret-key' };
   const cases: HostileCase[] = [
     to(key),
